@@ -1,0 +1,191 @@
+package dev.edgetrust.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/**
+ * Loads one section of a KubeEdge-style YAML file ({@code modules.cloudHub} of {@code
+ * cloudcore.yaml}, say) into a typed record, once, with messages that name the file and the key.
+ *
+ * <p>Sections that belong to other KubeEdge components are left alone, so an existing {@code
+ * cloudcore.yaml} or {@code edgecore.yaml} loads as it is. Inside the section edgetrust reads, an
+ * unknown key is an error (it is almost always a typo). Keys match case-insensitively, as they do
+ * in KubeEdge (Go's JSON decoder).
+ */
+public final class YamlConfig {
+  /** Config files are small; a larger one is a mistake, not a config. */
+  private static final long MAX_BYTES = 1 << 20;
+
+  private static final ObjectMapper YAML =
+      JsonMapper.builder(new YAMLFactory())
+          .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .build();
+
+  private final Path file;
+  private final JsonNode root;
+
+  private YamlConfig(Path file, JsonNode root) {
+    this.file = file;
+    this.root = root;
+  }
+
+  /**
+   * Reads and parses {@code file}.
+   *
+   * @throws ConfigException if it is missing, too large or not YAML
+   */
+  public static YamlConfig read(Path file) throws ConfigException {
+    try {
+      if (Files.size(file) > MAX_BYTES) {
+        throw new ConfigException(file + ": larger than " + MAX_BYTES + " bytes; not a configuration file");
+      }
+      JsonNode root = YAML.readTree(Files.readString(file));
+      if (root == null || root.isMissingNode() || root.isNull()) {
+        root = YAML.createObjectNode();
+      }
+      if (!root.isObject()) {
+        throw new ConfigException(file + ": expected a YAML mapping at the top level");
+      }
+      return new YamlConfig(file, root);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": no such file");
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(file + ": not valid YAML" + at(e.getLocation()) + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot be read: " + e.getMessage());
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** The directory relative paths in this file are resolved against. */
+  public Path baseDirectory() {
+    Path parent = file.toAbsolutePath().getParent();
+    return parent == null ? Path.of("").toAbsolutePath() : parent;
+  }
+
+  /** The raw node at a dotted path ("modules.edged.hostnameOverride"), or a missing node. */
+  public JsonNode node(String dottedPath) {
+    JsonNode node = root;
+    for (String part : dottedPath.split("\\.")) {
+      node = node.isObject() ? findIgnoreCase((ObjectNode) node, part) : MissingNode.getInstance();
+    }
+    return node;
+  }
+
+  private static JsonNode findIgnoreCase(ObjectNode node, String name) {
+    JsonNode exact = node.get(name);
+    if (exact != null) {
+      return exact;
+    }
+    for (var it = node.fields(); it.hasNext(); ) {
+      var e = it.next();
+      if (e.getKey().equalsIgnoreCase(name)) {
+        return e.getValue();
+      }
+    }
+    return MissingNode.getInstance();
+  }
+
+  /**
+   * Binds the section at {@code dottedPath} to {@code type}. A missing section binds as an empty
+   * mapping, so every default applies.
+   *
+   * @throws ConfigException naming the file and the full key of the first problem
+   */
+  public <T> T section(String dottedPath, Class<T> type) throws ConfigException {
+    JsonNode node = node(dottedPath);
+    if (node.isMissingNode() || node.isNull()) {
+      node = YAML.createObjectNode();
+    }
+    if (!node.isObject()) {
+      throw new ConfigException(file + ": '" + dottedPath + "' must be a mapping");
+    }
+    try {
+      return YAML.treeToValue(node, type);
+    } catch (UnrecognizedPropertyException e) {
+      String known =
+          e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+      throw new ConfigException(
+          file + ": unknown key '" + key(dottedPath, e) + "' (known keys there: " + known + ")");
+    } catch (ValueInstantiationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      String where = key(dottedPath, e);
+      throw new ConfigException(file + ": " + (where.equals(dottedPath) ? "" : "'" + where + "' ") + cause.getMessage());
+    } catch (InvalidFormatException e) {
+      throw new ConfigException(
+          file + ": '" + key(dottedPath, e) + "' must be " + describe(e.getTargetType())
+              + ", not '" + e.getValue() + "'");
+    } catch (MismatchedInputException e) {
+      throw new ConfigException(
+          file + ": '" + key(dottedPath, e) + "' must be " + describe(e.getTargetType()));
+    } catch (JsonMappingException e) {
+      throw new ConfigException(file + ": '" + key(dottedPath, e) + "': " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(file + ": '" + dottedPath + "': " + e.getOriginalMessage());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(file + ": '" + dottedPath + "': " + e.getMessage());
+    }
+  }
+
+  private static String key(String prefix, JsonMappingException e) {
+    StringBuilder out = new StringBuilder(prefix);
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        out.append('.').append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        out.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return out.toString();
+  }
+
+  private static String describe(Class<?> type) {
+    if (type == null) {
+      return "of another type";
+    }
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "a whole number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (java.util.List.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (type.isEnum()) {
+      return "one of " + java.util.Arrays.toString(type.getEnumConstants());
+    }
+    return "a mapping";
+  }
+
+  private static String at(JsonLocation location) {
+    return location == null || location.getLineNr() < 0 ? "" : " at line " + location.getLineNr();
+  }
+}

@@ -1,0 +1,149 @@
+package dev.edgetrust.pki;
+
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.security.auth.x500.X500Principal;
+
+/**
+ * The name of an edge node as Kubernetes knows it, and the certificate subject that goes with it.
+ *
+ * <p>A node's certificate always carries {@code CN=system:node:<name>, O=system:nodes}; this class
+ * is the one place that turns names into subjects and back, so that every check in the system
+ * agrees on what "this node's own name" means.
+ */
+public final class NodeName implements Comparable<NodeName> {
+  public static final String COMMON_NAME_PREFIX = "system:node:";
+  public static final String ORGANIZATION = "system:nodes";
+
+  /** A Kubernetes node name is a DNS-1123 subdomain. */
+  private static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+  private static final int MAX_LENGTH = 253;
+
+  private final String value;
+
+  private NodeName(String value) {
+    this.value = value;
+  }
+
+  /**
+   * Returns the node name {@code name}.
+   *
+   * @throws IllegalArgumentException if it is not a valid Kubernetes node name
+   */
+  public static NodeName of(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isEmpty() || name.length() > MAX_LENGTH || !DNS_SUBDOMAIN.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "'"
+              + printable(name)
+              + "' is not a valid node name (lowercase letters, digits, '-' and '.', at most "
+              + MAX_LENGTH
+              + " characters)");
+    }
+    return new NodeName(name);
+  }
+
+  /** The node named by a common name {@code system:node:<name>}, if it is one. */
+  public static Optional<NodeName> fromCommonName(String commonName) {
+    if (commonName == null || !commonName.startsWith(COMMON_NAME_PREFIX)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(of(commonName.substring(COMMON_NAME_PREFIX.length())));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The node a certificate was issued to.
+   *
+   * @throws IllegalArgumentException if the subject does not carry exactly one common name of the
+   *     form {@code system:node:<name>}
+   */
+  public static NodeName fromCertificate(X509Certificate certificate) {
+    List<String> commonNames = commonNames(certificate.getSubjectX500Principal());
+    if (commonNames.size() != 1) {
+      throw new IllegalArgumentException(
+          "certificate subject has " + commonNames.size() + " common names, expected one");
+    }
+    return fromCommonName(commonNames.get(0))
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "certificate common name '"
+                        + printable(commonNames.get(0))
+                        + "' is not of the form "
+                        + COMMON_NAME_PREFIX
+                        + "<node>"));
+  }
+
+  /** Every CN attribute of {@code principal}, in order. */
+  public static List<String> commonNames(X500Principal principal) {
+    List<String> result = new ArrayList<>();
+    try {
+      for (Rdn rdn : new LdapName(principal.getName(X500Principal.RFC2253)).getRdns()) {
+        if (rdn.getType().equalsIgnoreCase("CN")) {
+          result.add(String.valueOf(rdn.getValue()));
+        }
+      }
+    } catch (InvalidNameException e) {
+      throw new IllegalArgumentException("unreadable certificate subject: " + e.getMessage(), e);
+    }
+    return result;
+  }
+
+  public String value() {
+    return value;
+  }
+
+  /** {@code system:node:<name>}. */
+  public String commonName() {
+    return COMMON_NAME_PREFIX + value;
+  }
+
+  /** {@code CN=system:node:<name>, O=system:nodes}. */
+  public X500Principal subject() {
+    return new X500Principal(
+        "CN=" + Rdn.escapeValue(commonName()) + ", O=" + Rdn.escapeValue(ORGANIZATION));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NodeName other && other.value.equals(value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
+
+  @Override
+  public int compareTo(NodeName o) {
+    return value.compareTo(o.value);
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+
+  /** Keeps hostile input from forging log lines or flooding an error message. */
+  static String printable(String s) {
+    String clipped = s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    StringBuilder out = new StringBuilder(clipped.length());
+    for (char c : clipped.toCharArray()) {
+      out.append(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    return out.toString();
+  }
+}

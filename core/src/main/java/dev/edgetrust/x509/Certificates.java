@@ -1,0 +1,87 @@
+package dev.edgetrust.x509;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.HexFormat;
+
+/** Parsing and fingerprinting of X.509 certificates. */
+public final class Certificates {
+  private Certificates() {}
+
+  /**
+   * @throws IllegalArgumentException if {@code der} is not one DER-encoded X.509 certificate
+   */
+  public static X509Certificate parseDer(byte[] der) {
+    try {
+      X509Certificate certificate = Pem.der(der);
+      if (certificate == null) {
+        throw new IllegalArgumentException("empty certificate");
+      }
+      return certificate;
+    } catch (CertificateException | RuntimeException e) {
+      if (e instanceof IllegalArgumentException iae) {
+        throw iae;
+      }
+      throw new IllegalArgumentException("not a DER certificate: " + Pem.firstLine(e), e);
+    }
+  }
+
+  public static byte[] der(X509Certificate certificate) {
+    try {
+      return certificate.getEncoded();
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException("cannot encode a parsed certificate", e);
+    }
+  }
+
+  /** {@code hex(sha256(DER))}: the CA hash in a KubeEdge join token. */
+  public static String sha256Hex(X509Certificate certificate) {
+    return sha256Hex(der(certificate));
+  }
+
+  public static String sha256Hex(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JRE", e);
+    }
+  }
+
+  /** Whether {@code key} is the private half of the certificate's public key. */
+  public static boolean matches(PrivateKey key, X509Certificate certificate) {
+    PublicKey publicKey = certificate.getPublicKey();
+    if (!key.getAlgorithm().equals(publicKey.getAlgorithm())) {
+      return false;
+    }
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "EC" -> "SHA256withECDSA";
+          case "RSA" -> "SHA256withRSA";
+          default -> null;
+        };
+    if (algorithm == null) {
+      return false;
+    }
+    try {
+      byte[] challenge = new byte[32];
+      new SecureRandom().nextBytes(challenge);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(challenge);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(publicKey);
+      verifier.update(challenge);
+      return verifier.verify(signature);
+    } catch (java.security.GeneralSecurityException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,272 @@
+package dev.edgetrust.cloudhub;
+
+import dev.edgetrust.cloudhub.bootstrap.BootstrapHandler;
+import dev.edgetrust.cloudhub.bootstrap.BootstrapInitializer;
+import dev.edgetrust.cloudhub.websocket.Session;
+import dev.edgetrust.cloudhub.websocket.SessionRegistry;
+import dev.edgetrust.cloudhub.websocket.WebSocketInitializer;
+import dev.edgetrust.credential.CredentialFileException;
+import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.message.Message;
+import dev.edgetrust.pki.BootstrapEnrollment;
+import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.PkiProvider;
+import dev.edgetrust.x509.HeldCertificate;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running CloudHub: the HTTPS bootstrap server (built-in CA only) and the mutual-TLS WebSocket
+ * server, with the registry of live node sessions.
+ */
+public final class CloudHub implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CloudHub.class);
+
+  private final EventLoopGroup acceptors;
+  private final EventLoopGroup workers;
+  private final ExecutorService signing;
+  private final SessionRegistry registry;
+  private final AtomicReference<HeldCertificate> serverCertificate;
+  private final Channel websocket;
+  private final Channel bootstrap;
+  private final ChannelGroup connections;
+
+  private CloudHub(
+      EventLoopGroup acceptors,
+      EventLoopGroup workers,
+      ExecutorService signing,
+      SessionRegistry registry,
+      AtomicReference<HeldCertificate> serverCertificate,
+      Channel websocket,
+      Channel bootstrap,
+      ChannelGroup connections) {
+    this.acceptors = acceptors;
+    this.workers = workers;
+    this.signing = signing;
+    this.registry = registry;
+    this.serverCertificate = serverCertificate;
+    this.websocket = websocket;
+    this.bootstrap = bootstrap;
+    this.connections = connections;
+  }
+
+  /**
+   * Starts a CloudHub. With a provider that offers a KubeEdge bootstrap (the built-in CA) the
+   * server certificate is issued here when needed; otherwise it must already be in {@code
+   * tlsCertFile}/{@code tlsPrivateKeyFile}.
+   *
+   * @throws CloudHubException with a one-line reason: unreadable files, a port in use, ...
+   */
+  public static CloudHub start(
+      CloudHubSettings settings, PkiProvider provider, CloudHubListener listener, Clock clock)
+      throws CloudHubException {
+    HeldCertificate server = serverCertificate(settings, provider, clock);
+    List<X509Certificate> trust;
+    SslContext websocketTls;
+    SslContext bootstrapTls;
+    try {
+      trust = provider.trustAnchors();
+      websocketTls = ServerTls.websocket(server, trust);
+      bootstrapTls = ServerTls.bootstrap(server, trust);
+    } catch (PkiException | SSLException e) {
+      throw new CloudHubException("cannot set up TLS: " + e.getMessage(), e);
+    }
+    AtomicReference<SslContext> websocketContext = new AtomicReference<>(websocketTls);
+    AtomicReference<SslContext> bootstrapContext = new AtomicReference<>(bootstrapTls);
+
+    EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    ExecutorService signing = Executors.newFixedThreadPool(2, daemonThreads("edgetrust-signing"));
+    SessionRegistry registry = new SessionRegistry(settings.nodeLimit());
+    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    Channel ws = null;
+    Channel https = null;
+    try {
+      if (settings.websocketAddress() != null) {
+        ws = bind(acceptors, workers, connections, settings.websocketAddress(), settings.websocketPort(), "websocket",
+            new WebSocketInitializer(websocketContext::get, registry, listener, settings.keepaliveInterval(),
+                settings.writeTimeout(), clock));
+      }
+      Optional<BootstrapEnrollment> enrollment = provider.bootstrap();
+      if (settings.httpsAddress() != null && enrollment.isPresent()) {
+        https = bind(acceptors, workers, connections, settings.httpsAddress(), settings.httpsPort(), "https",
+            new BootstrapInitializer(bootstrapContext::get,
+                () -> new BootstrapHandler(enrollment.get(), provider, settings.edgeCertSigningDuration(),
+                    listener::onIssued, signing)));
+      }
+    } catch (CloudHubException e) {
+      close(ws);
+      close(https);
+      shutdown(acceptors, workers, signing);
+      throw e;
+    }
+    CloudHub hub = new CloudHub(acceptors, workers, signing, registry, new AtomicReference<>(server), ws, https, connections);
+    log.info(
+        "CloudHub started: websocket {}, bootstrap {}, PKI {}, server certificate serial {}",
+        ws == null ? "off" : ws.localAddress(),
+        https == null ? "off" : https.localAddress(),
+        provider.name(),
+        server.serialHex());
+    return hub;
+  }
+
+  private static HeldCertificate serverCertificate(CloudHubSettings settings, PkiProvider provider, Clock clock)
+      throws CloudHubException {
+    try {
+      if (provider.bootstrap().isPresent()) {
+        return ServerCertificate.ensure(settings, provider, clock);
+      }
+      return new KeyCertificateFiles(settings.serverKeyFile(), settings.serverCertificateFile())
+          .read()
+          .orElseThrow(
+              () ->
+                  new CloudHubException(
+                      "no server certificate at " + settings.serverCertificateFile()
+                          + ": with an external PKI the certificate agent must write it first",
+                      null));
+    } catch (CredentialFileException e) {
+      throw new CloudHubException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new CloudHubException("cannot write the server certificate: " + e.getMessage(), e);
+    } catch (PkiException e) {
+      throw new CloudHubException("cannot obtain a server certificate from the " + provider.name() + " PKI: " + e.getMessage(), e);
+    }
+  }
+
+  private static Channel bind(
+      EventLoopGroup acceptors,
+      EventLoopGroup workers,
+      ChannelGroup connections,
+      String address,
+      int port,
+      String name,
+      ChannelInitializer<SocketChannel> initializer)
+      throws CloudHubException {
+    try {
+      return new ServerBootstrap()
+          .group(acceptors, workers)
+          .channel(NioServerSocketChannel.class)
+          .option(ChannelOption.SO_BACKLOG, 1024)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(
+              new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                  connections.add(ch);
+                  ch.pipeline().addLast(initializer);
+                }
+              })
+          .bind(address, port)
+          .sync()
+          .channel();
+    } catch (Exception e) {
+      String reason = e instanceof BindException ? "address already in use (is another CloudHub running?)" : e.getMessage();
+      throw new CloudHubException("cannot listen for " + name + " on " + address + ":" + port + ": " + reason, e);
+    } catch (Throwable t) {
+      throw new CloudHubException("cannot listen for " + name + " on " + address + ":" + port + ": " + t, t);
+    }
+  }
+
+  /** Where the WebSocket server listens (the bound port when 0 was configured). */
+  public Optional<InetSocketAddress> websocketAddress() {
+    return Optional.ofNullable(websocket).map(c -> (InetSocketAddress) c.localAddress());
+  }
+
+  /** Where the HTTPS bootstrap server listens, if it runs. */
+  public Optional<InetSocketAddress> bootstrapAddress() {
+    return Optional.ofNullable(bootstrap).map(c -> (InetSocketAddress) c.localAddress());
+  }
+
+  public X509Certificate serverCertificate() {
+    return serverCertificate.get().certificate();
+  }
+
+  /**
+   * Sends {@code message} to {@code node}.
+   *
+   * @return false if the node has no session
+   */
+  public boolean send(NodeName node, Message message) {
+    Optional<Session> session = registry.get(node);
+    session.ifPresent(s -> s.send(message));
+    return session.isPresent();
+  }
+
+  /** The live sessions, by node name. */
+  public List<SessionInfo> sessions() {
+    return registry.all().stream().map(Session::info).sorted(Comparator.comparing(SessionInfo::node)).toList();
+  }
+
+  public Optional<SessionInfo> session(NodeName node) {
+    return registry.get(node).map(Session::info);
+  }
+
+  /** Closes {@code node}'s live session, if it has one. */
+  public boolean disconnect(NodeName node, String reason) {
+    Optional<Session> session = registry.get(node);
+    session.ifPresent(s -> s.close(WebSocketCloseStatus.POLICY_VIOLATION, reason));
+    return session.isPresent();
+  }
+
+  @Override
+  public void close() {
+    close(websocket);
+    close(bootstrap);
+    registry.all().forEach(s -> s.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "CloudHub is shutting down"));
+    // Close every connection while the executors still run, so no callback lands on a dead one.
+    connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    shutdown(acceptors, workers, signing);
+    log.info("CloudHub stopped");
+  }
+
+  private static void close(Channel channel) {
+    if (channel != null) {
+      channel.close().syncUninterruptibly();
+    }
+  }
+
+  private static void shutdown(EventLoopGroup acceptors, EventLoopGroup workers, ExecutorService signing) {
+    acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    acceptors.terminationFuture().syncUninterruptibly();
+    workers.terminationFuture().syncUninterruptibly();
+    signing.shutdownNow();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

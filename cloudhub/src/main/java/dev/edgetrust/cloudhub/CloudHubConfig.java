@@ -1,0 +1,141 @@
+package dev.edgetrust.cloudhub;
+
+import static dev.edgetrust.config.Settings.orDefault;
+import static dev.edgetrust.config.Settings.positive;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.edgetrust.config.ConfigException;
+import dev.edgetrust.config.Settings;
+import dev.edgetrust.config.YamlConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code modules.cloudHub} of a KubeEdge {@code cloudcore.yaml}, with KubeEdge's names and
+ * defaults. Every key KubeEdge has is accepted so that an existing file loads unchanged; keys
+ * edgetrust does not act on (QUIC, the unix socket, authorization) are read and left alone.
+ *
+ * <p>edgetrust adds {@code joinTokenFile}: when set, the CloudHub keeps a current join token in
+ * that file (mode 0600), refreshed every {@code tokenRefreshDuration}.
+ */
+public record CloudHubConfig(
+    Boolean enable,
+    Integer keepaliveInterval,
+    Integer nodeLimit,
+    String tlsCAFile,
+    String tlsCAKeyFile,
+    String tlsCertFile,
+    String tlsPrivateKeyFile,
+    Integer writeTimeout,
+    Quic quic,
+    UnixSocket unixsocket,
+    Listener websocket,
+    Listener https,
+    List<String> advertiseAddress,
+    List<String> dnsNames,
+    Integer edgeCertSigningDuration,
+    Integer tokenRefreshDuration,
+    JsonNode authorization,
+    String joinTokenFile) {
+
+  public CloudHubConfig {
+    enable = enable == null || enable;
+    keepaliveInterval = positive("keepaliveInterval", keepaliveInterval, 30);
+    nodeLimit = positive("nodeLimit", nodeLimit, 1000);
+    tlsCAFile = orDefault(tlsCAFile, "/etc/kubeedge/ca/rootCA.crt");
+    tlsCAKeyFile = orDefault(tlsCAKeyFile, "/etc/kubeedge/ca/rootCA.key");
+    tlsCertFile = orDefault(tlsCertFile, "/etc/kubeedge/certs/server.crt");
+    tlsPrivateKeyFile = orDefault(tlsPrivateKeyFile, "/etc/kubeedge/certs/server.key");
+    writeTimeout = positive("writeTimeout", writeTimeout, 30);
+    quic = quic == null ? new Quic(false, null, null, null) : quic;
+    unixsocket = unixsocket == null ? new UnixSocket(null, null) : unixsocket;
+    websocket = websocket == null ? Listener.defaults("websocket", 10000) : websocket.withDefaults("websocket", 10000);
+    https = https == null ? Listener.defaults("https", 10002) : https.withDefaults("https", 10002);
+    advertiseAddress = advertiseAddress == null || advertiseAddress.isEmpty() ? List.of("127.0.0.1") : List.copyOf(advertiseAddress);
+    dnsNames = dnsNames == null ? List.of() : List.copyOf(dnsNames);
+    edgeCertSigningDuration = positive("edgeCertSigningDuration", edgeCertSigningDuration, 365);
+    tokenRefreshDuration = positive("tokenRefreshDuration", tokenRefreshDuration, 12);
+    for (String a : advertiseAddress) {
+      if (!isIpLiteral(a)) {
+        throw new IllegalArgumentException(
+            "'advertiseAddress' entry '" + a + "' is not an IP address (put host names in 'dnsNames')");
+      }
+    }
+    if (quic.enable()) {
+      throw new IllegalArgumentException("'quic.enable' is true, but edgetrust serves WebSocket only; set it to false");
+    }
+  }
+
+  /** KubeEdge's QUIC listener; read for compatibility, must stay disabled. */
+  public record Quic(Boolean enable, String address, Integer port, Integer maxIncomingStreams) {
+    public Quic {
+      enable = enable != null && enable;
+    }
+  }
+
+  /** KubeEdge's unix socket listener (local debugging); read for compatibility and not served. */
+  public record UnixSocket(Boolean enable, String address) {}
+
+  /** An {@code enable}/{@code address}/{@code port} listener section. */
+  public record Listener(Boolean enable, String address, Integer port) {
+    static Listener defaults(String name, int defaultPort) {
+      return new Listener(true, "0.0.0.0", defaultPort);
+    }
+
+    Listener withDefaults(String name, int defaultPort) {
+      int p = Settings.port(name + ".port", port, defaultPort);
+      String a = orDefault(address, "0.0.0.0");
+      if (!isIpLiteral(a)) {
+        throw new IllegalArgumentException("'" + name + ".address' '" + a + "' is not an IP address");
+      }
+      return new Listener(enable == null || enable, a, p);
+    }
+  }
+
+  static boolean isIpLiteral(String s) {
+    return io.netty.util.NetUtil.isValidIpV4Address(s) || io.netty.util.NetUtil.isValidIpV6Address(s);
+  }
+
+  /**
+   * Loads {@code modules.cloudHub} from a {@code cloudcore.yaml}.
+   *
+   * @throws ConfigException naming the file and key of the first problem
+   */
+  public static CloudHubSettings load(Path file) throws ConfigException {
+    YamlConfig yaml = YamlConfig.read(file);
+    return yaml.section("modules.cloudHub", CloudHubConfig.class).resolve(yaml.baseDirectory(), file);
+  }
+
+  /** This configuration with paths resolved against {@code base} and durations typed. */
+  public CloudHubSettings resolve(Path base, Path source) throws ConfigException {
+    List<InetAddress> ips = new ArrayList<>();
+    for (String a : advertiseAddress) {
+      try {
+        ips.add(InetAddress.getByName(a));
+      } catch (UnknownHostException e) {
+        throw new ConfigException(source + ": 'modules.cloudHub.advertiseAddress' entry '" + a + "' is not an IP address");
+      }
+    }
+    return new CloudHubSettings(
+        Settings.resolve(base, tlsCAFile),
+        Settings.resolve(base, tlsCAKeyFile),
+        Settings.resolve(base, tlsCertFile),
+        Settings.resolve(base, tlsPrivateKeyFile),
+        websocket.enable() ? websocket.address() : null,
+        websocket.port(),
+        https.enable() ? https.address() : null,
+        https.port(),
+        ips,
+        dnsNames,
+        Duration.ofSeconds(keepaliveInterval),
+        Duration.ofSeconds(writeTimeout),
+        nodeLimit,
+        Duration.ofDays(edgeCertSigningDuration),
+        Duration.ofHours(tokenRefreshDuration),
+        joinTokenFile == null || joinTokenFile.isBlank() ? null : Settings.resolve(base, joinTokenFile));
+  }
+}

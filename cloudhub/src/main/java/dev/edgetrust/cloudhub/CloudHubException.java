@@ -1,0 +1,8 @@
+package dev.edgetrust.cloudhub;
+
+/** The CloudHub cannot start. The message is one line an operator can act on. */
+public final class CloudHubException extends Exception {
+  public CloudHubException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

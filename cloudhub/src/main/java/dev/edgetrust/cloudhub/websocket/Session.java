@@ -1,0 +1,65 @@
+package dev.edgetrust.cloudhub.websocket;
+
+import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.message.Message;
+import dev.edgetrust.message.MessageCodec;
+import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.SerialNumbers;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+
+/** An authenticated WebSocket session of one node. */
+public final class Session {
+  private final NodeName node;
+  private final Channel channel;
+  private final X509Certificate certificate;
+  private final Instant connectedAt;
+
+  Session(NodeName node, Channel channel, X509Certificate certificate, Instant connectedAt) {
+    this.node = node;
+    this.channel = channel;
+    this.certificate = certificate;
+    this.connectedAt = connectedAt;
+  }
+
+  public NodeName node() {
+    return node;
+  }
+
+  public X509Certificate certificate() {
+    return certificate;
+  }
+
+  public SessionInfo info() {
+    return new SessionInfo(
+        node,
+        SerialNumbers.toColonHex(certificate.getSerialNumber()),
+        certificate.getNotAfter().toInstant(),
+        connectedAt,
+        channel.remoteAddress());
+  }
+
+  public boolean isOpen() {
+    return channel.isActive();
+  }
+
+  /** Sends one message in one text frame. */
+  public ChannelFuture send(Message message) {
+    return channel.writeAndFlush(new TextWebSocketFrame(MessageCodec.encode(message)));
+  }
+
+  /** Closes the session with a WebSocket close frame that says why, then the connection. */
+  public void close(WebSocketCloseStatus status, String reason) {
+    if (!channel.isActive()) {
+      return;
+    }
+    channel
+        .writeAndFlush(new CloseWebSocketFrame(status.code(), reason))
+        .addListener(f -> channel.close());
+  }
+}

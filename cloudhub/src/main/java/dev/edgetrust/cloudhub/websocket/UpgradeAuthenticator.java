@@ -1,0 +1,113 @@
+package dev.edgetrust.cloudhub.websocket;
+
+import dev.edgetrust.cloudhub.HttpReplies;
+import dev.edgetrust.cloudhub.PeerCertificate;
+import dev.edgetrust.pki.NodeName;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides whether a WebSocket upgrade request may proceed. Identity comes from the client
+ * certificate alone; the {@code node_id} header and the node segment of the path must agree with
+ * it. Sits before Netty's WebSocket handshaker and removes itself once the request passes.
+ */
+final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(UpgradeAuthenticator.class);
+  static final AttributeKey<X509Certificate> CERTIFICATE = AttributeKey.valueOf("edgetrust.certificate");
+  static final AttributeKey<NodeName> NODE = AttributeKey.valueOf("edgetrust.node");
+
+  private final SessionRegistry registry;
+
+  UpgradeAuthenticator(SessionRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof FullHttpRequest request)) {
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+      return;
+    }
+    Check check;
+    try {
+      check = check(ctx, request);
+    } catch (RuntimeException e) {
+      ReferenceCountUtil.release(request);
+      throw e;
+    }
+    if (check.status == null) {
+      ctx.channel().attr(NODE).set(check.node);
+      ctx.channel().attr(CERTIFICATE).set(check.certificate);
+      ctx.pipeline().remove(this);
+      ctx.fireChannelRead(request);
+      return;
+    }
+    ReferenceCountUtil.release(request);
+    log.info("refused WebSocket connection from {}: {}", ctx.channel().remoteAddress(), check.message);
+    HttpReplies.refuse(ctx, check.status, check.message);
+  }
+
+  private Check check(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (!request.decoderResult().isSuccess()) {
+      return Check.refuse(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+    }
+    if (!HttpMethod.GET.equals(request.method())) {
+      return Check.refuse(HttpResponseStatus.METHOD_NOT_ALLOWED, "a WebSocket upgrade is a GET");
+    }
+    Optional<X509Certificate> certificate = PeerCertificate.of(ctx);
+    if (certificate.isEmpty()) {
+      return Check.refuse(HttpResponseStatus.UNAUTHORIZED, "a client certificate is required");
+    }
+    NodeName node;
+    try {
+      node = NodeName.fromCertificate(certificate.get());
+    } catch (IllegalArgumentException e) {
+      return Check.refuse(HttpResponseStatus.FORBIDDEN, "client certificate does not name a node: " + e.getMessage());
+    }
+    String nodeId = request.headers().get("node_id");
+    if (nodeId == null) {
+      return Check.refuse(HttpResponseStatus.BAD_REQUEST, "missing node_id header");
+    }
+    if (!nodeId.equals(node.value())) {
+      return Check.refuse(
+          HttpResponseStatus.FORBIDDEN,
+          "node_id '" + printable(nodeId) + "' does not match the client certificate's node '" + node + "'");
+    }
+    String[] segments = new QueryStringDecoder(request.uri()).path().split("/", -1);
+    if (segments.length != 4 || !segments[0].isEmpty() || !"events".equals(segments[3])) {
+      return Check.refuse(HttpResponseStatus.NOT_FOUND, "expected the path /<projectID>/<nodeName>/events");
+    }
+    if (!segments[2].equals(node.value())) {
+      return Check.refuse(
+          HttpResponseStatus.FORBIDDEN,
+          "path names node '" + printable(segments[2]) + "' but the client certificate names '" + node + "'");
+    }
+    if (!registry.admits(node)) {
+      return Check.refuse(
+          HttpResponseStatus.SERVICE_UNAVAILABLE, "node limit reached (nodeLimit=" + registry.nodeLimit() + ")");
+    }
+    return new Check(null, null, node, certificate.get());
+  }
+
+  private static String printable(String s) {
+    String clipped = s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    return clipped.replaceAll("[\\p{Cntrl}]", "?");
+  }
+
+  private record Check(HttpResponseStatus status, String message, NodeName node, X509Certificate certificate) {
+    static Check refuse(HttpResponseStatus status, String message) {
+      return new Check(status, message, null, null);
+    }
+  }
+}

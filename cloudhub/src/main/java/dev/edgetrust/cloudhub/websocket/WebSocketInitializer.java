@@ -1,0 +1,77 @@
+package dev.edgetrust.cloudhub.websocket;
+
+import dev.edgetrust.cloudhub.CloudHubListener;
+import dev.edgetrust.cloudhub.TlsHandshakeLogger;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.handler.timeout.WriteTimeoutHandler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The WebSocket server's pipeline: mutual TLS, keepalive timeout, HTTP upgrade with the node's
+ * identity checked, then KubeEdge messages.
+ */
+public final class WebSocketInitializer extends ChannelInitializer<SocketChannel> {
+  /** KubeEdge messages carry pod specs and config maps; a few MiB is generous, unbounded is not. */
+  public static final int MAX_MESSAGE_BYTES = 4 << 20;
+  private static final int MAX_UPGRADE_REQUEST_BYTES = 16 << 10;
+
+  private final Supplier<SslContext> tls;
+  private final SessionRegistry registry;
+  private final CloudHubListener listener;
+  private final Duration keepaliveInterval;
+  private final Duration writeTimeout;
+  private final Clock clock;
+
+  public WebSocketInitializer(
+      Supplier<SslContext> tls,
+      SessionRegistry registry,
+      CloudHubListener listener,
+      Duration keepaliveInterval,
+      Duration writeTimeout,
+      Clock clock) {
+    this.tls = tls;
+    this.registry = registry;
+    this.listener = listener;
+    this.keepaliveInterval = keepaliveInterval;
+    this.writeTimeout = writeTimeout;
+    this.clock = clock;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ChannelPipeline p = ch.pipeline();
+    // The context is read per connection: a reloaded certificate serves the next handshake.
+    p.addLast("tls", tls.get().newHandler(ch.alloc()));
+    p.addLast("handshake-log", new TlsHandshakeLogger("WebSocket"));
+    p.addLast("idle", new IdleStateHandler(keepaliveInterval.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+    p.addLast("write-timeout", new WriteTimeoutHandler(writeTimeout.toMillis(), TimeUnit.MILLISECONDS));
+    p.addLast("http", new HttpServerCodec());
+    p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
+    p.addLast("authenticate", new UpgradeAuthenticator(registry));
+    p.addLast(
+        "websocket",
+        new WebSocketServerProtocolHandler(
+            WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/")
+                .checkStartsWith(true)
+                .handleCloseFrames(true)
+                .decoderConfig(
+                    WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_MESSAGE_BYTES).build())
+                .build()));
+    p.addLast("frame-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
+    p.addLast("session", new SessionHandler(registry, listener, clock));
+  }
+}

@@ -1,0 +1,161 @@
+package dev.edgetrust.cloudhub;
+
+import dev.edgetrust.message.Message;
+import dev.edgetrust.message.MessageCodec;
+import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.builtin.BuiltinCa;
+import dev.edgetrust.pki.builtin.BuiltinCaFiles;
+import dev.edgetrust.tls.JdkTls;
+import dev.edgetrust.x509.Certificates;
+import dev.edgetrust.x509.Csr;
+import dev.edgetrust.x509.HeldCertificate;
+import dev.edgetrust.x509.Keys;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
+import javax.security.auth.x500.X500Principal;
+
+/** A CloudHub on loopback with a fresh built-in CA, and a KubeEdge-like client for it. */
+final class HubFixture implements AutoCloseable {
+  final Path dir;
+  final BuiltinCa ca;
+  final CloudHub hub;
+  final List<String> events = new CopyOnWriteArrayList<>();
+  final BlockingQueue<Map.Entry<NodeName, Message>> received = new LinkedBlockingQueue<>();
+
+  private HubFixture(Path dir, BuiltinCa ca, CloudHubSettings settings) throws Exception {
+    this.dir = dir;
+    this.ca = ca;
+    this.hub =
+        CloudHub.start(
+            settings,
+            ca,
+            new CloudHubListener() {
+              @Override
+              public void onMessage(NodeName node, Message message) {
+                received.add(Map.entry(node, message));
+              }
+
+              @Override
+              public void onConnected(SessionInfo session) {
+                events.add("connected " + session.node());
+              }
+
+              @Override
+              public void onDisconnected(SessionInfo session) {
+                events.add("disconnected " + session.node());
+              }
+            },
+            Clock.systemUTC());
+  }
+
+  static HubFixture start(Path dir) throws Exception {
+    return start(dir, s -> s);
+  }
+
+  static HubFixture start(Path dir, UnaryOperator<CloudHubSettings> tweak) throws Exception {
+    CloudHubSettings settings = tweak.apply(CloudHubSettings.loopback(dir));
+    BuiltinCa ca =
+        BuiltinCa.loadOrCreate(BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()), Clock.systemUTC());
+    return new HubFixture(dir, ca, settings);
+  }
+
+  String jwt() {
+    String token = ca.mintJoinToken(Duration.ofHours(1)).value();
+    return token.substring(token.indexOf('.') + 1);
+  }
+
+  URI bootstrapUri(String path) {
+    return URI.create("https://127.0.0.1:" + hub.bootstrapAddress().orElseThrow().getPort() + path);
+  }
+
+  /** GET /edge.crt the way KubeEdge's edgecore does it. */
+  HttpResponse<byte[]> edgeCrt(Optional<HeldCertificate> client, Map<String, String> headers, byte[] body)
+      throws Exception {
+    HttpClient http = HttpClient.newBuilder().sslContext(JdkTls.context(client, ca.trustAnchors())).build();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(bootstrapUri("/edge.crt")).method("GET", HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(request::header);
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** Enrolls {@code node} with a join token, its CSR saying what KubeEdge v1.15's edgecore says. */
+  HeldCertificate enroll(String node) throws Exception {
+    KeyPair keys = Keys.newP256();
+    Csr csr = Csr.create(keys, new X500Principal("CN=kubeedge.io, O=kubeEdge"));
+    HttpResponse<byte[]> response =
+        edgeCrt(Optional.empty(), Map.of("NodeName", node, "Authorization", "Bearer " + jwt()), csr.der());
+    if (response.statusCode() != 200) {
+      throw new AssertionError("enrollment failed: " + response.statusCode() + " " + new String(response.body()));
+    }
+    return new HeldCertificate(keys.getPrivate(), List.of(Certificates.parseDer(response.body()), ca.caCertificate()));
+  }
+
+  SSLContext tls(HeldCertificate client) {
+    return JdkTls.context(Optional.of(client), ca.trustAnchors());
+  }
+
+  /** Opens a WebSocket session as {@code nodeId}, with KubeEdge's path and headers. */
+  CompletionStage<WebSocket> connect(SSLContext tls, String nodeId, String pathNode, Client listener) {
+    int port = hub.websocketAddress().orElseThrow().getPort();
+    return HttpClient.newBuilder()
+        .sslContext(tls)
+        .build()
+        .newWebSocketBuilder()
+        .header("node_id", nodeId)
+        .header("project_id", "e632aba927ea4ac2b575ec1603d56f10")
+        .header("ConnectionUse", "message")
+        .buildAsync(
+            URI.create("wss://127.0.0.1:" + port + "/e632aba927ea4ac2b575ec1603d56f10/" + pathNode + "/events"),
+            listener);
+  }
+
+  @Override
+  public void close() {
+    hub.close();
+  }
+
+  /** Records what the hub sends to a client. */
+  static final class Client implements WebSocket.Listener {
+    final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
+    final BlockingQueue<Integer> closes = new LinkedBlockingQueue<>();
+    private final StringBuilder partial = new StringBuilder();
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        messages.add(MessageCodec.decode(partial.toString()));
+        partial.setLength(0);
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closes.add(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      closes.add(-1);
+    }
+  }
+}

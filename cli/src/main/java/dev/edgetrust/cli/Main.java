@@ -1,0 +1,46 @@
+package dev.edgetrust.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code edgetrust}: the one entry point; each capability is a sub-command. */
+@Command(
+    name = "edgetrust",
+    mixinStandardHelpOptions = true,
+    version = "edgetrust 0.1.0",
+    description = "KubeEdge CloudHub/EdgeHub authentication with a pluggable certificate authority.",
+    subcommands = {
+      CloudHubCommand.class,
+      TokenCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  @Option(names = "--debug", description = "Log at debug level.", scope = CommandLine.ScopeType.INHERIT)
+  void debug(boolean on) {
+    if (on) {
+      ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
+    }
+  }
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns its exit code; user mistakes print one line, not a trace. */
+  public static int run(String... args) {
+    return new CommandLine(new Main())
+        .setExecutionExceptionHandler(new UserErrors())
+        .execute(args);
+  }
+}

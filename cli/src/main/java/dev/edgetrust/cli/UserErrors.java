@@ -1,0 +1,38 @@
+package dev.edgetrust.cli;
+
+import dev.edgetrust.cloudhub.CloudHubException;
+import dev.edgetrust.config.ConfigException;
+import dev.edgetrust.credential.CredentialFileException;
+import dev.edgetrust.pki.PkiException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns the exceptions that mean "the user must fix something" into one line on stderr and exit
+ * code 1. Anything else is a bug: it keeps its stack trace.
+ */
+final class UserErrors implements IExecutionExceptionHandler {
+  static final int USER_ERROR = 1;
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) throws Exception {
+    if (e instanceof ConfigException
+        || e instanceof CloudHubException
+        || e instanceof CredentialFileException
+        || e instanceof PkiException
+        || e instanceof UserException) {
+      commandLine.getErr().println("edgetrust: " + e.getMessage());
+      commandLine.getErr().flush();
+      return USER_ERROR;
+    }
+    throw e;
+  }
+
+  /** A mistake the user can fix, said in one line. */
+  static final class UserException extends Exception {
+    UserException(String message) {
+      super(message);
+    }
+  }
+}

@@ -26,7 +26,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -38,7 +37,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +52,8 @@ public final class CloudHub implements AutoCloseable {
   private final EventLoopGroup workers;
   private final ExecutorService signing;
   private final SessionRegistry registry;
-  private final AtomicReference<HeldCertificate> serverCertificate;
+  private final ServerTls tls;
+  private final CredentialReloader reloader;
   private final Channel websocket;
   private final Channel bootstrap;
   private final ChannelGroup connections;
@@ -64,7 +63,8 @@ public final class CloudHub implements AutoCloseable {
       EventLoopGroup workers,
       ExecutorService signing,
       SessionRegistry registry,
-      AtomicReference<HeldCertificate> serverCertificate,
+      ServerTls tls,
+      CredentialReloader reloader,
       Channel websocket,
       Channel bootstrap,
       ChannelGroup connections) {
@@ -72,7 +72,8 @@ public final class CloudHub implements AutoCloseable {
     this.workers = workers;
     this.signing = signing;
     this.registry = registry;
-    this.serverCertificate = serverCertificate;
+    this.tls = tls;
+    this.reloader = reloader;
     this.websocket = websocket;
     this.bootstrap = bootstrap;
     this.connections = connections;
@@ -89,18 +90,12 @@ public final class CloudHub implements AutoCloseable {
       CloudHubSettings settings, PkiProvider provider, CloudHubListener listener, Clock clock)
       throws CloudHubException {
     HeldCertificate server = serverCertificate(settings, provider, clock);
-    List<X509Certificate> trust;
-    SslContext websocketTls;
-    SslContext bootstrapTls;
+    ServerTls tls;
     try {
-      trust = provider.trustAnchors();
-      websocketTls = ServerTls.websocket(server, trust);
-      bootstrapTls = ServerTls.bootstrap(server, trust);
+      tls = ServerTls.of(server, provider.trustAnchors());
     } catch (PkiException | SSLException e) {
       throw new CloudHubException("cannot set up TLS: " + e.getMessage(), e);
     }
-    AtomicReference<SslContext> websocketContext = new AtomicReference<>(websocketTls);
-    AtomicReference<SslContext> bootstrapContext = new AtomicReference<>(bootstrapTls);
 
     EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
@@ -112,13 +107,13 @@ public final class CloudHub implements AutoCloseable {
     try {
       if (settings.websocketAddress() != null) {
         ws = bind(acceptors, workers, connections, settings.websocketAddress(), settings.websocketPort(), "websocket",
-            new WebSocketInitializer(websocketContext::get, registry, listener, settings.keepaliveInterval(),
+            new WebSocketInitializer(tls::websocket, registry, listener, settings.keepaliveInterval(),
                 settings.writeTimeout(), clock));
       }
       Optional<BootstrapEnrollment> enrollment = provider.bootstrap();
       if (settings.httpsAddress() != null && enrollment.isPresent()) {
         https = bind(acceptors, workers, connections, settings.httpsAddress(), settings.httpsPort(), "https",
-            new BootstrapInitializer(bootstrapContext::get,
+            new BootstrapInitializer(tls::bootstrap,
                 () -> new BootstrapHandler(enrollment.get(), provider, settings.edgeCertSigningDuration(),
                     listener::onIssued, signing)));
       }
@@ -128,7 +123,12 @@ public final class CloudHub implements AutoCloseable {
       shutdown(acceptors, workers, signing);
       throw e;
     }
-    CloudHub hub = new CloudHub(acceptors, workers, signing, registry, new AtomicReference<>(server), ws, https, connections);
+    CredentialReloader reloader =
+        new CredentialReloader(
+            new KeyCertificateFiles(settings.serverKeyFile(), settings.serverCertificateFile()),
+            settings.caCertificateFile(), tls, clock, settings.credentialPollInterval());
+    reloader.start();
+    CloudHub hub = new CloudHub(acceptors, workers, signing, registry, tls, reloader, ws, https, connections);
     log.info(
         "CloudHub started: websocket {}, bootstrap {}, PKI {}, server certificate serial {}",
         ws == null ? "off" : ws.localAddress(),
@@ -205,8 +205,19 @@ public final class CloudHub implements AutoCloseable {
     return Optional.ofNullable(bootstrap).map(c -> (InetSocketAddress) c.localAddress());
   }
 
+  /** The certificate new handshakes are served. */
   public X509Certificate serverCertificate() {
-    return serverCertificate.get().certificate();
+    return tls.server().certificate();
+  }
+
+  /**
+   * Checks the server certificate and CA files now (they are also watched) and serves changed,
+   * valid ones from the next handshake on.
+   *
+   * @return true if new credentials went into service
+   */
+  public boolean reloadCredentials() {
+    return reloader.reloadIfChanged() == CredentialReloader.Outcome.RELOADED;
   }
 
   /**
@@ -238,6 +249,7 @@ public final class CloudHub implements AutoCloseable {
 
   @Override
   public void close() {
+    reloader.close();
     close(websocket);
     close(bootstrap);
     registry.all().forEach(s -> s.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "CloudHub is shutting down"));

@@ -136,6 +136,7 @@ public record CloudHubConfig(
         nodeLimit,
         Duration.ofDays(edgeCertSigningDuration),
         Duration.ofHours(tokenRefreshDuration),
-        joinTokenFile == null || joinTokenFile.isBlank() ? null : Settings.resolve(base, joinTokenFile));
+        joinTokenFile == null || joinTokenFile.isBlank() ? null : Settings.resolve(base, joinTokenFile),
+        Duration.ofSeconds(10));
   }
 }

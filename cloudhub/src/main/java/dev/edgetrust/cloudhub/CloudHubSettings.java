@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param edgeCertSigningDuration lifetime of node certificates the built-in CA signs
  * @param tokenRefreshDuration a join token is refreshed this often and valid for twice as long
  * @param joinTokenFile where to keep the current join token, or {@code null}
+ * @param credentialPollInterval how often the server certificate and CA files are checked for
+ *     changes when the file system sends no event (they are watched as well)
  */
 public record CloudHubSettings(
     Path caCertificateFile,
@@ -30,7 +32,8 @@ public record CloudHubSettings(
     int nodeLimit,
     Duration edgeCertSigningDuration,
     Duration tokenRefreshDuration,
-    Path joinTokenFile) {
+    Path joinTokenFile,
+    Duration credentialPollInterval) {
 
   public CloudHubSettings {
     Objects.requireNonNull(caCertificateFile, "caCertificateFile");
@@ -58,24 +61,158 @@ public record CloudHubSettings(
         1000,
         Duration.ofDays(365),
         Duration.ofHours(12),
-        null);
+        null,
+        Duration.ofSeconds(10));
   }
 
-  public CloudHubSettings withEdgeCertSigningDuration(Duration d) {
-    return new CloudHubSettings(caCertificateFile, caKeyFile, serverCertificateFile, serverKeyFile,
-        websocketAddress, websocketPort, httpsAddress, httpsPort, advertiseAddresses, dnsNames,
-        keepaliveInterval, writeTimeout, nodeLimit, d, tokenRefreshDuration, joinTokenFile);
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public CloudHubSettings withKeepaliveInterval(Duration d) {
-    return new CloudHubSettings(caCertificateFile, caKeyFile, serverCertificateFile, serverKeyFile,
-        websocketAddress, websocketPort, httpsAddress, httpsPort, advertiseAddresses, dnsNames,
-        d, writeTimeout, nodeLimit, edgeCertSigningDuration, tokenRefreshDuration, joinTokenFile);
-  }
+  /** Changes a few settings of an existing value; every other one is kept. */
+  public static final class Builder {
+    private Path caCertificateFile;
+    private Path caKeyFile;
+    private Path serverCertificateFile;
+    private Path serverKeyFile;
+    private String websocketAddress;
+    private int websocketPort;
+    private String httpsAddress;
+    private int httpsPort;
+    private List<InetAddress> advertiseAddresses;
+    private List<String> dnsNames;
+    private Duration keepaliveInterval;
+    private Duration writeTimeout;
+    private int nodeLimit;
+    private Duration edgeCertSigningDuration;
+    private Duration tokenRefreshDuration;
+    private Path joinTokenFile;
+    private Duration credentialPollInterval;
 
-  public CloudHubSettings withNodeLimit(int limit) {
-    return new CloudHubSettings(caCertificateFile, caKeyFile, serverCertificateFile, serverKeyFile,
-        websocketAddress, websocketPort, httpsAddress, httpsPort, advertiseAddresses, dnsNames,
-        keepaliveInterval, writeTimeout, limit, edgeCertSigningDuration, tokenRefreshDuration, joinTokenFile);
+    private Builder(CloudHubSettings s) {
+      caCertificateFile = s.caCertificateFile;
+      caKeyFile = s.caKeyFile;
+      serverCertificateFile = s.serverCertificateFile;
+      serverKeyFile = s.serverKeyFile;
+      websocketAddress = s.websocketAddress;
+      websocketPort = s.websocketPort;
+      httpsAddress = s.httpsAddress;
+      httpsPort = s.httpsPort;
+      advertiseAddresses = s.advertiseAddresses;
+      dnsNames = s.dnsNames;
+      keepaliveInterval = s.keepaliveInterval;
+      writeTimeout = s.writeTimeout;
+      nodeLimit = s.nodeLimit;
+      edgeCertSigningDuration = s.edgeCertSigningDuration;
+      tokenRefreshDuration = s.tokenRefreshDuration;
+      joinTokenFile = s.joinTokenFile;
+      credentialPollInterval = s.credentialPollInterval;
+    }
+
+    public Builder caCertificateFile(Path value) {
+      caCertificateFile = value;
+      return this;
+    }
+
+    public Builder caKeyFile(Path value) {
+      caKeyFile = value;
+      return this;
+    }
+
+    public Builder serverCertificateFile(Path value) {
+      serverCertificateFile = value;
+      return this;
+    }
+
+    public Builder serverKeyFile(Path value) {
+      serverKeyFile = value;
+      return this;
+    }
+
+    public Builder websocketAddress(String value) {
+      websocketAddress = value;
+      return this;
+    }
+
+    public Builder websocketPort(int value) {
+      websocketPort = value;
+      return this;
+    }
+
+    public Builder httpsAddress(String value) {
+      httpsAddress = value;
+      return this;
+    }
+
+    public Builder httpsPort(int value) {
+      httpsPort = value;
+      return this;
+    }
+
+    public Builder advertiseAddresses(List<InetAddress> value) {
+      advertiseAddresses = value;
+      return this;
+    }
+
+    public Builder dnsNames(List<String> value) {
+      dnsNames = value;
+      return this;
+    }
+
+    public Builder keepaliveInterval(Duration value) {
+      keepaliveInterval = value;
+      return this;
+    }
+
+    public Builder writeTimeout(Duration value) {
+      writeTimeout = value;
+      return this;
+    }
+
+    public Builder nodeLimit(int value) {
+      nodeLimit = value;
+      return this;
+    }
+
+    public Builder edgeCertSigningDuration(Duration value) {
+      edgeCertSigningDuration = value;
+      return this;
+    }
+
+    public Builder tokenRefreshDuration(Duration value) {
+      tokenRefreshDuration = value;
+      return this;
+    }
+
+    public Builder joinTokenFile(Path value) {
+      joinTokenFile = value;
+      return this;
+    }
+
+    public Builder credentialPollInterval(Duration value) {
+      credentialPollInterval = value;
+      return this;
+    }
+
+    public CloudHubSettings build() {
+      return new CloudHubSettings(
+          caCertificateFile,
+          caKeyFile,
+          serverCertificateFile,
+          serverKeyFile,
+          websocketAddress,
+          websocketPort,
+          httpsAddress,
+          httpsPort,
+          advertiseAddresses,
+          dnsNames,
+          keepaliveInterval,
+          writeTimeout,
+          nodeLimit,
+          edgeCertSigningDuration,
+          tokenRefreshDuration,
+          joinTokenFile,
+          credentialPollInterval);
+    }
   }
 }

@@ -155,7 +155,7 @@ class WebSocketSessionTest {
 
   @Test
   void silentNode_isClosedAfterTheKeepaliveInterval() throws Exception {
-    f = HubFixture.start(dir, s -> s.withKeepaliveInterval(Duration.ofSeconds(1)));
+    f = HubFixture.start(dir, s -> s.toBuilder().keepaliveInterval(Duration.ofSeconds(1)).build());
     HubFixture.Client client = new HubFixture.Client();
     f.connect(f.tls(f.enroll("edge-1")), "edge-1", "edge-1", client).toCompletableFuture().get(10, TimeUnit.SECONDS);
     await().until(() -> f.hub.session(NodeName.of("edge-1")).isPresent());
@@ -169,7 +169,7 @@ class WebSocketSessionTest {
 
   @Test
   void nodeLimit_refusesANewNodeButLetsAConnectedNodeReconnect() throws Exception {
-    f = HubFixture.start(dir, s -> s.withNodeLimit(1));
+    f = HubFixture.start(dir, s -> s.toBuilder().nodeLimit(1).build());
     HeldCertificate one = f.enroll("edge-1");
     HeldCertificate two = f.enroll("edge-2");
     HubFixture.Client first = new HubFixture.Client();

@@ -63,6 +63,25 @@ public final class KeyCertificateFiles {
    */
   public Optional<HeldCertificate> read() throws CredentialFileException {
     recover();
+    return peek();
+  }
+
+  /**
+   * Whether a {@link #write} has staged files that are not all in place yet: another process is
+   * replacing the pair right now, or crashed doing so.
+   */
+  public boolean updateInProgress() {
+    return Files.exists(staged(keyFile)) || Files.exists(staged(certificateFile));
+  }
+
+  /**
+   * Reads the pair as it is, without finishing an interrupted swap: for a process that watches
+   * files another process owns and writes (the owner recovers with {@link #read()}).
+   *
+   * @return empty if neither file exists
+   * @throws CredentialFileException as {@link #read()}
+   */
+  public Optional<HeldCertificate> peek() throws CredentialFileException {
     boolean hasKey = Files.exists(keyFile);
     boolean hasCertificate = Files.exists(certificateFile);
     if (!hasKey && !hasCertificate) {

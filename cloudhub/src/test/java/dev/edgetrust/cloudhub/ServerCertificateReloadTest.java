@@ -1,0 +1,140 @@
+package dev.edgetrust.cloudhub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.edgetrust.credential.AtomicFile;
+import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.x509.Csr;
+import dev.edgetrust.x509.HeldCertificate;
+import dev.edgetrust.x509.Keys;
+import dev.edgetrust.x509.Pem;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.security.auth.x500.X500Principal;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server certificate is replaced on disk while the CloudHub keeps serving. */
+class ServerCertificateReloadTest {
+  @TempDir Path dir;
+  HubFixture f;
+
+  @AfterEach
+  void stop() {
+    if (f != null) {
+      f.close();
+    }
+  }
+
+  private HeldCertificate newServerCertificate() throws Exception {
+    KeyPair keys = Keys.newP256();
+    X509Certificate cert =
+        f.ca.sign(SigningRequest.forServer("KubeEdge", Csr.create(keys, new X500Principal("CN=x")), List.of("localhost"),
+                List.of(InetAddress.getByName("127.0.0.1")), Duration.ofDays(30)))
+            .certificate();
+    return new HeldCertificate(keys.getPrivate(), List.of(cert, f.ca.caCertificate()));
+  }
+
+  private static BigInteger handshake(SSLContext tls, int port) throws Exception {
+    try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.startHandshake();
+      return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+    }
+  }
+
+  @Test
+  void replacedWhile50ClientsHandshakeInALoop_noHandshakeFailsAndNewOnesGetTheNewSerial() throws Exception {
+    f = HubFixture.start(dir, s -> s.toBuilder().credentialPollInterval(Duration.ofMillis(200)).build());
+    SSLContext tls = f.tls(f.enroll("edge-1"));
+    int port = f.hub.websocketAddress().orElseThrow().getPort();
+    BigInteger oldSerial = f.hub.serverCertificate().getSerialNumber();
+    HeldCertificate replacement = newServerCertificate();
+
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicInteger failures = new AtomicInteger();
+    AtomicInteger handshakes = new AtomicInteger();
+    Set<BigInteger> seen = ConcurrentHashMap.newKeySet();
+    ExecutorService clients = Executors.newFixedThreadPool(50);
+    for (int i = 0; i < 50; i++) {
+      clients.execute(() -> {
+        for (int n = 0; n < 2_000 && running.get(); n++) {
+          try {
+            seen.add(handshake(tls, port));
+            handshakes.incrementAndGet();
+          } catch (Exception e) {
+            failures.incrementAndGet();
+          }
+        }
+      });
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> handshakes.get() >= 100);
+
+    new KeyCertificateFiles(dir.resolve("certs/server.key"), dir.resolve("certs/server.crt")).write(replacement);
+    await().atMost(Duration.ofSeconds(30)).until(() -> seen.contains(replacement.certificate().getSerialNumber()));
+    int atSwap = handshakes.get();
+    await().atMost(Duration.ofSeconds(30)).until(() -> handshakes.get() >= atSwap + 100);
+    running.set(false);
+    clients.shutdown();
+    assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(failures.get()).isZero();
+    assertThat(seen).containsExactlyInAnyOrder(oldSerial, replacement.certificate().getSerialNumber());
+    assertThat(f.hub.serverCertificate()).isEqualTo(replacement.certificate());
+    assertThat(handshake(tls, port)).isEqualTo(replacement.certificate().getSerialNumber());
+  }
+
+  @Test
+  void replacementWithAMismatchedKey_keepsTheOldCertificateInService() throws Exception {
+    f = HubFixture.start(dir);
+    SSLContext tls = f.tls(f.enroll("edge-1"));
+    int port = f.hub.websocketAddress().orElseThrow().getPort();
+    BigInteger oldSerial = f.hub.serverCertificate().getSerialNumber();
+    HeldCertificate replacement = newServerCertificate();
+
+    // A new certificate beside a key that is not its own: what a half-done manual copy leaves.
+    AtomicFile.writePublic(dir.resolve("certs/server.crt"), Pem.certificates(replacement.chain()).getBytes(StandardCharsets.US_ASCII));
+
+    assertThat(f.hub.reloadCredentials()).isFalse();
+    assertThat(f.hub.serverCertificate().getSerialNumber()).isEqualTo(oldSerial);
+    assertThat(handshake(tls, port)).isEqualTo(oldSerial);
+  }
+
+  @Test
+  void replacementThatIsNotPem_keepsTheOldCertificateInService() throws Exception {
+    f = HubFixture.start(dir);
+    SSLContext tls = f.tls(f.enroll("edge-1"));
+    int port = f.hub.websocketAddress().orElseThrow().getPort();
+    BigInteger oldSerial = f.hub.serverCertificate().getSerialNumber();
+
+    AtomicFile.writePublic(dir.resolve("certs/server.crt"), "not a certificate".getBytes(StandardCharsets.US_ASCII));
+
+    assertThat(f.hub.reloadCredentials()).isFalse();
+    assertThat(handshake(tls, port)).isEqualTo(oldSerial);
+  }
+
+  @Test
+  void unchangedFiles_areNotReloaded() throws Exception {
+    f = HubFixture.start(dir);
+
+    assertThat(f.hub.reloadCredentials()).isFalse();
+  }
+}

@@ -149,6 +149,39 @@ class NodeNameTest {
   }
 
   @Test
+  void fromCertificate_withTwoCommonNamesInOneMultiValuedRdn_isRefused() {
+    // CN=system:node:edge-1+CN=system:node:edge-2: one RDN, two common names.
+    X500Name subject =
+        new X500NameBuilder(BCStyle.INSTANCE)
+            .addMultiValuedRDN(
+                new ASN1ObjectIdentifier[] {BCStyle.CN, BCStyle.CN},
+                new String[] {"system:node:edge-2", "system:node:edge-1"})
+            .addRDN(BCStyle.O, "system:nodes")
+            .build();
+    X509Certificate certificate = TestCertificates.selfSignedLeaf(key, subject);
+    assertThat(NodeName.commonNames(certificate.getSubjectX500Principal()))
+        .containsExactlyInAnyOrder("system:node:edge-1", "system:node:edge-2");
+    assertThatThrownBy(() -> NodeName.fromCertificate(certificate))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("2 common names, expected one");
+  }
+
+  @Test
+  void fromCertificate_findsTheCommonNameInAMultiValuedRdnWithAnotherAttribute() {
+    // C sorts before CN, so a reader that looks only at an RDN's first attribute misses the CN.
+    X500Name subject =
+        new X500NameBuilder(BCStyle.INSTANCE)
+            .addMultiValuedRDN(
+                new AttributeTypeAndValue[] {
+                  new AttributeTypeAndValue(BCStyle.CN, new DERUTF8String("system:node:edge-1")),
+                  new AttributeTypeAndValue(BCStyle.C, new org.bouncycastle.asn1.DERPrintableString("NL"))
+                })
+            .build();
+    X509Certificate certificate = TestCertificates.selfSignedLeaf(key, subject);
+    assertThat(NodeName.fromCertificate(certificate)).isEqualTo(NodeName.of("edge-1"));
+  }
+
+  @Test
   void fromCertificate_withoutCommonName_isRefused() {
     X509Certificate certificate = TestCertificates.selfSignedLeaf(key, new X500Name("O=system:nodes"));
     assertThatThrownBy(() -> NodeName.fromCertificate(certificate))

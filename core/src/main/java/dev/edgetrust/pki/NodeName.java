@@ -157,7 +157,8 @@ public final class NodeName implements Comparable<NodeName> {
     String clipped = s.length() > 80 ? s.substring(0, 80) + "…" : s;
     StringBuilder out = new StringBuilder(clipped.length());
     for (char c : clipped.toCharArray()) {
-      out.append(c < 0x20 || c == 0x7f ? '?' : c);
+      // ISO controls are C0, DEL and C1 (NEL U+0085, CSI U+009B); U+2028/U+2029 break lines too.
+      out.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? '?' : c);
     }
     return out.toString();
   }

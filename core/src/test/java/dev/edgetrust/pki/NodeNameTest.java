@@ -82,6 +82,12 @@ class NodeNameTest {
   }
 
   @Test
+  void printable_replacesUnicodeLineBreaksAndC1Controls() {
+    // NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR end a line in many log viewers.
+    assertThat(NodeName.printable("a\u0085b\u2028c\u2029d\u009be")).isEqualTo("a?b?c?d?e");
+  }
+
+  @Test
   void printable_clipsLongInputTo80Characters() {
     String clipped = NodeName.printable("x".repeat(10_000));
     assertThat(clipped).isEqualTo("x".repeat(80) + "…");

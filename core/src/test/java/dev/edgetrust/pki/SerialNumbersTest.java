@@ -77,6 +77,15 @@ class SerialNumbersTest {
         .hasMessageContaining("is not a hex serial number");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"\u0661\u0662", "\uff11\uff41", "\u0967"})
+  void nonAsciiDigits_areRefused(String text) {
+    // Arabic-Indic, full-width and Devanagari digits are digits to Character.digit, not hex.
+    assertThatThrownBy(() -> SerialNumbers.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not a hex serial number");
+  }
+
   @Test
   void parseError_doesNotEchoControlCharacters() {
     assertThatThrownBy(() -> SerialNumbers.parse("zz\n\u001b[2J"))

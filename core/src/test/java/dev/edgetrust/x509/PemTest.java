@@ -8,10 +8,12 @@ import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -123,6 +125,30 @@ class PemTest {
   }
 
   @Test
+  void sec1EcPrivateKey_writtenByJcaPemWriter_isRead() throws Exception {
+    // A BouncyCastle key pair: its SEC1 form carries the curve and the public key, as
+    // OpenSSL's and Go's (KubeEdge's) do.
+    KeyPair bcPair = bouncyCastleP256();
+    String pem = jcaPem(bcPair);
+    assertThat(pem).startsWith("-----BEGIN EC PRIVATE KEY-----");
+    PrivateKey parsed = Pem.parsePrivateKey(pem);
+    assertThat(parsed.getAlgorithm()).isEqualTo("EC");
+    assertThat(((ECPrivateKey) parsed).getS()).isEqualTo(((ECPrivateKey) bcPair.getPrivate()).getS());
+    assertThat(Certificates.matches(parsed, TestCertificates.selfSignedLeaf(bcPair, new X500Name("CN=bc"))))
+        .isTrue();
+  }
+
+  @Test
+  void sec1EcPrivateKeyWithoutItsCurve_isRefused() throws Exception {
+    // JcaPEMWriter on a JDK key pair writes SEC1 with neither curve nor public key: unusable.
+    String pem = jcaPem(leafKey);
+    assertThat(pem).startsWith("-----BEGIN EC PRIVATE KEY-----");
+    assertThatThrownBy(() -> Pem.parsePrivateKey(pem))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("not a PEM private key");
+  }
+
+  @Test
   void sec1EcPrivateKeyWithItsPublicKey_asOpenSslAndGoWriteIt_isRead() throws Exception {
     ECPrivateKey ec = (ECPrivateKey) leafKey.getPrivate();
     SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(leafKey.getPublic().getEncoded());
@@ -194,7 +220,7 @@ class PemTest {
 
   @Test
   void brokenKeys_areRefusedWithMessagesThatNeverContainKeyMaterial() throws Exception {
-    List<KeyPair> keys = List.of(leafKey, TestCertificates.rsa(2048));
+    List<KeyPair> keys = List.of(leafKey, bouncyCastleP256(), TestCertificates.rsa(2048));
     Random random = new Random(4);
     int refused = 0;
     for (KeyPair pair : keys) {
@@ -269,6 +295,12 @@ class PemTest {
     out.add(header + "\n" + body + "\n");
     out.add(pem.replace(footer, "-----END SOMETHING ELSE-----"));
     return out;
+  }
+
+  private static KeyPair bouncyCastleP256() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", new BouncyCastleProvider());
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    return generator.generateKeyPair();
   }
 
   private static String jcaPem(KeyPair pair) throws Exception {

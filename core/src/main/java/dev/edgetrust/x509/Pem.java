@@ -99,7 +99,9 @@ public final class Pem {
           return converter.getPrivateKey(info);
         }
         if (o instanceof PEMKeyPair pair) {
-          return converter.getKeyPair(pair).getPrivate();
+          // SEC1 or PKCS#1. Convert the private half only: SEC1's public key is optional
+          // (RFC 5915), and getKeyPair() fails with a NullPointerException when it is absent.
+          return converter.getPrivateKey(pair.getPrivateKeyInfo());
         }
         if (o.getClass().getSimpleName().contains("Encrypted")) {
           throw new IllegalArgumentException("private key is encrypted; edgetrust reads unencrypted PEM keys");

@@ -139,6 +139,18 @@ class PemTest {
   }
 
   @Test
+  void sec1EcPrivateKeyWithoutTheOptionalPublicKey_isRead() throws Exception {
+    // RFC 5915 makes the public key optional; "openssl ec -no_public" writes such a key.
+    ECPrivateKey ec = (ECPrivateKey) leafKey.getPrivate();
+    SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(leafKey.getPublic().getEncoded());
+    org.bouncycastle.asn1.sec.ECPrivateKey sec1 =
+        new org.bouncycastle.asn1.sec.ECPrivateKey(256, ec.getS(), spki.getAlgorithm().getParameters());
+    PrivateKey parsed = Pem.parsePrivateKey(Pem.encode("EC PRIVATE KEY", sec1.getEncoded()));
+    assertThat(((ECPrivateKey) parsed).getS()).isEqualTo(ec.getS());
+    assertThat(Certificates.matches(parsed, leaf)).isTrue();
+  }
+
+  @Test
   void sec1EcPrivateKeyWithoutItsCurve_isRefused() throws Exception {
     // JcaPEMWriter on a JDK key pair writes SEC1 with neither curve nor public key: unusable.
     String pem = jcaPem(leafKey);

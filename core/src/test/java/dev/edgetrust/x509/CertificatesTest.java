@@ -97,6 +97,24 @@ class CertificatesTest {
   }
 
   @Test
+  void bytesAfterTheCertificate_areRefused() {
+    byte[] der = Certificates.der(ecCertificate);
+    byte[] trailing = Arrays.copyOf(der, der.length + 4);
+    assertThatThrownBy(() -> Certificates.parseDer(trailing))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("after the certificate");
+  }
+
+  @Test
+  void twoConcatenatedCertificates_areRefusedAsOne() {
+    byte[] one = Certificates.der(ecCertificate);
+    byte[] two = Certificates.der(rsaCertificate);
+    byte[] both = Arrays.copyOf(one, one.length + two.length);
+    System.arraycopy(two, 0, both, one.length, two.length);
+    assertThatThrownBy(() -> Certificates.parseDer(both)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void leafSignedByAnotherKey_stillMatchesItsOwnKey() {
     KeyPair leafKey = Keys.newP256();
     X509Certificate leaf =

@@ -140,6 +140,31 @@ class KeyCertificateFilesTest {
   }
 
   @Test
+  void writeInterruptedAfterStagingItsKey_followingAnEarlierCrashAfterTheKeyRename_readsAMatchingPair()
+      throws Exception {
+    // An earlier write of newPair died after renaming its key: live key new, live certificate old,
+    // new certificate staged. No read() ran since (a CLI command that only writes, say).
+    files.write(oldPair);
+    stageCertificate(newPair);
+    AtomicFile.writeSecret(keyFile, Pem.privateKey(newPair.privateKey()).getBytes(StandardCharsets.US_ASCII));
+
+    // The next write dies after staging its key: its chain cannot be encoded.
+    KeyPair thirdKey = Keys.newP256();
+    HeldCertificate third =
+        new HeldCertificate(
+            thirdKey.getPrivate(),
+            List.of(
+                TestCertificates.selfSignedLeaf(thirdKey, new X500Name("CN=system:node:edge-1")),
+                new UnencodableCertificate(ca)));
+    assertThatThrownBy(() -> files.write(third)).hasRootCauseMessage("injected failure");
+
+    // Had write() staged over the leftover without finishing the earlier swap first, recovery
+    // would now discard the staged files and leave the new key with the old certificate.
+    assertSamePair(files.read().orElseThrow(), newPair);
+    assertNothingStaged();
+  }
+
+  @Test
   void readWithOnlyTheCertificate_namesTheMissingKeyFile() throws Exception {
     KeyCertificateFiles.writeCertificates(certificateFile, oldPair.chain());
     assertThatThrownBy(files::read)

@@ -102,9 +102,11 @@ public final class KeyCertificateFiles {
       // The key was renamed into place; the certificate was not. Finish the swap.
       AtomicFile.rename(stagedCertificate, certificateFile);
     } else if (Files.exists(stagedKey)) {
-      // Crashed before either rename: the live pair is still the old, consistent one.
-      Files.deleteIfExists(stagedKey);
+      // Crashed before either rename: the live pair is still the old, consistent one. Certificate
+      // first: a crash between the two deletes must leave the staged key, never a lone staged
+      // certificate, which the branch above would take for a finished key rename.
       Files.deleteIfExists(stagedCertificate);
+      Files.deleteIfExists(stagedKey);
     }
   }
 

@@ -183,11 +183,30 @@ class YamlConfigTest {
   }
 
   @Test
+  void malformedYaml_isRefusedWithTheLineNumber() throws Exception {
+    Path file = write("bad.yaml", "modules:\n  cloudHub:\n    a: 1\n   b: [\n");
+    assertThatThrownBy(() -> YamlConfig.read(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(file + ": not valid YAML at line 4: expected <block end>, but found '<block mapping start>'");
+  }
+
+  @Test
   void malformedYaml_lineNumberIsTheLineOfTheMistake() throws Exception {
     Path file = write("bad.yaml", "a: 1\nb: 2\nc: 3\nd: \"unterminated\n");
     assertThatThrownBy(() -> YamlConfig.read(file))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("at line 4");
+  }
+
+  @Test
+  void malformedYaml_messageDoesNotEchoTheFileContent() throws Exception {
+    // edgecore.yaml carries the join token; a parse error must not put it in a log.
+    String token = "3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f.eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.c2VjcmV0";
+    // The mistake is on the token's own line: "mapping values are not allowed here".
+    Path file = write("edgecore.yaml", "modules:\n  edgeHub:\n    token: " + token + ": x\n");
+    assertThatThrownBy(() -> YamlConfig.read(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(file + ": not valid YAML at line 3: mapping values are not allowed here");
   }
 
   @Test

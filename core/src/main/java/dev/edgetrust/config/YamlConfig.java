@@ -139,7 +139,7 @@ public final class YamlConfig {
     } catch (InvalidFormatException e) {
       throw new ConfigException(
           file + ": '" + key(dottedPath, e) + "' must be " + describe(e.getTargetType())
-              + ", not '" + e.getValue() + "'");
+              + ", not '" + printable(String.valueOf(e.getValue())) + "'");
     } catch (MismatchedInputException e) {
       throw new ConfigException(
           file + ": '" + key(dottedPath, e) + "' must be " + describe(e.getTargetType()));
@@ -156,10 +156,23 @@ public final class YamlConfig {
     StringBuilder out = new StringBuilder(prefix);
     for (JsonMappingException.Reference ref : e.getPath()) {
       if (ref.getFieldName() != null) {
-        out.append('.').append(ref.getFieldName());
+        out.append('.').append(printable(ref.getFieldName()));
       } else if (ref.getIndex() >= 0) {
         out.append('[').append(ref.getIndex()).append(']');
       }
+    }
+    return out.toString();
+  }
+
+  /**
+   * Keys and values in messages come from the user's file: keep the message one line (a quoted
+   * YAML string can hold any character) and short.
+   */
+  private static String printable(String s) {
+    String clipped = s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    StringBuilder out = new StringBuilder(clipped.length());
+    for (char c : clipped.toCharArray()) {
+      out.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? '?' : c);
     }
     return out.toString();
   }

@@ -261,6 +261,25 @@ class YamlConfigTest {
     assertThat(Settings.resolve(config.baseDirectory(), "/etc/kubeedge/ca.crt")).isEqualTo(Path.of("/etc/kubeedge/ca.crt"));
   }
 
+  @Test
+  void everyErrorMessage_isOneLine() throws Exception {
+    String[] files = {
+      "modules:\n  cloudHub:\n    websocket:\n      port: \"1\\n2\"\n",
+      "modules:\n  cloudHub:\n    nope: 1\n",
+      "modules:\n  cloudHub:\n    keepaliveInterval: -1\n",
+      "modules:\n  cloudHub:\n    mode: \"a\\nb\"\n",
+      "modules:\n  cloudHub:\n    \"bad\\nkey\": 1\n",
+      "modules:\n  cloudHub:\n    websocket:\n      \"x\\u2028y\": 1\n",
+    };
+    for (String content : files) {
+      Path file = write("one-line.yaml", content);
+      assertThatThrownBy(() -> YamlConfig.read(file).section("modules.cloudHub", Hub.class))
+          .isInstanceOf(ConfigException.class)
+          .message()
+          .doesNotContain("\n", "\r", "\u2028");
+    }
+  }
+
   private static AbstractThrowableAssert<?, ? extends Throwable> assertConfigError(Path file, String section, Class<?> type) {
     return assertThatThrownBy(() -> YamlConfig.read(file).section(section, type)).isInstanceOf(ConfigException.class);
   }

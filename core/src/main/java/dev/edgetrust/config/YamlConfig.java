@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Loads one section of a KubeEdge-style YAML file ({@code modules.cloudHub} of {@code
@@ -71,7 +72,7 @@ public final class YamlConfig {
     } catch (NoSuchFileException e) {
       throw new ConfigException(file + ": no such file");
     } catch (JsonProcessingException e) {
-      throw new ConfigException(file + ": not valid YAML" + at(e.getLocation()) + ": " + e.getOriginalMessage());
+      throw new ConfigException(file + ": not valid YAML" + at(e.getLocation()) + ": " + problem(e));
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot be read: " + e.getMessage());
     }
@@ -138,7 +139,7 @@ public final class YamlConfig {
     } catch (InvalidFormatException e) {
       throw new ConfigException(
           file + ": '" + key(dottedPath, e) + "' must be " + describe(e.getTargetType())
-              + ", not '" + e.getValue() + "'");
+              + ", not '" + printable(String.valueOf(e.getValue())) + "'");
     } catch (MismatchedInputException e) {
       throw new ConfigException(
           file + ": '" + key(dottedPath, e) + "' must be " + describe(e.getTargetType()));
@@ -155,10 +156,23 @@ public final class YamlConfig {
     StringBuilder out = new StringBuilder(prefix);
     for (JsonMappingException.Reference ref : e.getPath()) {
       if (ref.getFieldName() != null) {
-        out.append('.').append(ref.getFieldName());
+        out.append('.').append(printable(ref.getFieldName()));
       } else if (ref.getIndex() >= 0) {
         out.append('[').append(ref.getIndex()).append(']');
       }
+    }
+    return out.toString();
+  }
+
+  /**
+   * Keys and values in messages come from the user's file: keep the message one line (a quoted
+   * YAML string can hold any character) and short.
+   */
+  private static String printable(String s) {
+    String clipped = s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    StringBuilder out = new StringBuilder(clipped.length());
+    for (char c : clipped.toCharArray()) {
+      out.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? '?' : c);
     }
     return out.toString();
   }
@@ -183,6 +197,19 @@ public final class YamlConfig {
       return "one of " + java.util.Arrays.toString(type.getEnumConstants());
     }
     return "a mapping";
+  }
+
+  /**
+   * SnakeYAML's own message runs over several lines and quotes the lines around the mistake, which
+   * in edgecore.yaml may be the join token: keep only its one-line description of the problem.
+   */
+  private static String problem(JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+      return marked.getProblem();
+    }
+    String message = String.valueOf(e.getOriginalMessage());
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
   }
 
   private static String at(JsonLocation location) {

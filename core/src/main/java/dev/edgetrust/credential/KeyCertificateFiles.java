@@ -41,6 +41,10 @@ public final class KeyCertificateFiles {
 
   /** Replaces both files with {@code held}: key 0600 (directory 0700), certificate 0644. */
   public void write(HeldCertificate held) throws IOException {
+    // A swap a crash interrupted must be finished before its staged files are overwritten: once
+    // this write stages a new key, recovery would discard the leftover certificate and leave the
+    // key already renamed into place with the old certificate.
+    finishInterruptedSwap();
     Path stagedKey = staged(keyFile);
     Path stagedCertificate = staged(certificateFile);
     AtomicFile.writeSecret(stagedKey, Pem.privateKey(held.privateKey()).getBytes(StandardCharsets.US_ASCII));
@@ -103,19 +107,25 @@ public final class KeyCertificateFiles {
   }
 
   private void recover() throws CredentialFileException {
-    Path stagedKey = staged(keyFile);
-    Path stagedCertificate = staged(certificateFile);
     try {
-      if (Files.exists(stagedCertificate) && !Files.exists(stagedKey)) {
-        // The key was renamed into place; the certificate was not. Finish the swap.
-        AtomicFile.rename(stagedCertificate, certificateFile);
-      } else if (Files.exists(stagedKey)) {
-        // Crashed before either rename: the live pair is still the old, consistent one.
-        Files.deleteIfExists(stagedKey);
-        Files.deleteIfExists(stagedCertificate);
-      }
+      finishInterruptedSwap();
     } catch (IOException e) {
       throw new CredentialFileException(certificateFile, "could not finish an interrupted update: " + e.getMessage());
+    }
+  }
+
+  private void finishInterruptedSwap() throws IOException {
+    Path stagedKey = staged(keyFile);
+    Path stagedCertificate = staged(certificateFile);
+    if (Files.exists(stagedCertificate) && !Files.exists(stagedKey)) {
+      // The key was renamed into place; the certificate was not. Finish the swap.
+      AtomicFile.rename(stagedCertificate, certificateFile);
+    } else if (Files.exists(stagedKey)) {
+      // Crashed before either rename: the live pair is still the old, consistent one. Certificate
+      // first: a crash between the two deletes must leave the staged key, never a lone staged
+      // certificate, which the branch above would take for a finished key rename.
+      Files.deleteIfExists(stagedCertificate);
+      Files.deleteIfExists(stagedKey);
     }
   }
 

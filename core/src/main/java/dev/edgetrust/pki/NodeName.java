@@ -6,10 +6,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 
 /**
  * The name of an edge node as Kubernetes knows it, and the certificate subject that goes with it.
@@ -87,17 +92,27 @@ public final class NodeName implements Comparable<NodeName> {
                         + "<node>"));
   }
 
-  /** Every CN attribute of {@code principal}, in order. */
+  /**
+   * Every CN attribute of {@code principal}, most specific RDN first (the RFC 2253 order),
+   * including each CN of a multi-valued RDN ({@code CN=a+CN=b}).
+   */
   public static List<String> commonNames(X500Principal principal) {
     List<String> result = new ArrayList<>();
+    RDN[] rdns;
     try {
-      for (Rdn rdn : new LdapName(principal.getName(X500Principal.RFC2253)).getRdns()) {
-        if (rdn.getType().equalsIgnoreCase("CN")) {
-          result.add(String.valueOf(rdn.getValue()));
+      // Read the encoded name, not a string form: Rdn.getType()/getValue() see only the first
+      // attribute of a multi-valued RDN, so "CN=node:a+CN=node:b" would pass as one common name.
+      rdns = X500Name.getInstance(principal.getEncoded()).getRDNs();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unreadable certificate subject: " + e.getMessage(), e);
+    }
+    for (int i = rdns.length - 1; i >= 0; i--) {
+      for (AttributeTypeAndValue attribute : rdns[i].getTypesAndValues()) {
+        if (attribute.getType().equals(BCStyle.CN)) {
+          ASN1Encodable value = attribute.getValue();
+          result.add(value instanceof ASN1String text ? text.getString() : IETFUtils.valueToString(value));
         }
       }
-    } catch (InvalidNameException e) {
-      throw new IllegalArgumentException("unreadable certificate subject: " + e.getMessage(), e);
     }
     return result;
   }
@@ -142,7 +157,8 @@ public final class NodeName implements Comparable<NodeName> {
     String clipped = s.length() > 80 ? s.substring(0, 80) + "…" : s;
     StringBuilder out = new StringBuilder(clipped.length());
     for (char c : clipped.toCharArray()) {
-      out.append(c < 0x20 || c == 0x7f ? '?' : c);
+      // ISO controls are C0, DEL and C1 (NEL U+0085, CSI U+009B); U+2028/U+2029 break lines too.
+      out.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? '?' : c);
     }
     return out.toString();
   }

@@ -99,7 +99,9 @@ public final class Pem {
           return converter.getPrivateKey(info);
         }
         if (o instanceof PEMKeyPair pair) {
-          return converter.getKeyPair(pair).getPrivate();
+          // SEC1 or PKCS#1. Convert the private half only: SEC1's public key is optional
+          // (RFC 5915), and getKeyPair() fails with a NullPointerException when it is absent.
+          return converter.getPrivateKey(pair.getPrivateKeyInfo());
         }
         if (o.getClass().getSimpleName().contains("Encrypted")) {
           throw new IllegalArgumentException("private key is encrypted; edgetrust reads unencrypted PEM keys");
@@ -123,7 +125,14 @@ public final class Pem {
 
   /** Parses DER bytes; kept here so that callers need not touch CertificateFactory. */
   static X509Certificate der(byte[] der) throws CertificateException {
-    return (X509Certificate)
-        CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+    ByteArrayInputStream in = new ByteArrayInputStream(der);
+    X509Certificate certificate =
+        (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    // CertificateFactory stops after the first certificate; what follows would be dropped silently
+    // (the rest of a chain served where one certificate is expected, say).
+    if (in.available() > 0) {
+      throw new CertificateException(in.available() + " bytes after the certificate; expected exactly one");
+    }
+    return certificate;
   }
 }

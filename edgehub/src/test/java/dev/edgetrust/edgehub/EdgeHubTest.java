@@ -163,7 +163,7 @@ class EdgeHubTest {
   }
 
   @Test
-  void messagesFromTheCloud_reachTheListener_andTheEmptyMessageIsIgnored() throws Exception {
+  void messagesFromTheCloud_reachTheListener_emptyAndMalformedFramesAreSkipped() throws Exception {
     TestCloudHub hub = cloudHub("127.0.0.1");
     EdgeHubSettings settings = settings(hub, bootstrap());
     provision(settings, Instant.now().minusSeconds(5), Duration.ofHours(1));
@@ -173,10 +173,13 @@ class EdgeHubTest {
     Message fromCloud = data(1);
 
     hub.sendToLatest("{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}");
+    hub.sendToLatest("this is not a message");
     hub.sendToLatest(MessageCodec.encode(fromCloud) + "\n");
 
     await().atMost(PATIENCE).until(() -> !received.isEmpty());
     assertThat(received).containsExactly(fromCloud);
+    assertThat(hub.upgrades()).hasSize(1);
+    assertThat(edge.status().state()).isEqualTo(ConnectionState.CONNECTED);
   }
 
   @Test

@@ -237,9 +237,4 @@ public record EdgeHubSettings(
   public KeyCertificateFiles credentialFiles() {
     return new KeyCertificateFiles(privateKeyFile, certificateFile);
   }
-
-  /** How {@code modules.edgeHub.<key>} is named in messages: with the file when there is one. */
-  public String describeKey(String key) {
-    return "'" + key + "' in " + (source.equals("settings") ? "the EdgeHub settings" : source + " (" + SECTION + ")");
-  }
 }

@@ -28,8 +28,8 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -72,7 +72,6 @@ public final class Enrollment {
   private final Path caFile;
   private final KeyCertificateFiles files;
   private final Duration timeout;
-  private final Clock clock;
 
   /**
    * @param httpServer the CloudHub's bootstrap, {@code https://host:port}
@@ -82,16 +81,11 @@ public final class Enrollment {
    * @param timeout limit for connecting and for each request
    */
   public Enrollment(URI httpServer, NodeName node, Path caFile, KeyCertificateFiles files, Duration timeout) {
-    this(httpServer, node, caFile, files, timeout, Clock.systemUTC());
-  }
-
-  Enrollment(URI httpServer, NodeName node, Path caFile, KeyCertificateFiles files, Duration timeout, Clock clock) {
     this.httpServer = Objects.requireNonNull(httpServer, "httpServer");
     this.node = Objects.requireNonNull(node, "node");
     this.caFile = Objects.requireNonNull(caFile, "caFile");
     this.files = Objects.requireNonNull(files, "files");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
-    this.clock = clock;
   }
 
   /**
@@ -219,7 +213,7 @@ public final class Enrollment {
     } catch (GeneralSecurityException e) {
       throw EnrollmentException.refused(from + " is not signed by the CA");
     }
-    if (!clock.instant().isBefore(certificate.getNotAfter().toInstant())) {
+    if (!Instant.now().isBefore(certificate.getNotAfter().toInstant())) {
       throw EnrollmentException.refused(from + " expired at " + certificate.getNotAfter().toInstant());
     }
     try {

@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: one Netty event loop owns the sessions and the send queue; one thread does the
  * blocking credential work (file I/O, HTTPS enrollment). Listeners are called on those threads
- * and must not block.
+ * and must neither block nor call {@link #close()}.
  *
  * <pre>{@code
  * EdgeHub hub = EdgeHub.builder(EdgeHubSettings.load(Path.of("edgecore.yaml")))
@@ -160,7 +160,7 @@ public final class EdgeHub implements AutoCloseable {
       return this;
     }
 
-    /** Called with each status change; must not block. */
+    /** Called with each status change; must neither block nor call close(). */
     public Builder onStatus(Consumer<EdgeHubStatus> listener) {
       this.statusListener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -268,6 +268,11 @@ public final class EdgeHub implements AutoCloseable {
     CompletableFuture<NodeCredentials> result = new CompletableFuture<>();
     if (!started.get() || closed.get()) {
       result.completeExceptionally(new IllegalStateException("the EdgeHub is not running"));
+      return result;
+    }
+    if (current == null) {
+      // The first enrollment is still under way or waiting; it must not run twice at once.
+      result.completeExceptionally(new IllegalStateException("the node has no certificate to renew yet"));
       return result;
     }
     try {

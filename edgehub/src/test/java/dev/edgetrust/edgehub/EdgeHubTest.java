@@ -341,4 +341,20 @@ class EdgeHubTest {
     assertThat(edge.status().certificateSerial()).isPresent().get().isNotEqualTo(firstSerial);
     assertThat(statuses).noneMatch(s -> s.state() == ConnectionState.DISCONNECTED);
   }
+
+  @Test
+  void renewNow_rotatesAtOnce_andTheNextSessionPresentsTheNewCertificate() throws Exception {
+    TestCloudHub hub = cloudHub("127.0.0.1");
+    TestBootstrapServer bootstrap = bootstrap();
+    EdgeHub edge = edgeHub(settings(hub, bootstrap).withToken(JoinToken.parse(bootstrap.token())));
+    edge.start();
+    await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.CONNECTED);
+
+    var renewed = edge.renewNow().get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+    await().atMost(PATIENCE).until(() -> hub.upgrades().size() >= 2);
+    assertThat(hub.upgrades().get(1).clientCertificate()).isEqualTo(renewed.held().certificate());
+    assertThat(edge.status().rotations()).isEqualTo(1);
+    assertThat(edge.status().certificateSerial()).contains(renewed.held().serialHex());
+  }
 }

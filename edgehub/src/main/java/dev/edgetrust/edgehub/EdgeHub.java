@@ -1,0 +1,649 @@
+package dev.edgetrust.edgehub;
+
+import dev.edgetrust.edgehub.channel.ClientTls;
+import dev.edgetrust.edgehub.channel.CloudConnector;
+import dev.edgetrust.edgehub.channel.CloudSession;
+import dev.edgetrust.edgehub.channel.SessionListener;
+import dev.edgetrust.edgehub.config.EdgeHubSettings;
+import dev.edgetrust.edgehub.enrollment.CredentialManager;
+import dev.edgetrust.edgehub.enrollment.Enrollment;
+import dev.edgetrust.edgehub.enrollment.EnrollmentException;
+import dev.edgetrust.edgehub.enrollment.NodeCredentials;
+import dev.edgetrust.edgehub.enrollment.TokenSource;
+import dev.edgetrust.message.Message;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge side of the CloudHub link, as KubeEdge's EdgeHub behaves: gets a certificate (enrolling
+ * with the join token when there is none), keeps one WebSocket session to the CloudHub, sends
+ * keepalives, reconnects with jittered backoff, and renews the certificate at a random point
+ * between 70% and 90% of its lifetime, moving to a new session on the new certificate without
+ * losing a queued message.
+ *
+ * <p>Threads: one Netty event loop owns the sessions and the send queue; one thread does the
+ * blocking credential work (file I/O, HTTPS enrollment). Listeners are called on those threads
+ * and must neither block nor call {@link #close()}.
+ *
+ * <pre>{@code
+ * EdgeHub hub = EdgeHub.builder(EdgeHubSettings.load(Path.of("edgecore.yaml")))
+ *     .onMessage(m -> ...)
+ *     .onStatus(s -> ...)
+ *     .build();
+ * hub.start();
+ * hub.send(Message.create(route, content));
+ * hub.close();
+ * }</pre>
+ */
+public final class EdgeHub implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EdgeHub.class);
+
+  public static final int DEFAULT_QUEUE_CAPACITY = 1024;
+
+  private final EdgeHubSettings settings;
+  private final CredentialManager credentials;
+  private final RenewalWindow renewalWindow;
+  private final Consumer<Message> messageListener;
+  private final List<Consumer<EdgeHubStatus>> statusListeners = new CopyOnWriteArrayList<>();
+  private final int queueCapacity;
+  private final Semaphore capacity;
+  private final RandomGenerator random = RandomGenerator.getDefault();
+  private final Clock clock = Clock.systemUTC();
+
+  private final EventLoopGroup group;
+  private final EventLoop loop;
+  private final ScheduledExecutorService credentialThread;
+  private final CloudConnector connector;
+  private final SessionListener sessions = new Sessions();
+
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicInteger rotations = new AtomicInteger();
+
+  // Credentials: written on the credential thread (or in start() before it runs), read anywhere.
+  private volatile NodeCredentials current;
+  private volatile SslContext tls;
+  // Credential thread only.
+  private final Backoff credentialBackoff = Backoff.standard();
+  private ScheduledFuture<?> renewalTask;
+  private String lastCredentialProblem;
+
+  // Event loop only.
+  private final ArrayDeque<Message> unsent = new ArrayDeque<>();
+  private final Backoff reconnectBackoff = Backoff.standard();
+  private final SendRateLimiter rateLimiter;
+  private CloudSession active;
+  private CloudSession connecting;
+  private Instant activeSince;
+  private Future<?> reconnectTask;
+  private Future<?> flushTask;
+  private String lastConnectProblem;
+
+  private volatile EdgeHubStatus status;
+
+  private EdgeHub(Builder b) {
+    this.settings = b.settings;
+    this.renewalWindow = b.renewalWindow;
+    this.messageListener = b.messageListener;
+    this.queueCapacity = b.queueCapacity;
+    this.capacity = new Semaphore(queueCapacity);
+    if (b.statusListener != null) {
+      statusListeners.add(b.statusListener);
+    }
+    Enrollment enrollment =
+        new Enrollment(settings.httpServer(), settings.nodeName(), settings.caFile(), settings.credentialFiles(),
+            settings.handshakeTimeout());
+    this.credentials =
+        new CredentialManager(settings.nodeName(), settings.caFile(), settings.credentialFiles(),
+            new TokenSource(settings.token(), settings.tokenFile()), enrollment, settings.source(), clock);
+    this.group =
+        new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("edgehub-" + settings.nodeName()), NioIoHandler.newFactory());
+    this.loop = group.next();
+    this.credentialThread =
+        Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "edgehub-credentials-" + settings.nodeName());
+          t.setDaemon(true);
+          return t;
+        });
+    this.connector = new CloudConnector(group, settings);
+    this.rateLimiter = new SendRateLimiter(settings.messageQps(), settings.messageBurst(), System::nanoTime);
+    this.status = snapshot(ConnectionState.DISCONNECTED, "not started");
+  }
+
+  public static Builder builder(EdgeHubSettings settings) {
+    return new Builder(settings);
+  }
+
+  /** Options beyond the configuration file; all optional. */
+  public static final class Builder {
+    private final EdgeHubSettings settings;
+    private Consumer<Message> messageListener = m -> {};
+    private Consumer<EdgeHubStatus> statusListener;
+    private RenewalWindow renewalWindow = RenewalWindow.DEFAULT;
+    private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+
+    private Builder(EdgeHubSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** Called with each message from the CloudHub, on the event loop: must not block. */
+    public Builder onMessage(Consumer<Message> listener) {
+      this.messageListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Called with each status change; must neither block nor call close(). */
+    public Builder onStatus(Consumer<EdgeHubStatus> listener) {
+      this.statusListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** When in a certificate's lifetime it is renewed; 70% to 90% unless changed (tests, demo). */
+    public Builder renewalWindow(RenewalWindow window) {
+      this.renewalWindow = Objects.requireNonNull(window, "window");
+      return this;
+    }
+
+    /** How many messages {@link #send} holds before refusing more (default 1024). */
+    public Builder queueCapacity(int messages) {
+      if (messages <= 0) {
+        throw new IllegalArgumentException("queueCapacity must be greater than 0, was " + messages);
+      }
+      this.queueCapacity = messages;
+      return this;
+    }
+
+    public EdgeHub build() {
+      return new EdgeHub(this);
+    }
+  }
+
+  /**
+   * Gets credentials (from disk, or by enrolling) and starts connecting; returns without waiting
+   * for the connection. If the CloudHub cannot be reached, or a {@code tokenFile} may still get a
+   * token, it keeps trying in the background (state {@link ConnectionState#ENROLLING}).
+   *
+   * @throws EdgeHubException when waiting cannot help: no token and no token file, a CA hash
+   *     mismatch, a refused token, unusable credential files. The message is one line.
+   */
+  public void start() throws EdgeHubException {
+    if (closed.get()) {
+      throw new IllegalStateException("this EdgeHub is closed");
+    }
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("this EdgeHub is already started");
+    }
+    log.info("EdgeHub for node {} starting: CloudHub {}, bootstrap {}", settings.nodeName(),
+        settings.webSocketUri(), settings.httpServer());
+    NodeCredentials obtained;
+    try {
+      obtained = credentials.obtain();
+      adopt(obtained, false);
+    } catch (EnrollmentException e) {
+      if (!e.isRetryable() && !credentials.tokenMayChange()) {
+        close();
+        throw new EdgeHubException(e.getMessage(), e);
+      }
+      onCredentialThread(() -> retryCredentialsLater(e));
+    }
+  }
+
+  /**
+   * Queues {@code message} for the CloudHub. It stays queued across disconnects and is dropped
+   * from the queue only once written to a session.
+   *
+   * @return false if the queue is full or the EdgeHub is closed; the message was not taken
+   */
+  public boolean send(Message message) {
+    Objects.requireNonNull(message, "message");
+    if (closed.get() || !capacity.tryAcquire()) {
+      return false;
+    }
+    try {
+      loop.execute(() -> {
+        unsent.addLast(message);
+        flush();
+      });
+      return true;
+    } catch (RejectedExecutionException e) {
+      capacity.release();
+      return false;
+    }
+  }
+
+  /** The latest status, with the queue length as of now. */
+  public EdgeHubStatus status() {
+    EdgeHubStatus s = status;
+    return new EdgeHubStatus(s.state(), s.node(), s.certificateSerial(), s.certificateNotAfter(), s.rotations(),
+        queued(), s.detail());
+  }
+
+  public void addStatusListener(Consumer<EdgeHubStatus> listener) {
+    statusListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public void removeStatusListener(Consumer<EdgeHubStatus> listener) {
+    statusListeners.remove(listener);
+  }
+
+  /** The settings this EdgeHub runs with. */
+  public EdgeHubSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Renews the certificate now rather than at its scheduled point (the demo, an operator's
+   * request); then reconnects on it as a scheduled renewal does. If it fails, the usual retries
+   * follow and the future completes exceptionally with the {@link EnrollmentException}.
+   */
+  public CompletableFuture<NodeCredentials> renewNow() {
+    CompletableFuture<NodeCredentials> result = new CompletableFuture<>();
+    if (!started.get() || closed.get()) {
+      result.completeExceptionally(new IllegalStateException("the EdgeHub is not running"));
+      return result;
+    }
+    if (current == null) {
+      // The first enrollment is still under way or waiting; it must not run twice at once.
+      result.completeExceptionally(new IllegalStateException("the node has no certificate to renew yet"));
+      return result;
+    }
+    try {
+      credentialThread.execute(() -> renew(result));
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(new IllegalStateException("the EdgeHub is closing"));
+    }
+    return result;
+  }
+
+  /**
+   * Says goodbye to the CloudHub as edgecore does (the empty message, then a close frame) and
+   * stops. Messages still queued are dropped (and counted in the log).
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    credentialThread.shutdownNow();
+    ChannelFuture goodbye = null;
+    try {
+      Future<ChannelFuture> closing = loop.submit(() -> {
+        cancel(reconnectTask);
+        cancel(flushTask);
+        if (connecting != null) {
+          connecting.channel().close();
+        }
+        return active != null ? active.closeGracefully() : null;
+      });
+      if (!loop.inEventLoop() && closing.awaitUninterruptibly(5, TimeUnit.SECONDS) && closing.isSuccess()) {
+        goodbye = closing.getNow();
+      }
+    } catch (RejectedExecutionException e) {
+      // The loop is already gone.
+    }
+    if (goodbye != null) {
+      goodbye.awaitUninterruptibly(settings.writeDeadline().toMillis() + 1000);
+    }
+    int dropped = queued();
+    if (dropped > 0) {
+      log.warn("node {}: closing with {} message(s) not yet sent; they are dropped", settings.nodeName(), dropped);
+    }
+    publish(ConnectionState.CLOSED, null);
+    Future<?> shutdown = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    if (!loop.inEventLoop()) {
+      shutdown.awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    log.info("EdgeHub for node {} closed", settings.nodeName());
+  }
+
+  // ---- credentials (credential thread, and start()) ----
+
+  /** Makes {@code next} the credentials in use and reconnects on them if they are a renewal. */
+  private void adopt(NodeCredentials next, boolean rotated) throws EnrollmentException {
+    SslContext context;
+    try {
+      context = ClientTls.context(next);
+    } catch (SSLException e) {
+      throw EnrollmentException.refused(
+          "cannot use the certificate " + settings.certificateFile() + " for TLS: " + e.getMessage());
+    }
+    current = next;
+    tls = context;
+    if (rotated) {
+      rotations.incrementAndGet();
+    }
+    onCredentialThread(() -> scheduleRenewal(next));
+    try {
+      loop.execute(() -> credentialsChanged(rotated));
+    } catch (RejectedExecutionException closing) {
+      // close() got there first.
+    }
+  }
+
+  /** Runs {@code task} on the credential thread, unless the EdgeHub is closing. */
+  private void onCredentialThread(Runnable task) {
+    try {
+      credentialThread.execute(task);
+    } catch (RejectedExecutionException closing) {
+      // close() shut the thread down; nothing is left to do.
+    }
+  }
+
+  private void scheduleOnCredentialThread(Runnable task, long delayMillis, String what) {
+    try {
+      renewalTask = credentialThread.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      log.debug("node {}: not scheduling {}: closing", settings.nodeName(), what);
+    }
+  }
+
+  private void scheduleRenewal(NodeCredentials credentials) {
+    cancel(renewalTask);
+    if (!settings.rotateCertificates() || closed.get()) {
+      return;
+    }
+    Instant at = renewalWindow.pick(credentials.held().notBefore(), credentials.held().notAfter(), random);
+    long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+    scheduleOnCredentialThread(() -> renew(null), delay, "the renewal");
+    log.info("node {}: certificate serial {} (valid until {}) will be renewed at {}", settings.nodeName(),
+        credentials.held().serialHex(), credentials.held().notAfter(), at);
+  }
+
+  /** Renews (or, with no credentials yet or an expired certificate, enrolls); retries on failure. */
+  private void renew(CompletableFuture<NodeCredentials> result) {
+    if (closed.get()) {
+      if (result != null) {
+        result.cancel(false);
+      }
+      return;
+    }
+    cancel(renewalTask);
+    NodeCredentials before = current;
+    try {
+      NodeCredentials next = before == null ? credentials.obtain() : credentials.renew(before);
+      credentialBackoff.reset();
+      lastCredentialProblem = null;
+      adopt(next, before != null);
+      if (result != null) {
+        result.complete(next);
+      }
+    } catch (EnrollmentException e) {
+      retryCredentialsLater(e);
+      if (result != null) {
+        result.completeExceptionally(e);
+      }
+    } catch (RuntimeException e) {
+      log.error("node {}: unexpected failure while renewing credentials", settings.nodeName(), e);
+      retryCredentialsLater(EnrollmentException.unavailable(String.valueOf(e), e));
+      if (result != null) {
+        result.completeExceptionally(e);
+      }
+    }
+  }
+
+  private void retryCredentialsLater(EnrollmentException e) {
+    if (closed.get()) {
+      return;
+    }
+    Duration wait = credentialBackoff.next();
+    NodeCredentials now = current;
+    String line =
+        now == null
+            ? "node " + settings.nodeName() + " cannot enroll yet: " + e.getMessage()
+            : "certificate renewal failed: " + e.getMessage() + "; keeping serial " + now.held().serialHex()
+                + " (valid until " + now.held().notAfter() + ")";
+    String retry = "; retrying in " + Math.max(1, wait.toSeconds()) + " s";
+    if (!e.getMessage().equals(lastCredentialProblem)) {
+      log.warn("{}{}", line, retry);
+    } else {
+      log.debug("{}{}", line, retry);
+    }
+    lastCredentialProblem = e.getMessage();
+    if (now == null) {
+      publish(ConnectionState.ENROLLING, e.getMessage());
+    } else {
+      publishDetail(e.getMessage());
+    }
+    cancel(renewalTask);
+    scheduleOnCredentialThread(() -> renew(null), wait.toMillis(), "a retry");
+  }
+
+  // ---- connection (event loop) ----
+
+  private void credentialsChanged(boolean rotated) {
+    if (closed.get()) {
+      return;
+    }
+    if (active != null) {
+      publish(ConnectionState.CONNECTED, null);
+      if (rotated) {
+        log.info("node {}: opening a session on the renewed certificate", settings.nodeName());
+        connect();
+      }
+    } else if (connecting == null) {
+      cancel(reconnectTask);
+      connect();
+    }
+  }
+
+  private void connect() {
+    reconnectTask = null;
+    if (closed.get() || connecting != null) {
+      return;
+    }
+    NodeCredentials credentials = current;
+    if (credentials == null) {
+      return;
+    }
+    if (credentials.isExpiredAt(clock.instant())) {
+      String why = "certificate serial " + credentials.held().serialHex() + " expired at " + credentials.held().notAfter();
+      log.warn("node {}: {}; enrolling again before connecting", settings.nodeName(), why);
+      if (active == null) {
+        publish(ConnectionState.DISCONNECTED, why);
+      }
+      onCredentialThread(() -> {
+        if (current == credentials) {
+          renew(null);
+        }
+      });
+      return;
+    }
+    if (active == null) {
+      publish(ConnectionState.CONNECTING, null);
+    }
+    connecting = connector.connect(tls, sessions);
+  }
+
+  private void scheduleReconnect(String reason) {
+    if (closed.get() || reconnectTask != null) {
+      return;
+    }
+    Duration wait = reconnectBackoff.next();
+    String line = "node " + settings.nodeName() + ": " + reason + "; reconnecting in " + wait.toMillis() + " ms";
+    if (!reason.equals(lastConnectProblem)) {
+      log.warn(line);
+    } else {
+      log.debug(line);
+    }
+    lastConnectProblem = reason;
+    reconnectTask = loop.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void flush() {
+    CloudSession session = active;
+    if (session == null || closed.get()) {
+      return;
+    }
+    boolean wrote = false;
+    while (!unsent.isEmpty() && session.isWritable()) {
+      long wait = rateLimiter.tryAcquire();
+      if (wait > 0) {
+        if (flushTask == null) {
+          flushTask = loop.schedule(() -> {
+            flushTask = null;
+            flush();
+          }, wait, TimeUnit.NANOSECONDS);
+        }
+        break;
+      }
+      session.write(unsent.pollFirst(), capacity::release);
+      wrote = true;
+    }
+    if (wrote) {
+      session.flush();
+    }
+  }
+
+  private void requeue(List<Message> unconfirmed) {
+    for (int i = unconfirmed.size() - 1; i >= 0; i--) {
+      unsent.addFirst(unconfirmed.get(i));
+    }
+  }
+
+  /** Session events, all on the event loop. */
+  private final class Sessions implements SessionListener {
+    @Override
+    public void opened(CloudSession session) {
+      if (session != connecting || closed.get()) {
+        session.closeGracefully();
+        return;
+      }
+      connecting = null;
+      CloudSession previous = active;
+      active = session;
+      activeSince = clock.instant();
+      lastConnectProblem = null;
+      NodeCredentials credentials = current;
+      log.info("node {} connected to {} (certificate serial {})", settings.nodeName(), settings.webSocketUri(),
+          credentials.held().serialHex());
+      publish(ConnectionState.CONNECTED, null);
+      if (previous != null) {
+        // The CloudHub replaces a node's session when it connects again; close ours as edgecore would.
+        previous.closeGracefully();
+      }
+      if (session.tls() != tls) {
+        // Renewed while this session was opening: move on to the new certificate as well.
+        connect();
+      }
+      flush();
+    }
+
+    @Override
+    public void received(CloudSession session, Message message) {
+      try {
+        messageListener.accept(message);
+      } catch (RuntimeException e) {
+        log.warn("node {}: the message listener failed on message {}: {}", settings.nodeName(),
+            message.header().id(), e.toString());
+      }
+    }
+
+    @Override
+    public void writable(CloudSession session) {
+      if (session == active) {
+        flush();
+      }
+    }
+
+    @Override
+    public void closed(CloudSession session, String reason) {
+      requeue(session.takeUnconfirmed());
+      if (session == connecting) {
+        connecting = null;
+        if (!closed.get()) {
+          if (active == null) {
+            publish(ConnectionState.DISCONNECTED, reason);
+          } else {
+            publishDetail("could not open a session on the renewed certificate: " + reason);
+          }
+          scheduleReconnect(reason);
+        }
+      } else if (session == active) {
+        active = null;
+        if (!closed.get()) {
+          Duration stable = settings.deadConnectionTimeout();
+          if (activeSince != null && !clock.instant().isBefore(activeSince.plus(stable))) {
+            reconnectBackoff.reset();
+          }
+          if (connecting != null) {
+            publish(ConnectionState.CONNECTING, reason);
+          } else {
+            publish(ConnectionState.DISCONNECTED, reason);
+            scheduleReconnect(reason);
+          }
+        }
+      }
+      flush();
+    }
+  }
+
+  // ---- status ----
+
+  private int queued() {
+    return queueCapacity - capacity.availablePermits();
+  }
+
+  private EdgeHubStatus snapshot(ConnectionState state, String detail) {
+    NodeCredentials c = current;
+    return new EdgeHubStatus(
+        state,
+        settings.nodeName(),
+        c == null ? Optional.empty() : Optional.of(c.held().serialHex()),
+        c == null ? Optional.empty() : Optional.of(c.held().notAfter()),
+        rotations.get(),
+        queued(),
+        Optional.ofNullable(detail));
+  }
+
+  private synchronized void publish(ConnectionState state, String detail) {
+    if (status.state() == ConnectionState.CLOSED) {
+      return;
+    }
+    status = snapshot(state, detail);
+    for (Consumer<EdgeHubStatus> listener : statusListeners) {
+      try {
+        listener.accept(status);
+      } catch (RuntimeException e) {
+        log.warn("node {}: a status listener failed: {}", settings.nodeName(), e.toString());
+      }
+    }
+  }
+
+  private synchronized void publishDetail(String detail) {
+    publish(status.state(), detail);
+  }
+
+  private static void cancel(java.util.concurrent.Future<?> task) {
+    if (task != null) {
+      task.cancel(false);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.edgetrust.edgehub.channel;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.handler.timeout.WriteTimeoutException;
+import java.net.ConnectException;
+import java.security.cert.CertificateException;
+import java.time.Duration;
+import javax.net.ssl.SSLException;
+
+/** Turns what broke a session into one line an operator can act on. */
+final class FailureDescriber {
+  private final String peer;
+  private final Duration deadAfter;
+  private final Duration writeDeadline;
+
+  FailureDescriber(String peer, Duration deadAfter, Duration writeDeadline) {
+    this.peer = peer;
+    this.deadAfter = deadAfter;
+    this.writeDeadline = writeDeadline;
+  }
+
+  String describe(Throwable cause) {
+    if (cause instanceof ReadTimeoutException) {
+      return "nothing from the CloudHub " + peer + " for " + deadAfter.toSeconds() + " s; the connection is dead";
+    }
+    if (cause instanceof WriteTimeoutException) {
+      return "a write to the CloudHub " + peer + " took longer than " + writeDeadline.toSeconds() + " s";
+    }
+    if (cause instanceof WebSocketClientHandshakeException refused && refused.response() != null) {
+      return "the CloudHub " + peer + " refused the WebSocket upgrade: " + refused.response().status();
+    }
+    if (cause instanceof WebSocketHandshakeException handshake) {
+      return "WebSocket handshake with " + peer + " failed: " + handshake.getMessage();
+    }
+    if (cause instanceof ConnectTimeoutException) {
+      return "cannot connect to " + peer + ": timed out";
+    }
+    if (cause instanceof ConnectException) {
+      return "cannot connect to " + peer + ": " + firstLine(cause);
+    }
+    Throwable tls = find(cause, SSLException.class);
+    if (tls != null) {
+      Throwable certificate = find(tls, CertificateException.class);
+      return "TLS with " + peer + " failed: " + firstLine(certificate != null ? certificate : tls);
+    }
+    return "connection to " + peer + " failed: " + firstLine(cause);
+  }
+
+  private static Throwable find(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private static String firstLine(Throwable t) {
+    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}

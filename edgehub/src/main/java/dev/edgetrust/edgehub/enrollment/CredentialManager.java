@@ -1,0 +1,148 @@
+package dev.edgetrust.edgehub.enrollment;
+
+import dev.edgetrust.credential.CredentialFileException;
+import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.x509.HeldCertificate;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides how this node gets usable credentials: the ones on disk if they are this node's, from
+ * the configured CA and not expired; otherwise a new enrollment with the join token. Renewal uses
+ * the current certificate, or the token again if the certificate expired while the node was
+ * offline.
+ */
+public final class CredentialManager {
+  private static final Logger log = LoggerFactory.getLogger(CredentialManager.class);
+
+  private final NodeName node;
+  private final Path caFile;
+  private final KeyCertificateFiles files;
+  private final TokenSource tokens;
+  private final Enrollment enrollment;
+  private final String configName;
+  private final Clock clock;
+
+  /**
+   * @param configName how to name the configuration in messages (the edgecore.yaml path)
+   */
+  public CredentialManager(
+      NodeName node, Path caFile, KeyCertificateFiles files, TokenSource tokens, Enrollment enrollment,
+      String configName, Clock clock) {
+    this.node = Objects.requireNonNull(node, "node");
+    this.caFile = Objects.requireNonNull(caFile, "caFile");
+    this.files = Objects.requireNonNull(files, "files");
+    this.tokens = Objects.requireNonNull(tokens, "tokens");
+    this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
+    this.configName = Objects.requireNonNull(configName, "configName");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Whether waiting can help after a refusal: a token file may get a new token. */
+  public boolean tokenMayChange() {
+    return tokens.mayChange();
+  }
+
+  /**
+   * The credentials to connect with: from disk when they are usable, else from a new enrollment.
+   *
+   * @throws EnrollmentException with one actionable line
+   */
+  public NodeCredentials obtain() throws EnrollmentException {
+    Optional<HeldCertificate> held;
+    try {
+      held = files.read();
+    } catch (CredentialFileException e) {
+      throw EnrollmentException.refused(e.getMessage() + "; fix or remove it (with a join token set, the node enrolls again)");
+    }
+    if (held.isEmpty()) {
+      return enrollWithToken("there is no certificate at " + files.certificateFile() + " yet");
+    }
+    HeldCertificate current = held.get();
+    String unusable = unusableReason(current);
+    if (unusable != null) {
+      return enrollWithToken(unusable);
+    }
+    if (!Files.exists(caFile)) {
+      return enrollWithToken("the CA certificate " + caFile + " is missing");
+    }
+    X509Certificate ca;
+    try {
+      ca = KeyCertificateFiles.readCertificates(caFile).get(0);
+    } catch (CredentialFileException e) {
+      return enrollWithToken(e.getMessage());
+    }
+    if (!issuedBy(current.certificate(), ca)) {
+      return enrollWithToken(files.certificateFile() + " was not issued by the CA in " + caFile);
+    }
+    log.info("node {} uses its certificate {}: serial {}, valid until {}",
+        node, files.certificateFile(), current.serialHex(), current.notAfter());
+    return new NodeCredentials(current, ca);
+  }
+
+  /**
+   * New credentials to replace {@code current}: renewed with the current certificate, or, if it
+   * has expired, enrolled again with the join token.
+   */
+  public NodeCredentials renew(NodeCredentials current) throws EnrollmentException {
+    if (current.isExpiredAt(clock.instant())) {
+      return enrollWithToken(
+          "the certificate " + files.certificateFile() + " expired at " + current.held().notAfter()
+              + " (it cannot renew itself once expired)");
+    }
+    return enrollment.renew(current);
+  }
+
+  /** Why the certificate on disk cannot be used, or null. A certificate for another node is an error. */
+  private String unusableReason(HeldCertificate held) throws EnrollmentException {
+    NodeName named;
+    try {
+      named = held.nodeName();
+    } catch (IllegalArgumentException e) {
+      // E.g. a certificate from KubeEdge's own CloudCore (CN=kubeedge.io): useless here.
+      return files.certificateFile() + " is not an edgetrust node certificate (" + e.getMessage() + ")";
+    }
+    if (!named.equals(node)) {
+      throw EnrollmentException.refused(
+          files.certificateFile() + " is for node '" + named + "', but this node is '" + node
+              + "' (modules.edged.hostnameOverride or the host name); fix the name or remove the old files");
+    }
+    if (!clock.instant().isBefore(held.notAfter())) {
+      return "the certificate " + files.certificateFile() + " expired at " + held.notAfter();
+    }
+    return null;
+  }
+
+  private static boolean issuedBy(X509Certificate certificate, X509Certificate ca) {
+    if (!certificate.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+      return false;
+    }
+    try {
+      certificate.verify(ca.getPublicKey());
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  private NodeCredentials enrollWithToken(String why) throws EnrollmentException {
+    Optional<JoinToken> token = tokens.current();
+    if (token.isEmpty()) {
+      throw EnrollmentException.refused(
+          why + ", and there is no join token to enroll with: set 'token' in " + configName
+              + " (modules.edgeHub) or write one to 'tokenFile'"
+              + tokens.file().map(f -> " (" + f + ")").orElse("")
+              + "; print one on the cloud with ./edgetrust token --config cloudcore.yaml");
+    }
+    log.info("node {} enrolls with {}: {}", node, token.get(), why);
+    return enrollment.enroll(token.get());
+  }
+}

@@ -1,0 +1,82 @@
+package dev.edgetrust.edgehub.enrollment;
+
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A KubeEdge join token: {@code <hex sha256 of the CA certificate's DER>.<JWT>}.
+ *
+ * <p>The first part lets a node trust the CA it downloads without trusting the network; the JWT
+ * authorizes its first certificate request. The token is a secret: {@link #toString()} shows only
+ * the CA hash, never the JWT.
+ */
+public final class JoinToken {
+  private static final Pattern CA_HASH = Pattern.compile("[0-9a-fA-F]{64}");
+  private static final Pattern JWT_PART = Pattern.compile("[A-Za-z0-9_-]+");
+
+  private final String caHash;
+  private final String jwt;
+
+  private JoinToken(String caHash, String jwt) {
+    this.caHash = caHash;
+    this.jwt = jwt;
+  }
+
+  /**
+   * Parses a join token.
+   *
+   * @throws IllegalArgumentException if it is not four dot-separated parts (the CA hash and the
+   *     three parts of a JWT); the message never contains the token
+   */
+  public static JoinToken parse(String token) {
+    Objects.requireNonNull(token, "token");
+    String[] parts = token.strip().split("\\.", -1);
+    if (parts.length != 4) {
+      throw new IllegalArgumentException(
+          "is not a KubeEdge join token: expected <CA sha256 hex>.<JWT> (4 dot-separated parts), found "
+              + parts.length + " part" + (parts.length == 1 ? "" : "s"));
+    }
+    if (!CA_HASH.matcher(parts[0]).matches()) {
+      throw new IllegalArgumentException(
+          "is not a KubeEdge join token: its first part must be the CA's sha256 as 64 hex digits");
+    }
+    for (int i = 1; i < 4; i++) {
+      if (!JWT_PART.matcher(parts[i]).matches()) {
+        throw new IllegalArgumentException(
+            "is not a KubeEdge join token: part " + (i + 1) + " is not base64url (a JWT was expected)");
+      }
+    }
+    return new JoinToken(parts[0].toLowerCase(java.util.Locale.ROOT), parts[1] + "." + parts[2] + "." + parts[3]);
+  }
+
+  /** The CA certificate's SHA-256, lowercase hex. Not secret. */
+  public String caHash() {
+    return caHash;
+  }
+
+  byte[] caHashBytes() {
+    return HexFormat.of().parseHex(caHash);
+  }
+
+  /** The JWT, for the {@code Authorization: Bearer} header only. */
+  String jwt() {
+    return jwt;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof JoinToken other && other.caHash.equals(caHash) && other.jwt.equals(jwt);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(caHash, jwt);
+  }
+
+  /** Names the CA the token pins; never shows the JWT. */
+  @Override
+  public String toString() {
+    return "JoinToken[ca sha256 " + caHash.substring(0, 12) + "…]";
+  }
+}

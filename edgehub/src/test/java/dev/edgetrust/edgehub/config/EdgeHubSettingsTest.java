@@ -1,0 +1,243 @@
+package dev.edgetrust.edgehub.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgetrust.config.ConfigException;
+import dev.edgetrust.pki.NodeName;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EdgeHubSettingsTest {
+  private static final String TOKEN =
+      "a".repeat(64) + ".eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJl";
+
+  @TempDir Path dir;
+
+  private Path realEdgecore() throws IOException {
+    Path file = dir.resolve("edgecore.yaml");
+    try (InputStream in = getClass().getResourceAsStream("/edgecore-v1.15.yaml")) {
+      Files.copy(in, file);
+    }
+    return file;
+  }
+
+  private Path write(String yaml) throws IOException {
+    Path file = dir.resolve("edgecore.yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  private static String edgeHub(String body) {
+    return "modules:\n  edged:\n    hostnameOverride: node-a\n  edgeHub:\n" + body.indent(4);
+  }
+
+  @Test
+  void kubeEdgeV115Edgecore_loadsUnchanged() throws Exception {
+    EdgeHubSettings s = EdgeHubSettings.load(realEdgecore());
+
+    assertThat(s.nodeName()).isEqualTo(NodeName.of("edge-node-1"));
+    assertThat(s.projectId()).isEqualTo("e632aba927ea4ac2b575ec1603d56f10");
+    assertThat(s.heartbeat()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(s.messageQps()).isEqualTo(30);
+    assertThat(s.messageBurst()).isEqualTo(60);
+    assertThat(s.caFile()).isEqualTo(Path.of("/etc/kubeedge/ca/rootCA.crt"));
+    assertThat(s.certificateFile()).isEqualTo(Path.of("/etc/kubeedge/certs/server.crt"));
+    assertThat(s.privateKeyFile()).isEqualTo(Path.of("/etc/kubeedge/certs/server.key"));
+    assertThat(s.token()).isEmpty();
+    assertThat(s.tokenFile()).isEmpty();
+    assertThat(s.httpServer()).isEqualTo(URI.create("https://192.168.1.10:10002"));
+    assertThat(s.rotateCertificates()).isTrue();
+    assertThat(s.websocketServer()).isEqualTo(new ServerAddress("192.168.1.10", 10000));
+    assertThat(s.handshakeTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.readDeadline()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(s.writeDeadline()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(s.webSocketUri())
+        .isEqualTo(URI.create("wss://192.168.1.10:10000/e632aba927ea4ac2b575ec1603d56f10/edge-node-1/events"));
+    assertThat(s.deadConnectionTimeout()).isEqualTo(Duration.ofSeconds(45));
+  }
+
+  @Test
+  void minimalSection_getsKubeEdgeDefaults_andHttpServerOnTheWebsocketHost() throws Exception {
+    EdgeHubSettings s = EdgeHubSettings.load(write(edgeHub("websocket:\n  server: cloud.example:10000\n")));
+
+    assertThat(s.heartbeat()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(s.caFile()).isEqualTo(Path.of(EdgeHubConfig.DEFAULT_CA_FILE));
+    assertThat(s.rotateCertificates()).isTrue();
+    assertThat(s.httpServer()).isEqualTo(URI.create("https://cloud.example:10002"));
+  }
+
+  @Test
+  void relativePaths_resolveAgainstTheConfigFilesDirectory() throws Exception {
+    EdgeHubSettings s =
+        EdgeHubSettings.load(
+            write(edgeHub("""
+                websocket: {server: "127.0.0.1:10000"}
+                tlsCaFile: ca/rootCA.crt
+                tlsCertFile: certs/server.crt
+                tlsPrivateKeyFile: ./certs/server.key
+                tokenFile: ../token
+                """)));
+
+    assertThat(s.caFile()).isEqualTo(dir.resolve("ca/rootCA.crt").toAbsolutePath());
+    assertThat(s.certificateFile()).isEqualTo(dir.resolve("certs/server.crt").toAbsolutePath());
+    assertThat(s.privateKeyFile()).isEqualTo(dir.resolve("certs/server.key").toAbsolutePath());
+    assertThat(s.tokenFile()).contains(dir.getParent().resolve("token").toAbsolutePath());
+  }
+
+  @Test
+  void token_isParsed_andNeverShownBySettingsToString() throws Exception {
+    EdgeHubSettings s =
+        EdgeHubSettings.load(write(edgeHub("websocket: {server: \"127.0.0.1:10000\"}\ntoken: " + TOKEN + "\n")));
+
+    assertThat(s.token()).isPresent();
+    assertThat(s.token().get().caHash()).isEqualTo("a".repeat(64));
+    assertThat(s.toString()).doesNotContain("eyJ").doesNotContain("c2lnbmF0dXJl");
+  }
+
+  @Test
+  void unknownKeyUnderEdgeHub_namesFileAndKey() throws Exception {
+    Path file = write(edgeHub("websocket: {server: \"127.0.0.1:10000\"}\nheartbeats: 10\n"));
+
+    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("unknown key 'modules.edgeHub.heartbeats'");
+  }
+
+  @Test
+  void unknownKeyInNestedWebsocket_namesTheFullKey() throws Exception {
+    Path file = write(edgeHub("websocket: {server: \"127.0.0.1:10000\", readTimeout: 3}\n"));
+
+    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("unknown key 'modules.edgeHub.websocket.readTimeout'");
+  }
+
+  @Test
+  void wrongType_namesTheKey() throws Exception {
+    Path file = write(edgeHub("websocket: {server: \"127.0.0.1:10000\"}\nheartbeat: fifteen\n"));
+
+    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("'modules.edgeHub.heartbeat' must be a whole number");
+  }
+
+  @Test
+  void zeroHeartbeat_isRefusedNamingTheKey() throws Exception {
+    Path file = write(edgeHub("websocket: {server: \"127.0.0.1:10000\"}\nheartbeat: 0\n"));
+
+    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+        .hasMessageStartingWith(file.toString())
+        .hasMessageContaining("'heartbeat' must be greater than 0");
+  }
+
+  @Test
+  void zeroNestedTimeout_isRefusedNamingTheKey() throws Exception {
+    Path file = write(edgeHub("websocket: {server: \"127.0.0.1:10000\", handshakeTimeout: 0}\n"));
+
+    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+        .hasMessageStartingWith(file.toString())
+        .hasMessageContaining("websocket")
+        .hasMessageContaining("'handshakeTimeout' must be greater than 0");
+  }
+
+  @Test
+  void quicEnabled_isRefusedWithAClearMessage() throws Exception {
+    Path file =
+        write(edgeHub("websocket: {enable: false, server: \"127.0.0.1:10000\"}\nquic: {enable: true, server: \"127.0.0.1:10001\"}\n"));
+
+    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+        .hasMessageStartingWith(file.toString())
+        .hasMessageContaining("QUIC is not supported yet; use websocket");
+  }
+
+  @Test
+  void missingWebsocketServer_isRefusedNamingTheKey() throws Exception {
+    Path file = write(edgeHub("heartbeat: 15\n"));
+
+    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+        .hasMessageContaining("'websocket.server' is required");
+  }
+
+  @Test
+  void malformedWebsocketServer_isRefused() throws Exception {
+    Path file = write(edgeHub("websocket: {server: \"wss://127.0.0.1\"}\n"));
+
+    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+        .hasMessageContaining("'websocket.server'")
+        .hasMessageContaining("host:port");
+  }
+
+  @Test
+  void plainHttpBootstrap_isRefused() throws Exception {
+    Path file = write(edgeHub("websocket: {server: \"127.0.0.1:10000\"}\nhttpServer: http://127.0.0.1:10002\n"));
+
+    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+        .hasMessageContaining("'httpServer' must be an https:// URL");
+  }
+
+  @Test
+  void malformedToken_isRefusedWithoutEchoingIt() throws Exception {
+    Path file = write(edgeHub("websocket: {server: \"127.0.0.1:10000\"}\ntoken: secret-part.other-part\n"));
+
+    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+        .hasMessageContaining("'token' is not a KubeEdge join token")
+        .hasMessageContaining("4 dot-separated parts")
+        .hasMessageNotContaining("secret-part");
+  }
+
+  @Test
+  void invalidHostnameOverride_isRefusedNamingTheKey() throws Exception {
+    Path file =
+        write("modules:\n  edged:\n    hostnameOverride: Edge_Node\n  edgeHub:\n    websocket: {server: \"127.0.0.1:10000\"}\n");
+
+    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+        .hasMessageContaining("modules.edged.hostnameOverride")
+        .hasMessageContaining("not a valid node name");
+  }
+
+  @Test
+  void withoutHostnameOverride_theHostNameLowercasedIsTheNodeName() throws Exception {
+    Path file = write("modules:\n  edgeHub:\n    websocket: {server: \"127.0.0.1:10000\"}\n");
+    String host = EdgeHubSettings.hostName();
+
+    if (isValidNodeName(host)) {
+      assertThat(EdgeHubSettings.load(file).nodeName().value()).isEqualTo(host);
+    } else {
+      assertThatThrownBy(() -> EdgeHubSettings.load(file)).hasMessageContaining("modules.edged.hostnameOverride");
+    }
+  }
+
+  @Test
+  void edgeHubSwitchedOff_isAClearError() throws Exception {
+    Path file = write(edgeHub("enable: false\n"));
+
+    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+        .hasMessageContaining("'modules.edgeHub.enable' is false");
+  }
+
+  @Test
+  void ipv6Server_keepsTheAddressForHostnameVerification() {
+    ServerAddress a = ServerAddress.parse("[::1]:10000");
+
+    assertThat(a.host()).isEqualTo("::1");
+    assertThat(a.port()).isEqualTo(10000);
+    assertThat(a.authority()).isEqualTo("[::1]:10000");
+  }
+
+  private static boolean isValidNodeName(String name) {
+    try {
+      NodeName.of(name);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}

@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
     version = "edgetrust 0.1.0",
     description = "KubeEdge CloudHub/EdgeHub authentication with a pluggable certificate authority.",
     subcommands = {
+      DemoCommand.class,
       CloudHubCommand.class,
+      EdgeHubCommand.class,
       TokenCommand.class,
       CommandLine.HelpCommand.class
     })

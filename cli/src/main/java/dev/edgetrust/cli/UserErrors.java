@@ -3,6 +3,7 @@ package dev.edgetrust.cli;
 import dev.edgetrust.cloudhub.CloudHubException;
 import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.credential.CredentialFileException;
+import dev.edgetrust.edgehub.EdgeHubException;
 import dev.edgetrust.pki.PkiException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -21,6 +22,7 @@ final class UserErrors implements IExecutionExceptionHandler {
         || e instanceof CloudHubException
         || e instanceof CredentialFileException
         || e instanceof PkiException
+        || e instanceof EdgeHubException
         || e instanceof UserException) {
       commandLine.getErr().println("edgetrust: " + e.getMessage());
       commandLine.getErr().flush();

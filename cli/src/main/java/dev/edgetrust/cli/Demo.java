@@ -1,0 +1,305 @@
+package dev.edgetrust.cli;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.edgetrust.cloudhub.CloudHub;
+import dev.edgetrust.cloudhub.CloudHubListener;
+import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.edgehub.ConnectionState;
+import dev.edgetrust.edgehub.EdgeHub;
+import dev.edgetrust.edgehub.EdgeHubStatus;
+import dev.edgetrust.edgehub.config.EdgeHubSettings;
+import dev.edgetrust.edgehub.config.ServerAddress;
+import dev.edgetrust.edgehub.enrollment.JoinToken;
+import dev.edgetrust.message.Message;
+import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.builtin.BuiltinCa;
+import dev.edgetrust.pki.builtin.BuiltinCaFiles;
+import dev.edgetrust.tls.JdkTls;
+import dev.edgetrust.x509.Certificates;
+import dev.edgetrust.x509.Csr;
+import dev.edgetrust.x509.HeldCertificate;
+import dev.edgetrust.x509.Keys;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.security.auth.x500.X500Principal;
+
+/**
+ * The end-to-end demonstration on the built-in CA, in one process on loopback: a CloudHub, three
+ * EdgeHubs enrolled with a join token, messages both ways, a live certificate rotation, and a node
+ * that tries another node's name. Each step says whether it held; {@link #run()} is true only if
+ * every one did.
+ */
+final class Demo {
+  private static final List<String> NODES = List.of("edge-node-1", "edge-node-2", "edge-node-3");
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  private final PrintStream out;
+  private final Duration certificateLifetime;
+  private final List<Boolean> steps = new ArrayList<>();
+  private final Map<NodeName, List<Message>> atCloud = new ConcurrentHashMap<>();
+
+  /**
+   * @param certificateLifetime node certificate lifetime; short, so that rotation happens during
+   *     the demo (at 70–90 % of it)
+   */
+  Demo(PrintStream out, Duration certificateLifetime) {
+    this.out = out;
+    this.certificateLifetime = certificateLifetime;
+  }
+
+  boolean run() throws Exception {
+    Path dir = Files.createTempDirectory("edgetrust-demo-");
+    try {
+      return run(dir);
+    } finally {
+      deleteRecursively(dir);
+    }
+  }
+
+  private boolean run(Path dir) throws Exception {
+    out.println("edgetrust demo: built-in CA, " + NODES.size() + " edge nodes, loopback, state in " + dir);
+    out.println();
+    CloudHubSettings settings =
+        CloudHubSettings.loopback(dir.resolve("cloud")).toBuilder().edgeCertSigningDuration(certificateLifetime).build();
+    BuiltinCa ca =
+        BuiltinCa.loadOrCreate(BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()), Clock.systemUTC());
+    Map<NodeName, EdgeHub> edges = new LinkedHashMap<>();
+    try (CloudHub cloud = CloudHub.start(settings, ca, new Recorder(), Clock.systemUTC())) {
+      int wsPort = cloud.websocketAddress().orElseThrow().getPort();
+      int bootstrapPort = cloud.bootstrapAddress().orElseThrow().getPort();
+      step(true, "CloudHub started",
+          "websocket 127.0.0.1:" + wsPort + ", bootstrap https://127.0.0.1:" + bootstrapPort
+              + ", CA sha256 " + Certificates.sha256Hex(ca.caCertificate()).substring(0, 16) + "…");
+
+      String token = ca.mintJoinToken(Duration.ofHours(1)).value();
+      step(true, "join token minted", "<CA hash>.<JWT>, valid 1 h (print one with ./edgetrust token)");
+
+      for (String name : NODES) {
+        NodeName node = NodeName.of(name);
+        EdgeHubSettings edge =
+            EdgeHubSettings.of(node, new ServerAddress("127.0.0.1", wsPort),
+                    URI.create("https://127.0.0.1:" + bootstrapPort), dir.resolve("nodes").resolve(name))
+                .withToken(JoinToken.parse(token));
+        EdgeHub[] self = new EdgeHub[1];
+        // What an edge module does with a cloud message: answer it, parent_msg_id set.
+        EdgeHub hub =
+            EdgeHub.builder(edge)
+                .onMessage(m -> {
+                  if (!m.isResponse()) {
+                    self[0].send(m.response(TextNode.valueOf("ack from " + name)));
+                  }
+                })
+                .build();
+        self[0] = hub;
+        edges.put(node, hub);
+        hub.start();
+      }
+      boolean connected = waitFor(() -> edges.values().stream().allMatch(e -> e.status().state() == ConnectionState.CONNECTED)
+          && cloud.sessions().size() == NODES.size());
+      step(connected, NODES.size() + " nodes enrolled with the token and connected",
+          connected ? "each made its key, sent a CSR, got CN=system:node:<name>" : describe(edges));
+      Map<NodeName, String> firstSerial = new LinkedHashMap<>();
+      edges.forEach((n, e) -> firstSerial.put(n, e.status().certificateSerial().orElse("?")));
+
+      step(cloudToEdge(cloud, edges.keySet(), "hello from the cloud"), "cloud → edge: every node answered",
+          "operation \"response\" with parent_msg_id set");
+      for (Map.Entry<NodeName, EdgeHub> e : edges.entrySet()) {
+        e.getValue().send(Message.create(
+            new Message.Route("edged", "meta", "resource", "update", "default/node/" + e.getKey()),
+            TextNode.valueOf("status of " + e.getKey())));
+      }
+      boolean up = waitFor(() -> edges.keySet().stream().allMatch(n -> !fromNode(n, m -> !m.isResponse()).isEmpty()));
+      step(up, "edge → cloud: a message from every node arrived", "identity from the client certificate");
+
+      NodeName victim = NodeName.of(NODES.get(0));
+      NodeName rogue = NodeName.of(NODES.get(NODES.size() - 1));
+      HeldCertificate rogueCredentials =
+          new KeyCertificateFiles(edges.get(rogue).settings().privateKeyFile(), edges.get(rogue).settings().certificateFile())
+              .read().orElseThrow();
+      SSLContext rogueTls = JdkTls.context(Optional.of(rogueCredentials), List.of(ca.caCertificate()));
+      refusal(websocketAs(rogueTls, wsPort, victim), 403,
+          rogue + " connects with its own certificate but node_id " + victim);
+      refusal(edgeCrt(rogueTls, bootstrapPort, victim, null, victim), 403,
+          rogue + " asks to renew " + victim + "'s certificate");
+      refusal(edgeCrt(JdkTls.context(Optional.empty(), List.of(ca.caCertificate())), bootstrapPort, rogue,
+              token.substring(token.indexOf('.') + 1), victim), 403,
+          "a token enrollment as " + rogue + " with a CSR for " + victim);
+
+      boolean rotated =
+          waitFor(() -> {
+                EdgeHubStatus s = edges.get(victim).status();
+                Optional<SessionInfo> session = cloud.session(victim);
+                return s.rotations() >= 1 && s.state() == ConnectionState.CONNECTED && session.isPresent()
+                    && !session.get().serialHex().equals(firstSerial.get(victim))
+                    && session.get().serialHex().equals(s.certificateSerial().orElse(""));
+              },
+              certificateLifetime.plus(WAIT));
+      step(rotated, victim + " rotated its certificate live and reconnected on it",
+          "serial " + shortSerial(firstSerial.get(victim)) + " → "
+              + shortSerial(edges.get(victim).status().certificateSerial().orElse("?")));
+      step(cloudToEdge(cloud, List.of(victim), "after rotation"), victim + " answers on its new certificate", "");
+
+      out.println();
+      summary(cloud, edges);
+    } finally {
+      edges.values().forEach(EdgeHub::close);
+    }
+    long held = steps.stream().filter(b -> b).count();
+    out.println();
+    out.println(held == steps.size()
+        ? "All " + steps.size() + " steps held."
+        : (steps.size() - held) + " of " + steps.size() + " steps did NOT hold.");
+    return held == steps.size();
+  }
+
+  private boolean cloudToEdge(CloudHub cloud, java.util.Collection<NodeName> nodes, String text) {
+    Map<NodeName, String> sent = new LinkedHashMap<>();
+    for (NodeName node : nodes) {
+      Message m = Message.create(new Message.Route("edgecontroller", "edged", "resource", "update", "default/pod/demo"),
+          TextNode.valueOf(text));
+      if (cloud.send(node, m)) {
+        sent.put(node, m.header().id());
+      }
+    }
+    return sent.size() == nodes.size()
+        && waitFor(() -> sent.entrySet().stream().allMatch(e ->
+            !fromNode(e.getKey(), m -> m.isResponse() && e.getValue().equals(m.header().parentId())).isEmpty()));
+  }
+
+  private List<Message> fromNode(NodeName node, java.util.function.Predicate<Message> which) {
+    return atCloud.getOrDefault(node, List.of()).stream().filter(which).toList();
+  }
+
+  private void refusal(Optional<String> refused, int status, String attempt) {
+    boolean held = refused.isPresent() && refused.get().startsWith(String.valueOf(status));
+    step(held, "refused: " + attempt, refused.orElse("it was NOT refused"));
+  }
+
+  /** Opens a WebSocket as {@code claimed}; the refusal ("403 ...") or empty if it was let in. */
+  private static Optional<String> websocketAs(SSLContext tls, int port, NodeName claimed) {
+    try {
+      WebSocket ws = HttpClient.newBuilder().sslContext(tls).build().newWebSocketBuilder()
+          .header("node_id", claimed.value())
+          .header("project_id", "e632aba927ea4ac2b575ec1603d56f10")
+          .header("ConnectionUse", "message")
+          .buildAsync(URI.create("wss://127.0.0.1:" + port + "/e632aba927ea4ac2b575ec1603d56f10/" + claimed + "/events"),
+              new WebSocket.Listener() {})
+          .get(10, TimeUnit.SECONDS);
+      ws.abort();
+      return Optional.empty();
+    } catch (Exception e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof WebSocketHandshakeException h) {
+          return Optional.of(h.getResponse().statusCode() + " " + String.valueOf(h.getResponse().body()).strip());
+        }
+      }
+      return Optional.of("refused: " + e);
+    }
+  }
+
+  /** GET /edge.crt for {@code node} with a CSR naming {@code csrNode}; the refusal or empty. */
+  private static Optional<String> edgeCrt(SSLContext tls, int port, NodeName node, String jwt, NodeName csrNode)
+      throws IOException, InterruptedException {
+    Csr csr = Csr.create(Keys.newP256(), new X500Principal("CN=" + csrNode.commonName() + ", O=system:nodes"));
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/edge.crt"))
+        .method("GET", HttpRequest.BodyPublishers.ofByteArray(csr.der()))
+        .header("NodeName", node.value());
+    if (jwt != null) {
+      request.header("Authorization", "Bearer " + jwt);
+    }
+    HttpResponse<String> response =
+        HttpClient.newBuilder().sslContext(tls).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() == 200 ? Optional.empty() : Optional.of(response.statusCode() + " " + response.body().strip());
+  }
+
+  private void summary(CloudHub cloud, Map<NodeName, EdgeHub> edges) {
+    String format = "  %-13s %-10s %-22s %-20s %s%n";
+    out.printf(format, "node", "state", "certificate serial", "expires (UTC)", "rotations");
+    for (Map.Entry<NodeName, EdgeHub> e : edges.entrySet()) {
+      EdgeHubStatus s = e.getValue().status();
+      boolean atHub = cloud.session(e.getKey()).isPresent();
+      out.printf(format, e.getKey(), atHub ? s.state() : s.state() + "?", shortSerial(s.certificateSerial().orElse("-")),
+          s.certificateNotAfter().map(TIME::format).orElse("-"), s.rotations());
+    }
+  }
+
+  private void step(boolean held, String what, String detail) {
+    steps.add(held);
+    out.printf("  %-8s %s%s%n", held ? "[ok]" : "[FAILED]", what, detail.isEmpty() ? "" : "\n           " + detail);
+    out.flush();
+  }
+
+  private static String describe(Map<NodeName, EdgeHub> edges) {
+    return String.join("; ", edges.values().stream()
+        .map(e -> e.status().node() + " " + e.status().state() + e.status().detail().map(d -> " (" + d + ")").orElse(""))
+        .toList());
+  }
+
+  private static String shortSerial(String serial) {
+    return serial.length() > 17 ? serial.substring(0, 17) + "…" : serial;
+  }
+
+  private static boolean waitFor(BooleanSupplier condition) {
+    return waitFor(condition, WAIT);
+  }
+
+  private static boolean waitFor(BooleanSupplier condition, Duration limit) {
+    Instant deadline = Instant.now().plus(limit);
+    while (Instant.now().isBefore(deadline)) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return condition.getAsBoolean();
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Keeps what the cloud receives, per node. */
+  private final class Recorder implements CloudHubListener {
+    @Override
+    public void onMessage(NodeName node, Message message) {
+      atCloud.computeIfAbsent(node, n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(message);
+    }
+  }
+}

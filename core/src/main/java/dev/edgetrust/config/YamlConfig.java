@@ -134,8 +134,7 @@ public final class YamlConfig {
           file + ": unknown key '" + key(dottedPath, e) + "' (known keys there: " + known + ")");
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      String where = key(dottedPath, e);
-      throw new ConfigException(file + ": " + (where.equals(dottedPath) ? "" : "'" + where + "' ") + cause.getMessage());
+      throw new ConfigException(file + ": " + qualify(key(dottedPath, e), String.valueOf(cause.getMessage())));
     } catch (InvalidFormatException e) {
       throw new ConfigException(
           file + ": '" + key(dottedPath, e) + "' must be " + describe(e.getTargetType())
@@ -150,6 +149,18 @@ public final class YamlConfig {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(file + ": '" + dottedPath + "': " + e.getMessage());
     }
+  }
+
+  /**
+   * Records validate their own keys and name them relative to themselves ("'port' must be ...");
+   * the user needs the full key ("'modules.cloudHub.websocket.port' must be ...").
+   */
+  private static String qualify(String where, String message) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^'([^']+)'(.*)$", java.util.regex.Pattern.DOTALL).matcher(message);
+    if (m.matches()) {
+      return "'" + where + "." + m.group(1) + "'" + m.group(2);
+    }
+    return "'" + where + "': " + message;
   }
 
   private static String key(String prefix, JsonMappingException e) {

@@ -153,7 +153,11 @@ public final class NodeName implements Comparable<NodeName> {
   }
 
   /** Keeps hostile input from forging log lines or flooding an error message. */
-  static String printable(String s) {
+  /**
+   * Text a peer sent (a header, a CSR's name), made safe to put in a log line or an error message:
+   * clipped to 80 characters, line breaks and control characters replaced with '?'.
+   */
+  public static String printable(String s) {
     String clipped = s.length() > 80 ? s.substring(0, 80) + "…" : s;
     StringBuilder out = new StringBuilder(clipped.length());
     for (char c : clipped.toCharArray()) {

@@ -51,7 +51,7 @@ record EdgeCertificateRequest(NodeName node, Csr csr, Set<CertificateUsage> usag
         && !commonName.get().equals(node.commonName())) {
       throw new Refusal(
           403,
-          "CSR names '" + printable(commonName.get()) + "' but the request is for node '" + node
+          "CSR names '" + NodeName.printable(commonName.get()) + "' but the request is for node '" + node
               + "'; a node may only request its own name");
     }
     return new EdgeCertificateRequest(node, csr, usages(usagesHeader));
@@ -78,10 +78,5 @@ record EdgeCertificateRequest(NodeName node, Csr csr, Set<CertificateUsage> usag
     } catch (Exception e) {
       throw new Refusal(400, "ExtKeyUsages is not a JSON array");
     }
-  }
-
-  static String printable(String s) {
-    String clipped = s.length() > 80 ? s.substring(0, 80) + "…" : s;
-    return clipped.replaceAll("[\\p{Cntrl}]", "?");
   }
 }

@@ -82,7 +82,7 @@ final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
     if (!nodeId.equals(node.value())) {
       return Check.refuse(
           HttpResponseStatus.FORBIDDEN,
-          "node_id '" + printable(nodeId) + "' does not match the client certificate's node '" + node + "'");
+          "node_id '" + NodeName.printable(nodeId) + "' does not match the client certificate's node '" + node + "'");
     }
     String[] segments = new QueryStringDecoder(request.uri()).path().split("/", -1);
     if (segments.length != 4 || !segments[0].isEmpty() || !"events".equals(segments[3])) {
@@ -91,18 +91,13 @@ final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
     if (!segments[2].equals(node.value())) {
       return Check.refuse(
           HttpResponseStatus.FORBIDDEN,
-          "path names node '" + printable(segments[2]) + "' but the client certificate names '" + node + "'");
+          "path names node '" + NodeName.printable(segments[2]) + "' but the client certificate names '" + node + "'");
     }
     if (!registry.admits(node)) {
       return Check.refuse(
           HttpResponseStatus.SERVICE_UNAVAILABLE, "node limit reached (nodeLimit=" + registry.nodeLimit() + ")");
     }
     return new Check(null, null, node, certificate.get());
-  }
-
-  private static String printable(String s) {
-    String clipped = s.length() > 64 ? s.substring(0, 64) + "…" : s;
-    return clipped.replaceAll("[\\p{Cntrl}]", "?");
   }
 
   private record Check(HttpResponseStatus status, String message, NodeName node, X509Certificate certificate) {

@@ -135,7 +135,7 @@ class EdgeHubSettingsTest {
 
     assertThatThrownBy(() -> EdgeHubSettings.load(file))
         .hasMessageStartingWith(file.toString())
-        .hasMessageContaining("'heartbeat' must be greater than 0");
+        .hasMessageContaining("'modules.edgeHub.heartbeat' must be greater than 0");
   }
 
   @Test
@@ -145,7 +145,7 @@ class EdgeHubSettingsTest {
     assertThatThrownBy(() -> EdgeHubSettings.load(file))
         .hasMessageStartingWith(file.toString())
         .hasMessageContaining("websocket")
-        .hasMessageContaining("'handshakeTimeout' must be greater than 0");
+        .hasMessageContaining("'modules.edgeHub.websocket.handshakeTimeout' must be greater than 0");
   }
 
   @Test
@@ -163,7 +163,7 @@ class EdgeHubSettingsTest {
     Path file = write(edgeHub("heartbeat: 15\n"));
 
     assertThatThrownBy(() -> EdgeHubSettings.load(file))
-        .hasMessageContaining("'websocket.server' is required");
+        .hasMessageContaining("'modules.edgeHub.websocket.server' is required");
   }
 
   @Test
@@ -171,7 +171,7 @@ class EdgeHubSettingsTest {
     Path file = write(edgeHub("websocket: {server: \"wss://127.0.0.1\"}\n"));
 
     assertThatThrownBy(() -> EdgeHubSettings.load(file))
-        .hasMessageContaining("'websocket.server'")
+        .hasMessageContaining("'modules.edgeHub.websocket.server'")
         .hasMessageContaining("host:port");
   }
 
@@ -180,7 +180,7 @@ class EdgeHubSettingsTest {
     Path file = write(edgeHub("websocket: {server: \"127.0.0.1:10000\"}\nhttpServer: http://127.0.0.1:10002\n"));
 
     assertThatThrownBy(() -> EdgeHubSettings.load(file))
-        .hasMessageContaining("'httpServer' must be an https:// URL");
+        .hasMessageContaining("'modules.edgeHub.httpServer' must be an https:// URL");
   }
 
   @Test
@@ -188,7 +188,7 @@ class EdgeHubSettingsTest {
     Path file = write(edgeHub("websocket: {server: \"127.0.0.1:10000\"}\ntoken: secret-part.other-part\n"));
 
     assertThatThrownBy(() -> EdgeHubSettings.load(file))
-        .hasMessageContaining("'token' is not a KubeEdge join token")
+        .hasMessageContaining("'modules.edgeHub.token' is not a KubeEdge join token")
         .hasMessageContaining("4 dot-separated parts")
         .hasMessageNotContaining("secret-part");
   }

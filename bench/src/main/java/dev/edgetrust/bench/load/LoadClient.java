@@ -2,7 +2,7 @@ package dev.edgetrust.bench.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.edgetrust.bench.target.NodeIdentities;
+import dev.edgetrust.bench.fixture.NodeIdentities;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

@@ -1,6 +1,6 @@
 package dev.edgetrust.bench.load;
 
-import dev.edgetrust.bench.target.NodeIdentities;
+import dev.edgetrust.bench.fixture.NodeIdentities;
 import dev.edgetrust.tls.TlsProtocols;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;

@@ -1,0 +1,165 @@
+package dev.edgetrust.bench.scenario;
+
+import dev.edgetrust.bench.BenchContext;
+import dev.edgetrust.bench.Comparison;
+import dev.edgetrust.bench.Figure;
+import dev.edgetrust.bench.Scenario;
+import dev.edgetrust.bench.ScenarioResult;
+import dev.edgetrust.bench.Target;
+import dev.edgetrust.bench.fixture.BareServer;
+import dev.edgetrust.bench.fixture.LoopbackCloud;
+import dev.edgetrust.bench.fixture.NodeIdentities;
+import dev.edgetrust.cloudhub.CloudHub;
+import dev.edgetrust.cloudhub.CloudHubListener;
+import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.x509.HeldCertificate;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Full mutual-TLS handshakes plus the WebSocket upgrade per second, against the CloudHub and
+ * against a {@link BareServer} with the same key, certificate, trust, TLS provider and versions.
+ * Rounds alternate bare, CloudHub, CloudHub, bare, ... so that a machine growing busier or quieter
+ * during the run weighs on both alike.
+ */
+public final class HandshakeScenario implements Scenario {
+  static final int CONCURRENCY = 32;
+  static final int CLIENT_THREADS = 2;
+  static final int DEFAULT_IDENTITIES = 64;
+  /** Below this, a run is a smoke run: one round per server and no separate warm-up round. */
+  static final Duration FULL_RUN = Duration.ofSeconds(4);
+
+  @Override
+  public String name() {
+    return "handshake";
+  }
+
+  @Override
+  public String description() {
+    return "full mTLS handshakes + WebSocket upgrade per second: CloudHub vs. a bare Netty mTLS server (target >= 0.9)";
+  }
+
+  @Override
+  public ScenarioResult run(BenchContext context) throws Exception {
+    int identities = context.nodes(DEFAULT_IDENTITIES);
+    Duration total = context.seconds(Duration.ofSeconds(10));
+    boolean full = total.compareTo(FULL_RUN) >= 0;
+    int roundsPerServer = full ? 2 : 1;
+    Duration round = total.dividedBy(roundsPerServer);
+    // The client JVM's JIT needs a few seconds before its rate stops climbing.
+    Duration warmup = full ? Duration.ofSeconds(3) : round;
+
+    LoopbackCloud cloud =
+        LoopbackCloud.prepare(context.workDirectory().resolve("cloud"),
+            b -> b.httpsAddress(null).nodeLimit(identities + CONCURRENCY + 16));
+    Path idDir = Files.createDirectories(context.workDirectory().resolve("identities"));
+    NodeIdentities ids = cloud.issueShared("bench-node", identities, Duration.ofDays(1));
+    ids.write(idDir);
+
+    try (CloudHub hub = cloud.start(context.options().cloudHubs(), new CloudHubListener() {})) {
+      HeldCertificate serverCertificate =
+          new KeyCertificateFiles(cloud.settings().serverKeyFile(), cloud.settings().serverCertificateFile())
+              .read()
+              .orElseThrow();
+      try (BareServer bare = BareServer.start(serverCertificate, List.of(cloud.caCertificate()))) {
+        InetSocketAddress hubAddress = hub.websocketAddress().orElseThrow();
+        if (full) {
+          // This JVM's JIT compiles the server side during the first rounds; let that happen uncounted.
+          context.progress("warm-up round against each server (not counted)");
+          ClientRound.run(context, "handshake-warmup-bare", bare.address(), idDir, CONCURRENCY, CLIENT_THREADS, warmup, warmup);
+          ClientRound.run(context, "handshake-warmup-hub", hubAddress, idDir, CONCURRENCY, CLIENT_THREADS, warmup, warmup);
+        }
+        Totals bareTotals = new Totals();
+        Totals hubTotals = new Totals();
+        for (int i = 0; i < roundsPerServer * 2; i++) {
+          // ABBA: bare, hub, hub, bare, bare, hub, ...
+          boolean hubTurn = (i % 4 == 1) || (i % 4 == 2);
+          String who = hubTurn ? "cloudhub" : "bare";
+          context.progress("round " + (i + 1) + "/" + roundsPerServer * 2 + ": " + who + ", "
+              + warmup.toMillis() + " ms client warm-up + " + round.toMillis() + " ms measured");
+          ClientRound r =
+              ClientRound.run(context, "handshake-client-" + (i + 1), hubTurn ? hubAddress : bare.address(), idDir,
+                  CONCURRENCY, CLIENT_THREADS, warmup, round);
+          (hubTurn ? hubTotals : bareTotals).add(r);
+        }
+        return result(context, identities, roundsPerServer, round, warmup, bareTotals, hubTotals);
+      }
+    }
+  }
+
+  private ScenarioResult result(
+      BenchContext context, int identities, int rounds, Duration round, Duration warmup, Totals bare, Totals hub) {
+    Figure hubRate = Figure.of("cloudhub.handshakes_per_second", "CloudHub handshakes + upgrades", hub.rate(), "/s");
+    Figure bareRate = Figure.of("bare.handshakes_per_second", "bare Netty mTLS handshakes + upgrades", bare.rate(), "/s");
+    Figure hubCpu = Figure.of("cloudhub.server_cpu_ms_per_handshake", "CloudHub server CPU per handshake", hub.serverCpuMs(), "ms");
+    Figure bareCpu = Figure.of("bare.server_cpu_ms_per_handshake", "bare server CPU per handshake", bare.serverCpuMs(), "ms");
+    return ScenarioResult.measured(name())
+        .load("separate JVM (LoadClient): " + CLIENT_THREADS + " event-loop threads, " + CONCURRENCY
+            + " connections in flight, " + identities + " node certificates in turn, JDK TLS; a connection is reset"
+            + " (SO_LINGER 0) as soon as the upgrade is answered")
+        .figure(hubRate)
+        .figure(bareRate)
+        .figure(hubCpu)
+        .figure(bareCpu)
+        .figure("client.cpu_share", "client's share of the CPU both sides used (CloudHub rounds)", hub.clientShare() * 100, "%")
+        .figure("cloudhub.failures", "failed handshakes/upgrades, CloudHub", hub.failures, "")
+        .figure("bare.failures", "failed handshakes/upgrades, bare", bare.failures, "")
+        .comparison(Comparison.of("handshake_rate_ratio", "handshake rate, CloudHub / bare", hubRate, bareRate)
+            .withTarget(Target.atLeast(0.9)))
+        .comparison(Comparison.of("server_cpu_ratio", "server CPU per handshake, CloudHub / bare (lower is better)", hubCpu, bareCpu))
+        .note("negotiated: CloudHub " + String.join(", ", hub.negotiated) + "; bare " + String.join(", ", bare.negotiated))
+        .note(context.options().cloudHubs().describe())
+        .note(rounds + " round(s) per server, alternated bare/CloudHub/CloudHub/bare; each " + warmup.toMillis()
+            + " ms client warm-up (not counted) + " + round.toMillis() + " ms measured"
+            + (rounds > 1 ? "; one uncounted round against each server first" : ""))
+        .note("client and servers share this machine's " + Runtime.getRuntime().availableProcessors()
+            + " cores: the rate is bounded by both sides' crypto; server CPU per handshake is the client-independent figure")
+        .note(hub.firstFailure == null && bare.firstFailure == null ? "no failures"
+            : "first failure: " + (hub.firstFailure != null ? "CloudHub: " + hub.firstFailure : "bare: " + bare.firstFailure))
+        .build();
+  }
+
+  /** Sums of the rounds of one server. */
+  private static final class Totals {
+    long handshakes;
+    long failures;
+    double seconds;
+    double serverCpu;
+    double clientCpu;
+    final Set<String> negotiated = new LinkedHashSet<>();
+    String firstFailure;
+    final List<ClientRound> rounds = new ArrayList<>();
+
+    void add(ClientRound r) {
+      rounds.add(r);
+      handshakes += r.handshakes();
+      failures += r.failures();
+      seconds += r.seconds();
+      serverCpu += r.serverCpuSeconds();
+      clientCpu += r.clientCpuSeconds();
+      negotiated.add(r.negotiated());
+      if (firstFailure == null) {
+        firstFailure = r.firstFailure();
+      }
+    }
+
+    double rate() {
+      return seconds == 0 ? 0 : handshakes / seconds;
+    }
+
+    double serverCpuMs() {
+      return handshakes == 0 ? Double.NaN : serverCpu * 1000 / handshakes;
+    }
+
+    double clientShare() {
+      double both = serverCpu + clientCpu;
+      return both == 0 ? Double.NaN : clientCpu / both;
+    }
+  }
+}

@@ -24,6 +24,7 @@ import picocli.CommandLine.Parameters;
  * an error. Exit 1 only when a scenario could not be set up at all.
  */
 @Command(name = "bench",
+    mixinStandardHelpOptions = true,
     description = {"Measure CloudHub, EdgeHub and the built-in CA against baselines measured in the same run.",
         "Scenarios: handshake, sessions, block, crl, issue, renewal-storm, edge-footprint; all by default.",
         "See docs/benchmarks.md for what each measures and a recorded run."})

@@ -74,7 +74,11 @@ final class BenchCommand implements Callable<Integer> {
     PrintStream out = System.out;
     Bench.Report report = new Bench(options, out).run(chosen);
     if (json != null) {
-      JsonReport.write(json, report);
+      try {
+        JsonReport.write(json, report);
+      } catch (java.io.IOException e) {
+        throw new UserErrors.UserException("cannot write " + json + ": " + e.getMessage());
+      }
       out.println("results written to " + json);
     }
     return report.results().stream().anyMatch(r -> r.status() == ScenarioResult.Status.FAILED) ? 1 : 0;

@@ -52,6 +52,18 @@ class BenchCommandTest {
   }
 
   @Test
+  void unwritableJsonFile_isOneLineNamingTheFile() throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("file"), "x");
+    Path json = dir.resolve("file").resolve("out.json");
+
+    Run r = run("crl", "--json", json.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).startsWith("edgetrust: cannot write " + json);
+  }
+
+  @Test
   void revocationScenario_isPendingAndWritesJson() throws Exception {
     Path json = dir.resolve("out.json");
 

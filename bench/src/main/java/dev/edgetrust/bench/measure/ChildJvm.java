@@ -135,6 +135,11 @@ public final class ChildJvm implements AutoCloseable {
     process.getOutputStream().flush();
   }
 
+  /** The last lines of the process's stderr log, for an error message (empty if there are none). */
+  public String logTail() {
+    return tail();
+  }
+
   private String tail() {
     try {
       List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);

@@ -179,10 +179,10 @@ public final class EdgeFootprintScenario implements Scenario {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (!edge.isAlive()) {
-        throw new IOException("the edgehub process exited before it could " + what + "; see its log in the work directory");
+        throw new IOException("the edgehub process exited before it could " + what + edge.logTail());
       }
       if (System.nanoTime() > deadline) {
-        throw new IOException("the edgehub did not " + what + " within " + limit.toSeconds() + " s");
+        throw new IOException("the edgehub did not " + what + " within " + limit.toSeconds() + " s" + edge.logTail());
       }
       Thread.sleep(100);
     }

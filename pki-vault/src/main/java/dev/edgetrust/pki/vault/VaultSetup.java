@@ -94,7 +94,6 @@ public final class VaultSetup {
     ObjectNode body = VaultClient.object();
     body.put("type", "pki");
     body.put("description", "edgetrust: certificates of edge nodes and CloudHub");
-    body.putObject("config").put("max_lease_ttl", VaultDurations.format(b.maxLeaseTtl));
     b.client.write("sys/mounts/" + b.mount, body, b.operator);
     return SetupStep.done(name, "");
   }

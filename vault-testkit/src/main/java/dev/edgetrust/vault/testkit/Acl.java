@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * patterns that match ({@code *} suffix, {@code +} segment) Vault's priority rules pick one.
  */
 final class Acl {
+  private static final Set<String> ROOT = Set.of("create", "read", "update", "patch", "delete", "list", "sudo");
+
   private final boolean root;
   private final Map<String, Set<String>> exact = new HashMap<>();
   private final List<Rule> patterns = new ArrayList<>();
@@ -66,7 +68,7 @@ final class Acl {
   /** The capabilities granted on {@code path}; empty if none. */
   Set<String> capabilities(String path) {
     if (root) {
-      return PolicyText.CAPABILITIES;
+      return ROOT;
     }
     Set<String> caps = exact.get(path);
     if (caps != null) {

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a renewable token alive: looks it up at start (logging its accessor, TTL and policies),
  * then calls {@code renew-self} whenever two thirds of its current lease have passed, as Vault Agent
- * does.
+ * does. Between renewals it looks the token up every {@code recheck} (a minute is plenty), so a
+ * revoked token, or a new token written to the token file, is noticed soon.
  *
  * <p>When Vault cannot be reached it retries with capped backoff. When the token is expired or
  * revoked it logs one actionable error (not one per attempt) and keeps looking every {@code
@@ -43,6 +44,7 @@ public final class TokenRenewer implements AutoCloseable {
   private volatile boolean closed;
   private int failures;
   private String lastAccessor = "";
+  private long renewAtNanos;
 
   /**
    * @param increment what to ask {@code renew-self} for; empty asks for the token's original TTL
@@ -109,19 +111,33 @@ public final class TokenRenewer implements AutoCloseable {
       TokenInfo info = tokens.lookupSelf(credential);
       healthy(info);
       if (!info.accessor().equals(lastAccessor)) {
+        // A token not seen before (first start, or a replaced token file): its lease starts now.
         lastAccessor = info.accessor();
+        renewAtNanos = System.nanoTime() + renewDelay(info.ttl()).toNanos();
         log.info("Vault {}: {}", credential.description(), info);
       }
-      if (!info.renewable() || !info.expires()) {
-        // Nothing to renew; keep an eye on it so a replaced token is noticed.
-        schedule(this::lookUp, recheck);
-      } else {
-        schedule(this::renew, renewDelay(info.ttl()));
-      }
+      plan(info);
     } catch (PkiException e) {
       failed(e, this::lookUp);
     } catch (RuntimeException e) {
       log.error("unexpected failure looking up the Vault token", e);
+      schedule(this::lookUp, recheck);
+    }
+  }
+
+  /**
+   * Renews when two thirds of the lease have passed; until then looks the token up every {@code
+   * recheck}, so a revoked token or a replaced token file is noticed without waiting for renewal.
+   */
+  private void plan(TokenInfo info) {
+    if (!info.renewable() || !info.expires()) {
+      schedule(this::lookUp, recheck);
+      return;
+    }
+    long wait = renewAtNanos - System.nanoTime();
+    if (wait <= recheck.toNanos()) {
+      schedule(this::renew, Duration.ofNanos(Math.max(0, wait)));
+    } else {
       schedule(this::lookUp, recheck);
     }
   }
@@ -135,13 +151,10 @@ public final class TokenRenewer implements AutoCloseable {
       if (!info.accessor().isEmpty() && !info.accessor().equals(lastAccessor)) {
         lastAccessor = info.accessor();
       }
+      renewAtNanos = System.nanoTime() + renewDelay(info.ttl()).toNanos();
       log.info("renewed Vault token accessor {}: lease {}", info.accessor(), info.ttl());
       renewal.warnings().forEach(w -> log.warn("Vault, renewing token accessor {}: {}", info.accessor(), w));
-      if (!info.renewable() || !info.expires()) {
-        schedule(this::lookUp, recheck);
-      } else {
-        schedule(this::renew, renewDelay(info.ttl()));
-      }
+      plan(info);
     } catch (PkiException e) {
       failed(e, e.isRetryable() ? this::renew : this::lookUp);
     } catch (RuntimeException e) {

@@ -30,7 +30,7 @@ public final class VaultSetup {
   /** The role the CloudHub signs its server certificates with. */
   public static final String CLOUDHUB_ROLE = "cloudhub";
 
-  /** The policy for the CloudHub and its certificate agent. */
+  /** The policy for the CloudHub and its certificate agent on the default mount {@code pki}. */
   public static final String CLOUDHUB_POLICY = "edgetrust-cloudhub";
 
   private final Builder b;
@@ -41,6 +41,16 @@ public final class VaultSetup {
 
   public static Builder builder(VaultClient client, VaultCredential operator) {
     return new Builder(client, operator);
+  }
+
+  /**
+   * The name of the CloudHub's policy for {@code mount}: {@value #CLOUDHUB_POLICY} for {@code pki},
+   * suffixed with the mount otherwise, so that setting up a second mount does not rewrite the
+   * first one's policy.
+   */
+  public static String cloudhubPolicyName(String mount) {
+    String m = VaultPaths.mount(mount, "PKI mount");
+    return m.equals("pki") ? CLOUDHUB_POLICY : CLOUDHUB_POLICY + "-" + m.replace('/', '-');
   }
 
   /** The policy text for the CloudHub on {@code mount}. */
@@ -69,7 +79,7 @@ public final class VaultSetup {
     steps.add(ca());
     steps.add(urls());
     steps.add(cloudhubRole());
-    steps.add(policy(CLOUDHUB_POLICY, cloudhubPolicy(b.mount)));
+    steps.add(policy(cloudhubPolicyName(b.mount), cloudhubPolicy(b.mount)));
     if (b.enableAppRole) {
       steps.add(authMethod("approle", b.appRoleMount));
     }
@@ -148,7 +158,16 @@ public final class VaultSetup {
   }
 
   private Optional<X509Certificate> currentCa() throws PkiException {
-    Optional<byte[]> pem = b.client.readRaw(b.mount + "/ca/pem");
+    Optional<byte[]> pem;
+    try {
+      pem = b.client.readRaw(b.mount + "/ca/pem");
+    } catch (PkiException e) {
+      if (e.isRetryable()) {
+        throw e;
+      }
+      // Vault 1.8 answers 204 when a mount has no CA; some later versions answer an error instead.
+      return Optional.empty();
+    }
     if (pem.isEmpty()) {
       return Optional.empty();
     }

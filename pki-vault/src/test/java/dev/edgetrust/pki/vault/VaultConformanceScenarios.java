@@ -72,7 +72,7 @@ abstract class VaultConformanceScenarios {
     appRoleMount = "edgetrust-approle-" + id;
     cleanupMounts.add(mount);
     cleanupAuth.add(appRoleMount);
-    cleanupPolicies.add(VaultSetup.CLOUDHUB_POLICY);
+    cleanupPolicies.add(VaultSetup.cloudhubPolicyName(mount));
     firstSetup = setup(mount).enableAppRole(appRoleMount).build().run();
     enrollment =
         VaultEnrollment.builder(client, target.operator())
@@ -151,7 +151,7 @@ abstract class VaultConformanceScenarios {
   /** A token carrying only the CloudHub's policy, as an operator would give the certificate agent. */
   VaultCredential cloudhubToken() throws Exception {
     ObjectNode body = VaultClient.object();
-    body.putArray("policies").add(VaultSetup.CLOUDHUB_POLICY);
+    body.putArray("policies").add(VaultSetup.cloudhubPolicyName(mount));
     body.put("ttl", "1h");
     String token = client.write("auth/token/create-orphan", body, target.operator()).auth().orElseThrow().path("client_token").asText();
     return VaultCredential.token(token, "test cloudhub token");
@@ -298,12 +298,12 @@ abstract class VaultConformanceScenarios {
     String freshAppRole = appRoleMount + "-s";
     cleanupMounts.add(fresh);
     cleanupAuth.add(freshAppRole);
+    cleanupPolicies.add(VaultSetup.cloudhubPolicyName(fresh));
 
     List<SetupStep> first = setup(fresh).enableAppRole(freshAppRole).build().run();
     List<SetupStep> second = setup(fresh).enableAppRole(freshAppRole).build().run();
 
-    assertThat(first.stream().filter(s -> !s.name().startsWith("policy")).map(SetupStep::outcome))
-        .containsOnly(SetupStep.Outcome.DONE);
+    assertThat(first).extracting(SetupStep::outcome).containsOnly(SetupStep.Outcome.DONE);
     assertThat(second).extracting(SetupStep::outcome).containsOnly(SetupStep.Outcome.ALREADY_DONE);
     assertThat(second).extracting(SetupStep::name).isEqualTo(first.stream().map(SetupStep::name).toList());
   }
@@ -409,7 +409,7 @@ abstract class VaultConformanceScenarios {
             "CA of " + mount + "/",
             "issuing and CRL URLs of " + mount + "/",
             "role " + mount + "/roles/cloudhub",
-            "policy " + VaultSetup.CLOUDHUB_POLICY,
+            "policy " + VaultSetup.cloudhubPolicyName(mount),
             "approle auth at auth/" + appRoleMount + "/");
   }
 }

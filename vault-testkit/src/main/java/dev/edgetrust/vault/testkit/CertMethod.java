@@ -194,11 +194,16 @@ final class CertMethod implements Backend {
       byte[] id =
           oid.equals("2.5.29.14")
               ? org.bouncycastle.asn1.ASN1OctetString.getInstance(octets).getOctets()
-              : org.bouncycastle.asn1.x509.AuthorityKeyIdentifier.getInstance(octets).getKeyIdentifier();
+              : keyIdentifier(org.bouncycastle.asn1.x509.AuthorityKeyIdentifier.getInstance(octets));
       return id == null ? "" : HexFormat.ofDelimiter(":").formatHex(id);
     } catch (RuntimeException e) {
       return "";
     }
   }
 
+
+  private static byte[] keyIdentifier(org.bouncycastle.asn1.x509.AuthorityKeyIdentifier aki) {
+    org.bouncycastle.asn1.ASN1OctetString id = aki.getKeyIdentifierObject();
+    return id == null ? null : id.getOctets();
+  }
 }

@@ -34,10 +34,7 @@ final class PolicyText {
     Map<String, Set<String>> rules = new LinkedHashMap<>();
     try {
       JsonNode root = Json.MAPPER.readTree(text);
-      JsonNode paths = root.path("path");
-      var it = paths.fields();
-      while (it.hasNext()) {
-        var e = it.next();
+      for (var e : root.path("path").properties()) {
         rules.put(e.getKey(), capabilities(e.getValue(), e.getKey()));
       }
     } catch (IOException e) {
@@ -48,9 +45,7 @@ final class PolicyText {
 
   private static Set<String> capabilities(JsonNode block, String path) {
     Set<String> caps = new LinkedHashSet<>();
-    var it = block.fields();
-    while (it.hasNext()) {
-      var e = it.next();
+    for (var e : block.properties()) {
       switch (e.getKey()) {
         case "capabilities" -> e.getValue().forEach(c -> caps.add(checked(c.asText(), path)));
         case "policy" -> caps.addAll(shorthand(e.getValue().asText(), path));

@@ -117,7 +117,7 @@ final class TokenMethod implements Backend {
     Map<String, String> meta = new LinkedHashMap<>();
     JsonNode m = b.get("meta");
     if (m != null && m.isObject()) {
-      m.fields().forEachRemaining(e -> meta.put(e.getKey(), e.getValue().asText()));
+      m.properties().forEach(e -> meta.put(e.getKey(), e.getValue().asText()));
     }
     String display = Json.text(b.get("display_name"), "");
     String displayName = display.isEmpty() ? "token" : "token-" + display.replaceAll("[^a-zA-Z0-9-]", "-");

@@ -577,7 +577,7 @@ public final class VaultStandIn implements AutoCloseable {
     table.values().forEach(m -> data.set(m.path + "/", m.describe()));
     ObjectNode envelope = Json.envelope(data, null, List.of());
     // Vault answers these listings both under data and at the top level.
-    data.fields().forEachRemaining(e -> envelope.set(e.getKey(), e.getValue()));
+    data.properties().forEach(e -> envelope.set(e.getKey(), e.getValue()));
     return Reply.json(envelope);
   }
 
@@ -624,7 +624,7 @@ public final class VaultStandIn implements AutoCloseable {
     if (r.is(Request.READ)) {
       ObjectNode t = m.tune();
       ObjectNode envelope = Json.envelope(t.deepCopy(), null, List.of());
-      t.fields().forEachRemaining(e -> envelope.set(e.getKey(), e.getValue()));
+      t.properties().forEach(e -> envelope.set(e.getKey(), e.getValue()));
       return Reply.json(envelope);
     }
     requireOp(r, Request.UPDATE);

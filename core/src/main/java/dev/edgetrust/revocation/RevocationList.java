@@ -169,16 +169,6 @@ public final class RevocationList {
     return nextUpdate != null && now.isAfter(nextUpdate);
   }
 
-  /** This list plus {@code more}, with the same dates. */
-  public RevocationList plus(Collection<BigInteger> more) {
-    if (serials.containsAll(more)) {
-      return this;
-    }
-    List<BigInteger> all = new ArrayList<>(serials);
-    all.addAll(more);
-    return new RevocationList(Set.copyOf(all), thisUpdate, nextUpdate, crlNumber);
-  }
-
   @Override
   public String toString() {
     return "RevocationList[" + serials.size() + " serials, thisUpdate " + thisUpdate

@@ -91,7 +91,7 @@ public record CloudHubConfig(
    */
   public record Revocation(Integer refreshInterval, Boolean failClosed, String auditFile, String inventoryFile) {
     public Revocation {
-      refreshInterval = positive("revocation.refreshInterval", refreshInterval, 10);
+      refreshInterval = positive("refreshInterval", refreshInterval, 10);
       failClosed = failClosed == null || failClosed;
     }
   }
@@ -104,13 +104,13 @@ public record CloudHubConfig(
     public Admin {
       enable = enable != null && enable;
       address = orDefault(address, "127.0.0.1");
-      port = Settings.port("admin.port", port, 10004);
+      port = Settings.port("port", port, 10004);
       if (!isIpLiteral(address)) {
-        throw new IllegalArgumentException("'admin.address' '" + address + "' is not an IP address");
+        throw new IllegalArgumentException("'address' '" + address + "' is not an IP address");
       }
       if (enable && (tokenFile == null || tokenFile.isBlank()) && (clientCAFile == null || clientCAFile.isBlank())) {
         throw new IllegalArgumentException(
-            "'admin.enable' is true but neither 'admin.tokenFile' nor 'admin.clientCAFile' is set: "
+            "'enable' is true but neither 'tokenFile' nor 'clientCAFile' is set: "
                 + "nothing could authenticate to the admin API");
       }
     }

@@ -104,7 +104,8 @@ class NodeBlockingTest {
     assertThat(audit("block", EDGE_1)).singleElement()
         .satisfies(l -> assertThat(l.path("who").asText()).isEqualTo("operator-test"))
         .satisfies(l -> assertThat(l.path("outcome").asText()).isEqualTo("done"));
-    assertThat(audit("refuse-handshake", EDGE_1)).isNotEmpty();
+    assertThat(audit("refuse-handshake", EDGE_1)).isNotEmpty().allSatisfy(l -> assertThat(l.path("who").asText())
+        .isEqualTo("node:edge-1 serial " + one.serialHex() + " from 127.0.0.1:" + l.path("who").asText().replaceAll(".*:", "")));
     assertThat(audit("refuse-enrollment", EDGE_1)).singleElement()
         .satisfies(l -> assertThat(l.path("who").asText()).startsWith("token:sha256:"));
     assertThat(audit("close-session", EDGE_1)).hasSize(1);

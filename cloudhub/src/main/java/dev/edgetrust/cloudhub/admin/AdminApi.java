@@ -63,7 +63,8 @@ public final class AdminApi implements AutoCloseable {
       @Override
       protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
-        p.addLast("tls", tls.get().newHandler(ch.alloc()));
+        // The peer's address goes into the engine, so a refused handshake can say who it was.
+        p.addLast("tls", tls.get().newHandler(ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort()));
         p.addLast("handshake-log", new TlsHandshakeLogger("admin"));
         p.addLast("read-timeout", new ReadTimeoutHandler(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         p.addLast("http", new HttpServerCodec());

@@ -51,6 +51,7 @@ public final class NodeInventory implements AutoCloseable {
   private final ConcurrentMap<NodeName, ConcurrentMap<BigInteger, Entry>> nodes;
   private final ExecutorService writer;
   private final AtomicBoolean saveQueued = new AtomicBoolean();
+  private final AtomicBoolean dirty = new AtomicBoolean();
 
   private NodeInventory(Path file, Clock clock, ConcurrentMap<NodeName, ConcurrentMap<BigInteger, Entry>> nodes) {
     this.file = file;
@@ -105,6 +106,7 @@ public final class NodeInventory implements AutoCloseable {
     Entry entry = new Entry(serial, certificate.getNotAfter().toInstant(), clock.instant(), source);
     Entry before = nodes.computeIfAbsent(node, n -> new ConcurrentHashMap<>()).putIfAbsent(serial, entry);
     if (before == null) {
+      dirty.set(true);
       queueSave();
     }
   }
@@ -142,9 +144,12 @@ public final class NodeInventory implements AutoCloseable {
     }
   }
 
-  /** Writes the file now, from the caller's thread (the background writer does it otherwise). */
+  /** Writes the file now if anything changed, from the caller's thread (the background writer does it otherwise). */
   public synchronized void save() {
     saveQueued.set(false);
+    if (!dirty.getAndSet(false)) {
+      return;
+    }
     Instant now = clock.instant();
     nodes.values().forEach(m -> m.values().removeIf(e -> e.notAfter().isBefore(now)));
     ObjectNode root = JSON.createObjectNode();
@@ -164,6 +169,7 @@ public final class NodeInventory implements AutoCloseable {
     try {
       AtomicFile.writePublic(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     } catch (IOException e) {
+      dirty.set(true);
       log.warn("cannot write the node inventory {}: {}; it is kept in memory and written with the next change",
           file, e.getMessage());
     }

@@ -66,7 +66,7 @@ public final class RevocationTrustManager extends X509ExtendedTrustManager {
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
     this.chain.checkClientTrusted(chain, authType, engine);
-    check.check(chain[0], engine == null ? "?" : engine.getPeerHost() + ":" + engine.getPeerPort());
+    check.check(chain[0], engine == null || engine.getPeerHost() == null ? "?" : engine.getPeerHost() + ":" + engine.getPeerPort());
   }
 
   @Override

@@ -71,7 +71,8 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
   protected void initChannel(SocketChannel ch) {
     ChannelPipeline p = ch.pipeline();
     // The context is read per connection: a reloaded certificate serves the next handshake.
-    p.addLast("tls", tls.get().newHandler(ch.alloc()));
+    // The peer's address goes into the engine, so a refused handshake can say who it was.
+    p.addLast("tls", tls.get().newHandler(ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort()));
     p.addLast("handshake-log", new TlsHandshakeLogger("WebSocket"));
     p.addLast("idle", new IdleStateHandler(keepaliveInterval.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     p.addLast("write-timeout", new WriteTimeoutHandler(writeTimeout.toMillis(), TimeUnit.MILLISECONDS));

@@ -83,8 +83,7 @@ public final class NodeInventory implements AutoCloseable {
     if (all == null || !all.isObject()) {
       throw new IOException(file + ": not a node inventory (no 'nodes' object); fix it or move it away");
     }
-    for (var it = all.fields(); it.hasNext(); ) {
-      var e = it.next();
+    for (var e : all.properties()) {
       try {
         ConcurrentMap<BigInteger, Entry> entries = new ConcurrentHashMap<>();
         for (JsonNode c : e.getValue()) {

@@ -52,8 +52,7 @@ final class IssuedSerials {
     if (nodes == null || !nodes.isObject()) {
       throw new CredentialFileException(file, "has no 'nodes' object");
     }
-    for (var it = nodes.fields(); it.hasNext(); ) {
-      var e = it.next();
+    for (var e : nodes.properties()) {
       try {
         Map<BigInteger, Instant> serials = new LinkedHashMap<>();
         for (JsonNode c : e.getValue()) {

@@ -67,7 +67,8 @@ class CloudHubConfigTest {
           enable: true
         """))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("'modules.cloudHub.admin' 'enable' is true but neither 'tokenFile' nor 'clientCAFile' is set");
+        .hasMessageContaining("'modules.cloudHub.admin")
+        .hasMessageContaining("enable' is true but neither 'tokenFile' nor 'clientCAFile' is set");
   }
 
   @Test
@@ -100,7 +101,8 @@ class CloudHubConfigTest {
           refreshInterval: 0
         """))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("'modules.cloudHub.revocation' 'refreshInterval' must be greater than 0");
+        .hasMessageContaining("'modules.cloudHub.revocation")
+        .hasMessageContaining("refreshInterval' must be greater than 0");
   }
 
   @Test
@@ -112,6 +114,7 @@ class CloudHubConfigTest {
           tokenFile: t
         """))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("'modules.cloudHub.admin' 'address' 'localhost' is not an IP address");
+        .hasMessageContaining("'modules.cloudHub.admin")
+        .hasMessageContaining("address' 'localhost' is not an IP address");
   }
 }

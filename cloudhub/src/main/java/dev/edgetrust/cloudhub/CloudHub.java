@@ -1,7 +1,9 @@
 package dev.edgetrust.cloudhub;
 
+import dev.edgetrust.cloudhub.admin.AdminApi;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapHandler;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapInitializer;
+import dev.edgetrust.cloudhub.revocation.NodeAccess;
 import dev.edgetrust.cloudhub.websocket.Session;
 import dev.edgetrust.cloudhub.websocket.SessionRegistry;
 import dev.edgetrust.cloudhub.websocket.WebSocketInitializer;
@@ -43,7 +45,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running CloudHub: the HTTPS bootstrap server (built-in CA only) and the mutual-TLS WebSocket
- * server, with the registry of live node sessions.
+ * server, with the registry of live node sessions; revocation and blocks checked at every
+ * handshake and against live sessions ({@link NodeAccess}); and, when configured, the admin API.
  */
 public final class CloudHub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CloudHub.class);
@@ -57,6 +60,10 @@ public final class CloudHub implements AutoCloseable {
   private final Channel websocket;
   private final Channel bootstrap;
   private final ChannelGroup connections;
+  // Revocation, blocks and the admin API.
+  private final NodeAccess access;
+  private final AdminApi adminApi;
+  private final Channel admin;
 
   private CloudHub(
       EventLoopGroup acceptors,
@@ -67,7 +74,10 @@ public final class CloudHub implements AutoCloseable {
       CredentialReloader reloader,
       Channel websocket,
       Channel bootstrap,
-      ChannelGroup connections) {
+      ChannelGroup connections,
+      NodeAccess access,
+      AdminApi adminApi,
+      Channel admin) {
     this.acceptors = acceptors;
     this.workers = workers;
     this.signing = signing;
@@ -77,6 +87,9 @@ public final class CloudHub implements AutoCloseable {
     this.websocket = websocket;
     this.bootstrap = bootstrap;
     this.connections = connections;
+    this.access = access;
+    this.adminApi = adminApi;
+    this.admin = admin;
   }
 
   /**
@@ -90,37 +103,58 @@ public final class CloudHub implements AutoCloseable {
       CloudHubSettings settings, PkiProvider provider, CloudHubListener listener, Clock clock)
       throws CloudHubException {
     HeldCertificate server = serverCertificate(settings, provider, clock);
+    SessionRegistry registry = new SessionRegistry(settings.nodeLimit());
+    NodeAccess access = NodeAccess.start(settings.revocation(), provider, registry, clock);
+    AdminApi adminApi = null;
     ServerTls tls;
     try {
-      tls = ServerTls.of(server, provider.trustAnchors());
-    } catch (PkiException | SSLException e) {
-      throw new CloudHubException("cannot set up TLS: " + e.getMessage(), e);
+      adminApi = settings.admin().enabled() ? AdminApi.create(settings.admin(), access) : null;
+      tls = ServerTls.of(server, provider.trustAnchors(), access::trustManager, adminApi == null ? null : adminApi.clientCas());
+    } catch (CloudHubException | PkiException | SSLException e) {
+      access.close();
+      if (adminApi != null) {
+        adminApi.close();
+      }
+      throw e instanceof CloudHubException c ? c : new CloudHubException("cannot set up TLS: " + e.getMessage(), e);
     }
 
     EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     ExecutorService signing = Executors.newFixedThreadPool(2, daemonThreads("edgetrust-signing"));
-    SessionRegistry registry = new SessionRegistry(settings.nodeLimit());
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     Channel ws = null;
     Channel https = null;
+    Channel adminChannel = null;
     try {
       if (settings.websocketAddress() != null) {
         ws = bind(acceptors, workers, connections, settings.websocketAddress(), settings.websocketPort(), "websocket",
             new WebSocketInitializer(tls::websocket, registry, listener, settings.keepaliveInterval(),
-                settings.writeTimeout(), clock));
+                settings.writeTimeout(), clock, access::sessionRefusal));
       }
       Optional<BootstrapEnrollment> enrollment = provider.bootstrap();
       if (settings.httpsAddress() != null && enrollment.isPresent()) {
+        BootstrapHandler.IssuanceListener issuance = (node, certificate, renewal) -> {
+          access.issued(node, certificate);
+          listener.onIssued(node, certificate, renewal);
+        };
         https = bind(acceptors, workers, connections, settings.httpsAddress(), settings.httpsPort(), "https",
             new BootstrapInitializer(tls::bootstrap,
                 () -> new BootstrapHandler(enrollment.get(), provider, settings.edgeCertSigningDuration(),
-                    listener::onIssued, signing)));
+                    issuance, signing, access::enrollmentRefusal)));
+      }
+      if (adminApi != null) {
+        adminChannel = bind(acceptors, workers, connections, settings.admin().address(), settings.admin().port(), "admin",
+            adminApi.initializer(tls::admin));
       }
     } catch (CloudHubException e) {
       close(ws);
       close(https);
+      close(adminChannel);
       shutdown(acceptors, workers, signing);
+      access.close();
+      if (adminApi != null) {
+        adminApi.close();
+      }
       throw e;
     }
     CredentialReloader reloader =
@@ -128,11 +162,13 @@ public final class CloudHub implements AutoCloseable {
             new KeyCertificateFiles(settings.serverKeyFile(), settings.serverCertificateFile()),
             settings.caCertificateFile(), tls, clock, settings.credentialPollInterval());
     reloader.start();
-    CloudHub hub = new CloudHub(acceptors, workers, signing, registry, tls, reloader, ws, https, connections);
+    CloudHub hub = new CloudHub(acceptors, workers, signing, registry, tls, reloader, ws, https, connections,
+        access, adminApi, adminChannel);
     log.info(
-        "CloudHub started: websocket {}, bootstrap {}, PKI {}, server certificate serial {}",
+        "CloudHub started: websocket {}, bootstrap {}, admin {}, PKI {}, server certificate serial {}",
         ws == null ? "off" : ws.localAddress(),
         https == null ? "off" : https.localAddress(),
+        adminChannel == null ? "off" : adminChannel.localAddress(),
         provider.name(),
         server.serialHex());
     return hub;
@@ -205,6 +241,16 @@ public final class CloudHub implements AutoCloseable {
     return Optional.ofNullable(bootstrap).map(c -> (InetSocketAddress) c.localAddress());
   }
 
+  /** Where the admin API listens, if it runs. */
+  public Optional<InetSocketAddress> adminAddress() {
+    return Optional.ofNullable(admin).map(c -> (InetSocketAddress) c.localAddress());
+  }
+
+  /** Revocation state, blocks and the node list: what the admin API drives. */
+  public NodeAccess nodeAccess() {
+    return access;
+  }
+
   /** The certificate new handshakes are served. */
   public X509Certificate serverCertificate() {
     return tls.server().certificate();
@@ -252,10 +298,15 @@ public final class CloudHub implements AutoCloseable {
     reloader.close();
     close(websocket);
     close(bootstrap);
+    close(admin);
     registry.all().forEach(s -> s.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "CloudHub is shutting down"));
     // Close every connection while the executors still run, so no callback lands on a dead one.
     connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     shutdown(acceptors, workers, signing);
+    if (adminApi != null) {
+      adminApi.close();
+    }
+    access.close();
     log.info("CloudHub stopped");
   }
 

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
       CloudHubCommand.class,
       EdgeHubCommand.class,
       TokenCommand.class,
+      NodeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

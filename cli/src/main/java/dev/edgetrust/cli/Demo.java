@@ -5,6 +5,7 @@ import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.CloudHubListener;
 import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
@@ -91,7 +92,7 @@ final class Demo {
         CloudHubSettings.loopback(dir.resolve("cloud")).toBuilder().edgeCertSigningDuration(certificateLifetime).build();
     BuiltinCa ca =
         BuiltinCa.loadOrCreate(BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()), Clock.systemUTC());
-    Map<NodeName, EdgeHub> edges = new LinkedHashMap<>();
+    Map<NodeName, EdgeHub> edges = new java.util.TreeMap<>();
     try (CloudHub cloud = CloudHub.start(settings, ca, new Recorder(), Clock.systemUTC())) {
       int wsPort = cloud.websocketAddress().orElseThrow().getPort();
       int bootstrapPort = cloud.bootstrapAddress().orElseThrow().getPort();
@@ -167,6 +168,8 @@ final class Demo {
               + shortSerial(edges.get(victim).status().certificateSerial().orElse("?")));
       step(cloudToEdge(cloud, List.of(victim), "after rotation"), victim + " answers on its new certificate", "");
 
+      blockAndUnblock(cloud, ca, edges, NodeName.of(NODES.get(1)), dir, wsPort, bootstrapPort);
+
       out.println();
       summary(cloud, edges);
     } finally {
@@ -178,6 +181,44 @@ final class Demo {
         ? "All " + steps.size() + " steps held."
         : (steps.size() - held) + " of " + steps.size() + " steps did NOT hold.");
     return held == steps.size();
+  }
+
+  /**
+   * A lost device: blocked (session closed, reconnect and renewal refused, every serial revoked)
+   * while the others carry on; then found, unblocked, and let back in by a new enrollment.
+   */
+  private void blockAndUnblock(CloudHub cloud, BuiltinCa ca, Map<NodeName, EdgeHub> edges, NodeName lost, Path dir,
+      int wsPort, int bootstrapPort) throws Exception {
+    EdgeHubSettings lostSettings = edges.get(lost).settings();
+    HeldCertificate stolen =
+        new KeyCertificateFiles(lostSettings.privateKeyFile(), lostSettings.certificateFile()).read().orElseThrow();
+    BlockReport blocked = cloud.nodeAccess().block(lost, "demo operator");
+    boolean closed = waitFor(() -> cloud.session(lost).isEmpty());
+    step(blocked.succeeded() && closed, "blocked " + lost + " (a lost device): its session was closed",
+        String.join("; ", blocked.steps().stream().map(st -> st.id() + ") " + st.title() + ": " + st.outcome()).toList()));
+
+    SSLContext stolenTls = JdkTls.context(Optional.of(stolen), List.of(ca.caCertificate()));
+    Optional<String> reconnect = websocketAs(stolenTls, wsPort, lost);
+    step(reconnect.isPresent(), "refused: " + lost + " reconnecting with its certificate",
+        reconnect.orElse("it was NOT refused"));
+    Optional<String> renewal = edgeCrt(stolenTls, bootstrapPort, lost, null, lost);
+    step(renewal.isPresent(), "refused: " + lost + " renewing its certificate", renewal.orElse("it was NOT refused"));
+    List<NodeName> others = edges.keySet().stream().filter(n -> !n.equals(lost)).toList();
+    step(others.stream().allMatch(n -> cloud.session(n).isPresent()) && cloudToEdge(cloud, others, "still here?"),
+        "the other nodes carried on undisturbed", String.join(", ", others.stream().map(NodeName::value).toList()));
+
+    edges.remove(lost).close();
+    BlockReport unblocked = cloud.nodeAccess().unblock(lost, "demo operator");
+    // Found again: a fresh enrollment with a new join token, as the unblock report says.
+    Files.deleteIfExists(lostSettings.certificateFile());
+    Files.deleteIfExists(lostSettings.privateKeyFile());
+    EdgeHub back = EdgeHub.builder(lostSettings.withToken(JoinToken.parse(ca.mintJoinToken(Duration.ofHours(1)).value())))
+        .build();
+    edges.put(lost, back);
+    back.start();
+    boolean readmitted = waitFor(() -> cloud.session(lost).map(x -> !x.serialHex().equals(stolen.serialHex())).orElse(false));
+    step(unblocked.succeeded() && readmitted, "unblocked " + lost + " and re-enrolled it: back with a new serial",
+        "old serial " + shortSerial(stolen.serialHex()) + " stays revoked; " + unblocked.nextStep());
   }
 
   private boolean cloudToEdge(CloudHub cloud, java.util.Collection<NodeName> nodes, String text) {
@@ -220,6 +261,9 @@ final class Demo {
         if (c instanceof WebSocketHandshakeException h) {
           return Optional.of(h.getResponse().statusCode() + " " + String.valueOf(h.getResponse().body()).strip());
         }
+        if (c instanceof javax.net.ssl.SSLException refused) {
+          return Optional.of("refused in the TLS handshake (" + refused.getMessage() + ")");
+        }
       }
       return Optional.of("refused: " + e);
     }
@@ -235,8 +279,12 @@ final class Demo {
     if (jwt != null) {
       request.header("Authorization", "Bearer " + jwt);
     }
-    HttpResponse<String> response =
-        HttpClient.newBuilder().sslContext(tls).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response;
+    try {
+      response = HttpClient.newBuilder().sslContext(tls).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (javax.net.ssl.SSLException e) {
+      return Optional.of("refused in the TLS handshake (" + e.getMessage() + ")");
+    }
     return response.statusCode() == 200 ? Optional.empty() : Optional.of(response.statusCode() + " " + response.body().strip());
   }
 

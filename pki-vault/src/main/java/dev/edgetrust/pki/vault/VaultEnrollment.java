@@ -218,6 +218,51 @@ public final class VaultEnrollment {
     client.delete(mount + "/roles/" + roleName(node), operator);
   }
 
+  /** Role names that mark a blocked node: one LIST of the roles finds every block. */
+  public static final String BLOCKED_PREFIX = "blocked-" + ROLE_PREFIX;
+
+  /**
+   * Blocks the node in Vault itself, so every CloudHub replica and every restart sees it: deletes
+   * its signing role (its credential can no longer obtain a certificate) and leaves a marker role
+   * {@code blocked-edge-node-NAME} that can sign nothing.
+   */
+  public void block(NodeName node) throws PkiException {
+    ObjectNode marker = VaultClient.object();
+    marker.putArray("allowed_domains").add("blocked.edgetrust.invalid");
+    marker.put("allow_bare_domains", false);
+    marker.put("allow_subdomains", false);
+    marker.put("allow_localhost", false);
+    marker.put("allow_ip_sans", false);
+    marker.put("enforce_hostnames", true);
+    marker.put("client_flag", false);
+    marker.put("server_flag", false);
+    marker.put("max_ttl", "1s");
+    client.write(mount + "/roles/" + BLOCKED_PREFIX + node.value(), marker, operator);
+    disable(node);
+  }
+
+  /** Lifts a {@link #block}: recreates the node's role and removes the marker. */
+  public List<SetupStep> unblock(NodeName node) throws PkiException {
+    List<SetupStep> steps = enable(node);
+    client.delete(mount + "/roles/" + BLOCKED_PREFIX + node.value(), operator);
+    return steps;
+  }
+
+  /** Every node with a block marker. */
+  public java.util.Set<NodeName> blockedNodes() throws PkiException {
+    java.util.Set<NodeName> blocked = new java.util.TreeSet<>();
+    for (String role : client.list(mount + "/roles", operator)) {
+      if (role.startsWith(BLOCKED_PREFIX)) {
+        try {
+          blocked.add(NodeName.of(role.substring(BLOCKED_PREFIX.length())));
+        } catch (IllegalArgumentException e) {
+          // Not one of ours.
+        }
+      }
+    }
+    return blocked;
+  }
+
   /** Enables a disabled node again: recreates its role (and policy) as enrollment made them. */
   public List<SetupStep> enable(NodeName node) throws PkiException {
     return prepare(node);

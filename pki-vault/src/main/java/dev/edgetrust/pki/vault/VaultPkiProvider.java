@@ -31,6 +31,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import dev.edgetrust.pki.NodeCredentialChange;
+import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.revocation.RevocationList;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -56,12 +60,61 @@ public final class VaultPkiProvider implements PkiProvider {
   private final VaultCredential credential;
   private final String mount;
   private final String role;
+  private final VaultEnrollment nodeControl;
 
-  private VaultPkiProvider(VaultClient client, VaultCredential credential, String mount, String role) {
+  private VaultPkiProvider(
+      VaultClient client, VaultCredential credential, String mount, String role, VaultEnrollment nodeControl) {
     this.client = client;
     this.credential = credential;
     this.mount = mount;
     this.role = role;
+    this.nodeControl = nodeControl;
+  }
+
+  /**
+   * This provider, able to block and unblock nodes through {@code enrollment} (whose operator
+   * credential may manage the mount's roles). Without it, blocking is refused with a message.
+   */
+  public VaultPkiProvider withNodeControl(VaultEnrollment enrollment) {
+    return new VaultPkiProvider(client, credential, mount, role, Objects.requireNonNull(enrollment, "enrollment"));
+  }
+
+  @Override
+  public RevocationList revocationList() throws PkiException {
+    return RevocationList.fromCrl(crl(), trustAnchors());
+  }
+
+  @Override
+  public NodeCredentialChange blockNode(NodeName node) throws PkiException {
+    requireNodeControl("block");
+    nodeControl.block(node);
+    return new NodeCredentialChange(
+        "Vault role " + mount + "/roles/" + VaultEnrollment.roleName(node) + " deleted (its credential can obtain no"
+            + " certificate) and marker role " + VaultEnrollment.BLOCKED_PREFIX + node + " written",
+        "");
+  }
+
+  @Override
+  public NodeCredentialChange unblockNode(NodeName node) throws PkiException {
+    requireNodeControl("unblock");
+    nodeControl.unblock(node);
+    return new NodeCredentialChange(
+        "Vault role " + mount + "/roles/" + VaultEnrollment.roleName(node) + " recreated, block marker removed",
+        "give the device a new Vault credential with ./edgetrust enroll " + node
+            + " --out DIR (its old certificates stay revoked)");
+  }
+
+  @Override
+  public Set<NodeName> blockedNodes() throws PkiException {
+    return nodeControl == null ? Set.of() : nodeControl.blockedNodes();
+  }
+
+  private void requireNodeControl(String what) throws PkiException {
+    if (nodeControl == null) {
+      throw PkiException.refused(
+          "this CloudHub's Vault provider has no operator credential to " + what
+              + " nodes with; configure one, or " + what + " the node's Vault role directly");
+    }
   }
 
   /**
@@ -74,7 +127,8 @@ public final class VaultPkiProvider implements PkiProvider {
         Objects.requireNonNull(client, "client"),
         Objects.requireNonNull(credential, "credential"),
         VaultPaths.mount(mount, "PKI mount"),
-        VaultPaths.name(role, "PKI role"));
+        VaultPaths.name(role, "PKI role"),
+        null);
   }
 
   @Override
@@ -299,6 +353,7 @@ public final class VaultPkiProvider implements PkiProvider {
    *
    * @return when Vault recorded the revocation
    */
+  @Override
   public Instant revoke(BigInteger serial) throws PkiException {
     ObjectNode body = VaultClient.object();
     body.put("serial_number", SerialNumbers.toColonHex(serial));

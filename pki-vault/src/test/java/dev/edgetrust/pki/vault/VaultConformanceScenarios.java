@@ -360,6 +360,43 @@ abstract class VaultConformanceScenarios {
   }
 
   @Test
+  void blockedNode_isRefusedCertificatesAndListed_andUnblockLetsItSignAgain() throws Exception {
+    NodeName a = node("blk");
+    NodeName other = node("blkother");
+    VaultPkiProvider nodeSigner = provider(enrolledTokenFile(a), VaultEnrollment.roleName(a));
+    VaultPkiProvider otherSigner = provider(enrolledTokenFile(other), VaultEnrollment.roleName(other));
+    VaultPkiProvider cloud = provider(target.operator(), VaultEnrollment.roleName(a)).withNodeControl(enrollment);
+    IssuedCertificate before = nodeSigner.sign(nodeRequest(a, Duration.ofHours(1)));
+
+    cloud.blockNode(a);
+    cloud.revoke(before.serial());
+
+    assertThat(cloud.blockedNodes()).contains(a).doesNotContain(other);
+    assertThatThrownBy(() -> nodeSigner.sign(nodeRequest(a, Duration.ofHours(1))))
+        .isInstanceOf(PkiException.class)
+        .hasMessageContaining("unknown role");
+    assertThat(cloud.revocationList().isRevoked(before.serial())).isTrue();
+    assertThat(NodeName.fromCertificate(otherSigner.sign(nodeRequest(other, Duration.ofHours(1))).certificate()))
+        .as("other nodes carry on").isEqualTo(other);
+
+    cloud.unblockNode(a);
+
+    assertThat(cloud.blockedNodes()).doesNotContain(a);
+    IssuedCertificate after = nodeSigner.sign(nodeRequest(a, Duration.ofHours(1)));
+    assertThat(cloud.revocationList().isRevoked(after.serial())).isFalse();
+    assertThat(cloud.revocationList().isRevoked(before.serial())).as("revoked serials stay revoked").isTrue();
+  }
+
+  @Test
+  void blockWithoutAnOperatorCredential_isRefusedWithAMessage() throws Exception {
+    NodeName a = node("noctl");
+    VaultPkiProvider plain = provider(enrolledTokenFile(a), VaultEnrollment.roleName(a));
+
+    assertThatThrownBy(() -> plain.blockNode(a)).isInstanceOf(PkiException.class).hasMessageContaining("no operator credential");
+    assertThat(plain.blockedNodes()).isEmpty();
+  }
+
+  @Test
   void issueMode_returnsAKeyMatchingItsCertificate() throws Exception {
     NodeName a = node("iss");
 

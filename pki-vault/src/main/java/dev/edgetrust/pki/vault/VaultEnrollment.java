@@ -241,11 +241,15 @@ public final class VaultEnrollment {
     disable(node);
   }
 
-  /** Lifts a {@link #block}: recreates the node's role and removes the marker. */
-  public List<SetupStep> unblock(NodeName node) throws PkiException {
-    List<SetupStep> steps = enable(node);
+  /**
+   * Lifts a {@link #block}: recreates the node's role exactly as enrollment made it (never its
+   * policy: the block left that alone, and a CloudHub may not write policies) and removes the
+   * marker.
+   */
+  public SetupStep unblock(NodeName node) throws PkiException {
+    SetupStep step = VaultSetup.role(roleName(node), nodeRole(node), client, operator, mount);
     client.delete(mount + "/roles/" + BLOCKED_PREFIX + node.value(), operator);
-    return steps;
+    return step;
   }
 
   /** Every node with a block marker. */

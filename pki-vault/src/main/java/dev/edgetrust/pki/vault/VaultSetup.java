@@ -53,6 +53,27 @@ public final class VaultSetup {
     return m.equals("pki") ? CLOUDHUB_POLICY : CLOUDHUB_POLICY + "-" + m.replace('/', '-');
   }
 
+  /** The name of {@link #nodeControlPolicy}: what lets a CloudHub block and unblock nodes. */
+  public static String nodeControlPolicyName(String mount) {
+    return cloudhubPolicyName(mount) + "-node-control";
+  }
+
+  /**
+   * What {@code node block}/{@code unblock} through a CloudHub needs, kept apart from {@link
+   * #cloudhubPolicy} so an operator grants it knowingly: deleting and recreating node roles and
+   * their block markers. It grants no signing and no policy writes: a CloudHub holding it still
+   * cannot obtain a node certificate.
+   */
+  public static String nodeControlPolicy(String mount) {
+    String m = VaultPaths.mount(mount, "PKI mount");
+    return VaultPolicy.withComment("edgetrust CloudHub: block and unblock edge nodes (node roles and block markers only)")
+        // Vault checks a LIST against the path with a trailing slash.
+        .allow(m + "/roles/", "list")
+        .allow(m + "/roles/" + VaultEnrollment.ROLE_PREFIX + "*", "create", "update", "read", "delete")
+        .allow(m + "/roles/" + VaultEnrollment.BLOCKED_PREFIX + "*", "create", "update", "read", "delete")
+        .hcl();
+  }
+
   /** The policy text for the CloudHub on {@code mount}. */
   public static String cloudhubPolicy(String mount) {
     String m = VaultPaths.mount(mount, "PKI mount");
@@ -80,6 +101,7 @@ public final class VaultSetup {
     steps.add(urls());
     steps.add(cloudhubRole());
     steps.add(policy(cloudhubPolicyName(b.mount), cloudhubPolicy(b.mount)));
+    steps.add(policy(nodeControlPolicyName(b.mount), nodeControlPolicy(b.mount)));
     if (b.enableAppRole) {
       steps.add(authMethod("approle", b.appRoleMount));
     }

@@ -388,6 +388,33 @@ abstract class VaultConformanceScenarios {
   }
 
   @Test
+  void nodeControlPolicy_letsTheCloudHubBlockAndUnblock_butNeverSignANodeCertificate() throws Exception {
+    NodeName a = node("ctl");
+    VaultPkiProvider nodeSigner = provider(enrolledTokenFile(a), VaultEnrollment.roleName(a));
+    ObjectNode body = VaultClient.object();
+    body.putArray("policies").add(VaultSetup.cloudhubPolicyName(mount)).add(VaultSetup.nodeControlPolicyName(mount));
+    body.put("ttl", "1h");
+    VaultCredential cloudhub = VaultCredential.token(
+        client.write("auth/token/create-orphan", body, target.operator()).auth().orElseThrow().path("client_token").asText(),
+        "test cloudhub token with node control");
+    VaultPkiProvider cloud = VaultPkiProvider.create(client, cloudhub, mount, VaultSetup.CLOUDHUB_ROLE)
+        .withNodeControl(VaultEnrollment.builder(client, cloudhub).mount(mount).build());
+
+    cloud.blockNode(a);
+    assertThat(cloud.blockedNodes()).contains(a);
+    assertThatThrownBy(() -> VaultPkiProvider.create(client, cloudhub, mount, VaultEnrollment.roleName(a))
+            .sign(nodeRequest(a, Duration.ofHours(1))))
+        .isInstanceOf(PkiException.class).hasMessageStartingWith("permission denied");
+    cloud.unblockNode(a);
+
+    assertThat(cloud.blockedNodes()).doesNotContain(a);
+    assertThat(NodeName.fromCertificate(nodeSigner.sign(nodeRequest(a, Duration.ofHours(1))).certificate())).isEqualTo(a);
+    assertThatThrownBy(() -> VaultPkiProvider.create(client, cloudhub, mount, VaultEnrollment.roleName(a))
+            .sign(nodeRequest(a, Duration.ofHours(1))))
+        .as("node control grants no signing").isInstanceOf(PkiException.class).hasMessageStartingWith("permission denied");
+  }
+
+  @Test
   void blockWithoutAnOperatorCredential_isRefusedWithAMessage() throws Exception {
     NodeName a = node("noctl");
     VaultPkiProvider plain = provider(enrolledTokenFile(a), VaultEnrollment.roleName(a));
@@ -447,6 +474,7 @@ abstract class VaultConformanceScenarios {
             "issuing and CRL URLs of " + mount + "/",
             "role " + mount + "/roles/cloudhub",
             "policy " + VaultSetup.cloudhubPolicyName(mount),
+            "policy " + VaultSetup.nodeControlPolicyName(mount),
             "approle auth at auth/" + appRoleMount + "/");
   }
 }

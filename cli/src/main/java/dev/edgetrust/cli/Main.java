@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
       EdgeHubCommand.class,
       TokenCommand.class,
       NodeCommand.class,
+      AgentCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

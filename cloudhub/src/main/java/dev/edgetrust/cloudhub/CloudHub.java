@@ -3,6 +3,7 @@ package dev.edgetrust.cloudhub;
 import dev.edgetrust.cloudhub.admin.AdminApi;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapHandler;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapInitializer;
+import dev.edgetrust.cloudhub.bootstrap.ExternalPkiNotice;
 import dev.edgetrust.cloudhub.revocation.NodeAccess;
 import dev.edgetrust.cloudhub.websocket.Session;
 import dev.edgetrust.cloudhub.websocket.SessionRegistry;
@@ -109,7 +110,7 @@ public final class CloudHub implements AutoCloseable {
     ServerTls tls;
     try {
       adminApi = settings.admin().enabled() ? AdminApi.create(settings.admin(), access) : null;
-      tls = ServerTls.of(server, provider.trustAnchors(), access::trustManager, adminApi == null ? null : adminApi.clientCas());
+      tls = ServerTls.of(server, trustAnchors(settings, provider), access::trustManager, adminApi == null ? null : adminApi.clientCas());
     } catch (CloudHubException | PkiException | SSLException e) {
       access.close();
       if (adminApi != null) {
@@ -141,6 +142,10 @@ public final class CloudHub implements AutoCloseable {
             new BootstrapInitializer(tls::bootstrap,
                 () -> new BootstrapHandler(enrollment.get(), provider, settings.edgeCertSigningDuration(),
                     issuance, signing, access::enrollmentRefusal)));
+      } else if (settings.httpsAddress() != null) {
+        // Nodes that still call /ca.crt or /edge.crt learn why they get nothing, in one line.
+        https = bind(acceptors, workers, connections, settings.httpsAddress(), settings.httpsPort(), "https",
+            new BootstrapInitializer(tls::bootstrap, () -> new ExternalPkiNotice(provider.name())));
       }
       if (adminApi != null) {
         adminChannel = bind(acceptors, workers, connections, settings.admin().address(), settings.admin().port(), "admin",
@@ -172,6 +177,24 @@ public final class CloudHub implements AutoCloseable {
         provider.name(),
         server.serialHex());
     return hub;
+  }
+
+  /**
+   * The CAs client certificates must chain to. The built-in CA knows its own; with an external PKI
+   * {@code tlsCAFile} alone is the trust bundle (the certificate agent keeps it current, and it is
+   * reloaded like the server certificate), so the CloudHub starts even while the PKI is away.
+   */
+  private static List<X509Certificate> trustAnchors(CloudHubSettings settings, PkiProvider provider)
+      throws PkiException, CloudHubException {
+    if (provider.bootstrap().isPresent()) {
+      return provider.trustAnchors();
+    }
+    try {
+      return KeyCertificateFiles.readCertificates(settings.caCertificateFile());
+    } catch (CredentialFileException e) {
+      throw new CloudHubException(
+          e.getMessage() + ": with an external PKI, tlsCAFile must hold its CA (the certificate agent writes it)", e);
+    }
   }
 
   private static HeldCertificate serverCertificate(CloudHubSettings settings, PkiProvider provider, Clock clock)

@@ -45,7 +45,8 @@ public record CloudHubConfig(
     JsonNode authorization,
     String joinTokenFile,
     Revocation revocation,
-    Admin admin) {
+    Admin admin,
+    PkiConfig pki) {
 
   public CloudHubConfig {
     enable = enable == null || enable;
@@ -72,6 +73,7 @@ public record CloudHubConfig(
     }
     revocation = revocation == null ? new Revocation(null, null, null, null) : revocation;
     admin = admin == null ? new Admin(null, null, null, null, null) : admin;
+    pki = pki == null ? new PkiConfig(null, null) : pki;
     if (quic.enable()) {
       throw new IllegalArgumentException("'quic.enable' is true, but edgetrust serves WebSocket only; set it to false");
     }
@@ -145,8 +147,21 @@ public record CloudHubConfig(
    * @throws ConfigException naming the file and key of the first problem
    */
   public static CloudHubSettings load(Path file) throws ConfigException {
+    return loadAll(file).hub();
+  }
+
+  /**
+   * Loads {@code modules.cloudHub} with its {@code pki} section, which the CloudHub itself does not
+   * read: whoever starts it picks the provider from it.
+   *
+   * @param baseDirectory what relative paths in the {@code pki} section resolve against
+   */
+  public record Loaded(CloudHubSettings hub, PkiConfig pki, Path baseDirectory, Path file) {}
+
+  public static Loaded loadAll(Path file) throws ConfigException {
     YamlConfig yaml = YamlConfig.read(file);
-    return yaml.section("modules.cloudHub", CloudHubConfig.class).resolve(yaml.baseDirectory(), file);
+    CloudHubConfig config = yaml.section("modules.cloudHub", CloudHubConfig.class);
+    return new Loaded(config.resolve(yaml.baseDirectory(), file), config.pki(), yaml.baseDirectory(), file);
   }
 
   /** This configuration with paths resolved against {@code base} and durations typed. */

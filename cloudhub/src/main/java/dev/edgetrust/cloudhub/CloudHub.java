@@ -166,6 +166,9 @@ public final class CloudHub implements AutoCloseable {
         new CredentialReloader(
             new KeyCertificateFiles(settings.serverKeyFile(), settings.serverCertificateFile()),
             settings.caCertificateFile(), tls, clock, settings.credentialPollInterval());
+    if (settings.reconnectWindow() != null) {
+      reloader.onNewServerCertificate(() -> spreadReconnects(registry, settings.reconnectWindow(), clock));
+    }
     reloader.start();
     CloudHub hub = new CloudHub(acceptors, workers, signing, registry, tls, reloader, ws, https, connections,
         access, adminApi, adminChannel);
@@ -177,6 +180,22 @@ public final class CloudHub implements AutoCloseable {
         provider.name(),
         server.serialHex());
     return hub;
+  }
+
+  /**
+   * Asks every session that began before a server-certificate rotation to reconnect, each at a
+   * random moment within {@code window}: nodes then verify the new certificate, and a thousand of
+   * them do not all come back in the same second.
+   */
+  private static void spreadReconnects(SessionRegistry registry, java.time.Duration window, Clock clock) {
+    java.time.Instant rotatedAt = clock.instant();
+    List<Session> before = registry.all().stream().filter(s -> s.connectedAt().isBefore(rotatedAt)).toList();
+    log.info("server certificate rotated: {} live session(s) will reconnect within {}", before.size(), window);
+    for (Session session : before) {
+      long delay = java.util.concurrent.ThreadLocalRandom.current().nextLong(window.toMillis() + 1);
+      session.closeAfter(java.time.Duration.ofMillis(delay), WebSocketCloseStatus.ENDPOINT_UNAVAILABLE,
+          "server certificate rotated; reconnect");
+    }
   }
 
   /**

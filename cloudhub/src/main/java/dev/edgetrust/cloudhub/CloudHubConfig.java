@@ -46,7 +46,8 @@ public record CloudHubConfig(
     String joinTokenFile,
     Revocation revocation,
     Admin admin,
-    PkiConfig pki) {
+    PkiConfig pki,
+    ReconnectAfterRotation reconnectAfterRotation) {
 
   public CloudHubConfig {
     enable = enable == null || enable;
@@ -74,6 +75,7 @@ public record CloudHubConfig(
     revocation = revocation == null ? new Revocation(null, null, null, null) : revocation;
     admin = admin == null ? new Admin(null, null, null, null, null) : admin;
     pki = pki == null ? new PkiConfig(null, null) : pki;
+    reconnectAfterRotation = reconnectAfterRotation == null ? new ReconnectAfterRotation(false, null) : reconnectAfterRotation;
     if (quic.enable()) {
       throw new IllegalArgumentException("'quic.enable' is true, but edgetrust serves WebSocket only; set it to false");
     }
@@ -207,7 +209,24 @@ public record CloudHubConfig(
                 admin.port(),
                 blankOrResolve(base, admin.tokenFile()),
                 blankOrResolve(base, admin.clientCAFile()))
-            : CloudHubSettings.Admin.OFF);
+            : CloudHubSettings.Admin.OFF,
+        reconnectAfterRotation.enable() ? reconnectAfterRotation.windowDuration() : null);
+  }
+
+  /**
+   * edgetrust: after the server certificate is replaced, make live sessions reconnect so every
+   * node verifies the new one, spread over {@code window} so they do not all return at once. Off
+   * by default: sessions simply stay on the certificate they started with.
+   */
+  public record ReconnectAfterRotation(Boolean enable, String window) {
+    public ReconnectAfterRotation {
+      enable = enable != null && enable;
+      Settings.duration("window", window, Duration.ofMinutes(5));
+    }
+
+    Duration windowDuration() {
+      return Settings.duration("window", window, Duration.ofMinutes(5));
+    }
   }
 
   private static Path blankOrResolve(Path base, String path) {

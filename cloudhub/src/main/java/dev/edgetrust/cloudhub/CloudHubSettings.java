@@ -17,6 +17,9 @@ import java.util.Objects;
  *     changes when the file system sends no event (they are watched as well)
  * @param revocation how revocation and blocks are checked and recorded
  * @param admin the admin API (node list/block/unblock); off unless configured
+ * @param reconnectWindow after the server certificate is replaced, close every live session at a
+ *     random moment within this window so nodes reconnect and verify the new one; {@code null}:
+ *     sessions stay (the default)
  */
 public record CloudHubSettings(
     Path caCertificateFile,
@@ -37,7 +40,8 @@ public record CloudHubSettings(
     Path joinTokenFile,
     Duration credentialPollInterval,
     Revocation revocation,
-    Admin admin) {
+    Admin admin,
+    Duration reconnectWindow) {
 
   public CloudHubSettings {
     Objects.requireNonNull(caCertificateFile, "caCertificateFile");
@@ -70,7 +74,7 @@ public record CloudHubSettings(
       Duration credentialPollInterval) {
     this(caCertificateFile, caKeyFile, serverCertificateFile, serverKeyFile, websocketAddress, websocketPort,
         httpsAddress, httpsPort, advertiseAddresses, dnsNames, keepaliveInterval, writeTimeout, nodeLimit,
-        edgeCertSigningDuration, tokenRefreshDuration, joinTokenFile, credentialPollInterval, null, null);
+        edgeCertSigningDuration, tokenRefreshDuration, joinTokenFile, credentialPollInterval, null, null, null);
   }
 
   /** Where CA-side state lives by default: beside the CA key, or the CA certificate without one. */
@@ -159,7 +163,8 @@ public record CloudHubSettings(
         null,
         Duration.ofSeconds(10),
         Revocation.defaults(dir.resolve("ca")),
-        Admin.OFF);
+        Admin.OFF,
+        null);
   }
 
   public Builder toBuilder() {
@@ -187,6 +192,7 @@ public record CloudHubSettings(
     private Duration credentialPollInterval;
     private Revocation revocation;
     private Admin admin;
+    private Duration reconnectWindow;
 
     private Builder(CloudHubSettings s) {
       caCertificateFile = s.caCertificateFile;
@@ -208,6 +214,7 @@ public record CloudHubSettings(
       credentialPollInterval = s.credentialPollInterval;
       revocation = s.revocation;
       admin = s.admin;
+      reconnectWindow = s.reconnectWindow;
     }
 
     public Builder revocation(Revocation value) {
@@ -217,6 +224,11 @@ public record CloudHubSettings(
 
     public Builder admin(Admin value) {
       admin = value;
+      return this;
+    }
+
+    public Builder reconnectWindow(Duration value) {
+      reconnectWindow = value;
       return this;
     }
 
@@ -325,7 +337,8 @@ public record CloudHubSettings(
           joinTokenFile,
           credentialPollInterval,
           revocation,
-          admin);
+          admin,
+          reconnectWindow);
     }
   }
 }

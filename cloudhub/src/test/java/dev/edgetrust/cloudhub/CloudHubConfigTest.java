@@ -37,6 +37,15 @@ class CloudHubConfigTest {
   }
 
   @Test
+  void reconnectAfterRotation_isOffByDefault_andReadsItsWindow() throws Exception {
+    assertThat(load("nodeLimit: 5\n").reconnectWindow()).isNull();
+    assertThat(load("reconnectAfterRotation: {enable: true, window: 90s}\n").reconnectWindow()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(load("reconnectAfterRotation: {enable: true}\n").reconnectWindow()).isEqualTo(Duration.ofMinutes(5));
+    assertThatThrownBy(() -> load("reconnectAfterRotation: {enable: true, window: soon}\n"))
+        .hasMessageContaining("'modules.cloudHub.reconnectAfterRotation.window' must be a duration");
+  }
+
+  @Test
   void adminAndRevocationKeys_areReadWithPathsRelativeToTheFile() throws Exception {
     CloudHubSettings settings = load("""
         revocation:

@@ -67,4 +67,13 @@ public final class Session {
         .writeAndFlush(new CloseWebSocketFrame(status.code(), reason))
         .addListener(f -> channel.close());
   }
+
+  /** Closes the session after {@code delay}, on its own event loop. */
+  public void closeAfter(java.time.Duration delay, WebSocketCloseStatus status, String reason) {
+    channel.eventLoop().schedule(() -> close(status, reason), delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  public Instant connectedAt() {
+    return connectedAt;
+  }
 }

@@ -112,10 +112,19 @@ final class EdgeBundle {
             .certificateTtl(options.ttl(), options.maxTtl())
             .tokenTtl(options.tokenTtl())
             .build();
+    // The CA bundle first: if the mount has no CA yet, say to run 'vault setup' before anything is made.
+    List<X509Certificate> ca;
+    try {
+      ca = VaultPkiProvider.create(client, operator, options.mount(), VaultEnrollment.roleName(node)).trustAnchors();
+    } catch (PkiException e) {
+      if (e.isRetryable() || e.getMessage().contains("vault setup")) {
+        throw e;
+      }
+      // Vault answers an unauthenticated read of a path no engine serves with 403, not 404.
+      throw PkiException.refused("cannot read the CA of Vault's " + options.mount() + "/ mount (" + e.getMessage()
+          + "): run 'edgetrust vault setup' first (or name the mount with --pki)");
+    }
     List<SetupStep> steps = enrollment.prepare(node);
-    // The CA bundle first: if the mount has no CA yet, say so before a credential is made.
-    List<X509Certificate> ca =
-        VaultPkiProvider.create(client, operator, options.mount(), VaultEnrollment.roleName(node)).trustAnchors();
     NodeCredential credential =
         options.auth() == Auth.TOKEN ? enrollment.enrollWithToken(node) : enrollment.enrollWithAppRole(node);
 

@@ -68,7 +68,7 @@ final class VaultEdge implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new UserErrors.UserException(settings.source() + ": modules.edgeHub.vault.serverCA: " + e.getMessage());
     }
-    VaultCredential credential = credential(vault, files, clock);
+    VaultCredential credential = credential(vault, connection.build(), files, clock);
     VaultPkiProvider provider = VaultPkiProvider.create(client, credential, vault.pki(), vault.role());
     PkiIssuer issuer =
         new PkiIssuer(settings.nodeName(), provider, vault.ttl(), settings.caFile(), files, true, vault.recheck(), clock);
@@ -84,7 +84,8 @@ final class VaultEdge implements AutoCloseable {
     return new VaultEdge(provider, issuer, renewer);
   }
 
-  private static VaultCredential credential(VaultSettings vault, KeyCertificateFiles files, Clock clock) {
+  private static VaultCredential credential(
+      VaultSettings vault, VaultConnection connection, KeyCertificateFiles files, Clock clock) {
     return switch (vault.authMethod()) {
       case TOKEN -> VaultCredential.tokenFile(vault.tokenFile().orElseThrow());
       case APPROLE -> {
@@ -93,7 +94,7 @@ final class VaultEdge implements AutoCloseable {
       }
       case CERT -> new CertificateOrToken(
           VaultCredential.certificate(vault.certMount(), vault.certRole(), clock),
-          vault.tokenFile().map(VaultCredential::tokenFile), files, clock);
+          vault.tokenFile().map(VaultCredential::tokenFile), connection, files, clock);
     };
   }
 
@@ -133,29 +134,45 @@ final class VaultEdge implements AutoCloseable {
   static final class CertificateOrToken implements VaultCredential {
     private final VaultCredential certificate;
     private final Optional<VaultCredential> token;
+    private final VaultConnection connection;
     private final KeyCertificateFiles files;
     private final Clock clock;
+    private String loginSerial;
+    private VaultClient loginClient;
 
     CertificateOrToken(
-        VaultCredential certificate, Optional<VaultCredential> token, KeyCertificateFiles files, Clock clock) {
+        VaultCredential certificate, Optional<VaultCredential> token, VaultConnection connection,
+        KeyCertificateFiles files, Clock clock) {
       this.certificate = Objects.requireNonNull(certificate, "certificate");
       this.token = Objects.requireNonNull(token, "token");
+      this.connection = Objects.requireNonNull(connection, "connection");
       this.files = Objects.requireNonNull(files, "files");
       this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    private VaultCredential current() throws PkiException {
-      if (validCertificate(files, clock).isPresent()) {
-        return certificate;
+    @Override
+    public synchronized String token(VaultClient client) throws PkiException {
+      Optional<HeldCertificate> held = validCertificate(files, clock);
+      if (held.isPresent()) {
+        return certificate.token(loginClient(held.get()));
       }
       return token.orElseThrow(() -> PkiException.refused(
-          "no valid certificate at " + files.certificateFile() + " to log in to Vault with, and no"
-              + " modules.edgeHub.vault.tokenFile for the first one: write a token (./edgetrust enroll NODE)"));
+              "no valid certificate at " + files.certificateFile() + " to log in to Vault with, and no"
+                  + " modules.edgeHub.vault.tokenFile for the first one: write a token (./edgetrust enroll NODE)"))
+          .token(client);
     }
 
-    @Override
-    public String token(VaultClient client) throws PkiException {
-      return current().token(client);
+    /**
+     * A client of its own for logins, new for each certificate: the HTTP client keeps TLS
+     * connections open, and one opened before the node had this certificate (or with the one
+     * before) would not present it to Vault.
+     */
+    private VaultClient loginClient(HeldCertificate held) {
+      if (loginClient == null || !held.serialHex().equals(loginSerial)) {
+        loginClient = VaultClient.connect(connection);
+        loginSerial = held.serialHex();
+      }
+      return loginClient;
     }
 
     @Override

@@ -13,6 +13,8 @@ import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.EdgeHubStatus;
+import dev.edgetrust.edgehub.config.VaultConfig.AuthMethod;
+import dev.edgetrust.edgehub.config.VaultSettings;
 import dev.edgetrust.edgehub.enrollment.EnrollmentException;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
@@ -22,11 +24,13 @@ import dev.edgetrust.pki.vault.VaultClient;
 import dev.edgetrust.pki.vault.VaultCredential;
 import dev.edgetrust.pki.vault.VaultEnrollment;
 import dev.edgetrust.pki.vault.VaultPkiProvider;
+import dev.edgetrust.pki.vault.VaultSetup;
 import dev.edgetrust.pki.vault.VaultTokens;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -34,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -200,9 +205,32 @@ class EdgeVaultModeTest {
   }
 
   @Test
+  void certAuth_firstCertificateWithTheToken_thenRenewsWithTheCertificateAlone() throws Exception {
+    NodeName node = NodeName.of("edge-g");
+    VaultSetup.builder(world.client, world.operator).enableCertAuth("cert")
+        .cloudhubNames("cloudhub", List.of("localhost"), List.of("127.0.0.1")).build().run();
+    world.enrollment().allowCertificateLogin(node, "cert", Duration.ofMinutes(10));
+    EdgeBundle.Written bundle = world.enroll(node, Duration.ofMinutes(10));
+    Path tokenFile = bundle.dir().resolve(EdgeBundle.TOKEN_FILE);
+    VaultWorld.Node n = world.start(bundle, s -> s.withVault(s.vault().map(v -> new VaultSettings(v.address(),
+        AuthMethod.CERT, v.tokenFile(), v.role(), v.commonName(), v.ttl(), v.pki(), v.serverCa(), Optional.empty(),
+        "cert", Optional.of(VaultEnrollment.policyName(node)), v.renewalWindow(), v.recheck()))));
+    await().atMost(PATIENCE).until(() -> world.sessionSerial(node).isPresent());
+    String first = world.sessionSerial(node).orElseThrow();
+    assertThat(world.vault.requestCount("auth/cert/login")).isZero();
+
+    // The token is gone: from now on only the certificate proves who the node is.
+    Files.delete(tokenFile);
+    n.hub().renewNow().get(30, TimeUnit.SECONDS);
+
+    await().atMost(PATIENCE).until(() -> world.sessionSerial(node).filter(s -> !s.equals(first)).isPresent());
+    assertThat(world.vault.requestCount("auth/cert/login")).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
   void edgeDefaultRole_isTheRoleEnrollCreates() {
     NodeName node = NodeName.of("edge-f");
-    assertThat(dev.edgetrust.edgehub.config.VaultSettings.defaultRole(node)).isEqualTo(VaultEnrollment.roleName(node));
+    assertThat(VaultSettings.defaultRole(node)).isEqualTo(VaultEnrollment.roleName(node));
   }
 
   private interface Call {

@@ -37,6 +37,15 @@ class VaultSectionTest {
   }
 
   @Test
+  void exampleEdgecoreVaultYaml_loads() throws Exception {
+    VaultSettings v = EdgeHubSettings.load(Path.of("../examples/edgecore-vault.yaml")).vault().orElseThrow();
+
+    assertThat(v.authMethod()).isEqualTo(AuthMethod.TOKEN);
+    assertThat(v.role()).isEqualTo("edge-node-edge-node-1");
+    assertThat(v.ttl()).isEqualTo(Duration.ofHours(24));
+  }
+
+  @Test
   void disabledSection_isNotCheckedFurther_andChangesNothing() throws Exception {
     EdgeHubSettings s = EdgeHubSettings.load(write("enable: false\naddress: not a url\nauthMethod: kerberos\n"));
 

@@ -6,7 +6,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 
 # 1. The PKI mount, CA, cloudhub role and the CloudHub policies (edgetrust-cloudhub: server
 #    certificates, CRL, revoke; edgetrust-cloudhub-node-control: block/unblock nodes).
-"$here/../../edgetrust" vault setup --dns-name cloudhub.kubeedge.svc --ip 192.0.2.10
+"$here/../../edgetrust" vault setup --cloudhub-dns cloudhub.kubeedge.svc --cloudhub-ip 192.0.2.10
 
 # 2. Kubernetes auth: the pod's service account logs in as the CloudHub.
 vault auth list -format=json | grep -q '"kubernetes/"' || vault auth enable kubernetes

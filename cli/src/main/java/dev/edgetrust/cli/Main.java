@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
       TokenCommand.class,
       NodeCommand.class,
       AgentCommand.class,
+      VaultCommand.class,
+      EnrollCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

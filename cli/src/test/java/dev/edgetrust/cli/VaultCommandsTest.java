@@ -91,7 +91,8 @@ class VaultCommandsTest {
         .containsPattern("done +PKI secrets engine at pki/")
         .containsPattern("done +CA of pki/ \\(generated root")
         .containsPattern("done +role pki/roles/cloudhub")
-        .containsPattern("done +policy edgetrust-cloudhub")
+        .containsPattern("done +policy edgetrust-cloudhub\n")
+        .containsPattern("done +policy edgetrust-cloudhub-node-control")
         .containsPattern("done +approle auth at auth/approle/")
         .containsPattern("done +cert auth at auth/cert/");
 
@@ -99,7 +100,7 @@ class VaultCommandsTest {
 
     assertThat(second.exit()).isZero();
     List<String> steps = second.out().lines().filter(l -> l.startsWith("  ")).toList();
-    assertThat(steps).hasSize(8).allMatch(l -> l.strip().startsWith("already done"), "already done");
+    assertThat(steps).hasSize(9).allMatch(l -> l.strip().startsWith("already done"), "already done");
     assertThat(second.out()).contains("Vault was already set up for edgetrust.");
   }
 

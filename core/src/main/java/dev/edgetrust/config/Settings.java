@@ -23,25 +23,17 @@ public final class Settings {
   }
 
   /**
-   * A duration written the way Vault and Kubernetes write them: a whole number followed by {@code
-   * s}, {@code m}, {@code h} or {@code d} ("72h", "30m"); a bare number means seconds.
+   * A Go-style duration ({@link GoDuration}: "72h", "30m", "1h30m"), or {@code defaultValue} when
+   * blank.
+   *
+   * @throws IllegalArgumentException naming {@code key} if it is malformed or not positive
    */
   public static java.time.Duration duration(String key, String value, java.time.Duration defaultValue) {
     if (value == null || value.isBlank()) {
       return defaultValue;
     }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([smhd]?)").matcher(value.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException("'" + key + "' must be a duration like 30s, 15m, 72h or 7d, was '" + value + "'");
-    }
-    long n = Long.parseLong(m.group(1));
-    java.time.Duration d = switch (m.group(2)) {
-      case "m" -> java.time.Duration.ofMinutes(n);
-      case "h" -> java.time.Duration.ofHours(n);
-      case "d" -> java.time.Duration.ofDays(n);
-      default -> java.time.Duration.ofSeconds(n);
-    };
-    if (d.isZero()) {
+    java.time.Duration d = GoDuration.parse(key, value);
+    if (d.isZero() || d.isNegative()) {
       throw new IllegalArgumentException("'" + key + "' must be longer than 0");
     }
     return d;

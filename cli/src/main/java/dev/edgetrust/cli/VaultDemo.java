@@ -1,7 +1,6 @@
 package dev.edgetrust.cli;
 
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.edgetrust.cloudhub.CloudHubListener;
 import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.cloudhub.SessionInfo;
 import dev.edgetrust.credential.KeyCertificateFiles;
@@ -30,29 +29,18 @@ import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -67,16 +55,12 @@ import javax.net.ssl.SSLSocket;
 final class VaultDemo {
   private static final List<String> NODES = List.of("edge-node-1", "edge-node-2", "edge-node-3");
   private static final String MOUNT = "pki";
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
   private final PrintStream out;
   private final VaultConnection connection;
   private final VaultCredential operator;
   private final Duration certificateTtl;
-  private final List<Boolean> steps = new ArrayList<>();
-  private final Map<NodeName, List<Message>> atCloud = new ConcurrentHashMap<>();
+  private final DemoScript script;
 
   /**
    * @param connection where Vault is
@@ -85,6 +69,7 @@ final class VaultDemo {
    */
   VaultDemo(PrintStream out, VaultConnection connection, VaultCredential operator, Duration certificateTtl) {
     this.out = out;
+    this.script = new DemoScript(out);
     this.connection = connection;
     this.operator = operator;
     this.certificateTtl = certificateTtl;
@@ -120,7 +105,7 @@ final class VaultDemo {
     try {
       return run(dir);
     } finally {
-      deleteRecursively(dir);
+      DemoScript.deleteRecursively(dir);
     }
   }
 
@@ -130,7 +115,7 @@ final class VaultDemo {
     out.println();
     VaultClient client = VaultClient.connect(connection);
     TokenInfo me = new VaultTokens(client, Clock.systemUTC()).lookupSelf(operator);
-    step(true, "Vault answers", "operator token accessor " + me.accessor() + ", policies " + me.policies());
+    script.step(true, "Vault answers", "operator token accessor " + me.accessor() + ", policies " + me.policies());
 
     List<SetupStep> setup = VaultSetup.builder(client, operator)
         .mount(MOUNT)
@@ -138,19 +123,19 @@ final class VaultDemo {
         .build()
         .run();
     long done = setup.stream().filter(s -> s.outcome() == SetupStep.Outcome.DONE).count();
-    step(true, "Vault set up as 'edgetrust vault setup' does",
-        done + " step(s) done, " + (setup.size() - done) + " already done: PKI at " + MOUNT
+    script.step(true, "Vault set up as 'edgetrust vault setup' does",
+        done + " script.step(s) done, " + (setup.size() - done) + " already done: PKI at " + MOUNT
             + "/, its CA, CRL/issuing URLs, role 'cloudhub', policy " + VaultSetup.cloudhubPolicyName(MOUNT));
 
     Map<NodeName, EdgeHub> edges = new LinkedHashMap<>();
     List<AutoCloseable> wiring = new ArrayList<>();
     CloudHubSettings cloudSettings = CloudHubSettings.loopback(dir.resolve("cloud"));
     try (VaultCloudHub cloud =
-        VaultCloudHub.start(cloudSettings, client, operator, MOUNT, Duration.ofHours(1), new Recorder())) {
+        VaultCloudHub.start(cloudSettings, client, operator, MOUNT, Duration.ofHours(1), script.recorder())) {
       int wsPort = cloud.hub().websocketAddress().orElseThrow().getPort();
       X509Certificate vaultCa = vaultCa(cloudSettings);
-      step(true, "CloudHub started on a Vault server certificate, trusting Vault's CA",
-          "websocket 127.0.0.1:" + wsPort + ", server serial " + shortSerial(serial(cloud.hub().serverCertificate()))
+      script.step(true, "CloudHub started on a Vault server certificate, trusting Vault's CA",
+          "websocket 127.0.0.1:" + wsPort + ", server serial " + DemoScript.shortSerial(serial(cloud.hub().serverCertificate()))
               + " from " + MOUNT + "/sign/cloudhub, CA " + vaultCa.getSubjectX500Principal().getName()
               + "; no bootstrap port: nodes enroll with Vault");
 
@@ -162,7 +147,7 @@ final class VaultDemo {
                 Duration.ofHours(1), new ServerAddress("127.0.0.1", wsPort), connection.address(),
                 connection.serverCa())));
       }
-      step(true, NODES.size() + " nodes enrolled as 'edgetrust enroll' does",
+      script.step(true, NODES.size() + " nodes enrolled as 'edgetrust enroll' does",
           "a token each whose only policy is edgetrust-node-<name> (role edge-node-<name>, CN system:node:<name>);"
               + " bundle: vault-token 0600, ca.crt, edgecore.yaml");
 
@@ -184,23 +169,23 @@ final class VaultDemo {
         edges.put(e.getKey(), hub);
         hub.start();
       }
-      boolean connected = waitFor(() -> edges.values().stream().allMatch(h -> h.status().state() == ConnectionState.CONNECTED)
+      boolean connected = DemoScript.waitFor(() -> edges.values().stream().allMatch(h -> h.status().state() == ConnectionState.CONNECTED)
           && cloud.hub().sessions().size() == NODES.size());
-      step(connected, NODES.size() + " nodes got certificates from Vault and connected",
+      script.step(connected, NODES.size() + " nodes got certificates from Vault and connected",
           connected ? "each made its key, Vault signed its CSR on its own role, ttl " + certificateTtl.toSeconds() + " s"
-              : describe(edges));
+              : DemoScript.describe(edges));
       Map<NodeName, String> firstSerial = new LinkedHashMap<>();
       edges.forEach((n, h) -> firstSerial.put(n, h.status().certificateSerial().orElse("?")));
 
-      step(cloudToEdge(cloud, edges.keySet(), "hello from the cloud"), "cloud → edge: every node answered",
+      script.step(script.cloudToEdge(cloud.hub(), edges.keySet(), "hello from the cloud"), "cloud → edge: every node answered",
           "operation \"response\" with parent_msg_id set");
       for (Map.Entry<NodeName, EdgeHub> e : edges.entrySet()) {
         e.getValue().send(Message.create(
             new Message.Route("edged", "meta", "resource", "update", "default/node/" + e.getKey()),
             TextNode.valueOf("status of " + e.getKey())));
       }
-      boolean up = waitFor(() -> edges.keySet().stream().allMatch(n -> !fromNode(n, m -> !m.isResponse()).isEmpty()));
-      step(up, "edge → cloud: a message from every node arrived", "identity from the Vault-issued client certificate");
+      boolean up = DemoScript.waitFor(() -> edges.keySet().stream().allMatch(n -> !script.fromNode(n, m -> !m.isResponse()).isEmpty()));
+      script.step(up, "edge → cloud: a message from every node arrived", "identity from the Vault-issued client certificate");
 
       NodeName victim = NodeName.of(NODES.get(0));
       NodeName rogue = NodeName.of(NODES.get(NODES.size() - 1));
@@ -211,22 +196,22 @@ final class VaultDemo {
       refusal(sign(client, rogueToken, VaultEnrollment.roleName(rogue), victim), "not allowed",
           rogue + "'s token asks for CN " + victim.commonName() + " on its own role");
 
-      boolean renewed = waitFor(() -> {
+      boolean renewed = DemoScript.waitFor(() -> {
             EdgeHubStatus s = edges.get(victim).status();
             Optional<SessionInfo> session = cloud.hub().session(victim);
             return s.rotations() >= 1 && s.state() == ConnectionState.CONNECTED && session.isPresent()
                 && !session.get().serialHex().equals(firstSerial.get(victim))
                 && session.get().serialHex().equals(s.certificateSerial().orElse(""));
           },
-          certificateTtl.plus(WAIT));
-      step(renewed, victim + " renewed its certificate with Vault before it expired and reconnected on it",
-          "serial " + shortSerial(firstSerial.get(victim)) + " → "
-              + shortSerial(edges.get(victim).status().certificateSerial().orElse("?")));
+          certificateTtl.plus(DemoScript.WAIT));
+      script.step(renewed, victim + " renewed its certificate with Vault before it expired and reconnected on it",
+          "serial " + DemoScript.shortSerial(firstSerial.get(victim)) + " → "
+              + DemoScript.shortSerial(edges.get(victim).status().certificateSerial().orElse("?")));
 
       Map<NodeName, SessionInfo> before = sessions(cloud);
       Map<NodeName, Integer> renewalsBefore = renewals(edges);
       VaultCloudHub.Rotation rotation = cloud.rotateServerCertificate();
-      boolean inService = waitFor(() -> serial(cloud.hub().serverCertificate()).equals(rotation.newSerial()));
+      boolean inService = DemoScript.waitFor(() -> serial(cloud.hub().serverCertificate()).equals(rotation.newSerial()));
       Optional<String> served = servedSerial(wsPort, bundles.get(victim), vaultCa);
       // Every node keeps the session it had, unless it moved to a renewed certificate of its own meanwhile.
       Map<NodeName, SessionInfo> after = sessions(cloud);
@@ -236,15 +221,15 @@ final class VaultDemo {
           && after.containsKey(e.getKey())
           && (after.get(e.getKey()).equals(before.get(e.getKey()))
               || renewalsAfter.get(e.getKey()) > renewalsBefore.get(e.getKey())));
-      step(inService && served.equals(Optional.of(rotation.newSerial())) && stayed,
+      script.step(inService && served.equals(Optional.of(rotation.newSerial())) && stayed,
           "CloudHub server certificate rotated via Vault while the nodes stayed connected",
-          "serial " + shortSerial(rotation.oldSerial()) + " → " + shortSerial(rotation.newSerial())
-              + "; a new handshake gets " + shortSerial(served.orElse("?")) + "; " + kept + " of " + NODES.size()
+          "serial " + DemoScript.shortSerial(rotation.oldSerial()) + " → " + DemoScript.shortSerial(rotation.newSerial())
+              + "; a new handshake gets " + DemoScript.shortSerial(served.orElse("?")) + "; " + kept + " of " + NODES.size()
               + " sessions kept" + (kept == NODES.size() ? "" : ", the others moved to a renewed node certificate"));
-      step(cloudToEdge(cloud, edges.keySet(), "after the rotation"), "cloud → edge after the rotation: every node answered", "");
+      script.step(script.cloudToEdge(cloud.hub(), edges.keySet(), "after the rotation"), "cloud → edge after the rotation: every node answered", "");
 
       out.println();
-      summary(cloud, edges);
+      script.summary(cloud.hub(), edges, "renewals");
       // Nodes first, so that they leave as edgecore does instead of seeing the CloudHub go away.
       edges.values().forEach(EdgeHub::close);
     } finally {
@@ -253,12 +238,7 @@ final class VaultDemo {
         c.close();
       }
     }
-    long held = steps.stream().filter(b -> b).count();
-    out.println();
-    out.println(held == steps.size()
-        ? "All " + steps.size() + " steps held."
-        : (steps.size() - held) + " of " + steps.size() + " steps did NOT hold.");
-    return held == steps.size();
+    return script.verdict();
   }
 
   /** Vault's CA, as written for the CloudHub to trust. */
@@ -292,7 +272,7 @@ final class VaultDemo {
 
   private void refusal(Optional<String> refused, String expected, String attempt) {
     boolean held = refused.isPresent() && refused.get().contains(expected);
-    step(held, "refused: " + attempt, refused.orElse("it was NOT refused"));
+    script.step(held, "refused: " + attempt, refused.orElse("it was NOT refused"));
   }
 
   /** The serial the CloudHub serves a new handshake now, as a node sees it. */
@@ -313,86 +293,5 @@ final class VaultDemo {
 
   private static String serial(X509Certificate c) {
     return SerialNumbers.toColonHex(c.getSerialNumber());
-  }
-
-  private boolean cloudToEdge(VaultCloudHub cloud, Collection<NodeName> nodes, String text) {
-    Map<NodeName, String> sent = new LinkedHashMap<>();
-    for (NodeName node : nodes) {
-      Message m = Message.create(new Message.Route("edgecontroller", "edged", "resource", "update", "default/pod/demo"),
-          TextNode.valueOf(text));
-      if (cloud.hub().send(node, m)) {
-        sent.put(node, m.header().id());
-      }
-    }
-    return sent.size() == nodes.size()
-        && waitFor(() -> sent.entrySet().stream().allMatch(e ->
-            !fromNode(e.getKey(), m -> m.isResponse() && e.getValue().equals(m.header().parentId())).isEmpty()));
-  }
-
-  private List<Message> fromNode(NodeName node, Predicate<Message> which) {
-    return atCloud.getOrDefault(node, List.of()).stream().filter(which).toList();
-  }
-
-  private void summary(VaultCloudHub cloud, Map<NodeName, EdgeHub> edges) {
-    String format = "  %-13s %-10s %-22s %-20s %s%n";
-    out.printf(format, "node", "state", "certificate serial", "expires (UTC)", "renewals");
-    for (Map.Entry<NodeName, EdgeHub> e : edges.entrySet()) {
-      EdgeHubStatus s = e.getValue().status();
-      boolean atHub = cloud.hub().session(e.getKey()).isPresent();
-      out.printf(format, e.getKey(), atHub ? s.state() : s.state() + "?", shortSerial(s.certificateSerial().orElse("-")),
-          s.certificateNotAfter().map(TIME::format).orElse("-"), s.rotations());
-    }
-  }
-
-  private void step(boolean held, String what, String detail) {
-    steps.add(held);
-    out.printf("  %-8s %s%s%n", held ? "[ok]" : "[FAILED]", what, detail.isEmpty() ? "" : "\n           " + detail);
-    out.flush();
-  }
-
-  private static String describe(Map<NodeName, EdgeHub> edges) {
-    return String.join("; ", edges.values().stream()
-        .map(e -> e.status().node() + " " + e.status().state() + e.status().detail().map(d -> " (" + d + ")").orElse(""))
-        .toList());
-  }
-
-  private static String shortSerial(String serial) {
-    return serial.length() > 17 ? serial.substring(0, 17) + "…" : serial;
-  }
-
-  private static boolean waitFor(BooleanSupplier condition) {
-    return waitFor(condition, WAIT);
-  }
-
-  private static boolean waitFor(BooleanSupplier condition, Duration limit) {
-    Instant deadline = Instant.now().plus(limit);
-    while (Instant.now().isBefore(deadline)) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return condition.getAsBoolean();
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
-
-  /** Keeps what the cloud receives, per node. */
-  private final class Recorder implements CloudHubListener {
-    @Override
-    public void onMessage(NodeName node, Message message) {
-      atCloud.computeIfAbsent(node, n -> new CopyOnWriteArrayList<>()).add(message);
-    }
   }
 }

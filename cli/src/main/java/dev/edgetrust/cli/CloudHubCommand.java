@@ -4,6 +4,7 @@ import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.CloudHubConfig;
 import dev.edgetrust.cloudhub.CloudHubListener;
 import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
 import dev.edgetrust.pki.builtin.JoinTokenFile;
@@ -22,12 +23,15 @@ final class CloudHubCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CloudHubSettings settings = CloudHubConfig.load(config);
-    BuiltinCa ca = builtinCa(settings);
+    CloudHubConfig.Loaded loaded = CloudHubConfig.loadAll(config);
+    CloudHubSettings settings = loaded.hub();
+    // The built-in CA unless pki.provider says otherwise: an existing cloudcore.yaml is unchanged.
+    BuiltinCa ca = loaded.pki().isExternal() ? null : builtinCa(settings);
+    PkiProvider provider = ca != null ? ca : CloudVault.from(loaded).provider();
     CountDownLatch stopped = new CountDownLatch(1);
-    try (CloudHub hub = CloudHub.start(settings, ca, new CloudHubListener() {}, Clock.systemUTC());
+    try (CloudHub hub = CloudHub.start(settings, provider, new CloudHubListener() {}, Clock.systemUTC());
         JoinTokenFile tokens =
-            settings.joinTokenFile() == null
+            settings.joinTokenFile() == null || ca == null
                 ? null
                 : JoinTokenFile.start(ca, settings.joinTokenFile(), settings.tokenRefreshDuration())) {
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "edgetrust-shutdown"));

@@ -2,9 +2,9 @@ package dev.edgetrust.cli;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.CloudHubListener;
 import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
@@ -33,19 +33,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.security.auth.x500.X500Principal;
 
@@ -57,14 +49,10 @@ import javax.security.auth.x500.X500Principal;
  */
 final class Demo {
   private static final List<String> NODES = List.of("edge-node-1", "edge-node-2", "edge-node-3");
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
   private final PrintStream out;
   private final Duration certificateLifetime;
-  private final List<Boolean> steps = new ArrayList<>();
-  private final Map<NodeName, List<Message>> atCloud = new ConcurrentHashMap<>();
+  private final DemoScript script;
 
   /**
    * @param certificateLifetime node certificate lifetime; short, so that rotation happens during
@@ -72,6 +60,7 @@ final class Demo {
    */
   Demo(PrintStream out, Duration certificateLifetime) {
     this.out = out;
+    this.script = new DemoScript(out);
     this.certificateLifetime = certificateLifetime;
   }
 
@@ -80,7 +69,7 @@ final class Demo {
     try {
       return run(dir);
     } finally {
-      deleteRecursively(dir);
+      DemoScript.deleteRecursively(dir);
     }
   }
 
@@ -91,16 +80,16 @@ final class Demo {
         CloudHubSettings.loopback(dir.resolve("cloud")).toBuilder().edgeCertSigningDuration(certificateLifetime).build();
     BuiltinCa ca =
         BuiltinCa.loadOrCreate(BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()), Clock.systemUTC());
-    Map<NodeName, EdgeHub> edges = new LinkedHashMap<>();
-    try (CloudHub cloud = CloudHub.start(settings, ca, new Recorder(), Clock.systemUTC())) {
+    Map<NodeName, EdgeHub> edges = new java.util.TreeMap<>();
+    try (CloudHub cloud = CloudHub.start(settings, ca, script.recorder(), Clock.systemUTC())) {
       int wsPort = cloud.websocketAddress().orElseThrow().getPort();
       int bootstrapPort = cloud.bootstrapAddress().orElseThrow().getPort();
-      step(true, "CloudHub started",
+      script.step(true, "CloudHub started",
           "websocket 127.0.0.1:" + wsPort + ", bootstrap https://127.0.0.1:" + bootstrapPort
               + ", CA sha256 " + Certificates.sha256Hex(ca.caCertificate()).substring(0, 16) + "…");
 
       String token = ca.mintJoinToken(Duration.ofHours(1)).value();
-      step(true, "join token minted", "<CA hash>.<JWT>, valid 1 h (print one with ./edgetrust token)");
+      script.step(true, "join token minted", "<CA hash>.<JWT>, valid 1 h (print one with ./edgetrust token)");
 
       for (String name : NODES) {
         NodeName node = NodeName.of(name);
@@ -122,22 +111,22 @@ final class Demo {
         edges.put(node, hub);
         hub.start();
       }
-      boolean connected = waitFor(() -> edges.values().stream().allMatch(e -> e.status().state() == ConnectionState.CONNECTED)
+      boolean connected = DemoScript.waitFor(() -> edges.values().stream().allMatch(e -> e.status().state() == ConnectionState.CONNECTED)
           && cloud.sessions().size() == NODES.size());
-      step(connected, NODES.size() + " nodes enrolled with the token and connected",
-          connected ? "each made its key, sent a CSR, got CN=system:node:<name>" : describe(edges));
+      script.step(connected, NODES.size() + " nodes enrolled with the token and connected",
+          connected ? "each made its key, sent a CSR, got CN=system:node:<name>" : DemoScript.describe(edges));
       Map<NodeName, String> firstSerial = new LinkedHashMap<>();
       edges.forEach((n, e) -> firstSerial.put(n, e.status().certificateSerial().orElse("?")));
 
-      step(cloudToEdge(cloud, edges.keySet(), "hello from the cloud"), "cloud → edge: every node answered",
+      script.step(script.cloudToEdge(cloud, edges.keySet(), "hello from the cloud"), "cloud → edge: every node answered",
           "operation \"response\" with parent_msg_id set");
       for (Map.Entry<NodeName, EdgeHub> e : edges.entrySet()) {
         e.getValue().send(Message.create(
             new Message.Route("edged", "meta", "resource", "update", "default/node/" + e.getKey()),
             TextNode.valueOf("status of " + e.getKey())));
       }
-      boolean up = waitFor(() -> edges.keySet().stream().allMatch(n -> !fromNode(n, m -> !m.isResponse()).isEmpty()));
-      step(up, "edge → cloud: a message from every node arrived", "identity from the client certificate");
+      boolean up = DemoScript.waitFor(() -> edges.keySet().stream().allMatch(n -> !script.fromNode(n, m -> !m.isResponse()).isEmpty()));
+      script.step(up, "edge → cloud: a message from every node arrived", "identity from the client certificate");
 
       NodeName victim = NodeName.of(NODES.get(0));
       NodeName rogue = NodeName.of(NODES.get(NODES.size() - 1));
@@ -154,53 +143,70 @@ final class Demo {
           "a token enrollment as " + rogue + " with a CSR for " + victim);
 
       boolean rotated =
-          waitFor(() -> {
+          DemoScript.waitFor(() -> {
                 EdgeHubStatus s = edges.get(victim).status();
                 Optional<SessionInfo> session = cloud.session(victim);
                 return s.rotations() >= 1 && s.state() == ConnectionState.CONNECTED && session.isPresent()
                     && !session.get().serialHex().equals(firstSerial.get(victim))
                     && session.get().serialHex().equals(s.certificateSerial().orElse(""));
               },
-              certificateLifetime.plus(WAIT));
-      step(rotated, victim + " rotated its certificate live and reconnected on it",
-          "serial " + shortSerial(firstSerial.get(victim)) + " → "
-              + shortSerial(edges.get(victim).status().certificateSerial().orElse("?")));
-      step(cloudToEdge(cloud, List.of(victim), "after rotation"), victim + " answers on its new certificate", "");
+              certificateLifetime.plus(DemoScript.WAIT));
+      script.step(rotated, victim + " rotated its certificate live and reconnected on it",
+          "serial " + DemoScript.shortSerial(firstSerial.get(victim)) + " → "
+              + DemoScript.shortSerial(edges.get(victim).status().certificateSerial().orElse("?")));
+      script.step(script.cloudToEdge(cloud, List.of(victim), "after rotation"), victim + " answers on its new certificate", "");
+
+      blockAndUnblock(cloud, ca, edges, NodeName.of(NODES.get(1)), dir, wsPort, bootstrapPort);
 
       out.println();
-      summary(cloud, edges);
+      script.summary(cloud, edges, "rotations");
     } finally {
       edges.values().forEach(EdgeHub::close);
     }
-    long held = steps.stream().filter(b -> b).count();
-    out.println();
-    out.println(held == steps.size()
-        ? "All " + steps.size() + " steps held."
-        : (steps.size() - held) + " of " + steps.size() + " steps did NOT hold.");
-    return held == steps.size();
+    return script.verdict();
   }
 
-  private boolean cloudToEdge(CloudHub cloud, java.util.Collection<NodeName> nodes, String text) {
-    Map<NodeName, String> sent = new LinkedHashMap<>();
-    for (NodeName node : nodes) {
-      Message m = Message.create(new Message.Route("edgecontroller", "edged", "resource", "update", "default/pod/demo"),
-          TextNode.valueOf(text));
-      if (cloud.send(node, m)) {
-        sent.put(node, m.header().id());
-      }
-    }
-    return sent.size() == nodes.size()
-        && waitFor(() -> sent.entrySet().stream().allMatch(e ->
-            !fromNode(e.getKey(), m -> m.isResponse() && e.getValue().equals(m.header().parentId())).isEmpty()));
-  }
+  /**
+   * A lost device: blocked (session closed, reconnect and renewal refused, every serial revoked)
+   * while the others carry on; then found, unblocked, and let back in by a new enrollment.
+   */
+  private void blockAndUnblock(CloudHub cloud, BuiltinCa ca, Map<NodeName, EdgeHub> edges, NodeName lost, Path dir,
+      int wsPort, int bootstrapPort) throws Exception {
+    EdgeHubSettings lostSettings = edges.get(lost).settings();
+    HeldCertificate stolen =
+        new KeyCertificateFiles(lostSettings.privateKeyFile(), lostSettings.certificateFile()).read().orElseThrow();
+    BlockReport blocked = cloud.nodeAccess().block(lost, "demo operator");
+    boolean closed = DemoScript.waitFor(() -> cloud.session(lost).isEmpty());
+    script.step(blocked.succeeded() && closed, "blocked " + lost + " (a lost device): its session was closed",
+        String.join("; ", blocked.steps().stream().map(st -> st.id() + ") " + st.title() + ": " + st.outcome()).toList()));
 
-  private List<Message> fromNode(NodeName node, java.util.function.Predicate<Message> which) {
-    return atCloud.getOrDefault(node, List.of()).stream().filter(which).toList();
+    SSLContext stolenTls = JdkTls.context(Optional.of(stolen), List.of(ca.caCertificate()));
+    Optional<String> reconnect = websocketAs(stolenTls, wsPort, lost);
+    script.step(reconnect.isPresent(), "refused: " + lost + " reconnecting with its certificate",
+        reconnect.orElse("it was NOT refused"));
+    Optional<String> renewal = edgeCrt(stolenTls, bootstrapPort, lost, null, lost);
+    script.step(renewal.isPresent(), "refused: " + lost + " renewing its certificate", renewal.orElse("it was NOT refused"));
+    List<NodeName> others = edges.keySet().stream().filter(n -> !n.equals(lost)).toList();
+    script.step(others.stream().allMatch(n -> cloud.session(n).isPresent()) && script.cloudToEdge(cloud, others, "still here?"),
+        "the other nodes carried on undisturbed", String.join(", ", others.stream().map(NodeName::value).toList()));
+
+    edges.remove(lost).close();
+    BlockReport unblocked = cloud.nodeAccess().unblock(lost, "demo operator");
+    // Found again: a fresh enrollment with a new join token, as the unblock report says.
+    Files.deleteIfExists(lostSettings.certificateFile());
+    Files.deleteIfExists(lostSettings.privateKeyFile());
+    EdgeHub back = EdgeHub.builder(lostSettings.withToken(JoinToken.parse(ca.mintJoinToken(Duration.ofHours(1)).value())))
+        .build();
+    edges.put(lost, back);
+    back.start();
+    boolean readmitted = DemoScript.waitFor(() -> cloud.session(lost).map(x -> !x.serialHex().equals(stolen.serialHex())).orElse(false));
+    script.step(unblocked.succeeded() && readmitted, "unblocked " + lost + " and re-enrolled it: back with a new serial",
+        "old serial " + DemoScript.shortSerial(stolen.serialHex()) + " stays revoked; " + unblocked.nextStep());
   }
 
   private void refusal(Optional<String> refused, int status, String attempt) {
     boolean held = refused.isPresent() && refused.get().startsWith(String.valueOf(status));
-    step(held, "refused: " + attempt, refused.orElse("it was NOT refused"));
+    script.step(held, "refused: " + attempt, refused.orElse("it was NOT refused"));
   }
 
   /** Opens a WebSocket as {@code claimed}; the refusal ("403 ...") or empty if it was let in. */
@@ -220,6 +226,9 @@ final class Demo {
         if (c instanceof WebSocketHandshakeException h) {
           return Optional.of(h.getResponse().statusCode() + " " + String.valueOf(h.getResponse().body()).strip());
         }
+        if (c instanceof javax.net.ssl.SSLException refused) {
+          return Optional.of("refused in the TLS handshake (" + refused.getMessage() + ")");
+        }
       }
       return Optional.of("refused: " + e);
     }
@@ -235,71 +244,12 @@ final class Demo {
     if (jwt != null) {
       request.header("Authorization", "Bearer " + jwt);
     }
-    HttpResponse<String> response =
-        HttpClient.newBuilder().sslContext(tls).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response;
+    try {
+      response = HttpClient.newBuilder().sslContext(tls).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (javax.net.ssl.SSLException e) {
+      return Optional.of("refused in the TLS handshake (" + e.getMessage() + ")");
+    }
     return response.statusCode() == 200 ? Optional.empty() : Optional.of(response.statusCode() + " " + response.body().strip());
-  }
-
-  private void summary(CloudHub cloud, Map<NodeName, EdgeHub> edges) {
-    String format = "  %-13s %-10s %-22s %-20s %s%n";
-    out.printf(format, "node", "state", "certificate serial", "expires (UTC)", "rotations");
-    for (Map.Entry<NodeName, EdgeHub> e : edges.entrySet()) {
-      EdgeHubStatus s = e.getValue().status();
-      boolean atHub = cloud.session(e.getKey()).isPresent();
-      out.printf(format, e.getKey(), atHub ? s.state() : s.state() + "?", shortSerial(s.certificateSerial().orElse("-")),
-          s.certificateNotAfter().map(TIME::format).orElse("-"), s.rotations());
-    }
-  }
-
-  private void step(boolean held, String what, String detail) {
-    steps.add(held);
-    out.printf("  %-8s %s%s%n", held ? "[ok]" : "[FAILED]", what, detail.isEmpty() ? "" : "\n           " + detail);
-    out.flush();
-  }
-
-  private static String describe(Map<NodeName, EdgeHub> edges) {
-    return String.join("; ", edges.values().stream()
-        .map(e -> e.status().node() + " " + e.status().state() + e.status().detail().map(d -> " (" + d + ")").orElse(""))
-        .toList());
-  }
-
-  private static String shortSerial(String serial) {
-    return serial.length() > 17 ? serial.substring(0, 17) + "…" : serial;
-  }
-
-  private static boolean waitFor(BooleanSupplier condition) {
-    return waitFor(condition, WAIT);
-  }
-
-  private static boolean waitFor(BooleanSupplier condition, Duration limit) {
-    Instant deadline = Instant.now().plus(limit);
-    while (Instant.now().isBefore(deadline)) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return condition.getAsBoolean();
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
-
-  /** Keeps what the cloud receives, per node. */
-  private final class Recorder implements CloudHubListener {
-    @Override
-    public void onMessage(NodeName node, Message message) {
-      atCloud.computeIfAbsent(node, n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(message);
-    }
   }
 }

@@ -18,6 +18,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Show the CloudHub's and EdgeHubs' own log lines.")
   boolean verbose;
 
+  @Option(names = "--pki", defaultValue = "builtin",
+      description = "builtin (default, nothing to install) or vault (needs VAULT_ADDR and VAULT_TOKEN, e.g. of `vault server -dev`).")
+  String pki;
+
   @Override
   public Integer call() throws Exception {
     if (lifetimeSeconds < 5) {
@@ -28,6 +32,16 @@ final class DemoCommand implements Callable<Integer> {
       // The demo's own lines tell the story; component logs would drown them.
       root.setLevel(Level.ERROR);
     }
-    return new Demo(System.out, Duration.ofSeconds(lifetimeSeconds)).run() ? 0 : 1;
+    switch (pki) {
+      case "builtin":
+        return new Demo(System.out, Duration.ofSeconds(lifetimeSeconds)).run() ? 0 : 1;
+      case "vault":
+        if (lifetimeSeconds < 10) {
+          throw new UserErrors.UserException("--lifetime must be at least 10 seconds with --pki vault");
+        }
+        return VaultDemo.fromEnvironment(System.out, System.getenv(), Duration.ofSeconds(lifetimeSeconds)).run() ? 0 : 1;
+      default:
+        throw new UserErrors.UserException("--pki must be builtin or vault, not '" + pki + "'");
+    }
   }
 }

@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code edgetrust edgehub --config edgecore.yaml}: runs an EdgeHub until stopped. */
-@Command(name = "edgehub", description = "Run an EdgeHub from a KubeEdge edgecore.yaml (modules.edgeHub).")
+@Command(name = "edgehub", description = {
+    "Run an EdgeHub from a KubeEdge edgecore.yaml (modules.edgeHub).",
+    "With modules.edgeHub.vault.enable: true, its certificates come from HashiCorp Vault."})
 final class EdgeHubCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger("edgehub");
 
@@ -23,10 +25,17 @@ final class EdgeHubCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     EdgeHubSettings settings = EdgeHubSettings.load(config);
     CountDownLatch stopped = new CountDownLatch(1);
-    try (EdgeHub hub = EdgeHub.builder(settings).onStatus(new StatusLog()::changed).build()) {
-      hub.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "edgetrust-shutdown"));
-      stopped.await();
+    // modules.edgeHub.vault: certificates from Vault; the EdgeHub gets the issuer wired here.
+    try (VaultEdge vault = settings.vault().isPresent() ? VaultEdge.start(settings) : null) {
+      EdgeHub.Builder builder = EdgeHub.builder(settings).onStatus(new StatusLog()::changed);
+      if (vault != null) {
+        builder.issuer(vault.issuer());
+      }
+      try (EdgeHub hub = builder.build()) {
+        hub.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "edgetrust-shutdown"));
+        stopped.await();
+      }
     }
     return 0;
   }

@@ -18,6 +18,10 @@ import picocli.CommandLine.Option;
       CloudHubCommand.class,
       EdgeHubCommand.class,
       TokenCommand.class,
+      NodeCommand.class,
+      AgentCommand.class,
+      VaultCommand.class,
+      EnrollCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,7 +1,10 @@
 package dev.edgetrust.cloudhub;
 
+import dev.edgetrust.cloudhub.admin.AdminApi;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapHandler;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapInitializer;
+import dev.edgetrust.cloudhub.bootstrap.ExternalPkiNotice;
+import dev.edgetrust.cloudhub.revocation.NodeAccess;
 import dev.edgetrust.cloudhub.websocket.Session;
 import dev.edgetrust.cloudhub.websocket.SessionRegistry;
 import dev.edgetrust.cloudhub.websocket.WebSocketInitializer;
@@ -43,7 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running CloudHub: the HTTPS bootstrap server (built-in CA only) and the mutual-TLS WebSocket
- * server, with the registry of live node sessions.
+ * server, with the registry of live node sessions; revocation and blocks checked at every
+ * handshake and against live sessions ({@link NodeAccess}); and, when configured, the admin API.
  */
 public final class CloudHub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CloudHub.class);
@@ -57,6 +61,10 @@ public final class CloudHub implements AutoCloseable {
   private final Channel websocket;
   private final Channel bootstrap;
   private final ChannelGroup connections;
+  // Revocation, blocks and the admin API.
+  private final NodeAccess access;
+  private final AdminApi adminApi;
+  private final Channel admin;
 
   private CloudHub(
       EventLoopGroup acceptors,
@@ -67,7 +75,10 @@ public final class CloudHub implements AutoCloseable {
       CredentialReloader reloader,
       Channel websocket,
       Channel bootstrap,
-      ChannelGroup connections) {
+      ChannelGroup connections,
+      NodeAccess access,
+      AdminApi adminApi,
+      Channel admin) {
     this.acceptors = acceptors;
     this.workers = workers;
     this.signing = signing;
@@ -77,6 +88,9 @@ public final class CloudHub implements AutoCloseable {
     this.websocket = websocket;
     this.bootstrap = bootstrap;
     this.connections = connections;
+    this.access = access;
+    this.adminApi = adminApi;
+    this.admin = admin;
   }
 
   /**
@@ -90,52 +104,116 @@ public final class CloudHub implements AutoCloseable {
       CloudHubSettings settings, PkiProvider provider, CloudHubListener listener, Clock clock)
       throws CloudHubException {
     HeldCertificate server = serverCertificate(settings, provider, clock);
+    SessionRegistry registry = new SessionRegistry(settings.nodeLimit());
+    NodeAccess access = NodeAccess.start(settings.revocation(), provider, registry, clock);
+    AdminApi adminApi = null;
     ServerTls tls;
     try {
-      tls = ServerTls.of(server, provider.trustAnchors());
-    } catch (PkiException | SSLException e) {
-      throw new CloudHubException("cannot set up TLS: " + e.getMessage(), e);
+      adminApi = settings.admin().enabled() ? AdminApi.create(settings.admin(), access) : null;
+      tls = ServerTls.of(server, trustAnchors(settings, provider), access::trustManager, adminApi == null ? null : adminApi.clientCas());
+    } catch (CloudHubException | PkiException | SSLException e) {
+      access.close();
+      if (adminApi != null) {
+        adminApi.close();
+      }
+      throw e instanceof CloudHubException c ? c : new CloudHubException("cannot set up TLS: " + e.getMessage(), e);
     }
 
     EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     ExecutorService signing = Executors.newFixedThreadPool(2, daemonThreads("edgetrust-signing"));
-    SessionRegistry registry = new SessionRegistry(settings.nodeLimit());
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     Channel ws = null;
     Channel https = null;
+    Channel adminChannel = null;
     try {
       if (settings.websocketAddress() != null) {
         ws = bind(acceptors, workers, connections, settings.websocketAddress(), settings.websocketPort(), "websocket",
             new WebSocketInitializer(tls::websocket, registry, listener, settings.keepaliveInterval(),
-                settings.writeTimeout(), clock));
+                settings.writeTimeout(), clock, access::sessionRefusal));
       }
       Optional<BootstrapEnrollment> enrollment = provider.bootstrap();
       if (settings.httpsAddress() != null && enrollment.isPresent()) {
+        BootstrapHandler.IssuanceListener issuance = (node, certificate, renewal) -> {
+          access.issued(node, certificate);
+          listener.onIssued(node, certificate, renewal);
+        };
         https = bind(acceptors, workers, connections, settings.httpsAddress(), settings.httpsPort(), "https",
             new BootstrapInitializer(tls::bootstrap,
                 () -> new BootstrapHandler(enrollment.get(), provider, settings.edgeCertSigningDuration(),
-                    listener::onIssued, signing)));
+                    issuance, signing, access::enrollmentRefusal)));
+      } else if (settings.httpsAddress() != null) {
+        // Nodes that still call /ca.crt or /edge.crt learn why they get nothing, in one line.
+        https = bind(acceptors, workers, connections, settings.httpsAddress(), settings.httpsPort(), "https",
+            new BootstrapInitializer(tls::bootstrap, () -> new ExternalPkiNotice(provider.name())));
+      }
+      if (adminApi != null) {
+        adminChannel = bind(acceptors, workers, connections, settings.admin().address(), settings.admin().port(), "admin",
+            adminApi.initializer(tls::admin));
       }
     } catch (CloudHubException e) {
       close(ws);
       close(https);
+      close(adminChannel);
       shutdown(acceptors, workers, signing);
+      access.close();
+      if (adminApi != null) {
+        adminApi.close();
+      }
       throw e;
     }
     CredentialReloader reloader =
         new CredentialReloader(
             new KeyCertificateFiles(settings.serverKeyFile(), settings.serverCertificateFile()),
             settings.caCertificateFile(), tls, clock, settings.credentialPollInterval());
+    if (settings.reconnectWindow() != null) {
+      reloader.onNewServerCertificate(() -> spreadReconnects(registry, settings.reconnectWindow(), clock));
+    }
     reloader.start();
-    CloudHub hub = new CloudHub(acceptors, workers, signing, registry, tls, reloader, ws, https, connections);
+    CloudHub hub = new CloudHub(acceptors, workers, signing, registry, tls, reloader, ws, https, connections,
+        access, adminApi, adminChannel);
     log.info(
-        "CloudHub started: websocket {}, bootstrap {}, PKI {}, server certificate serial {}",
+        "CloudHub started: websocket {}, bootstrap {}, admin {}, PKI {}, server certificate serial {}",
         ws == null ? "off" : ws.localAddress(),
         https == null ? "off" : https.localAddress(),
+        adminChannel == null ? "off" : adminChannel.localAddress(),
         provider.name(),
         server.serialHex());
     return hub;
+  }
+
+  /**
+   * Asks every session that began before a server-certificate rotation to reconnect, each at a
+   * random moment within {@code window}: nodes then verify the new certificate, and a thousand of
+   * them do not all come back in the same second.
+   */
+  private static void spreadReconnects(SessionRegistry registry, java.time.Duration window, Clock clock) {
+    java.time.Instant rotatedAt = clock.instant();
+    List<Session> before = registry.all().stream().filter(s -> s.connectedAt().isBefore(rotatedAt)).toList();
+    log.info("server certificate rotated: {} live session(s) will reconnect within {}", before.size(), window);
+    for (Session session : before) {
+      long delay = java.util.concurrent.ThreadLocalRandom.current().nextLong(window.toMillis() + 1);
+      session.closeAfter(java.time.Duration.ofMillis(delay), WebSocketCloseStatus.ENDPOINT_UNAVAILABLE,
+          "server certificate rotated; reconnect");
+    }
+  }
+
+  /**
+   * The CAs client certificates must chain to. The built-in CA knows its own; with an external PKI
+   * {@code tlsCAFile} alone is the trust bundle (the certificate agent keeps it current, and it is
+   * reloaded like the server certificate), so the CloudHub starts even while the PKI is away.
+   */
+  private static List<X509Certificate> trustAnchors(CloudHubSettings settings, PkiProvider provider)
+      throws PkiException, CloudHubException {
+    if (provider.bootstrap().isPresent()) {
+      return provider.trustAnchors();
+    }
+    try {
+      return KeyCertificateFiles.readCertificates(settings.caCertificateFile());
+    } catch (CredentialFileException e) {
+      throw new CloudHubException(
+          e.getMessage() + ": with an external PKI, tlsCAFile must hold its CA (the certificate agent writes it)", e);
+    }
   }
 
   private static HeldCertificate serverCertificate(CloudHubSettings settings, PkiProvider provider, Clock clock)
@@ -205,6 +283,16 @@ public final class CloudHub implements AutoCloseable {
     return Optional.ofNullable(bootstrap).map(c -> (InetSocketAddress) c.localAddress());
   }
 
+  /** Where the admin API listens, if it runs. */
+  public Optional<InetSocketAddress> adminAddress() {
+    return Optional.ofNullable(admin).map(c -> (InetSocketAddress) c.localAddress());
+  }
+
+  /** Revocation state, blocks and the node list: what the admin API drives. */
+  public NodeAccess nodeAccess() {
+    return access;
+  }
+
   /** The certificate new handshakes are served. */
   public X509Certificate serverCertificate() {
     return tls.server().certificate();
@@ -252,10 +340,15 @@ public final class CloudHub implements AutoCloseable {
     reloader.close();
     close(websocket);
     close(bootstrap);
+    close(admin);
     registry.all().forEach(s -> s.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "CloudHub is shutting down"));
     // Close every connection while the executors still run, so no callback lands on a dead one.
     connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     shutdown(acceptors, workers, signing);
+    if (adminApi != null) {
+      adminApi.close();
+    }
+    access.close();
     log.info("CloudHub stopped");
   }
 

@@ -20,7 +20,10 @@ import java.util.List;
  * edgetrust does not act on (QUIC, the unix socket, authorization) are read and left alone.
  *
  * <p>edgetrust adds {@code joinTokenFile}: when set, the CloudHub keeps a current join token in
- * that file (mode 0600), refreshed every {@code tokenRefreshDuration}.
+ * that file (mode 0600), refreshed every {@code tokenRefreshDuration}. It adds {@code revocation}
+ * (how often the PKI's revocation list and blocklist are re-read, whether a stale list fails
+ * closed, where the audit log and the per-node serial inventory go) and {@code admin} (the
+ * node list/block/unblock API: off unless {@code admin.enable} is true).
  */
 public record CloudHubConfig(
     Boolean enable,
@@ -40,7 +43,11 @@ public record CloudHubConfig(
     Integer edgeCertSigningDuration,
     Integer tokenRefreshDuration,
     JsonNode authorization,
-    String joinTokenFile) {
+    String joinTokenFile,
+    Revocation revocation,
+    Admin admin,
+    PkiConfig pki,
+    ReconnectAfterRotation reconnectAfterRotation) {
 
   public CloudHubConfig {
     enable = enable == null || enable;
@@ -65,6 +72,10 @@ public record CloudHubConfig(
             "'advertiseAddress' entry '" + a + "' is not an IP address (put host names in 'dnsNames')");
       }
     }
+    revocation = revocation == null ? new Revocation(null, null, null, null) : revocation;
+    admin = admin == null ? new Admin(null, null, null, null, null) : admin;
+    pki = pki == null ? new PkiConfig(null, null) : pki;
+    reconnectAfterRotation = reconnectAfterRotation == null ? new ReconnectAfterRotation(false, null) : reconnectAfterRotation;
     if (quic.enable()) {
       throw new IllegalArgumentException("'quic.enable' is true, but edgetrust serves WebSocket only; set it to false");
     }
@@ -74,6 +85,38 @@ public record CloudHubConfig(
   public record Quic(Boolean enable, String address, Integer port, Integer maxIncomingStreams) {
     public Quic {
       enable = enable != null && enable;
+    }
+  }
+
+  /**
+   * {@code revocation}: {@code refreshInterval} (seconds, 10), {@code failClosed} (true), {@code
+   * auditFile} and {@code inventoryFile} (default: {@code audit.log}, {@code node-serials.json}
+   * beside {@code tlsCAKeyFile}).
+   */
+  public record Revocation(Integer refreshInterval, Boolean failClosed, String auditFile, String inventoryFile) {
+    public Revocation {
+      refreshInterval = positive("refreshInterval", refreshInterval, 10);
+      failClosed = failClosed == null || failClosed;
+    }
+  }
+
+  /**
+   * {@code admin}: {@code enable} (false), {@code address} (127.0.0.1), {@code port} (10004),
+   * {@code tokenFile} (bearer token), {@code clientCAFile} (CA of admin client certificates).
+   */
+  public record Admin(Boolean enable, String address, Integer port, String tokenFile, String clientCAFile) {
+    public Admin {
+      enable = enable != null && enable;
+      address = orDefault(address, "127.0.0.1");
+      port = Settings.port("port", port, 10004);
+      if (!isIpLiteral(address)) {
+        throw new IllegalArgumentException("'address' '" + address + "' is not an IP address");
+      }
+      if (enable && (tokenFile == null || tokenFile.isBlank()) && (clientCAFile == null || clientCAFile.isBlank())) {
+        throw new IllegalArgumentException(
+            "'enable' is true but neither 'tokenFile' nor 'clientCAFile' is set: "
+                + "nothing could authenticate to the admin API");
+      }
     }
   }
 
@@ -106,8 +149,21 @@ public record CloudHubConfig(
    * @throws ConfigException naming the file and key of the first problem
    */
   public static CloudHubSettings load(Path file) throws ConfigException {
+    return loadAll(file).hub();
+  }
+
+  /**
+   * Loads {@code modules.cloudHub} with its {@code pki} section, which the CloudHub itself does not
+   * read: whoever starts it picks the provider from it.
+   *
+   * @param baseDirectory what relative paths in the {@code pki} section resolve against
+   */
+  public record Loaded(CloudHubSettings hub, PkiConfig pki, Path baseDirectory, Path file) {}
+
+  public static Loaded loadAll(Path file) throws ConfigException {
     YamlConfig yaml = YamlConfig.read(file);
-    return yaml.section("modules.cloudHub", CloudHubConfig.class).resolve(yaml.baseDirectory(), file);
+    CloudHubConfig config = yaml.section("modules.cloudHub", CloudHubConfig.class);
+    return new Loaded(config.resolve(yaml.baseDirectory(), file), config.pki(), yaml.baseDirectory(), file);
   }
 
   /** This configuration with paths resolved against {@code base} and durations typed. */
@@ -120,6 +176,8 @@ public record CloudHubConfig(
         throw new ConfigException(source + ": 'modules.cloudHub.advertiseAddress' entry '" + a + "' is not an IP address");
       }
     }
+    Path caKey = Settings.resolve(base, tlsCAKeyFile);
+    Path stateDir = CloudHubSettings.stateDirectory(caKey, Settings.resolve(base, tlsCAFile));
     return new CloudHubSettings(
         Settings.resolve(base, tlsCAFile),
         Settings.resolve(base, tlsCAKeyFile),
@@ -137,6 +195,41 @@ public record CloudHubConfig(
         Duration.ofDays(edgeCertSigningDuration),
         Duration.ofHours(tokenRefreshDuration),
         joinTokenFile == null || joinTokenFile.isBlank() ? null : Settings.resolve(base, joinTokenFile),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        new CloudHubSettings.Revocation(
+            Duration.ofSeconds(revocation.refreshInterval()),
+            revocation.failClosed(),
+            revocation.auditFile() == null || revocation.auditFile().isBlank()
+                ? stateDir.resolve("audit.log") : Settings.resolve(base, revocation.auditFile()),
+            revocation.inventoryFile() == null || revocation.inventoryFile().isBlank()
+                ? stateDir.resolve("node-serials.json") : Settings.resolve(base, revocation.inventoryFile())),
+        admin.enable()
+            ? new CloudHubSettings.Admin(
+                admin.address(),
+                admin.port(),
+                blankOrResolve(base, admin.tokenFile()),
+                blankOrResolve(base, admin.clientCAFile()))
+            : CloudHubSettings.Admin.OFF,
+        reconnectAfterRotation.enable() ? reconnectAfterRotation.windowDuration() : null);
+  }
+
+  /**
+   * edgetrust: after the server certificate is replaced, make live sessions reconnect so every
+   * node verifies the new one, spread over {@code window} so they do not all return at once. Off
+   * by default: sessions simply stay on the certificate they started with.
+   */
+  public record ReconnectAfterRotation(Boolean enable, String window) {
+    public ReconnectAfterRotation {
+      enable = enable != null && enable;
+      Settings.duration("window", window, Duration.ofMinutes(5));
+    }
+
+    Duration windowDuration() {
+      return Settings.duration("window", window, Duration.ofMinutes(5));
+    }
+  }
+
+  private static Path blankOrResolve(Path base, String path) {
+    return path == null || path.isBlank() ? null : Settings.resolve(base, path);
   }
 }

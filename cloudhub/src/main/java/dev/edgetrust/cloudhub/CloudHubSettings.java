@@ -15,6 +15,11 @@ import java.util.Objects;
  * @param joinTokenFile where to keep the current join token, or {@code null}
  * @param credentialPollInterval how often the server certificate and CA files are checked for
  *     changes when the file system sends no event (they are watched as well)
+ * @param revocation how revocation and blocks are checked and recorded
+ * @param admin the admin API (node list/block/unblock); off unless configured
+ * @param reconnectWindow after the server certificate is replaced, close every live session at a
+ *     random moment within this window so nodes reconnect and verify the new one; {@code null}:
+ *     sessions stay (the default)
  */
 public record CloudHubSettings(
     Path caCertificateFile,
@@ -33,7 +38,10 @@ public record CloudHubSettings(
     Duration edgeCertSigningDuration,
     Duration tokenRefreshDuration,
     Path joinTokenFile,
-    Duration credentialPollInterval) {
+    Duration credentialPollInterval,
+    Revocation revocation,
+    Admin admin,
+    Duration reconnectWindow) {
 
   public CloudHubSettings {
     Objects.requireNonNull(caCertificateFile, "caCertificateFile");
@@ -41,6 +49,97 @@ public record CloudHubSettings(
     Objects.requireNonNull(serverKeyFile, "serverKeyFile");
     advertiseAddresses = List.copyOf(advertiseAddresses);
     dnsNames = List.copyOf(dnsNames);
+    revocation = revocation == null ? Revocation.defaults(stateDirectory(caKeyFile, caCertificateFile)) : revocation;
+    admin = admin == null ? Admin.OFF : admin;
+  }
+
+  /** The settings as they were before revocation and the admin API: their defaults apply. */
+  public CloudHubSettings(
+      Path caCertificateFile,
+      Path caKeyFile,
+      Path serverCertificateFile,
+      Path serverKeyFile,
+      String websocketAddress,
+      int websocketPort,
+      String httpsAddress,
+      int httpsPort,
+      List<InetAddress> advertiseAddresses,
+      List<String> dnsNames,
+      Duration keepaliveInterval,
+      Duration writeTimeout,
+      int nodeLimit,
+      Duration edgeCertSigningDuration,
+      Duration tokenRefreshDuration,
+      Path joinTokenFile,
+      Duration credentialPollInterval) {
+    this(caCertificateFile, caKeyFile, serverCertificateFile, serverKeyFile, websocketAddress, websocketPort,
+        httpsAddress, httpsPort, advertiseAddresses, dnsNames, keepaliveInterval, writeTimeout, nodeLimit,
+        edgeCertSigningDuration, tokenRefreshDuration, joinTokenFile, credentialPollInterval, null, null, null);
+  }
+
+  /** Where CA-side state lives by default: beside the CA key, or the CA certificate without one. */
+  static Path stateDirectory(Path caKeyFile, Path caCertificateFile) {
+    Path beside = caKeyFile != null ? caKeyFile : caCertificateFile;
+    Path parent = beside.toAbsolutePath().getParent();
+    return parent == null ? Path.of("").toAbsolutePath() : parent;
+  }
+
+  /**
+   * Revocation checks and block bookkeeping.
+   *
+   * @param refreshInterval how often the PKI's revocation list and blocklist are read again (and
+   *     live sessions re-checked against them)
+   * @param failClosed whether, once the last good list is past its nextUpdate and no newer one can
+   *     be had, every client certificate is refused (true) or the stale list keeps being used
+   * @param auditFile where the audit lines go (one JSON object a line, appended)
+   * @param inventoryFile where the serials seen and issued per node are kept
+   */
+  public record Revocation(Duration refreshInterval, boolean failClosed, Path auditFile, Path inventoryFile) {
+    public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(10);
+
+    public Revocation {
+      Objects.requireNonNull(refreshInterval, "refreshInterval");
+      Objects.requireNonNull(auditFile, "auditFile");
+      Objects.requireNonNull(inventoryFile, "inventoryFile");
+      if (refreshInterval.isNegative() || refreshInterval.isZero()) {
+        throw new IllegalArgumentException("refreshInterval must be positive, was " + refreshInterval);
+      }
+    }
+
+    /** Every 10 s, fail closed, {@code audit.log} and {@code node-serials.json} in {@code stateDirectory}. */
+    public static Revocation defaults(Path stateDirectory) {
+      return new Revocation(
+          DEFAULT_REFRESH_INTERVAL, true, stateDirectory.resolve("audit.log"), stateDirectory.resolve("node-serials.json"));
+    }
+
+    public Revocation withRefreshInterval(Duration value) {
+      return new Revocation(value, failClosed, auditFile, inventoryFile);
+    }
+
+    public Revocation withFailClosed(boolean value) {
+      return new Revocation(refreshInterval, value, auditFile, inventoryFile);
+    }
+  }
+
+  /**
+   * The admin API's listener and how callers authenticate to it.
+   *
+   * @param address where it listens, or {@code null} when it is off
+   * @param tokenFile a file holding the bearer token, or {@code null}
+   * @param clientCaFile the CA certificates admin client certificates must chain to, or {@code null}
+   */
+  public record Admin(String address, int port, Path tokenFile, Path clientCaFile) {
+    public static final Admin OFF = new Admin(null, 10004, null, null);
+
+    public Admin {
+      if (address != null && tokenFile == null && clientCaFile == null) {
+        throw new IllegalArgumentException("the admin API needs a tokenFile or a clientCAFile to authenticate callers");
+      }
+    }
+
+    public boolean enabled() {
+      return address != null;
+    }
   }
 
   /** Loopback settings with every file under {@code dir} and ephemeral ports: for tests and the demo. */
@@ -62,7 +161,10 @@ public record CloudHubSettings(
         Duration.ofDays(365),
         Duration.ofHours(12),
         null,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        Revocation.defaults(dir.resolve("ca")),
+        Admin.OFF,
+        null);
   }
 
   public Builder toBuilder() {
@@ -88,6 +190,9 @@ public record CloudHubSettings(
     private Duration tokenRefreshDuration;
     private Path joinTokenFile;
     private Duration credentialPollInterval;
+    private Revocation revocation;
+    private Admin admin;
+    private Duration reconnectWindow;
 
     private Builder(CloudHubSettings s) {
       caCertificateFile = s.caCertificateFile;
@@ -107,6 +212,24 @@ public record CloudHubSettings(
       tokenRefreshDuration = s.tokenRefreshDuration;
       joinTokenFile = s.joinTokenFile;
       credentialPollInterval = s.credentialPollInterval;
+      revocation = s.revocation;
+      admin = s.admin;
+      reconnectWindow = s.reconnectWindow;
+    }
+
+    public Builder revocation(Revocation value) {
+      revocation = value;
+      return this;
+    }
+
+    public Builder admin(Admin value) {
+      admin = value;
+      return this;
+    }
+
+    public Builder reconnectWindow(Duration value) {
+      reconnectWindow = value;
+      return this;
     }
 
     public Builder caCertificateFile(Path value) {
@@ -212,7 +335,10 @@ public record CloudHubSettings(
           edgeCertSigningDuration,
           tokenRefreshDuration,
           joinTokenFile,
-          credentialPollInterval);
+          credentialPollInterval,
+          revocation,
+          admin,
+          reconnectWindow);
     }
   }
 }

@@ -55,6 +55,7 @@ final class CredentialReloader implements AutoCloseable {
   private volatile WatchService watcher;
   private volatile boolean closed;
   private List<Object> lastSeen;
+  private volatile Runnable onNewServerCertificate = () -> {};
 
   CredentialReloader(KeyCertificateFiles serverFiles, Path caFile, ServerTls tls, Clock clock, Duration pollInterval) {
     this.serverFiles = serverFiles;
@@ -69,6 +70,11 @@ final class CredentialReloader implements AutoCloseable {
 
   void start() {
     thread.start();
+  }
+
+  /** Runs {@code action} each time a different server certificate goes into service. */
+  void onNewServerCertificate(Runnable action) {
+    onNewServerCertificate = action;
   }
 
   /** Checks the files now and puts changed, valid credentials into service. */
@@ -103,7 +109,11 @@ final class CredentialReloader implements AutoCloseable {
     }
     try {
       String old = tls.server().serialHex();
+      boolean newServer = !server.serialHex().equals(old);
       tls.replace(server, trust);
+      if (newServer) {
+        onNewServerCertificate.run();
+      }
       log.info("server certificate reloaded: serial {} replaces {}, valid until {}", server.serialHex(), old, server.notAfter());
       return Outcome.RELOADED;
     } catch (SSLException e) {

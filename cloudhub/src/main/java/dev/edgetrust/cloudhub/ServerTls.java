@@ -9,26 +9,58 @@ import io.netty.handler.ssl.SslProvider;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
 
 /**
  * The CloudHub's TLS material — its certificate and the CAs it trusts — and the immutable Netty
  * contexts built from it. A context is a factory for per-connection engines, so replacing the
  * material is one reference swap: the next handshake gets the new certificate, handshakes in
  * flight finish on the old one.
+ *
+ * <p>Node certificates are checked by a trust manager made from the trust anchors by {@code
+ * clientTrust} (chain, then revocation and blocks); it reads the current revocation state on each
+ * handshake, so a block never needs a new context. The admin API, when on, is served the same
+ * server certificate and trusts only its own admin CA.
  */
 public final class ServerTls {
   private record Material(
-      HeldCertificate server, List<X509Certificate> trust, SslContext websocket, SslContext bootstrap) {}
+      HeldCertificate server,
+      List<X509Certificate> trust,
+      SslContext websocket,
+      SslContext bootstrap,
+      SslContext admin) {}
 
+  private final Function<List<X509Certificate>, TrustManager> clientTrust;
+  /** {@code null}: no admin API; empty: the admin API asks for no client certificate. */
+  private final List<X509Certificate> adminTrust;
   private final AtomicReference<Material> current;
 
-  private ServerTls(Material material) {
+  private ServerTls(
+      Function<List<X509Certificate>, TrustManager> clientTrust, List<X509Certificate> adminTrust, Material material) {
+    this.clientTrust = clientTrust;
+    this.adminTrust = adminTrust;
     this.current = new AtomicReference<>(material);
   }
 
   static ServerTls of(HeldCertificate server, List<X509Certificate> trust) throws SSLException {
-    return new ServerTls(build(server, trust));
+    return of(server, trust, null, null);
+  }
+
+  /**
+   * @param clientTrust makes the node-facing trust manager from the anchors; {@code null} for
+   *     plain chain validation
+   * @param adminTrust the admin API's client CAs; {@code null} when the admin API is off
+   */
+  static ServerTls of(
+      HeldCertificate server,
+      List<X509Certificate> trust,
+      Function<List<X509Certificate>, TrustManager> clientTrust,
+      List<X509Certificate> adminTrust)
+      throws SSLException {
+    List<X509Certificate> admin = adminTrust == null ? null : List.copyOf(adminTrust);
+    return new ServerTls(clientTrust, admin, build(server, trust, clientTrust, admin));
   }
 
   /**
@@ -37,26 +69,47 @@ public final class ServerTls {
    * @throws SSLException if no context can be built from them; the current material stays
    */
   void replace(HeldCertificate server, List<X509Certificate> trust) throws SSLException {
-    current.set(build(server, trust));
+    current.set(build(server, trust, clientTrust, adminTrust));
   }
 
-  private static Material build(HeldCertificate server, List<X509Certificate> trust) throws SSLException {
+  private static Material build(
+      HeldCertificate server,
+      List<X509Certificate> trust,
+      Function<List<X509Certificate>, TrustManager> clientTrust,
+      List<X509Certificate> adminTrust)
+      throws SSLException {
     List<X509Certificate> anchors = List.copyOf(trust);
     return new Material(
         server,
         anchors,
         // WebSocket: a client certificate chaining to the trust anchors is required.
-        builder(server, anchors).clientAuth(ClientAuth.REQUIRE).build(),
+        nodeFacing(server, anchors, clientTrust).clientAuth(ClientAuth.REQUIRE).build(),
         // Bootstrap: first enrollment has only a token, so a certificate is optional; one that is
-        // presented must still chain and be valid, or the handshake fails.
-        builder(server, anchors).clientAuth(ClientAuth.OPTIONAL).build());
+        // presented must still chain, be valid and not be revoked, or the handshake fails.
+        nodeFacing(server, anchors, clientTrust).clientAuth(ClientAuth.OPTIONAL).build(),
+        adminTrust == null ? null : admin(server, adminTrust));
   }
 
-  private static SslContextBuilder builder(HeldCertificate server, List<X509Certificate> trust) {
+  private static SslContextBuilder nodeFacing(
+      HeldCertificate server, List<X509Certificate> anchors, Function<List<X509Certificate>, TrustManager> clientTrust) {
+    SslContextBuilder builder = base(server);
+    // A fresh trust manager per context: it holds the anchors of this material only.
+    return clientTrust == null ? builder.trustManager(anchors) : builder.trustManager(clientTrust.apply(anchors));
+  }
+
+  private static SslContext admin(HeldCertificate server, List<X509Certificate> adminTrust) throws SSLException {
+    SslContextBuilder builder = base(server);
+    if (adminTrust.isEmpty()) {
+      return builder.clientAuth(ClientAuth.NONE).build();
+    }
+    // Optional: a caller without an admin certificate may still present the bearer token.
+    return builder.trustManager(adminTrust).clientAuth(ClientAuth.OPTIONAL).build();
+  }
+
+  private static SslContextBuilder base(HeldCertificate server) {
     return SslContextBuilder.forServer(server.privateKey(), server.chain())
         .sslProvider(SslProvider.JDK)
-        .protocols(TlsProtocols.SUPPORTED)
-        .trustManager(trust);
+        .protocols(TlsProtocols.SUPPORTED);
   }
 
   SslContext websocket() {
@@ -65,6 +118,15 @@ public final class ServerTls {
 
   SslContext bootstrap() {
     return current.get().bootstrap();
+  }
+
+  /** The admin API's context; only called when the admin API is on. */
+  SslContext admin() {
+    SslContext admin = current.get().admin();
+    if (admin == null) {
+      throw new IllegalStateException("the admin API is off");
+    }
+    return admin;
   }
 
   HeldCertificate server() {

@@ -3,6 +3,7 @@ package dev.edgetrust.cloudhub;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
 import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
 import dev.edgetrust.tls.JdkTls;
@@ -15,6 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
@@ -26,6 +29,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.security.auth.x500.X500Principal;
@@ -34,17 +39,21 @@ import javax.security.auth.x500.X500Principal;
 final class HubFixture implements AutoCloseable {
   final Path dir;
   final BuiltinCa ca;
+  final PkiProvider provider;
+  final CloudHubSettings settings;
   final CloudHub hub;
   final List<String> events = new CopyOnWriteArrayList<>();
   final BlockingQueue<Map.Entry<NodeName, Message>> received = new LinkedBlockingQueue<>();
 
-  private HubFixture(Path dir, BuiltinCa ca, CloudHubSettings settings) throws Exception {
+  private HubFixture(Path dir, BuiltinCa ca, PkiProvider provider, CloudHubSettings settings) throws Exception {
     this.dir = dir;
     this.ca = ca;
+    this.provider = provider;
+    this.settings = settings;
     this.hub =
         CloudHub.start(
             settings,
-            ca,
+            provider,
             new CloudHubListener() {
               @Override
               public void onMessage(NodeName node, Message message) {
@@ -69,10 +78,56 @@ final class HubFixture implements AutoCloseable {
   }
 
   static HubFixture start(Path dir, UnaryOperator<CloudHubSettings> tweak) throws Exception {
+    return start(dir, tweak, ca -> ca);
+  }
+
+  /** A hub whose PKI is {@code provider} made from the built-in CA (a stand-in that wraps it). */
+  static HubFixture start(Path dir, UnaryOperator<CloudHubSettings> tweak, Function<BuiltinCa, PkiProvider> provider)
+      throws Exception {
     CloudHubSettings settings = tweak.apply(CloudHubSettings.loopback(dir));
     BuiltinCa ca =
         BuiltinCa.loadOrCreate(BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()), Clock.systemUTC());
-    return new HubFixture(dir, ca, settings);
+    return new HubFixture(dir, ca, provider.apply(ca), settings);
+  }
+
+  /** Connects {@code node} with {@code cert} and waits until the hub has registered the session. */
+  Client connected(HeldCertificate cert, String node) throws Exception {
+    Client client = new Client();
+    connect(tls(cert), node, node, client).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    org.awaitility.Awaitility.await().until(() -> hub.session(NodeName.of(node)).isPresent());
+    return client;
+  }
+
+  /**
+   * Tries to open a session and says how it ended: "open", "tls" (refused in the TLS handshake,
+   * before any HTTP) or "http NNN" (refused at the upgrade).
+   */
+  String tryConnect(HeldCertificate cert, String node) {
+    try {
+      WebSocket ws = connect(tls(cert), node, node, new Client()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      ws.abort();
+      return "open";
+    } catch (Exception e) {
+      Throwable c = e;
+      while (c != null && !(c instanceof WebSocketHandshakeException)) {
+        c = c.getCause();
+      }
+      return c == null ? "tls" : "http " + ((WebSocketHandshakeException) c).getResponse().statusCode();
+    }
+  }
+
+  /** The audit log's lines, parsed. */
+  List<com.fasterxml.jackson.databind.JsonNode> audit() throws Exception {
+    Path file = settings.revocation().auditFile();
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      lines.add(json.readTree(line));
+    }
+    return lines;
   }
 
   String jwt() {

@@ -132,6 +132,34 @@ class ServerCertificateReloadTest {
   }
 
   @Test
+  void withAReconnectWindow_everyOlderSessionIsAskedToReconnectWithinIt() throws Exception {
+    f = HubFixture.start(dir, s -> s.toBuilder().reconnectWindow(Duration.ofSeconds(2)).build());
+    HubFixture.Client one = f.connected(f.enroll("edge-1"), "edge-1");
+    HubFixture.Client two = f.connected(f.enroll("edge-2"), "edge-2");
+    HeldCertificate replacement = newServerCertificate();
+
+    new KeyCertificateFiles(dir.resolve("certs/server.key"), dir.resolve("certs/server.crt")).write(replacement);
+    assertThat(f.hub.reloadCredentials()).isTrue();
+
+    assertThat(one.closes.poll(30, TimeUnit.SECONDS)).isEqualTo(1001);
+    assertThat(two.closes.poll(30, TimeUnit.SECONDS)).isEqualTo(1001);
+    HubFixture.Client again = f.connected(f.enroll("edge-1"), "edge-1");
+    assertThat(again.closes.poll(3, TimeUnit.SECONDS)).as("a session on the new certificate is left alone").isNull();
+  }
+
+  @Test
+  void withoutAReconnectWindow_liveSessionsStayAfterARotation() throws Exception {
+    f = HubFixture.start(dir);
+    HubFixture.Client one = f.connected(f.enroll("edge-1"), "edge-1");
+
+    new KeyCertificateFiles(dir.resolve("certs/server.key"), dir.resolve("certs/server.crt")).write(newServerCertificate());
+    assertThat(f.hub.reloadCredentials()).isTrue();
+
+    assertThat(one.closes.poll(3, TimeUnit.SECONDS)).isNull();
+    assertThat(f.hub.session(dev.edgetrust.pki.NodeName.of("edge-1"))).isPresent();
+  }
+
+  @Test
   void unchangedFiles_areNotReloaded() throws Exception {
     f = HubFixture.start(dir);
 

@@ -154,6 +154,32 @@ class WebSocketSessionTest {
   }
 
   @Test
+  void nodeCertificateWithServerUsageOnly_isRefusedAtTheHandshake() throws Exception {
+    f = HubFixture.start(dir);
+    KeyPair keys = Keys.newP256();
+    HeldCertificate serverOnly = new HeldCertificate(keys.getPrivate(), List.of(
+        f.ca.sign(SigningRequest.forNode(NodeName.of("edge-1"), Csr.create(keys, new X500Principal("CN=x")),
+            Set.of(CertificateUsage.SERVER_AUTH), Duration.ofHours(1))).certificate()));
+
+    assertThatThrownBy(() -> f.connect(f.tls(serverOnly), "edge-1", "edge-1", new HubFixture.Client()).toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .satisfies(t -> assertThat(refusalStatus(t)).as("refused in TLS: no client-auth usage").isEqualTo(-1));
+    assertThat(f.hub.sessions()).isEmpty();
+  }
+
+  @Test
+  void certificateFromTheRightCaThatNamesNoNode_isRefusedWith403() throws Exception {
+    f = HubFixture.start(dir);
+    KeyPair keys = Keys.newP256();
+    HeldCertificate notANode = new HeldCertificate(keys.getPrivate(), List.of(
+        f.ca.sign(new SigningRequest(new X500Principal("CN=edge-1"), Csr.create(keys, new X500Principal("CN=x")),
+            Set.of(CertificateUsage.CLIENT_AUTH), List.of(), List.of(), Duration.ofHours(1))).certificate()));
+
+    assertThatThrownBy(() -> f.connect(f.tls(notANode), "edge-1", "edge-1", new HubFixture.Client()).toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .satisfies(t -> assertThat(refusalStatus(t)).isEqualTo(403));
+    assertThat(f.hub.sessions()).isEmpty();
+  }
+
+  @Test
   void silentNode_isClosedAfterTheKeepaliveInterval() throws Exception {
     f = HubFixture.start(dir, s -> s.toBuilder().keepaliveInterval(Duration.ofSeconds(1)).build());
     HubFixture.Client client = new HubFixture.Client();

@@ -22,6 +22,23 @@ public final class Settings {
     return v;
   }
 
+  /**
+   * A Go-style duration ({@link GoDuration}: "72h", "30m", "1h30m"), or {@code defaultValue} when
+   * blank.
+   *
+   * @throws IllegalArgumentException naming {@code key} if it is malformed or not positive
+   */
+  public static java.time.Duration duration(String key, String value, java.time.Duration defaultValue) {
+    if (value == null || value.isBlank()) {
+      return defaultValue;
+    }
+    java.time.Duration d = GoDuration.parse(key, value);
+    if (d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException("'" + key + "' must be longer than 0");
+    }
+    return d;
+  }
+
   public static String orDefault(String value, String defaultValue) {
     return value == null || value.isBlank() ? defaultValue : value;
   }

@@ -5,8 +5,12 @@ import dev.edgetrust.edgehub.channel.CloudConnector;
 import dev.edgetrust.edgehub.channel.CloudSession;
 import dev.edgetrust.edgehub.channel.SessionListener;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
+import dev.edgetrust.edgehub.config.VaultSettings;
+import dev.edgetrust.edgehub.enrollment.BootstrapIssuer;
+import dev.edgetrust.edgehub.enrollment.CertificateIssuer;
 import dev.edgetrust.edgehub.enrollment.CredentialManager;
 import dev.edgetrust.edgehub.enrollment.Enrollment;
+import dev.edgetrust.edgehub.enrollment.PkiIssuer;
 import dev.edgetrust.edgehub.enrollment.EnrollmentException;
 import dev.edgetrust.edgehub.enrollment.NodeCredentials;
 import dev.edgetrust.edgehub.enrollment.TokenSource;
@@ -118,12 +122,9 @@ public final class EdgeHub implements AutoCloseable {
     if (b.statusListener != null) {
       statusListeners.add(b.statusListener);
     }
-    Enrollment enrollment =
-        new Enrollment(settings.httpServer(), settings.nodeName(), settings.caFile(), settings.credentialFiles(),
-            settings.handshakeTimeout());
+    CertificateIssuer issuer = b.issuer != null ? b.issuer : bootstrapIssuer(settings);
     this.credentials =
-        new CredentialManager(settings.nodeName(), settings.caFile(), settings.credentialFiles(),
-            new TokenSource(settings.token(), settings.tokenFile()), enrollment, settings.source(), clock);
+        new CredentialManager(settings.nodeName(), settings.caFile(), settings.credentialFiles(), issuer, clock);
     this.group =
         new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("edgehub-" + settings.nodeName()), NioIoHandler.newFactory());
     this.loop = group.next();
@@ -142,12 +143,26 @@ public final class EdgeHub implements AutoCloseable {
     return new Builder(settings);
   }
 
+  private static CertificateIssuer bootstrapIssuer(EdgeHubSettings settings) {
+    if (settings.vault().isPresent()) {
+      // The EdgeHub depends on no PKI; whoever starts it wires Vault in (the CLI does).
+      throw new IllegalArgumentException(
+          settings.source() + ": modules.edgeHub.vault is enabled, but no Vault issuer was given to the EdgeHub");
+    }
+    Enrollment enrollment =
+        new Enrollment(settings.httpServer(), settings.nodeName(), settings.caFile(), settings.credentialFiles(),
+            settings.handshakeTimeout());
+    return new BootstrapIssuer(settings.nodeName(), new TokenSource(settings.token(), settings.tokenFile()),
+        enrollment, settings.source());
+  }
+
   /** Options beyond the configuration file; all optional. */
   public static final class Builder {
     private final EdgeHubSettings settings;
     private Consumer<Message> messageListener = m -> {};
     private Consumer<EdgeHubStatus> statusListener;
-    private RenewalWindow renewalWindow = RenewalWindow.DEFAULT;
+    private RenewalWindow renewalWindow;
+    private CertificateIssuer issuer;
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
 
     private Builder(EdgeHubSettings settings) {
@@ -166,9 +181,21 @@ public final class EdgeHub implements AutoCloseable {
       return this;
     }
 
-    /** When in a certificate's lifetime it is renewed; 70% to 90% unless changed (tests, demo). */
+    /**
+     * When in a certificate's lifetime it is renewed: unless changed here (tests, demo), 70% to 90%,
+     * or {@code modules.edgeHub.vault.renewalWindow} (2/3 to 3/4) with Vault.
+     */
     public Builder renewalWindow(RenewalWindow window) {
       this.renewalWindow = Objects.requireNonNull(window, "window");
+      return this;
+    }
+
+    /**
+     * Where certificates come from. Default: the CloudHub's bootstrap with the join token. Required
+     * when {@code modules.edgeHub.vault} is enabled: a {@link PkiIssuer} over a Vault provider.
+     */
+    public Builder issuer(CertificateIssuer issuer) {
+      this.issuer = Objects.requireNonNull(issuer, "issuer");
       return this;
     }
 
@@ -181,7 +208,13 @@ public final class EdgeHub implements AutoCloseable {
       return this;
     }
 
+    /**
+     * @throws IllegalArgumentException if the settings enable Vault but no {@link #issuer} was given
+     */
     public EdgeHub build() {
+      if (renewalWindow == null) {
+        renewalWindow = settings.vault().map(VaultSettings::renewalWindow).orElse(RenewalWindow.DEFAULT);
+      }
       return new EdgeHub(this);
     }
   }
@@ -201,8 +234,8 @@ public final class EdgeHub implements AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("this EdgeHub is already started");
     }
-    log.info("EdgeHub for node {} starting: CloudHub {}, bootstrap {}", settings.nodeName(),
-        settings.webSocketUri(), settings.httpServer());
+    log.info("EdgeHub for node {} starting: CloudHub {}, certificates from {}", settings.nodeName(),
+        settings.webSocketUri(), settings.vault().isPresent() ? credentials.issuer().description() : settings.httpServer());
     NodeCredentials obtained;
     try {
       obtained = credentials.obtain();
@@ -370,7 +403,8 @@ public final class EdgeHub implements AutoCloseable {
     if (!settings.rotateCertificates() || closed.get()) {
       return;
     }
-    Instant at = renewalWindow.pick(credentials.held().notBefore(), credentials.held().notAfter(), random);
+    Instant at = renewalWindow.pick(
+        this.credentials.issuer().lifetimeStart(credentials.held()), credentials.held().notAfter(), random);
     long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
     scheduleOnCredentialThread(() -> renew(null), delay, "the renewal");
     log.info("node {}: certificate serial {} (valid until {}) will be renewed at {}", settings.nodeName(),
@@ -413,7 +447,10 @@ public final class EdgeHub implements AutoCloseable {
     if (closed.get()) {
       return;
     }
-    Duration wait = credentialBackoff.next();
+    // Refused (an expired or revoked credential): ask again at the issuer's slow pace, if it has
+    // one, so that a replaced token file is picked up without hammering the PKI meanwhile.
+    Optional<Duration> slow = e.isRetryable() ? Optional.empty() : credentials.issuer().refusalRetry();
+    Duration wait = slow.isPresent() ? slow.get() : credentialBackoff.next();
     NodeCredentials now = current;
     String line =
         now == null
@@ -422,7 +459,12 @@ public final class EdgeHub implements AutoCloseable {
                 + " (valid until " + now.held().notAfter() + ")";
     String retry = "; retrying in " + Math.max(1, wait.toSeconds()) + " s";
     if (!e.getMessage().equals(lastCredentialProblem)) {
-      log.warn("{}{}", line, retry);
+      if (slow.isPresent()) {
+        // One actionable line per distinct refusal, not one per attempt.
+        log.error("{}{}", line, retry);
+      } else {
+        log.warn("{}{}", line, retry);
+      }
     } else {
       log.debug("{}{}", line, retry);
     }

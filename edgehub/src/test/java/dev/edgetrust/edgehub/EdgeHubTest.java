@@ -146,9 +146,13 @@ class EdgeHubTest {
     EdgeHub edge = edgeHub(settings);
     edge.start();
     await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.CONNECTED);
+    // The edge may be back within a few milliseconds (full-jitter backoff can be 0), faster than
+    // any poll: watch the transitions instead of sampling the state.
+    List<ConnectionState> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+    edge.addStatusListener(s -> states.add(s.state()));
 
     hub.disconnectAll();
-    await().atMost(PATIENCE).until(() -> edge.status().state() != ConnectionState.CONNECTED);
+    await().atMost(PATIENCE).until(() -> states.stream().anyMatch(st -> st != ConnectionState.CONNECTED));
     List<String> sent = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       Message m = data(i);

@@ -2,6 +2,7 @@ package dev.edgetrust.cloudhub.bootstrap;
 
 import dev.edgetrust.cloudhub.HttpReplies;
 import dev.edgetrust.cloudhub.PeerCertificate;
+import dev.edgetrust.cloudhub.audit.AuditLog;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.NodeName;
@@ -42,10 +43,22 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
   private final Duration signingDuration;
   private final IssuanceListener issuance;
   private final Executor signingExecutor;
+  private final EnrollmentGate gate;
 
   /** Told of every certificate the bootstrap signs (the inventory of serials per node). */
   public interface IssuanceListener {
     void issued(NodeName node, IssuedCertificate certificate, boolean renewal);
+  }
+
+  /** Whether an authenticated node may enroll or renew at all: a blocked node may not. */
+  public interface EnrollmentGate {
+    EnrollmentGate OPEN = (node, renewal, who) -> Optional.empty();
+
+    /**
+     * @param who the requester as the audit log names it
+     * @return why the request is refused (answered with 403), or empty
+     */
+    Optional<String> refusal(NodeName node, boolean renewal, String who);
   }
 
   public BootstrapHandler(
@@ -54,11 +67,22 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
       Duration signingDuration,
       IssuanceListener issuance,
       Executor signingExecutor) {
+    this(enrollment, provider, signingDuration, issuance, signingExecutor, EnrollmentGate.OPEN);
+  }
+
+  public BootstrapHandler(
+      BootstrapEnrollment enrollment,
+      PkiProvider provider,
+      Duration signingDuration,
+      IssuanceListener issuance,
+      Executor signingExecutor,
+      EnrollmentGate gate) {
     this.enrollment = enrollment;
     this.signingExecutor = signingExecutor;
     this.provider = provider;
     this.signingDuration = signingDuration;
     this.issuance = issuance;
+    this.gate = gate;
   }
 
   @Override
@@ -94,6 +118,10 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
               request.headers().get("ExtKeyUsages"),
               ByteBufUtil.getBytes(request.content()));
       boolean renewal = authorize(ctx, request, parsed.node());
+      Optional<String> refusal = gate.refusal(parsed.node(), renewal, requester(ctx, request));
+      if (refusal.isPresent()) {
+        throw new EdgeCertificateRequest.Refusal(403, refusal.get());
+      }
       boolean keepAlive = HttpUtil.isKeepAlive(request);
       signingExecutor.execute(() -> sign(ctx, parsed, renewal, keepAlive));
     } catch (EdgeCertificateRequest.Refusal r) {
@@ -123,6 +151,18 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
       log.error("signing for node {} failed", request.node(), e);
       HttpReplies.refuse(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error while signing");
     }
+  }
+
+  /** The requester as the audit log names it: its certificate, or a hash of its join token. */
+  private static String requester(ChannelHandlerContext ctx, FullHttpRequest request) {
+    String who = PeerCertificate.of(ctx)
+        .map(AuditLog::certificateId)
+        .orElseGet(() -> {
+          String authorization = request.headers().get("Authorization");
+          return authorization == null || authorization.length() < 8
+              ? "anonymous" : AuditLog.tokenId(authorization.substring(7).trim());
+        });
+    return who + " from " + ctx.channel().remoteAddress();
   }
 
   /**

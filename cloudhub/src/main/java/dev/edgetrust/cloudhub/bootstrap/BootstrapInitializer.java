@@ -29,7 +29,8 @@ public final class BootstrapInitializer extends ChannelInitializer<SocketChannel
   @Override
   protected void initChannel(SocketChannel ch) {
     ChannelPipeline p = ch.pipeline();
-    p.addLast("tls", tls.get().newHandler(ch.alloc()));
+    // The peer's address goes into the engine, so a refused handshake can say who it was.
+    p.addLast("tls", tls.get().newHandler(ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort()));
     p.addLast("handshake-log", new TlsHandshakeLogger("bootstrap"));
     p.addLast("read-timeout", new ReadTimeoutHandler(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
     p.addLast("http", new HttpServerCodec());

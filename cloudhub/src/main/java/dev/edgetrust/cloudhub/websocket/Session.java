@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** An authenticated WebSocket session of one node. */
 public final class Session {
@@ -19,6 +20,7 @@ public final class Session {
   private final Channel channel;
   private final X509Certificate certificate;
   private final Instant connectedAt;
+  private final AtomicBoolean closing = new AtomicBoolean();
 
   Session(NodeName node, Channel channel, X509Certificate certificate, Instant connectedAt) {
     this.node = node;
@@ -53,13 +55,25 @@ public final class Session {
     return channel.writeAndFlush(new TextWebSocketFrame(MessageCodec.encode(message)));
   }
 
-  /** Closes the session with a WebSocket close frame that says why, then the connection. */
+  /**
+   * Closes the session with a WebSocket close frame that says why, then the connection. Only the
+   * first call sends a frame: a session refused twice (by a sweep and a block) gets one.
+   */
   public void close(WebSocketCloseStatus status, String reason) {
-    if (!channel.isActive()) {
+    if (!channel.isActive() || !closing.compareAndSet(false, true)) {
       return;
     }
     channel
         .writeAndFlush(new CloseWebSocketFrame(status.code(), reason))
         .addListener(f -> channel.close());
+  }
+
+  /** Closes the session after {@code delay}, on its own event loop. */
+  public void closeAfter(java.time.Duration delay, WebSocketCloseStatus status, String reason) {
+    channel.eventLoop().schedule(() -> close(status, reason), delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  public Instant connectedAt() {
+    return connectedAt;
   }
 }

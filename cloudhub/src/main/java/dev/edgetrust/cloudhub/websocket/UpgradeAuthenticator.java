@@ -13,6 +13,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +28,15 @@ final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
   static final AttributeKey<NodeName> NODE = AttributeKey.valueOf("edgetrust.node");
 
   private final SessionRegistry registry;
+  private final Function<X509Certificate, Optional<String>> admission;
 
-  UpgradeAuthenticator(SessionRegistry registry) {
+  /**
+   * @param admission why a certificate may not open a session now (revoked, blocked), checked
+   *     again here because a block can land between the TLS handshake and the upgrade
+   */
+  UpgradeAuthenticator(SessionRegistry registry, Function<X509Certificate, Optional<String>> admission) {
     this.registry = registry;
+    this.admission = admission;
   }
 
   @Override
@@ -92,6 +99,10 @@ final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
       return Check.refuse(
           HttpResponseStatus.FORBIDDEN,
           "path names node '" + NodeName.printable(segments[2]) + "' but the client certificate names '" + node + "'");
+    }
+    Optional<String> refused = admission.apply(certificate.get());
+    if (refused.isPresent()) {
+      return Check.refuse(HttpResponseStatus.FORBIDDEN, refused.get());
     }
     if (!registry.admits(node)) {
       return Check.refuse(

@@ -15,8 +15,11 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.timeout.WriteTimeoutHandler;
 import java.time.Clock;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +37,7 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
   private final Duration keepaliveInterval;
   private final Duration writeTimeout;
   private final Clock clock;
+  private final Function<X509Certificate, Optional<String>> admission;
 
   public WebSocketInitializer(
       Supplier<SslContext> tls,
@@ -42,6 +46,19 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
       Duration keepaliveInterval,
       Duration writeTimeout,
       Clock clock) {
+    this(tls, registry, listener, keepaliveInterval, writeTimeout, clock, certificate -> Optional.empty());
+  }
+
+  /** @param admission why a client certificate may not open a session now (revoked, blocked) */
+  public WebSocketInitializer(
+      Supplier<SslContext> tls,
+      SessionRegistry registry,
+      CloudHubListener listener,
+      Duration keepaliveInterval,
+      Duration writeTimeout,
+      Clock clock,
+      Function<X509Certificate, Optional<String>> admission) {
+    this.admission = admission;
     this.tls = tls;
     this.registry = registry;
     this.listener = listener;
@@ -54,13 +71,14 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
   protected void initChannel(SocketChannel ch) {
     ChannelPipeline p = ch.pipeline();
     // The context is read per connection: a reloaded certificate serves the next handshake.
-    p.addLast("tls", tls.get().newHandler(ch.alloc()));
+    // The peer's address goes into the engine, so a refused handshake can say who it was.
+    p.addLast("tls", tls.get().newHandler(ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort()));
     p.addLast("handshake-log", new TlsHandshakeLogger("WebSocket"));
     p.addLast("idle", new IdleStateHandler(keepaliveInterval.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     p.addLast("write-timeout", new WriteTimeoutHandler(writeTimeout.toMillis(), TimeUnit.MILLISECONDS));
     p.addLast("http", new HttpServerCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
-    p.addLast("authenticate", new UpgradeAuthenticator(registry));
+    p.addLast("authenticate", new UpgradeAuthenticator(registry, admission));
     p.addLast(
         "websocket",
         new WebSocketServerProtocolHandler(

@@ -25,6 +25,7 @@ import dev.edgetrust.edgehub.enrollment.JoinToken;
  * @param websocket the WebSocket connection to the CloudHub
  * @param quic KubeEdge's QUIC transport; parsed, but it must stay disabled
  * @param tokenFile edgetrust: read the join token from this file when {@code token} is empty
+ * @param vault edgetrust: get certificates from HashiCorp Vault instead (off by default)
  */
 public record EdgeHubConfig(
     Boolean enable,
@@ -40,7 +41,8 @@ public record EdgeHubConfig(
     Boolean rotateCertificates,
     WebSocket websocket,
     Quic quic,
-    String tokenFile) {
+    String tokenFile,
+    VaultConfig vault) {
 
   public static final String DEFAULT_PROJECT_ID = "e632aba927ea4ac2b575ec1603d56f10";
   public static final String DEFAULT_CA_FILE = "/etc/kubeedge/ca/rootCA.crt";
@@ -75,6 +77,10 @@ public record EdgeHubConfig(
     websocket = websocket == null ? new WebSocket(null, null, null, null, null) : websocket;
     quic = quic == null ? new Quic(null, null, null, null, null) : quic;
     tokenFile = tokenFile == null ? "" : tokenFile.strip();
+    vault =
+        vault == null
+            ? new VaultConfig(null, null, null, null, null, null, null, null, null, null, null, null, null)
+            : vault;
     if (enable) {
       // KubeEdge skips checking the rest of the section when the module is off; so do we.
       if (quic.enable()) {

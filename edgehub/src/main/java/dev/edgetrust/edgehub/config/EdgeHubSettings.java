@@ -2,9 +2,11 @@ package dev.edgetrust.edgehub.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgetrust.config.ConfigException;
+import dev.edgetrust.config.GoDuration;
 import dev.edgetrust.config.Settings;
 import dev.edgetrust.config.YamlConfig;
 import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.edgehub.RenewalWindow;
 import dev.edgetrust.edgehub.enrollment.JoinToken;
 import dev.edgetrust.pki.NodeName;
 import java.io.IOException;
@@ -41,6 +43,8 @@ import java.util.Optional;
  * @param handshakeTimeout limit for TCP connect, TLS and the WebSocket upgrade together
  * @param readDeadline added to two heartbeats: silence longer than that means the link is dead
  * @param writeDeadline a write that takes longer means the link is dead
+ * @param vault where to get certificates from Vault, when {@code modules.edgeHub.vault.enable} is
+ *     true; empty: from the CloudHub's bootstrap
  */
 public record EdgeHubSettings(
     String source,
@@ -59,7 +63,8 @@ public record EdgeHubSettings(
     ServerAddress websocketServer,
     Duration handshakeTimeout,
     Duration readDeadline,
-    Duration writeDeadline) {
+    Duration writeDeadline,
+    Optional<VaultSettings> vault) {
 
   private static final String SECTION = "modules.edgeHub";
   private static final String HOSTNAME_OVERRIDE = "modules.edged.hostnameOverride";
@@ -82,6 +87,13 @@ public record EdgeHubSettings(
     positive("handshakeTimeout", handshakeTimeout);
     positive("readDeadline", readDeadline);
     positive("writeDeadline", writeDeadline);
+    Objects.requireNonNull(vault, "vault");
+    vault.ifPresent(v -> {
+      if (!v.commonName().equals(nodeName.commonName())) {
+        throw new IllegalArgumentException(
+            "the Vault common name must be " + nodeName.commonName() + ", was " + v.commonName());
+      }
+    });
   }
 
   private static void positive(String name, Duration d) {
@@ -104,6 +116,7 @@ public record EdgeHubSettings(
   public static EdgeHubSettings from(YamlConfig yaml) throws ConfigException {
     EdgeHubConfig config = yaml.section(SECTION, EdgeHubConfig.class);
     Path file = yaml.file();
+    NodeName node = nodeName(yaml);
     if (!config.enable()) {
       throw new ConfigException(
           file + ": '" + SECTION + ".enable' is false: the EdgeHub is switched off in this file");
@@ -116,7 +129,7 @@ public record EdgeHubSettings(
             : BootstrapUrl.parse("httpServer", config.httpServer());
     return new EdgeHubSettings(
         file.toString(),
-        nodeName(yaml),
+        node,
         config.projectID(),
         Duration.ofSeconds(config.heartbeat()),
         config.messageQPS(),
@@ -131,7 +144,41 @@ public record EdgeHubSettings(
         websocket,
         Duration.ofSeconds(config.websocket().handshakeTimeout()),
         Duration.ofSeconds(config.websocket().readDeadline()),
-        Duration.ofSeconds(config.websocket().writeDeadline()));
+        Duration.ofSeconds(config.websocket().writeDeadline()),
+        config.vault().enable() ? Optional.of(vault(yaml, config.vault(), node)) : Optional.empty());
+  }
+
+  /** Resolves {@code modules.edgeHub.vault} for {@code node}; the section has checked its own keys. */
+  private static VaultSettings vault(YamlConfig yaml, VaultConfig v, NodeName node) throws ConfigException {
+    String key = SECTION + ".vault.";
+    String commonName = v.commonName().isEmpty() ? node.commonName() : v.commonName();
+    if (!commonName.equals(node.commonName())) {
+      throw new ConfigException(
+          yaml.file() + ": '" + key + "commonName' is '" + VaultConfig.printable(commonName)
+              + "', but the CloudHub admits a node only as " + NodeName.COMMON_NAME_PREFIX + "<node>: set it to "
+              + node.commonName() + " or remove it");
+    }
+    Path base = yaml.baseDirectory();
+    VaultConfig.AuthMethod method = v.method();
+    Optional<VaultSettings.AppRole> appRole =
+        method == VaultConfig.AuthMethod.APPROLE
+            ? Optional.of(new VaultSettings.AppRole(
+                v.approle().mount(), v.approle().roleId(), Settings.resolve(base, v.approle().secretIdFile())))
+            : Optional.empty();
+    return new VaultSettings(
+        VaultConfig.vaultAddress(v.address()),
+        method,
+        v.tokenFile().isEmpty() ? Optional.empty() : Optional.of(Settings.resolve(base, v.tokenFile())),
+        v.role().isEmpty() ? VaultSettings.defaultRole(node) : v.role(),
+        commonName,
+        GoDuration.parse("ttl", v.ttl()),
+        v.pki(),
+        v.serverCA().isEmpty() ? Optional.empty() : Optional.of(Settings.resolve(base, v.serverCA())),
+        appRole,
+        v.cert().mount(),
+        v.cert().role().isEmpty() ? Optional.empty() : Optional.of(v.cert().role()),
+        new RenewalWindow(v.renewalWindow().from(), v.renewalWindow().to()),
+        GoDuration.parse("recheck", v.recheck()));
   }
 
   private static NodeName nodeName(YamlConfig yaml) throws ConfigException {
@@ -196,31 +243,42 @@ public record EdgeHubSettings(
         websocketServer,
         Duration.ofSeconds(30),
         Duration.ofSeconds(15),
-        Duration.ofSeconds(15));
+        Duration.ofSeconds(15),
+        Optional.empty());
   }
 
   public EdgeHubSettings withToken(JoinToken newToken) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, Optional.of(newToken), tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault);
   }
 
   public EdgeHubSettings withTokenFile(Path file) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, Optional.of(file), httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault);
   }
 
   public EdgeHubSettings withHeartbeat(Duration newHeartbeat, Duration newReadDeadline) {
     return new EdgeHubSettings(source, nodeName, projectId, newHeartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, newReadDeadline, writeDeadline);
+        websocketServer, handshakeTimeout, newReadDeadline, writeDeadline, vault);
   }
 
   public EdgeHubSettings withRotateCertificates(boolean rotate) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, tokenFile, httpServer, rotate,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault);
+  }
+
+  /**
+   * These settings with certificates from Vault ({@code vault} present) or from the CloudHub's
+   * bootstrap (empty).
+   */
+  public EdgeHubSettings withVault(Optional<VaultSettings> newVault) {
+    return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
+        certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, newVault);
   }
 
   /** {@code wss://<server>/<projectID>/<nodeName>/events}, the URL edgecore dials. */

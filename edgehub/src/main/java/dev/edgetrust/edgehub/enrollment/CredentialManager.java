@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides how this node gets usable credentials: the ones on disk if they are this node's, from
- * the configured CA and not expired; otherwise a new enrollment with the join token. Renewal uses
- * the current certificate, or the token again if the certificate expired while the node was
- * offline.
+ * the configured CA and not expired; otherwise new ones from the {@link CertificateIssuer} (the
+ * join token with the CloudHub's bootstrap, or a PKI such as Vault). Renewal uses the current
+ * certificate, or enrolls again if the certificate expired while the node was offline.
  */
 public final class CredentialManager {
   private static final Logger log = LoggerFactory.getLogger(CredentialManager.class);
@@ -26,29 +26,37 @@ public final class CredentialManager {
   private final NodeName node;
   private final Path caFile;
   private final KeyCertificateFiles files;
-  private final TokenSource tokens;
-  private final Enrollment enrollment;
-  private final String configName;
+  private final CertificateIssuer issuer;
   private final Clock clock;
 
   /**
+   * Credentials from the CloudHub's bootstrap with a join token.
+   *
    * @param configName how to name the configuration in messages (the edgecore.yaml path)
    */
   public CredentialManager(
       NodeName node, Path caFile, KeyCertificateFiles files, TokenSource tokens, Enrollment enrollment,
       String configName, Clock clock) {
+    this(node, caFile, files, new BootstrapIssuer(node, tokens, enrollment, configName), clock);
+  }
+
+  /** Credentials from {@code issuer}. */
+  public CredentialManager(
+      NodeName node, Path caFile, KeyCertificateFiles files, CertificateIssuer issuer, Clock clock) {
     this.node = Objects.requireNonNull(node, "node");
     this.caFile = Objects.requireNonNull(caFile, "caFile");
     this.files = Objects.requireNonNull(files, "files");
-    this.tokens = Objects.requireNonNull(tokens, "tokens");
-    this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
-    this.configName = Objects.requireNonNull(configName, "configName");
+    this.issuer = Objects.requireNonNull(issuer, "issuer");
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  public CertificateIssuer issuer() {
+    return issuer;
   }
 
   /** Whether waiting can help after a refusal: a token file may get a new token. */
   public boolean tokenMayChange() {
-    return tokens.mayChange();
+    return issuer.mayRecover();
   }
 
   /**
@@ -64,24 +72,24 @@ public final class CredentialManager {
       throw EnrollmentException.refused(e.getMessage() + "; fix or remove it (with a join token set, the node enrolls again)");
     }
     if (held.isEmpty()) {
-      return enrollWithToken("there is no certificate at " + files.certificateFile() + " yet");
+      return issuer.enroll("there is no certificate at " + files.certificateFile() + " yet");
     }
     HeldCertificate current = held.get();
     String unusable = unusableReason(current);
     if (unusable != null) {
-      return enrollWithToken(unusable);
+      return issuer.enroll(unusable);
     }
     if (!Files.exists(caFile)) {
-      return enrollWithToken("the CA certificate " + caFile + " is missing");
+      return issuer.enroll("the CA certificate " + caFile + " is missing");
     }
     X509Certificate ca;
     try {
       ca = KeyCertificateFiles.readCertificates(caFile).get(0);
     } catch (CredentialFileException e) {
-      return enrollWithToken(e.getMessage());
+      return issuer.enroll(e.getMessage());
     }
     if (!issuedBy(current.certificate(), ca)) {
-      return enrollWithToken(files.certificateFile() + " was not issued by the CA in " + caFile);
+      return issuer.enroll(files.certificateFile() + " was not issued by the CA in " + caFile);
     }
     log.info("node {} uses its certificate {}: serial {}, valid until {}",
         node, files.certificateFile(), current.serialHex(), current.notAfter());
@@ -90,15 +98,15 @@ public final class CredentialManager {
 
   /**
    * New credentials to replace {@code current}: renewed with the current certificate, or, if it
-   * has expired, enrolled again with the join token.
+   * has expired, enrolled again.
    */
   public NodeCredentials renew(NodeCredentials current) throws EnrollmentException {
     if (current.isExpiredAt(clock.instant())) {
-      return enrollWithToken(
+      return issuer.enroll(
           "the certificate " + files.certificateFile() + " expired at " + current.held().notAfter()
               + " (it cannot renew itself once expired)");
     }
-    return enrollment.renew(current);
+    return issuer.renew(current);
   }
 
   /** Why the certificate on disk cannot be used, or null. A certificate for another node is an error. */
@@ -131,18 +139,5 @@ public final class CredentialManager {
     } catch (GeneralSecurityException e) {
       return false;
     }
-  }
-
-  private NodeCredentials enrollWithToken(String why) throws EnrollmentException {
-    Optional<JoinToken> token = tokens.current();
-    if (token.isEmpty()) {
-      throw EnrollmentException.refused(
-          why + ", and there is no join token to enroll with: set 'token' in " + configName
-              + " (modules.edgeHub) or write one to 'tokenFile'"
-              + tokens.file().map(f -> " (" + f + ")").orElse("")
-              + "; print one on the cloud with ./edgetrust token --config cloudcore.yaml");
-    }
-    log.info("node {} enrolls with {}: {}", node, token.get(), why);
-    return enrollment.enroll(token.get());
   }
 }

@@ -5,9 +5,13 @@ import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
+import dev.edgetrust.pki.NodeCredentialChange;
+import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
+import dev.edgetrust.pki.SerialNumbers;
 import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.revocation.RevocationList;
 import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
@@ -21,6 +25,7 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -45,6 +51,8 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The built-in certificate authority, the default provider: behaves like KubeEdge's CloudHub CA
@@ -52,8 +60,13 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *
  * <p>It signs exactly the subject, usages and names of the {@link SigningRequest}; the CSR
  * contributes its public key only.
+ *
+ * <p>Revocation and blocking live in its state directory, beside the CA key: a CRL signed by the
+ * CA key, a blocklist of nodes it refuses to sign for, and the serials it issued per node (what a
+ * block revokes). Each is replaced atomically on every change, so blocks survive restarts.
  */
 public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
+  private static final Logger log = LoggerFactory.getLogger(BuiltinCa.class);
   /** KubeEdge names its CA "KubeEdge"; keeping it helps operators who compare the two. */
   static final X500Principal CA_SUBJECT = new X500Principal("CN=KubeEdge");
 
@@ -66,10 +79,22 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  private BuiltinCa(HeldCertificate ca, byte[] tokenSecret, Clock clock) {
+  /** Guards the revocation state, and signing for nodes, so that a block and a signature never interleave. */
+  private final Object state = new Object();
+  private final CrlPublisher crl;
+  private final Blocklist blocklist;
+  private final IssuedSerials issued;
+  private X509CRL listedCrl;
+  private RevocationList list;
+
+  private BuiltinCa(
+      HeldCertificate ca, byte[] tokenSecret, Clock clock, CrlPublisher crl, Blocklist blocklist, IssuedSerials issued) {
     this.ca = ca;
     this.clock = clock;
     this.joinTokens = new JoinTokens(tokenSecret, Certificates.sha256Hex(ca.certificate()), clock);
+    this.crl = crl;
+    this.blocklist = blocklist;
+    this.issued = issued;
   }
 
   /**
@@ -93,7 +118,13 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
       ca = createCa(clock);
       pair.write(ca);
     }
-    return new BuiltinCa(ca, loadOrCreateSecret(files.tokenSecret()), clock);
+    return new BuiltinCa(
+        ca,
+        loadOrCreateSecret(files.tokenSecret()),
+        clock,
+        CrlPublisher.load(files.crl(), ca, clock),
+        Blocklist.load(files.blocklist()),
+        IssuedSerials.load(files.issuedSerials()));
   }
 
   private static byte[] loadOrCreateSecret(Path file) throws IOException, CredentialFileException {
@@ -144,6 +175,34 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
 
   @Override
   public IssuedCertificate sign(SigningRequest request) throws PkiException {
+    Optional<NodeName> node = nodeOf(request.subject());
+    if (node.isEmpty()) {
+      return signUnchecked(request);
+    }
+    // Check, sign and record under one lock: a block that lands in between would otherwise miss
+    // the serial it must revoke.
+    synchronized (state) {
+      Optional<Instant> blockedSince = blocklist.blockedSince(node.get());
+      if (blockedSince.isPresent()) {
+        throw PkiException.refused("node " + node.get() + " is blocked (since " + blockedSince.get() + ")");
+      }
+      IssuedCertificate certificate = signUnchecked(request);
+      try {
+        issued.add(node.get(), certificate.serial(), certificate.notAfter(), clock.instant());
+      } catch (IOException e) {
+        // A certificate a block could not find is worse than none: do not hand it out.
+        throw PkiException.unavailable("cannot record the new certificate of node " + node.get() + ": " + e.getMessage(), e);
+      }
+      return certificate;
+    }
+  }
+
+  private static Optional<NodeName> nodeOf(X500Principal subject) {
+    List<String> commonNames = NodeName.commonNames(subject);
+    return commonNames.size() == 1 ? NodeName.fromCommonName(commonNames.get(0)) : Optional.empty();
+  }
+
+  private IssuedCertificate signUnchecked(SigningRequest request) throws PkiException {
     Instant now = clock.instant();
     Duration backdate = request.ttl().dividedBy(10).compareTo(MAX_BACKDATE) < 0
         ? request.ttl().dividedBy(10) : MAX_BACKDATE;
@@ -245,6 +304,104 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
   @Override
   public void verifyJoinToken(String jwt) throws PkiException {
     joinTokens.verify(jwt);
+  }
+
+  @Override
+  public Instant revoke(BigInteger serial) throws PkiException {
+    synchronized (state) {
+      try {
+        Instant at = crl.revoke(serial);
+        log.info("revoked serial {}", SerialNumbers.toColonHex(serial));
+        return at;
+      } catch (IOException e) {
+        throw PkiException.unavailable("cannot write the CRL " + crl.file() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** The CRL, re-signed when half its validity has gone, indexed once per new CRL. */
+  @Override
+  public RevocationList revocationList() throws PkiException {
+    synchronized (state) {
+      X509CRL current;
+      try {
+        current = crl.current();
+      } catch (IOException e) {
+        throw PkiException.unavailable("cannot write the CRL " + crl.file() + ": " + e.getMessage(), e);
+      }
+      if (current != listedCrl) {
+        list = RevocationList.fromCrl(current, List.of(ca.certificate()));
+        listedCrl = current;
+      }
+      return list;
+    }
+  }
+
+  /** The CRL in force, as the CA signed it (for publishing, or for an external check). */
+  public X509CRL crl() throws PkiException {
+    synchronized (state) {
+      try {
+        return crl.current();
+      } catch (IOException e) {
+        throw PkiException.unavailable("cannot write the CRL " + crl.file() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public NodeCredentialChange blockNode(NodeName node) throws PkiException {
+    synchronized (state) {
+      try {
+        if (!blocklist.add(node, clock.instant())) {
+          return new NodeCredentialChange(
+              "node " + node + " was already on the built-in CA's blocklist (since "
+                  + blocklist.blockedSince(node).orElseThrow() + "); /edge.crt refuses it",
+              "");
+        }
+      } catch (IOException e) {
+        throw PkiException.unavailable("cannot write the blocklist " + blocklist.file() + ": " + e.getMessage(), e);
+      }
+      log.info("node {} added to the blocklist {}", node, blocklist.file());
+      return new NodeCredentialChange(
+          "node " + node + " is on the built-in CA's blocklist (" + blocklist.file()
+              + "): /edge.crt refuses it and the CA signs nothing for it",
+          "");
+    }
+  }
+
+  @Override
+  public NodeCredentialChange unblockNode(NodeName node) throws PkiException {
+    synchronized (state) {
+      boolean removed;
+      try {
+        removed = blocklist.remove(node);
+      } catch (IOException e) {
+        throw PkiException.unavailable("cannot write the blocklist " + blocklist.file() + ": " + e.getMessage(), e);
+      }
+      if (removed) {
+        log.info("node {} removed from the blocklist {}", node, blocklist.file());
+      }
+      return new NodeCredentialChange(
+          removed
+              ? "node " + node + " is off the built-in CA's blocklist: it may enroll again"
+              : "node " + node + " was not on the built-in CA's blocklist",
+          "give the device a new join token (./edgetrust token --config <cloudcore.yaml>) and let it enroll "
+              + "again with it; its old certificates stay revoked");
+    }
+  }
+
+  @Override
+  public Set<NodeName> blockedNodes() {
+    synchronized (state) {
+      return blocklist.nodes();
+    }
+  }
+
+  @Override
+  public Set<BigInteger> issuedSerials(NodeName node) {
+    synchronized (state) {
+      return issued.of(node, clock.instant());
+    }
   }
 
   /** A new join token valid for {@code validity}. */

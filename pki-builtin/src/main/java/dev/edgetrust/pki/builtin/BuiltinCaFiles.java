@@ -5,16 +5,35 @@ import java.util.Objects;
 
 /**
  * Where the built-in CA keeps its state: the CA certificate and key (KubeEdge's {@code tlsCAFile}
- * and {@code tlsCAKeyFile}) and, beside the key, the secret join tokens are signed with.
+ * and {@code tlsCAKeyFile}) and, beside the key, the secret join tokens are signed with, the CRL,
+ * the blocklist of nodes and the inventory of serials issued per node.
  */
-public record BuiltinCaFiles(Path caCertificate, Path caKey, Path tokenSecret) {
+public record BuiltinCaFiles(
+    Path caCertificate, Path caKey, Path tokenSecret, Path crl, Path blocklist, Path issuedSerials) {
   public BuiltinCaFiles {
     Objects.requireNonNull(caCertificate, "caCertificate");
     Objects.requireNonNull(caKey, "caKey");
     Objects.requireNonNull(tokenSecret, "tokenSecret");
+    Objects.requireNonNull(crl, "crl");
+    Objects.requireNonNull(blocklist, "blocklist");
+    Objects.requireNonNull(issuedSerials, "issuedSerials");
   }
 
-  /** The CA files as configured, with the token secret {@code join-token.key} beside the CA key. */
+  /** The CA and token secret as given, the revocation state beside the CA key. */
+  public BuiltinCaFiles(Path caCertificate, Path caKey, Path tokenSecret) {
+    this(
+        caCertificate,
+        caKey,
+        tokenSecret,
+        caKey.resolveSibling("crl.pem"),
+        caKey.resolveSibling("blocked-nodes.json"),
+        caKey.resolveSibling("issued-serials.json"));
+  }
+
+  /**
+   * The CA files as configured; beside the CA key: the token secret {@code join-token.key}, the CRL
+   * {@code crl.pem}, the blocklist {@code blocked-nodes.json} and {@code issued-serials.json}.
+   */
   public static BuiltinCaFiles of(Path caCertificate, Path caKey) {
     return new BuiltinCaFiles(caCertificate, caKey, caKey.resolveSibling("join-token.key"));
   }

@@ -1,0 +1,183 @@
+package dev.edgetrust.agent;
+
+import dev.edgetrust.credential.CredentialFileException;
+import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.pki.IssuedCertificate;
+import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.PkiProvider;
+import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.x509.Csr;
+import dev.edgetrust.x509.HeldCertificate;
+import dev.edgetrust.x509.Keys;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import javax.naming.ldap.Rdn;
+import javax.security.auth.x500.X500Principal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the CloudHub's server certificate current from a PKI, beside the CloudHub in its pod: an
+ * init container runs it {@link #renewNow() once} so the files exist when the CloudHub starts, a
+ * sidecar {@link #run() runs} it for good, renewing at 2/3 of each certificate's lifetime.
+ *
+ * <p>The key is made here and never leaves; only a CSR goes to the PKI. Key, certificate and CA
+ * bundle are written atomically into the shared directory, where the CloudHub picks them up on its
+ * next handshake. When the PKI cannot be reached the certificate in place stays, and the agent
+ * retries with capped, jittered backoff.
+ */
+public final class CertificateAgent {
+  private static final Logger log = LoggerFactory.getLogger(CertificateAgent.class);
+  static final double RENEW_AT = 2.0 / 3.0;
+  static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+  static final Duration MAX_RETRY = Duration.ofMinutes(5);
+
+  /**
+   * What to obtain and where to put it.
+   *
+   * @param lifetime the lifetime asked for; the PKI may shorten it
+   */
+  public record Target(
+      Path keyFile,
+      Path certificateFile,
+      Path caFile,
+      String commonName,
+      List<String> dnsNames,
+      List<InetAddress> ipAddresses,
+      Duration lifetime) {
+    public Target {
+      Objects.requireNonNull(keyFile, "keyFile");
+      Objects.requireNonNull(certificateFile, "certificateFile");
+      Objects.requireNonNull(caFile, "caFile");
+      Objects.requireNonNull(commonName, "commonName");
+      dnsNames = List.copyOf(dnsNames);
+      ipAddresses = List.copyOf(ipAddresses);
+      if (dnsNames.isEmpty() && ipAddresses.isEmpty()) {
+        throw new IllegalArgumentException("a server certificate needs at least one DNS name or IP address");
+      }
+    }
+  }
+
+  private final PkiProvider pki;
+  private final Target target;
+  private final Clock clock;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  public CertificateAgent(PkiProvider pki, Target target, Clock clock) {
+    this.pki = Objects.requireNonNull(pki, "pki");
+    this.target = Objects.requireNonNull(target, "target");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Obtains a new certificate for a new key and writes key, certificate and CA bundle.
+   *
+   * @throws PkiException if the PKI refuses or cannot be reached; nothing is written then
+   * @throws IOException if the files cannot be written; the old ones stay
+   */
+  public HeldCertificate renewNow() throws PkiException, IOException {
+    KeyPair keys = Keys.newP256();
+    Csr csr = Csr.create(keys, new X500Principal("CN=" + Rdn.escapeValue(target.commonName())));
+    IssuedCertificate issued =
+        pki.sign(SigningRequest.forServer(target.commonName(), csr, target.dnsNames(), target.ipAddresses(), target.lifetime()));
+    List<X509Certificate> chain = new ArrayList<>();
+    chain.add(issued.certificate());
+    chain.addAll(issued.caChain());
+    HeldCertificate held = new HeldCertificate(keys.getPrivate(), chain);
+    // The bundle first: a CloudHub that reloads between the two writes must already trust the
+    // issuer of the certificate it is about to serve.
+    KeyCertificateFiles.writeCertificates(target.caFile(), pki.trustAnchors());
+    new KeyCertificateFiles(target.keyFile(), target.certificateFile()).write(held);
+    log.info(
+        "server certificate written to {}: serial {}, valid until {}, names {} {}",
+        target.certificateFile(), held.serialHex(), held.notAfter(), target.dnsNames(),
+        target.ipAddresses().stream().map(InetAddress::getHostAddress).toList());
+    return held;
+  }
+
+  /** The certificate in the files now, if there is a readable, matching pair. */
+  public Optional<HeldCertificate> current() {
+    try {
+      return new KeyCertificateFiles(target.keyFile(), target.certificateFile()).read();
+    } catch (CredentialFileException e) {
+      log.warn("{}; a new certificate will replace it", e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** When {@code held} should be replaced: at 2/3 of its lifetime. */
+  static Instant renewalTime(HeldCertificate held) {
+    Duration life = Duration.between(held.notBefore(), held.notAfter());
+    return held.notBefore().plus(Duration.ofMillis((long) (life.toMillis() * RENEW_AT)));
+  }
+
+  /** The wait before retry number {@code attempt} (1-based): full jitter under a doubling cap. */
+  static Duration retryDelay(int attempt) {
+    long cap = FIRST_RETRY.toMillis() << Math.min(attempt - 1, 20);
+    cap = Math.min(cap, MAX_RETRY.toMillis());
+    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+  }
+
+  /**
+   * Renews for good: now, if the files hold nothing usable or nothing past its renewal time; then
+   * at 2/3 of each new certificate's lifetime. Returns when {@link #stop()} is called.
+   */
+  public void run() {
+    Optional<HeldCertificate> inPlace = current();
+    Instant due = inPlace.map(CertificateAgent::renewalTime).orElse(Instant.MIN);
+    int failures = 0;
+    while (stopped.getCount() > 0) {
+      Duration wait = Duration.between(clock.instant(), due);
+      if (wait.compareTo(Duration.ZERO) > 0) {
+        if (failures == 0) {
+          log.info("next server certificate renewal at {}", due);
+        }
+        if (sleep(wait)) {
+          return;
+        }
+      }
+      try {
+        inPlace = Optional.of(renewNow());
+        due = renewalTime(inPlace.get());
+        failures = 0;
+      } catch (PkiException | IOException | RuntimeException e) {
+        failures++;
+        Duration retry = retryDelay(failures);
+        due = clock.instant().plus(retry);
+        log.error(
+            "could not renew the server certificate ({}); the one in place stays{}; retrying in {} s",
+            e.getMessage(),
+            inPlace.map(h -> " (valid until " + h.notAfter() + ")").orElse(""),
+            retry.toSeconds());
+      }
+    }
+  }
+
+  /** Ends {@link #run()}. */
+  public void stop() {
+    stopped.countDown();
+  }
+
+  /** @return true if stopped while waiting */
+  private boolean sleep(Duration wait) {
+    try {
+      return stopped.await(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+  }
+}

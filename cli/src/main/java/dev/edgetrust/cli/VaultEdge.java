@@ -1,0 +1,197 @@
+package dev.edgetrust.cli;
+
+import dev.edgetrust.credential.CredentialFileException;
+import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.edgehub.config.EdgeHubSettings;
+import dev.edgetrust.edgehub.config.VaultConfig.AuthMethod;
+import dev.edgetrust.edgehub.config.VaultSettings;
+import dev.edgetrust.edgehub.enrollment.CertificateIssuer;
+import dev.edgetrust.edgehub.enrollment.PkiIssuer;
+import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.vault.RetryPolicy;
+import dev.edgetrust.pki.vault.TokenRenewer;
+import dev.edgetrust.pki.vault.VaultClient;
+import dev.edgetrust.pki.vault.VaultConnection;
+import dev.edgetrust.pki.vault.VaultCredential;
+import dev.edgetrust.pki.vault.VaultPkiProvider;
+import dev.edgetrust.pki.vault.VaultTokens;
+import dev.edgetrust.x509.HeldCertificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An edge node's link to Vault, built from {@code modules.edgeHub.vault}: the connection (address,
+ * server CA), the node's credential by auth method (a token file read on every use, an AppRole
+ * login, or a login with the node's own certificate), a {@link VaultPkiProvider} on the node's role,
+ * the {@link PkiIssuer} the EdgeHub gets its certificates from, and, with a token, a {@link
+ * TokenRenewer} that looks the token up at start and renews it at 2/3 of its TTL.
+ *
+ * <p>The EdgeHub depends on no PKI; this is where the CLI wires Vault in.
+ */
+final class VaultEdge implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(VaultEdge.class);
+
+  private final VaultPkiProvider provider;
+  private final PkiIssuer issuer;
+  private final Optional<TokenRenewer> renewer;
+
+  private VaultEdge(VaultPkiProvider provider, PkiIssuer issuer, Optional<TokenRenewer> renewer) {
+    this.provider = provider;
+    this.issuer = issuer;
+    this.renewer = renewer;
+  }
+
+  /**
+   * Connects (lazily: no request is made here but the token lookup the renewer starts with).
+   *
+   * @throws UserErrors.UserException if the settings name an unreadable server CA, say
+   * @throws IllegalArgumentException if {@code settings} has no Vault section
+   */
+  static VaultEdge start(EdgeHubSettings settings) throws UserErrors.UserException {
+    VaultSettings vault =
+        settings.vault().orElseThrow(() -> new IllegalArgumentException("modules.edgeHub.vault is not enabled"));
+    Clock clock = Clock.systemUTC();
+    KeyCertificateFiles files = settings.credentialFiles();
+    VaultConnection.Builder connection = VaultConnection.builder(vault.address());
+    vault.serverCa().ifPresent(connection::serverCa);
+    if (vault.authMethod() == AuthMethod.CERT) {
+      // Offered in each new TLS handshake: after a renewal, Vault sees the new certificate.
+      connection.clientCertificate(() -> validCertificate(files, clock));
+    }
+    VaultClient client;
+    try {
+      client = VaultClient.connect(connection.build());
+    } catch (IllegalArgumentException e) {
+      throw new UserErrors.UserException(settings.source() + ": modules.edgeHub.vault.serverCA: " + e.getMessage());
+    }
+    VaultCredential credential = credential(vault, connection.build(), files, clock);
+    VaultPkiProvider provider = VaultPkiProvider.create(client, credential, vault.pki(), vault.role());
+    PkiIssuer issuer =
+        new PkiIssuer(settings.nodeName(), provider, vault.ttl(), settings.caFile(), files, true, vault.recheck(), clock);
+    Optional<TokenRenewer> renewer = Optional.empty();
+    if (vault.authMethod() == AuthMethod.TOKEN) {
+      renewer = Optional.of(
+          new TokenRenewer(new VaultTokens(client, clock), credential, Optional.empty(),
+                  new RetryPolicy(10, Duration.ofSeconds(1), Duration.ofSeconds(60)), vault.recheck(), null)
+              .start());
+    }
+    log.info("node {} takes its certificates from {} ({} auth, ttl {})", settings.nodeName(), provider,
+        vault.authMethod(), vault.ttl());
+    return new VaultEdge(provider, issuer, renewer);
+  }
+
+  private static VaultCredential credential(
+      VaultSettings vault, VaultConnection connection, KeyCertificateFiles files, Clock clock) {
+    return switch (vault.authMethod()) {
+      case TOKEN -> VaultCredential.tokenFile(vault.tokenFile().orElseThrow());
+      case APPROLE -> {
+        VaultSettings.AppRole a = vault.appRole().orElseThrow();
+        yield VaultCredential.appRole(a.mount(), a.roleId(), a.secretIdFile(), clock);
+      }
+      case CERT -> new CertificateOrToken(
+          VaultCredential.certificate(vault.certMount(), vault.certRole(), clock),
+          vault.tokenFile().map(VaultCredential::tokenFile), connection, files, clock);
+    };
+  }
+
+  /** The node's certificate if it is on disk and valid now: what a cert login can present. */
+  static Optional<HeldCertificate> validCertificate(KeyCertificateFiles files, Clock clock) {
+    try {
+      Optional<HeldCertificate> held = files.peek();
+      return held.filter(h -> clock.instant().isBefore(h.notAfter()) && !clock.instant().isBefore(h.notBefore()));
+    } catch (CredentialFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  CertificateIssuer issuer() {
+    return issuer;
+  }
+
+  Optional<TokenRenewer> renewer() {
+    return renewer;
+  }
+
+  VaultPkiProvider provider() {
+    return provider;
+  }
+
+  @Override
+  public void close() {
+    renewer.ifPresent(TokenRenewer::close);
+    provider.close();
+  }
+
+  /**
+   * Cert auth: log in with the node's current certificate while it is valid; before the first one
+   * (or after it expired offline) fall back to the token file, if one is configured. So a node
+   * needs a token once, then renews with its certificate alone.
+   */
+  static final class CertificateOrToken implements VaultCredential {
+    private final VaultCredential certificate;
+    private final Optional<VaultCredential> token;
+    private final VaultConnection connection;
+    private final KeyCertificateFiles files;
+    private final Clock clock;
+    private String loginSerial;
+    private VaultClient loginClient;
+
+    CertificateOrToken(
+        VaultCredential certificate, Optional<VaultCredential> token, VaultConnection connection,
+        KeyCertificateFiles files, Clock clock) {
+      this.certificate = Objects.requireNonNull(certificate, "certificate");
+      this.token = Objects.requireNonNull(token, "token");
+      this.connection = Objects.requireNonNull(connection, "connection");
+      this.files = Objects.requireNonNull(files, "files");
+      this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public synchronized String token(VaultClient client) throws PkiException {
+      Optional<HeldCertificate> held = validCertificate(files, clock);
+      if (held.isPresent()) {
+        return certificate.token(loginClient(held.get()));
+      }
+      return token.orElseThrow(() -> PkiException.refused(
+              "no valid certificate at " + files.certificateFile() + " to log in to Vault with, and no"
+                  + " modules.edgeHub.vault.tokenFile for the first one: write a token (./edgetrust enroll NODE)"))
+          .token(client);
+    }
+
+    /**
+     * A client of its own for logins, new for each certificate: the HTTP client keeps TLS
+     * connections open, and one opened before the node had this certificate (or with the one
+     * before) would not present it to Vault.
+     */
+    private VaultClient loginClient(HeldCertificate held) {
+      if (loginClient == null || !held.serialHex().equals(loginSerial)) {
+        loginClient = VaultClient.connect(connection);
+        loginSerial = held.serialHex();
+      }
+      return loginClient;
+    }
+
+    @Override
+    public boolean invalidate() {
+      return certificate.invalidate();
+    }
+
+    @Override
+    public String description() {
+      return validCertificate(files, clock).isPresent()
+          ? certificate.description()
+          : token.map(VaultCredential::description).orElse(certificate.description());
+    }
+
+    @Override
+    public String remedy() {
+      return validCertificate(files, clock).isPresent()
+          ? certificate.remedy()
+          : token.map(VaultCredential::remedy).orElse("write a token to the token file");
+    }
+  }
+}

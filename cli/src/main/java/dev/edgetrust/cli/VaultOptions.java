@@ -1,0 +1,48 @@
+package dev.edgetrust.cli;
+
+import dev.edgetrust.pki.vault.VaultClient;
+import dev.edgetrust.pki.vault.VaultConnection;
+import dev.edgetrust.pki.vault.VaultCredential;
+import dev.edgetrust.pki.vault.VaultFlags;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * How an operator's command reaches Vault, as the {@code vault} CLI does: {@code VAULT_ADDR},
+ * {@code VAULT_TOKEN} and {@code VAULT_CACERT} from the environment, the flags winning over them.
+ */
+final class VaultOptions {
+  @Option(names = "--address", paramLabel = "URL", description = "Vault's address (over VAULT_ADDR; default https://127.0.0.1:8200).")
+  String address;
+
+  @Option(names = "--token-file", paramLabel = "FILE", description = "A file holding the operator's Vault token (over VAULT_TOKEN).")
+  Path tokenFile;
+
+  @Option(names = "--ca-cert", paramLabel = "FILE", description = "PEM CA of Vault's TLS certificate (over VAULT_CACERT).")
+  Path caCert;
+
+  /** The environment to read; the process's own unless a test sets another. */
+  Map<String, String> env = System.getenv();
+
+  VaultFlags flags() {
+    return new VaultFlags(Optional.ofNullable(address), Optional.ofNullable(tokenFile), Optional.ofNullable(caCert));
+  }
+
+  /** An operator's session: where Vault is, and the operator's token. */
+  record Session(VaultClient client, VaultCredential operator) {}
+
+  /**
+   * @throws UserErrors.UserException naming the flag or variable that is wrong or missing
+   */
+  Session connect() throws UserErrors.UserException {
+    try {
+      VaultConnection connection = VaultConnection.fromEnvironment(env, flags()).build();
+      VaultCredential operator = VaultCredential.fromEnvironment(env, flags());
+      return new Session(VaultClient.connect(connection), operator);
+    } catch (IllegalArgumentException e) {
+      throw new UserErrors.UserException(e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,333 @@
+package dev.edgetrust.cloudhub.revocation;
+
+import dev.edgetrust.cloudhub.CloudHubException;
+import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.cloudhub.audit.AuditLog;
+import dev.edgetrust.cloudhub.websocket.Session;
+import dev.edgetrust.cloudhub.websocket.SessionRegistry;
+import dev.edgetrust.pki.IssuedCertificate;
+import dev.edgetrust.pki.NodeCredentialChange;
+import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.PkiProvider;
+import dev.edgetrust.pki.SerialNumbers;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which nodes may connect, and the operator's levers on it: the revocation state checked at every
+ * handshake and against every live session, the inventory of serials per node, the audit trail,
+ * and {@link #block}/{@link #unblock}/{@link #nodes}.
+ *
+ * <p>The PKI keeps the truth (revoked serials, blocked nodes) so that blocks survive restarts and
+ * reach every replica; this class reads it every refresh interval and applies a block made here at
+ * once, without waiting for the next read.
+ */
+public final class NodeAccess implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NodeAccess.class);
+
+  static final String STEP_A_BLOCK = "refuse the node's renewal credential in the PKI";
+  static final String STEP_B_BLOCK = "revoke every certificate serial known for the node";
+  static final String STEP_C_BLOCK = "close the node's live session";
+  static final String STEP_D_BLOCK = "refuse the node's future handshakes";
+  static final String STEP_A_UNBLOCK = "accept the node's renewal credential in the PKI again";
+  static final String STEP_D_UNBLOCK = "accept the node's handshakes again";
+
+  private final PkiProvider provider;
+  private final SessionRegistry registry;
+  private final RevocationGuard guard;
+  private final RevocationRefresher refresher;
+  private final NodeInventory inventory;
+  private final AuditLog audit;
+
+  private NodeAccess(
+      PkiProvider provider,
+      SessionRegistry registry,
+      RevocationGuard guard,
+      RevocationRefresher refresher,
+      NodeInventory inventory,
+      AuditLog audit) {
+    this.provider = provider;
+    this.registry = registry;
+    this.guard = guard;
+    this.refresher = refresher;
+    this.inventory = inventory;
+    this.audit = audit;
+  }
+
+  /**
+   * Reads the inventory, fetches the first revocation list (a failure is logged and retried every
+   * interval, not fatal) and starts the refresh loop.
+   *
+   * @throws CloudHubException if the inventory file exists but cannot be read
+   */
+  public static NodeAccess start(
+      CloudHubSettings.Revocation settings, PkiProvider provider, SessionRegistry registry, Clock clock)
+      throws CloudHubException {
+    NodeInventory inventory;
+    try {
+      inventory = NodeInventory.load(settings.inventoryFile(), clock);
+    } catch (IOException e) {
+      throw new CloudHubException(e.getMessage(), e);
+    }
+    AuditLog audit = AuditLog.toFile(settings.auditFile(), clock);
+    RevocationGuard guard = new RevocationGuard(settings.failClosed(), clock);
+    RevocationRefresher refresher =
+        new RevocationRefresher(provider, guard, registry, audit, settings.refreshInterval(), settings.failClosed(), clock);
+    refresher.start();
+    return new NodeAccess(provider, registry, guard, refresher, inventory, audit);
+  }
+
+  /**
+   * The trust manager for node-facing TLS: chain to {@code anchors}, then revocation and blocks;
+   * records every node serial it accepts in the inventory and every refusal in the audit log.
+   */
+  public X509ExtendedTrustManager trustManager(List<X509Certificate> anchors) {
+    return RevocationTrustManager.create(anchors, this::checkHandshake);
+  }
+
+  private void checkHandshake(X509Certificate leaf, String peer) throws CertificateException {
+    Optional<NodeName> node = RevocationGuard.nodeOf(leaf);
+    Optional<String> refusal = guard.refusal(leaf);
+    if (refusal.isPresent()) {
+      audit.record(
+          node.map(n -> "node:" + n).orElse("cert:" + leaf.getSubjectX500Principal().getName())
+              + " serial " + SerialNumbers.toColonHex(leaf.getSerialNumber()) + " from " + peer,
+          "refuse-handshake", node.orElse(null), "refused", refusal.get());
+      throw new CertificateException(refusal.get());
+    }
+    node.ifPresent(n -> inventory.record(n, leaf, "seen"));
+  }
+
+  /** Why a session with {@code certificate} must not open now, if it must not. */
+  public Optional<String> sessionRefusal(X509Certificate certificate) {
+    return guard.refusal(certificate);
+  }
+
+  /**
+   * Why {@code /edge.crt} must refuse {@code node} (it is blocked), if it must; the refusal is
+   * audited.
+   *
+   * @param who the requester as the audit log names it
+   */
+  public Optional<String> enrollmentRefusal(NodeName node, boolean renewal, String who) {
+    if (!guard.isBlocked(node)) {
+      return Optional.empty();
+    }
+    String reason = "node " + node + " is blocked";
+    audit.record(who, renewal ? "refuse-renewal" : "refuse-enrollment", node, "refused", reason);
+    return Optional.of(reason);
+  }
+
+  /** Records a certificate the bootstrap issued. */
+  public void issued(NodeName node, IssuedCertificate certificate) {
+    inventory.record(node, certificate.certificate(), "issued");
+  }
+
+  /**
+   * Blocks {@code node}: (a) the PKI refuses its renewal credential, (b) every serial known for it
+   * is revoked, (c) its live session is closed, (d) its handshakes are refused from now on. Stops
+   * after (a) if the PKI refuses; carries on past a failure in (b).
+   *
+   * @param who the operator, as the audit log names them
+   */
+  public synchronized BlockReport block(NodeName node, String who) {
+    List<BlockReport.Step> steps = new ArrayList<>();
+    NodeCredentialChange change;
+    try {
+      change = provider.blockNode(node);
+    } catch (PkiException e) {
+      steps.add(BlockReport.Step.failed("a", STEP_A_BLOCK, e.getMessage()));
+      steps.add(BlockReport.Step.skipped("b", STEP_B_BLOCK, "not attempted: step (a) failed"));
+      steps.add(BlockReport.Step.skipped("c", STEP_C_BLOCK, "not attempted: step (a) failed"));
+      steps.add(BlockReport.Step.skipped("d", STEP_D_BLOCK, "not attempted: step (a) failed"));
+      return finish(new BlockReport(node, "block", "failed", steps, retryHint(e)), who);
+    }
+    steps.add(BlockReport.Step.done("a", STEP_A_BLOCK, change.done()));
+
+    Revocations revocations = revokeKnownSerials(node);
+    steps.add(revocations.step());
+
+    // The guard refuses the node before its session is closed, or it would reconnect at once.
+    RevocationRefresher.Result refreshed = refresher.refreshNow(() -> guard.apply(node, true, revocations.revoked));
+
+    steps.add(closeSession(node, refreshed.closed()));
+
+    if (guard.isBlocked(node)) {
+      steps.add(BlockReport.Step.done("d", STEP_D_BLOCK,
+          "handshakes of node " + node + " are refused from now on"
+              + (refreshed.fetched() ? "" : " (the PKI's lists could not be read again just now: "
+                  + refreshed.failure() + "; the block is held in memory until they can)")));
+    } else {
+      // The PKI reported its blocklist without this node: its handshakes are refused by serial only.
+      steps.add(BlockReport.Step.failed("d", STEP_D_BLOCK,
+          "the " + provider.name() + " PKI does not list node " + node
+              + " as blocked; only its revoked serials are refused"));
+    }
+    String outcome = steps.stream().allMatch(s -> s.outcome().equals("done")) ? "done" : "partial";
+    return finish(new BlockReport(node, "block", outcome, steps, change.nextStep()), who);
+  }
+
+  private record Revocations(List<BigInteger> revoked, BlockReport.Step step) {}
+
+  private Revocations revokeKnownSerials(NodeName node) {
+    Set<BigInteger> known = new TreeSet<>(inventory.serials(node));
+    String unknownToPki = "";
+    try {
+      known.addAll(provider.issuedSerials(node));
+    } catch (PkiException e) {
+      unknownToPki = "; the PKI's own list of serials for the node could not be read: " + e.getMessage();
+    }
+    List<BigInteger> revoked = new ArrayList<>();
+    List<String> already = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    for (BigInteger serial : known) {
+      if (guard.isRevoked(serial)) {
+        already.add(SerialNumbers.toColonHex(serial));
+        continue;
+      }
+      try {
+        provider.revoke(serial);
+        revoked.add(serial);
+      } catch (PkiException e) {
+        failed.add(SerialNumbers.toColonHex(serial) + " (" + e.getMessage() + ")");
+      }
+    }
+    StringBuilder detail = new StringBuilder();
+    if (known.isEmpty()) {
+      detail.append("no unexpired certificate of node ").append(node).append(" is known");
+    } else {
+      detail.append("revoked ").append(revoked.size()).append(revoked.size() == 1 ? " serial" : " serials");
+      if (!revoked.isEmpty()) {
+        detail.append(" (").append(revoked.stream().map(SerialNumbers::toColonHex).collect(Collectors.joining(", "))).append(')');
+      }
+      if (!already.isEmpty()) {
+        detail.append("; already revoked: ").append(String.join(", ", already));
+      }
+      if (!failed.isEmpty()) {
+        detail.append("; could not revoke: ").append(String.join(", ", failed));
+      }
+    }
+    detail.append(unknownToPki);
+    BlockReport.Step step = failed.isEmpty()
+        ? BlockReport.Step.done("b", STEP_B_BLOCK, detail.toString())
+        : BlockReport.Step.failed("b", STEP_B_BLOCK, detail.toString());
+    return new Revocations(revoked, step);
+  }
+
+  private BlockReport.Step closeSession(NodeName node, List<SessionInfo> closedBySweep) {
+    Optional<SessionInfo> swept = closedBySweep.stream().filter(s -> s.node().equals(node)).findFirst();
+    Optional<Session> live = registry.get(node);
+    if (swept.isEmpty() && live.isPresent() && live.get().isOpen()) {
+      live.get().close(WebSocketCloseStatus.POLICY_VIOLATION, "node " + node + " is blocked");
+      audit.record("cloudhub", "close-session", node, "done", "node " + node + " is blocked");
+      swept = Optional.of(live.get().info());
+    }
+    return swept
+        .map(s -> BlockReport.Step.done("c", STEP_C_BLOCK,
+            "closed the session from " + s.remote() + " (connected since " + s.connectedAt() + ", serial " + s.serialHex() + ")"))
+        .orElseGet(() -> BlockReport.Step.done("c", STEP_C_BLOCK, "node " + node + " had no live session"));
+  }
+
+  /**
+   * Unblocks {@code node}: (a) the PKI accepts its renewal credential again, (d) its handshakes
+   * are no longer refused by name. Revoked serials stay revoked: the device re-enrolls, as the
+   * report's next step says.
+   */
+  public synchronized BlockReport unblock(NodeName node, String who) {
+    List<BlockReport.Step> steps = new ArrayList<>();
+    NodeCredentialChange change;
+    try {
+      change = provider.unblockNode(node);
+    } catch (PkiException e) {
+      steps.add(BlockReport.Step.failed("a", STEP_A_UNBLOCK, e.getMessage()));
+      steps.add(BlockReport.Step.skipped("d", STEP_D_UNBLOCK, "not attempted: step (a) failed"));
+      return finish(new BlockReport(node, "unblock", "failed", steps, retryHint(e)), who);
+    }
+    steps.add(BlockReport.Step.done("a", STEP_A_UNBLOCK, change.done()));
+    RevocationRefresher.Result refreshed = refresher.refreshNow(() -> guard.apply(node, false, Set.of()));
+    int revoked = (int) inventory.serials(node).stream().filter(guard::isRevoked).count();
+    if (guard.isBlocked(node)) {
+      steps.add(BlockReport.Step.failed("d", STEP_D_UNBLOCK,
+          "the " + provider.name() + " PKI still lists node " + node + " as blocked"));
+    } else {
+      steps.add(BlockReport.Step.done("d", STEP_D_UNBLOCK,
+          "node " + node + " is no longer refused by name; its " + revoked + " revoked "
+              + (revoked == 1 ? "serial stays" : "serials stay") + " revoked"
+              + (refreshed.fetched() ? "" : " (the PKI's lists could not be read again just now: " + refreshed.failure() + ")")));
+    }
+    String outcome = steps.stream().allMatch(s -> s.outcome().equals("done")) ? "done" : "partial";
+    return finish(new BlockReport(node, "unblock", outcome, steps, change.nextStep()), who);
+  }
+
+  private static String retryHint(PkiException e) {
+    return e.isRetryable() ? "the PKI could not answer; try again when it is reachable" : "";
+  }
+
+  private BlockReport finish(BlockReport report, String who) {
+    audit.record(who, report.action(), report.node(), report.outcome(), report.summary());
+    log.info("{} {} by {}: {} — {}", report.action(), report.node(), who, report.outcome(), report.summary());
+    return report;
+  }
+
+  /** Every node connected, blocked or with a known certificate, by name. */
+  public List<NodeStatus> nodes() {
+    Set<NodeName> names = new TreeSet<>(inventory.nodes());
+    names.addAll(guard.blockedNodes());
+    registry.all().forEach(s -> names.add(s.node()));
+    List<NodeStatus> out = new ArrayList<>();
+    for (NodeName n : names) {
+      Optional<Session> session = registry.get(n);
+      boolean blocked = guard.isBlocked(n);
+      if (session.isPresent()) {
+        SessionInfo info = session.get().info();
+        out.add(new NodeStatus(n, true, info.connectedAt(), info.serialHex(), info.certificateNotAfter(), blocked));
+      } else {
+        Optional<NodeInventory.Entry> last = inventory.latest(n);
+        out.add(new NodeStatus(n, false, null,
+            last.map(e -> SerialNumbers.toColonHex(e.serial())).orElse(null),
+            last.map(NodeInventory.Entry::notAfter).orElse(null), blocked));
+      }
+    }
+    return out;
+  }
+
+  /** Reads the PKI's lists now and closes the sessions they refuse; true if they could be read. */
+  public boolean refresh() {
+    return refresher.refreshNow(() -> {}).fetched();
+  }
+
+  public boolean isBlocked(NodeName node) {
+    return guard.isBlocked(node);
+  }
+
+  public AuditLog audit() {
+    return audit;
+  }
+
+  public NodeInventory inventory() {
+    return inventory;
+  }
+
+  @Override
+  public void close() {
+    refresher.close();
+    inventory.save();
+    inventory.close();
+    audit.close();
+  }
+}

@@ -1,0 +1,122 @@
+package dev.edgetrust.cloudhub.revocation;
+
+import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.SerialNumbers;
+import dev.edgetrust.revocation.RevocationList;
+import java.math.BigInteger;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the CloudHub currently knows about revoked serials and blocked nodes, and the one question
+ * every handshake and every live session is asked: may this client certificate be used now?
+ *
+ * <p>The state is one immutable snapshot behind a volatile reference: handshakes read it without
+ * a lock, the refresher replaces it whole.
+ */
+public final class RevocationGuard {
+  /**
+   * @param list the last good revocation list ({@code null} until one was fetched)
+   * @param blocked the nodes refused by name
+   * @param revokedHere serials revoked through this CloudHub since the last refresh
+   * @param lastFailure why the last refresh failed, or {@code null} if it succeeded
+   */
+  private record Snapshot(RevocationList list, Set<NodeName> blocked, Set<BigInteger> revokedHere, String lastFailure) {}
+
+  private final boolean failClosed;
+  private final Clock clock;
+  private volatile Snapshot snapshot = new Snapshot(null, Set.of(), Set.of(), "no revocation list fetched yet");
+
+  public RevocationGuard(boolean failClosed, Clock clock) {
+    this.failClosed = failClosed;
+    this.clock = clock;
+  }
+
+  /**
+   * Why {@code certificate} must be refused now, or empty if it may be used. Chain and validity
+   * are checked elsewhere (the TLS trust manager); this adds the blocklist, the revocation list
+   * and, when configured, failing closed on a list that is past its nextUpdate.
+   */
+  public Optional<String> refusal(X509Certificate certificate) {
+    Snapshot s = snapshot;
+    Optional<NodeName> node = nodeOf(certificate);
+    if (node.isPresent() && s.blocked().contains(node.get())) {
+      return Optional.of("node " + node.get() + " is blocked");
+    }
+    BigInteger serial = certificate.getSerialNumber();
+    if ((s.list() != null && s.list().isRevoked(serial)) || s.revokedHere().contains(serial)) {
+      return Optional.of("certificate serial " + SerialNumbers.toColonHex(certificate.getSerialNumber())
+          + node.map(n -> " of node " + n).orElse("") + " is revoked");
+    }
+    if (failClosed) {
+      if (s.list() == null) {
+        return Optional.of("no revocation list could be fetched yet (" + s.lastFailure()
+            + "); refusing client certificates until one is (revocation.failClosed)");
+      }
+      Instant now = clock.instant();
+      if (s.list().isStaleAt(now)) {
+        return Optional.of("the revocation list expired at " + s.list().nextUpdate().orElseThrow()
+            + " and could not be refreshed (" + s.lastFailure() + "); refusing client certificates (revocation.failClosed)");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether {@code node} is refused by name. */
+  public boolean isBlocked(NodeName node) {
+    return snapshot.blocked().contains(node);
+  }
+
+  public Set<NodeName> blockedNodes() {
+    return snapshot.blocked();
+  }
+
+  public boolean isRevoked(BigInteger serial) {
+    Snapshot s = snapshot;
+    return (s.list() != null && s.list().isRevoked(serial)) || s.revokedHere().contains(serial);
+  }
+
+  /** The last good list, if any. */
+  public Optional<RevocationList> list() {
+    return Optional.ofNullable(snapshot.list());
+  }
+
+  /** Installs what a successful refresh fetched from the PKI. */
+  synchronized void install(RevocationList list, Set<NodeName> blocked) {
+    snapshot = new Snapshot(list, Set.copyOf(blocked), Set.of(), null);
+  }
+
+  /** Keeps the last good state and remembers why the refresh failed. */
+  synchronized void refreshFailed(String why) {
+    Snapshot s = snapshot;
+    snapshot = new Snapshot(s.list(), s.blocked(), s.revokedHere(), why);
+  }
+
+  /**
+   * Applies a block (or unblock) made through this CloudHub at once, before the PKI's own list
+   * says so; the next successful refresh replaces it with the PKI's view.
+   */
+  synchronized void apply(NodeName node, boolean blocked, Collection<BigInteger> revoked) {
+    Snapshot s = snapshot;
+    Set<NodeName> nodes = new HashSet<>(s.blocked());
+    if (blocked) {
+      nodes.add(node);
+    } else {
+      nodes.remove(node);
+    }
+    Set<BigInteger> here = new HashSet<>(s.revokedHere());
+    here.addAll(revoked);
+    snapshot = new Snapshot(s.list(), Set.copyOf(nodes), Set.copyOf(here), s.lastFailure());
+  }
+
+  static Optional<NodeName> nodeOf(X509Certificate certificate) {
+    List<String> commonNames = NodeName.commonNames(certificate.getSubjectX500Principal());
+    return commonNames.size() == 1 ? NodeName.fromCommonName(commonNames.get(0)) : Optional.empty();
+  }
+}

@@ -1,0 +1,186 @@
+package dev.edgetrust.cloudhub.revocation;
+
+import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.cloudhub.audit.AuditLog;
+import dev.edgetrust.cloudhub.websocket.Session;
+import dev.edgetrust.cloudhub.websocket.SessionRegistry;
+import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.PkiProvider;
+import dev.edgetrust.revocation.RevocationList;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-reads the PKI's revocation list and blocklist every refresh interval (and on demand, after a
+ * block), installs them in the {@link RevocationGuard}, then closes every live session whose
+ * certificate the guard now refuses. A session whose certificate is revoked is therefore closed
+ * within one interval, wherever the revocation was made.
+ *
+ * <p>Every refresh, periodic or on demand, runs on one thread, in order: a refresh that started
+ * before a block can never install its older view after the block's.
+ */
+final class RevocationRefresher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RevocationRefresher.class);
+  /** A WebSocket close reason is at most 123 bytes. */
+  private static final int MAX_CLOSE_REASON = 120;
+  private static final Duration ON_DEMAND_LIMIT = Duration.ofSeconds(30);
+
+  /** What one refresh did. */
+  record Result(boolean fetched, String failure, List<SessionInfo> closed) {}
+
+  private final PkiProvider provider;
+  private final RevocationGuard guard;
+  private final SessionRegistry registry;
+  private final AuditLog audit;
+  private final Duration interval;
+  private final boolean failClosed;
+  private final Clock clock;
+  private final ScheduledExecutorService thread;
+  private boolean failing;
+  private boolean reportedStale;
+
+  RevocationRefresher(
+      PkiProvider provider,
+      RevocationGuard guard,
+      SessionRegistry registry,
+      AuditLog audit,
+      Duration interval,
+      boolean failClosed,
+      Clock clock) {
+    this.provider = provider;
+    this.guard = guard;
+    this.registry = registry;
+    this.audit = audit;
+    this.interval = interval;
+    this.failClosed = failClosed;
+    this.clock = clock;
+    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "edgetrust-revocation");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Refreshes now (the first list is in place when this returns), then every interval. */
+  Result start() {
+    Result first = refreshNow(() -> {});
+    thread.scheduleWithFixedDelay(this::refreshQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    return first;
+  }
+
+  /**
+   * Runs {@code before} and then a refresh on the refresher's thread, and waits for both.
+   *
+   * @return what the refresh did; not fetched (with the reason) if it failed or took too long
+   */
+  Result refreshNow(Runnable before) {
+    Future<Result> done;
+    try {
+      done = thread.submit(() -> {
+        before.run();
+        return refreshAndSweep();
+      });
+    } catch (RejectedExecutionException e) {
+      return new Result(false, "the CloudHub is shutting down", List.of());
+    }
+    try {
+      return done.get(ON_DEMAND_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return new Result(false, "the PKI did not answer within " + ON_DEMAND_LIMIT.toSeconds() + " s", List.of());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result(false, "interrupted", List.of());
+    } catch (ExecutionException e) {
+      return new Result(false, String.valueOf(e.getCause()), List.of());
+    }
+  }
+
+  private void refreshQuietly() {
+    try {
+      refreshAndSweep();
+    } catch (RuntimeException e) {
+      log.error("revocation refresh failed unexpectedly", e);
+    }
+  }
+
+  private Result refreshAndSweep() {
+    String failure = null;
+    try {
+      RevocationList list = provider.revocationList();
+      Set<NodeName> blocked = provider.blockedNodes();
+      guard.install(list, blocked);
+      if (failing) {
+        log.info("revocation list of the {} PKI read again: {} revoked serials, {} blocked nodes",
+            provider.name(), list.size(), blocked.size());
+      }
+      failing = false;
+      reportedStale = false;
+    } catch (PkiException e) {
+      failure = e.getMessage();
+    } catch (RuntimeException e) {
+      failure = e.toString();
+    }
+    if (failure != null) {
+      guard.refreshFailed(failure);
+      reportFailure(failure);
+    }
+    return new Result(failure == null, failure, sweep());
+  }
+
+  private void reportFailure(String failure) {
+    Optional<RevocationList> last = guard.list();
+    if (!failing) {
+      failing = true;
+      log.warn("cannot read the revocation list of the {} PKI: {}; keeping the last good one{}", provider.name(), failure,
+          last.flatMap(RevocationList::nextUpdate).map(t -> " (valid until " + t + ")").orElse(""));
+    } else {
+      log.debug("revocation list still unavailable: {}", failure);
+    }
+    boolean stale = last.isEmpty() || last.get().isStaleAt(clock.instant());
+    if (stale && !reportedStale) {
+      reportedStale = true;
+      if (failClosed) {
+        log.error("no current revocation list: refusing every client certificate until one can be read (revocation.failClosed)");
+      } else {
+        log.warn("no current revocation list: still accepting certificates on the last one (revocation.failClosed is false)");
+      }
+    }
+  }
+
+  /** Closes every live session the guard now refuses. */
+  private List<SessionInfo> sweep() {
+    List<SessionInfo> closed = new ArrayList<>();
+    for (Session session : registry.all()) {
+      Optional<String> refusal = guard.refusal(session.certificate());
+      if (refusal.isPresent() && session.isOpen()) {
+        String reason = refusal.get();
+        log.info("closing the session of node {}: {}", session.node(), reason);
+        session.close(WebSocketCloseStatus.POLICY_VIOLATION,
+            reason.length() > MAX_CLOSE_REASON ? reason.substring(0, MAX_CLOSE_REASON) : reason);
+        audit.record("cloudhub", "close-session", session.node(), "done", reason);
+        closed.add(session.info());
+      }
+    }
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+  }
+}

@@ -1,0 +1,129 @@
+package dev.edgetrust.cloudhub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgetrust.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The revocation and admin keys edgetrust adds to modules.cloudHub of cloudcore.yaml. */
+class CloudHubConfigTest {
+  @TempDir Path dir;
+
+  private CloudHubSettings load(String cloudHub) throws Exception {
+    Path file = dir.resolve("cloudcore.yaml");
+    Files.writeString(file, "modules:\n  cloudHub:\n" + cloudHub.indent(4));
+    return CloudHubConfig.load(file);
+  }
+
+  @Test
+  void existingFileWithoutTheNewKeys_keepsTheAdminApiOff_andChecksRevocationWithDefaults() throws Exception {
+    CloudHubSettings settings = load("""
+        tlsCAFile: /etc/kubeedge/ca/rootCA.crt
+        tlsCAKeyFile: /etc/kubeedge/ca/rootCA.key
+        https:
+          port: 10002
+        """);
+
+    assertThat(settings.admin().enabled()).isFalse();
+    assertThat(settings.revocation().refreshInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(settings.revocation().failClosed()).isTrue();
+    assertThat(settings.revocation().auditFile()).isEqualTo(Path.of("/etc/kubeedge/ca/audit.log"));
+    assertThat(settings.revocation().inventoryFile()).isEqualTo(Path.of("/etc/kubeedge/ca/node-serials.json"));
+  }
+
+  @Test
+  void reconnectAfterRotation_isOffByDefault_andReadsItsWindow() throws Exception {
+    assertThat(load("nodeLimit: 5\n").reconnectWindow()).isNull();
+    assertThat(load("reconnectAfterRotation: {enable: true, window: 90s}\n").reconnectWindow()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(load("reconnectAfterRotation: {enable: true}\n").reconnectWindow()).isEqualTo(Duration.ofMinutes(5));
+    assertThatThrownBy(() -> load("reconnectAfterRotation: {enable: true, window: soon}\n"))
+        .hasMessageContaining("'modules.cloudHub.reconnectAfterRotation.window' must be a duration");
+  }
+
+  @Test
+  void adminAndRevocationKeys_areReadWithPathsRelativeToTheFile() throws Exception {
+    CloudHubSettings settings = load("""
+        revocation:
+          refreshInterval: 3
+          failClosed: false
+          auditFile: logs/audit.jsonl
+        admin:
+          enable: true
+          port: 11004
+          tokenFile: admin.token
+          clientCAFile: /etc/edgetrust/admin-ca.crt
+        """);
+
+    assertThat(settings.revocation().refreshInterval()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(settings.revocation().failClosed()).isFalse();
+    assertThat(settings.revocation().auditFile()).isEqualTo(dir.resolve("logs/audit.jsonl"));
+    assertThat(settings.admin().enabled()).isTrue();
+    assertThat(settings.admin().address()).as("loopback by default").isEqualTo("127.0.0.1");
+    assertThat(settings.admin().port()).isEqualTo(11004);
+    assertThat(settings.admin().tokenFile()).isEqualTo(dir.resolve("admin.token"));
+    assertThat(settings.admin().clientCaFile()).isEqualTo(Path.of("/etc/edgetrust/admin-ca.crt"));
+  }
+
+  @Test
+  void adminEnabledWithoutAnyCredential_isRefusedNamingTheKeys() {
+    assertThatThrownBy(() -> load("""
+        admin:
+          enable: true
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'modules.cloudHub.admin")
+        .hasMessageContaining("enable' is true but neither 'tokenFile' nor 'clientCAFile' is set");
+  }
+
+  @Test
+  void adminSectionWithEnableFalse_isOffWhateverElseItSays() throws Exception {
+    CloudHubSettings settings = load("""
+        admin:
+          enable: false
+          port: 11004
+        """);
+
+    assertThat(settings.admin().enabled()).isFalse();
+  }
+
+  @Test
+  void unknownKeyUnderAdmin_isRefusedWithItsFullName() {
+    assertThatThrownBy(() -> load("""
+        admin:
+          enable: true
+          tokenFile: t
+          tokenfiel: x
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("modules.cloudHub.admin.tokenfiel");
+  }
+
+  @Test
+  void zeroRefreshInterval_isRefused() {
+    assertThatThrownBy(() -> load("""
+        revocation:
+          refreshInterval: 0
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'modules.cloudHub.revocation")
+        .hasMessageContaining("refreshInterval' must be greater than 0");
+  }
+
+  @Test
+  void adminAddressThatIsNotAnIp_isRefused() {
+    assertThatThrownBy(() -> load("""
+        admin:
+          enable: true
+          address: localhost
+          tokenFile: t
+        """))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'modules.cloudHub.admin")
+        .hasMessageContaining("address' 'localhost' is not an IP address");
+  }
+}

@@ -19,10 +19,10 @@ public final class PendingScenario implements Scenario {
     this.why = why;
   }
 
-  /** Blocking nodes and CRLs arrive with revocation (the block branch). */
+  /** Blocking nodes and CRLs came with revocation (the block branch); these scenarios are next. */
   public static PendingScenario arrivesWithRevocation(String name, String description) {
     return new PendingScenario(name, description,
-        "arrives with revocation: the CloudHub has no revocation list or blocking in this build yet");
+        "arrives with revocation: not written yet (the CloudHub's revocation and blocking landed after this bench was built)");
   }
 
   @Override

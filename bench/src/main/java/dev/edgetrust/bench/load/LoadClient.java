@@ -94,15 +94,43 @@ public final class LoadClient {
 
   // ---- handshake ----
 
+  /**
+   * Holds both servers' addresses and runs one slice per {@code RUN <server> <ms>} line on stdin:
+   * {@code --concurrency} lanes open, upgrade and reset connections to that server for {@code
+   * ms} (and until at least one succeeded), then stop starting new ones and wait for those in
+   * flight, and print {@code DONE <json>}. The JVM and its JIT stay warm from slice to slice, and
+   * nothing of one slice's server work spills into the next.
+   */
   private void handshakes() throws Exception {
-    InetSocketAddress server = server();
+    List<InetSocketAddress> servers = new java.util.ArrayList<>();
+    for (String s : arg("--servers").split(",")) {
+      int colon = s.lastIndexOf(':');
+      servers.add(new InetSocketAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1))));
+    }
     SharedKeyTls tls = new SharedKeyTls(NodeIdentities.read(Path.of(arg("--identities"))));
-    int nodes = tls.identities().size();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(intArg("--threads"), NioIoHandler.newFactory());
-    WebSocketDialer dialer = new WebSocketDialer(group, server, null, true);
+    List<WebSocketDialer> dialers = servers.stream().map(a -> new WebSocketDialer(group, a, null, true)).toList();
+    int concurrency = intArg("--concurrency");
+    AtomicInteger next = new AtomicInteger();
+    say("READY", JSON.createObjectNode());
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] words = line.strip().split("\\s+");
+      if (words.length == 3 && words[0].equals("RUN")) {
+        say("DONE", slice(dialers.get(Integer.parseInt(words[1])), tls, next, concurrency, Long.parseLong(words[2])));
+      } else if (words[0].equals("QUIT")) {
+        break;
+      }
+    }
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+  }
+
+  private ObjectNode slice(WebSocketDialer dialer, SharedKeyTls tls, AtomicInteger next, int concurrency, long millis)
+      throws InterruptedException {
+    int nodes = tls.identities().size();
     AtomicLong ok = new AtomicLong();
     AtomicLong failed = new AtomicLong();
-    AtomicInteger next = new AtomicInteger();
     AtomicReference<String> negotiated = new AtomicReference<>("?");
     AtomicReference<String> firstFailure = new AtomicReference<>();
     AtomicInteger inFlight = new AtomicInteger();
@@ -116,63 +144,47 @@ public final class LoadClient {
       inFlight.incrementAndGet();
       dialer.open(tls.identities().node(node), ch -> tls.handler(ch, node), null)
           .whenComplete((channel, error) -> {
-            inFlight.decrementAndGet();
             if (error == null) {
               negotiated.compareAndSet("?", WebSocketDialer.negotiated(channel));
-              if (phase.measuring) {
-                ok.incrementAndGet();
-              }
+              ok.incrementAndGet();
               channel.close();
             } else {
-              if (phase.measuring) {
-                failed.incrementAndGet();
-              }
+              failed.incrementAndGet();
               firstFailure.compareAndSet(null, String.valueOf(error));
             }
+            inFlight.decrementAndGet();
             lane[0].run();
           });
     };
-    for (int i = 0; i < intArg("--concurrency"); i++) {
+    long start = System.nanoTime();
+    for (int i = 0; i < concurrency; i++) {
       lane[0].run();
     }
-    // A cold JVM on a busy machine may take seconds for its first handshake: the warm-up lasts at
-    // least until one succeeded, and the measured window until --min-handshakes did (at most a minute).
-    long warmupEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(arg("--warmup-ms")));
-    long patience = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while ((System.nanoTime() < warmupEnd || negotiated.get().equals("?")) && System.nanoTime() < patience) {
-      Thread.sleep(10);
+    // A cold JVM on a busy machine may take seconds for its first handshake: a slice lasts until
+    // one succeeded (at most a minute), so that it always has a rate.
+    long end = start + TimeUnit.MILLISECONDS.toNanos(millis);
+    long patience = start + TimeUnit.SECONDS.toNanos(60);
+    while ((System.nanoTime() < end || ok.get() == 0) && System.nanoTime() < patience) {
+      Thread.sleep(5);
     }
-    long start = System.nanoTime();
-    phase.measuring = true;
-    say("MEASURING", JSON.createObjectNode());
-    long measureEnd = start + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(arg("--measure-ms")));
-    long minimum = Long.parseLong(args.getOrDefault("--min-handshakes", "1"));
-    patience = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while ((System.nanoTime() < measureEnd || ok.get() < minimum) && System.nanoTime() < patience) {
-      Thread.sleep(10);
-    }
-    phase.measuring = false;
-    long end = System.nanoTime();
     phase.running = false;
+    long drainLimit = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (inFlight.get() > 0 && System.nanoTime() < drainLimit) {
+      Thread.sleep(2);
+    }
     ObjectNode result = JSON.createObjectNode();
     result.put("handshakes", ok.get());
     result.put("failures", failed.get());
-    result.put("seconds", (end - start) / 1e9);
+    result.put("seconds", (System.nanoTime() - start) / 1e9);
     result.put("negotiated", negotiated.get());
     if (firstFailure.get() != null) {
       result.put("firstFailure", firstFailure.get());
     }
-    say("RESULT", result);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    return result;
   }
 
   private static final class Phase {
     volatile boolean running = true;
-    volatile boolean measuring;
   }
 
   // ---- sessions ----

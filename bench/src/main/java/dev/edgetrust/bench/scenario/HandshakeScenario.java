@@ -32,8 +32,11 @@ public final class HandshakeScenario implements Scenario {
   static final int CONCURRENCY = 32;
   static final int CLIENT_THREADS = 2;
   static final int DEFAULT_IDENTITIES = 64;
-  /** Below this, a run is a smoke run: one round per server and no separate warm-up round. */
+  /** Below this, a run is a smoke run: one slice per server, one warm-up pair. */
   static final Duration FULL_RUN = Duration.ofSeconds(4);
+  static final double STEADY = 0.05;
+  private static final int BARE = 0;
+  private static final int HUB = 1;
 
   @Override
   public String name() {
@@ -52,8 +55,8 @@ public final class HandshakeScenario implements Scenario {
     boolean full = total.compareTo(FULL_RUN) >= 0;
     int roundsPerServer = full ? 2 : 1;
     Duration round = total.dividedBy(roundsPerServer);
-    // The client JVM's JIT needs a few seconds before its rate stops climbing.
-    Duration warmup = full ? Duration.ofSeconds(3) : round;
+    Duration warmupSlice = full ? Duration.ofSeconds(2) : round;
+    Duration maxWarmup = full ? Duration.ofSeconds(30) : Duration.ZERO;
 
     LoopbackCloud cloud =
         LoopbackCloud.prepare(context.workDirectory().resolve("cloud"),
@@ -67,34 +70,49 @@ public final class HandshakeScenario implements Scenario {
           new KeyCertificateFiles(cloud.settings().serverKeyFile(), cloud.settings().serverCertificateFile())
               .read()
               .orElseThrow();
-      try (BareServer bare = BareServer.start(serverCertificate, List.of(cloud.caCertificate()))) {
-        InetSocketAddress hubAddress = hub.websocketAddress().orElseThrow();
-        if (full) {
-          // This JVM's JIT compiles the server side during the first rounds; let that happen uncounted.
-          context.progress("warm-up round against each server (not counted)");
-          ClientRound.run(context, "handshake-warmup-bare", bare.address(), idDir, CONCURRENCY, CLIENT_THREADS, warmup, warmup);
-          ClientRound.run(context, "handshake-warmup-hub", hubAddress, idDir, CONCURRENCY, CLIENT_THREADS, warmup, warmup);
-        }
+      try (BareServer bare = BareServer.start(serverCertificate, List.of(cloud.caCertificate()));
+          HandshakeClient client = HandshakeClient.start(context,
+              List.of(bare.address(), hub.websocketAddress().orElseThrow()), idDir, CONCURRENCY, CLIENT_THREADS)) {
+        context.progress("warming up: alternating " + warmupSlice.toMillis() + " ms slices until both servers' CPU per"
+            + " handshake holds within " + (int) (STEADY * 100) + " % (at most " + maxWarmup.toSeconds() + " s)");
+        Duration warmedFor = warmUp(client, warmupSlice, maxWarmup);
         Totals bareTotals = new Totals();
         Totals hubTotals = new Totals();
+        context.progress(roundsPerServer * 2 + " measured slices of " + round.toMillis() + " ms, bare/CloudHub/CloudHub/bare");
         for (int i = 0; i < roundsPerServer * 2; i++) {
           // ABBA: bare, hub, hub, bare, bare, hub, ...
           boolean hubTurn = (i % 4 == 1) || (i % 4 == 2);
-          String who = hubTurn ? "cloudhub" : "bare";
-          context.progress("round " + (i + 1) + "/" + roundsPerServer * 2 + ": " + who + ", "
-              + warmup.toMillis() + " ms client warm-up + " + round.toMillis() + " ms measured");
-          ClientRound r =
-              ClientRound.run(context, "handshake-client-" + (i + 1), hubTurn ? hubAddress : bare.address(), idDir,
-                  CONCURRENCY, CLIENT_THREADS, warmup, round);
-          (hubTurn ? hubTotals : bareTotals).add(r);
+          (hubTurn ? hubTotals : bareTotals).add(client.run(hubTurn ? HUB : BARE, round));
         }
-        return result(context, identities, roundsPerServer, round, warmup, bareTotals, hubTotals);
+        return result(context, identities, roundsPerServer, round, warmedFor, bareTotals, hubTotals);
       }
     }
   }
 
+  /**
+   * Alternates short slices against both servers until each one's server CPU per handshake is
+   * within {@link #STEADY} of its previous slice: this JVM's JIT compiles the server side for a
+   * while, and a slice measured before it settles would favour whichever server went second.
+   */
+  private static Duration warmUp(HandshakeClient client, Duration slice, Duration limit) throws Exception {
+    long start = System.nanoTime();
+    double lastBare = Double.NaN;
+    double lastHub = Double.NaN;
+    do {
+      double b = client.run(BARE, slice).serverCpuMsPerHandshake();
+      double h = client.run(HUB, slice).serverCpuMsPerHandshake();
+      boolean steady = Math.abs(b - lastBare) <= STEADY * b && Math.abs(h - lastHub) <= STEADY * h;
+      lastBare = b;
+      lastHub = h;
+      if (steady) {
+        break;
+      }
+    } while (System.nanoTime() - start < limit.toNanos());
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
   private ScenarioResult result(
-      BenchContext context, int identities, int rounds, Duration round, Duration warmup, Totals bare, Totals hub) {
+      BenchContext context, int identities, int rounds, Duration round, Duration warmedFor, Totals bare, Totals hub) {
     Figure hubRate = Figure.of("cloudhub.handshakes_per_second", "CloudHub handshakes + upgrades", hub.rate(), "/s");
     Figure bareRate = Figure.of("bare.handshakes_per_second", "bare Netty mTLS handshakes + upgrades", bare.rate(), "/s");
     Figure hubCpu = Figure.of("cloudhub.server_cpu_ms_per_handshake", "CloudHub server CPU per handshake", hub.serverCpuMs(), "ms");
@@ -104,9 +122,9 @@ public final class HandshakeScenario implements Scenario {
     Figure barePerCpu = Figure.of("bare.handshakes_per_server_cpu_second", "bare handshakes per server CPU-second",
         1000 / bare.serverCpuMs(), "/s");
     return ScenarioResult.measured(name())
-        .load("separate JVM (LoadClient): " + CLIENT_THREADS + " event-loop threads, " + CONCURRENCY
-            + " connections in flight, " + identities + " node certificates in turn, JDK TLS; a connection is reset"
-            + " (SO_LINGER 0) as soon as the upgrade is answered")
+        .load("separate JVM (LoadClient), one for the whole run, alternating between the servers: " + CLIENT_THREADS
+            + " event-loop threads, " + CONCURRENCY + " connections in flight, " + identities + " node certificates in turn,"
+            + " JDK TLS, no session resumption; a connection is reset (SO_LINGER 0) as soon as the upgrade is answered")
         .figure(hubRate)
         .figure(bareRate)
         .figure(hubCpu)
@@ -125,9 +143,9 @@ public final class HandshakeScenario implements Scenario {
             + " where the two ratios disagree, trust the second")
         .note("negotiated: CloudHub " + String.join(", ", hub.negotiated) + "; bare " + String.join(", ", bare.negotiated))
         .note(context.options().cloudHubs().describe())
-        .note(rounds + " round(s) per server, alternated bare/CloudHub/CloudHub/bare; each " + warmup.toMillis()
-            + " ms client warm-up (not counted) + " + round.toMillis() + " ms measured"
-            + (rounds > 1 ? "; one uncounted round against each server first" : ""))
+        .note(rounds + " measured slice(s) of " + round.toMillis() + " ms per server, alternated bare/CloudHub/CloudHub/bare,"
+            + " after " + warmedFor.toMillis() + " ms of alternating warm-up slices (not counted); each slice ends by"
+            + " waiting for the connections in flight, so no server's work spills into the other's slice")
         .note("client and servers share this machine's " + Runtime.getRuntime().availableProcessors()
             + " cores: the rate is bounded by both sides' crypto; server CPU per handshake is the client-independent figure")
         .note(hub.firstFailure == null && bare.firstFailure == null ? "no failures"
@@ -144,9 +162,9 @@ public final class HandshakeScenario implements Scenario {
     double clientCpu;
     final Set<String> negotiated = new LinkedHashSet<>();
     String firstFailure;
-    final List<ClientRound> rounds = new ArrayList<>();
+    final List<HandshakeClient.Slice> rounds = new ArrayList<>();
 
-    void add(ClientRound r) {
+    void add(HandshakeClient.Slice r) {
       rounds.add(r);
       handshakes += r.handshakes();
       failures += r.failures();

@@ -119,7 +119,7 @@ public final class IssueScenario implements Scenario {
     String vault = context.options().environment().get("VAULT_ADDR");
     result.note(vault == null || vault.isBlank()
         ? "via Vault: not measured (VAULT_ADDR is not set)"
-        : "via Vault: VAULT_ADDR is set, but this build has no Vault provider to sign with (it arrives with pki-vault)");
+        : "via Vault: VAULT_ADDR is set, but the bench does not wire the Vault provider (pki-vault) yet: not measured");
     return result.build();
   }
 

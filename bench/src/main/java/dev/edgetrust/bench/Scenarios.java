@@ -1,0 +1,39 @@
+package dev.edgetrust.bench;
+
+import dev.edgetrust.bench.scenario.EdgeFootprintScenario;
+import dev.edgetrust.bench.scenario.HandshakeScenario;
+import dev.edgetrust.bench.scenario.IssueScenario;
+import dev.edgetrust.bench.scenario.PendingScenario;
+import dev.edgetrust.bench.scenario.RenewalStormScenario;
+import dev.edgetrust.bench.scenario.SessionsScenario;
+import java.util.List;
+import java.util.Optional;
+
+/** Every scenario, in the order {@code bench} with no name runs them. */
+public final class Scenarios {
+  private static final List<Scenario> ALL =
+      List.of(
+          new HandshakeScenario(),
+          new SessionsScenario(),
+          PendingScenario.arrivesWithRevocation(
+              "block", "block -> disconnect latency (p50/p99) with 1,000 sessions; target p99 < 1 s"),
+          PendingScenario.arrivesWithRevocation(
+              "crl", "handshake rate with a 100,000-serial CRL vs. an empty one (>= 0.95); CRL fetch+parse+index <= 1 s"),
+          new IssueScenario(),
+          new RenewalStormScenario(),
+          new EdgeFootprintScenario());
+
+  private Scenarios() {}
+
+  public static List<Scenario> all() {
+    return ALL;
+  }
+
+  public static Optional<Scenario> named(String name) {
+    return ALL.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  public static List<String> names() {
+    return ALL.stream().map(Scenario::name).toList();
+  }
+}

@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
       AgentCommand.class,
       VaultCommand.class,
       EnrollCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

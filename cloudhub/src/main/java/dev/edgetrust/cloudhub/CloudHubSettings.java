@@ -53,30 +53,6 @@ public record CloudHubSettings(
     admin = admin == null ? Admin.OFF : admin;
   }
 
-  /** The settings as they were before revocation and the admin API: their defaults apply. */
-  public CloudHubSettings(
-      Path caCertificateFile,
-      Path caKeyFile,
-      Path serverCertificateFile,
-      Path serverKeyFile,
-      String websocketAddress,
-      int websocketPort,
-      String httpsAddress,
-      int httpsPort,
-      List<InetAddress> advertiseAddresses,
-      List<String> dnsNames,
-      Duration keepaliveInterval,
-      Duration writeTimeout,
-      int nodeLimit,
-      Duration edgeCertSigningDuration,
-      Duration tokenRefreshDuration,
-      Path joinTokenFile,
-      Duration credentialPollInterval) {
-    this(caCertificateFile, caKeyFile, serverCertificateFile, serverKeyFile, websocketAddress, websocketPort,
-        httpsAddress, httpsPort, advertiseAddresses, dnsNames, keepaliveInterval, writeTimeout, nodeLimit,
-        edgeCertSigningDuration, tokenRefreshDuration, joinTokenFile, credentialPollInterval, null, null, null);
-  }
-
   /** Where CA-side state lives by default: beside the CA key, or the CA certificate without one. */
   static Path stateDirectory(Path caKeyFile, Path caCertificateFile) {
     Path beside = caKeyFile != null ? caKeyFile : caCertificateFile;

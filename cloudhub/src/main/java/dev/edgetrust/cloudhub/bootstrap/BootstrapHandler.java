@@ -52,22 +52,12 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
 
   /** Whether an authenticated node may enroll or renew at all: a blocked node may not. */
   public interface EnrollmentGate {
-    EnrollmentGate OPEN = (node, renewal, who) -> Optional.empty();
 
     /**
      * @param who the requester as the audit log names it
      * @return why the request is refused (answered with 403), or empty
      */
     Optional<String> refusal(NodeName node, boolean renewal, String who);
-  }
-
-  public BootstrapHandler(
-      BootstrapEnrollment enrollment,
-      PkiProvider provider,
-      Duration signingDuration,
-      IssuanceListener issuance,
-      Executor signingExecutor) {
-    this(enrollment, provider, signingDuration, issuance, signingExecutor, EnrollmentGate.OPEN);
   }
 
   public BootstrapHandler(

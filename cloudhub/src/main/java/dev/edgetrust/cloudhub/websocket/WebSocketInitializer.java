@@ -39,16 +39,6 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
   private final Clock clock;
   private final Function<X509Certificate, Optional<String>> admission;
 
-  public WebSocketInitializer(
-      Supplier<SslContext> tls,
-      SessionRegistry registry,
-      CloudHubListener listener,
-      Duration keepaliveInterval,
-      Duration writeTimeout,
-      Clock clock) {
-    this(tls, registry, listener, keepaliveInterval, writeTimeout, clock, certificate -> Optional.empty());
-  }
-
   /** @param admission why a client certificate may not open a session now (revoked, blocked) */
   public WebSocketInitializer(
       Supplier<SslContext> tls,

@@ -22,29 +22,50 @@ import java.util.stream.Collectors;
 
 /**
  * Every node certificate the built-in CA signed and that has not expired, by node: what blocking a
- * node must revoke. Kept in a JSON file replaced atomically after each signature; expired entries
- * are dropped when it is written (an expired certificate is refused anyway). Not thread safe:
- * {@link BuiltinCa} serializes access.
+ * node must revoke. Not thread safe: {@link BuiltinCa} serializes access.
+ *
+ * <p>Kept as a JSON snapshot (replaced atomically) plus a journal beside it: each signature appends
+ * one line and fsyncs it before the certificate is handed out, so recording a serial costs the same
+ * for ten nodes or ten thousand. When the journal grows as long as the inventory it is folded into
+ * a new snapshot (expired entries dropped) and removed. A crash can tear only the journal's last
+ * line, for a certificate that was never handed out: loading skips it.
  */
 final class IssuedSerials {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Fold the journal into the snapshot once it has this many lines, or as many as the inventory. */
+  static final int MIN_COMPACTION = 1024;
 
   private final Path file;
+  private final Path journal;
   /** node → serial → notAfter, in issue order. */
   private final Map<NodeName, Map<BigInteger, Instant>> issued;
+  private int journalLines;
 
-  private IssuedSerials(Path file, Map<NodeName, Map<BigInteger, Instant>> issued) {
+  private IssuedSerials(Path file, Map<NodeName, Map<BigInteger, Instant>> issued, int journalLines) {
     this.file = file;
+    this.journal = journalOf(file);
     this.issued = issued;
+    this.journalLines = journalLines;
+  }
+
+  static Path journalOf(Path file) {
+    return file.resolveSibling(file.getFileName() + ".journal");
   }
 
   static IssuedSerials load(Path file) throws CredentialFileException {
     Map<NodeName, Map<BigInteger, Instant>> issued = new TreeMap<>();
+    readSnapshot(file, issued);
+    int replayed = replayJournal(journalOf(file), issued);
+    return new IssuedSerials(file, issued, replayed);
+  }
+
+  private static void readSnapshot(Path file, Map<NodeName, Map<BigInteger, Instant>> issued)
+      throws CredentialFileException {
     JsonNode root;
     try {
       root = JSON.readTree(Files.readAllBytes(file));
     } catch (NoSuchFileException e) {
-      return new IssuedSerials(file, issued);
+      return;
     } catch (IOException e) {
       throw new CredentialFileException(file, "is not a readable JSON inventory: " + e.getMessage());
     }
@@ -63,15 +84,70 @@ final class IssuedSerials {
         throw new CredentialFileException(file, "has an unreadable entry for '" + e.getKey() + "': " + ex.getMessage());
       }
     }
-    return new IssuedSerials(file, issued);
   }
 
-  /** Records a certificate signed for {@code node} and persists the inventory. */
+  /** Applies the journal's lines; a torn last line (a crash mid-append) is skipped. */
+  private static int replayJournal(Path journal, Map<NodeName, Map<BigInteger, Instant>> issued)
+      throws CredentialFileException {
+    java.util.List<String> lines;
+    try {
+      lines = Files.readAllLines(journal, java.nio.charset.StandardCharsets.US_ASCII);
+    } catch (NoSuchFileException e) {
+      return 0;
+    } catch (IOException e) {
+      throw new CredentialFileException(journal, "cannot be read: " + e.getMessage());
+    }
+    int applied = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      String[] parts = lines.get(i).split(" ");
+      try {
+        if (parts.length != 3) {
+          throw new IllegalArgumentException("expected 'node serial notAfter'");
+        }
+        issued.computeIfAbsent(NodeName.of(parts[0]), n -> new LinkedHashMap<>())
+            .put(SerialNumbers.parse(parts[1]), Instant.parse(parts[2]));
+        applied++;
+      } catch (IllegalArgumentException | DateTimeParseException ex) {
+        if (i < lines.size() - 1) {
+          throw new CredentialFileException(journal, "line " + (i + 1) + " is unreadable: " + ex.getMessage());
+        }
+        // The last line alone may be torn by a crash during its append; nothing was handed out for it.
+      }
+    }
+    return applied;
+  }
+
+  /** Records a certificate signed for {@code node}, durably, before it is handed out. */
   void add(NodeName node, BigInteger serial, Instant notAfter, Instant now) throws IOException {
+    String line = node.value() + " " + SerialNumbers.toColonHex(serial) + " " + notAfter + "\n";
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(journal,
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(line.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
+      channel.force(false);
+    }
     issued.computeIfAbsent(node, n -> new LinkedHashMap<>()).put(serial, notAfter);
+    journalLines++;
+    if (journalLines >= Math.max(MIN_COMPACTION, size())) {
+      compact(now);
+    }
+  }
+
+  /** Folds the journal into a new snapshot without expired entries, then removes the journal. */
+  void compact(Instant now) throws IOException {
     issued.values().forEach(m -> m.values().removeIf(exp -> exp.isBefore(now)));
     issued.values().removeIf(Map::isEmpty);
     save();
+    // A crash before this delete only replays entries the snapshot already has.
+    Files.deleteIfExists(journal);
+    journalLines = 0;
+  }
+
+  private int size() {
+    return issued.values().stream().mapToInt(Map::size).sum();
   }
 
   /** The serials of {@code node}'s certificates that had not expired at {@code now}. */

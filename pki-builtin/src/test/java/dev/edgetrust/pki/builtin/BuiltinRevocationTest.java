@@ -229,7 +229,7 @@ class BuiltinRevocationTest {
     try (var files = Files.list(dir.resolve("ca"))) {
       assertThat(files.map(p -> p.getFileName().toString()).toList())
           .containsExactlyInAnyOrder("rootCA.crt", "rootCA.key", "join-token.key", "crl.pem", "blocked-nodes.json",
-              "issued-serials.json");
+              "issued-serials.json.journal");
     }
   }
 }

@@ -12,7 +12,6 @@ import dev.edgetrust.edgehub.EdgeHubStatus;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.edgehub.enrollment.JoinToken;
-import dev.edgetrust.message.Message;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
@@ -120,12 +119,7 @@ final class Demo {
 
       script.step(script.cloudToEdge(cloud, edges.keySet(), "hello from the cloud"), "cloud → edge: every node answered",
           "operation \"response\" with parent_msg_id set");
-      for (Map.Entry<NodeName, EdgeHub> e : edges.entrySet()) {
-        e.getValue().send(Message.create(
-            new Message.Route("edged", "meta", "resource", "update", "default/node/" + e.getKey()),
-            TextNode.valueOf("status of " + e.getKey())));
-      }
-      boolean up = DemoScript.waitFor(() -> edges.keySet().stream().allMatch(n -> !script.fromNode(n, m -> !m.isResponse()).isEmpty()));
+      boolean up = script.edgeToCloud(edges);
       script.step(up, "edge → cloud: a message from every node arrived", "identity from the client certificate");
 
       NodeName victim = NodeName.of(NODES.get(0));

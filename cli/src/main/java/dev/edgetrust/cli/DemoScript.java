@@ -90,6 +90,16 @@ final class DemoScript {
             !fromNode(e.getKey(), m -> m.isResponse() && e.getValue().equals(m.header().parentId())).isEmpty()));
   }
 
+  /** Every node sends the cloud a message; true once one from each has arrived. */
+  boolean edgeToCloud(Map<NodeName, EdgeHub> edges) {
+    for (Map.Entry<NodeName, EdgeHub> e : edges.entrySet()) {
+      e.getValue().send(Message.create(
+          new Message.Route("edged", "meta", "resource", "update", "default/node/" + e.getKey()),
+          TextNode.valueOf("status of " + e.getKey())));
+    }
+    return waitFor(() -> edges.keySet().stream().allMatch(n -> !fromNode(n, m -> !m.isResponse()).isEmpty()));
+  }
+
   /** The table of nodes: state (with '?' if the CloudHub has no session), serial, expiry, renewals. */
   void summary(CloudHub cloud, Map<NodeName, EdgeHub> edges, String renewalsLabel) {
     String format = "  %-13s %-10s %-22s %-20s %s%n";

@@ -108,8 +108,20 @@ public final class CertificateAgent {
     return held;
   }
 
-  /** The certificate in the files now, if there is a readable, matching pair. */
+  /**
+   * The certificate in the files now, if there is a readable, matching pair. Safe to call from any
+   * thread: it only looks, and never finishes a swap the agent may be making right now.
+   */
   public Optional<HeldCertificate> current() {
+    try {
+      return new KeyCertificateFiles(target.keyFile(), target.certificateFile()).peek();
+    } catch (CredentialFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** At the start of {@link #run()}, as the files' only writer: finishes a swap a crash interrupted. */
+  private Optional<HeldCertificate> recovered() {
     try {
       return new KeyCertificateFiles(target.keyFile(), target.certificateFile()).read();
     } catch (CredentialFileException e) {
@@ -136,7 +148,7 @@ public final class CertificateAgent {
    * at 2/3 of each new certificate's lifetime. Returns when {@link #stop()} is called.
    */
   public void run() {
-    Optional<HeldCertificate> inPlace = current();
+    Optional<HeldCertificate> inPlace = recovered();
     Instant due = inPlace.map(CertificateAgent::renewalTime).orElse(Instant.MIN);
     int failures = 0;
     while (stopped.getCount() > 0) {

@@ -46,6 +46,7 @@ class CertificateAgentTest {
   static final class Switchable implements PkiProvider {
     final PkiProvider inner;
     final AtomicBoolean down = new AtomicBoolean();
+    final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
 
     Switchable(PkiProvider inner) {
       this.inner = inner;
@@ -59,6 +60,7 @@ class CertificateAgentTest {
     @Override
     public IssuedCertificate sign(SigningRequest request) throws PkiException {
       if (down.get()) {
+        refused.incrementAndGet();
         throw PkiException.unavailable("the PKI is down", null);
       }
       return inner.sign(request);
@@ -115,6 +117,12 @@ class CertificateAgentTest {
     assertThat(agent.current().orElseThrow().serialHex()).isEqualTo(first.serialHex());
   }
 
+  /** The serial in the files, once they hold a matching pair (the agent may be between two renames). */
+  private static String serialOnDisk(CertificateAgent agent) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> agent.current().isPresent());
+    return agent.current().orElseThrow().serialHex();
+  }
+
   @Test
   void run_renewsBeforeExpiry_andRecoversWhenThePkiComesBack() throws Exception {
     Switchable pki = new Switchable(ca);
@@ -128,11 +136,13 @@ class CertificateAgentTest {
         return serials.size() >= 3;
       });
       pki.down.set(true);
-      String during = agent.current().orElseThrow().serialHex();
-      Thread.sleep(2500);
-      assertThat(agent.current().orElseThrow().serialHex()).as("nothing replaced while the PKI is down").isEqualTo(during);
+      // Once a request was refused the agent is on its failure path: no renewal is in flight.
+      await().atMost(Duration.ofSeconds(30)).until(() -> pki.refused.get() >= 1);
+      String during = serialOnDisk(agent);
+      await().atMost(Duration.ofSeconds(60)).until(() -> pki.refused.get() >= 3);
+      assertThat(serialOnDisk(agent)).as("nothing replaced while the PKI is down").isEqualTo(during);
       pki.down.set(false);
-      await().atMost(Duration.ofSeconds(30)).until(() -> !agent.current().orElseThrow().serialHex().equals(during));
+      await().atMost(Duration.ofSeconds(30)).until(() -> agent.current().map(h -> !h.serialHex().equals(during)).orElse(false));
     } finally {
       agent.stop();
       sidecar.join(10_000);

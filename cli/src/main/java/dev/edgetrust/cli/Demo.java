@@ -5,7 +5,6 @@ import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.cloudhub.SessionInfo;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
-import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.EdgeHubStatus;
@@ -125,8 +124,7 @@ final class Demo {
       NodeName victim = NodeName.of(NODES.get(0));
       NodeName rogue = NodeName.of(NODES.get(NODES.size() - 1));
       HeldCertificate rogueCredentials =
-          new KeyCertificateFiles(edges.get(rogue).settings().privateKeyFile(), edges.get(rogue).settings().certificateFile())
-              .read().orElseThrow();
+          DemoScript.credentialsOf(edges.get(rogue).settings().privateKeyFile(), edges.get(rogue).settings().certificateFile());
       SSLContext rogueTls = JdkTls.context(Optional.of(rogueCredentials), List.of(ca.caCertificate()));
       refusal(websocketAs(rogueTls, wsPort, victim), 403,
           rogue + " connects with its own certificate but node_id " + victim);
@@ -168,7 +166,7 @@ final class Demo {
       int wsPort, int bootstrapPort) throws Exception {
     EdgeHubSettings lostSettings = edges.get(lost).settings();
     HeldCertificate stolen =
-        new KeyCertificateFiles(lostSettings.privateKeyFile(), lostSettings.certificateFile()).read().orElseThrow();
+        DemoScript.credentialsOf(lostSettings.privateKeyFile(), lostSettings.certificateFile());
     BlockReport blocked = cloud.nodeAccess().block(lost, "demo operator");
     boolean closed = DemoScript.waitFor(() -> cloud.session(lost).isEmpty());
     script.step(blocked.succeeded() && closed, "blocked " + lost + " (a lost device): its session was closed",

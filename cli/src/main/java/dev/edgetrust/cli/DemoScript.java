@@ -112,6 +112,27 @@ final class DemoScript {
     }
   }
 
+  /**
+   * A running node's key and certificate, read as an onlooker: only peeking (never finishing a swap
+   * the node may be making), and waiting out the moment between its two renames.
+   */
+  static dev.edgetrust.x509.HeldCertificate credentialsOf(Path keyFile, Path certificateFile) {
+    dev.edgetrust.credential.KeyCertificateFiles files = new dev.edgetrust.credential.KeyCertificateFiles(keyFile, certificateFile);
+    dev.edgetrust.x509.HeldCertificate[] held = new dev.edgetrust.x509.HeldCertificate[1];
+    waitFor(() -> {
+      try {
+        held[0] = files.peek().orElse(null);
+      } catch (dev.edgetrust.credential.CredentialFileException e) {
+        held[0] = null;
+      }
+      return held[0] != null;
+    });
+    if (held[0] == null) {
+      throw new IllegalStateException("no matching key and certificate in " + keyFile + " and " + certificateFile);
+    }
+    return held[0];
+  }
+
   static String describe(Map<NodeName, EdgeHub> edges) {
     return String.join("; ", edges.values().stream()
         .map(e -> e.status().node() + " " + e.status().state() + e.status().detail().map(d -> " (" + d + ")").orElse(""))

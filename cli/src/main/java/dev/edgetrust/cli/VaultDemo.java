@@ -266,8 +266,8 @@ final class VaultDemo {
   /** The serial the CloudHub serves a new handshake now, as a node sees it. */
   private static Optional<String> servedSerial(int port, EdgeBundle.Written node, X509Certificate ca) {
     try {
-      HeldCertificate held = new KeyCertificateFiles(
-          node.dir().resolve("certs/server.key"), node.dir().resolve("certs/server.crt")).read().orElseThrow();
+      HeldCertificate held = DemoScript.credentialsOf(
+          node.dir().resolve("certs/server.key"), node.dir().resolve("certs/server.crt"));
       try (SSLSocket socket = (SSLSocket) JdkTls.context(Optional.of(held), List.of(ca)).getSocketFactory()
           .createSocket("127.0.0.1", port)) {
         socket.setSoTimeout(10_000);

@@ -77,11 +77,6 @@ public final class GoDuration {
   }
 
   private static String printable(String s) {
-    String clipped = s.length() > 40 ? s.substring(0, 40) + "…" : s;
-    StringBuilder out = new StringBuilder();
-    for (char c : clipped.toCharArray()) {
-      out.append(Character.isISOControl(c) ? '?' : c);
-    }
-    return out.toString();
+    return dev.edgetrust.text.UntrustedText.printable(s, 40);
   }
 }

@@ -180,12 +180,7 @@ public final class YamlConfig {
    * YAML string can hold any character) and short.
    */
   private static String printable(String s) {
-    String clipped = s.length() > 80 ? s.substring(0, 80) + "…" : s;
-    StringBuilder out = new StringBuilder(clipped.length());
-    for (char c : clipped.toCharArray()) {
-      out.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? '?' : c);
-    }
-    return out.toString();
+    return dev.edgetrust.text.UntrustedText.printable(s, 80);
   }
 
   private static String describe(Class<?> type) {

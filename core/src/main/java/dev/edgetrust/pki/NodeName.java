@@ -158,12 +158,6 @@ public final class NodeName implements Comparable<NodeName> {
    * clipped to 80 characters, line breaks and control characters replaced with '?'.
    */
   public static String printable(String s) {
-    String clipped = s.length() > 80 ? s.substring(0, 80) + "…" : s;
-    StringBuilder out = new StringBuilder(clipped.length());
-    for (char c : clipped.toCharArray()) {
-      // ISO controls are C0, DEL and C1 (NEL U+0085, CSI U+009B); U+2028/U+2029 break lines too.
-      out.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? '?' : c);
-    }
-    return out.toString();
+    return dev.edgetrust.text.UntrustedText.printable(s, 80);
   }
 }

@@ -180,8 +180,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private static String printable(String s) {
-    String clipped = s.length() > 80 ? s.substring(0, 80) + "…" : s;
-    return clipped.replaceAll("[\\p{Cntrl}]", "?");
+    return dev.edgetrust.text.UntrustedText.printable(s, 80);
   }
 
   @Override

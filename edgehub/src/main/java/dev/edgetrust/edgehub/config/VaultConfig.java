@@ -197,15 +197,7 @@ public record VaultConfig(
   }
 
   static String printable(String s) {
-    if (s == null) {
-      return "";
-    }
-    String clipped = s.length() > 80 ? s.substring(0, 80) + "…" : s;
-    StringBuilder out = new StringBuilder();
-    for (char c : clipped.toCharArray()) {
-      out.append(Character.isISOControl(c) ? '?' : c);
-    }
-    return out.toString();
+    return dev.edgetrust.text.UntrustedText.printable(s, 80);
   }
 
   /**

@@ -99,13 +99,29 @@ public final class CertificateAgent {
     HeldCertificate held = new HeldCertificate(keys.getPrivate(), chain);
     // The bundle first: a CloudHub that reloads between the two writes must already trust the
     // issuer of the certificate it is about to serve.
-    KeyCertificateFiles.writeCertificates(target.caFile(), pki.trustAnchors());
-    new KeyCertificateFiles(target.keyFile(), target.certificateFile()).write(held);
+    try {
+      KeyCertificateFiles.writeCertificates(target.caFile(), pki.trustAnchors());
+      new KeyCertificateFiles(target.keyFile(), target.certificateFile()).write(held);
+    } catch (IOException e) {
+      // The certificate is dropped with its key (the next attempt asks again): served without
+      // being on disk it would vanish at the next restart. Name the files: "No space left on
+      // device" alone does not say where.
+      throw new IOException("cannot write " + target.caFile() + ", " + target.keyFile() + " and "
+          + target.certificateFile() + ": " + describe(e), e);
+    }
     log.info(
         "server certificate written to {}: serial {}, valid until {}, names {} {}",
         target.certificateFile(), held.serialHex(), held.notAfter(), target.dnsNames(),
         target.ipAddresses().stream().map(InetAddress::getHostAddress).toList());
     return held;
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException f) {
+      return (f.getReason() != null ? f.getReason() : e.getClass().getSimpleName())
+          + (f.getFile() != null ? " (" + f.getFile() + ")" : "");
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   /**

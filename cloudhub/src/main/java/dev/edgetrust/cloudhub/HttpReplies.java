@@ -9,7 +9,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.DateFormatter;
 import java.nio.charset.StandardCharsets;
+import java.util.Date;
 
 /** The short replies KubeEdge's clients expect: a status and one line of text, or a DER body. */
 public final class HttpReplies {
@@ -21,9 +23,15 @@ public final class HttpReplies {
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    date(response);
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** The server's time (RFC 9110 §6.6.1): what lets an edge see that its own clock is off. */
+  private static void date(FullHttpResponse response) {
+    response.headers().set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
   }
 
   /** Replies 200 with raw bytes. */
@@ -31,6 +39,7 @@ public final class HttpReplies {
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    date(response);
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     if (!keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -80,9 +80,10 @@ public final class EdgeHub implements AutoCloseable {
   private final int queueCapacity;
   private final Semaphore capacity;
   private final RandomGenerator random = RandomGenerator.getDefault();
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
-  private final EventLoopGroup group;
+  /** Null when the loop is borrowed from a group the caller owns (and shuts down). */
+  private final EventLoopGroup ownGroup;
   private final EventLoop loop;
   private final ScheduledExecutorService credentialThread;
   private final CloudConnector connector;
@@ -99,6 +100,8 @@ public final class EdgeHub implements AutoCloseable {
   private final Backoff credentialBackoff = Backoff.standard();
   private ScheduledFuture<?> renewalTask;
   private String lastCredentialProblem;
+  // The credentials the issuer has just handed over (not read from disk), until scheduled.
+  private volatile NodeCredentials justIssued;
 
   // Event loop only.
   private final ArrayDeque<Message> unsent = new ArrayDeque<>();
@@ -122,19 +125,26 @@ public final class EdgeHub implements AutoCloseable {
     if (b.statusListener != null) {
       statusListeners.add(b.statusListener);
     }
-    CertificateIssuer issuer = b.issuer != null ? b.issuer : bootstrapIssuer(settings);
+    this.clock = b.clock;
+    CertificateIssuer issuer = b.issuer != null ? b.issuer : bootstrapIssuer(settings, clock);
     this.credentials =
         new CredentialManager(settings.nodeName(), settings.caFile(), settings.credentialFiles(), issuer, clock);
-    this.group =
-        new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("edgehub-" + settings.nodeName()), NioIoHandler.newFactory());
-    this.loop = group.next();
+    if (b.eventLoopGroup == null) {
+      this.ownGroup =
+          new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("edgehub-" + settings.nodeName()), NioIoHandler.newFactory());
+      this.loop = ownGroup.next();
+    } else {
+      this.ownGroup = null;
+      this.loop = b.eventLoopGroup.next();
+    }
     this.credentialThread =
         Executors.newSingleThreadScheduledExecutor(r -> {
           Thread t = new Thread(r, "edgehub-credentials-" + settings.nodeName());
           t.setDaemon(true);
           return t;
         });
-    this.connector = new CloudConnector(group, settings);
+    // Every channel of this EdgeHub on its one loop: the session state is confined to it.
+    this.connector = new CloudConnector(loop, settings);
     this.rateLimiter = new SendRateLimiter(settings.messageQps(), settings.messageBurst(), System::nanoTime);
     this.status = snapshot(ConnectionState.DISCONNECTED, "not started");
   }
@@ -143,7 +153,7 @@ public final class EdgeHub implements AutoCloseable {
     return new Builder(settings);
   }
 
-  private static CertificateIssuer bootstrapIssuer(EdgeHubSettings settings) {
+  private static CertificateIssuer bootstrapIssuer(EdgeHubSettings settings, Clock clock) {
     if (settings.vault().isPresent()) {
       // The EdgeHub depends on no PKI; whoever starts it wires Vault in (the CLI does).
       throw new IllegalArgumentException(
@@ -151,9 +161,9 @@ public final class EdgeHub implements AutoCloseable {
     }
     Enrollment enrollment =
         new Enrollment(settings.httpServer(), settings.nodeName(), settings.caFile(), settings.credentialFiles(),
-            settings.handshakeTimeout());
+            settings.handshakeTimeout(), clock);
     return new BootstrapIssuer(settings.nodeName(), new TokenSource(settings.token(), settings.tokenFile()),
-        enrollment, settings.source());
+        enrollment, settings.source(), clock);
   }
 
   /** Options beyond the configuration file; all optional. */
@@ -164,6 +174,8 @@ public final class EdgeHub implements AutoCloseable {
     private RenewalWindow renewalWindow;
     private CertificateIssuer issuer;
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+    private EventLoopGroup eventLoopGroup;
+    private Clock clock = Clock.systemUTC();
 
     private Builder(EdgeHubSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
@@ -205,6 +217,26 @@ public final class EdgeHub implements AutoCloseable {
         throw new IllegalArgumentException("queueCapacity must be greater than 0, was " + messages);
       }
       this.queueCapacity = messages;
+      return this;
+    }
+
+    /**
+     * Runs this EdgeHub's sessions on one loop of {@code group} instead of a thread of its own: for
+     * a process that holds many EdgeHubs (a simulator, a load test), where a thread each would be
+     * absurd. The caller owns the group and shuts it down after closing every EdgeHub on it. The
+     * listeners then run on that shared loop, so blocking in one stalls its neighbours.
+     */
+    public Builder eventLoopGroup(EventLoopGroup group) {
+      this.eventLoopGroup = Objects.requireNonNull(group, "group");
+      return this;
+    }
+
+    /**
+     * The clock certificate lifetimes are judged by (default: the system clock). Tests give an
+     * edge a clock that is ahead or behind the CloudHub's without touching the machine's.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
@@ -350,9 +382,11 @@ public final class EdgeHub implements AutoCloseable {
       log.warn("node {}: closing with {} message(s) not yet sent; they are dropped", settings.nodeName(), dropped);
     }
     publish(ConnectionState.CLOSED, null);
-    Future<?> shutdown = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-    if (!loop.inEventLoop()) {
-      shutdown.awaitUninterruptibly(5, TimeUnit.SECONDS);
+    if (ownGroup != null) {
+      Future<?> shutdown = ownGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+      if (!loop.inEventLoop()) {
+        shutdown.awaitUninterruptibly(5, TimeUnit.SECONDS);
+      }
     }
     log.info("EdgeHub for node {} closed", settings.nodeName());
   }
@@ -398,14 +432,33 @@ public final class EdgeHub implements AutoCloseable {
     }
   }
 
+  /** A tenth of the lifetime, at least a second: how soon a fresh certificate may be renewed. */
+  static Duration minimumRenewalDelay(Instant notBefore, Instant notAfter) {
+    Duration tenth = Duration.between(notBefore, notAfter).dividedBy(10);
+    return tenth.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : tenth;
+  }
+
   private void scheduleRenewal(NodeCredentials credentials) {
     cancel(renewalTask);
     if (!settings.rotateCertificates() || closed.get()) {
       return;
     }
-    Instant at = renewalWindow.pick(
-        this.credentials.issuer().lifetimeStart(credentials.held()), credentials.held().notAfter(), random);
-    long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+    Instant start = this.credentials.issuer().lifetimeStart(credentials.held());
+    Instant at = renewalWindow.pick(start, credentials.held().notAfter(), random);
+    Instant now = clock.instant();
+    long delay = Math.max(0, Duration.between(now, at).toMillis());
+    Duration floor = minimumRenewalDelay(start, credentials.held().notAfter());
+    if (credentials == justIssued && delay < floor.toMillis()) {
+      // A certificate that is due for renewal the moment it arrives: this node's clock is ahead of
+      // the CA's by most of a lifetime. Renewing at once would only fetch another one just like it,
+      // in a loop; wait a tenth of its lifetime instead.
+      log.warn("node {}: certificate serial {} (valid {} to {}) is due for renewal as soon as it was issued, by this"
+              + " node's clock ({}): the clock is probably ahead of the CA's; renewing in {} s instead of at once",
+          settings.nodeName(), credentials.held().serialHex(), credentials.held().notBefore(),
+          credentials.held().notAfter(), now, floor.toSeconds());
+      delay = floor.toMillis();
+      at = now.plus(floor);
+    }
     scheduleOnCredentialThread(() -> renew(null), delay, "the renewal");
     log.info("node {}: certificate serial {} (valid until {}) will be renewed at {}", settings.nodeName(),
         credentials.held().serialHex(), credentials.held().notAfter(), at);
@@ -423,6 +476,7 @@ public final class EdgeHub implements AutoCloseable {
     NodeCredentials before = current;
     try {
       NodeCredentials next = before == null ? credentials.obtain() : credentials.renew(before);
+      justIssued = before == null ? null : next;
       credentialBackoff.reset();
       lastCredentialProblem = null;
       adopt(next, before != null);
@@ -459,8 +513,9 @@ public final class EdgeHub implements AutoCloseable {
                 + " (valid until " + now.held().notAfter() + ")";
     String retry = "; retrying in " + Math.max(1, wait.toSeconds()) + " s";
     if (!e.getMessage().equals(lastCredentialProblem)) {
-      if (slow.isPresent()) {
-        // One actionable line per distinct refusal, not one per attempt.
+      if (!e.isRetryable() || e.isLocalFault()) {
+        // Someone must act (a new token, a full disk): one actionable line per distinct problem,
+        // not one per attempt.
         log.error("{}{}", line, retry);
       } else {
         log.warn("{}{}", line, retry);

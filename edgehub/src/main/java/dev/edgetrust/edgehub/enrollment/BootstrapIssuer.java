@@ -1,6 +1,8 @@
 package dev.edgetrust.edgehub.enrollment;
 
 import dev.edgetrust.pki.NodeName;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -18,15 +20,23 @@ public final class BootstrapIssuer implements CertificateIssuer {
   private final TokenSource tokens;
   private final Enrollment enrollment;
   private final String configName;
+  private final Clock clock;
+
+  /** As the full constructor, with the system clock. */
+  public BootstrapIssuer(NodeName node, TokenSource tokens, Enrollment enrollment, String configName) {
+    this(node, tokens, enrollment, configName, Clock.systemUTC());
+  }
 
   /**
    * @param configName how to name the configuration in messages (the edgecore.yaml path)
+   * @param clock to tell an expired join token in the operator's message
    */
-  public BootstrapIssuer(NodeName node, TokenSource tokens, Enrollment enrollment, String configName) {
+  public BootstrapIssuer(NodeName node, TokenSource tokens, Enrollment enrollment, String configName, Clock clock) {
     this.node = Objects.requireNonNull(node, "node");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
     this.configName = Objects.requireNonNull(configName, "configName");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   @Override
@@ -40,7 +50,21 @@ public final class BootstrapIssuer implements CertificateIssuer {
               + "; print one on the cloud with ./edgetrust token --config cloudcore.yaml");
     }
     log.info("node {} enrolls with {}: {}", node, token.get(), why);
-    return enrollment.enroll(token.get());
+    try {
+      return enrollment.enroll(token.get());
+    } catch (EnrollmentException e) {
+      Optional<Instant> expired = token.get().expiresAt().filter(exp -> !clock.instant().isBefore(exp));
+      if (e.isRetryable() || expired.isEmpty()) {
+        throw e;
+      }
+      // Refused with a token past its exp: say what to do, not just what the CloudHub answered.
+      String where =
+          tokens.file().map(f -> "the join token in " + f).orElse("the join token in " + configName + " (modules.edgeHub.token)");
+      String put = tokens.file().map(f -> "write it to " + f).orElse("put it in " + configName + " (modules.edgeHub.token) and restart");
+      throw EnrollmentException.refused(
+          why + ", and " + where + " expired at " + expired.get() + ": create a new token on the cloud with"
+              + " `./edgetrust token --config cloudcore.yaml` and " + put + " (the CloudHub answered: " + e.getMessage() + ")");
+    }
   }
 
   @Override

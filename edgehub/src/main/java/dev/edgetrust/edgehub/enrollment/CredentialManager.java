@@ -37,7 +37,7 @@ public final class CredentialManager {
   public CredentialManager(
       NodeName node, Path caFile, KeyCertificateFiles files, TokenSource tokens, Enrollment enrollment,
       String configName, Clock clock) {
-    this(node, caFile, files, new BootstrapIssuer(node, tokens, enrollment, configName), clock);
+    this(node, caFile, files, new BootstrapIssuer(node, tokens, enrollment, configName, clock), clock);
   }
 
   /** Credentials from {@code issuer}. */

@@ -29,11 +29,16 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -72,6 +77,12 @@ public final class Enrollment {
   private final Path caFile;
   private final KeyCertificateFiles files;
   private final Duration timeout;
+  private final Clock clock;
+
+  /** As the full constructor, judging lifetimes by the system clock. */
+  public Enrollment(URI httpServer, NodeName node, Path caFile, KeyCertificateFiles files, Duration timeout) {
+    this(httpServer, node, caFile, files, timeout, Clock.systemUTC());
+  }
 
   /**
    * @param httpServer the CloudHub's bootstrap, {@code https://host:port}
@@ -79,13 +90,17 @@ public final class Enrollment {
    * @param caFile where the CA certificate is written at enrollment
    * @param files where the key and certificate are written
    * @param timeout limit for connecting and for each request
+   * @param clock this node's clock: certificates are checked against it, and compared with the
+   *     CloudHub's to report skew
    */
-  public Enrollment(URI httpServer, NodeName node, Path caFile, KeyCertificateFiles files, Duration timeout) {
+  public Enrollment(
+      URI httpServer, NodeName node, Path caFile, KeyCertificateFiles files, Duration timeout, Clock clock) {
     this.httpServer = Objects.requireNonNull(httpServer, "httpServer");
     this.node = Objects.requireNonNull(node, "node");
     this.caFile = Objects.requireNonNull(caFile, "caFile");
     this.files = Objects.requireNonNull(files, "files");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
@@ -107,7 +122,8 @@ public final class Enrollment {
       AtomicFile.writePublic(caFile, Pem.certificate(ca).getBytes(StandardCharsets.US_ASCII));
       files.write(held);
     } catch (IOException e) {
-      throw EnrollmentException.refused("cannot store the new credentials: " + e.getMessage());
+      throw EnrollmentException.cannotStore(
+          "the new credentials to " + caFile + ", " + files.keyFile() + " and " + files.certificateFile(), e);
     }
     log.info("node {} enrolled with {}: certificate serial {}, valid until {}",
         node, httpServer, held.serialHex(), held.notAfter());
@@ -131,7 +147,11 @@ public final class Enrollment {
     try {
       files.write(held);
     } catch (IOException e) {
-      throw EnrollmentException.refused("cannot store the renewed credentials: " + e.getMessage());
+      // The new certificate is dropped with its key: used without being on disk, it would be lost
+      // at the next restart, which would come back with the old pair. The next attempt asks again.
+      throw EnrollmentException.cannotStore(
+          "the renewed key and certificate to " + files.keyFile() + " and " + files.certificateFile()
+              + " (the current pair is untouched)", e);
     }
     log.info("node {} renewed its certificate: serial {} -> {}, valid until {}",
         node, current.held().serialHex(), held.serialHex(), held.notAfter());
@@ -213,7 +233,7 @@ public final class Enrollment {
     } catch (GeneralSecurityException e) {
       throw EnrollmentException.refused(from + " is not signed by the CA");
     }
-    if (!Instant.now().isBefore(certificate.getNotAfter().toInstant())) {
+    if (!clock.instant().isBefore(certificate.getNotAfter().toInstant())) {
       throw EnrollmentException.refused(from + " expired at " + certificate.getNotAfter().toInstant());
     }
     try {
@@ -236,6 +256,9 @@ public final class Enrollment {
         if (body.length > MAX_BODY_BYTES) {
           throw EnrollmentException.refused(request.method() + " " + uri + " answered with more than " + MAX_BODY_BYTES + " bytes");
         }
+        Instant now = clock.instant();
+        Optional<Instant> date = response.headers().firstValue("Date").flatMap(Enrollment::httpDate);
+        date.ifPresent(serverNow -> clockSkew.report(node, uri.getAuthority(), now, serverNow));
         return new Reply(response.statusCode(), body);
       }
     } catch (SSLHandshakeException e) {
@@ -257,6 +280,16 @@ public final class Enrollment {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw EnrollmentException.unavailable(request.method() + " " + uri + " was interrupted", e);
+    }
+  }
+
+  private final ClockSkew clockSkew = new ClockSkew();
+
+  private static Optional<Instant> httpDate(String value) {
+    try {
+      return Optional.of(ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
     }
   }
 

@@ -1,5 +1,9 @@
 package dev.edgetrust.edgehub.enrollment;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+
 /**
  * The node could not get (or renew) its certificate. The message is one line for an operator.
  *
@@ -9,23 +13,56 @@ package dev.edgetrust.edgehub.enrollment;
  */
 public final class EnrollmentException extends Exception {
   private final boolean retryable;
+  private final boolean localFault;
 
-  private EnrollmentException(String message, boolean retryable, Throwable cause) {
+  private EnrollmentException(String message, boolean retryable, boolean localFault, Throwable cause) {
     super(message, cause);
     this.retryable = retryable;
+    this.localFault = localFault;
   }
 
   /** Refused, by the CloudHub or by a check on this node; repeating the request will not help. */
   public static EnrollmentException refused(String message) {
-    return new EnrollmentException(message, false, null);
+    return new EnrollmentException(message, false, false, null);
   }
 
   /** The CloudHub could not be reached or could not answer now; try again later. */
   public static EnrollmentException unavailable(String message, Throwable cause) {
-    return new EnrollmentException(message, true, cause);
+    return new EnrollmentException(message, true, false, cause);
   }
+
+  /**
+   * A certificate was obtained but this node could not store it (disk full, file system read-only,
+   * a path in the way). Retryable, since the fault may clear without a restart; nothing was
+   * adopted, since a key that is not on disk would be gone after a restart.
+   *
+   * @param what the files, named for the operator
+   */
+  public static EnrollmentException cannotStore(String what, IOException cause) {
+    return new EnrollmentException("cannot write " + what + ": " + describe(cause), true, true, cause);
+  }
+
+  /**
+   * What went wrong, the same on every retry: a {@link FileSystemException}'s own message names
+   * the random temp file it was writing, which would make each attempt's line look new.
+   */
+  private static String describe(IOException e) {
+    if (e instanceof FileSystemException f) {
+      String reason = f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+      Path file = f.getFile() == null ? null : Path.of(f.getFile());
+      boolean temp = file != null && file.getFileName().toString().endsWith(".tmp");
+      return reason + (file == null ? "" : " (" + (temp ? file.getParent() : file) + ")");
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
 
   public boolean isRetryable() {
     return retryable;
+  }
+
+  /** A fault on this node (its disk) rather than at the CloudHub or PKI: worth an operator's look. */
+  public boolean isLocalFault() {
+    return localFault;
   }
 }

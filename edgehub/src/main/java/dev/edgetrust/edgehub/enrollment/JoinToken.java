@@ -1,6 +1,12 @@
 package dev.edgetrust.edgehub.enrollment;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -13,6 +19,7 @@ import java.util.regex.Pattern;
  */
 public final class JoinToken {
   private static final Pattern CA_HASH = Pattern.compile("[0-9a-fA-F]{64}");
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern JWT_PART = Pattern.compile("[A-Za-z0-9_-]+");
 
   private final String caHash;
@@ -57,6 +64,21 @@ public final class JoinToken {
 
   byte[] caHashBytes() {
     return HexFormat.of().parseHex(caHash);
+  }
+
+  /**
+   * When the token stops being accepted: the JWT's {@code exp} claim, read without checking the
+   * signature (only the CloudHub can, and it does). Empty if the claim is missing or unreadable.
+   * Not secret.
+   */
+  public Optional<Instant> expiresAt() {
+    try {
+      byte[] payload = Base64.getUrlDecoder().decode(jwt.split("\\.", -1)[1]);
+      JsonNode exp = JSON.readTree(payload).path("exp");
+      return exp.canConvertToLong() ? Optional.of(Instant.ofEpochSecond(exp.asLong())) : Optional.empty();
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   /** The JWT, for the {@code Authorization: Bearer} header only. */

@@ -120,7 +120,10 @@ public final class PkiIssuer implements CertificateIssuer {
       AtomicFile.writePublic(caFile, Pem.certificates(issued.caChain()).getBytes(StandardCharsets.US_ASCII));
       files.write(held);
     } catch (IOException e) {
-      throw EnrollmentException.refused("cannot store the new certificate: " + e.getMessage());
+      // Dropped with its key: see EnrollmentException.cannotStore. The next attempt asks again.
+      throw EnrollmentException.cannotStore(
+          "the new certificate to " + caFile + ", " + files.keyFile() + " and " + files.certificateFile()
+              + (current == null ? "" : " (the current pair is untouched)"), e);
     }
     if (current == null) {
       log.info("node {} got certificate serial {} from {}, valid until {}", node, held.serialHex(), provider.name(),

@@ -84,6 +84,12 @@ public enum RefusalReason {
         return Optional.of(TLS_PROTOCOL);
       }
     }
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      // Not expired (checked above): the path does not lead to a trust anchor.
+      if (t instanceof CertPathValidatorException || t instanceof java.security.cert.CertPathBuilderException) {
+        return Optional.of(UNTRUSTED_CA);
+      }
+    }
     // The JDK says the rest only in words; these are the phrases of its TLS stack (17 to 25).
     String all = messages(failure);
     if (all.contains("connection closed while") || all.contains("connection reset") || all.contains("broken pipe")) {

@@ -4,6 +4,11 @@ import dev.edgetrust.cloudhub.admin.AdminApi;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapHandler;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapInitializer;
 import dev.edgetrust.cloudhub.bootstrap.ExternalPkiNotice;
+import dev.edgetrust.cloudhub.metrics.HubMetrics;
+import dev.edgetrust.cloudhub.metrics.HubState;
+import dev.edgetrust.cloudhub.metrics.MeteredPkiProvider;
+import dev.edgetrust.cloudhub.metrics.MetricsServer;
+import dev.edgetrust.cloudhub.metrics.PrometheusHubMetrics;
 import dev.edgetrust.cloudhub.revocation.NodeAccess;
 import dev.edgetrust.cloudhub.websocket.Session;
 import dev.edgetrust.cloudhub.websocket.SessionRegistry;
@@ -15,6 +20,7 @@ import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
+import dev.edgetrust.revocation.RevocationList;
 import dev.edgetrust.x509.HeldCertificate;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -47,7 +53,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running CloudHub: the HTTPS bootstrap server (built-in CA only) and the mutual-TLS WebSocket
  * server, with the registry of live node sessions; revocation and blocks checked at every
- * handshake and against live sessions ({@link NodeAccess}); and, when configured, the admin API.
+ * handshake and against live sessions ({@link NodeAccess}); and, when configured, the admin API
+ * and the metrics listener ({@code /metrics}, {@code /healthz}, {@code /readyz}).
  */
 public final class CloudHub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CloudHub.class);
@@ -65,6 +72,7 @@ public final class CloudHub implements AutoCloseable {
   private final NodeAccess access;
   private final AdminApi adminApi;
   private final Channel admin;
+  private final Channel metrics;
 
   private CloudHub(
       EventLoopGroup acceptors,
@@ -78,7 +86,9 @@ public final class CloudHub implements AutoCloseable {
       ChannelGroup connections,
       NodeAccess access,
       AdminApi adminApi,
-      Channel admin) {
+      Channel admin,
+      Channel metrics) {
+    this.metrics = metrics;
     this.acceptors = acceptors;
     this.workers = workers;
     this.signing = signing;
@@ -101,11 +111,15 @@ public final class CloudHub implements AutoCloseable {
    * @throws CloudHubException with a one-line reason: unreadable files, a port in use, ...
    */
   public static CloudHub start(
-      CloudHubSettings settings, PkiProvider provider, CloudHubListener listener, Clock clock)
+      CloudHubSettings settings, PkiProvider pki, CloudHubListener listener, Clock clock)
       throws CloudHubException {
+    // Metrics off (the default): nothing is wrapped and every report goes to a no-op.
+    PrometheusHubMetrics prometheus = settings.metrics().enabled() ? new PrometheusHubMetrics(clock) : null;
+    HubMetrics meter = prometheus == null ? HubMetrics.NONE : prometheus;
+    PkiProvider provider = prometheus == null ? pki : new MeteredPkiProvider(pki, prometheus);
     HeldCertificate server = serverCertificate(settings, provider, clock);
     SessionRegistry registry = new SessionRegistry(settings.nodeLimit());
-    NodeAccess access = NodeAccess.start(settings.revocation(), provider, registry, clock);
+    NodeAccess access = NodeAccess.start(settings.revocation(), provider, registry, clock, meter);
     AdminApi adminApi = null;
     ServerTls tls;
     try {
@@ -126,35 +140,44 @@ public final class CloudHub implements AutoCloseable {
     Channel ws = null;
     Channel https = null;
     Channel adminChannel = null;
+    Channel metricsChannel = null;
     try {
       if (settings.websocketAddress() != null) {
         ws = bind(acceptors, workers, connections, settings.websocketAddress(), settings.websocketPort(), "websocket",
             new WebSocketInitializer(tls::websocket, registry, listener, settings.keepaliveInterval(),
-                settings.writeTimeout(), clock, access::sessionRefusal));
+                settings.writeTimeout(), clock, access::admission, meter));
       }
       Optional<BootstrapEnrollment> enrollment = provider.bootstrap();
       if (settings.httpsAddress() != null && enrollment.isPresent()) {
         BootstrapHandler.IssuanceListener issuance = (node, certificate, renewal) -> {
           access.issued(node, certificate);
+          meter.issued(renewal);
           listener.onIssued(node, certificate, renewal);
         };
         https = bind(acceptors, workers, connections, settings.httpsAddress(), settings.httpsPort(), "https",
             new BootstrapInitializer(tls::bootstrap,
                 () -> new BootstrapHandler(enrollment.get(), provider, settings.edgeCertSigningDuration(),
-                    issuance, signing, access::enrollmentRefusal)));
+                    issuance, signing, access::enrollmentRefusal, meter), meter));
       } else if (settings.httpsAddress() != null) {
         // Nodes that still call /ca.crt or /edge.crt learn why they get nothing, in one line.
         https = bind(acceptors, workers, connections, settings.httpsAddress(), settings.httpsPort(), "https",
-            new BootstrapInitializer(tls::bootstrap, () -> new ExternalPkiNotice(provider.name())));
+            new BootstrapInitializer(tls::bootstrap, () -> new ExternalPkiNotice(provider.name()), meter));
       }
       if (adminApi != null) {
         adminChannel = bind(acceptors, workers, connections, settings.admin().address(), settings.admin().port(), "admin",
-            adminApi.initializer(tls::admin));
+            adminApi.initializer(tls::admin, meter));
+      }
+      if (prometheus != null) {
+        HubState state = new LiveState(registry, tls, access, ws, https, adminChannel);
+        prometheus.observe(state);
+        metricsChannel = bind(acceptors, workers, connections, settings.metrics().address(), settings.metrics().port(),
+            "metrics", new MetricsServer(prometheus, state, clock));
       }
     } catch (CloudHubException e) {
       close(ws);
       close(https);
       close(adminChannel);
+      close(metricsChannel);
       shutdown(acceptors, workers, signing);
       access.close();
       if (adminApi != null) {
@@ -166,17 +189,19 @@ public final class CloudHub implements AutoCloseable {
         new CredentialReloader(
             new KeyCertificateFiles(settings.serverKeyFile(), settings.serverCertificateFile()),
             settings.caCertificateFile(), tls, clock, settings.credentialPollInterval());
+    reloader.reportTo(meter);
     if (settings.reconnectWindow() != null) {
       reloader.onNewServerCertificate(() -> spreadReconnects(registry, settings.reconnectWindow(), clock));
     }
     reloader.start();
     CloudHub hub = new CloudHub(acceptors, workers, signing, registry, tls, reloader, ws, https, connections,
-        access, adminApi, adminChannel);
+        access, adminApi, adminChannel, metricsChannel);
     log.info(
-        "CloudHub started: websocket {}, bootstrap {}, admin {}, PKI {}, server certificate serial {}",
+        "CloudHub started: websocket {}, bootstrap {}, admin {}, metrics {}, PKI {}, server certificate serial {}",
         ws == null ? "off" : ws.localAddress(),
         https == null ? "off" : https.localAddress(),
         adminChannel == null ? "off" : adminChannel.localAddress(),
+        metricsChannel == null ? "off" : "http:/" + metricsChannel.localAddress() + "/metrics",
         provider.name(),
         server.serialHex());
     return hub;
@@ -288,6 +313,11 @@ public final class CloudHub implements AutoCloseable {
     return Optional.ofNullable(admin).map(c -> (InetSocketAddress) c.localAddress());
   }
 
+  /** Where the metrics listener ({@code /metrics}, {@code /healthz}, {@code /readyz}) listens, if it runs. */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return Optional.ofNullable(metrics).map(c -> (InetSocketAddress) c.localAddress());
+  }
+
   /** Revocation state, blocks and the node list: what the admin API drives. */
   public NodeAccess nodeAccess() {
     return access;
@@ -341,6 +371,7 @@ public final class CloudHub implements AutoCloseable {
     close(websocket);
     close(bootstrap);
     close(admin);
+    close(metrics);
     registry.all().forEach(s -> s.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "CloudHub is shutting down"));
     // Close every connection while the executors still run, so no callback lands on a dead one.
     connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -350,6 +381,46 @@ public final class CloudHub implements AutoCloseable {
     }
     access.close();
     log.info("CloudHub stopped");
+  }
+
+  /** What the metrics listener reads from this hub, at the moment of each request. */
+  private record LiveState(
+      SessionRegistry registry, ServerTls tls, NodeAccess access, Channel websocket, Channel bootstrap, Channel admin)
+      implements HubState {
+    @Override
+    public List<SessionInfo> sessions() {
+      return registry.all().stream().map(Session::info).toList();
+    }
+
+    @Override
+    public X509Certificate serverCertificate() {
+      return tls.server().certificate();
+    }
+
+    @Override
+    public Optional<RevocationList> revocationList() {
+      return access.revocationList();
+    }
+
+    @Override
+    public Optional<String> revocationFailingClosed() {
+      return access.failingClosed();
+    }
+
+    @Override
+    public List<String> listenersDown() {
+      List<String> down = new java.util.ArrayList<>();
+      if (websocket != null && !websocket.isActive()) {
+        down.add("websocket");
+      }
+      if (bootstrap != null && !bootstrap.isActive()) {
+        down.add("bootstrap");
+      }
+      if (admin != null && !admin.isActive()) {
+        down.add("admin");
+      }
+      return down;
+    }
   }
 
   private static void close(Channel channel) {

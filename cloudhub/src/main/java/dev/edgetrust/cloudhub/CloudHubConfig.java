@@ -23,7 +23,9 @@ import java.util.List;
  * that file (mode 0600), refreshed every {@code tokenRefreshDuration}. It adds {@code revocation}
  * (how often the PKI's revocation list and blocklist are re-read, whether a stale list fails
  * closed, where the audit log and the per-node serial inventory go) and {@code admin} (the
- * node list/block/unblock API: off unless {@code admin.enable} is true).
+ * node list/block/unblock API: off unless {@code admin.enable} is true) and {@code metrics}
+ * (Prometheus {@code /metrics}, {@code /healthz}, {@code /readyz}: off unless {@code metrics.enable}
+ * is true).
  */
 public record CloudHubConfig(
     Boolean enable,
@@ -47,7 +49,8 @@ public record CloudHubConfig(
     Revocation revocation,
     Admin admin,
     PkiConfig pki,
-    ReconnectAfterRotation reconnectAfterRotation) {
+    ReconnectAfterRotation reconnectAfterRotation,
+    Metrics metrics) {
 
   public CloudHubConfig {
     enable = enable == null || enable;
@@ -76,6 +79,7 @@ public record CloudHubConfig(
     admin = admin == null ? new Admin(null, null, null, null, null) : admin;
     pki = pki == null ? new PkiConfig(null, null) : pki;
     reconnectAfterRotation = reconnectAfterRotation == null ? new ReconnectAfterRotation(false, null) : reconnectAfterRotation;
+    metrics = metrics == null ? new Metrics(null, null, null) : metrics;
     if (quic.enable()) {
       throw new IllegalArgumentException("'quic.enable' is true, but edgetrust serves WebSocket only; set it to false");
     }
@@ -116,6 +120,31 @@ public record CloudHubConfig(
         throw new IllegalArgumentException(
             "'enable' is true but neither 'tokenFile' nor 'clientCAFile' is set: "
                 + "nothing could authenticate to the admin API");
+      }
+    }
+  }
+
+  /**
+   * {@code metrics}: {@code enable} (false), {@code address} (127.0.0.1), {@code port} (10008).
+   *
+   * <p>10008 because KubeEdge's CloudCore holds 10000-10004 (websocket, QUIC, HTTPS bootstrap,
+   * cloudStream, tunnel; edgetrust's admin API sits on 10004 too) and its edgecore 10350/10550; the
+   * 909x ports are Prometheus's own (9091 is both the Pushgateway and CloudCore's monitor server).
+   * 10008 keeps clear of all of them and leaves 10005-10007 to KubeEdge should its block grow; the
+   * edge's metrics port is 10009, so that one host can run both.
+   *
+   * <p>The endpoint is unauthenticated plain HTTP, so it listens on loopback unless an address is
+   * written here: writing one is the opt-in (in a pod, {@code 0.0.0.0} for the scraper and probes).
+   */
+  public record Metrics(Boolean enable, String address, Integer port) {
+    public static final int DEFAULT_PORT = 10008;
+
+    public Metrics {
+      enable = enable != null && enable;
+      address = orDefault(address, "127.0.0.1").strip();
+      port = Settings.port("port", port, DEFAULT_PORT);
+      if (!isIpLiteral(address)) {
+        throw new IllegalArgumentException("'address' '" + address + "' is not an IP address");
       }
     }
   }
@@ -210,7 +239,8 @@ public record CloudHubConfig(
                 blankOrResolve(base, admin.tokenFile()),
                 blankOrResolve(base, admin.clientCAFile()))
             : CloudHubSettings.Admin.OFF,
-        reconnectAfterRotation.enable() ? reconnectAfterRotation.windowDuration() : null);
+        reconnectAfterRotation.enable() ? reconnectAfterRotation.windowDuration() : null,
+        metrics.enable() ? new CloudHubSettings.Metrics(metrics.address(), metrics.port()) : CloudHubSettings.Metrics.OFF);
   }
 
   /**

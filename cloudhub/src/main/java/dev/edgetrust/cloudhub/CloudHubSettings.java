@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param reconnectWindow after the server certificate is replaced, close every live session at a
  *     random moment within this window so nodes reconnect and verify the new one; {@code null}:
  *     sessions stay (the default)
+ * @param metrics the Prometheus metrics and health listener; off unless configured
  */
 public record CloudHubSettings(
     Path caCertificateFile,
@@ -41,9 +42,11 @@ public record CloudHubSettings(
     Duration credentialPollInterval,
     Revocation revocation,
     Admin admin,
-    Duration reconnectWindow) {
+    Duration reconnectWindow,
+    Metrics metrics) {
 
   public CloudHubSettings {
+    metrics = metrics == null ? Metrics.OFF : metrics;
     Objects.requireNonNull(caCertificateFile, "caCertificateFile");
     Objects.requireNonNull(serverCertificateFile, "serverCertificateFile");
     Objects.requireNonNull(serverKeyFile, "serverKeyFile");
@@ -118,6 +121,26 @@ public record CloudHubSettings(
     }
   }
 
+  /**
+   * The metrics listener ({@code /metrics}, {@code /healthz}, {@code /readyz}).
+   *
+   * @param address where it listens, or {@code null} when it is off
+   * @param port its port; 0 for any free one
+   */
+  public record Metrics(String address, int port) {
+    public static final Metrics OFF = new Metrics(null, 10008);
+
+    public Metrics {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("metrics port must be from 0 to 65535, was " + port);
+      }
+    }
+
+    public boolean enabled() {
+      return address != null;
+    }
+  }
+
   /** Loopback settings with every file under {@code dir} and ephemeral ports: for tests and the demo. */
   public static CloudHubSettings loopback(Path dir) throws java.net.UnknownHostException {
     return new CloudHubSettings(
@@ -140,7 +163,8 @@ public record CloudHubSettings(
         Duration.ofSeconds(10),
         Revocation.defaults(dir.resolve("ca")),
         Admin.OFF,
-        null);
+        null,
+        Metrics.OFF);
   }
 
   public Builder toBuilder() {
@@ -169,6 +193,7 @@ public record CloudHubSettings(
     private Revocation revocation;
     private Admin admin;
     private Duration reconnectWindow;
+    private Metrics metrics;
 
     private Builder(CloudHubSettings s) {
       caCertificateFile = s.caCertificateFile;
@@ -191,6 +216,12 @@ public record CloudHubSettings(
       revocation = s.revocation;
       admin = s.admin;
       reconnectWindow = s.reconnectWindow;
+      metrics = s.metrics;
+    }
+
+    public Builder metrics(Metrics value) {
+      metrics = value;
+      return this;
     }
 
     public Builder revocation(Revocation value) {
@@ -314,7 +345,8 @@ public record CloudHubSettings(
           credentialPollInterval,
           revocation,
           admin,
-          reconnectWindow);
+          reconnectWindow,
+          metrics);
     }
   }
 }

@@ -56,6 +56,7 @@ final class CredentialReloader implements AutoCloseable {
   private volatile boolean closed;
   private List<Object> lastSeen;
   private volatile Runnable onNewServerCertificate = () -> {};
+  private volatile dev.edgetrust.cloudhub.metrics.HubMetrics metrics = dev.edgetrust.cloudhub.metrics.HubMetrics.NONE;
 
   CredentialReloader(KeyCertificateFiles serverFiles, Path caFile, ServerTls tls, Clock clock, Duration pollInterval) {
     this.serverFiles = serverFiles;
@@ -77,8 +78,21 @@ final class CredentialReloader implements AutoCloseable {
     onNewServerCertificate = action;
   }
 
+  /** Reports every reload and every refused replacement to {@code metrics}. */
+  void reportTo(dev.edgetrust.cloudhub.metrics.HubMetrics value) {
+    metrics = value;
+  }
+
   /** Checks the files now and puts changed, valid credentials into service. */
   synchronized Outcome reloadIfChanged() {
+    Outcome outcome = reload();
+    if (outcome != Outcome.UNCHANGED) {
+      metrics.serverCertificateReloaded(outcome == Outcome.RELOADED);
+    }
+    return outcome;
+  }
+
+  private Outcome reload() {
     if (serverFiles.updateInProgress()) {
       // The agent is between its two renames; the next event or poll sees the finished pair.
       return Outcome.UNCHANGED;

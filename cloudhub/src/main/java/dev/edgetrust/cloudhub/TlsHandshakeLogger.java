@@ -1,5 +1,6 @@
 package dev.edgetrust.cloudhub;
 
+import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -14,9 +15,20 @@ import org.slf4j.LoggerFactory;
 public final class TlsHandshakeLogger extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(TlsHandshakeLogger.class);
   private final String listener;
+  private final HubMetrics.Listener kind;
+  private final HubMetrics metrics;
 
   public TlsHandshakeLogger(String listener) {
     this.listener = listener;
+    this.kind = null;
+    this.metrics = HubMetrics.NONE;
+  }
+
+  /** Logs refusals as above and counts every handshake's outcome, and each refusal's reason. */
+  public TlsHandshakeLogger(String listener, HubMetrics.Listener kind, HubMetrics metrics) {
+    this.listener = listener;
+    this.kind = kind;
+    this.metrics = metrics;
   }
 
   @Override
@@ -24,6 +36,17 @@ public final class TlsHandshakeLogger extends ChannelInboundHandlerAdapter {
     if (evt instanceof SslHandshakeCompletionEvent done) {
       if (!done.isSuccess()) {
         log.info("refused {} TLS handshake from {}: {}", listener, ctx.channel().remoteAddress(), rootMessage(done.cause()));
+        if (kind != null) {
+          // Classified only here, on the failure path; a success costs one counter increment.
+          java.util.Optional<RefusalReason> reason = RefusalReason.ofHandshakeFailure(done.cause());
+          metrics.handshake(kind, reason.isPresent() ? HubMetrics.HandshakeOutcome.REFUSED : HubMetrics.HandshakeOutcome.ABORTED);
+          if (kind != HubMetrics.Listener.ADMIN) {
+            // Refusals count nodes turned away; an operator's failed admin handshake is not one.
+            reason.ifPresent(metrics::refused);
+          }
+        }
+      } else if (kind != null) {
+        metrics.handshake(kind, HubMetrics.HandshakeOutcome.SUCCESS);
       }
       ctx.pipeline().remove(this);
     }

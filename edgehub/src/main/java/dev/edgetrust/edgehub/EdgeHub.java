@@ -14,6 +14,8 @@ import dev.edgetrust.edgehub.enrollment.PkiIssuer;
 import dev.edgetrust.edgehub.enrollment.EnrollmentException;
 import dev.edgetrust.edgehub.enrollment.NodeCredentials;
 import dev.edgetrust.edgehub.enrollment.TokenSource;
+import dev.edgetrust.edgehub.metrics.EdgeMetrics;
+import dev.edgetrust.edgehub.metrics.EdgeMetricsServer;
 import dev.edgetrust.message.Message;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
@@ -115,6 +117,12 @@ public final class EdgeHub implements AutoCloseable {
   private String lastConnectProblem;
 
   private volatile EdgeHubStatus status;
+
+  // Observability: values are cheap to keep; the listener exists only with modules.edgeHub.metrics.
+  private final EdgeMetrics metrics = new EdgeMetrics();
+  private volatile EdgeMetricsServer metricsServer;
+  /** Credential thread only: the warning due when the certificate is down to 10% of its lifetime. */
+  private ScheduledFuture<?> lifetimeWarning;
 
   private EdgeHub(Builder b) {
     this.settings = b.settings;
@@ -268,6 +276,15 @@ public final class EdgeHub implements AutoCloseable {
     }
     log.info("EdgeHub for node {} starting: CloudHub {}, certificates from {}", settings.nodeName(),
         settings.webSocketUri(), settings.vault().isPresent() ? credentials.issuer().description() : settings.httpServer());
+    if (settings.metricsPort().isPresent()) {
+      try {
+        metricsServer = EdgeMetricsServer.start(group, settings.metricsPort().getAsInt(), metrics);
+        log.info("node {}: metrics at http:/{}/metrics", settings.nodeName(), metricsServer.address());
+      } catch (java.io.IOException e) {
+        close();
+        throw new EdgeHubException(settings.source() + ": modules.edgeHub.metrics: " + e.getMessage(), e);
+      }
+    }
     NodeCredentials obtained;
     try {
       obtained = credentials.obtain();
@@ -317,6 +334,12 @@ public final class EdgeHub implements AutoCloseable {
 
   public void removeStatusListener(Consumer<EdgeHubStatus> listener) {
     statusListeners.remove(listener);
+  }
+
+  /** Where {@code /metrics} is served, when {@code modules.edgeHub.metrics} is enabled. */
+  public Optional<java.net.InetSocketAddress> metricsAddress() {
+    EdgeMetricsServer server = metricsServer;
+    return server == null ? Optional.empty() : Optional.of(server.address());
   }
 
   /** The settings this EdgeHub runs with. */
@@ -382,6 +405,10 @@ public final class EdgeHub implements AutoCloseable {
       log.warn("node {}: closing with {} message(s) not yet sent; they are dropped", settings.nodeName(), dropped);
     }
     publish(ConnectionState.CLOSED, null);
+    EdgeMetricsServer server = metricsServer;
+    if (server != null) {
+      server.close();
+    }
     if (ownGroup != null) {
       Future<?> shutdown = ownGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
       if (!loop.inEventLoop()) {
@@ -404,8 +431,10 @@ public final class EdgeHub implements AutoCloseable {
     }
     current = next;
     tls = context;
+    metrics.certificate(next.held().notAfter());
     if (rotated) {
       rotations.incrementAndGet();
+      metrics.renewed(clock.instant());
     }
     onCredentialThread(() -> scheduleRenewal(next));
     try {
@@ -438,30 +467,81 @@ public final class EdgeHub implements AutoCloseable {
     return tenth.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : tenth;
   }
 
+  /**
+   * Plans the renewal of {@code credentials} (and the warning due if it has not happened by 90% of
+   * the lifetime), and says so in one line: serial, expiry, time left, next renewal. Runs at start
+   * and after every renewal, so the log always tells when the certificate in use ends.
+   */
   private void scheduleRenewal(NodeCredentials credentials) {
     cancel(renewalTask);
-    if (!settings.rotateCertificates() || closed.get()) {
+    cancel(lifetimeWarning);
+    if (closed.get()) {
       return;
     }
     Instant start = this.credentials.issuer().lifetimeStart(credentials.held());
-    Instant at = renewalWindow.pick(start, credentials.held().notAfter(), random);
+    Instant notAfter = credentials.held().notAfter();
     Instant now = clock.instant();
-    long delay = Math.max(0, Duration.between(now, at).toMillis());
-    Duration floor = minimumRenewalDelay(start, credentials.held().notAfter());
-    if (credentials == justIssued && delay < floor.toMillis()) {
-      // A certificate that is due for renewal the moment it arrives: this node's clock is ahead of
-      // the CA's by most of a lifetime. Renewing at once would only fetch another one just like it,
-      // in a loop; wait a tenth of its lifetime instead.
-      log.warn("node {}: certificate serial {} (valid {} to {}) is due for renewal as soon as it was issued, by this"
-              + " node's clock ({}): the clock is probably ahead of the CA's; renewing in {} s instead of at once",
-          settings.nodeName(), credentials.held().serialHex(), credentials.held().notBefore(),
-          credentials.held().notAfter(), now, floor.toSeconds());
-      delay = floor.toMillis();
-      at = now.plus(floor);
+    Instant at = settings.rotateCertificates() ? renewalWindow.pick(start, notAfter, random) : null;
+    if (at != null) {
+      long delay = Math.max(0, Duration.between(now, at).toMillis());
+      Duration floor = minimumRenewalDelay(start, notAfter);
+      if (credentials == justIssued && delay < floor.toMillis()) {
+        // A certificate that is due for renewal the moment it arrives: this node's clock is ahead
+        // of the CA's by most of a lifetime. Renewing at once would only fetch another one just
+        // like it, in a loop; wait a tenth of its lifetime instead.
+        log.warn("node {}: certificate serial {} (valid {} to {}) is due for renewal as soon as it was issued, by"
+                + " this node's clock ({}): the clock is probably ahead of the CA's; renewing in {} s instead of at once",
+            settings.nodeName(), credentials.held().serialHex(), credentials.held().notBefore(), notAfter, now,
+            floor.toSeconds());
+        delay = floor.toMillis();
+        at = now.plus(floor);
+      }
+      scheduleOnCredentialThread(() -> renew(null), delay, "the renewal");
     }
-    scheduleOnCredentialThread(() -> renew(null), delay, "the renewal");
-    log.info("node {}: certificate serial {} (valid until {}) will be renewed at {}", settings.nodeName(),
-        credentials.held().serialHex(), credentials.held().notAfter(), at);
+    metrics.nextRenewal(at);
+    log.info("node {}: certificate serial {} valid until {} ({} left); {}", settings.nodeName(),
+        credentials.held().serialHex(), notAfter, remaining(Duration.between(now, notAfter)),
+        at == null ? "renewal is off (rotateCertificates: false)" : "next renewal at " + at);
+    // Queued after the renewal: when both are due at once (an old certificate at start), the
+    // renewal runs first, and a successful one leaves nothing to warn about.
+    long lifetime = Math.max(0, Duration.between(start, notAfter).toMillis());
+    Instant lowAt = start.plusMillis(lifetime - lifetime / 10);
+    try {
+      lifetimeWarning = credentialThread.schedule(() -> warnIfNotRenewed(credentials),
+          Math.max(0, Duration.between(now, lowAt).toMillis()), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      // close() got there first.
+    }
+  }
+
+  /** Once per certificate: it is down to its last 10% and no renewal has replaced it. */
+  private void warnIfNotRenewed(NodeCredentials credentials) {
+    if (closed.get() || current != credentials) {
+      return;
+    }
+    Instant notAfter = credentials.held().notAfter();
+    log.warn("node {}: certificate serial {} has {} left (under 10% of its lifetime, expires {}) and has not been renewed{}",
+        settings.nodeName(), credentials.held().serialHex(), remaining(Duration.between(clock.instant(), notAfter)), notAfter,
+        lastCredentialProblem == null
+            ? (settings.rotateCertificates() ? "" : "; rotateCertificates is false: renew it by hand")
+            : "; last attempt: " + lastCredentialProblem);
+  }
+
+  /** {@code 29d 23h}, {@code 5h 12m}, {@code 42s}: what an operator reads at a glance. */
+  static String remaining(Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      return "none";
+    }
+    if (d.toDays() > 0) {
+      return d.toDays() + "d " + d.toHoursPart() + "h";
+    }
+    if (d.toHours() > 0) {
+      return d.toHours() + "h " + d.toMinutesPart() + "m";
+    }
+    if (d.toMinutes() > 0) {
+      return d.toMinutes() + "m " + d.toSecondsPart() + "s";
+    }
+    return Math.max(1, d.toSeconds()) + "s";
   }
 
   /** Renews (or, with no credentials yet or an expired certificate, enrolls); retries on failure. */
@@ -524,6 +604,7 @@ public final class EdgeHub implements AutoCloseable {
       log.debug("{}{}", line, retry);
     }
     lastCredentialProblem = e.getMessage();
+    metrics.renewalFailed();
     if (now == null) {
       publish(ConnectionState.ENROLLING, e.getMessage());
     } else {
@@ -725,6 +806,7 @@ public final class EdgeHub implements AutoCloseable {
       return;
     }
     status = snapshot(state, detail);
+    metrics.connected(state == ConnectionState.CONNECTED);
     for (Consumer<EdgeHubStatus> listener : statusListeners) {
       try {
         listener.accept(status);

@@ -3,6 +3,7 @@ package dev.edgetrust.cloudhub.admin;
 import dev.edgetrust.cloudhub.CloudHubException;
 import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.cloudhub.TlsHandshakeLogger;
+import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.revocation.NodeAccess;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -59,13 +60,18 @@ public final class AdminApi implements AutoCloseable {
 
   /** The admin listener's pipeline; {@code tls} is read per connection (certificate reloads). */
   public ChannelInitializer<SocketChannel> initializer(Supplier<SslContext> tls) {
+    return initializer(tls, HubMetrics.NONE);
+  }
+
+  /** As {@link #initializer(Supplier)}, counting the listener's TLS handshakes in {@code metrics}. */
+  public ChannelInitializer<SocketChannel> initializer(Supplier<SslContext> tls, HubMetrics metrics) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
         // The peer's address goes into the engine, so a refused handshake can say who it was.
         p.addLast("tls", tls.get().newHandler(ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort()));
-        p.addLast("handshake-log", new TlsHandshakeLogger("admin"));
+        p.addLast("handshake-log", new TlsHandshakeLogger("admin", HubMetrics.Listener.ADMIN, metrics));
         p.addLast("read-timeout", new ReadTimeoutHandler(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         p.addLast("http", new HttpServerCodec());
         p.addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));

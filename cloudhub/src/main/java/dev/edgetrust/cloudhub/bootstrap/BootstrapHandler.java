@@ -2,7 +2,9 @@ package dev.edgetrust.cloudhub.bootstrap;
 
 import dev.edgetrust.cloudhub.HttpReplies;
 import dev.edgetrust.cloudhub.PeerCertificate;
+import dev.edgetrust.cloudhub.RefusalReason;
 import dev.edgetrust.cloudhub.audit.AuditLog;
+import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.NodeName;
@@ -44,6 +46,7 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
   private final IssuanceListener issuance;
   private final Executor signingExecutor;
   private final EnrollmentGate gate;
+  private final HubMetrics metrics;
 
   /** Told of every certificate the bootstrap signs (the inventory of serials per node). */
   public interface IssuanceListener {
@@ -67,6 +70,19 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
       IssuanceListener issuance,
       Executor signingExecutor,
       EnrollmentGate gate) {
+    this(enrollment, provider, signingDuration, issuance, signingExecutor, gate, HubMetrics.NONE);
+  }
+
+  /** @param metrics counts the requests refused, by reason */
+  public BootstrapHandler(
+      BootstrapEnrollment enrollment,
+      PkiProvider provider,
+      Duration signingDuration,
+      IssuanceListener issuance,
+      Executor signingExecutor,
+      EnrollmentGate gate,
+      HubMetrics metrics) {
+    this.metrics = metrics;
     this.enrollment = enrollment;
     this.signingExecutor = signingExecutor;
     this.provider = provider;
@@ -110,12 +126,13 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
       boolean renewal = authorize(ctx, request, parsed.node());
       Optional<String> refusal = gate.refusal(parsed.node(), renewal, requester(ctx, request));
       if (refusal.isPresent()) {
-        throw new EdgeCertificateRequest.Refusal(403, refusal.get());
+        throw new EdgeCertificateRequest.Refusal(403, refusal.get(), RefusalReason.BLOCKED);
       }
       boolean keepAlive = HttpUtil.isKeepAlive(request);
       signingExecutor.execute(() -> sign(ctx, parsed, renewal, keepAlive));
     } catch (EdgeCertificateRequest.Refusal r) {
       log.info("refused /edge.crt from {}: {}", ctx.channel().remoteAddress(), r.getMessage());
+      metrics.refused(r.reason);
       HttpReplies.refuse(ctx, HttpResponseStatus.valueOf(r.status), r.getMessage());
     } catch (RejectedExecutionException e) {
       HttpReplies.refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "CloudHub is shutting down");
@@ -169,11 +186,13 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
       try {
         holder = NodeName.fromCertificate(presented.get());
       } catch (IllegalArgumentException e) {
-        throw new EdgeCertificateRequest.Refusal(403, "client certificate does not name a node: " + e.getMessage());
+        throw new EdgeCertificateRequest.Refusal(
+            403, "client certificate does not name a node: " + e.getMessage(), RefusalReason.NOT_A_NODE);
       }
       if (!holder.equals(node)) {
         throw new EdgeCertificateRequest.Refusal(
-            403, "renewal for node '" + node + "' with the certificate of node '" + holder + "'");
+            403, "renewal for node '" + node + "' with the certificate of node '" + holder + "'",
+            RefusalReason.NODE_MISMATCH);
       }
       return true;
     }

@@ -1,6 +1,7 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
 import dev.edgetrust.cloudhub.TlsHandshakeLogger;
+import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.x509.Csr;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -21,9 +22,17 @@ public final class BootstrapInitializer extends ChannelInitializer<SocketChannel
   private final Supplier<SslContext> tls;
   private final Supplier<ChannelHandler> handler;
 
+  private final HubMetrics metrics;
+
   public BootstrapInitializer(Supplier<SslContext> tls, Supplier<ChannelHandler> handler) {
+    this(tls, handler, HubMetrics.NONE);
+  }
+
+  /** @param metrics counts the listener's TLS handshakes and refusals */
+  public BootstrapInitializer(Supplier<SslContext> tls, Supplier<ChannelHandler> handler, HubMetrics metrics) {
     this.tls = tls;
     this.handler = handler;
+    this.metrics = metrics;
   }
 
   @Override
@@ -31,7 +40,7 @@ public final class BootstrapInitializer extends ChannelInitializer<SocketChannel
     ChannelPipeline p = ch.pipeline();
     // The peer's address goes into the engine, so a refused handshake can say who it was.
     p.addLast("tls", tls.get().newHandler(ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort()));
-    p.addLast("handshake-log", new TlsHandshakeLogger("bootstrap"));
+    p.addLast("handshake-log", new TlsHandshakeLogger("bootstrap", HubMetrics.Listener.BOOTSTRAP, metrics));
     p.addLast("read-timeout", new ReadTimeoutHandler(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
     p.addLast("http", new HttpServerCodec());
     // Over-long bodies get 413 from the aggregator before any parsing.

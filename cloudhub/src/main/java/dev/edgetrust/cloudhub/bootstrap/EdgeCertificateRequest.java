@@ -2,6 +2,7 @@ package dev.edgetrust.cloudhub.bootstrap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgetrust.cloudhub.RefusalReason;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.Csr;
@@ -22,10 +23,22 @@ record EdgeCertificateRequest(NodeName node, Csr csr, Set<CertificateUsage> usag
   /** Why a request was refused, and with which HTTP status. */
   static final class Refusal extends Exception {
     final int status;
+    final RefusalReason reason;
 
+    /** A refusal whose kind follows from its status: 400 bad request, 401 bad token, 429 rate limited. */
     Refusal(int status, String message) {
+      this(status, message, switch (status) {
+        case 400, 413 -> RefusalReason.BAD_REQUEST;
+        case 401 -> RefusalReason.BAD_TOKEN;
+        case 429 -> RefusalReason.RATE_LIMITED;
+        default -> RefusalReason.OTHER;
+      });
+    }
+
+    Refusal(int status, String message, RefusalReason reason) {
       super(message);
       this.status = status;
+      this.reason = reason;
     }
   }
 
@@ -52,7 +65,8 @@ record EdgeCertificateRequest(NodeName node, Csr csr, Set<CertificateUsage> usag
       throw new Refusal(
           403,
           "CSR names '" + NodeName.printable(commonName.get()) + "' but the request is for node '" + node
-              + "'; a node may only request its own name");
+              + "'; a node may only request its own name",
+          RefusalReason.NODE_MISMATCH);
     }
     return new EdgeCertificateRequest(node, csr, usages(usagesHeader));
   }

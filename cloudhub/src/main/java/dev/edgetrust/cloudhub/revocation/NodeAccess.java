@@ -2,8 +2,10 @@ package dev.edgetrust.cloudhub.revocation;
 
 import dev.edgetrust.cloudhub.CloudHubException;
 import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.Refusal;
 import dev.edgetrust.cloudhub.SessionInfo;
 import dev.edgetrust.cloudhub.audit.AuditLog;
+import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.websocket.Session;
 import dev.edgetrust.cloudhub.websocket.SessionRegistry;
 import dev.edgetrust.pki.IssuedCertificate;
@@ -78,6 +80,14 @@ public final class NodeAccess implements AutoCloseable {
   public static NodeAccess start(
       CloudHubSettings.Revocation settings, PkiProvider provider, SessionRegistry registry, Clock clock)
       throws CloudHubException {
+    return start(settings, provider, registry, clock, HubMetrics.NONE);
+  }
+
+  /** As above, reporting every revocation refresh to {@code metrics}. */
+  public static NodeAccess start(
+      CloudHubSettings.Revocation settings, PkiProvider provider, SessionRegistry registry, Clock clock,
+      HubMetrics metrics)
+      throws CloudHubException {
     NodeInventory inventory;
     try {
       inventory = NodeInventory.load(settings.inventoryFile(), clock);
@@ -87,7 +97,8 @@ public final class NodeAccess implements AutoCloseable {
     AuditLog audit = AuditLog.toFile(settings.auditFile(), clock);
     RevocationGuard guard = new RevocationGuard(settings.failClosed(), clock);
     RevocationRefresher refresher =
-        new RevocationRefresher(provider, guard, registry, audit, settings.refreshInterval(), settings.failClosed(), clock);
+        new RevocationRefresher(
+            provider, guard, registry, audit, settings.refreshInterval(), settings.failClosed(), clock, metrics);
     refresher.start();
     return new NodeAccess(provider, registry, guard, refresher, inventory, audit);
   }
@@ -102,13 +113,14 @@ public final class NodeAccess implements AutoCloseable {
 
   private void checkHandshake(X509Certificate leaf, String peer) throws CertificateException {
     Optional<NodeName> node = RevocationGuard.nodeOf(leaf);
-    Optional<String> refusal = guard.refusal(leaf);
+    Optional<Refusal> refusal = guard.check(leaf);
     if (refusal.isPresent()) {
       audit.record(
           node.map(n -> "node:" + n).orElse("cert:" + leaf.getSubjectX500Principal().getName())
               + " serial " + SerialNumbers.toColonHex(leaf.getSerialNumber()) + " from " + peer,
-          "refuse-handshake", node.orElse(null), "refused", refusal.get());
-      throw new CertificateException(refusal.get());
+          "refuse-handshake", node.orElse(null), "refused", refusal.get().message());
+      // Typed, so that the handshake logger counts it as revoked/blocked, not as a chain failure.
+      throw new RefusedCertificateException(refusal.get().reason(), refusal.get().message());
     }
     node.ifPresent(n -> inventory.record(n, leaf, "seen"));
   }
@@ -116,6 +128,24 @@ public final class NodeAccess implements AutoCloseable {
   /** Why a session with {@code certificate} must not open now, if it must not. */
   public Optional<String> sessionRefusal(X509Certificate certificate) {
     return guard.refusal(certificate);
+  }
+
+  /** As {@link #sessionRefusal}, with the kind of refusal. */
+  public Optional<Refusal> admission(X509Certificate certificate) {
+    return guard.check(certificate);
+  }
+
+  /**
+   * Why every client certificate is refused now for want of a current revocation list ({@code
+   * revocation.failClosed}), or empty.
+   */
+  public Optional<String> failingClosed() {
+    return guard.failingClosed();
+  }
+
+  /** The last good revocation list, if one was fetched. */
+  public Optional<dev.edgetrust.revocation.RevocationList> revocationList() {
+    return guard.list();
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.edgetrust.cloudhub.revocation;
 
+import dev.edgetrust.cloudhub.Refusal;
+import dev.edgetrust.cloudhub.RefusalReason;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.SerialNumbers;
 import dev.edgetrust.revocation.RevocationList;
@@ -44,16 +46,34 @@ public final class RevocationGuard {
    * and, when configured, failing closed on a list that is past its nextUpdate.
    */
   public Optional<String> refusal(X509Certificate certificate) {
+    return check(certificate).map(Refusal::message);
+  }
+
+  /** As {@link #refusal}, with the kind of refusal for metrics. */
+  public Optional<Refusal> check(X509Certificate certificate) {
     Snapshot s = snapshot;
     Optional<NodeName> node = nodeOf(certificate);
     if (node.isPresent() && s.blocked().contains(node.get())) {
-      return Optional.of("node " + node.get() + " is blocked");
+      return Optional.of(new Refusal(RefusalReason.BLOCKED, "node " + node.get() + " is blocked"));
     }
     BigInteger serial = certificate.getSerialNumber();
     if ((s.list() != null && s.list().isRevoked(serial)) || s.revokedHere().contains(serial)) {
-      return Optional.of("certificate serial " + SerialNumbers.toColonHex(certificate.getSerialNumber())
-          + node.map(n -> " of node " + n).orElse("") + " is revoked");
+      return Optional.of(new Refusal(RefusalReason.REVOKED,
+          "certificate serial " + SerialNumbers.toColonHex(certificate.getSerialNumber())
+              + node.map(n -> " of node " + n).orElse("") + " is revoked"));
     }
+    return failingClosed(s).map(why -> new Refusal(RefusalReason.REVOCATION_UNAVAILABLE, why));
+  }
+
+  /**
+   * Why every client certificate is refused now (no current revocation list and {@code
+   * failClosed}), or empty when the list in hand may be used: what readiness reports.
+   */
+  public Optional<String> failingClosed() {
+    return failingClosed(snapshot);
+  }
+
+  private Optional<String> failingClosed(Snapshot s) {
     if (failClosed) {
       if (s.list() == null) {
         return Optional.of("no revocation list could be fetched yet (" + s.lastFailure()

@@ -2,6 +2,7 @@ package dev.edgetrust.cloudhub.revocation;
 
 import dev.edgetrust.cloudhub.SessionInfo;
 import dev.edgetrust.cloudhub.audit.AuditLog;
+import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.websocket.Session;
 import dev.edgetrust.cloudhub.websocket.SessionRegistry;
 import dev.edgetrust.pki.NodeName;
@@ -51,6 +52,7 @@ final class RevocationRefresher implements AutoCloseable {
   private final boolean failClosed;
   private final Clock clock;
   private final ScheduledExecutorService thread;
+  private final HubMetrics metrics;
   private boolean failing;
   private boolean reportedStale;
 
@@ -61,7 +63,9 @@ final class RevocationRefresher implements AutoCloseable {
       AuditLog audit,
       Duration interval,
       boolean failClosed,
-      Clock clock) {
+      Clock clock,
+      HubMetrics metrics) {
+    this.metrics = metrics;
     this.provider = provider;
     this.guard = guard;
     this.registry = registry;
@@ -139,6 +143,7 @@ final class RevocationRefresher implements AutoCloseable {
       guard.refreshFailed(failure);
       reportFailure(failure);
     }
+    metrics.revocationRefreshed(failure == null);
     return new Result(failure == null, failure, sweep());
   }
 

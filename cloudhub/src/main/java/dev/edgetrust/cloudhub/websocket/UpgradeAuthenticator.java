@@ -2,6 +2,9 @@ package dev.edgetrust.cloudhub.websocket;
 
 import dev.edgetrust.cloudhub.HttpReplies;
 import dev.edgetrust.cloudhub.PeerCertificate;
+import dev.edgetrust.cloudhub.Refusal;
+import dev.edgetrust.cloudhub.RefusalReason;
+import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.pki.NodeName;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -28,15 +31,18 @@ final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
   static final AttributeKey<NodeName> NODE = AttributeKey.valueOf("edgetrust.node");
 
   private final SessionRegistry registry;
-  private final Function<X509Certificate, Optional<String>> admission;
+  private final Function<X509Certificate, Optional<Refusal>> admission;
+  private final HubMetrics metrics;
 
   /**
    * @param admission why a certificate may not open a session now (revoked, blocked), checked
    *     again here because a block can land between the TLS handshake and the upgrade
    */
-  UpgradeAuthenticator(SessionRegistry registry, Function<X509Certificate, Optional<String>> admission) {
+  UpgradeAuthenticator(
+      SessionRegistry registry, Function<X509Certificate, Optional<Refusal>> admission, HubMetrics metrics) {
     this.registry = registry;
     this.admission = admission;
+    this.metrics = metrics;
   }
 
   @Override
@@ -61,59 +67,64 @@ final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
       return;
     }
     ReferenceCountUtil.release(request);
+    metrics.refused(check.reason);
     log.info("refused WebSocket connection from {}: {}", ctx.channel().remoteAddress(), check.message);
     HttpReplies.refuse(ctx, check.status, check.message);
   }
 
   private Check check(ChannelHandlerContext ctx, FullHttpRequest request) {
     if (!request.decoderResult().isSuccess()) {
-      return Check.refuse(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+      return Check.refuse(HttpResponseStatus.BAD_REQUEST, RefusalReason.BAD_REQUEST, "malformed HTTP request");
     }
     if (!HttpMethod.GET.equals(request.method())) {
-      return Check.refuse(HttpResponseStatus.METHOD_NOT_ALLOWED, "a WebSocket upgrade is a GET");
+      return Check.refuse(HttpResponseStatus.METHOD_NOT_ALLOWED, RefusalReason.BAD_REQUEST, "a WebSocket upgrade is a GET");
     }
     Optional<X509Certificate> certificate = PeerCertificate.of(ctx);
     if (certificate.isEmpty()) {
-      return Check.refuse(HttpResponseStatus.UNAUTHORIZED, "a client certificate is required");
+      return Check.refuse(HttpResponseStatus.UNAUTHORIZED, RefusalReason.NO_CLIENT_CERTIFICATE, "a client certificate is required");
     }
     NodeName node;
     try {
       node = NodeName.fromCertificate(certificate.get());
     } catch (IllegalArgumentException e) {
-      return Check.refuse(HttpResponseStatus.FORBIDDEN, "client certificate does not name a node: " + e.getMessage());
+      return Check.refuse(HttpResponseStatus.FORBIDDEN, RefusalReason.NOT_A_NODE,
+          "client certificate does not name a node: " + e.getMessage());
     }
     String nodeId = request.headers().get("node_id");
     if (nodeId == null) {
-      return Check.refuse(HttpResponseStatus.BAD_REQUEST, "missing node_id header");
+      return Check.refuse(HttpResponseStatus.BAD_REQUEST, RefusalReason.BAD_REQUEST, "missing node_id header");
     }
     if (!nodeId.equals(node.value())) {
       return Check.refuse(
           HttpResponseStatus.FORBIDDEN,
+          RefusalReason.NODE_MISMATCH,
           "node_id '" + NodeName.printable(nodeId) + "' does not match the client certificate's node '" + node + "'");
     }
     String[] segments = new QueryStringDecoder(request.uri()).path().split("/", -1);
     if (segments.length != 4 || !segments[0].isEmpty() || !"events".equals(segments[3])) {
-      return Check.refuse(HttpResponseStatus.NOT_FOUND, "expected the path /<projectID>/<nodeName>/events");
+      return Check.refuse(HttpResponseStatus.NOT_FOUND, RefusalReason.BAD_REQUEST, "expected the path /<projectID>/<nodeName>/events");
     }
     if (!segments[2].equals(node.value())) {
       return Check.refuse(
           HttpResponseStatus.FORBIDDEN,
+          RefusalReason.NODE_MISMATCH,
           "path names node '" + NodeName.printable(segments[2]) + "' but the client certificate names '" + node + "'");
     }
-    Optional<String> refused = admission.apply(certificate.get());
+    Optional<Refusal> refused = admission.apply(certificate.get());
     if (refused.isPresent()) {
-      return Check.refuse(HttpResponseStatus.FORBIDDEN, refused.get());
+      return Check.refuse(HttpResponseStatus.FORBIDDEN, refused.get().reason(), refused.get().message());
     }
     if (!registry.admits(node)) {
       return Check.refuse(
-          HttpResponseStatus.SERVICE_UNAVAILABLE, "node limit reached (nodeLimit=" + registry.nodeLimit() + ")");
+          HttpResponseStatus.SERVICE_UNAVAILABLE, RefusalReason.NODE_LIMIT, "node limit reached (nodeLimit=" + registry.nodeLimit() + ")");
     }
-    return new Check(null, null, node, certificate.get());
+    return new Check(null, null, null, node, certificate.get());
   }
 
-  private record Check(HttpResponseStatus status, String message, NodeName node, X509Certificate certificate) {
-    static Check refuse(HttpResponseStatus status, String message) {
-      return new Check(status, message, null, null);
+  private record Check(
+      HttpResponseStatus status, RefusalReason reason, String message, NodeName node, X509Certificate certificate) {
+    static Check refuse(HttpResponseStatus status, RefusalReason reason, String message) {
+      return new Check(status, reason, message, null, null);
     }
   }
 }

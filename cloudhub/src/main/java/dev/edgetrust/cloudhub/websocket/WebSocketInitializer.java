@@ -1,7 +1,10 @@
 package dev.edgetrust.cloudhub.websocket;
 
 import dev.edgetrust.cloudhub.CloudHubListener;
+import dev.edgetrust.cloudhub.Refusal;
+import dev.edgetrust.cloudhub.RefusalReason;
 import dev.edgetrust.cloudhub.TlsHandshakeLogger;
+import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -37,7 +40,8 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
   private final Duration keepaliveInterval;
   private final Duration writeTimeout;
   private final Clock clock;
-  private final Function<X509Certificate, Optional<String>> admission;
+  private final Function<X509Certificate, Optional<Refusal>> admission;
+  private final HubMetrics metrics;
 
   /** @param admission why a client certificate may not open a session now (revoked, blocked) */
   public WebSocketInitializer(
@@ -48,7 +52,25 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
       Duration writeTimeout,
       Clock clock,
       Function<X509Certificate, Optional<String>> admission) {
+    this(tls, registry, listener, keepaliveInterval, writeTimeout, clock,
+        certificate -> admission.apply(certificate).map(why -> new Refusal(RefusalReason.OTHER, why)), HubMetrics.NONE);
+  }
+
+  /**
+   * @param admission why a client certificate may not open a session now (revoked, blocked)
+   * @param metrics counts handshakes and refusals
+   */
+  public WebSocketInitializer(
+      Supplier<SslContext> tls,
+      SessionRegistry registry,
+      CloudHubListener listener,
+      Duration keepaliveInterval,
+      Duration writeTimeout,
+      Clock clock,
+      Function<X509Certificate, Optional<Refusal>> admission,
+      HubMetrics metrics) {
     this.admission = admission;
+    this.metrics = metrics;
     this.tls = tls;
     this.registry = registry;
     this.listener = listener;
@@ -63,12 +85,12 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
     // The context is read per connection: a reloaded certificate serves the next handshake.
     // The peer's address goes into the engine, so a refused handshake can say who it was.
     p.addLast("tls", tls.get().newHandler(ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort()));
-    p.addLast("handshake-log", new TlsHandshakeLogger("WebSocket"));
+    p.addLast("handshake-log", new TlsHandshakeLogger("WebSocket", HubMetrics.Listener.WEBSOCKET, metrics));
     p.addLast("idle", new IdleStateHandler(keepaliveInterval.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     p.addLast("write-timeout", new WriteTimeoutHandler(writeTimeout.toMillis(), TimeUnit.MILLISECONDS));
     p.addLast("http", new HttpServerCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
-    p.addLast("authenticate", new UpgradeAuthenticator(registry, admission));
+    p.addLast("authenticate", new UpgradeAuthenticator(registry, admission, metrics));
     p.addLast(
         "websocket",
         new WebSocketServerProtocolHandler(

@@ -26,6 +26,7 @@ import dev.edgetrust.edgehub.enrollment.JoinToken;
  * @param quic KubeEdge's QUIC transport; parsed, but it must stay disabled
  * @param tokenFile edgetrust: read the join token from this file when {@code token} is empty
  * @param vault edgetrust: get certificates from HashiCorp Vault instead (off by default)
+ * @param metrics edgetrust: serve {@code /metrics} on 127.0.0.1 (off by default)
  */
 public record EdgeHubConfig(
     Boolean enable,
@@ -42,7 +43,8 @@ public record EdgeHubConfig(
     WebSocket websocket,
     Quic quic,
     String tokenFile,
-    VaultConfig vault) {
+    VaultConfig vault,
+    Metrics metrics) {
 
   public static final String DEFAULT_PROJECT_ID = "e632aba927ea4ac2b575ec1603d56f10";
   public static final String DEFAULT_CA_FILE = "/etc/kubeedge/ca/rootCA.crt";
@@ -81,6 +83,7 @@ public record EdgeHubConfig(
         vault == null
             ? new VaultConfig(null, null, null, null, null, null, null, null, null, null, null, null, null)
             : vault;
+    metrics = metrics == null ? new Metrics(null, null) : metrics;
     if (enable) {
       // KubeEdge skips checking the rest of the section when the module is off; so do we.
       if (quic.enable()) {
@@ -125,6 +128,21 @@ public record EdgeHubConfig(
       readDeadline = Settings.positive("readDeadline", readDeadline, 15);
       server = server == null ? "" : server.strip();
       writeDeadline = Settings.positive("writeDeadline", writeDeadline, 15);
+    }
+  }
+
+  /**
+   * {@code modules.edgeHub.metrics}: {@code enable} (false), {@code port} (10009). Always bound to
+   * 127.0.0.1: the endpoint has no authentication, and what it shows is for the device's own
+   * monitoring agent. 10009 stays clear of KubeEdge's ports (CloudCore 10000-10004, edgecore
+   * 10350/10550, MQTT 1883/1884) and of the CloudHub's metrics port 10008, so one host can run both.
+   */
+  public record Metrics(Boolean enable, Integer port) {
+    public static final int DEFAULT_PORT = 10009;
+
+    public Metrics {
+      enable = enable != null && enable;
+      port = Settings.port("port", port, DEFAULT_PORT);
     }
   }
 

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Everything the EdgeHub needs, resolved: paths absolute, servers parsed, the node named, times as
@@ -45,6 +46,8 @@ import java.util.Optional;
  * @param writeDeadline a write that takes longer means the link is dead
  * @param vault where to get certificates from Vault, when {@code modules.edgeHub.vault.enable} is
  *     true; empty: from the CloudHub's bootstrap
+ * @param metricsPort where to serve {@code /metrics} on 127.0.0.1 ({@code modules.edgeHub.metrics});
+ *     empty: nowhere (the default); 0: any free port
  */
 public record EdgeHubSettings(
     String source,
@@ -64,7 +67,8 @@ public record EdgeHubSettings(
     Duration handshakeTimeout,
     Duration readDeadline,
     Duration writeDeadline,
-    Optional<VaultSettings> vault) {
+    Optional<VaultSettings> vault,
+    OptionalInt metricsPort) {
 
   private static final String SECTION = "modules.edgeHub";
   private static final String HOSTNAME_OVERRIDE = "modules.edged.hostnameOverride";
@@ -88,6 +92,12 @@ public record EdgeHubSettings(
     positive("readDeadline", readDeadline);
     positive("writeDeadline", writeDeadline);
     Objects.requireNonNull(vault, "vault");
+    metricsPort = metricsPort == null ? OptionalInt.empty() : metricsPort;
+    metricsPort.ifPresent(p -> {
+      if (p < 0 || p > 65535) {
+        throw new IllegalArgumentException("metricsPort must be from 0 to 65535, was " + p);
+      }
+    });
     vault.ifPresent(v -> {
       if (!v.commonName().equals(nodeName.commonName())) {
         throw new IllegalArgumentException(
@@ -145,7 +155,8 @@ public record EdgeHubSettings(
         Duration.ofSeconds(config.websocket().handshakeTimeout()),
         Duration.ofSeconds(config.websocket().readDeadline()),
         Duration.ofSeconds(config.websocket().writeDeadline()),
-        config.vault().enable() ? Optional.of(vault(yaml, config.vault(), node)) : Optional.empty());
+        config.vault().enable() ? Optional.of(vault(yaml, config.vault(), node)) : Optional.empty(),
+        config.metrics().enable() ? OptionalInt.of(config.metrics().port()) : OptionalInt.empty());
   }
 
   /** Resolves {@code modules.edgeHub.vault} for {@code node}; the section has checked its own keys. */
@@ -244,31 +255,32 @@ public record EdgeHubSettings(
         Duration.ofSeconds(30),
         Duration.ofSeconds(15),
         Duration.ofSeconds(15),
-        Optional.empty());
+        Optional.empty(),
+        OptionalInt.empty());
   }
 
   public EdgeHubSettings withToken(JoinToken newToken) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, Optional.of(newToken), tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, metricsPort);
   }
 
   public EdgeHubSettings withTokenFile(Path file) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, Optional.of(file), httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, metricsPort);
   }
 
   public EdgeHubSettings withHeartbeat(Duration newHeartbeat, Duration newReadDeadline) {
     return new EdgeHubSettings(source, nodeName, projectId, newHeartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, newReadDeadline, writeDeadline, vault);
+        websocketServer, handshakeTimeout, newReadDeadline, writeDeadline, vault, metricsPort);
   }
 
   public EdgeHubSettings withRotateCertificates(boolean rotate) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, tokenFile, httpServer, rotate,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, metricsPort);
   }
 
   /**
@@ -278,7 +290,14 @@ public record EdgeHubSettings(
   public EdgeHubSettings withVault(Optional<VaultSettings> newVault) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, newVault);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, newVault, metricsPort);
+  }
+
+  /** These settings with {@code /metrics} served on 127.0.0.1:{@code port} (empty: not served). */
+  public EdgeHubSettings withMetricsPort(OptionalInt port) {
+    return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
+        certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, port);
   }
 
   /** {@code wss://<server>/<projectID>/<nodeName>/events}, the URL edgecore dials. */

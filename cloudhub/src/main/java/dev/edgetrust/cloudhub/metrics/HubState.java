@@ -1,0 +1,29 @@
+package dev.edgetrust.cloudhub.metrics;
+
+import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.revocation.RevocationList;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@code /metrics}, {@code /healthz} and {@code /readyz} read from the running CloudHub at
+ * the moment of the request. Read at scrape time rather than pushed, so that a gauge can never
+ * disagree with the hub: a node's expiry series exists exactly while its session does.
+ */
+public interface HubState {
+  /** The live sessions. */
+  List<SessionInfo> sessions();
+
+  /** The certificate new handshakes are served. */
+  X509Certificate serverCertificate();
+
+  /** The last good revocation list, if one was fetched. */
+  Optional<RevocationList> revocationList();
+
+  /** Why every client certificate is refused now (the list fails closed), or empty. */
+  Optional<String> revocationFailingClosed();
+
+  /** The listeners that should be open and are not (e.g. {@code websocket}); empty when all are up. */
+  List<String> listenersDown();
+}

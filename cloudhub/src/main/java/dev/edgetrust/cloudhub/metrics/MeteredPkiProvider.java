@@ -1,0 +1,110 @@
+package dev.edgetrust.cloudhub.metrics;
+
+import dev.edgetrust.pki.BootstrapEnrollment;
+import dev.edgetrust.pki.IssuedCertificate;
+import dev.edgetrust.pki.NodeCredentialChange;
+import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.PkiProvider;
+import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.revocation.RevocationList;
+import java.math.BigInteger;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A {@link PkiProvider} that times every call to the one it wraps and counts its failures, by
+ * operation. It changes nothing else: what the wrapped provider answers or throws passes through
+ * unchanged, and {@link #close()} is left to whoever owns the wrapped provider.
+ */
+public final class MeteredPkiProvider implements PkiProvider {
+  private final PkiProvider provider;
+  private final PrometheusHubMetrics metrics;
+
+  public MeteredPkiProvider(PkiProvider provider, PrometheusHubMetrics metrics) {
+    this.provider = Objects.requireNonNull(provider, "provider");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+  }
+
+  @FunctionalInterface
+  private interface Call<T> {
+    T run() throws PkiException;
+  }
+
+  private <T> T timed(PkiOperation operation, Call<T> call) throws PkiException {
+    long start = System.nanoTime();
+    Throwable failure = null;
+    try {
+      return call.run();
+    } catch (PkiException | RuntimeException e) {
+      failure = e;
+      throw e;
+    } finally {
+      metrics.pkiCall(operation, System.nanoTime() - start, failure);
+    }
+  }
+
+  @Override
+  public String name() {
+    return provider.name();
+  }
+
+  @Override
+  public IssuedCertificate sign(SigningRequest request) throws PkiException {
+    return timed(PkiOperation.SIGN, () -> provider.sign(request));
+  }
+
+  @Override
+  public List<X509Certificate> trustAnchors() throws PkiException {
+    return timed(PkiOperation.TRUST_ANCHORS, provider::trustAnchors);
+  }
+
+  /** Join tokens are checked locally (a signature), not by calling the PKI: not timed. */
+  @Override
+  public Optional<BootstrapEnrollment> bootstrap() {
+    return provider.bootstrap();
+  }
+
+  @Override
+  public Instant revoke(BigInteger serial) throws PkiException {
+    return timed(PkiOperation.REVOKE, () -> provider.revoke(serial));
+  }
+
+  @Override
+  public RevocationList revocationList() throws PkiException {
+    return timed(PkiOperation.REVOCATION_LIST, provider::revocationList);
+  }
+
+  @Override
+  public NodeCredentialChange blockNode(NodeName node) throws PkiException {
+    return timed(PkiOperation.BLOCK_NODE, () -> provider.blockNode(node));
+  }
+
+  @Override
+  public NodeCredentialChange unblockNode(NodeName node) throws PkiException {
+    return timed(PkiOperation.UNBLOCK_NODE, () -> provider.unblockNode(node));
+  }
+
+  @Override
+  public Set<NodeName> blockedNodes() throws PkiException {
+    return timed(PkiOperation.BLOCKED_NODES, provider::blockedNodes);
+  }
+
+  @Override
+  public Set<BigInteger> issuedSerials(NodeName node) throws PkiException {
+    return timed(PkiOperation.ISSUED_SERIALS, () -> provider.issuedSerials(node));
+  }
+
+  /** Does nothing: the wrapped provider belongs to whoever made it. */
+  @Override
+  public void close() {}
+
+  @Override
+  public String toString() {
+    return "metered " + provider;
+  }
+}

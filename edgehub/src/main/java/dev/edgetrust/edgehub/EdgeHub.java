@@ -278,7 +278,7 @@ public final class EdgeHub implements AutoCloseable {
         settings.webSocketUri(), settings.vault().isPresent() ? credentials.issuer().description() : settings.httpServer());
     if (settings.metricsPort().isPresent()) {
       try {
-        metricsServer = EdgeMetricsServer.start(group, settings.metricsPort().getAsInt(), metrics);
+        metricsServer = EdgeMetricsServer.start(loop, settings.metricsPort().getAsInt(), metrics);
         log.info("node {}: metrics at http:/{}/metrics", settings.nodeName(), metricsServer.address());
       } catch (java.io.IOException e) {
         close();

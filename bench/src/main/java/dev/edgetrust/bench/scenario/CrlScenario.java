@@ -40,6 +40,7 @@ import java.util.function.UnaryOperator;
 public final class CrlScenario implements Scenario {
   static final int DEFAULT_REVOKED = 100_000;
   static final int IDENTITIES = 64;
+  static final int SMOKE_IDENTITIES = 8;
   private static final int EMPTY = 0;
   private static final int LISTED = 1;
 
@@ -57,20 +58,22 @@ public final class CrlScenario implements Scenario {
   @Override
   public ScenarioResult run(BenchContext context) throws Exception {
     int revoked = context.nodes(DEFAULT_REVOKED);
-    Duration total = context.seconds(Duration.ofSeconds(10));
+    // --seconds is the measured time of both CloudHubs together.
+    Duration total = context.seconds(Duration.ofSeconds(20));
     boolean full = total.compareTo(HandshakeScenario.FULL_RUN) >= 0;
     int roundsPerServer = full ? 2 : 1;
-    Duration round = total.dividedBy(roundsPerServer);
+    Duration round = total.dividedBy(2L * roundsPerServer);
+    int identities = full ? IDENTITIES : SMOKE_IDENTITIES;
     // A smoke run warms up with one short pair: it checks that both CloudHubs answer, not a rate.
     Duration warmupSlice = full ? Duration.ofSeconds(2) : Duration.ofMillis(200);
     Duration maxWarmup = full ? Duration.ofSeconds(30) : Duration.ZERO;
     int loads = full ? 10 : 3;
 
     UnaryOperator<CloudHubSettings.Builder> tune =
-        b -> b.httpsAddress(null).nodeLimit(IDENTITIES + HandshakeScenario.CONCURRENCY + 16);
+        b -> b.httpsAddress(null).nodeLimit(identities + HandshakeScenario.CONCURRENCY + 16);
     LoopbackCloud empty = LoopbackCloud.prepare(context.workDirectory().resolve("empty"), tune);
     Path idDir = Files.createDirectories(context.workDirectory().resolve("identities"));
-    NodeIdentities ids = empty.issueShared("bench-node", IDENTITIES, Duration.ofDays(1));
+    NodeIdentities ids = empty.issueShared("bench-node", identities, Duration.ofDays(1));
     ids.write(idDir);
     context.progress("signing a CRL of " + Figure.format(revoked) + " revoked serials with the CA key (not measured)");
     long signStart = System.nanoTime();
@@ -100,7 +103,7 @@ public final class CrlScenario implements Scenario {
     Loads l = measureLoads(LoopbackCloud.caFiles(listed.settings()), LoopbackCloud.caFiles(empty.settings()), crl,
         listed.caCertificate(), loads);
     long[] revocations = revokeOneMore(listed.ca(), full ? 3 : 1);
-    return result(context, revoked, listedAtHub, signSeconds, crl, roundsPerServer, round, warmedFor, emptyTotals,
+    return result(context, revoked, identities, listedAtHub, signSeconds, crl, roundsPerServer, round, warmedFor, emptyTotals,
         listedTotals, l, revocations);
   }
 
@@ -172,7 +175,7 @@ public final class CrlScenario implements Scenario {
     return took;
   }
 
-  private ScenarioResult result(BenchContext context, int revoked, int listedAtHub, double signSeconds, PopulatedCrl crl,
+  private ScenarioResult result(BenchContext context, int revoked, int identities, int listedAtHub, double signSeconds, PopulatedCrl crl,
       int rounds, Duration round, Duration warmedFor, SliceTotals empty, SliceTotals listed, Loads l, long[] revocations) {
     Figure listedRate = Figure.of("listed.handshakes_per_second",
         "CloudHub handshakes + upgrades, " + Figure.format(revoked) + " revoked serials", listed.rate(), "/s");
@@ -192,7 +195,7 @@ public final class CrlScenario implements Scenario {
     return ScenarioResult.measured(name())
         .load("(a) separate JVM (LoadClient), one for the whole run, alternating between the two CloudHubs: "
             + HandshakeScenario.CLIENT_THREADS + " event-loop threads, " + HandshakeScenario.CONCURRENCY
-            + " connections in flight, " + IDENTITIES + " node certificates (none revoked) in turn, JDK TLS, no resumption;"
+            + " connections in flight, " + identities + " node certificates (none revoked) in turn, JDK TLS, no resumption;"
             + " (b) this JVM, one thread, nothing else running")
         .figure("listed.revoked_serials", "revoked serials in the listed CloudHub's revocation list", listedAtHub, "")
         .figure(listedRate)

@@ -25,9 +25,10 @@ import java.util.stream.Collectors;
  * node must revoke. Not thread safe, except {@link #awaitDurable}: {@link BuiltinCa} serializes
  * the rest, and waits for the disk outside its lock so that concurrent signatures share fsyncs.
  *
- * <p>Kept as a JSON snapshot (replaced atomically) plus a journal beside it: each signature appends
- * one line and fsyncs it before the certificate is handed out, so recording a serial costs the same
- * for ten nodes or ten thousand. When the journal grows as long as the inventory it is folded into
+ * <p>Kept as a JSON snapshot (replaced atomically) plus a journal beside it ({@link SerialJournal}):
+ * each signature appends one line, and the certificate is handed out only once an fsync (shared
+ * with the signatures appended meanwhile) has covered it, so recording a serial costs the same for
+ * ten nodes or ten thousand. When the journal grows as long as the inventory it is folded into
  * a new snapshot (expired entries dropped) and removed. A crash can tear only the journal's last
  * line, for a certificate that was never handed out: loading skips it.
  */

@@ -21,6 +21,8 @@ import java.nio.file.StandardOpenOption;
 final class SerialJournal implements AutoCloseable {
   private final Path file;
   private FileChannel channel;
+  /** The file's length while it is open: where the next line starts. */
+  private long length;
   /** Tickets are line numbers since the journal was opened: the last one written, and the last one on disk. */
   private long appended;
   private long durable;
@@ -40,8 +42,8 @@ final class SerialJournal implements AutoCloseable {
   synchronized long append(byte[] line) throws IOException {
     if (channel == null) {
       channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+      length = channel.size();
     }
-    long start = channel.size();
     ByteBuffer bytes = ByteBuffer.wrap(line);
     try {
       while (bytes.hasRemaining()) {
@@ -49,12 +51,13 @@ final class SerialJournal implements AutoCloseable {
       }
     } catch (IOException e) {
       try {
-        channel.truncate(start);
+        channel.truncate(length);
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
       throw e;
     }
+    length += line.length;
     return ++appended;
   }
 

@@ -24,8 +24,6 @@ public record ScenarioResult(
   public enum Status {
     /** Ran and produced its figures. */
     MEASURED,
-    /** Not measurable in this build yet (e.g. needs revocation, which arrives later). */
-    PENDING,
     /** Needs something this machine does not have (e.g. VAULT_ADDR). */
     SKIPPED,
     /** Its set-up failed; the notes say why. */
@@ -44,10 +42,6 @@ public record ScenarioResult(
 
   public static Builder measured(String scenario) {
     return new Builder(scenario, Status.MEASURED);
-  }
-
-  public static ScenarioResult pending(String scenario, String why) {
-    return new ScenarioResult(scenario, Status.PENDING, "none", List.of(), List.of(), List.of(why), Duration.ZERO);
   }
 
   public static ScenarioResult failed(String scenario, String why, Duration took) {

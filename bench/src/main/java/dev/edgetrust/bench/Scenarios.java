@@ -1,9 +1,10 @@
 package dev.edgetrust.bench;
 
+import dev.edgetrust.bench.scenario.BlockScenario;
+import dev.edgetrust.bench.scenario.CrlScenario;
 import dev.edgetrust.bench.scenario.EdgeFootprintScenario;
 import dev.edgetrust.bench.scenario.HandshakeScenario;
 import dev.edgetrust.bench.scenario.IssueScenario;
-import dev.edgetrust.bench.scenario.PendingScenario;
 import dev.edgetrust.bench.scenario.RenewalStormScenario;
 import dev.edgetrust.bench.scenario.SessionsScenario;
 import java.util.List;
@@ -15,10 +16,8 @@ public final class Scenarios {
       List.of(
           new HandshakeScenario(),
           new SessionsScenario(),
-          PendingScenario.arrivesWithRevocation(
-              "block", "block -> disconnect latency (p50/p99) with 1,000 sessions; target p99 < 1 s"),
-          PendingScenario.arrivesWithRevocation(
-              "crl", "handshake rate with a 100,000-serial CRL vs. an empty one (>= 0.95); CRL fetch+parse+index <= 1 s"),
+          new BlockScenario(),
+          new CrlScenario(),
           new IssueScenario(),
           new RenewalStormScenario(),
           new EdgeFootprintScenario());

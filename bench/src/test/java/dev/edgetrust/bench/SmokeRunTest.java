@@ -50,6 +50,10 @@ class SmokeRunTest {
     return report.results().get(0).figures().stream().map(Figure::key).collect(Collectors.toSet());
   }
 
+  private static double figure(Bench.Report report, String key) {
+    return report.results().get(0).figures().stream().filter(f -> f.key().equals(key)).findFirst().orElseThrow().value();
+  }
+
   private static Set<String> comparisons(Bench.Report report) {
     return report.results().get(0).comparisons().stream().map(Comparison::key).collect(Collectors.toSet());
   }
@@ -105,15 +109,27 @@ class SmokeRunTest {
   }
 
   @Test
-  void revocationScenarios_arePendingAndSaySo() throws Exception {
-    Bench.Report report =
-        new Bench(BenchOptions.defaults(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-            .run(List.of(Scenarios.named("block").orElseThrow(), Scenarios.named("crl").orElseThrow()));
+  void block_closesEveryBlockedSessionAndRefusesItsReconnect() throws Exception {
+    Bench.Report r = run("block", 6, Duration.ofSeconds(1));
 
-    assertThat(report.results()).allSatisfy(res -> {
-      assertThat(res.status()).isEqualTo(ScenarioResult.Status.PENDING);
-      assertThat(res.notes()).anyMatch(n -> n.contains("arrives with revocation"));
-    });
+    assertThat(keys(r)).contains("block.closed_p50_ms", "block.closed_p99_ms", "block.refused_p99_ms",
+        "disconnect.closed_p50_ms", "disconnect.closed_p99_ms");
+    assertThat(comparisons(r)).contains("block_close_p50_ratio", "block_close_p99_ratio");
+    assertThat(figure(r, "blocked")).isEqualTo(3);
+    assertThat(figure(r, "block_reports_done")).isEqualTo(3);
+    assertThat(figure(r, "block.reconnects_accepted")).isZero();
+    assertThat(figure(r, "block.not_closed")).isZero();
+  }
+
+  @Test
+  void crl_comparesHandshakesAndLoadsTheListedCrl() throws Exception {
+    Bench.Report r = run("crl", 1_000, Duration.ofSeconds(1));
+
+    assertThat(keys(r)).contains("listed.handshakes_per_second", "empty.handshakes_per_second", "crl.load_p50_ms",
+        "jdk.parse_p50_ms");
+    assertThat(comparisons(r)).contains("crl_handshake_ratio", "crl_server_cpu_ratio", "crl_load_vs_jdk_parse");
+    assertThat(figure(r, "listed.revoked_serials")).isEqualTo(1_000);
+    assertThat(figure(r, "listed.failures")).isZero();
   }
 
   @Test

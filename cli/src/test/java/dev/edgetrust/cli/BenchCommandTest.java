@@ -56,7 +56,7 @@ class BenchCommandTest {
     java.nio.file.Files.writeString(dir.resolve("file"), "x");
     Path json = dir.resolve("file").resolve("out.json");
 
-    Run r = run("crl", "--json", json.toString());
+    Run r = run("issue", "--nodes", "1", "--seconds", "1", "--json", json.toString());
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err().strip().lines()).hasSize(1);
@@ -64,14 +64,14 @@ class BenchCommandTest {
   }
 
   @Test
-  void revocationScenario_isPendingAndWritesJson() throws Exception {
+  void measuredScenario_printsItsTableAndWritesJson() throws Exception {
     Path json = dir.resolve("out.json");
 
-    Run r = run("block", "--json", json.toString());
+    Run r = run("issue", "--nodes", "1", "--seconds", "1", "--json", json.toString());
 
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("PENDING").contains("arrives with revocation");
+    assertThat(r.out()).contains("issue").contains("results written to " + json);
     JsonNode written = new ObjectMapper().readTree(json.toFile());
-    assertThat(written.path("scenarios").get(0).path("status").asText()).isEqualTo("pending");
+    assertThat(written.path("scenarios").get(0).path("status").asText()).isEqualTo("measured");
   }
 }

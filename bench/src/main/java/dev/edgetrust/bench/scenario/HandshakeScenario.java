@@ -17,10 +17,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Full mutual-TLS handshakes plus the WebSocket upgrade per second, against the CloudHub and
@@ -75,9 +72,9 @@ public final class HandshakeScenario implements Scenario {
               List.of(bare.address(), hub.websocketAddress().orElseThrow()), idDir, CONCURRENCY, CLIENT_THREADS)) {
         context.progress("warming up: alternating " + warmupSlice.toMillis() + " ms slices until both servers' CPU per"
             + " handshake holds within " + (int) (STEADY * 100) + " % (at most " + maxWarmup.toSeconds() + " s)");
-        Duration warmedFor = warmUp(client, warmupSlice, maxWarmup);
-        Totals bareTotals = new Totals();
-        Totals hubTotals = new Totals();
+        Duration warmedFor = warmUp(client, BARE, HUB, warmupSlice, maxWarmup);
+        SliceTotals bareTotals = new SliceTotals();
+        SliceTotals hubTotals = new SliceTotals();
         context.progress(roundsPerServer * 2 + " measured slices of " + round.toMillis() + " ms, bare/CloudHub/CloudHub/bare");
         for (int i = 0; i < roundsPerServer * 2; i++) {
           // ABBA: bare, hub, hub, bare, bare, hub, ...
@@ -90,20 +87,21 @@ public final class HandshakeScenario implements Scenario {
   }
 
   /**
-   * Alternates short slices against both servers until each one's server CPU per handshake is
-   * within {@link #STEADY} of its previous slice: this JVM's JIT compiles the server side for a
-   * while, and a slice measured before it settles would favour whichever server went second.
+   * Alternates short slices against servers {@code a} and {@code b} until each one's server CPU
+   * per handshake is within {@link #STEADY} of its previous slice: this JVM's JIT compiles the
+   * server side for a while, and a slice measured before it settles would favour whichever server
+   * went second.
    */
-  private static Duration warmUp(HandshakeClient client, Duration slice, Duration limit) throws Exception {
+  static Duration warmUp(HandshakeClient client, int a, int b, Duration slice, Duration limit) throws Exception {
     long start = System.nanoTime();
-    double lastBare = Double.NaN;
-    double lastHub = Double.NaN;
+    double lastA = Double.NaN;
+    double lastB = Double.NaN;
     do {
-      double b = client.run(BARE, slice).serverCpuMsPerHandshake();
-      double h = client.run(HUB, slice).serverCpuMsPerHandshake();
-      boolean steady = Math.abs(b - lastBare) <= STEADY * b && Math.abs(h - lastHub) <= STEADY * h;
-      lastBare = b;
-      lastHub = h;
+      double x = client.run(a, slice).serverCpuMsPerHandshake();
+      double y = client.run(b, slice).serverCpuMsPerHandshake();
+      boolean steady = Math.abs(x - lastA) <= STEADY * x && Math.abs(y - lastB) <= STEADY * y;
+      lastA = x;
+      lastB = y;
       if (steady) {
         break;
       }
@@ -112,7 +110,7 @@ public final class HandshakeScenario implements Scenario {
   }
 
   private ScenarioResult result(
-      BenchContext context, int identities, int rounds, Duration round, Duration warmedFor, Totals bare, Totals hub) {
+      BenchContext context, int identities, int rounds, Duration round, Duration warmedFor, SliceTotals bare, SliceTotals hub) {
     Figure hubRate = Figure.of("cloudhub.handshakes_per_second", "CloudHub handshakes + upgrades", hub.rate(), "/s");
     Figure bareRate = Figure.of("bare.handshakes_per_second", "bare Netty mTLS handshakes + upgrades", bare.rate(), "/s");
     Figure hubCpu = Figure.of("cloudhub.server_cpu_ms_per_handshake", "CloudHub server CPU per handshake", hub.serverCpuMs(), "ms");
@@ -151,49 +149,5 @@ public final class HandshakeScenario implements Scenario {
         .note(hub.firstFailure == null && bare.firstFailure == null ? "no failures"
             : "first failure: " + (hub.firstFailure != null ? "CloudHub: " + hub.firstFailure : "bare: " + bare.firstFailure))
         .build();
-  }
-
-  /** Sums of the rounds of one server. */
-  private static final class Totals {
-    long handshakes;
-    long failures;
-    double seconds;
-    double serverCpu;
-    double clientCpu;
-    final Set<String> negotiated = new LinkedHashSet<>();
-    String firstFailure;
-    final List<HandshakeClient.Slice> rounds = new ArrayList<>();
-
-    void add(HandshakeClient.Slice r) {
-      rounds.add(r);
-      handshakes += r.handshakes();
-      failures += r.failures();
-      seconds += r.seconds();
-      serverCpu += r.serverCpuSeconds();
-      clientCpu += r.clientCpuSeconds();
-      negotiated.add(r.negotiated());
-      if (firstFailure == null) {
-        firstFailure = r.firstFailure();
-      }
-    }
-
-    String perRound() {
-      return String.join(", ", rounds.stream()
-          .map(r -> Figure.format(r.handshakes() / r.seconds()) + " (" + Figure.format(r.serverCpuSeconds() * 1000 / Math.max(1, r.handshakes())) + ")")
-          .toList());
-    }
-
-    double rate() {
-      return seconds == 0 ? 0 : handshakes / seconds;
-    }
-
-    double serverCpuMs() {
-      return handshakes == 0 ? Double.NaN : serverCpu * 1000 / handshakes;
-    }
-
-    double clientShare() {
-      double both = serverCpu + clientCpu;
-      return both == 0 ? Double.NaN : clientCpu / both;
-    }
   }
 }

@@ -181,20 +181,33 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
     }
     // Check, sign and record under one lock: a block that lands in between would otherwise miss
     // the serial it must revoke.
+    IssuedCertificate certificate;
+    long recorded;
     synchronized (state) {
       Optional<Instant> blockedSince = blocklist.blockedSince(node.get());
       if (blockedSince.isPresent()) {
         throw PkiException.refused("node " + node.get() + " is blocked (since " + blockedSince.get() + ")");
       }
-      IssuedCertificate certificate = signUnchecked(request);
+      certificate = signUnchecked(request);
       try {
-        issued.add(node.get(), certificate.serial(), certificate.notAfter(), clock.instant());
+        recorded = issued.append(node.get(), certificate.serial(), certificate.notAfter(), clock.instant());
       } catch (IOException e) {
-        // A certificate a block could not find is worse than none: do not hand it out.
-        throw PkiException.unavailable("cannot record the new certificate of node " + node.get() + ": " + e.getMessage(), e);
+        throw unrecorded(node.get(), e);
       }
-      return certificate;
     }
+    // The serial is in the inventory (a block from now on revokes it); waiting for the disk outside
+    // the lock lets the signatures made meanwhile share one fsync.
+    try {
+      issued.awaitDurable(recorded);
+    } catch (IOException e) {
+      throw unrecorded(node.get(), e);
+    }
+    return certificate;
+  }
+
+  /** A certificate a block could not find after a restart is worse than none: it is not handed out. */
+  private static PkiException unrecorded(NodeName node, IOException e) {
+    return PkiException.unavailable("cannot record the new certificate of node " + node + ": " + e.getMessage(), e);
   }
 
   private static Optional<NodeName> nodeOf(X500Principal subject) {
@@ -401,6 +414,18 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
   public Set<BigInteger> issuedSerials(NodeName node) {
     synchronized (state) {
       return issued.of(node, clock.instant());
+    }
+  }
+
+  /** Closes the serial inventory's journal file. */
+  @Override
+  public void close() {
+    synchronized (state) {
+      try {
+        issued.close();
+      } catch (IOException e) {
+        log.warn("cannot close the serial journal beside {}: {}", blocklist.file(), e.getMessage());
+      }
     }
   }
 

@@ -22,11 +22,13 @@ import java.util.stream.Collectors;
 
 /**
  * Every node certificate the built-in CA signed and that has not expired, by node: what blocking a
- * node must revoke. Not thread safe: {@link BuiltinCa} serializes access.
+ * node must revoke. Not thread safe, except {@link #awaitDurable}: {@link BuiltinCa} serializes
+ * the rest, and waits for the disk outside its lock so that concurrent signatures share fsyncs.
  *
- * <p>Kept as a JSON snapshot (replaced atomically) plus a journal beside it: each signature appends
- * one line and fsyncs it before the certificate is handed out, so recording a serial costs the same
- * for ten nodes or ten thousand. When the journal grows as long as the inventory it is folded into
+ * <p>Kept as a JSON snapshot (replaced atomically) plus a journal beside it ({@link SerialJournal}):
+ * each signature appends one line, and the certificate is handed out only once an fsync (shared
+ * with the signatures appended meanwhile) has covered it, so recording a serial costs the same for
+ * ten nodes or ten thousand. When the journal grows as long as the inventory it is folded into
  * a new snapshot (expired entries dropped) and removed. A crash can tear only the journal's last
  * line, for a certificate that was never handed out: loading skips it.
  */
@@ -36,14 +38,14 @@ final class IssuedSerials {
   static final int MIN_COMPACTION = 1024;
 
   private final Path file;
-  private final Path journal;
+  private final SerialJournal journal;
   /** node → serial → notAfter, in issue order. */
   private final Map<NodeName, Map<BigInteger, Instant>> issued;
   private int journalLines;
 
   private IssuedSerials(Path file, Map<NodeName, Map<BigInteger, Instant>> issued, int journalLines) {
     this.file = file;
-    this.journal = journalOf(file);
+    this.journal = new SerialJournal(journalOf(file));
     this.issued = issued;
     this.journalLines = journalLines;
   }
@@ -119,21 +121,27 @@ final class IssuedSerials {
 
   /** Records a certificate signed for {@code node}, durably, before it is handed out. */
   void add(NodeName node, BigInteger serial, Instant notAfter, Instant now) throws IOException {
+    awaitDurable(append(node, serial, notAfter, now));
+  }
+
+  /**
+   * Records a certificate signed for {@code node}; it is durable once {@link #awaitDurable} with
+   * the returned ticket returns, and must not be handed out before.
+   */
+  long append(NodeName node, BigInteger serial, Instant notAfter, Instant now) throws IOException {
     String line = node.value() + " " + SerialNumbers.toColonHex(serial) + " " + notAfter + "\n";
-    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(journal,
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND,
-        java.nio.file.StandardOpenOption.WRITE)) {
-      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(line.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      while (bytes.hasRemaining()) {
-        channel.write(bytes);
-      }
-      channel.force(false);
-    }
+    long ticket = journal.append(line.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     issued.computeIfAbsent(node, n -> new LinkedHashMap<>()).put(serial, notAfter);
     journalLines++;
     if (journalLines >= Math.max(MIN_COMPACTION, size())) {
       compact(now);
     }
+    return ticket;
+  }
+
+  /** Returns when the entry with {@code ticket} is on disk (thread safe; may share an fsync with others). */
+  void awaitDurable(long ticket) throws IOException {
+    journal.awaitDurable(ticket);
   }
 
   /** Folds the journal into a new snapshot without expired entries, then removes the journal. */
@@ -141,8 +149,9 @@ final class IssuedSerials {
     issued.values().forEach(m -> m.values().removeIf(exp -> exp.isBefore(now)));
     issued.values().removeIf(Map::isEmpty);
     save();
-    // A crash before this delete only replays entries the snapshot already has.
-    Files.deleteIfExists(journal);
+    // The snapshot holds every entry appended so far, so they are durable whether or not their
+    // fsync ran. A crash before the journal is deleted only replays entries the snapshot has.
+    journal.replaced();
     journalLines = 0;
   }
 
@@ -156,6 +165,11 @@ final class IssuedSerials {
         .filter(e -> !e.getValue().isBefore(now))
         .map(Map.Entry::getKey)
         .collect(Collectors.toUnmodifiableSet());
+  }
+
+  /** Closes the journal file (it is reopened by the next append). */
+  void close() throws IOException {
+    journal.close();
   }
 
   private void save() throws IOException {

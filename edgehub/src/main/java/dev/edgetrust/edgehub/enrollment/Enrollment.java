@@ -34,6 +34,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -226,7 +227,7 @@ public final class Enrollment {
     }
   }
 
-  private record Reply(int status, byte[] body) {}
+  private record Reply(int status, byte[] body, Optional<String> retryAfter) {}
 
   private Reply send(HttpClient client, HttpRequest request, URI uri) throws EnrollmentException {
     try {
@@ -236,7 +237,7 @@ public final class Enrollment {
         if (body.length > MAX_BODY_BYTES) {
           throw EnrollmentException.refused(request.method() + " " + uri + " answered with more than " + MAX_BODY_BYTES + " bytes");
         }
-        return new Reply(response.statusCode(), body);
+        return new Reply(response.statusCode(), body, response.headers().firstValue("Retry-After"));
       }
     } catch (SSLHandshakeException e) {
       throw EnrollmentException.refused(
@@ -278,9 +279,31 @@ public final class Enrollment {
     String text = printable(new String(reply.body(), StandardCharsets.UTF_8));
     String message = "GET " + uri + " answered " + reply.status() + (text.isEmpty() ? "" : ": " + text);
     if (reply.status() >= 500 || reply.status() == 429 || reply.status() == 408) {
-      return EnrollmentException.unavailable(message, null);
+      Optional<Duration> after = reply.retryAfter().flatMap(Enrollment::retryAfter);
+      return after.isPresent()
+          ? EnrollmentException.unavailableFor(message + " (retry after " + after.get().toSeconds() + " s)", after.get())
+          : EnrollmentException.unavailable(message, null);
     }
     return EnrollmentException.refused(message);
+  }
+
+  /**
+   * {@code Retry-After} as delta-seconds or an HTTP date; anything else (or a time already past)
+   * is ignored and the usual backoff applies.
+   */
+  static Optional<Duration> retryAfter(String header) {
+    String value = header.strip();
+    try {
+      if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
+        // Past a day it is not a retry hint any more; the backoff's cap applies to it anyway.
+        return value.length() > 6 ? Optional.of(Duration.ofDays(1)) : Optional.of(Duration.ofSeconds(Long.parseLong(value)));
+      }
+      Instant at = java.time.ZonedDateTime.parse(value, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Duration until = Duration.between(Instant.now(), at);
+      return until.isNegative() ? Optional.empty() : Optional.of(until);
+    } catch (java.time.format.DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 
   /** One line, no control characters, short: the body comes from the network. */

@@ -11,10 +11,11 @@ import dev.edgetrust.x509.Csr;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,17 +77,14 @@ class EdgeCrtFuzzTest {
     try {
       server.writeInbound(Unpooled.wrappedBuffer(request));
       server.runPendingTasks();
-      List<FullHttpResponse> responses = responses(server);
+      List<HttpResponse> responses = responses(server);
       if (responses.isEmpty()) {
         // Only an incomplete request may go unanswered, and then the connection waits for the rest.
         assertThat(server.isOpen()).as("connection closed without an answer").isTrue();
       }
-      for (FullHttpResponse response : responses) {
+      for (HttpResponse response : responses) {
         int status = response.status().code();
-        assertThat(status == 200 || (status >= 400 && status < 500))
-            .as("status %d: %s", status, response.content().toString(StandardCharsets.UTF_8))
-            .isTrue();
-        response.release();
+        assertThat(status == 200 || (status >= 400 && status < 500)).as("status %d", status).isTrue();
       }
     } finally {
       server.finishAndReleaseAll();
@@ -134,16 +132,22 @@ class EdgeCrtFuzzTest {
     }
   }
 
-  /** What the server wrote, decoded as HTTP responses. */
-  private static List<FullHttpResponse> responses(EmbeddedChannel server) {
-    EmbeddedChannel client = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(1 << 20));
+  /**
+   * The heads of what the server wrote, decoded as HTTP responses. Bodies are skipped: the decoder
+   * does not know which request was a HEAD, whose answer carries a length but no body.
+   */
+  private static List<HttpResponse> responses(EmbeddedChannel server) {
+    EmbeddedChannel client = new EmbeddedChannel(new HttpResponseDecoder());
     for (Object out; (out = server.readOutbound()) != null; ) {
       client.writeInbound((ByteBuf) out);
     }
     client.finish();
-    List<FullHttpResponse> responses = new ArrayList<>();
+    List<HttpResponse> responses = new ArrayList<>();
     for (Object in; (in = client.readInbound()) != null; ) {
-      responses.add((FullHttpResponse) in);
+      if (in instanceof HttpResponse head) {
+        responses.add(head);
+      }
+      ReferenceCountUtil.release(in);
     }
     return responses;
   }

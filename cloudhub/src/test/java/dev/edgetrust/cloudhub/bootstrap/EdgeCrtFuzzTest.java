@@ -80,7 +80,10 @@ class EdgeCrtFuzzTest {
       List<HttpResponse> responses = responses(server);
       if (responses.isEmpty()) {
         // Only an incomplete request may go unanswered, and then the connection waits for the rest.
-        assertThat(server.isOpen()).as("connection closed without an answer").isTrue();
+        assertThat(server.isOpen())
+            .as("connection closed without an answer to %s",
+                dev.edgetrust.text.UntrustedText.printable(new String(request, StandardCharsets.ISO_8859_1), 300))
+            .isTrue();
       }
       for (HttpResponse response : responses) {
         int status = response.status().code();

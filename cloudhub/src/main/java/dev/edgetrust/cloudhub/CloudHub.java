@@ -1,6 +1,7 @@
 package dev.edgetrust.cloudhub;
 
 import dev.edgetrust.cloudhub.admin.AdminApi;
+import dev.edgetrust.cloudhub.bootstrap.AddressRateLimiter;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapHandler;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapInitializer;
 import dev.edgetrust.cloudhub.bootstrap.ExternalPkiNotice;
@@ -145,9 +146,12 @@ public final class CloudHub implements AutoCloseable {
       if (settings.websocketAddress() != null) {
         ws = bind(acceptors, workers, connections, settings.websocketAddress(), settings.websocketPort(), "websocket",
             new WebSocketInitializer(tls::websocket, registry, listener, settings.keepaliveInterval(),
-                settings.writeTimeout(), clock, access::admission, meter));
+                settings.writeTimeout(), clock, access::admission, meter, settings.limits()));
       }
       Optional<BootstrapEnrollment> enrollment = provider.bootstrap();
+      CloudHubSettings.BootstrapRateLimit rate = settings.limits().bootstrapRateLimit();
+      AddressRateLimiter rateLimiter =
+          rate == null ? null : new AddressRateLimiter(rate.perAddressQps(), rate.burst(), rate.maxAddresses(), System::nanoTime);
       if (settings.httpsAddress() != null && enrollment.isPresent()) {
         BootstrapHandler.IssuanceListener issuance = (node, certificate, renewal) -> {
           access.issued(node, certificate);
@@ -157,11 +161,12 @@ public final class CloudHub implements AutoCloseable {
         https = bind(acceptors, workers, connections, settings.httpsAddress(), settings.httpsPort(), "https",
             new BootstrapInitializer(tls::bootstrap,
                 () -> new BootstrapHandler(enrollment.get(), provider, settings.edgeCertSigningDuration(),
-                    issuance, signing, access::enrollmentRefusal, meter), meter));
+                    issuance, signing, access::enrollmentRefusal, meter), meter, settings.limits(), rateLimiter));
       } else if (settings.httpsAddress() != null) {
         // Nodes that still call /ca.crt or /edge.crt learn why they get nothing, in one line.
         https = bind(acceptors, workers, connections, settings.httpsAddress(), settings.httpsPort(), "https",
-            new BootstrapInitializer(tls::bootstrap, () -> new ExternalPkiNotice(provider.name()), meter));
+            new BootstrapInitializer(tls::bootstrap, () -> new ExternalPkiNotice(provider.name()), meter, settings.limits(),
+                rateLimiter));
       }
       if (adminApi != null) {
         adminChannel = bind(acceptors, workers, connections, settings.admin().address(), settings.admin().port(), "admin",

@@ -23,9 +23,10 @@ import java.util.List;
  * that file (mode 0600), refreshed every {@code tokenRefreshDuration}. It adds {@code revocation}
  * (how often the PKI's revocation list and blocklist are re-read, whether a stale list fails
  * closed, where the audit log and the per-node serial inventory go) and {@code admin} (the
- * node list/block/unblock API: off unless {@code admin.enable} is true) and {@code metrics}
+ * node list/block/unblock API: off unless {@code admin.enable} is true), {@code metrics}
  * (Prometheus {@code /metrics}, {@code /healthz}, {@code /readyz}: off unless {@code metrics.enable}
- * is true).
+ * is true) and {@code https.rateLimit} (a per-address request rate on the bootstrap port: off
+ * unless {@code https.rateLimit.enable} is true).
  */
 public record CloudHubConfig(
     Boolean enable,
@@ -39,7 +40,7 @@ public record CloudHubConfig(
     Quic quic,
     UnixSocket unixsocket,
     Listener websocket,
-    Listener https,
+    Https https,
     List<String> advertiseAddress,
     List<String> dnsNames,
     Integer edgeCertSigningDuration,
@@ -64,7 +65,7 @@ public record CloudHubConfig(
     quic = quic == null ? new Quic(false, null, null, null) : quic;
     unixsocket = unixsocket == null ? new UnixSocket(null, null) : unixsocket;
     websocket = websocket == null ? Listener.defaults("websocket", 10000) : websocket.withDefaults("websocket", 10000);
-    https = https == null ? Listener.defaults("https", 10002) : https.withDefaults("https", 10002);
+    https = https == null ? new Https(null, null, null, null).withDefaults() : https.withDefaults();
     advertiseAddress = advertiseAddress == null || advertiseAddress.isEmpty() ? List.of("127.0.0.1") : List.copyOf(advertiseAddress);
     dnsNames = dnsNames == null ? List.of() : List.copyOf(dnsNames);
     edgeCertSigningDuration = positive("edgeCertSigningDuration", edgeCertSigningDuration, 365);
@@ -168,6 +169,42 @@ public record CloudHubConfig(
     }
   }
 
+  /**
+   * The bootstrap listener: KubeEdge's {@code enable}/{@code address}/{@code port}, and edgetrust's
+   * {@code rateLimit}.
+   */
+  public record Https(Boolean enable, String address, Integer port, RateLimit rateLimit) {
+    Https withDefaults() {
+      Listener l = new Listener(enable, address, port).withDefaults("https", 10002);
+      return new Https(l.enable(), l.address(), l.port(), rateLimit == null ? RateLimit.OFF : rateLimit);
+    }
+  }
+
+  /**
+   * {@code https.rateLimit}: {@code enable} (false), {@code perAddressQPS} (10), {@code burst}
+   * (50), {@code maxAddresses} (10000). Generous on purpose: a whole site behind one NAT address
+   * may power on at once, and a node that is refused backs off and comes again. Sized against a
+   * flood from one source, not against a fleet.
+   */
+  public record RateLimit(Boolean enable, Double perAddressQPS, Integer burst, Integer maxAddresses) {
+    static final RateLimit OFF = new RateLimit(false, null, null, null);
+
+    public RateLimit {
+      enable = enable != null && enable;
+      perAddressQPS = perAddressQPS == null ? 10.0 : perAddressQPS;
+      if (!(perAddressQPS > 0) || perAddressQPS > 1_000_000) {
+        throw new IllegalArgumentException(
+            "'perAddressQPS' must be a number of requests a second above 0 (and at most 1000000), was " + perAddressQPS);
+      }
+      burst = positive("burst", burst, 50);
+      maxAddresses = positive("maxAddresses", maxAddresses, 10_000);
+    }
+
+    CloudHubSettings.BootstrapRateLimit settings() {
+      return enable ? new CloudHubSettings.BootstrapRateLimit(perAddressQPS, burst, maxAddresses) : null;
+    }
+  }
+
   static boolean isIpLiteral(String s) {
     return io.netty.util.NetUtil.isValidIpV4Address(s) || io.netty.util.NetUtil.isValidIpV6Address(s);
   }
@@ -240,7 +277,8 @@ public record CloudHubConfig(
                 blankOrResolve(base, admin.clientCAFile()))
             : CloudHubSettings.Admin.OFF,
         reconnectAfterRotation.enable() ? reconnectAfterRotation.windowDuration() : null,
-        metrics.enable() ? new CloudHubSettings.Metrics(metrics.address(), metrics.port()) : CloudHubSettings.Metrics.OFF);
+        metrics.enable() ? new CloudHubSettings.Metrics(metrics.address(), metrics.port()) : CloudHubSettings.Metrics.OFF,
+        CloudHubSettings.Limits.DEFAULTS.withBootstrapRateLimit(https.rateLimit().settings()));
   }
 
   /**

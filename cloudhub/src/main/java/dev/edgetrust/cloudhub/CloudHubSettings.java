@@ -21,6 +21,7 @@ import java.util.Objects;
  *     random moment within this window so nodes reconnect and verify the new one; {@code null}:
  *     sessions stay (the default)
  * @param metrics the Prometheus metrics and health listener; off unless configured
+ * @param limits time limits against slow clients and the bootstrap's per-address rate limit
  */
 public record CloudHubSettings(
     Path caCertificateFile,
@@ -43,7 +44,8 @@ public record CloudHubSettings(
     Revocation revocation,
     Admin admin,
     Duration reconnectWindow,
-    Metrics metrics) {
+    Metrics metrics,
+    Limits limits) {
 
   public CloudHubSettings {
     metrics = metrics == null ? Metrics.OFF : metrics;
@@ -54,6 +56,62 @@ public record CloudHubSettings(
     dnsNames = List.copyOf(dnsNames);
     revocation = revocation == null ? Revocation.defaults(stateDirectory(caKeyFile, caCertificateFile)) : revocation;
     admin = admin == null ? Admin.OFF : admin;
+    limits = limits == null ? Limits.DEFAULTS : limits;
+  }
+
+  /**
+   * What a slow or greedy client may take.
+   *
+   * @param tlsHandshakeTimeout a TLS handshake not done by then is abandoned (Netty's default, 10 s)
+   * @param requestTimeout a bootstrap request, or the WebSocket upgrade, not complete this long
+   *     after the connection opened (or after the previous answer) is cut off: 30 s
+   * @param bootstrapRateLimit requests per address on the bootstrap port, or {@code null}: no limit
+   *     (the default)
+   */
+  public record Limits(Duration tlsHandshakeTimeout, Duration requestTimeout, BootstrapRateLimit bootstrapRateLimit) {
+    public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(10), Duration.ofSeconds(30), null);
+
+    public Limits {
+      requirePositive("tlsHandshakeTimeout", tlsHandshakeTimeout);
+      requirePositive("requestTimeout", requestTimeout);
+    }
+
+    public Limits withTlsHandshakeTimeout(Duration value) {
+      return new Limits(value, requestTimeout, bootstrapRateLimit);
+    }
+
+    public Limits withRequestTimeout(Duration value) {
+      return new Limits(tlsHandshakeTimeout, value, bootstrapRateLimit);
+    }
+
+    public Limits withBootstrapRateLimit(BootstrapRateLimit value) {
+      return new Limits(tlsHandshakeTimeout, requestTimeout, value);
+    }
+
+    private static void requirePositive(String name, Duration d) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + d);
+      }
+    }
+  }
+
+  /**
+   * A token bucket per client address on the bootstrap port ({@code /ca.crt}, {@code /edge.crt}).
+   *
+   * @param perAddressQps sustained requests a second from one address (an IPv6 /64 counts as one)
+   * @param burst requests one address may make at once
+   * @param maxAddresses how many addresses are remembered at most (least recently seen forgotten)
+   */
+  public record BootstrapRateLimit(double perAddressQps, int burst, int maxAddresses) {
+    public BootstrapRateLimit {
+      if (!(perAddressQps > 0) || Double.isInfinite(perAddressQps)) {
+        throw new IllegalArgumentException("perAddressQps must be a positive number, was " + perAddressQps);
+      }
+      if (burst < 1 || maxAddresses < 1) {
+        throw new IllegalArgumentException("burst and maxAddresses must be at least 1, were " + burst + ", " + maxAddresses);
+      }
+    }
   }
 
   /** Where CA-side state lives by default: beside the CA key, or the CA certificate without one. */
@@ -164,7 +222,8 @@ public record CloudHubSettings(
         Revocation.defaults(dir.resolve("ca")),
         Admin.OFF,
         null,
-        Metrics.OFF);
+        Metrics.OFF,
+        Limits.DEFAULTS);
   }
 
   public Builder toBuilder() {
@@ -194,6 +253,7 @@ public record CloudHubSettings(
     private Admin admin;
     private Duration reconnectWindow;
     private Metrics metrics;
+    private Limits limits;
 
     private Builder(CloudHubSettings s) {
       caCertificateFile = s.caCertificateFile;
@@ -217,10 +277,17 @@ public record CloudHubSettings(
       admin = s.admin;
       reconnectWindow = s.reconnectWindow;
       metrics = s.metrics;
+      limits = s.limits;
     }
 
     public Builder metrics(Metrics value) {
       metrics = value;
+      return this;
+    }
+
+
+    public Builder limits(Limits value) {
+      limits = value;
       return this;
     }
 
@@ -346,7 +413,8 @@ public record CloudHubSettings(
           revocation,
           admin,
           reconnectWindow,
-          metrics);
+          metrics,
+          limits);
     }
   }
 }

@@ -126,4 +126,38 @@ class CloudHubConfigTest {
         .hasMessageContaining("'modules.cloudHub.admin")
         .hasMessageContaining("address' 'localhost' is not an IP address");
   }
+
+  @Test
+  void bootstrapRateLimit_isOffByDefault_andAnExistingHttpsSectionLoadsUnchanged() throws Exception {
+    CloudHubSettings settings = load("https: {enable: true, address: 0.0.0.0, port: 10002}\n");
+
+    assertThat(settings.limits().bootstrapRateLimit()).isNull();
+    assertThat(settings.limits().tlsHandshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(settings.limits().requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(load("https: {rateLimit: {perAddressQPS: 1}}\n").limits().bootstrapRateLimit()).isNull();
+  }
+
+  @Test
+  void bootstrapRateLimit_enabled_takesItsValuesOrGenerousDefaults() throws Exception {
+    assertThat(load("https: {rateLimit: {enable: true}}\n").limits().bootstrapRateLimit())
+        .isEqualTo(new CloudHubSettings.BootstrapRateLimit(10, 50, 10_000));
+    assertThat(load("https: {rateLimit: {enable: true, perAddressQPS: 0.5, burst: 5, maxAddresses: 100}}\n")
+            .limits().bootstrapRateLimit())
+        .isEqualTo(new CloudHubSettings.BootstrapRateLimit(0.5, 5, 100));
+  }
+
+  @Test
+  void badRateLimitValues_areRefusedNamingTheFullKey() {
+    assertThatThrownBy(() -> load("https: {rateLimit: {enable: true, perAddressQPS: 0}}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'modules.cloudHub.https.rateLimit.perAddressQPS' must be");
+    assertThatThrownBy(() -> load("https: {rateLimit: {enable: true, burst: -3}}\n"))
+        .hasMessageContaining("'modules.cloudHub.https.rateLimit.burst' must be greater than 0");
+    assertThatThrownBy(() -> load("https: {rateLimit: {maxAddresses: lots}}\n"))
+        .hasMessageContaining("'modules.cloudHub.https.rateLimit.maxAddresses' must be a whole number");
+    assertThatThrownBy(() -> load("https: {rateLimit: {enabel: true}}\n"))
+        .hasMessageContaining("unknown key 'modules.cloudHub.https.rateLimit.enabel'");
+    assertThatThrownBy(() -> load("websocket: {rateLimit: {enable: true}}\n"))
+        .hasMessageContaining("unknown key 'modules.cloudHub.websocket.rateLimit'");
+  }
 }

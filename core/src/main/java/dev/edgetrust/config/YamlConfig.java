@@ -211,7 +211,9 @@ public final class YamlConfig {
    */
   private static String problem(JsonProcessingException e) {
     if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblem() != null) {
-      return marked.getProblem();
+      // Even the one-line description quotes the offending character raw, a line break included
+      // ("unexpected character found \n(10)"): found by YamlConfigFuzzTest.
+      return dev.edgetrust.text.UntrustedText.printable(marked.getProblem(), 200);
     }
     String message = String.valueOf(e.getOriginalMessage());
     int newline = message.indexOf('\n');

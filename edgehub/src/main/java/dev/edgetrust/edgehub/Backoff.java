@@ -2,6 +2,7 @@ package dev.edgetrust.edgehub;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -48,6 +49,20 @@ public final class Backoff {
       attempts++;
     }
     return Duration.ofMillis(random.nextLong(ceiling + 1));
+  }
+
+  /**
+   * Like {@link #next()}, but not sooner than {@code notBefore} (a server's {@code Retry-After}),
+   * which is itself held to the cap: a server cannot park a node for longer than the backoff would
+   * at its slowest.
+   */
+  public Duration next(Optional<Duration> notBefore) {
+    Duration jittered = next();
+    if (notBefore.isEmpty()) {
+      return jittered;
+    }
+    long floor = Math.min(capMillis, Math.max(0, notBefore.get().toMillis()));
+    return Duration.ofMillis(Math.max(floor, jittered.toMillis()));
   }
 
   /** After a success: the next failure waits at most {@code base} again. */

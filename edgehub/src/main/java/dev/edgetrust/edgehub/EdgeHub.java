@@ -584,7 +584,8 @@ public final class EdgeHub implements AutoCloseable {
     // Refused (an expired or revoked credential): ask again at the issuer's slow pace, if it has
     // one, so that a replaced token file is picked up without hammering the PKI meanwhile.
     Optional<Duration> slow = e.isRetryable() ? Optional.empty() : credentials.issuer().refusalRetry();
-    Duration wait = slow.isPresent() ? slow.get() : credentialBackoff.next();
+    // A CloudHub that answered 429/503 with Retry-After is not asked again sooner than that.
+    Duration wait = slow.isPresent() ? slow.get() : credentialBackoff.next(e.retryAfter());
     NodeCredentials now = current;
     String line =
         now == null

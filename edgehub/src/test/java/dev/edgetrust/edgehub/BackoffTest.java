@@ -68,4 +68,17 @@ class BackoffTest {
     assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(1), new SplittableRandom()))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void retryAfter_isAFloorUnderTheJitter_heldToTheCap() {
+    Backoff backoff = new Backoff(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(60), new java.util.Random(7));
+    for (int i = 0; i < 50; i++) {
+      assertThat(backoff.next(java.util.Optional.of(java.time.Duration.ofSeconds(5))))
+          .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(5))
+          .isLessThanOrEqualTo(java.time.Duration.ofSeconds(60));
+    }
+    // A server asking for an hour gets the cap: it cannot park a node beyond the slowest backoff.
+    assertThat(backoff.next(java.util.Optional.of(java.time.Duration.ofHours(1)))).isEqualTo(java.time.Duration.ofSeconds(60));
+    assertThat(backoff.next(java.util.Optional.empty())).isLessThanOrEqualTo(java.time.Duration.ofSeconds(60));
+  }
 }

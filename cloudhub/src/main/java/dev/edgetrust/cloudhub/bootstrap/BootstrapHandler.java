@@ -97,7 +97,15 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
       HttpReplies.refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
       return;
     }
-    String path = new QueryStringDecoder(request.uri()).path();
+    String path;
+    try {
+      path = new QueryStringDecoder(request.uri()).path();
+    } catch (IllegalArgumentException e) {
+      // A broken percent-escape ("GET /%zz"): found by EdgeCrtFuzzTest, which saw the connection
+      // dropped without an answer.
+      HttpReplies.refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed request path");
+      return;
+    }
     switch (path) {
       case "/ca.crt" -> {
         if (!HttpMethod.GET.equals(request.method())) {

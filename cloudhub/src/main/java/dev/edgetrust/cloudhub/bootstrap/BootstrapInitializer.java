@@ -1,5 +1,7 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
+import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.ConnectionDeadline;
 import dev.edgetrust.cloudhub.TlsHandshakeLogger;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.x509.Csr;
@@ -10,39 +12,58 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** The HTTPS bootstrap server's pipeline. */
+/**
+ * The HTTPS bootstrap server's pipeline: TLS (with a handshake timeout), a deadline for each
+ * request, the per-address rate limit when one is set (counted on the headers, before the body is
+ * read), the 1 MiB body cap, then the handler.
+ */
 public final class BootstrapInitializer extends ChannelInitializer<SocketChannel> {
-  /** A request must arrive whole within this time: a slow client cannot hold a connection open. */
+  /** A silent connection is closed after this long. */
   private static final int READ_TIMEOUT_SECONDS = 30;
 
   private final Supplier<SslContext> tls;
   private final Supplier<ChannelHandler> handler;
-
+  private final CloudHubSettings.Limits limits;
+  private final AddressRateLimiter rateLimiter;
   private final HubMetrics metrics;
 
-  public BootstrapInitializer(Supplier<SslContext> tls, Supplier<ChannelHandler> handler) {
-    this(tls, handler, HubMetrics.NONE);
-  }
-
-  /** @param metrics counts the listener's TLS handshakes and refusals */
-  public BootstrapInitializer(Supplier<SslContext> tls, Supplier<ChannelHandler> handler, HubMetrics metrics) {
+  /**
+   * @param metrics counts the listener's TLS handshakes and refusals
+   * @param rateLimiter shared by every connection of this listener; {@code null} for none
+   */
+  public BootstrapInitializer(
+      Supplier<SslContext> tls,
+      Supplier<ChannelHandler> handler,
+      HubMetrics metrics,
+      CloudHubSettings.Limits limits,
+      AddressRateLimiter rateLimiter) {
     this.tls = tls;
     this.handler = handler;
     this.metrics = metrics;
+    this.limits = limits;
+    this.rateLimiter = rateLimiter;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
     ChannelPipeline p = ch.pipeline();
     // The peer's address goes into the engine, so a refused handshake can say who it was.
-    p.addLast("tls", tls.get().newHandler(ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort()));
+    SslHandler ssl = tls.get().newHandler(ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort());
+    ssl.setHandshakeTimeoutMillis(limits.tlsHandshakeTimeout().toMillis());
+    p.addLast("tls", ssl);
     p.addLast("handshake-log", new TlsHandshakeLogger("bootstrap", HubMetrics.Listener.BOOTSTRAP, metrics));
     p.addLast("read-timeout", new ReadTimeoutHandler(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
     p.addLast("http", new HttpServerCodec());
+    // Idle timeouts miss a client that trickles a byte now and then; a deadline does not.
+    p.addLast("request-deadline", ConnectionDeadline.perRequest(limits.requestTimeout(), "bootstrap"));
+    if (rateLimiter != null) {
+      p.addLast("rate-limit", new RateLimitHandler(rateLimiter, metrics));
+    }
     // Over-long bodies get 413 from the aggregator before any parsing.
     p.addLast("aggregator", new HttpObjectAggregator(Csr.MAX_DER_BYTES));
     p.addLast("bootstrap", handler.get());

@@ -2,7 +2,8 @@ package dev.edgetrust.cloudhub.websocket;
 
 import dev.edgetrust.cloudhub.CloudHubListener;
 import dev.edgetrust.cloudhub.Refusal;
-import dev.edgetrust.cloudhub.RefusalReason;
+import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.ConnectionDeadline;
 import dev.edgetrust.cloudhub.TlsHandshakeLogger;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import io.netty.channel.ChannelInitializer;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.timeout.WriteTimeoutHandler;
 import java.time.Clock;
@@ -42,23 +44,12 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
   private final Clock clock;
   private final Function<X509Certificate, Optional<Refusal>> admission;
   private final HubMetrics metrics;
-
-  /** @param admission why a client certificate may not open a session now (revoked, blocked) */
-  public WebSocketInitializer(
-      Supplier<SslContext> tls,
-      SessionRegistry registry,
-      CloudHubListener listener,
-      Duration keepaliveInterval,
-      Duration writeTimeout,
-      Clock clock,
-      Function<X509Certificate, Optional<String>> admission) {
-    this(tls, registry, listener, keepaliveInterval, writeTimeout, clock,
-        certificate -> admission.apply(certificate).map(why -> new Refusal(RefusalReason.OTHER, why)), HubMetrics.NONE);
-  }
+  private final CloudHubSettings.Limits limits;
 
   /**
    * @param admission why a client certificate may not open a session now (revoked, blocked)
    * @param metrics counts handshakes and refusals
+   * @param limits the TLS handshake timeout and the deadline for the upgrade
    */
   public WebSocketInitializer(
       Supplier<SslContext> tls,
@@ -68,7 +59,9 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
       Duration writeTimeout,
       Clock clock,
       Function<X509Certificate, Optional<Refusal>> admission,
-      HubMetrics metrics) {
+      HubMetrics metrics,
+      CloudHubSettings.Limits limits) {
+    this.limits = limits;
     this.admission = admission;
     this.metrics = metrics;
     this.tls = tls;
@@ -84,7 +77,9 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
     ChannelPipeline p = ch.pipeline();
     // The context is read per connection: a reloaded certificate serves the next handshake.
     // The peer's address goes into the engine, so a refused handshake can say who it was.
-    p.addLast("tls", tls.get().newHandler(ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort()));
+    SslHandler ssl = tls.get().newHandler(ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort());
+    ssl.setHandshakeTimeoutMillis(limits.tlsHandshakeTimeout().toMillis());
+    p.addLast("tls", ssl);
     p.addLast("handshake-log", new TlsHandshakeLogger("WebSocket", HubMetrics.Listener.WEBSOCKET, metrics));
     p.addLast("idle", new IdleStateHandler(keepaliveInterval.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     p.addLast("write-timeout", new WriteTimeoutHandler(writeTimeout.toMillis(), TimeUnit.MILLISECONDS));
@@ -101,6 +96,8 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
                 .decoderConfig(
                     WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_MESSAGE_BYTES).build())
                 .build()));
+    // From the first byte to a completed upgrade, however slowly the bytes come.
+    p.addLast("upgrade-deadline", ConnectionDeadline.untilUpgrade(limits.requestTimeout(), "WebSocket"));
     p.addLast("frame-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
     p.addLast("session", new SessionHandler(registry, listener, clock));
   }

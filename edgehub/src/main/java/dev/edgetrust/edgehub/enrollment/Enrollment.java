@@ -246,7 +246,7 @@ public final class Enrollment {
     }
   }
 
-  private record Reply(int status, byte[] body) {}
+  private record Reply(int status, byte[] body, Optional<String> retryAfter) {}
 
   private Reply send(HttpClient client, HttpRequest request, URI uri) throws EnrollmentException {
     try {
@@ -259,7 +259,7 @@ public final class Enrollment {
         Instant now = clock.instant();
         Optional<Instant> date = response.headers().firstValue("Date").flatMap(Enrollment::httpDate);
         date.ifPresent(serverNow -> clockSkew.report(node, uri.getAuthority(), now, serverNow));
-        return new Reply(response.statusCode(), body);
+        return new Reply(response.statusCode(), body, response.headers().firstValue("Retry-After"));
       }
     } catch (SSLHandshakeException e) {
       throw EnrollmentException.refused(
@@ -311,9 +311,27 @@ public final class Enrollment {
     String text = printable(new String(reply.body(), StandardCharsets.UTF_8));
     String message = "GET " + uri + " answered " + reply.status() + (text.isEmpty() ? "" : ": " + text);
     if (reply.status() >= 500 || reply.status() == 429 || reply.status() == 408) {
-      return EnrollmentException.unavailable(message, null);
+      Optional<Duration> after = reply.retryAfter().flatMap(Enrollment::retryAfter);
+      return after.isPresent()
+          ? EnrollmentException.unavailableFor(message + " (retry after " + after.get().toSeconds() + " s)", after.get())
+          : EnrollmentException.unavailable(message, null);
     }
     return EnrollmentException.refused(message);
+  }
+
+  /**
+   * {@code Retry-After} as delta-seconds or an HTTP date; anything else (or a time already past)
+   * is ignored and the usual backoff applies.
+   */
+  static Optional<Duration> retryAfter(String header) {
+    String value = header.strip();
+    if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
+      // Past a day it is not a retry hint any more; the backoff's cap applies to it anyway.
+      return value.length() > 6 ? Optional.of(Duration.ofDays(1)) : Optional.of(Duration.ofSeconds(Long.parseLong(value)));
+    }
+    return httpDate(value)
+        .map(at -> Duration.between(Instant.now(), at))
+        .filter(until -> !until.isNegative());
   }
 
   /** One line, no control characters, short: the body comes from the network. */

@@ -3,6 +3,8 @@ package dev.edgetrust.edgehub.enrollment;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The node could not get (or renew) its certificate. The message is one line for an operator.
@@ -14,21 +16,37 @@ import java.nio.file.Path;
 public final class EnrollmentException extends Exception {
   private final boolean retryable;
   private final boolean localFault;
+  private final Duration retryAfter;
 
-  private EnrollmentException(String message, boolean retryable, boolean localFault, Throwable cause) {
+  private EnrollmentException(
+      String message, boolean retryable, boolean localFault, Throwable cause, Duration retryAfter) {
     super(message, cause);
     this.retryable = retryable;
     this.localFault = localFault;
+    this.retryAfter = retryAfter;
   }
 
   /** Refused, by the CloudHub or by a check on this node; repeating the request will not help. */
   public static EnrollmentException refused(String message) {
-    return new EnrollmentException(message, false, false, null);
+    return new EnrollmentException(message, false, false, null, null);
   }
 
   /** The CloudHub could not be reached or could not answer now; try again later. */
   public static EnrollmentException unavailable(String message, Throwable cause) {
-    return new EnrollmentException(message, true, false, cause);
+    return new EnrollmentException(message, true, false, cause, null);
+  }
+
+  /**
+   * The CloudHub asked to be left alone for {@code retryAfter} (429 or 503 with {@code
+   * Retry-After}); try again, not sooner than that.
+   */
+  public static EnrollmentException unavailableFor(String message, Duration retryAfter) {
+    return new EnrollmentException(message, true, false, null, retryAfter);
+  }
+
+  /** How long the server asked the node to wait, if it said. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
   }
 
   /**
@@ -39,7 +57,7 @@ public final class EnrollmentException extends Exception {
    * @param what the files, named for the operator
    */
   public static EnrollmentException cannotStore(String what, IOException cause) {
-    return new EnrollmentException("cannot write " + what + ": " + describe(cause), true, true, cause);
+    return new EnrollmentException("cannot write " + what + ": " + describe(cause), true, true, cause, null);
   }
 
   /**
@@ -55,7 +73,6 @@ public final class EnrollmentException extends Exception {
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
-
 
   public boolean isRetryable() {
     return retryable;

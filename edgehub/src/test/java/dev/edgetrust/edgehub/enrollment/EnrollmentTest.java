@@ -114,6 +114,31 @@ class EnrollmentTest {
   }
 
   @Test
+  void rateLimited429_isRetryable_andCarriesTheServersRetryAfter() throws Exception {
+    server.refuse(429, "too many requests from this address; retry after 7 s", "7");
+
+    assertThatThrownBy(() -> enrollment(server.url()).enroll(JoinToken.parse(server.token())))
+        .isInstanceOfSatisfying(EnrollmentException.class, e -> {
+          assertThat(e.isRetryable()).isTrue();
+          assertThat(e.retryAfter()).contains(java.time.Duration.ofSeconds(7));
+        })
+        .hasMessageContaining("429");
+    assertThat(nothingWritten()).isTrue();
+  }
+
+  @Test
+  void retryAfter_readsSecondsAndHttpDates_andIgnoresNonsense() {
+    assertThat(Enrollment.retryAfter("12")).contains(java.time.Duration.ofSeconds(12));
+    assertThat(Enrollment.retryAfter("99999999999999999999")).contains(java.time.Duration.ofDays(1));
+    assertThat(Enrollment.retryAfter("soon")).isEmpty();
+    assertThat(Enrollment.retryAfter("-5")).isEmpty();
+    assertThat(Enrollment.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEmpty();
+    String inAMinute = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(60));
+    assertThat(Enrollment.retryAfter(inAMinute).orElseThrow()).isBetween(java.time.Duration.ofSeconds(50), java.time.Duration.ofSeconds(61));
+  }
+
+  @Test
   void certificateForAnotherNode_isRefused_andNothingIsWritten() throws Exception {
     server.signAsNode("node-b");
 

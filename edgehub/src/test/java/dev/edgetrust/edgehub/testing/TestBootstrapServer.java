@@ -43,6 +43,7 @@ public final class TestBootstrapServer implements AutoCloseable {
   private volatile X509Certificate servedCa;
   private volatile int refuseStatus;
   private volatile String refuseText;
+  private volatile String refuseRetryAfter;
   private volatile String signAsNode;
   private volatile Duration lifetime = Duration.ofHours(1);
 
@@ -85,6 +86,13 @@ public final class TestBootstrapServer implements AutoCloseable {
   public void refuse(int status, String text) {
     refuseStatus = status;
     refuseText = text;
+    refuseRetryAfter = null;
+  }
+
+  /** Refuses with a {@code Retry-After} header, as a rate-limited CloudHub does (429). */
+  public void refuse(int status, String text, String retryAfter) {
+    refuse(status, text);
+    refuseRetryAfter = retryAfter;
   }
 
   public void signAsNode(String node) {
@@ -116,6 +124,9 @@ public final class TestBootstrapServer implements AutoCloseable {
     Optional<X509Certificate> peer = peerCertificate((HttpsExchange) exchange);
     requests.add(new Request(nodeHeader, authorization, peer));
     if (refuseStatus != 0) {
+      if (refuseRetryAfter != null) {
+        exchange.getResponseHeaders().set("Retry-After", refuseRetryAfter);
+      }
       reply(exchange, refuseStatus, (refuseText + "\n").getBytes(StandardCharsets.UTF_8));
       return;
     }

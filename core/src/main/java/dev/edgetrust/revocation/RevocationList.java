@@ -5,7 +5,6 @@ import dev.edgetrust.pki.SerialNumbers;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509CRL;
-import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ public final class RevocationList {
   private final Instant nextUpdate;
   private final BigInteger crlNumber;
 
-  private RevocationList(Set<BigInteger> serials, Instant thisUpdate, Instant nextUpdate, BigInteger crlNumber) {
+  private RevocationList(Collection<BigInteger> serials, Instant thisUpdate, Instant nextUpdate, BigInteger crlNumber) {
     // Set.copyOf is an immutable open-addressing table: O(1) lookups, no per-entry node objects.
     this.serials = Set.copyOf(serials);
     this.thisUpdate = Objects.requireNonNull(thisUpdate, "thisUpdate");
@@ -58,7 +57,7 @@ public final class RevocationList {
    * nextUpdate} (empty: no due date).
    */
   public static RevocationList of(Collection<BigInteger> serials, Instant thisUpdate, Optional<Instant> nextUpdate) {
-    return new RevocationList(Set.copyOf(serials), thisUpdate, nextUpdate.orElse(null), null);
+    return new RevocationList(serials, thisUpdate, nextUpdate.orElse(null), null);
   }
 
   /**
@@ -88,15 +87,14 @@ public final class RevocationList {
       throw PkiException.refused("the CRL of " + crl.getIssuerX500Principal().getName()
           + " is a delta CRL; a complete CRL is required");
     }
-    Set<? extends X509CRLEntry> entries = crl.getRevokedCertificates();
-    List<BigInteger> serials = new ArrayList<>(entries == null ? 0 : entries.size());
-    if (entries != null) {
-      for (X509CRLEntry entry : entries) {
-        serials.add(entry.getSerialNumber());
-      }
+    List<BigInteger> serials = new ArrayList<>();
+    try {
+      CrlEntries.forEach(crl, (serial, revokedAt) -> serials.add(serial));
+    } catch (IllegalArgumentException e) {
+      throw PkiException.refused("the CRL of " + crl.getIssuerX500Principal().getName() + " is malformed: " + e.getMessage());
     }
     return new RevocationList(
-        Set.copyOf(serials),
+        serials,
         crl.getThisUpdate().toInstant(),
         crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant(),
         crlNumber(crl));

@@ -22,6 +22,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -225,15 +226,21 @@ public final class NodeAccess implements AutoCloseable {
     List<BigInteger> revoked = new ArrayList<>();
     List<String> already = new ArrayList<>();
     List<String> failed = new ArrayList<>();
+    List<BigInteger> toRevoke = new ArrayList<>();
     for (BigInteger serial : known) {
       if (guard.isRevoked(serial)) {
         already.add(SerialNumbers.toColonHex(serial));
-        continue;
+      } else {
+        toRevoke.add(serial);
       }
-      try {
-        provider.revoke(serial);
+    }
+    // Together: a PKI that re-signs its whole list per revocation then does so once per block.
+    Map<BigInteger, PkiException> refused = toRevoke.isEmpty() ? Map.of() : provider.revokeAll(toRevoke);
+    for (BigInteger serial : toRevoke) {
+      PkiException e = refused.get(serial);
+      if (e == null) {
         revoked.add(serial);
-      } catch (PkiException e) {
+      } else {
         failed.add(SerialNumbers.toColonHex(serial) + " (" + e.getMessage() + ")");
       }
     }

@@ -31,8 +31,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.security.auth.x500.X500Principal;
@@ -329,6 +332,24 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
       } catch (IOException e) {
         throw PkiException.unavailable("cannot write the CRL " + crl.file() + ": " + e.getMessage(), e);
       }
+    }
+  }
+
+  /** All in one new CRL: one signature and one write however many serials a block revokes. */
+  @Override
+  public Map<BigInteger, PkiException> revokeAll(Collection<BigInteger> serials) {
+    synchronized (state) {
+      try {
+        crl.revokeAll(serials);
+      } catch (IOException e) {
+        PkiException failure =
+            PkiException.unavailable("cannot write the CRL " + crl.file() + ": " + e.getMessage(), e);
+        Map<BigInteger, PkiException> failed = new LinkedHashMap<>();
+        serials.forEach(serial -> failed.put(serial, failure));
+        return failed;
+      }
+      serials.forEach(serial -> log.info("revoked serial {}", SerialNumbers.toColonHex(serial)));
+      return Map.of();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.edgetrust.pki.builtin;
 
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.CredentialFileException;
+import dev.edgetrust.revocation.CrlEntries;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
 import dev.edgetrust.x509.Pem;
@@ -15,13 +16,15 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CRLException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
-import java.security.cert.X509CRLEntry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1OctetString;
@@ -92,10 +95,10 @@ final class CrlPublisher {
           file, "is not signed by the CA; if the CA was replaced, move this file away (its revocations were for the old CA)");
     }
     Map<BigInteger, Instant> revoked = new LinkedHashMap<>();
-    if (crl.getRevokedCertificates() != null) {
-      for (X509CRLEntry entry : crl.getRevokedCertificates()) {
-        revoked.put(entry.getSerialNumber(), entry.getRevocationDate().toInstant());
-      }
+    try {
+      CrlEntries.forEach(crl, revoked::put);
+    } catch (IllegalArgumentException e) {
+      throw new CredentialFileException(file, "is not a readable CRL: " + e.getMessage());
     }
     return new CrlPublisher(file, ca, clock, revoked, number(crl), crl);
   }
@@ -140,15 +143,31 @@ final class CrlPublisher {
     if (earlier != null) {
       return earlier;
     }
+    revokeAll(List.of(serial));
+    return revoked.get(serial);
+  }
+
+  /**
+   * Adds every serial not yet revoked and publishes one new CRL for all of them (none if nothing
+   * was new). On failure nothing is added: the file and the list in memory stay as they were.
+   */
+  void revokeAll(Collection<BigInteger> serials) throws IOException {
     Instant now = clock.instant();
-    revoked.put(serial, now);
+    List<BigInteger> added = new ArrayList<>();
+    for (BigInteger serial : serials) {
+      if (revoked.putIfAbsent(serial, now) == null) {
+        added.add(serial);
+      }
+    }
+    if (added.isEmpty()) {
+      return;
+    }
     try {
       publish(now);
     } catch (IOException | RuntimeException e) {
-      revoked.remove(serial);
+      added.forEach(revoked::remove);
       throw e;
     }
-    return now;
   }
 
   boolean isRevoked(BigInteger serial) {

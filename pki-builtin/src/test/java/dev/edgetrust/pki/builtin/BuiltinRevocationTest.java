@@ -114,6 +114,47 @@ class BuiltinRevocationTest {
   }
 
   @Test
+  void revokeAll_publishesOneCrlWithEverySerial_andAfterARestartTheyAreStillRevoked() throws Exception {
+    BuiltinCa ca = ca(Clock.systemUTC());
+    List<BigInteger> serials = List.of(signNode(ca, "edge-1").serial(), signNode(ca, "edge-1").serial(),
+        BigInteger.valueOf(777));
+    BigInteger before = ca.revocationList().crlNumber().orElseThrow();
+
+    assertThat(ca.revokeAll(serials)).isEmpty();
+
+    RevocationList list = ca.revocationList();
+    assertThat(list.crlNumber().orElseThrow()).as("one publication for all three").isEqualTo(before.add(BigInteger.ONE));
+    assertThat(list.serials()).containsExactlyInAnyOrderElementsOf(serials);
+    assertThat(crlOnDisk().getRevokedCertificates()).hasSize(3);
+    assertThat(ca(Clock.systemUTC()).revocationList().serials()).containsExactlyInAnyOrderElementsOf(serials);
+  }
+
+  @Test
+  void revokeAll_thatCannotWriteTheCrl_reportsEverySerial_andRevokesNone() throws Exception {
+    BuiltinCa ca = ca(Clock.systemUTC());
+    BigInteger kept = signNode(ca, "edge-1").serial();
+    ca.revoke(kept);
+    byte[] crlBefore = Files.readAllBytes(files().crl());
+    // A non-empty directory where the new CRL must be renamed to: even root cannot replace it.
+    Path crl = files().crl();
+    Files.delete(crl);
+    Files.createDirectories(crl.resolve("inside"));
+    try {
+      var failed = ca.revokeAll(List.of(BigInteger.ONE, BigInteger.TWO));
+
+      assertThat(failed).containsOnlyKeys(BigInteger.ONE, BigInteger.TWO);
+      assertThat(failed.get(BigInteger.ONE).isRetryable()).isTrue();
+      assertThat(failed.get(BigInteger.ONE).getMessage()).contains(crl.toString());
+    } finally {
+      Files.delete(crl.resolve("inside"));
+      Files.delete(crl);
+      Files.write(crl, crlBefore);
+    }
+    assertThat(Files.readAllBytes(crl)).isEqualTo(crlBefore);
+    assertThat(ca.revocationList().serials()).containsExactly(kept);
+  }
+
+  @Test
   void crl_isResignedOnceHalfItsValidityHasGone_soItNeverGoesStale() throws Exception {
     ManualClock clock = new ManualClock();
     BuiltinCa ca = ca(clock);

@@ -287,6 +287,12 @@ class AdminApiTest {
     HttpResponse<String> badName = withToken("POST", "/nodes/Not_A_Node/block");
     assertThat(badName.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(badName.body()).path("error").asText()).contains("not a valid node name");
+    // A broken percent-escape (no HTTP client sends one, so a raw socket): answered, not dropped.
+    RawTlsClient.Reply brokenEscape = RawTlsClient.send(JdkTls.context(Optional.empty(), f.ca.trustAnchors()), "127.0.0.1",
+        f.hub.adminAddress().orElseThrow(),
+        "POST /nodes/%zz/block HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
+            + "\r\nContent-Length: 0\r\n\r\n", new byte[0]);
+    assertThat(brokenEscape.status()).isEqualTo(400);
   }
 
   @Test

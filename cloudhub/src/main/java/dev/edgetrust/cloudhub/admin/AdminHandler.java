@@ -60,7 +60,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     AdminCredentials.Caller caller =
         credentials.authenticate(PeerCertificate.of(ctx), request.headers().get(HttpHeaderNames.AUTHORIZATION));
-    String path = new QueryStringDecoder(request.uri()).path();
+    // Undecoded: routing needs no decoding, a broken escape ("%zz") must not throw, and the node
+    // name in it is decoded exactly once, below.
+    String path = new QueryStringDecoder(request.uri()).rawPath();
     if (!caller.authenticated()) {
       access.audit().record("unauthenticated from " + ctx.channel().remoteAddress(), "refuse-admin", null, "refused",
           caller.refusal() + " (" + request.method() + " " + printable(path) + ")");

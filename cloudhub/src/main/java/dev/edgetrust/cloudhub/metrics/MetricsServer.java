@@ -107,7 +107,7 @@ public final class MetricsServer extends ChannelInitializer<SocketChannel> {
         reply(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET\n", keepAlive);
         return;
       }
-      switch (new QueryStringDecoder(request.uri()).path()) {
+      switch (new QueryStringDecoder(request.uri()).rawPath()) {
         case "/metrics" -> scrape(ctx, keepAlive);
         case "/healthz" -> verdict(ctx, notLive(), keepAlive);
         case "/readyz" -> verdict(ctx, notReady(), keepAlive);

@@ -100,7 +100,8 @@ final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
           RefusalReason.NODE_MISMATCH,
           "node_id '" + NodeName.printable(nodeId) + "' does not match the client certificate's node '" + node + "'");
     }
-    String[] segments = new QueryStringDecoder(request.uri()).path().split("/", -1);
+    // Undecoded: a node name never needs escaping, and a broken escape ("%zz") must not throw.
+    String[] segments = new QueryStringDecoder(request.uri()).rawPath().split("/", -1);
     if (segments.length != 4 || !segments[0].isEmpty() || !"events".equals(segments[3])) {
       return Check.refuse(HttpResponseStatus.NOT_FOUND, RefusalReason.BAD_REQUEST, "expected the path /<projectID>/<nodeName>/events");
     }

@@ -93,7 +93,7 @@ public final class EdgeMetricsServer implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       if (!request.decoderResult().isSuccess() || !HttpMethod.GET.equals(request.method())) {
         reply(ctx, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8", "use GET /metrics\n");
-      } else if (new QueryStringDecoder(request.uri()).path().equals("/metrics")) {
+      } else if (new QueryStringDecoder(request.uri()).rawPath().equals("/metrics")) {
         reply(ctx, HttpResponseStatus.OK, EdgeMetrics.CONTENT_TYPE, metrics.render());
       } else {
         reply(ctx, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8", "not found; this server serves /metrics\n");

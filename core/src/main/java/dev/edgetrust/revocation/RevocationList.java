@@ -5,6 +5,7 @@ import dev.edgetrust.pki.SerialNumbers;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,11 +88,14 @@ public final class RevocationList {
       throw PkiException.refused("the CRL of " + crl.getIssuerX500Principal().getName()
           + " is a delta CRL; a complete CRL is required");
     }
-    List<BigInteger> serials = new ArrayList<>();
-    try {
-      CrlEntries.forEach(crl, (serial, revokedAt) -> serials.add(serial));
-    } catch (IllegalArgumentException e) {
-      throw PkiException.refused("the CRL of " + crl.getIssuerX500Principal().getName() + " is malformed: " + e.getMessage());
+    // getRevokedCertificates() copies the entries the JDK parsed into a sorted set: measured
+    // (crl bench, 100,000 entries) cheaper than walking the encoding again with BouncyCastle.
+    Set<? extends X509CRLEntry> entries = crl.getRevokedCertificates();
+    List<BigInteger> serials = new ArrayList<>(entries == null ? 0 : entries.size());
+    if (entries != null) {
+      for (X509CRLEntry entry : entries) {
+        serials.add(entry.getSerialNumber());
+      }
     }
     return new RevocationList(
         serials,

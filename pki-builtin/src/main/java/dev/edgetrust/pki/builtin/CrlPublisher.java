@@ -2,7 +2,6 @@ package dev.edgetrust.pki.builtin;
 
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.CredentialFileException;
-import dev.edgetrust.revocation.CrlEntries;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
 import dev.edgetrust.x509.Pem;
@@ -16,6 +15,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CRLException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,10 +95,10 @@ final class CrlPublisher {
           file, "is not signed by the CA; if the CA was replaced, move this file away (its revocations were for the old CA)");
     }
     Map<BigInteger, Instant> revoked = new LinkedHashMap<>();
-    try {
-      CrlEntries.forEach(crl, revoked::put);
-    } catch (IllegalArgumentException e) {
-      throw new CredentialFileException(file, "is not a readable CRL: " + e.getMessage());
+    if (crl.getRevokedCertificates() != null) {
+      for (X509CRLEntry entry : crl.getRevokedCertificates()) {
+        revoked.put(entry.getSerialNumber(), entry.getRevocationDate().toInstant());
+      }
     }
     return new CrlPublisher(file, ca, clock, revoked, number(crl), crl);
   }

@@ -2,6 +2,7 @@ package dev.edgetrust.agent;
 
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.credential.KeyCertificateView;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
@@ -130,7 +131,7 @@ public final class CertificateAgent {
    */
   public Optional<HeldCertificate> current() {
     try {
-      return new KeyCertificateFiles(target.keyFile(), target.certificateFile()).peek();
+      return KeyCertificateView.of(target.keyFile(), target.certificateFile()).peek();
     } catch (CredentialFileException e) {
       return Optional.empty();
     }

@@ -117,7 +117,7 @@ final class DemoScript {
    * the node may be making), and waiting out the moment between its two renames.
    */
   static dev.edgetrust.x509.HeldCertificate credentialsOf(Path keyFile, Path certificateFile) {
-    dev.edgetrust.credential.KeyCertificateFiles files = new dev.edgetrust.credential.KeyCertificateFiles(keyFile, certificateFile);
+    dev.edgetrust.credential.KeyCertificateView files = dev.edgetrust.credential.KeyCertificateView.of(keyFile, certificateFile);
     dev.edgetrust.x509.HeldCertificate[] held = new dev.edgetrust.x509.HeldCertificate[1];
     waitFor(() -> {
       try {

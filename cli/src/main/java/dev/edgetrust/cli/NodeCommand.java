@@ -6,6 +6,7 @@ import dev.edgetrust.cloudhub.CloudHubConfig;
 import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.credential.KeyCertificateView;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.HeldCertificate;
 import java.io.IOException;
@@ -164,7 +165,7 @@ final class NodeCommand implements Runnable {
       if (certificate == null || key == null) {
         throw new UserErrors.UserException("--cert and --key go together");
       }
-      return Optional.of(new KeyCertificateFiles(key, certificate).peek()
+      return Optional.of(KeyCertificateView.of(key, certificate).peek()
           .orElseThrow(() -> new UserErrors.UserException(certificate + ": no such file")));
     }
 

@@ -2,6 +2,7 @@ package dev.edgetrust.cli;
 
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.credential.KeyCertificateView;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.VaultConfig.AuthMethod;
 import dev.edgetrust.edgehub.config.VaultSettings;
@@ -60,7 +61,7 @@ final class VaultEdge implements AutoCloseable {
     vault.serverCa().ifPresent(connection::serverCa);
     if (vault.authMethod() == AuthMethod.CERT) {
       // Offered in each new TLS handshake: after a renewal, Vault sees the new certificate.
-      connection.clientCertificate(() -> validCertificate(files, clock));
+      connection.clientCertificate(() -> validCertificate(files.view(), clock));
     }
     VaultClient client;
     try {
@@ -99,7 +100,7 @@ final class VaultEdge implements AutoCloseable {
   }
 
   /** The node's certificate if it is on disk and valid now: what a cert login can present. */
-  static Optional<HeldCertificate> validCertificate(KeyCertificateFiles files, Clock clock) {
+  static Optional<HeldCertificate> validCertificate(KeyCertificateView files, Clock clock) {
     try {
       Optional<HeldCertificate> held = files.peek();
       return held.filter(h -> clock.instant().isBefore(h.notAfter()) && !clock.instant().isBefore(h.notBefore()));
@@ -152,7 +153,7 @@ final class VaultEdge implements AutoCloseable {
 
     @Override
     public synchronized String token(VaultClient client) throws PkiException {
-      Optional<HeldCertificate> held = validCertificate(files, clock);
+      Optional<HeldCertificate> held = validCertificate(files.view(), clock);
       if (held.isPresent()) {
         return certificate.token(loginClient(held.get()));
       }
@@ -182,14 +183,14 @@ final class VaultEdge implements AutoCloseable {
 
     @Override
     public String description() {
-      return validCertificate(files, clock).isPresent()
+      return validCertificate(files.view(), clock).isPresent()
           ? certificate.description()
           : token.map(VaultCredential::description).orElse(certificate.description());
     }
 
     @Override
     public String remedy() {
-      return validCertificate(files, clock).isPresent()
+      return validCertificate(files.view(), clock).isPresent()
           ? certificate.remedy()
           : token.map(VaultCredential::remedy).orElse("write a token to the token file");
     }

@@ -16,6 +16,7 @@ import dev.edgetrust.cloudhub.websocket.SessionRegistry;
 import dev.edgetrust.cloudhub.websocket.WebSocketInitializer;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.credential.KeyCertificateView;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.NodeName;
@@ -192,7 +193,7 @@ public final class CloudHub implements AutoCloseable {
     }
     CredentialReloader reloader =
         new CredentialReloader(
-            new KeyCertificateFiles(settings.serverKeyFile(), settings.serverCertificateFile()),
+            KeyCertificateView.of(settings.serverKeyFile(), settings.serverCertificateFile()),
             settings.caCertificateFile(), tls, clock, settings.credentialPollInterval());
     reloader.reportTo(meter);
     if (settings.reconnectWindow() != null) {

@@ -2,6 +2,7 @@ package dev.edgetrust.cloudhub;
 
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.credential.KeyCertificateView;
 import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.HeldCertificate;
 import java.io.IOException;
@@ -46,7 +47,7 @@ final class CredentialReloader implements AutoCloseable {
     REFUSED
   }
 
-  private final KeyCertificateFiles serverFiles;
+  private final KeyCertificateView serverFiles;
   private final Path caFile;
   private final ServerTls tls;
   private final Clock clock;
@@ -58,7 +59,7 @@ final class CredentialReloader implements AutoCloseable {
   private volatile Runnable onNewServerCertificate = () -> {};
   private volatile dev.edgetrust.cloudhub.metrics.HubMetrics metrics = dev.edgetrust.cloudhub.metrics.HubMetrics.NONE;
 
-  CredentialReloader(KeyCertificateFiles serverFiles, Path caFile, ServerTls tls, Clock clock, Duration pollInterval) {
+  CredentialReloader(KeyCertificateView serverFiles, Path caFile, ServerTls tls, Clock clock, Duration pollInterval) {
     this.serverFiles = serverFiles;
     this.caFile = caFile;
     this.tls = tls;

@@ -19,6 +19,9 @@ import java.util.Optional;
  * beside the live one ({@code <file>.next}), then renamed over it key first; {@link #read()} rolls
  * a half-finished swap forward. A crash at any point leaves a matching pair: the old one or the
  * new one.
+ *
+ * <p>This is the writer's handle: only the process that writes the pair reads it through here.
+ * Everyone else looks through {@link #view()} / {@link KeyCertificateView}.
  */
 public final class KeyCertificateFiles {
   private static final String STAGED = ".next";
@@ -67,43 +70,12 @@ public final class KeyCertificateFiles {
    */
   public Optional<HeldCertificate> read() throws CredentialFileException {
     recover();
-    return peek();
+    return view().peek();
   }
 
-  /**
-   * Whether a {@link #write} has staged files that are not all in place yet: another process is
-   * replacing the pair right now, or crashed doing so.
-   */
-  public boolean updateInProgress() {
-    return Files.exists(staged(keyFile)) || Files.exists(staged(certificateFile));
-  }
-
-  /**
-   * Reads the pair as it is, without finishing an interrupted swap: for a process that watches
-   * files another process owns and writes (the owner recovers with {@link #read()}).
-   *
-   * @return empty if neither file exists
-   * @throws CredentialFileException as {@link #read()}
-   */
-  public Optional<HeldCertificate> peek() throws CredentialFileException {
-    boolean hasKey = Files.exists(keyFile);
-    boolean hasCertificate = Files.exists(certificateFile);
-    if (!hasKey && !hasCertificate) {
-      return Optional.empty();
-    }
-    if (!hasKey) {
-      throw new CredentialFileException(keyFile, "is missing, but its certificate " + certificateFile + " exists");
-    }
-    if (!hasCertificate) {
-      throw new CredentialFileException(certificateFile, "is missing, but its key " + keyFile + " exists");
-    }
-    PrivateKey key = readKey(keyFile);
-    List<X509Certificate> chain = readCertificates(certificateFile);
-    try {
-      return Optional.of(new HeldCertificate(key, chain));
-    } catch (IllegalArgumentException e) {
-      throw new CredentialFileException(keyFile, "does not match the certificate in " + certificateFile);
-    }
+  /** The same pair, for onlookers: it reads, and can never finish a swap. */
+  public KeyCertificateView view() {
+    return KeyCertificateView.of(keyFile, certificateFile);
   }
 
   private void recover() throws CredentialFileException {

@@ -124,6 +124,31 @@ class KeyCertificateFilesTest {
   }
 
   @Test
+  void view_duringASwapWithTheKeyAlreadyRenamed_seesTheMismatch_andLeavesTheWritersStagedCertificateAlone() throws Exception {
+    files.write(oldPair);
+    stageCertificate(newPair);
+    AtomicFile.writeSecret(keyFile, Pem.privateKey(newPair.privateKey()).getBytes(StandardCharsets.US_ASCII));
+    KeyCertificateView view = files.view();
+
+    assertThat(view.updateInProgress()).isTrue();
+    assertThatThrownBy(view::peek).isInstanceOf(CredentialFileException.class).hasMessageContaining("does not match");
+    // Only the writer finishes the swap: the staged certificate is still there for it.
+    assertThat(view.updateInProgress()).isTrue();
+    assertSamePair(files.read().orElseThrow(), newPair);
+    assertThat(view.updateInProgress()).isFalse();
+    assertSamePair(view.peek().orElseThrow(), newPair);
+  }
+
+  @Test
+  void view_withOnlyTheKeyStaged_seesTheOldPair_andDiscardsNothing() throws Exception {
+    files.write(oldPair);
+    stageKey(newPair);
+
+    assertSamePair(KeyCertificateView.of(keyFile, certificateFile).peek().orElseThrow(), oldPair);
+    assertThat(files.view().updateInProgress()).as("the writer's staged key is left for the writer").isTrue();
+  }
+
+  @Test
   void firstEverWrite_crashBeforeAnyRename_readsAsEmpty() throws Exception {
     stageKey(newPair);
     stageCertificate(newPair);

@@ -253,8 +253,10 @@ public final class CloudHub implements AutoCloseable {
       if (provider.bootstrap().isPresent()) {
         return ServerCertificate.ensure(settings, provider, clock);
       }
-      return new KeyCertificateFiles(settings.serverKeyFile(), settings.serverCertificateFile())
-          .read()
+      // With an external PKI the certificate agent writes these files: the CloudHub only looks,
+      // so that it can never "finish" a swap the agent is in the middle of.
+      return KeyCertificateView.of(settings.serverKeyFile(), settings.serverCertificateFile())
+          .peek()
           .orElseThrow(
               () ->
                   new CloudHubException(

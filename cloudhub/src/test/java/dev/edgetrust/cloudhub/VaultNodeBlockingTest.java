@@ -138,6 +138,20 @@ class VaultNodeBlockingTest {
   }
 
   @Test
+  void startWhileTheCertificateAgentIsMidSwap_leavesTheAgentsStagedKeyAlone() throws Exception {
+    hub.close();
+    // The agent (another process) has staged its next key and not yet renamed anything. The
+    // CloudHub only looks: "recovering" the swap would delete the key the agent renames next.
+    Path stagedKey = settings.serverKeyFile().resolveSibling(settings.serverKeyFile().getFileName() + ".next");
+    String next = dev.edgetrust.x509.Pem.privateKey(Keys.newP256().getPrivate());
+    java.nio.file.Files.writeString(stagedKey, next);
+
+    hub = startHub();
+
+    assertThat(java.nio.file.Files.readString(stagedKey)).as("the agent's staged key").isEqualTo(next);
+  }
+
+  @Test
   void blockedNode_isDisconnectedRefusedAndCannotRenew_othersCarryOn_blockSurvivesRestart_unblockLetsItBack() throws Exception {
     VaultPkiProvider lostSigner = nodeSigner(LOST);
     VaultPkiProvider otherSigner = nodeSigner(OTHER);

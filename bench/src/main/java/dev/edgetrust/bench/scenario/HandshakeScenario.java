@@ -11,7 +11,7 @@ import dev.edgetrust.bench.fixture.LoopbackCloud;
 import dev.edgetrust.bench.fixture.NodeIdentities;
 import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.CloudHubListener;
-import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.credential.KeyCertificateView;
 import dev.edgetrust.x509.HeldCertificate;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -64,8 +64,8 @@ public final class HandshakeScenario implements Scenario {
 
     try (CloudHub hub = cloud.start(context.options().cloudHubs(), new CloudHubListener() {})) {
       HeldCertificate serverCertificate =
-          new KeyCertificateFiles(cloud.settings().serverKeyFile(), cloud.settings().serverCertificateFile())
-              .read()
+          KeyCertificateView.of(cloud.settings().serverKeyFile(), cloud.settings().serverCertificateFile())
+              .peek()
               .orElseThrow();
       try (BareServer bare = BareServer.start(serverCertificate, List.of(cloud.caCertificate()));
           HandshakeClient client = HandshakeClient.start(context,

@@ -19,7 +19,7 @@ import dev.edgetrust.bench.fixture.NodeIdentities;
 import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.CloudHubListener;
 import dev.edgetrust.cloudhub.SessionInfo;
-import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.credential.KeyCertificateView;
 import dev.edgetrust.x509.HeldCertificate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -89,8 +89,8 @@ public final class SessionsScenario implements Scenario {
         };
     try (CloudHub hub = cloud.start(context.options().cloudHubs(), counting)) {
       HeldCertificate serverCertificate =
-          new KeyCertificateFiles(cloud.settings().serverKeyFile(), cloud.settings().serverCertificateFile())
-              .read()
+          KeyCertificateView.of(cloud.settings().serverKeyFile(), cloud.settings().serverCertificateFile())
+              .peek()
               .orElseThrow();
       try (BareServer bare = BareServer.start(serverCertificate, List.of(cloud.caCertificate()))) {
         Server hubServer = new Server("cloudhub", hub.websocketAddress().orElseThrow(), hubSessions::get);

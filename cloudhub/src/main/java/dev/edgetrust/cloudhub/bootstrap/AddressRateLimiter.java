@@ -23,6 +23,12 @@ import java.util.function.LongSupplier;
  *
  * <p>IPv6 addresses are counted per /64: one host commonly holds a whole /64 and can pick a new
  * address from it for every request.
+ *
+ * <p>A refusal is an HTTP 429 with {@code Retry-After}, which costs the CloudHub a full TLS
+ * handshake to say. An address that keeps coming back while it still has no token has ignored
+ * {@code burst} of those answers; until a token is back, {@link #ignoresRefusals} tells the
+ * listener to close its new connections before the handshake. A client that waits as told never
+ * gets there.
  */
 public final class AddressRateLimiter {
   private final double perNano;
@@ -79,10 +85,25 @@ public final class AddressRateLimiter {
     }
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
+      bucket.refusedWhileEmpty = 0;
       return Decision.ALLOW;
     }
+    bucket.refusedWhileEmpty++;
     long nanosToNextToken = (long) Math.ceil((1 - bucket.tokens) / perNano);
     return new Decision(false, Duration.ofNanos(nanosToNextToken));
+  }
+
+  /**
+   * Whether {@code remote}'s address has been refused {@code burst} times since it last had a
+   * token and still has none: its new connections are not worth a TLS handshake. Takes no token.
+   */
+  public synchronized boolean ignoresRefusals(SocketAddress remote) {
+    Bucket bucket = buckets.get(Key.of(remote));
+    if (bucket == null || bucket.refusedWhileEmpty < burst) {
+      return false;
+    }
+    long now = nanoTime.getAsLong();
+    return bucket.tokens + (now - bucket.refilledAt) * perNano < 1;
   }
 
   /** How many addresses are tracked now (never more than {@code maxAddresses}). */
@@ -93,6 +114,8 @@ public final class AddressRateLimiter {
   private static final class Bucket {
     double tokens;
     long refilledAt;
+    /** 429s answered since the address last got a token. */
+    int refusedWhileEmpty;
 
     Bucket(double tokens, long refilledAt) {
       this.tokens = tokens;

@@ -2,6 +2,7 @@ package dev.edgetrust.cloudhub.bootstrap;
 
 import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.cloudhub.ConnectionDeadline;
+import dev.edgetrust.cloudhub.RefusalReason;
 import dev.edgetrust.cloudhub.TlsHandshakeLogger;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.x509.Csr;
@@ -51,6 +52,12 @@ public final class BootstrapInitializer extends ChannelInitializer<SocketChannel
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    if (rateLimiter != null && rateLimiter.ignoresRefusals(ch.remoteAddress())) {
+      // It ignored its 429s: answering another one would cost a TLS handshake. Closed unread.
+      metrics.refused(RefusalReason.RATE_LIMITED);
+      ch.close();
+      return;
+    }
     ChannelPipeline p = ch.pipeline();
     // The peer's address goes into the engine, so a refused handshake can say who it was.
     SslHandler ssl = tls.get().newHandler(ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort());

@@ -52,6 +52,26 @@ class AddressRateLimiterTest {
   }
 
   @Test
+  void addressRefusedBurstTimesWithoutAToken_ignoresRefusals_untilATokenIsBack() {
+    AddressRateLimiter limiter = new AddressRateLimiter(1, 2, 100, now::get);
+    limiter.acquire(at("10.0.0.1"));
+    limiter.acquire(at("10.0.0.1"));
+    assertThat(limiter.ignoresRefusals(at("10.0.0.1"))).as("out of tokens, never refused yet").isFalse();
+
+    assertThat(limiter.acquire(at("10.0.0.1")).allowed()).isFalse();
+    assertThat(limiter.ignoresRefusals(at("10.0.0.1"))).as("one 429 ignored").isFalse();
+    assertThat(limiter.acquire(at("10.0.0.1")).allowed()).isFalse();
+    assertThat(limiter.ignoresRefusals(at("10.0.0.1"))).as("burst (2) 429s ignored").isTrue();
+    assertThat(limiter.ignoresRefusals(at("10.0.0.2"))).as("another address").isFalse();
+
+    advance(Duration.ofSeconds(1));
+    assertThat(limiter.ignoresRefusals(at("10.0.0.1"))).as("a token is back").isFalse();
+    assertThat(limiter.acquire(at("10.0.0.1")).allowed()).isTrue();
+    assertThat(limiter.acquire(at("10.0.0.1")).allowed()).isFalse();
+    assertThat(limiter.ignoresRefusals(at("10.0.0.1"))).as("the count starts again after a token").isFalse();
+  }
+
+  @Test
   void eachAddressHasItsOwnBucket() {
     AddressRateLimiter limiter = new AddressRateLimiter(1, 1, 100, now::get);
 

@@ -263,8 +263,7 @@ public final class Enrollment {
       }
     } catch (SSLHandshakeException e) {
       throw EnrollmentException.refused(
-          "TLS handshake with " + uri.getAuthority() + " failed: " + e.getMessage()
-              + " (the CloudHub's certificate must name the address in 'httpServer')");
+          "TLS handshake with " + uri.getAuthority() + " failed: " + e.getMessage() + tlsHint(e));
     } catch (HttpTimeoutException e) {
       throw EnrollmentException.unavailable(request.method() + " " + uri + " timed out after " + timeout.toSeconds() + " s", e);
     } catch (ConnectException e) {
@@ -273,8 +272,7 @@ public final class Enrollment {
       Throwable tls = sslCause(e);
       if (tls != null) {
         throw EnrollmentException.refused(
-            "TLS with " + uri.getAuthority() + " failed: " + tls.getMessage()
-                + " (the CloudHub's certificate must name the address in 'httpServer')");
+            "TLS with " + uri.getAuthority() + " failed: " + tls.getMessage() + tlsHint(tls));
       }
       throw EnrollmentException.unavailable(request.method() + " " + uri + " failed: " + describe(e), e);
     } catch (InterruptedException e) {
@@ -291,6 +289,20 @@ public final class Enrollment {
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * What the operator should look at. An alert the CloudHub sent means it refused this node's
+   * certificate (revoked, blocked, another CA); anything else is this node refusing the
+   * CloudHub's, most often for not naming the address dialled.
+   */
+  static String tlsHint(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("Received fatal alert")) {
+      return " (the CloudHub refused this node's certificate: it may be revoked or the node blocked;"
+          + " see the CloudHub's log)";
+    }
+    return " (the CloudHub's certificate must name the address in 'httpServer')";
   }
 
   private static Throwable sslCause(Throwable e) {

@@ -191,6 +191,17 @@ class EnrollmentTest {
   }
 
   @Test
+  void tlsFailureHint_tellsARefusalByTheCloudHubFromACloudHubCertificateThisNodeRefuses() {
+    // The JDK's wording when the peer sent an alert, as the CloudHub does for a revoked or blocked
+    // node's certificate, and when this node's own check of the CloudHub's certificate fails.
+    assertThat(Enrollment.tlsHint(new javax.net.ssl.SSLHandshakeException("Received fatal alert: certificate_unknown")))
+        .contains("refused this node's certificate").doesNotContain("httpServer");
+    assertThat(Enrollment.tlsHint(new javax.net.ssl.SSLHandshakeException(
+            "No subject alternative names matching IP address 10.0.0.9 found")))
+        .contains("must name the address in 'httpServer'");
+  }
+
+  @Test
   void renewalRefused_leavesTheCurrentFilesUntouched() throws Exception {
     Enrollment enrollment = enrollment(server.url());
     NodeCredentials first = enrollment.enroll(JoinToken.parse(server.token()));

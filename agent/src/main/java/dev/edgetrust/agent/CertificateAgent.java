@@ -1,6 +1,7 @@
 package dev.edgetrust.agent;
 
 import dev.edgetrust.credential.CredentialFileException;
+import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.credential.KeyCertificateView;
 import dev.edgetrust.pki.IssuedCertificate;
@@ -108,21 +109,13 @@ public final class CertificateAgent {
       // being on disk it would vanish at the next restart. Name the files: "No space left on
       // device" alone does not say where.
       throw new IOException("cannot write " + target.caFile() + ", " + target.keyFile() + " and "
-          + target.certificateFile() + ": " + describe(e), e);
+          + target.certificateFile() + ": " + AtomicFile.describeFailure(e), e);
     }
     log.info(
         "server certificate written to {}: serial {}, valid until {}, names {} {}",
         target.certificateFile(), held.serialHex(), held.notAfter(), target.dnsNames(),
         target.ipAddresses().stream().map(InetAddress::getHostAddress).toList());
     return held;
-  }
-
-  private static String describe(IOException e) {
-    if (e instanceof java.nio.file.FileSystemException f) {
-      return (f.getReason() != null ? f.getReason() : e.getClass().getSimpleName())
-          + (f.getFile() != null ? " (" + f.getFile() + ")" : "");
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   /**

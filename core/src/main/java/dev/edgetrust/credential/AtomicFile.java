@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,7 +25,25 @@ public final class AtomicFile {
   private static final Set<PosixFilePermission> SECRET_DIR = PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> PUBLIC_DIR = PosixFilePermissions.fromString("rwxr-xr-x");
 
+  private static final String TEMP_SUFFIX = ".tmp";
+
   private AtomicFile() {}
+
+  /**
+   * Why a write failed, in words that are the same on every retry: the reason, and the file or
+   * directory it concerns. A {@link FileSystemException}'s own message names the temporary file
+   * with its random name, which would make each attempt's log line look like a new problem; the
+   * directory is named instead.
+   */
+  public static String describeFailure(IOException e) {
+    if (e instanceof FileSystemException f) {
+      String reason = f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+      Path file = f.getFile() == null ? null : Path.of(f.getFile());
+      boolean temp = file != null && file.getFileName() != null && file.getFileName().toString().endsWith(TEMP_SUFFIX);
+      return reason + (file == null ? "" : " (" + (temp ? file.getParent() : file) + ")");
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
 
   /** Writes a secret (private key, token): mode 0600; a directory it creates is 0700. */
   public static void writeSecret(Path target, byte[] content) throws IOException {
@@ -44,7 +63,7 @@ public final class AtomicFile {
     createDirectories(dir, dirMode);
     Path temp =
         Files.createTempFile(
-            dir, "." + absolute.getFileName() + ".", ".tmp", PosixFilePermissions.asFileAttribute(mode));
+            dir, "." + absolute.getFileName() + ".", TEMP_SUFFIX, PosixFilePermissions.asFileAttribute(mode));
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(content);

@@ -199,4 +199,15 @@ class AtomicFileTest {
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
+
+  @Test
+  void describeFailure_namesTheDirectoryNotTheRandomTemporaryFile_soRetriesReadTheSame() {
+    Path dir = Path.of("/var/lib/edge");
+    var full = new java.nio.file.FileSystemException(dir.resolve(".edge.key.12345.tmp").toString(), null, "No space left on device");
+    var other = new java.nio.file.AccessDeniedException(dir.resolve("edge.key").toString(), null, "Read-only file system");
+
+    assertThat(AtomicFile.describeFailure(full)).isEqualTo("No space left on device (" + dir + ")");
+    assertThat(AtomicFile.describeFailure(other)).isEqualTo("Read-only file system (" + dir.resolve("edge.key") + ")");
+    assertThat(AtomicFile.describeFailure(new java.io.IOException("disk on fire"))).isEqualTo("disk on fire");
+  }
 }

@@ -1,8 +1,7 @@
 package dev.edgetrust.edgehub.enrollment;
 
+import dev.edgetrust.credential.AtomicFile;
 import java.io.IOException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -57,21 +56,7 @@ public final class EnrollmentException extends Exception {
    * @param what the files, named for the operator
    */
   public static EnrollmentException cannotStore(String what, IOException cause) {
-    return new EnrollmentException("cannot write " + what + ": " + describe(cause), true, true, cause, null);
-  }
-
-  /**
-   * What went wrong, the same on every retry: a {@link FileSystemException}'s own message names
-   * the random temp file it was writing, which would make each attempt's line look new.
-   */
-  private static String describe(IOException e) {
-    if (e instanceof FileSystemException f) {
-      String reason = f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
-      Path file = f.getFile() == null ? null : Path.of(f.getFile());
-      boolean temp = file != null && file.getFileName().toString().endsWith(".tmp");
-      return reason + (file == null ? "" : " (" + (temp ? file.getParent() : file) + ")");
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return new EnrollmentException("cannot write " + what + ": " + AtomicFile.describeFailure(cause), true, true, cause, null);
   }
 
   public boolean isRetryable() {

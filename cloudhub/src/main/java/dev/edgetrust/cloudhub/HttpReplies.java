@@ -19,6 +19,17 @@ public final class HttpReplies {
 
   /** Replies with a one-line text body and closes the connection. */
   public static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
+    ctx.writeAndFlush(refusal(status, message)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** As {@link #refuse}, telling the client when to ask again ({@code Retry-After}, whole seconds). */
+  public static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String message, long retryAfterSeconds) {
+    FullHttpResponse response = refusal(status, message);
+    response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds));
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private static FullHttpResponse refusal(HttpResponseStatus status, String message) {
     FullHttpResponse response =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
@@ -26,7 +37,7 @@ public final class HttpReplies {
     date(response);
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    return response;
   }
 
   /** The server's time (RFC 9110 §6.6.1): what lets an edge see that its own clock is off. */

@@ -1,21 +1,14 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
+import dev.edgetrust.cloudhub.HttpReplies;
 import dev.edgetrust.cloudhub.RefusalReason;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +43,8 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
         long seconds = Math.max(1, (decision.retryAfter().toMillis() + 999) / 1000);
         log.debug("bootstrap request from {} over the rate limit; retry after {} s", ctx.channel().remoteAddress(), seconds);
         metrics.refused(RefusalReason.RATE_LIMITED);
-        tooManyRequests(ctx, seconds);
+        HttpReplies.refuse(ctx, HttpResponseStatus.TOO_MANY_REQUESTS,
+            "too many requests from this address; retry after " + seconds + " s", seconds);
       }
     }
     if (discarding) {
@@ -61,20 +55,5 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.fireChannelRead(msg);
-  }
-
-  private static void tooManyRequests(ChannelHandlerContext ctx, long retryAfterSeconds) {
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            HttpResponseStatus.TOO_MANY_REQUESTS,
-            Unpooled.copiedBuffer(
-                "too many requests from this address; retry after " + retryAfterSeconds + " s\n",
-                StandardCharsets.UTF_8));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-    response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds));
-    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 }

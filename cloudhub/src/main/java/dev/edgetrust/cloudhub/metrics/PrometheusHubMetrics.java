@@ -58,12 +58,9 @@ public final class PrometheusHubMetrics implements HubMetrics {
   public PrometheusHubMetrics(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
 
-    Counter handshakeCounter = Counter.builder()
-        .name(PREFIX + "tls_handshakes_total")
-        .help("TLS handshakes on the CloudHub's listeners, by listener and outcome")
-        .labelNames("listener", "outcome")
-        .withoutExemplars()
-        .register(registry);
+    Counter handshakeCounter = counter(registry, PREFIX + "tls_handshakes_total",
+        "TLS handshakes on the CloudHub's listeners, by listener and outcome",
+        "listener", "outcome");
     handshakes = new CounterDataPoint[Listener.values().length][HandshakeOutcome.values().length];
     for (Listener l : Listener.values()) {
       for (HandshakeOutcome o : HandshakeOutcome.values()) {
@@ -71,41 +68,29 @@ public final class PrometheusHubMetrics implements HubMetrics {
       }
     }
 
-    Counter refusalCounter = Counter.builder()
-        .name(PREFIX + "refusals_total")
-        .help("Connections and requests refused, at the TLS handshake, the WebSocket upgrade or the bootstrap endpoint, by reason")
-        .labelNames("reason")
-        .withoutExemplars()
-        .register(registry);
+    Counter refusalCounter = counter(registry, PREFIX + "refusals_total",
+        "Connections and requests refused, at the TLS handshake, the WebSocket upgrade or the bootstrap endpoint, by reason",
+        "reason");
     refusals = new CounterDataPoint[RefusalReason.values().length];
     for (RefusalReason r : RefusalReason.values()) {
       refusals[r.ordinal()] = refusalCounter.labelValues(r.label());
     }
 
-    Counter issuedCounter = Counter.builder()
-        .name(PREFIX + "certificates_issued_total")
-        .help("Node certificates the bootstrap endpoint issued, by kind (enrollment with a join token, or renewal)")
-        .labelNames("kind")
-        .withoutExemplars()
-        .register(registry);
+    Counter issuedCounter = counter(registry, PREFIX + "certificates_issued_total",
+        "Node certificates the bootstrap endpoint issued, by kind (enrollment with a join token, or renewal)",
+        "kind");
     enrollments = issuedCounter.labelValues("enrollment");
     renewals = issuedCounter.labelValues("renewal");
 
-    Counter refreshCounter = Counter.builder()
-        .name(PREFIX + "revocation_refreshes_total")
-        .help("Reads of the PKI's revocation list and blocklist, by outcome")
-        .labelNames("outcome")
-        .withoutExemplars()
-        .register(registry);
+    Counter refreshCounter = counter(registry, PREFIX + "revocation_refreshes_total",
+        "Reads of the PKI's revocation list and blocklist, by outcome",
+        "outcome");
     refreshSuccesses = refreshCounter.labelValues("success");
     refreshFailures = refreshCounter.labelValues("failure");
 
-    Counter reloadCounter = Counter.builder()
-        .name(PREFIX + "server_certificate_reloads_total")
-        .help("Changed server certificate files put into service (reloaded) or refused, keeping the old one (refused)")
-        .labelNames("outcome")
-        .withoutExemplars()
-        .register(registry);
+    Counter reloadCounter = counter(registry, PREFIX + "server_certificate_reloads_total",
+        "Changed server certificate files put into service (reloaded) or refused, keeping the old one (refused)",
+        "outcome");
     reloadsAccepted = reloadCounter.labelValues("reloaded");
     reloadsRefused = reloadCounter.labelValues("refused");
 
@@ -117,13 +102,10 @@ public final class PrometheusHubMetrics implements HubMetrics {
         .classicUpperBounds(PKI_SECONDS)
         .withoutExemplars()
         .register(registry);
-    Counter pkiErrorCounter = Counter.builder()
-        .name(PREFIX + "pki_errors_total")
-        .help("Failed calls to the PKI provider, by operation and kind: refused (asking again will not help), "
-            + "unavailable (retryable: down, sealed, overloaded), internal (an unexpected error)")
-        .labelNames("operation", "kind")
-        .withoutExemplars()
-        .register(registry);
+    Counter pkiErrorCounter = counter(registry, PREFIX + "pki_errors_total",
+        "Failed calls to the PKI provider, by operation and kind: refused (asking again will not help), "
+            + "unavailable (retryable: down, sealed, overloaded), internal (an unexpected error)",
+        "operation", "kind");
     pkiDurations = new DistributionDataPoint[PkiOperation.values().length];
     pkiErrors = new CounterDataPoint[PkiOperation.values().length][3];
     for (PkiOperation op : PkiOperation.values()) {
@@ -263,5 +245,13 @@ public final class PrometheusHubMetrics implements HubMetrics {
 
   private static double seconds(Instant t) {
     return t.toEpochMilli() / 1000.0;
+  }
+
+  /**
+   * A labelled counter on {@code registry}. Without exemplars: with them the library starts a
+   * scheduler thread, and nothing here reads them; one place keeps a new counter from forgetting.
+   */
+  private static Counter counter(PrometheusRegistry registry, String name, String help, String... labelNames) {
+    return Counter.builder().name(name).help(help).labelNames(labelNames).withoutExemplars().register(registry);
   }
 }

@@ -157,9 +157,8 @@ class MetricsEndpointTest {
     HeldCertificate expired = new HeldCertificate(keys.getPrivate(), List.of(
         past.sign(SigningRequest.forNode(NodeName.of("edge-1"), Csr.create(keys, new X500Principal("CN=x")),
             Set.of(CertificateUsage.CLIENT_AUTH), Duration.ofHours(1))).certificate()));
-    HeldCertificate serverOnly = new HeldCertificate(keys.getPrivate(), List.of(
-        f.ca.sign(SigningRequest.forNode(NodeName.of("edge-2"), Csr.create(keys, new X500Principal("CN=x")),
-            Set.of(CertificateUsage.SERVER_AUTH), Duration.ofHours(1))).certificate()));
+    HeldCertificate serverOnly = ForgedCertificates.signedByCa(f, NodeName.of("edge-2").subject(),
+        List.of(CertificateUsage.SERVER_AUTH.oid()), List.of());
 
     assertThat(f.tryConnect(expired, "edge-1")).isEqualTo("tls");
     assertThat(f.tryConnect(serverOnly, "edge-2")).isEqualTo("tls");

@@ -157,9 +157,8 @@ class WebSocketSessionTest {
   void nodeCertificateWithServerUsageOnly_isRefusedAtTheHandshake() throws Exception {
     f = HubFixture.start(dir);
     KeyPair keys = Keys.newP256();
-    HeldCertificate serverOnly = new HeldCertificate(keys.getPrivate(), List.of(
-        f.ca.sign(SigningRequest.forNode(NodeName.of("edge-1"), Csr.create(keys, new X500Principal("CN=x")),
-            Set.of(CertificateUsage.SERVER_AUTH), Duration.ofHours(1))).certificate()));
+    HeldCertificate serverOnly = ForgedCertificates.signedByCa(f, NodeName.of("edge-1").subject(),
+        List.of(CertificateUsage.SERVER_AUTH.oid()), List.of());
 
     assertThatThrownBy(() -> f.connect(f.tls(serverOnly), "edge-1", "edge-1", new HubFixture.Client()).toCompletableFuture().get(10, TimeUnit.SECONDS))
         .satisfies(t -> assertThat(refusalStatus(t)).as("refused in TLS: no client-auth usage").isEqualTo(-1));

@@ -1,5 +1,8 @@
 package dev.edgetrust.pki;
 
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Locale;
 
 /** The extended key usages edgetrust issues. Anything else is refused. */
@@ -36,6 +39,24 @@ public enum CertificateUsage {
         throw new IllegalArgumentException(
             "unsupported key usage '" + NodeName.printable(text) + "' (allowed: client auth, server auth)");
     }
+  }
+
+  /** RFC 5280's anyExtendedKeyUsage: a certificate carrying it may be used for anything. */
+  private static final String ANY_USAGE = "2.5.29.37.0";
+
+  /**
+   * Whether a TLS client would accept {@code certificate} as a server's, as far as its usages go:
+   * no extended key usage at all (no restriction), server auth, or any usage.
+   */
+  public static boolean permitsServerAuth(X509Certificate certificate) {
+    List<String> usages;
+    try {
+      usages = certificate.getExtendedKeyUsage();
+    } catch (CertificateParsingException e) {
+      // Unreadable: a TLS stack would refuse it, but call it permissive so callers refuse it too.
+      return true;
+    }
+    return usages == null || usages.contains(SERVER_AUTH.oid) || usages.contains(ANY_USAGE);
   }
 
   @Override

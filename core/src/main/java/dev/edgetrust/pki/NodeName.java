@@ -93,6 +93,30 @@ public final class NodeName implements Comparable<NodeName> {
   }
 
   /**
+   * Whether {@code subject} claims a node: a common name starting with {@code system:node:}, or
+   * the organization {@code system:nodes} (what Kubernetes' node authorizer looks at), well formed
+   * or not. Certificates for such subjects are client certificates only, so the test is wide on
+   * purpose: a malformed node name still must not get a server certificate.
+   */
+  public static boolean isNodeSubject(X500Principal subject) {
+    if (commonNames(subject).stream().anyMatch(cn -> cn.startsWith(COMMON_NAME_PREFIX))) {
+      return true;
+    }
+    for (RDN rdn : X500Name.getInstance(subject.getEncoded()).getRDNs()) {
+      for (AttributeTypeAndValue attribute : rdn.getTypesAndValues()) {
+        if (attribute.getType().equals(BCStyle.O)) {
+          ASN1Encodable value = attribute.getValue();
+          String text = value instanceof ASN1String s ? s.getString() : IETFUtils.valueToString(value);
+          if (ORGANIZATION.equals(text)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * Every CN attribute of {@code principal}, most specific RDN first (the RFC 2253 order),
    * including each CN of a multi-valued RDN ({@code CN=a+CN=b}).
    */

@@ -69,4 +69,33 @@ class SigningRequestTest {
     names.add("b.example");
     assertThat(request.dnsNames()).containsExactly("a.example");
   }
+
+  @Test
+  void nodeSubjectWithServerAuth_isRefused_throughEveryConstructor() throws Exception {
+    NodeName node = NodeName.of("edge-1");
+    InetAddress ip = InetAddress.getByName("127.0.0.1");
+    List<Runnable> attempts = List.of(
+        () -> SigningRequest.forNode(node, csr, EnumSet.of(CertificateUsage.SERVER_AUTH), Duration.ofHours(1)),
+        () -> SigningRequest.forNode(node, csr, EnumSet.allOf(CertificateUsage.class), Duration.ofHours(1)),
+        () -> new SigningRequest(node.subject(), csr, EnumSet.of(CertificateUsage.SERVER_AUTH), List.of(), List.of(), Duration.ofHours(1)),
+        // A client certificate that names an address is one an edge would take for the CloudHub's.
+        () -> new SigningRequest(node.subject(), csr, SigningRequest.NODE_USAGES, List.of(), List.of(ip), Duration.ofHours(1)),
+        // Malformed node names and the node group alone claim a node just as well.
+        () -> new SigningRequest(new X500Principal("CN=system:node:Not_Valid"), csr, EnumSet.of(CertificateUsage.SERVER_AUTH),
+            List.of(), List.of(), Duration.ofHours(1)),
+        () -> new SigningRequest(new X500Principal("CN=cloudhub, O=system:nodes"), csr, EnumSet.of(CertificateUsage.SERVER_AUTH),
+            List.of(), List.of(), Duration.ofHours(1)),
+        () -> SigningRequest.forServer(node.commonName(), csr, List.of(), List.of(ip), Duration.ofHours(1)));
+
+    assertThat(attempts).allSatisfy(attempt -> assertThatThrownBy(attempt::run)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("a node certificate is a client certificate only: "));
+  }
+
+  @Test
+  void forNode_withoutUsages_isClientAuthOnly() {
+    SigningRequest request = SigningRequest.forNode(NodeName.of("edge-1"), csr, Duration.ofHours(1));
+
+    assertThat(request.usages()).containsExactly(CertificateUsage.CLIENT_AUTH);
+  }
 }

@@ -143,8 +143,11 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
 
   private void sign(ChannelHandlerContext ctx, EdgeCertificateRequest request, boolean renewal, boolean keepAlive) {
     try {
-      IssuedCertificate issued =
-          provider.sign(SigningRequest.forNode(request.node(), request.csr(), request.usages(), signingDuration));
+      if (request.askedBeyondClientAuth()) {
+        log.info("node {} asked for usages {} in ExtKeyUsages; node certificates are client certificates only: "
+            + "issuing client auth", request.node(), request.askedFor());
+      }
+      IssuedCertificate issued = provider.sign(SigningRequest.forNode(request.node(), request.csr(), signingDuration));
       log.info(
           "issued certificate serial {} to node {} ({}), valid until {}",
           issued.serialHex(), request.node(), renewal ? "renewal" : "enrollment with a join token", issued.notAfter());

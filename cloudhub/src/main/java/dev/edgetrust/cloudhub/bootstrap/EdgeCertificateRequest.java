@@ -12,12 +12,17 @@ import java.util.Set;
 
 /**
  * A {@code GET /edge.crt} request, parsed and checked apart from who sent it: the node named in
- * {@code NodeName}, the CSR in the body, the usages in {@code ExtKeyUsages}.
+ * {@code NodeName}, the CSR in the body, the usages asked for in {@code ExtKeyUsages}.
+ *
+ * <p>Whatever {@code ExtKeyUsages} asks for, a node gets a client certificate only (cloudcore
+ * honours {@code [1]}, server auth; a stock edgecore sends no header). The request is answered,
+ * not refused, so a client that asks for both still works; {@link #askedBeyondClientAuth()} lets
+ * the handler say so in the log. Usages edgetrust does not know at all are still a 400.
  *
  * <p>The CSR's subject is never used for the certificate, but a CSR that names a <em>different</em>
  * node is a request to impersonate it and is refused outright.
  */
-record EdgeCertificateRequest(NodeName node, Csr csr, Set<CertificateUsage> usages) {
+record EdgeCertificateRequest(NodeName node, Csr csr, Set<CertificateUsage> askedFor) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Why a request was refused, and with which HTTP status. */
@@ -69,6 +74,11 @@ record EdgeCertificateRequest(NodeName node, Csr csr, Set<CertificateUsage> usag
           RefusalReason.NODE_MISMATCH);
     }
     return new EdgeCertificateRequest(node, csr, usages(usagesHeader));
+  }
+
+  /** Whether {@code ExtKeyUsages} asked for more than the client auth a node gets. */
+  boolean askedBeyondClientAuth() {
+    return !askedFor.equals(Set.of(CertificateUsage.CLIENT_AUTH));
   }
 
   private static Set<CertificateUsage> usages(String header) throws Refusal {

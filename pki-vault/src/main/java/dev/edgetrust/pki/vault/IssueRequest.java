@@ -36,6 +36,13 @@ public record IssueRequest(
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("ttl must be positive, was " + ttl);
     }
+    // As SigningRequest: a node's certificate is a client certificate only, on every path.
+    if (commonName.startsWith(NodeName.COMMON_NAME_PREFIX)
+        && (!usages.equals(Set.of(CertificateUsage.CLIENT_AUTH)) || !dnsNames.isEmpty() || !ipAddresses.isEmpty())) {
+      throw new IllegalArgumentException(
+          "a node certificate is a client certificate only: " + commonName + " may not carry usages " + usages
+              + (dnsNames.isEmpty() && ipAddresses.isEmpty() ? "" : " or subject alternative names"));
+    }
   }
 
   /** A node's client certificate: {@code CN=system:node:<node>}. */

@@ -287,6 +287,15 @@ public final class VaultPkiProvider implements PkiProvider {
       }
     }
     Set<String> sans = subjectAltNames(cert);
+    if (NodeName.isNodeSubject(cert.getSubjectX500Principal())
+        && (CertificateUsage.permitsServerAuth(cert) || !sans.isEmpty())) {
+      // A node certificate an edge or the admin CLI could take for the CloudHub's: whatever the
+      // role says, it never leaves this method.
+      throw PkiException.refused(
+          "the certificate Vault returned from " + path + " for " + commonName + " could serve as a server certificate"
+              + " (server auth, no usage restriction, or subject alternative names)" + refusing
+              + " (a node's role needs server_flag=false, client_flag=true and no SANs)");
+    }
     for (String dns : dnsNames) {
       if (!sans.contains("dns:" + dns.toLowerCase(Locale.ROOT))) {
         throw PkiException.refused("the certificate Vault returned from " + path + " lacks DNS name " + dns + refusing);

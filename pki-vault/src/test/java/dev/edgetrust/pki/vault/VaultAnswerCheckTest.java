@@ -179,4 +179,34 @@ class VaultAnswerCheckTest {
     assertThatThrownBy(() -> provider.sign(server))
         .hasMessage("the certificate Vault returned from pki/sign/csr-sans lacks DNS name cloudhub.example.test: refusing it");
   }
+
+  @Test
+  void roleThatAddsServerAuthToANodeCertificate_isRefused() throws Exception {
+    // A node role left at Vault's default server_flag=true signs client and server auth: such a
+    // certificate must not reach the node, whatever usages were asked for.
+    ObjectNode both = VaultClient.object();
+    both.put("allow_any_name", true);
+    both.put("enforce_hostnames", false);
+    both.put("use_csr_common_name", false);
+    both.put("key_type", "ec");
+    both.put("key_bits", 256);
+    client.write("pki/roles/both-flags", both, target.operator());
+    VaultPkiProvider provider = VaultPkiProvider.create(client, target.operator(), "pki", "both-flags");
+
+    assertThatThrownBy(() -> provider.sign(request(csr)))
+        .isInstanceOf(PkiException.class)
+        .hasMessageStartingWith("the certificate Vault returned from pki/sign/both-flags for system:node:edge-a could serve as a server certificate")
+        .hasMessageEndingWith("(a node's role needs server_flag=false, client_flag=true and no SANs)");
+    assertThatThrownBy(() -> provider.issue(IssueRequest.forNode(NODE, Duration.ofHours(1))))
+        .isInstanceOf(PkiException.class)
+        .hasMessageContaining("could serve as a server certificate");
+  }
+
+  @Test
+  void issueRequestForANodeWithServerAuth_cannotBeMade() {
+    assertThatThrownBy(() -> new IssueRequest(NODE.commonName(), EnumSet.of(CertificateUsage.SERVER_AUTH), List.of(), List.of(),
+            Duration.ofHours(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("a node certificate is a client certificate only");
+  }
 }

@@ -8,11 +8,12 @@ import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.credential.KeyCertificateView;
 import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.tls.JdkTls;
+import dev.edgetrust.tls.PinnedServerTrust;
 import dev.edgetrust.x509.HeldCertificate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,24 +23,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,8 +39,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code edgetrust node list|block NODE|unblock NODE --config cloudcore.yaml}: the operator's
- * side of the CloudHub's admin API (address, port and token file from {@code
- * modules.cloudHub.admin}).
+ * side of the CloudHub's admin API (address, port, token file and the pinned server certificate
+ * from {@code modules.cloudHub.admin}).
+ *
+ * <p>The admin port is trusted by pin: the CLI accepts exactly the certificate in {@code
+ * admin.serverCertFile}, for the address it dials, and no CA. A node's certificate (from the node
+ * CA, whatever its usages) or the CloudHub's node-facing certificate never passes, so a process
+ * squatting the admin port gets a failed handshake and never the bearer token.
  */
 @Command(
     name = "node",
@@ -92,19 +87,23 @@ final class NodeCommand implements Runnable {
         throw new UserErrors.UserException(config + ": the admin API is off; set modules.cloudHub.admin.enable: true "
             + "with a tokenFile or clientCAFile, and restart the CloudHub");
       }
+      // The pin first: without the admin API's own certificate nothing is sent anywhere.
+      X509Certificate pinned = pinnedServerCertificate(admin);
       Optional<String> token = token(admin);
       Optional<HeldCertificate> client = clientCertificate();
       if (token.isEmpty() && client.isEmpty()) {
         throw new UserErrors.UserException(
             "no credential for the admin API: set modules.cloudHub.admin.tokenFile in " + config + ", or pass --token-file or --cert/--key");
       }
-      URI uri = URI.create("https://" + hostOf(admin.address()) + ":" + admin.port() + path);
+      String host = admin.dialAddress();
+      URI uri = URI.create("https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + admin.port() + path);
       HttpRequest.Builder request = HttpRequest.newBuilder(uri)
           .timeout(REQUEST_TIMEOUT)
           .method(method, HttpRequest.BodyPublishers.noBody());
+      // Written only once the handshake has passed the pin and host check (TLS comes first).
       token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
       HttpClient http = HttpClient.newBuilder()
-          .sslContext(tls(settings.caCertificateFile(), client))
+          .sslContext(JdkTls.context(client, PinnedServerTrust.of(pinned, host)))
           .connectTimeout(Duration.ofSeconds(10))
           .build();
       HttpResponse<byte[]> response;
@@ -114,8 +113,9 @@ final class NodeCommand implements Runnable {
         throw new UserErrors.UserException("cannot reach the admin API at " + uri.getHost() + ":" + uri.getPort()
             + ": connection refused (is the CloudHub running, with modules.cloudHub.admin.enable: true?)");
       } catch (SSLHandshakeException e) {
-        throw new UserErrors.UserException("TLS with the admin API at " + uri.getHost() + ":" + uri.getPort()
-            + " failed: " + e.getMessage() + " (is " + settings.caCertificateFile() + " the CA of its server certificate?)");
+        throw new UserErrors.UserException("refused the server at " + uri.getHost() + ":" + uri.getPort()
+            + " as the admin API, and sent it nothing: " + handshakeFailure(e) + " (the CLI trusts only the certificate in "
+            + admin.serverCertificateFile() + ", which the CloudHub writes at start)");
       } catch (HttpTimeoutException e) {
         throw new UserErrors.UserException("the admin API at " + uri.getHost() + ":" + uri.getPort()
             + " did not answer within " + REQUEST_TIMEOUT.toSeconds() + " s");
@@ -169,94 +169,28 @@ final class NodeCommand implements Runnable {
           .orElseThrow(() -> new UserErrors.UserException(certificate + ": no such file")));
     }
 
-    /** A wildcard listen address is reached on loopback. */
-    private static String hostOf(String address) {
-      return switch (address) {
-        case "0.0.0.0" -> "127.0.0.1";
-        case "::", "0:0:0:0:0:0:0:0" -> "[::1]";
-        default -> address.contains(":") ? "[" + address + "]" : address;
-      };
-    }
-  }
-
-  /**
-   * Trusts server certificates that chain to the CloudHub's CA ({@code tlsCAFile}) and are made
-   * for server authentication. The host name is not compared: the admin API usually listens on
-   * loopback, which the CloudHub's certificate need not name.
-   */
-  static SSLContext tls(Path caFile, Optional<HeldCertificate> client) throws Exception {
-    List<X509Certificate> anchors = KeyCertificateFiles.readCertificates(caFile);
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
-    for (int i = 0; i < anchors.size(); i++) {
-      store.setCertificateEntry("ca-" + i, anchors.get(i));
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(store);
-    X509ExtendedTrustManager chain = null;
-    for (TrustManager tm : tmf.getTrustManagers()) {
-      if (tm instanceof X509ExtendedTrustManager x) {
-        chain = x;
+    /**
+     * The admin API's own certificate, from {@code admin.serverCertFile}: the only certificate the
+     * CLI accepts from the admin port.
+     */
+    private static X509Certificate pinnedServerCertificate(CloudHubSettings.Admin admin) throws UserErrors.UserException {
+      Path file = admin.serverCertificateFile();
+      try {
+        return KeyCertificateFiles.readCertificates(file).get(0);
+      } catch (CredentialFileException e) {
+        throw new UserErrors.UserException(e.getMessage() + ": no admin API certificate to pin"
+            + " (modules.cloudHub.admin.serverCertFile); the CloudHub writes it when it starts with the admin API on,"
+            + " so start it, and run this command as a user who can read that file");
       }
     }
-    if (chain == null) {
-      throw new GeneralSecurityException("the JDK offers no X509ExtendedTrustManager");
-    }
-    KeyManagerFactory kmf = null;
-    if (client.isPresent()) {
-      char[] none = new char[0];
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      keys.load(null, null);
-      keys.setKeyEntry("admin", client.get().privateKey(), none, client.get().chain().toArray(Certificate[]::new));
-      kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(keys, none);
-    }
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(kmf == null ? null : kmf.getKeyManagers(), new TrustManager[] {new ChainOnly(chain)}, new SecureRandom());
-    return context;
-  }
 
-  /** PKIX validation of the server's chain (including its serverAuth usage), without the host name check. */
-  private static final class ChainOnly extends X509ExtendedTrustManager {
-    private final X509ExtendedTrustManager chain;
-
-    ChainOnly(X509ExtendedTrustManager chain) {
-      this.chain = chain;
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] certs, String authType, SSLEngine engine) throws CertificateException {
-      chain.checkServerTrusted(certs, authType);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] certs, String authType, Socket socket) throws CertificateException {
-      chain.checkServerTrusted(certs, authType);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] certs, String authType) throws CertificateException {
-      chain.checkServerTrusted(certs, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] certs, String authType, SSLEngine engine) throws CertificateException {
-      throw new CertificateException("a client does not check clients");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] certs, String authType, Socket socket) throws CertificateException {
-      throw new CertificateException("a client does not check clients");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] certs, String authType) throws CertificateException {
-      throw new CertificateException("a client does not check clients");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return chain.getAcceptedIssuers();
+    /** The reason of a failed handshake, without the exception class chain. */
+    private static String handshakeFailure(SSLHandshakeException e) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      return root.getMessage() == null ? e.getMessage() : root.getMessage();
     }
   }
 

@@ -162,8 +162,9 @@ class NodeCommandTest {
 
   @Test
   void noCloudHubListening_isOneLineError() throws Exception {
-    Path config = config(true, freePort());
-    CloudHubCommand.builtinCa(CloudHubConfig.load(config)); // the CA exists; the CloudHub is not running
+    Path config = startHub();
+    hub.close(); // the CA and the admin API's pinned certificate exist; the CloudHub is not running
+    hub = null;
 
     int exit = run("list", "--config", config.toString());
 

@@ -125,8 +125,8 @@ public final class CloudHub implements AutoCloseable {
     AdminApi adminApi = null;
     ServerTls tls;
     try {
-      adminApi = settings.admin().enabled() ? AdminApi.create(settings.admin(), access) : null;
-      tls = ServerTls.of(server, trustAnchors(settings, provider), access::trustManager, adminApi == null ? null : adminApi.clientCas());
+      adminApi = settings.admin().enabled() ? AdminApi.create(settings.admin(), access, clock) : null;
+      tls = ServerTls.of(server, trustAnchors(settings, provider), access::trustManager);
     } catch (CloudHubException | PkiException | SSLException e) {
       access.close();
       if (adminApi != null) {
@@ -171,7 +171,7 @@ public final class CloudHub implements AutoCloseable {
       }
       if (adminApi != null) {
         adminChannel = bind(acceptors, workers, connections, settings.admin().address(), settings.admin().port(), "admin",
-            adminApi.initializer(tls::admin, meter));
+            adminApi.initializer(meter));
       }
       if (prometheus != null) {
         HubState state = new LiveState(registry, tls, access, ws, https, adminChannel);

@@ -77,7 +77,7 @@ public record CloudHubConfig(
       }
     }
     revocation = revocation == null ? new Revocation(null, null, null, null) : revocation;
-    admin = admin == null ? new Admin(null, null, null, null, null) : admin;
+    admin = admin == null ? new Admin(null, null, null, null, null, null) : admin;
     pki = pki == null ? new PkiConfig(null, null) : pki;
     reconnectAfterRotation = reconnectAfterRotation == null ? new ReconnectAfterRotation(false, null) : reconnectAfterRotation;
     metrics = metrics == null ? new Metrics(null, null, null) : metrics;
@@ -107,9 +107,12 @@ public record CloudHubConfig(
 
   /**
    * {@code admin}: {@code enable} (false), {@code address} (127.0.0.1), {@code port} (10004),
-   * {@code tokenFile} (bearer token), {@code clientCAFile} (CA of admin client certificates).
+   * {@code tokenFile} (bearer token), {@code clientCAFile} (CA of admin client certificates),
+   * {@code serverCertFile} (the admin API's own server certificate, made at first start and pinned
+   * by the CLI; default {@code admin/server.crt} beside {@code tlsCAKeyFile}, key beside it).
    */
-  public record Admin(Boolean enable, String address, Integer port, String tokenFile, String clientCAFile) {
+  public record Admin(
+      Boolean enable, String address, Integer port, String tokenFile, String clientCAFile, String serverCertFile) {
     public Admin {
       enable = enable != null && enable;
       address = orDefault(address, "127.0.0.1");
@@ -274,7 +277,10 @@ public record CloudHubConfig(
                 admin.address(),
                 admin.port(),
                 blankOrResolve(base, admin.tokenFile()),
-                blankOrResolve(base, admin.clientCAFile()))
+                blankOrResolve(base, admin.clientCAFile()),
+                admin.serverCertFile() == null || admin.serverCertFile().isBlank()
+                    ? CloudHubSettings.Admin.defaultServerCertificateFile(stateDir)
+                    : Settings.resolve(base, admin.serverCertFile()))
             : CloudHubSettings.Admin.OFF,
         reconnectAfterRotation.enable() ? reconnectAfterRotation.windowDuration() : null,
         metrics.enable() ? new CloudHubSettings.Metrics(metrics.address(), metrics.port()) : CloudHubSettings.Metrics.OFF,

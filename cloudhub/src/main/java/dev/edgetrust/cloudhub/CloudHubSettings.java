@@ -159,23 +159,56 @@ public record CloudHubSettings(
   }
 
   /**
-   * The admin API's listener and how callers authenticate to it.
+   * The admin API's listener, its own server identity, and how callers authenticate to it.
    *
    * @param address where it listens, or {@code null} when it is off
    * @param tokenFile a file holding the bearer token, or {@code null}
    * @param clientCaFile the CA certificates admin client certificates must chain to, or {@code null}
+   * @param serverCertificateFile the admin API's own self-signed server certificate, which the
+   *     CloudHub makes at first start and the CLI pins; its key is {@link #serverKeyFile()}
    */
-  public record Admin(String address, int port, Path tokenFile, Path clientCaFile) {
-    public static final Admin OFF = new Admin(null, 10004, null, null);
+  public record Admin(String address, int port, Path tokenFile, Path clientCaFile, Path serverCertificateFile) {
+    public static final Admin OFF = new Admin(null, 10004, null, null, null);
 
     public Admin {
       if (address != null && tokenFile == null && clientCaFile == null) {
         throw new IllegalArgumentException("the admin API needs a tokenFile or a clientCAFile to authenticate callers");
       }
+      if (address != null && serverCertificateFile == null) {
+        throw new IllegalArgumentException("the admin API needs a serverCertFile for its own server certificate");
+      }
     }
 
     public boolean enabled() {
       return address != null;
+    }
+
+    /** The admin server certificate in {@code dir}: {@code admin/server.crt}, its key beside it. */
+    public static Path defaultServerCertificateFile(Path stateDirectory) {
+      return stateDirectory.resolve("admin").resolve("server.crt");
+    }
+
+    /**
+     * The key of {@link #serverCertificateFile()}: beside it, named like it with {@code .key}
+     * for its {@code .crt}/{@code .pem} (or {@code .key} appended). One key in the configuration,
+     * because the CLI needs only the certificate.
+     */
+    public Path serverKeyFile() {
+      String name = serverCertificateFile.getFileName().toString();
+      String stem = name.endsWith(".crt") || name.endsWith(".pem") ? name.substring(0, name.length() - 4) : name;
+      return serverCertificateFile.resolveSibling(stem + ".key");
+    }
+
+    /**
+     * The address the CLI dials, which the admin server certificate names: the listen address,
+     * or loopback for a wildcard (nothing can dial 0.0.0.0).
+     */
+    public String dialAddress() {
+      return switch (address) {
+        case "0.0.0.0" -> "127.0.0.1";
+        case "::", "0:0:0:0:0:0:0:0" -> "::1";
+        default -> address;
+      };
     }
   }
 

@@ -21,46 +21,36 @@ import javax.net.ssl.TrustManager;
  *
  * <p>Node certificates are checked by a trust manager made from the trust anchors by {@code
  * clientTrust} (chain, then revocation and blocks); it reads the current revocation state on each
- * handshake, so a block never needs a new context. The admin API, when on, is served the same
- * server certificate and trusts only its own admin CA.
+ * handshake, so a block never needs a new context. The admin API is not served from here: it has
+ * an identity of its own, which no node can obtain ({@code admin.AdminServerIdentity}).
  */
 public final class ServerTls {
   private record Material(
       HeldCertificate server,
       List<X509Certificate> trust,
       SslContext websocket,
-      SslContext bootstrap,
-      SslContext admin) {}
+      SslContext bootstrap) {}
 
   private final Function<List<X509Certificate>, TrustManager> clientTrust;
-  /** {@code null}: no admin API; empty: the admin API asks for no client certificate. */
-  private final List<X509Certificate> adminTrust;
   private final AtomicReference<Material> current;
 
-  private ServerTls(
-      Function<List<X509Certificate>, TrustManager> clientTrust, List<X509Certificate> adminTrust, Material material) {
+  private ServerTls(Function<List<X509Certificate>, TrustManager> clientTrust, Material material) {
     this.clientTrust = clientTrust;
-    this.adminTrust = adminTrust;
     this.current = new AtomicReference<>(material);
   }
 
   static ServerTls of(HeldCertificate server, List<X509Certificate> trust) throws SSLException {
-    return of(server, trust, null, null);
+    return of(server, trust, null);
   }
 
   /**
    * @param clientTrust makes the node-facing trust manager from the anchors; {@code null} for
    *     plain chain validation
-   * @param adminTrust the admin API's client CAs; {@code null} when the admin API is off
    */
   static ServerTls of(
-      HeldCertificate server,
-      List<X509Certificate> trust,
-      Function<List<X509Certificate>, TrustManager> clientTrust,
-      List<X509Certificate> adminTrust)
+      HeldCertificate server, List<X509Certificate> trust, Function<List<X509Certificate>, TrustManager> clientTrust)
       throws SSLException {
-    List<X509Certificate> admin = adminTrust == null ? null : List.copyOf(adminTrust);
-    return new ServerTls(clientTrust, admin, build(server, trust, clientTrust, admin));
+    return new ServerTls(clientTrust, build(server, trust, clientTrust));
   }
 
   /**
@@ -69,14 +59,13 @@ public final class ServerTls {
    * @throws SSLException if no context can be built from them; the current material stays
    */
   void replace(HeldCertificate server, List<X509Certificate> trust) throws SSLException {
-    current.set(build(server, trust, clientTrust, adminTrust));
+    current.set(build(server, trust, clientTrust));
   }
 
   private static Material build(
       HeldCertificate server,
       List<X509Certificate> trust,
-      Function<List<X509Certificate>, TrustManager> clientTrust,
-      List<X509Certificate> adminTrust)
+      Function<List<X509Certificate>, TrustManager> clientTrust)
       throws SSLException {
     List<X509Certificate> anchors = List.copyOf(trust);
     return new Material(
@@ -86,8 +75,7 @@ public final class ServerTls {
         nodeFacing(server, anchors, clientTrust).clientAuth(ClientAuth.REQUIRE).build(),
         // Bootstrap: first enrollment has only a token, so a certificate is optional; one that is
         // presented must still chain, be valid and not be revoked, or the handshake fails.
-        nodeFacing(server, anchors, clientTrust).clientAuth(ClientAuth.OPTIONAL).build(),
-        adminTrust == null ? null : admin(server, adminTrust));
+        nodeFacing(server, anchors, clientTrust).clientAuth(ClientAuth.OPTIONAL).build());
   }
 
   private static SslContextBuilder nodeFacing(
@@ -95,15 +83,6 @@ public final class ServerTls {
     SslContextBuilder builder = base(server);
     // A fresh trust manager per context: it holds the anchors of this material only.
     return clientTrust == null ? builder.trustManager(anchors) : builder.trustManager(clientTrust.apply(anchors));
-  }
-
-  private static SslContext admin(HeldCertificate server, List<X509Certificate> adminTrust) throws SSLException {
-    SslContextBuilder builder = base(server);
-    if (adminTrust.isEmpty()) {
-      return builder.clientAuth(ClientAuth.NONE).build();
-    }
-    // Optional: a caller without an admin certificate may still present the bearer token.
-    return builder.trustManager(adminTrust).clientAuth(ClientAuth.OPTIONAL).build();
   }
 
   private static SslContextBuilder base(HeldCertificate server) {
@@ -118,15 +97,6 @@ public final class ServerTls {
 
   SslContext bootstrap() {
     return current.get().bootstrap();
-  }
-
-  /** The admin API's context; only called when the admin API is on. */
-  SslContext admin() {
-    SslContext admin = current.get().admin();
-    if (admin == null) {
-      throw new IllegalStateException("the admin API is off");
-    }
-    return admin;
   }
 
   HeldCertificate server() {

@@ -10,7 +10,9 @@ import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
+import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.tls.JdkTls;
+import dev.edgetrust.tls.PinnedServerTrust;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
@@ -67,8 +69,23 @@ class AdminApiTest {
     Files.writeString(tokenFile, TOKEN + "\n");
     Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
     return HubFixture.start(dir, s -> s.toBuilder()
-        .admin(new CloudHubSettings.Admin("127.0.0.1", 0, tokenFile, clientCa))
+        .admin(new CloudHubSettings.Admin("127.0.0.1", 0, tokenFile, clientCa, adminServerCertificate(dir)))
         .build());
+  }
+
+  /** Where the admin API's own certificate goes: the default beside the CA state. */
+  static Path adminServerCertificate(Path dir) {
+    return CloudHubSettings.Admin.defaultServerCertificateFile(dir.resolve("ca"));
+  }
+
+  /** The admin API's certificate, as the CloudHub wrote it for the CLI to pin. */
+  private X509Certificate pinned() throws Exception {
+    return KeyCertificateFiles.readCertificates(f.settings.admin().serverCertificateFile()).get(0);
+  }
+
+  /** What the CLI does: trust exactly the pinned certificate, for the address dialed. */
+  private SSLContext adminTls(Optional<HeldCertificate> client) throws Exception {
+    return JdkTls.context(client, PinnedServerTrust.of(pinned(), "127.0.0.1"));
   }
 
   private HubFixture startWithAdminCa() throws Exception {
@@ -98,7 +115,7 @@ class AdminApiTest {
   }
 
   private HttpResponse<String> withToken(String method, String path) throws Exception {
-    return request(JdkTls.context(Optional.empty(), f.ca.trustAnchors()), method, path, "Bearer " + TOKEN);
+    return request(adminTls(Optional.empty()), method, path, "Bearer " + TOKEN);
   }
 
   /** A client that presents {@code client} whatever CAs the server asks for. */
@@ -219,7 +236,7 @@ class AdminApiTest {
     f = startWithAdmin(null);
     HeldCertificate cert = f.enroll("edge-1");
     HubFixture.Client session = f.connected(cert, "edge-1");
-    SSLContext tls = JdkTls.context(Optional.empty(), f.ca.trustAnchors());
+    SSLContext tls = adminTls(Optional.empty());
 
     List<HttpResponse<String>> refused = List.of(
         request(tls, "POST", "/nodes/edge-1/block", null),
@@ -242,7 +259,7 @@ class AdminApiTest {
     f = startWithAdminCa();
     f.connected(f.enroll("edge-1"), "edge-1");
     HeldCertificate alice = clientCertificate(adminCa, new X500Principal("CN=alice, O=operators"));
-    SSLContext tls = JdkTls.context(Optional.of(alice), f.ca.trustAnchors());
+    SSLContext tls = adminTls(Optional.of(alice));
 
     assertThat(request(tls, "GET", "/nodes", null).statusCode()).isEqualTo(200);
     assertThat(request(tls, "POST", "/nodes/edge-1/block", null).statusCode()).isEqualTo(200);
@@ -257,7 +274,7 @@ class AdminApiTest {
     HeldCertificate cert = f.enroll("edge-1");
     HubFixture.Client session = f.connected(cert, "edge-1");
     // A valid node certificate, but not from the admin CA.
-    SSLContext tls = presenting(cert, f.ca.trustAnchors());
+    SSLContext tls = presenting(cert, List.of(pinned()));
 
     assertThatThrownBy(() -> request(tls, "POST", "/nodes/edge-1/block", null)).isInstanceOf(IOException.class);
     assertNothingChanged(session, cert);
@@ -270,7 +287,7 @@ class AdminApiTest {
     HeldCertificate cert = f.enroll("edge-1");
     HubFixture.Client session = f.connected(cert, "edge-1");
 
-    HttpResponse<String> response = request(presenting(cert, f.ca.trustAnchors()), "POST", "/nodes/edge-1/block", null);
+    HttpResponse<String> response = request(presenting(cert, List.of(pinned())), "POST", "/nodes/edge-1/block", null);
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.body()).contains("a node certificate is not an admin certificate");
@@ -288,7 +305,7 @@ class AdminApiTest {
     assertThat(badName.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(badName.body()).path("error").asText()).contains("not a valid node name");
     // A broken percent-escape (no HTTP client sends one, so a raw socket): answered, not dropped.
-    RawTlsClient.Reply brokenEscape = RawTlsClient.send(JdkTls.context(Optional.empty(), f.ca.trustAnchors()), "127.0.0.1",
+    RawTlsClient.Reply brokenEscape = RawTlsClient.send(adminTls(Optional.empty()), "127.0.0.1",
         f.hub.adminAddress().orElseThrow(),
         "POST /nodes/%zz/block HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
             + "\r\nContent-Length: 0\r\n\r\n", new byte[0]);
@@ -299,14 +316,14 @@ class AdminApiTest {
   void missingOrShortTokenFile_stopsTheStartNamingTheFile() throws Exception {
     Path missing = dir.resolve("nope/token");
     assertThatThrownBy(() -> HubFixture.start(dir, s -> s.toBuilder()
-            .admin(new CloudHubSettings.Admin("127.0.0.1", 0, missing, null)).build()))
+            .admin(new CloudHubSettings.Admin("127.0.0.1", 0, missing, null, adminServerCertificate(dir))).build()))
         .isInstanceOf(CloudHubException.class)
         .hasMessage("admin.tokenFile " + missing + ": does not exist");
 
     Path shortToken = dir.resolve("short-token");
     Files.writeString(shortToken, "abc\n");
     assertThatThrownBy(() -> HubFixture.start(dir, s -> s.toBuilder()
-            .admin(new CloudHubSettings.Admin("127.0.0.1", 0, shortToken, null)).build()))
+            .admin(new CloudHubSettings.Admin("127.0.0.1", 0, shortToken, null, adminServerCertificate(dir))).build()))
         .isInstanceOf(CloudHubException.class)
         .hasMessageContaining(shortToken.toString())
         .hasMessageContaining("at least 16");

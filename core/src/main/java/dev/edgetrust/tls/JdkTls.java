@@ -11,6 +11,7 @@ import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -31,6 +32,19 @@ public final class JdkTls {
       }
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trustStore);
+      return context(client, tmf.getTrustManagers());
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new IllegalStateException("cannot build a TLS context from certificates we hold", e);
+    }
+  }
+
+  /** A context that trusts exactly the server certificate {@code trust} pins, and no CA. */
+  public static SSLContext context(Optional<HeldCertificate> client, PinnedServerTrust trust) {
+    return context(client, new TrustManager[] {trust});
+  }
+
+  private static SSLContext context(Optional<HeldCertificate> client, TrustManager[] trust) {
+    try {
       KeyManagerFactory kmf = null;
       if (client.isPresent()) {
         KeyStore keyStore = KeyStore.getInstance("PKCS12");
@@ -41,7 +55,7 @@ public final class JdkTls {
         kmf.init(keyStore, IN_MEMORY);
       }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), new SecureRandom());
+      context.init(kmf == null ? null : kmf.getKeyManagers(), trust, new SecureRandom());
       return context;
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new IllegalStateException("cannot build a TLS context from certificates we hold", e);

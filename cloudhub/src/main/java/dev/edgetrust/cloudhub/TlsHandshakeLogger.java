@@ -1,6 +1,7 @@
 package dev.edgetrust.cloudhub;
 
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
+import dev.edgetrust.tls.TransportFailure;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -9,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Says, in one line, why a TLS handshake was refused (certificate from another CA, expired,
- * TLS 1.1...). Operators see refusals without turning on debug logging; removes itself after the
- * handshake.
+ * TLS 1.1, a plain HTTP request...). Operators see refusals without turning on debug logging;
+ * removes itself after the handshake. The reason is classified ({@link TransportFailure}), never
+ * the peer's bytes: a plain-HTTP request to a TLS port carries its bearer token in them.
  */
 public final class TlsHandshakeLogger extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(TlsHandshakeLogger.class);
@@ -35,7 +37,7 @@ public final class TlsHandshakeLogger extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof SslHandshakeCompletionEvent done) {
       if (!done.isSuccess()) {
-        log.info("refused {} TLS handshake from {}: {}", listener, ctx.channel().remoteAddress(), rootMessage(done.cause()));
+        log.info("refused {} TLS handshake from {}: {}", listener, ctx.channel().remoteAddress(), TransportFailure.describe(done.cause()));
         if (kind != null) {
           // Classified only here, on the failure path; a success costs one counter increment.
           java.util.Optional<RefusalReason> reason = RefusalReason.ofHandshakeFailure(done.cause());
@@ -58,13 +60,5 @@ public final class TlsHandshakeLogger extends ChannelInboundHandlerAdapter {
     // The handshake failure is reported through the completion event above; the exception that
     // accompanies it needs no second line.
     ctx.close();
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 }

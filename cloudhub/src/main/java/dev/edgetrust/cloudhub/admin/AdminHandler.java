@@ -9,6 +9,7 @@ import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.cloudhub.revocation.NodeAccess;
 import dev.edgetrust.cloudhub.revocation.NodeStatus;
 import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.tls.TransportFailure;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -187,7 +188,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("admin connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    log.debug("admin connection from {} failed: {}", ctx.channel().remoteAddress(), TransportFailure.describe(cause));
     ctx.close();
   }
 }

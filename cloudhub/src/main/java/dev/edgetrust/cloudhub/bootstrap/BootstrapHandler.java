@@ -12,6 +12,7 @@ import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.x509.Certificates;
+import dev.edgetrust.tls.TransportFailure;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -215,7 +216,7 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("bootstrap connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    log.debug("bootstrap connection from {} failed: {}", ctx.channel().remoteAddress(), TransportFailure.describe(cause));
     ctx.close();
   }
 }

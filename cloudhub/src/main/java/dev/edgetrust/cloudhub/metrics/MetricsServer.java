@@ -1,5 +1,6 @@
 package dev.edgetrust.cloudhub.metrics;
 
+import dev.edgetrust.tls.TransportFailure;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
@@ -139,7 +140,7 @@ public final class MetricsServer extends ChannelInitializer<SocketChannel> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      log.debug("metrics connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+      log.debug("metrics connection from {} failed: {}", ctx.channel().remoteAddress(), TransportFailure.describe(cause));
       ctx.close();
     }
   }

@@ -4,6 +4,7 @@ import dev.edgetrust.cloudhub.CloudHubListener;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
 import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.tls.TransportFailure;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -89,7 +90,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("closing session of {} after an error: {}", session == null ? ctx.channel().remoteAddress() : session.node(), cause.toString());
+    log.debug("closing session of {} after an error: {}", session == null ? ctx.channel().remoteAddress() : session.node(), TransportFailure.describe(cause));
     ctx.close();
   }
 }

@@ -1,5 +1,6 @@
 package dev.edgetrust.edgehub.channel;
 
+import dev.edgetrust.tls.TransportFailure;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
@@ -46,7 +47,8 @@ final class FailureDescriber {
       Throwable certificate = find(tls, CertificateException.class);
       return "TLS with " + peer + " failed: " + firstLine(certificate != null ? certificate : tls);
     }
-    return "connection to " + peer + " failed: " + firstLine(cause);
+    // Not the exception's own words: a decoder's message may quote what the server sent.
+    return "connection to " + peer + " failed: " + TransportFailure.describe(cause);
   }
 
   private static Throwable find(Throwable t, Class<? extends Throwable> type) {

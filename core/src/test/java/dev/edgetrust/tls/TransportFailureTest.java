@@ -1,0 +1,59 @@
+package dev.edgetrust.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.NotSslRecordException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathValidatorException;
+import java.util.HexFormat;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.Test;
+
+/** Failure texts for the log: a classification, never the peer's bytes. */
+class TransportFailureTest {
+  static final String TOKEN = "ad31a7c0ffee5ec2e7ad31a7c0ffee5e";
+
+  /** What Netty's SslHandler throws for a first record that is not TLS: a hex dump of it. */
+  private static NotSslRecordException notTls(String sent) {
+    return new NotSslRecordException(
+        "not an SSL/TLS record: " + ByteBufUtil.hexDump(Unpooled.wrappedBuffer(sent.getBytes(StandardCharsets.ISO_8859_1))));
+  }
+
+  @Test
+  void plainHttpRequestToATlsPort_isClassified_withoutItsBytes() {
+    NotSslRecordException e = notTls("GET /nodes HTTP/1.1\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n");
+    assertThat(e.getMessage()).as("the hazard").contains(HexFormat.of().formatHex(TOKEN.getBytes(StandardCharsets.US_ASCII)));
+
+    assertThat(TransportFailure.describe(e)).isEqualTo("plain HTTP request, not TLS (use https://)");
+    assertThat(TransportFailure.describe(new DecoderException(e))).isEqualTo("plain HTTP request, not TLS (use https://)");
+  }
+
+  @Test
+  void otherBytesToATlsPort_areNotTls_withoutTheirBytes() {
+    assertThat(TransportFailure.describe(notTls(TOKEN + "\r\n"))).isEqualTo("not TLS (the first bytes are no TLS record)");
+    assertThat(TransportFailure.describe(new NotSslRecordException("garbled"))).isEqualTo("not TLS (the first bytes are no TLS record)");
+  }
+
+  @Test
+  void tlsAndCertificateReasons_areKept() {
+    SSLHandshakeException chain = new SSLHandshakeException("PKIX path validation failed");
+    chain.initCause(new CertPathValidatorException("Path does not chain with any of the trust anchors"));
+
+    assertThat(TransportFailure.describe(new SSLHandshakeException("Empty client certificate chain")))
+        .isEqualTo("SSLHandshakeException: Empty client certificate chain");
+    assertThat(TransportFailure.describe(chain))
+        .isEqualTo("CertPathValidatorException: Path does not chain with any of the trust anchors");
+  }
+
+  @Test
+  void decoderComplaints_giveTheirKindOnly_sinceTheyQuoteWhatTheyRead() {
+    assertThat(TransportFailure.describe(new IllegalArgumentException("a header name cannot contain: Authorization\u0001: Bearer " + TOKEN)))
+        .isEqualTo("malformed input (IllegalArgumentException)");
+    assertThat(TransportFailure.describe(new DecoderException(new TooLongFrameException("line: Bearer " + TOKEN))))
+        .isEqualTo("malformed input (TooLongFrameException)");
+  }
+}

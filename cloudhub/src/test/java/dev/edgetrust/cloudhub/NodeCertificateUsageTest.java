@@ -2,6 +2,10 @@ package dev.edgetrust.cloudhub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.edgetrust.cloudhub.bootstrap.BootstrapHandler;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.Csr;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node asking {@code /edge.crt} for a server certificate, as cloudcore would grant it: with
@@ -63,13 +68,24 @@ class NodeCertificateUsageTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"[\"server auth\"]", "[1]"})
-  void renewalAskingServerAuth_getsClientAuthOnly(String header) throws Exception {
+  void renewalAskingServerAuth_getsClientAuthOnly_andOneLineSaysWhatWasAsked(String header) throws Exception {
     HeldCertificate current = f.enroll("edge-1");
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger handler = (Logger) LoggerFactory.getLogger(BootstrapHandler.class);
+    handler.addAppender(log);
+    try {
+      HttpResponse<byte[]> response =
+          f.edgeCrt(Optional.of(current), Map.of("NodeName", "edge-1", "ExtKeyUsages", header), csr());
 
-    HttpResponse<byte[]> response =
-        f.edgeCrt(Optional.of(current), Map.of("NodeName", "edge-1", "ExtKeyUsages", header), csr());
-
-    assertClientAuthOnly(response);
+      assertClientAuthOnly(response);
+      assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+          .filteredOn(m -> m.contains("ExtKeyUsages"))
+          .containsExactly("node edge-1 asked for usages [server auth] in ExtKeyUsages; node certificates are client"
+              + " certificates only: issuing client auth");
+    } finally {
+      handler.detachAppender(log);
+    }
   }
 
   @Test

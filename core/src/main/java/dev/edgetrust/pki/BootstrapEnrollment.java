@@ -1,6 +1,7 @@
 package dev.edgetrust.pki;
 
 import java.security.cert.X509Certificate;
+import java.util.Optional;
 
 /**
  * What a provider offers nodes that enroll through the CloudHub's KubeEdge-compatible HTTPS
@@ -18,20 +19,23 @@ public interface BootstrapEnrollment {
 
   /**
    * Checks the JWT part of a join token (the part after the CA hash): signature, algorithm, expiry.
-   * Does not look at whether a node-bound token was used already: {@link #consumeJoinToken} does.
+   * Does not look at whether a node-bound token was used already: {@link #joinTokenUse} says.
    *
    * @return what the token allows
    * @throws PkiException (not retryable) naming why the token is not accepted
    */
   JoinTokenClaims verifyJoinToken(String jwt) throws PkiException;
 
+  /** The use of {@code token}, if it was used already: a cheap look, before anything is decided. */
+  Optional<JoinTokenUse> joinTokenUse(JoinTokenClaims.NodeBound token);
+
   /**
    * Records that {@code token} has been used, durably (on disk, or wherever the provider keeps it)
    * before returning: the caller hands out a certificate only after this returns, so that a crash
    * can never let one token enroll twice.
    *
-   * @throws PkiException refused (not retryable) if the token was used already, saying for which
-   *     node and when; unavailable (retryable) if the use cannot be recorded now, in which case the
+   * @throws PkiException refused (not retryable) if the token was used already (a request that
+   *     raced another with the same token), with {@link JoinTokenUse#refusal()}; unavailable (retryable) if the use cannot be recorded now, in which case the
    *     token stays unused
    */
   void consumeJoinToken(JoinTokenClaims.NodeBound token) throws PkiException;

@@ -9,6 +9,7 @@ import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.JoinTokenClaims;
+import dev.edgetrust.pki.JoinTokenUse;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
@@ -179,6 +180,14 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
   private void enrollWithToken(
       ChannelHandlerContext ctx, EdgeCertificateRequest request, JoinTokenClaims token, String who, boolean keepAlive) {
     NodeName node = request.node();
+    // A used token is told so, even when its node now holds the name: that is the truer answer.
+    if (token instanceof JoinTokenClaims.NodeBound bound) {
+      Optional<JoinTokenUse> used = enrollment.joinTokenUse(bound);
+      if (used.isPresent()) {
+        refuse(ctx, new EdgeCertificateRequest.Refusal(403, used.get().refusal(), RefusalReason.TOKEN_REUSED));
+        return;
+      }
+    }
     Optional<String> inUse = gate.reserve(node, who);
     if (inUse.isPresent()) {
       refuse(ctx, new EdgeCertificateRequest.Refusal(409, inUse.get(), RefusalReason.NODE_IN_USE));

@@ -216,6 +216,11 @@ public final class NodeAccess implements AutoCloseable {
       SessionInfo info = live.get().info();
       return Optional.of("node " + node + " has a live session (from " + info.remote() + " since " + info.connectedAt() + ")");
     }
+    return validCertificate(node);
+  }
+
+  /** Why {@code node} holds a certificate that has not expired and is not revoked, if it does. */
+  private Optional<String> validCertificate(NodeName node) {
     Set<BigInteger> serials = new TreeSet<>(inventory.serials(node));
     try {
       serials.addAll(provider.issuedSerials(node));
@@ -364,7 +369,8 @@ public final class NodeAccess implements AutoCloseable {
     RevocationRefresher.Result refreshed =
         refresher.refreshNow(() -> guard.apply(node, guard.isBlocked(node), revocations.revoked));
     steps.add(closeSession(node, refreshed.closed(), "b", STEP_B_RESET, "node " + node + " is reset by an operator"));
-    Optional<String> inUse = nameInUse(node);
+    // The session closed in (b) may take a moment to leave the registry; certificates decide here.
+    Optional<String> inUse = validCertificate(node);
     String next = "give the new device a join token (./edgetrust token --config <cloudcore.yaml> --node " + node
         + ") and let it enroll; the old certificates stay revoked";
     if (guard.isBlocked(node)) {

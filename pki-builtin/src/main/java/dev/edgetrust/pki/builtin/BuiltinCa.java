@@ -6,6 +6,7 @@ import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.JoinTokenClaims;
+import dev.edgetrust.pki.JoinTokenUse;
 import dev.edgetrust.pki.NodeCredentialChange;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
@@ -335,8 +336,15 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
   }
 
   @Override
+  public Optional<JoinTokenUse> joinTokenUse(JoinTokenClaims.NodeBound token) {
+    synchronized (usedTokens) {
+      return usedTokens.use(token.id());
+    }
+  }
+
+  @Override
   public void consumeJoinToken(JoinTokenClaims.NodeBound token) throws PkiException {
-    Optional<UsedJoinTokens.Use> before;
+    Optional<JoinTokenUse> before;
     synchronized (usedTokens) {
       try {
         before = usedTokens.consume(token, clock.instant());
@@ -346,9 +354,7 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
       }
     }
     if (before.isPresent()) {
-      throw PkiException.refused(
-          "join token already used for node " + before.get().node() + " at " + before.get().at()
-              + "; mint a new one with ./edgetrust token --node " + token.node());
+      throw PkiException.refused(before.get().refusal());
     }
     log.info("join token {} for node {} used (recorded in {})", token.id(), token.node(), usedTokens.file());
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.pki.JoinTokenClaims;
+import dev.edgetrust.pki.JoinTokenUse;
 import dev.edgetrust.pki.NodeName;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,8 +36,8 @@ final class UsedJoinTokens {
   /** How long a used id is kept past its token's expiry. */
   static final Duration KEEP_AFTER_EXPIRY = Duration.ofDays(1);
 
-  /** One use. */
-  record Use(NodeName node, Instant at, Instant tokenExpiresAt) {}
+  /** One use, and when its token expires (after which the entry can go). */
+  private record Use(JoinTokenUse use, Instant tokenExpiresAt) {}
 
   private final Path file;
   private final Map<String, Use> used;
@@ -67,7 +68,8 @@ final class UsedJoinTokens {
         if (id.isEmpty()) {
           throw new IllegalArgumentException("no 'id'");
         }
-        used.put(id, new Use(NodeName.of(entry.path("node").asText("")), Instant.parse(entry.path("at").asText("")),
+        used.put(id, new Use(
+            new JoinTokenUse(NodeName.of(entry.path("node").asText("")), Instant.parse(entry.path("at").asText(""))),
             Instant.parse(entry.path("expires").asText(""))));
       } catch (IllegalArgumentException | DateTimeParseException e) {
         throw new CredentialFileException(file, "has an unreadable entry " + entry + ": " + e.getMessage());
@@ -76,8 +78,8 @@ final class UsedJoinTokens {
     return new UsedJoinTokens(file, used);
   }
 
-  Optional<Use> use(String id) {
-    return Optional.ofNullable(used.get(id));
+  Optional<JoinTokenUse> use(String id) {
+    return Optional.ofNullable(used.get(id)).map(Use::use);
   }
 
   /**
@@ -86,12 +88,12 @@ final class UsedJoinTokens {
    *
    * @return the earlier use if the token was used already (then nothing is written)
    */
-  Optional<Use> consume(JoinTokenClaims.NodeBound token, Instant now) throws IOException {
+  Optional<JoinTokenUse> consume(JoinTokenClaims.NodeBound token, Instant now) throws IOException {
     Use before = used.get(token.id());
     if (before != null) {
-      return Optional.of(before);
+      return Optional.of(before.use());
     }
-    used.put(token.id(), new Use(token.node(), now, token.expiresAt()));
+    used.put(token.id(), new Use(new JoinTokenUse(token.node(), now), token.expiresAt()));
     try {
       save(now);
     } catch (IOException e) {
@@ -111,8 +113,8 @@ final class UsedJoinTokens {
     ArrayNode entries = root.putArray("used");
     used.forEach((id, u) -> entries.addObject()
         .put("id", id)
-        .put("node", u.node().value())
-        .put("at", u.at().toString())
+        .put("node", u.use().node().value())
+        .put("at", u.use().at().toString())
         .put("expires", u.tokenExpiresAt().toString()));
     // Ids are not secrets (the token's signature is what enrolls), but nobody else needs them.
     AtomicFile.writeSecret(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));

@@ -154,10 +154,16 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
       boolean keepAlive = HttpUtil.isKeepAlive(request);
       // The name check reads the PKI's inventory and a use is written with an fsync: both off the event loop.
       signingExecutor.execute(() -> {
-        if (token.isPresent()) {
-          enrollWithToken(ctx, parsed, token.get(), who, keepAlive);
-        } else {
+        if (token.isEmpty()) {
           sign(ctx, parsed, true, keepAlive);
+          return;
+        }
+        try {
+          enrollWithToken(ctx, parsed, token.get(), who, keepAlive);
+        } catch (RuntimeException e) {
+          // A bug, not the requester's fault: said as such, and the connection is not left hanging.
+          log.error("token enrollment of node {} failed", parsed.node(), e);
+          HttpReplies.refuse(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error while enrolling");
         }
       });
     } catch (EdgeCertificateRequest.Refusal r) {

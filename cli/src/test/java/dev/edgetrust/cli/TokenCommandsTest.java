@@ -87,6 +87,7 @@ class TokenCommandsTest {
     err.getBuffer().setLength(0);
     return new CommandLine(command)
         .setExecutionExceptionHandler(new UserErrors())
+        .setParameterExceptionHandler(new UserErrors())
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true))
         .execute(args);
@@ -128,6 +129,16 @@ class TokenCommandsTest {
 
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString()).startsWith("edgetrust: ").contains("not a valid node name").hasLineCount(1);
+  }
+
+  @Test
+  void tokenWithAZeroTtl_isOneLineErrorPointingAtHelp() throws Exception {
+    int exit = run(new TokenCommand(), "--config", config("").toString(), "--node", "edge-7", "--ttl", "0s");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).startsWith("edgetrust: Invalid value for option '--ttl'")
+        .contains("--help").hasLineCount(1);
+    assertThat(out.toString()).isEmpty();
   }
 
   @Test

@@ -49,6 +49,11 @@ final class TokenCommand implements Callable<Integer> {
           + loaded.pki().provider() + " nodes enroll with the PKI (./edgetrust enroll NODE)");
     }
     CloudHubSettings settings = loaded.hub();
+    if (node == null && settings.joinTokens() == CloudHubSettings.JoinTokens.NODE_BOUND) {
+      // It would be refused at /edge.crt: say so now, not on the device.
+      throw new UserErrors.UserException(config + " refuses shared tokens (modules.cloudHub.joinTokens: nodeBound); "
+          + "mint one per node with --node NAME");
+    }
     Duration validity = ttl != null ? ttl : settings.tokenRefreshDuration().multipliedBy(2);
     if (validity.isNegative() || validity.isZero()) {
       throw new UserErrors.UserException("--ttl must be positive, was " + GoDuration.format(validity));

@@ -124,6 +124,15 @@ class TokenCommandsTest {
   }
 
   @Test
+  void sharedTokenFromANodeBoundCloudHub_isOneLineErrorSayingUseNode() throws Exception {
+    int exit = run(new TokenCommand(), "--config", config("joinTokens: nodeBound").toString());
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).contains("joinTokens: nodeBound").contains("--node NAME").hasLineCount(1);
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
   void tokenWithABadNodeName_isOneLineError() throws Exception {
     int exit = run(new TokenCommand(), "--config", config("").toString(), "--node", "Edge_7");
 

@@ -41,12 +41,15 @@ import javax.security.auth.x500.X500Principal;
 
 /**
  * The end-to-end demonstration on the built-in CA, in one process on loopback: a CloudHub, three
- * EdgeHubs enrolled with a join token, messages both ways, a live certificate rotation, and a node
- * that tries another node's name. Each step says whether it held; {@link #run()} is true only if
+ * EdgeHubs enrolled with a join token, messages both ways, a live certificate rotation, a node that
+ * tries another node's name, a fourth node enrolled with a token bound to it (refused when reused),
+ * and a shared-token takeover of a live node's name refused. Each step says whether it held; {@link #run()} is true only if
  * every one did.
  */
 final class Demo {
   private static final List<String> NODES = List.of("edge-node-1", "edge-node-2", "edge-node-3");
+  /** Joins later, with a token minted for it alone. */
+  private static final String BOUND_NODE = "edge-node-4";
 
   private final PrintStream out;
   private final Duration certificateLifetime;
@@ -72,7 +75,7 @@ final class Demo {
   }
 
   private boolean run(Path dir) throws Exception {
-    out.println("edgetrust demo: built-in CA, " + NODES.size() + " edge nodes, loopback, state in " + dir);
+    out.println("edgetrust demo: built-in CA, " + (NODES.size() + 1) + " edge nodes, loopback, state in " + dir);
     out.println();
     CloudHubSettings settings =
         CloudHubSettings.loopback(dir.resolve("cloud")).toBuilder().edgeCertSigningDuration(certificateLifetime).build();
@@ -91,23 +94,7 @@ final class Demo {
 
       for (String name : NODES) {
         NodeName node = NodeName.of(name);
-        EdgeHubSettings edge =
-            EdgeHubSettings.of(node, new ServerAddress("127.0.0.1", wsPort),
-                    URI.create("https://127.0.0.1:" + bootstrapPort), dir.resolve("nodes").resolve(name))
-                .withToken(JoinToken.parse(token));
-        EdgeHub[] self = new EdgeHub[1];
-        // What an edge module does with a cloud message: answer it, parent_msg_id set.
-        EdgeHub hub =
-            EdgeHub.builder(edge)
-                .onMessage(m -> {
-                  if (!m.isResponse()) {
-                    self[0].send(m.response(TextNode.valueOf("ack from " + name)));
-                  }
-                })
-                .build();
-        self[0] = hub;
-        edges.put(node, hub);
-        hub.start();
+        edges.put(node, startEdge(node, token, dir, wsPort, bootstrapPort));
       }
       boolean connected = DemoScript.waitFor(() -> edges.values().stream().allMatch(e -> e.status().state() == ConnectionState.CONNECTED)
           && cloud.sessions().size() == NODES.size());
@@ -133,6 +120,7 @@ final class Demo {
       refusal(edgeCrt(JdkTls.context(Optional.empty(), List.of(ca.caCertificate())), bootstrapPort, rogue,
               token.substring(token.indexOf('.') + 1), victim), 403,
           "a token enrollment as " + rogue + " with a CSR for " + victim);
+      joinTokens(cloud, ca, edges, victim, token, dir, wsPort, bootstrapPort);
 
       boolean rotated =
           DemoScript.waitFor(() -> {
@@ -156,6 +144,52 @@ final class Demo {
       edges.values().forEach(EdgeHub::close);
     }
     return script.verdict();
+  }
+
+  /** An edge node enrolling with {@code token}, answering every cloud message it gets. */
+  private static EdgeHub startEdge(NodeName node, String token, Path dir, int wsPort, int bootstrapPort)
+      throws Exception {
+    EdgeHubSettings edge =
+        EdgeHubSettings.of(node, new ServerAddress("127.0.0.1", wsPort),
+                URI.create("https://127.0.0.1:" + bootstrapPort), dir.resolve("nodes").resolve(node.value()))
+            .withToken(JoinToken.parse(token));
+    EdgeHub[] self = new EdgeHub[1];
+    // What an edge module does with a cloud message: answer it, parent_msg_id set.
+    EdgeHub hub =
+        EdgeHub.builder(edge)
+            .onMessage(m -> {
+              if (!m.isResponse()) {
+                self[0].send(m.response(TextNode.valueOf("ack from " + node)));
+              }
+            })
+            .build();
+    self[0] = hub;
+    hub.start();
+    return hub;
+  }
+
+  /**
+   * The token model: a token minted for one node enrolls that node, and only once; a shared token
+   * cannot take over the name of a node that is enrolled and connected.
+   */
+  private void joinTokens(CloudHub cloud, BuiltinCa ca, Map<NodeName, EdgeHub> edges, NodeName victim, String shared,
+      Path dir, int wsPort, int bootstrapPort) throws Exception {
+    NodeName newcomer = NodeName.of(BOUND_NODE);
+    String bound = ca.mintJoinToken(newcomer, Duration.ofHours(1)).value();
+    edges.put(newcomer, startEdge(newcomer, bound, dir, wsPort, bootstrapPort));
+    boolean joined = DemoScript.waitFor(() -> cloud.session(newcomer).isPresent());
+    script.step(joined, newcomer + " enrolled with a token bound to it (./edgetrust token --node " + newcomer + ")",
+        joined ? "the token names one node and carries an id, recorded on disk before the certificate was returned"
+            : DemoScript.describe(Map.of(newcomer, edges.get(newcomer))));
+    SSLContext anonymous = JdkTls.context(Optional.empty(), List.of(ca.caCertificate()));
+    refusal(edgeCrt(anonymous, bootstrapPort, newcomer, bound.substring(bound.indexOf('.') + 1), newcomer), 403,
+        "the same node-bound token, used a second time");
+    String before = cloud.session(victim).map(SessionInfo::serialHex).orElse("?");
+    Optional<String> takeover = edgeCrt(anonymous, bootstrapPort, victim, shared.substring(shared.indexOf('.') + 1), victim);
+    boolean stays = cloud.session(victim).map(s -> s.serialHex().equals(before)).orElse(false);
+    script.step(takeover.isPresent() && takeover.get().startsWith("409") && stays,
+        "refused: a shared-token enrollment taking over live " + victim + "'s name",
+        takeover.map(t -> DemoScript.firstClause(t) + "; " + victim + " stays connected").orElse("it was NOT refused"));
   }
 
   /**
@@ -184,10 +218,10 @@ final class Demo {
 
     edges.remove(lost).close();
     BlockReport unblocked = cloud.nodeAccess().unblock(lost, "demo operator");
-    // Found again: a fresh enrollment with a new join token, as the unblock report says.
+    // Found again: a fresh enrollment with a new join token for it alone, as the unblock report says.
     Files.deleteIfExists(lostSettings.certificateFile());
     Files.deleteIfExists(lostSettings.privateKeyFile());
-    EdgeHub back = EdgeHub.builder(lostSettings.withToken(JoinToken.parse(ca.mintJoinToken(Duration.ofHours(1)).value())))
+    EdgeHub back = EdgeHub.builder(lostSettings.withToken(JoinToken.parse(ca.mintJoinToken(lost, Duration.ofHours(1)).value())))
         .build();
     edges.put(lost, back);
     back.start();

@@ -139,6 +139,12 @@ final class DemoScript {
         .toList());
   }
 
+  /** A refusal up to its first ';': the status and the reason, without the advice after it. */
+  static String firstClause(String refusal) {
+    int cut = refusal.indexOf(';');
+    return cut < 0 ? refusal : refusal.substring(0, cut);
+  }
+
   static String shortSerial(String serial) {
     return serial.length() > 17 ? serial.substring(0, 17) + "…" : serial;
   }

@@ -160,7 +160,7 @@ final class EdgeBundle {
     return new Written(out, steps, credential, files);
   }
 
-  private static void checkTarget(Path dir, boolean force) throws UserErrors.UserException, IOException {
+  static void checkTarget(Path dir, boolean force) throws UserErrors.UserException, IOException {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new UserErrors.UserException(dir + " exists and is not a directory");
     }
@@ -174,7 +174,7 @@ final class EdgeBundle {
     }
   }
 
-  private static byte[] line(String secret) {
+  static byte[] line(String secret) {
     return (secret + "\n").getBytes(StandardCharsets.US_ASCII);
   }
 
@@ -219,7 +219,7 @@ final class EdgeBundle {
   }
 
   /** A YAML double-quoted scalar; the values here are names, addresses and paths, never controls. */
-  private static String quote(String s) {
+  static String quote(String s) {
     StringBuilder out = new StringBuilder("\"");
     for (char c : s.toCharArray()) {
       if (c == '"' || c == '\\') {

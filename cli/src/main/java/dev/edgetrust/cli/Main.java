@@ -46,8 +46,10 @@ public final class Main implements Runnable {
 
   /** Runs a command line and returns its exit code; user mistakes print one line, not a trace. */
   public static int run(String... args) {
+    UserErrors errors = new UserErrors();
     return new CommandLine(new Main())
-        .setExecutionExceptionHandler(new UserErrors())
+        .setExecutionExceptionHandler(errors)
+        .setParameterExceptionHandler(errors)
         .execute(args);
   }
 }

@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code edgetrust node list|block NODE|unblock NODE --config cloudcore.yaml}: the operator's
+ * {@code edgetrust node list|block NODE|unblock NODE|reset NODE --config cloudcore.yaml}: the operator's
  * side of the CloudHub's admin API (address, port, token file and the pinned server certificate
  * from {@code modules.cloudHub.admin}).
  *
@@ -49,8 +49,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "node",
-    description = "List, block or unblock edge nodes through the CloudHub's admin API.",
-    subcommands = {NodeCommand.ListNodes.class, NodeCommand.Block.class, NodeCommand.Unblock.class})
+    description = "List, block, unblock or reset edge nodes through the CloudHub's admin API.",
+    subcommands = {NodeCommand.ListNodes.class, NodeCommand.Block.class, NodeCommand.Unblock.class, NodeCommand.Reset.class})
 final class NodeCommand implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** A block calls the PKI several times; leave it time. */
@@ -299,6 +299,22 @@ final class NodeCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       return printReport(spec, admin.call("POST", "/nodes/" + nodeName(node).value() + "/unblock").body());
+    }
+  }
+
+  @Command(name = "reset", mixinStandardHelpOptions = true, description = {
+      "Reset a node for a new device under its name: revoke its certificates, close its session, and let one",
+      "new token enrollment take the name (then: ./edgetrust token --config cloudcore.yaml --node NODE)."})
+  static final class Reset implements Callable<Integer> {
+    @Mixin AdminConnection admin;
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "NODE", description = "the node's name")
+    String node;
+
+    @Override
+    public Integer call() throws Exception {
+      return printReport(spec, admin.call("POST", "/nodes/" + nodeName(node).value() + "/reset").body());
     }
   }
 }

@@ -2,27 +2,77 @@ package dev.edgetrust.cli;
 
 import dev.edgetrust.cloudhub.CloudHubConfig;
 import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.config.GoDuration;
+import dev.edgetrust.pki.JoinTokenClaims;
+import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.JoinToken;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code edgetrust token --config cloudcore.yaml}: prints a join token, like {@code keadm
- * gettoken}. Creates the built-in CA first if it does not exist yet.
+ * {@code edgetrust token --config cloudcore.yaml [--node NAME] [--ttl DURATION]}: prints a join
+ * token, like {@code keadm gettoken}: a shared one, or with {@code --node} one that enrolls that
+ * node only, once. Creates the built-in CA first if it does not exist yet.
  */
-@Command(name = "token", description = "Print a join token for edge nodes (like keadm gettoken).")
+@Command(
+    name = "token",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print a join token for edge nodes (like keadm gettoken).",
+      "Without --node: a shared token, any unused name until it expires.",
+      "With --node NAME: a token that enrolls NAME only, and only once."
+    })
 final class TokenCommand implements Callable<Integer> {
-  @Option(names = "--config", required = true, description = "cloudcore.yaml")
+  @Option(names = "--config", required = true, description = "cloudcore.yaml of a CloudHub on the built-in CA")
   Path config;
+
+  @Option(names = "--node", paramLabel = "NAME", description = "Bind the token to this node: one name, one use.")
+  String node;
+
+  @Option(names = "--ttl", converter = GoDurationConverter.class, paramLabel = "DURATION",
+      description = "How long the token is valid (e.g. 1h, 30m). Default: twice tokenRefreshDuration.")
+  Duration ttl;
+
+  @Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    CloudHubSettings settings = CloudHubConfig.load(config);
-    JoinToken token = CloudHubCommand.builtinCa(settings).mintJoinToken(settings.tokenRefreshDuration().multipliedBy(2));
-    System.out.println(token.value());
-    System.err.println("valid until " + token.expiresAt());
+    CloudHubConfig.Loaded loaded = CloudHubConfig.loadAll(config);
+    if (loaded.pki().isExternal()) {
+      throw new UserErrors.UserException(config + ": join tokens are the built-in CA's; with pki.provider: "
+          + loaded.pki().provider() + " nodes enroll with the PKI (./edgetrust enroll NODE)");
+    }
+    CloudHubSettings settings = loaded.hub();
+    if (node == null && settings.joinTokens() == CloudHubSettings.JoinTokens.NODE_BOUND) {
+      // It would be refused at /edge.crt: say so now, not on the device.
+      throw new UserErrors.UserException(config + " refuses shared tokens (modules.cloudHub.joinTokens: nodeBound); "
+          + "mint one per node with --node NAME");
+    }
+    Duration validity = ttl != null ? ttl : settings.tokenRefreshDuration().multipliedBy(2);
+    if (validity.isNegative() || validity.isZero()) {
+      throw new UserErrors.UserException("--ttl must be positive, was " + GoDuration.format(validity));
+    }
+    BuiltinCa ca = CloudHubCommand.builtinCa(settings);
+    JoinToken token = node == null
+        ? ca.mintJoinToken(validity)
+        : ca.mintJoinToken(NodeCommand.nodeName(node), validity);
+    spec.commandLine().getOut().println(token.value());
+    spec.commandLine().getOut().flush();
+    spec.commandLine().getErr().println(describe(token.claims()));
     return 0;
+  }
+
+  /** What the token allows, for the operator; never the token. */
+  static String describe(JoinTokenClaims claims) {
+    if (claims instanceof JoinTokenClaims.NodeBound bound) {
+      return "enrolls node " + bound.node() + " only, once (token id " + bound.id() + "); valid until " + bound.expiresAt();
+    }
+    return "shared: enrolls any unused node name until " + claims.expiresAt();
   }
 }

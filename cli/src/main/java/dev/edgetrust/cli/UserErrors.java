@@ -7,14 +7,26 @@ import dev.edgetrust.edgehub.EdgeHubException;
 import dev.edgetrust.pki.PkiException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
  * Turns the exceptions that mean "the user must fix something" into one line on stderr and exit
- * code 1. Anything else is a bug: it keeps its stack trace.
+ * code 1. Anything else is a bug: it keeps its stack trace. A command line picocli cannot parse (an
+ * unknown option, {@code --ttl 0s}) is one line too, pointing at {@code --help} instead of printing
+ * the whole usage, with picocli's exit code 2.
  */
-final class UserErrors implements IExecutionExceptionHandler {
+final class UserErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
   static final int USER_ERROR = 1;
+
+  @Override
+  public int handleParseException(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    command.getErr().println("edgetrust: " + e.getMessage().strip().replace('\n', ' ')
+        + " (see '" + command.getCommandSpec().qualifiedName() + " --help')");
+    command.getErr().flush();
+    return command.getCommandSpec().exitCodeOnInvalidInput();
+  }
 
   @Override
   public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) throws Exception {

@@ -162,7 +162,8 @@ public final class CloudHub implements AutoCloseable {
         https = bind(acceptors, workers, connections, settings.httpsAddress(), settings.httpsPort(), "https",
             new BootstrapInitializer(tls::bootstrap,
                 () -> new BootstrapHandler(enrollment.get(), provider, settings.edgeCertSigningDuration(),
-                    issuance, signing, access::enrollmentRefusal, meter), meter, settings.limits(), rateLimiter));
+                    settings.joinTokens(), issuance, signing, enrollmentGate(access), meter),
+                meter, settings.limits(), rateLimiter));
       } else if (settings.httpsAddress() != null) {
         // Nodes that still call /ca.crt or /edge.crt learn why they get nothing, in one line.
         https = bind(acceptors, workers, connections, settings.httpsAddress(), settings.httpsPort(), "https",
@@ -227,6 +228,26 @@ public final class CloudHub implements AutoCloseable {
       session.closeAfter(java.time.Duration.ofMillis(delay), WebSocketCloseStatus.ENDPOINT_UNAVAILABLE,
           "server certificate rotated; reconnect");
     }
+  }
+
+  /** Blocks and names in use, as {@link NodeAccess} keeps them, for the bootstrap. */
+  private static BootstrapHandler.EnrollmentGate enrollmentGate(NodeAccess access) {
+    return new BootstrapHandler.EnrollmentGate() {
+      @Override
+      public Optional<String> refusal(NodeName node, boolean renewal, String who) {
+        return access.enrollmentRefusal(node, renewal, who);
+      }
+
+      @Override
+      public Optional<String> reserve(NodeName node, String who) {
+        return access.reserveEnrollment(node, who);
+      }
+
+      @Override
+      public void release(NodeName node) {
+        access.releaseEnrollment(node);
+      }
+    };
   }
 
   /**

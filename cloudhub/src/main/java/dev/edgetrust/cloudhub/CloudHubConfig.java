@@ -26,7 +26,8 @@ import java.util.List;
  * node list/block/unblock API: off unless {@code admin.enable} is true), {@code metrics}
  * (Prometheus {@code /metrics}, {@code /healthz}, {@code /readyz}: off unless {@code metrics.enable}
  * is true) and {@code https.rateLimit} (a per-address request rate on the bootstrap port: off
- * unless {@code https.rateLimit.enable} is true).
+ * unless {@code https.rateLimit.enable} is true) and {@code joinTokens} ({@code shared}, the
+ * default, or {@code nodeBound}: only tokens minted for one node enroll).
  */
 public record CloudHubConfig(
     Boolean enable,
@@ -51,7 +52,8 @@ public record CloudHubConfig(
     Admin admin,
     PkiConfig pki,
     ReconnectAfterRotation reconnectAfterRotation,
-    Metrics metrics) {
+    Metrics metrics,
+    String joinTokens) {
 
   public CloudHubConfig {
     enable = enable == null || enable;
@@ -81,6 +83,9 @@ public record CloudHubConfig(
     pki = pki == null ? new PkiConfig(null, null) : pki;
     reconnectAfterRotation = reconnectAfterRotation == null ? new ReconnectAfterRotation(false, null) : reconnectAfterRotation;
     metrics = metrics == null ? new Metrics(null, null, null) : metrics;
+    joinTokens = joinTokens == null || joinTokens.isBlank()
+        ? CloudHubSettings.JoinTokens.SHARED.configValue()
+        : CloudHubSettings.JoinTokens.parse(joinTokens).configValue();
     if (quic.enable()) {
       throw new IllegalArgumentException("'quic.enable' is true, but edgetrust serves WebSocket only; set it to false");
     }
@@ -284,7 +289,8 @@ public record CloudHubConfig(
             : CloudHubSettings.Admin.OFF,
         reconnectAfterRotation.enable() ? reconnectAfterRotation.windowDuration() : null,
         metrics.enable() ? new CloudHubSettings.Metrics(metrics.address(), metrics.port()) : CloudHubSettings.Metrics.OFF,
-        CloudHubSettings.Limits.DEFAULTS.withBootstrapRateLimit(https.rateLimit().settings()));
+        CloudHubSettings.Limits.DEFAULTS.withBootstrapRateLimit(https.rateLimit().settings()),
+        CloudHubSettings.JoinTokens.parse(joinTokens));
   }
 
   /**

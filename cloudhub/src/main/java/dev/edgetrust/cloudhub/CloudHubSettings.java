@@ -22,6 +22,7 @@ import java.util.Objects;
  *     sessions stay (the default)
  * @param metrics the Prometheus metrics and health listener; off unless configured
  * @param limits time limits against slow clients and the bootstrap's per-address rate limit
+ * @param joinTokens which join tokens {@code /edge.crt} accepts
  */
 public record CloudHubSettings(
     Path caCertificateFile,
@@ -45,9 +46,11 @@ public record CloudHubSettings(
     Admin admin,
     Duration reconnectWindow,
     Metrics metrics,
-    Limits limits) {
+    Limits limits,
+    JoinTokens joinTokens) {
 
   public CloudHubSettings {
+    joinTokens = joinTokens == null ? JoinTokens.SHARED : joinTokens;
     metrics = metrics == null ? Metrics.OFF : metrics;
     Objects.requireNonNull(caCertificateFile, "caCertificateFile");
     Objects.requireNonNull(serverCertificateFile, "serverCertificateFile");
@@ -111,6 +114,42 @@ public record CloudHubSettings(
       if (burst < 1 || maxAddresses < 1) {
         throw new IllegalArgumentException("burst and maxAddresses must be at least 1, were " + burst + ", " + maxAddresses);
       }
+    }
+  }
+
+  /**
+   * Which join tokens enroll a node at {@code /edge.crt} ({@code modules.cloudHub.joinTokens}).
+   * Either way a token never takes over a name that holds a valid certificate or a live session.
+   */
+  public enum JoinTokens {
+    /**
+     * KubeEdge's shared tokens and node-bound ones (the default: an existing fleet keeps
+     * enrolling with {@code keadm gettoken}-style tokens).
+     */
+    SHARED("shared"),
+    /** Node-bound tokens only: one name, one use. A shared token is refused. */
+    NODE_BOUND("nodeBound");
+
+    private final String configValue;
+
+    JoinTokens(String configValue) {
+      this.configValue = configValue;
+    }
+
+    /** As written in {@code cloudcore.yaml}. */
+    public String configValue() {
+      return configValue;
+    }
+
+    /** From {@code cloudcore.yaml}, case-insensitively as KubeEdge matches keys. */
+    public static JoinTokens parse(String value) {
+      for (JoinTokens t : values()) {
+        if (t.configValue.equalsIgnoreCase(value.strip())) {
+          return t;
+        }
+      }
+      throw new IllegalArgumentException("'joinTokens' must be shared or nodeBound, was '"
+          + dev.edgetrust.text.UntrustedText.printable(value, 40) + "'");
     }
   }
 
@@ -256,7 +295,8 @@ public record CloudHubSettings(
         Admin.OFF,
         null,
         Metrics.OFF,
-        Limits.DEFAULTS);
+        Limits.DEFAULTS,
+        JoinTokens.SHARED);
   }
 
   public Builder toBuilder() {
@@ -287,6 +327,7 @@ public record CloudHubSettings(
     private Duration reconnectWindow;
     private Metrics metrics;
     private Limits limits;
+    private JoinTokens joinTokens;
 
     private Builder(CloudHubSettings s) {
       caCertificateFile = s.caCertificateFile;
@@ -311,6 +352,12 @@ public record CloudHubSettings(
       reconnectWindow = s.reconnectWindow;
       metrics = s.metrics;
       limits = s.limits;
+      joinTokens = s.joinTokens;
+    }
+
+    public Builder joinTokens(JoinTokens value) {
+      joinTokens = value;
+      return this;
     }
 
     public Builder metrics(Metrics value) {
@@ -447,7 +494,8 @@ public record CloudHubSettings(
           admin,
           reconnectWindow,
           metrics,
-          limits);
+          limits,
+          joinTokens);
     }
   }
 }

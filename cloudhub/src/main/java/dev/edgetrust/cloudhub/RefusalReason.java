@@ -31,8 +31,15 @@ public enum RefusalReason {
   TLS_PROTOCOL("tls_protocol"),
   /** The TLS handshake did not finish in time (a slow or stalled client). */
   HANDSHAKE_TIMEOUT("handshake_timeout"),
-  /** A bootstrap request without a valid join token (and without a client certificate). */
+  /**
+   * A bootstrap request without a valid join token (and without a client certificate), or with a
+   * shared token where only node-bound ones are accepted.
+   */
   BAD_TOKEN("bad_token"),
+  /** A node-bound join token presented again after it enrolled its node. */
+  TOKEN_REUSED("token_reused"),
+  /** A token enrollment for a name that holds a valid certificate or a live session (409). */
+  NODE_IN_USE("node_in_use"),
   /** A malformed request: bad HTTP, missing header, wrong path, unreadable CSR. */
   BAD_REQUEST("bad_request"),
   /** Too many requests from one address (the bootstrap endpoint's limiter). */

@@ -34,13 +34,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin API: {@code GET /nodes}, {@code POST /nodes/NAME/block}, {@code POST
- * /nodes/NAME/unblock}, JSON in and out. Every request is authenticated first; one that is not
+ * /nodes/NAME/unblock}, {@code POST /nodes/NAME/reset}, JSON in and out. Every request is authenticated first; one that is not
  * gets 401, is audited, and touches nothing. Blocks run on their own executor (they call the PKI).
  */
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern NODE_ACTION = Pattern.compile("/nodes/([^/]+)/(block|unblock)");
+  private static final Pattern NODE_ACTION = Pattern.compile("/nodes/([^/]+)/(block|unblock|reset)");
 
   private final AdminCredentials credentials;
   private final NodeAccess access;
@@ -84,7 +84,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     Matcher m = NODE_ACTION.matcher(path);
     if (!m.matches()) {
-      reply(ctx, HttpResponseStatus.NOT_FOUND, error("not found; the admin API serves GET /nodes, POST /nodes/NAME/block and POST /nodes/NAME/unblock"), keepAlive);
+      reply(ctx, HttpResponseStatus.NOT_FOUND, error("not found; the admin API serves GET /nodes, POST /nodes/NAME/block, POST /nodes/NAME/unblock and POST /nodes/NAME/reset"), keepAlive);
       return;
     }
     if (!HttpMethod.POST.equals(request.method())) {
@@ -98,15 +98,19 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       reply(ctx, HttpResponseStatus.BAD_REQUEST, error(e.getMessage()), keepAlive);
       return;
     }
-    boolean block = m.group(2).equals("block");
+    String action = m.group(2);
     try {
       executor.execute(() -> {
         try {
-          BlockReport report = block ? access.block(node, caller.actor()) : access.unblock(node, caller.actor());
+          BlockReport report = switch (action) {
+            case "block" -> access.block(node, caller.actor());
+            case "unblock" -> access.unblock(node, caller.actor());
+            default -> access.reset(node, caller.actor());
+          };
           reply(ctx, report.outcome().equals("failed") ? HttpResponseStatus.BAD_GATEWAY : HttpResponseStatus.OK,
               report(report), keepAlive);
         } catch (RuntimeException e) {
-          log.error("{} of node {} failed", block ? "block" : "unblock", node, e);
+          log.error("{} of node {} failed", action, node, e);
           reply(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, error("internal error: " + e), false);
         }
       });

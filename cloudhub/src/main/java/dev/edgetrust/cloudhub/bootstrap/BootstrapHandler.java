@@ -1,5 +1,6 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
+import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.cloudhub.HttpReplies;
 import dev.edgetrust.cloudhub.PeerCertificate;
 import dev.edgetrust.cloudhub.RefusalReason;
@@ -7,6 +8,8 @@ import dev.edgetrust.cloudhub.audit.AuditLog;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
+import dev.edgetrust.pki.JoinTokenClaims;
+import dev.edgetrust.pki.JoinTokenUse;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
@@ -34,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * (sign the CSR in the body; raw DER back). First enrollment is authorized by a join token;
  * renewal by the node's current client certificate, which must name the same node.
  *
+ * <p>A join token never takes over a name: a token enrollment for a node that holds a valid
+ * certificate or a live session is refused with 409 until an operator resets the node. A
+ * node-bound token enrolls its own node only, once: its use is recorded durably before the
+ * certificate is returned.
+ *
  * <p>Requests are checked on the event loop; signing is handed to its own executor, since it may
  * be slow (and with an external PKI, remote), and the reply is written back from there.
  */
@@ -47,6 +55,7 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
   private final IssuanceListener issuance;
   private final Executor signingExecutor;
   private final EnrollmentGate gate;
+  private final CloudHubSettings.JoinTokens joinTokens;
   private final HubMetrics metrics;
 
   /** Told of every certificate the bootstrap signs (the inventory of serials per node). */
@@ -54,7 +63,10 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
     void issued(NodeName node, IssuedCertificate certificate, boolean renewal);
   }
 
-  /** Whether an authenticated node may enroll or renew at all: a blocked node may not. */
+  /**
+   * Whether an authenticated node may enroll or renew at all (a blocked node may not), and whether
+   * a join token may take its name (a name in use may not be taken).
+   */
   public interface EnrollmentGate {
 
     /**
@@ -62,27 +74,34 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
      * @return why the request is refused (answered with 403), or empty
      */
     Optional<String> refusal(NodeName node, boolean renewal, String who);
+
+    /**
+     * Reserves {@code node} for one token enrollment.
+     *
+     * @param who the requester as the audit log names it
+     * @return why the name is in use (answered with 409), or empty when reserved: then {@link
+     *     #release} must follow, whatever happens
+     */
+    Optional<String> reserve(NodeName node, String who);
+
+    /** Ends a reservation. */
+    void release(NodeName node);
   }
 
+  /**
+   * @param joinTokens which join tokens enroll (shared ones too, or node-bound ones only)
+   * @param metrics counts the requests refused, by reason
+   */
   public BootstrapHandler(
       BootstrapEnrollment enrollment,
       PkiProvider provider,
       Duration signingDuration,
-      IssuanceListener issuance,
-      Executor signingExecutor,
-      EnrollmentGate gate) {
-    this(enrollment, provider, signingDuration, issuance, signingExecutor, gate, HubMetrics.NONE);
-  }
-
-  /** @param metrics counts the requests refused, by reason */
-  public BootstrapHandler(
-      BootstrapEnrollment enrollment,
-      PkiProvider provider,
-      Duration signingDuration,
+      CloudHubSettings.JoinTokens joinTokens,
       IssuanceListener issuance,
       Executor signingExecutor,
       EnrollmentGate gate,
       HubMetrics metrics) {
+    this.joinTokens = joinTokens;
     this.metrics = metrics;
     this.enrollment = enrollment;
     this.signingExecutor = signingExecutor;
@@ -126,19 +145,78 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
               request.headers().get("NodeName"),
               request.headers().get("ExtKeyUsages"),
               ByteBufUtil.getBytes(request.content()));
-      boolean renewal = authorize(ctx, request, parsed.node());
-      Optional<String> refusal = gate.refusal(parsed.node(), renewal, requester(ctx, request));
+      Optional<JoinTokenClaims> token = authorize(ctx, request, parsed.node());
+      boolean renewal = token.isEmpty();
+      String who = requester(ctx, request);
+      Optional<String> refusal = gate.refusal(parsed.node(), renewal, who);
       if (refusal.isPresent()) {
         throw new EdgeCertificateRequest.Refusal(403, refusal.get(), RefusalReason.BLOCKED);
       }
       boolean keepAlive = HttpUtil.isKeepAlive(request);
-      signingExecutor.execute(() -> sign(ctx, parsed, renewal, keepAlive));
+      // The name check reads the PKI's inventory and a use is written with an fsync: both off the event loop.
+      signingExecutor.execute(() -> {
+        if (token.isEmpty()) {
+          sign(ctx, parsed, true, keepAlive);
+          return;
+        }
+        try {
+          enrollWithToken(ctx, parsed, token.get(), who, keepAlive);
+        } catch (RuntimeException e) {
+          // A bug, not the requester's fault: said as such, and the connection is not left hanging.
+          log.error("token enrollment of node {} failed", parsed.node(), e);
+          HttpReplies.refuse(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error while enrolling");
+        }
+      });
     } catch (EdgeCertificateRequest.Refusal r) {
-      log.info("refused /edge.crt from {}: {}", ctx.channel().remoteAddress(), r.getMessage());
-      metrics.refused(r.reason);
-      HttpReplies.refuse(ctx, HttpResponseStatus.valueOf(r.status), r.getMessage());
+      refuse(ctx, r);
     } catch (RejectedExecutionException e) {
       HttpReplies.refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "CloudHub is shutting down");
+    }
+  }
+
+  private void refuse(ChannelHandlerContext ctx, EdgeCertificateRequest.Refusal r) {
+    log.info("refused /edge.crt from {}: {}", ctx.channel().remoteAddress(), r.getMessage());
+    metrics.refused(r.reason);
+    HttpReplies.refuse(ctx, HttpResponseStatus.valueOf(r.status), r.getMessage());
+  }
+
+  /**
+   * A first enrollment: the name must be free (no valid certificate, no live session), a node-bound
+   * token's use is on disk, and only then is the certificate signed and returned.
+   */
+  private void enrollWithToken(
+      ChannelHandlerContext ctx, EdgeCertificateRequest request, JoinTokenClaims token, String who, boolean keepAlive) {
+    NodeName node = request.node();
+    // A used token is told so, even when its node now holds the name: that is the truer answer.
+    if (token instanceof JoinTokenClaims.NodeBound bound) {
+      Optional<JoinTokenUse> used = enrollment.joinTokenUse(bound);
+      if (used.isPresent()) {
+        refuse(ctx, new EdgeCertificateRequest.Refusal(403, used.get().refusal(), RefusalReason.TOKEN_REUSED));
+        return;
+      }
+    }
+    Optional<String> inUse = gate.reserve(node, who);
+    if (inUse.isPresent()) {
+      refuse(ctx, new EdgeCertificateRequest.Refusal(409, inUse.get(), RefusalReason.NODE_IN_USE));
+      return;
+    }
+    try {
+      if (token instanceof JoinTokenClaims.NodeBound bound) {
+        try {
+          enrollment.consumeJoinToken(bound);
+        } catch (PkiException e) {
+          if (e.isRetryable()) {
+            log.warn("could not record the use of join token {} for node {}: {}", bound.id(), node, e.getMessage());
+            HttpReplies.refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, e.getMessage());
+          } else {
+            refuse(ctx, new EdgeCertificateRequest.Refusal(403, e.getMessage(), RefusalReason.TOKEN_REUSED));
+          }
+          return;
+        }
+      }
+      sign(ctx, request, false, keepAlive);
+    } finally {
+      gate.release(node);
     }
   }
 
@@ -182,9 +260,9 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
    * A client certificate, when presented, is the credential (renewal) and must name the node in
    * the request; otherwise the join token is.
    *
-   * @return whether this is a renewal
+   * @return the join token's claims; empty for a renewal
    */
-  private boolean authorize(ChannelHandlerContext ctx, FullHttpRequest request, NodeName node)
+  private Optional<JoinTokenClaims> authorize(ChannelHandlerContext ctx, FullHttpRequest request, NodeName node)
       throws EdgeCertificateRequest.Refusal {
     Optional<X509Certificate> presented = PeerCertificate.of(ctx);
     if (presented.isPresent()) {
@@ -200,18 +278,30 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
             403, "renewal for node '" + node + "' with the certificate of node '" + holder + "'",
             RefusalReason.NODE_MISMATCH);
       }
-      return true;
+      return Optional.empty();
     }
     String authorization = request.headers().get("Authorization");
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new EdgeCertificateRequest.Refusal(401, "missing Authorization: Bearer <join token>, and no client certificate");
     }
+    JoinTokenClaims claims;
     try {
-      enrollment.verifyJoinToken(authorization.substring(7).trim());
+      claims = enrollment.verifyJoinToken(authorization.substring(7).trim());
     } catch (PkiException e) {
       throw new EdgeCertificateRequest.Refusal(401, e.getMessage());
     }
-    return false;
+    if (claims instanceof JoinTokenClaims.NodeBound bound && !bound.node().equals(node)) {
+      throw new EdgeCertificateRequest.Refusal(
+          403, "join token is bound to node '" + bound.node() + "'; it cannot enroll node '" + node + "'",
+          RefusalReason.NODE_MISMATCH);
+    }
+    if (claims instanceof JoinTokenClaims.Shared && joinTokens == CloudHubSettings.JoinTokens.NODE_BOUND) {
+      throw new EdgeCertificateRequest.Refusal(
+          403, "shared join tokens are refused here (modules.cloudHub.joinTokens: nodeBound); mint one for this node: "
+              + "./edgetrust token --config <cloudcore.yaml> --node " + node,
+          RefusalReason.BAD_TOKEN);
+    }
+    return Optional.of(claims);
   }
 
   @Override

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a block or unblock did, step by step, for the operator and the audit log.
+ * What a block, unblock or reset did, step by step, for the operator and the audit log.
  *
- * @param action {@code block} or {@code unblock}
+ * @param action {@code block}, {@code unblock} or {@code reset}
  * @param outcome {@code done} when every step was, {@code partial} when some step failed after
  *     the first, {@code failed} when nothing could be done
  * @param nextStep what the operator must do next (how to re-enroll after an unblock); may be empty

@@ -49,6 +49,9 @@ public final class NodeAccess implements AutoCloseable {
   static final String STEP_D_BLOCK = "refuse the node's future handshakes";
   static final String STEP_A_UNBLOCK = "accept the node's renewal credential in the PKI again";
   static final String STEP_D_UNBLOCK = "accept the node's handshakes again";
+  static final String STEP_A_RESET = "revoke every certificate serial known for the node";
+  static final String STEP_B_RESET = "close the node's live session";
+  static final String STEP_C_RESET = "let one new token enrollment take the name";
 
   private final PkiProvider provider;
   private final SessionRegistry registry;
@@ -56,6 +59,11 @@ public final class NodeAccess implements AutoCloseable {
   private final RevocationRefresher refresher;
   private final NodeInventory inventory;
   private final AuditLog audit;
+  /**
+   * Names a token enrollment is being signed for right now: a second one for the same name waits
+   * its turn and then finds the name in use, so two holders of one shared token cannot both get it.
+   */
+  private final Set<NodeName> enrolling = new java.util.HashSet<>();
 
   private NodeAccess(
       PkiProvider provider,
@@ -164,6 +172,70 @@ public final class NodeAccess implements AutoCloseable {
     return Optional.of(reason);
   }
 
+  /**
+   * Reserves {@code node} for one enrollment with a join token, or says why the name is taken (a
+   * valid certificate or a live session: what a token must not take over; answered with 409). The
+   * refusal is audited. A reservation must be {@link #releaseEnrollment released}, certificate or
+   * not.
+   *
+   * @param who the requester as the audit log names it
+   */
+  public Optional<String> reserveEnrollment(NodeName node, String who) {
+    Optional<String> inUse;
+    synchronized (enrolling) {
+      inUse = enrolling.contains(node)
+          ? Optional.of("node " + node + " is being enrolled by another request right now")
+          : nameInUse(node);
+      if (inUse.isEmpty()) {
+        enrolling.add(node);
+        return Optional.empty();
+      }
+    }
+    String reason = inUse.get() + "; a join token cannot take over an enrolled node's name: if the device was "
+        + "replaced or wiped, run ./edgetrust node reset " + node + " --config <cloudcore.yaml> first";
+    audit.record(who, "refuse-enrollment", node, "refused", inUse.get());
+    return Optional.of(reason);
+  }
+
+  /** Ends a reservation made by {@link #reserveEnrollment}. */
+  public void releaseEnrollment(NodeName node) {
+    synchronized (enrolling) {
+      enrolling.remove(node);
+    }
+  }
+
+  /**
+   * Why {@code node}'s name belongs to a device now, if it does: a live session, or a certificate
+   * that has not expired and is not revoked, as the CloudHub saw or issued it or as the PKI
+   * remembers issuing it (that list is written before a certificate is handed out, while the
+   * CloudHub's own inventory is written a moment later).
+   */
+  private Optional<String> nameInUse(NodeName node) {
+    Optional<Session> live = registry.get(node).filter(Session::isOpen);
+    if (live.isPresent()) {
+      SessionInfo info = live.get().info();
+      return Optional.of("node " + node + " has a live session (from " + info.remote() + " since " + info.connectedAt() + ")");
+    }
+    return validCertificate(node);
+  }
+
+  /** Why {@code node} holds a certificate that has not expired and is not revoked, if it does. */
+  private Optional<String> validCertificate(NodeName node) {
+    Set<BigInteger> serials = new TreeSet<>(inventory.serials(node));
+    try {
+      serials.addAll(provider.issuedSerials(node));
+    } catch (PkiException e) {
+      // The CloudHub's own inventory still decides; the PKI's list only adds to it.
+      log.warn("cannot read the {} PKI's serials of node {}: {}", provider.name(), node, e.getMessage());
+    }
+    return serials.stream()
+        .filter(serial -> !guard.isRevoked(serial))
+        .findFirst()
+        .map(serial -> "node " + node + " holds a valid certificate (serial " + SerialNumbers.toColonHex(serial)
+            + inventory.latest(node).filter(e -> e.serial().equals(serial)).map(e -> ", until " + e.notAfter()).orElse("")
+            + ")");
+  }
+
   /** Records a certificate the bootstrap issued. */
   public void issued(NodeName node, IssuedCertificate certificate) {
     inventory.record(node, certificate.certificate(), "issued");
@@ -190,13 +262,13 @@ public final class NodeAccess implements AutoCloseable {
     }
     steps.add(BlockReport.Step.done("a", STEP_A_BLOCK, change.done()));
 
-    Revocations revocations = revokeKnownSerials(node);
+    Revocations revocations = revokeKnownSerials(node, "b", STEP_B_BLOCK);
     steps.add(revocations.step());
 
     // The guard refuses the node before its session is closed, or it would reconnect at once.
     RevocationRefresher.Result refreshed = refresher.refreshNow(() -> guard.apply(node, true, revocations.revoked));
 
-    steps.add(closeSession(node, refreshed.closed()));
+    steps.add(closeSession(node, refreshed.closed(), "c", STEP_C_BLOCK, "node " + node + " is blocked"));
 
     if (guard.isBlocked(node)) {
       steps.add(BlockReport.Step.done("d", STEP_D_BLOCK,
@@ -215,7 +287,7 @@ public final class NodeAccess implements AutoCloseable {
 
   private record Revocations(List<BigInteger> revoked, BlockReport.Step step) {}
 
-  private Revocations revokeKnownSerials(NodeName node) {
+  private Revocations revokeKnownSerials(NodeName node, String stepId, String stepTitle) {
     Set<BigInteger> known = new TreeSet<>(inventory.serials(node));
     String unknownToPki = "";
     try {
@@ -261,23 +333,57 @@ public final class NodeAccess implements AutoCloseable {
     }
     detail.append(unknownToPki);
     BlockReport.Step step = failed.isEmpty()
-        ? BlockReport.Step.done("b", STEP_B_BLOCK, detail.toString())
-        : BlockReport.Step.failed("b", STEP_B_BLOCK, detail.toString());
+        ? BlockReport.Step.done(stepId, stepTitle, detail.toString())
+        : BlockReport.Step.failed(stepId, stepTitle, detail.toString());
     return new Revocations(revoked, step);
   }
 
-  private BlockReport.Step closeSession(NodeName node, List<SessionInfo> closedBySweep) {
+  private BlockReport.Step closeSession(
+      NodeName node, List<SessionInfo> closedBySweep, String stepId, String stepTitle, String why) {
     Optional<SessionInfo> swept = closedBySweep.stream().filter(s -> s.node().equals(node)).findFirst();
     Optional<Session> live = registry.get(node);
     if (swept.isEmpty() && live.isPresent() && live.get().isOpen()) {
-      live.get().close(WebSocketCloseStatus.POLICY_VIOLATION, "node " + node + " is blocked");
-      audit.record("cloudhub", "close-session", node, "done", "node " + node + " is blocked");
+      live.get().close(WebSocketCloseStatus.POLICY_VIOLATION, why);
+      audit.record("cloudhub", "close-session", node, "done", why);
       swept = Optional.of(live.get().info());
     }
     return swept
-        .map(s -> BlockReport.Step.done("c", STEP_C_BLOCK,
+        .map(s -> BlockReport.Step.done(stepId, stepTitle,
             "closed the session from " + s.remote() + " (connected since " + s.connectedAt() + ", serial " + s.serialHex() + ")"))
-        .orElseGet(() -> BlockReport.Step.done("c", STEP_C_BLOCK, "node " + node + " had no live session"));
+        .orElseGet(() -> BlockReport.Step.done(stepId, stepTitle, "node " + node + " had no live session"));
+  }
+
+  /**
+   * Resets {@code node} for a new device under its name: (a) every serial known for it is
+   * revoked, (b) its live session is closed, (c) the name is free for one new token enrollment
+   * (a shared token, or a new node-bound one: the first to enroll holds the name again). A block,
+   * if any, stays: reset does not unblock.
+   *
+   * @param who the operator, as the audit log names them
+   */
+  public synchronized BlockReport reset(NodeName node, String who) {
+    List<BlockReport.Step> steps = new ArrayList<>();
+    Revocations revocations = revokeKnownSerials(node, "a", STEP_A_RESET);
+    steps.add(revocations.step());
+    // The guard learns the revocations before the session is closed, or it would reconnect at once.
+    RevocationRefresher.Result refreshed =
+        refresher.refreshNow(() -> guard.apply(node, guard.isBlocked(node), revocations.revoked));
+    steps.add(closeSession(node, refreshed.closed(), "b", STEP_B_RESET, "node " + node + " is reset by an operator"));
+    // The session closed in (b) may take a moment to leave the registry; certificates decide here.
+    Optional<String> inUse = validCertificate(node);
+    String next = "give the new device a join token (./edgetrust token --config <cloudcore.yaml> --node " + node
+        + ") and let it enroll; the old certificates stay revoked";
+    if (guard.isBlocked(node)) {
+      steps.add(BlockReport.Step.failed("c", STEP_C_RESET,
+          "node " + node + " is blocked: /edge.crt refuses it until ./edgetrust node unblock " + node));
+    } else if (inUse.isPresent()) {
+      steps.add(BlockReport.Step.failed("c", STEP_C_RESET, "the name is still in use: " + inUse.get()));
+    } else {
+      steps.add(BlockReport.Step.done("c", STEP_C_RESET,
+          "node " + node + " holds no valid certificate and no session: the next token enrollment under its name is accepted"));
+    }
+    String outcome = steps.stream().allMatch(s -> s.outcome().equals("done")) ? "done" : "partial";
+    return finish(new BlockReport(node, "reset", outcome, steps, next), who);
   }
 
   /**

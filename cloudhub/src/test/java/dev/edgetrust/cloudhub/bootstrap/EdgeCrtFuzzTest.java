@@ -1,5 +1,8 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
+import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.metrics.HubMetrics;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -59,6 +62,22 @@ class EdgeCrtFuzzTest {
     }
   }
 
+  /** Nothing blocked, every name free: the fuzzer exercises the parsing, not the policy. */
+  private static final BootstrapHandler.EnrollmentGate OPEN_GATE = new BootstrapHandler.EnrollmentGate() {
+    @Override
+    public Optional<String> refusal(dev.edgetrust.pki.NodeName node, boolean renewal, String who) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> reserve(dev.edgetrust.pki.NodeName node, String who) {
+      return Optional.empty();
+    }
+
+    @Override
+    public void release(dev.edgetrust.pki.NodeName node) {}
+  };
+
   private static String jwt() {
     String token = CA.mintJoinToken(Duration.ofDays(1)).value();
     return token.substring(token.indexOf('.') + 1);
@@ -72,8 +91,8 @@ class EdgeCrtFuzzTest {
         new EmbeddedChannel(
             new HttpServerCodec(),
             new HttpObjectAggregator(Csr.MAX_DER_BYTES),
-            new BootstrapHandler(CA, CA, Duration.ofDays(1), (node, cert, renewal) -> {}, Runnable::run,
-                (node, renewal, who) -> Optional.empty()));
+            new BootstrapHandler(CA, CA, Duration.ofDays(1), CloudHubSettings.JoinTokens.SHARED,
+                (node, cert, renewal) -> {}, Runnable::run, OPEN_GATE, HubMetrics.NONE));
     try {
       server.writeInbound(Unpooled.wrappedBuffer(request));
       server.runPendingTasks();

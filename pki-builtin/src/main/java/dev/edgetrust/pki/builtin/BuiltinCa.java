@@ -5,6 +5,8 @@ import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
+import dev.edgetrust.pki.JoinTokenClaims;
+import dev.edgetrust.pki.JoinTokenUse;
 import dev.edgetrust.pki.NodeCredentialChange;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
@@ -66,7 +68,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Revocation and blocking live in its state directory, beside the CA key: a CRL signed by the
  * CA key, a blocklist of nodes it refuses to sign for, and the serials it issued per node (what a
- * block revokes). Each is replaced atomically on every change, so blocks survive restarts.
+ * block revokes). Each is replaced atomically on every change, so blocks survive restarts. The ids
+ * of node-bound join tokens that have been used are kept there too, the same way.
  */
 public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
   private static final Logger log = LoggerFactory.getLogger(BuiltinCa.class);
@@ -87,17 +90,26 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
   private final CrlPublisher crl;
   private final Blocklist blocklist;
   private final IssuedSerials issued;
+  /** Guarded by its own lock: a token's use is written with an fsync, which must not hold up signing. */
+  private final UsedJoinTokens usedTokens;
   private X509CRL listedCrl;
   private RevocationList list;
 
   private BuiltinCa(
-      HeldCertificate ca, byte[] tokenSecret, Clock clock, CrlPublisher crl, Blocklist blocklist, IssuedSerials issued) {
+      HeldCertificate ca,
+      byte[] tokenSecret,
+      Clock clock,
+      CrlPublisher crl,
+      Blocklist blocklist,
+      IssuedSerials issued,
+      UsedJoinTokens usedTokens) {
     this.ca = ca;
     this.clock = clock;
     this.joinTokens = new JoinTokens(tokenSecret, Certificates.sha256Hex(ca.certificate()), clock);
     this.crl = crl;
     this.blocklist = blocklist;
     this.issued = issued;
+    this.usedTokens = usedTokens;
   }
 
   /**
@@ -127,7 +139,8 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
         clock,
         CrlPublisher.load(files.crl(), ca, clock),
         Blocklist.load(files.blocklist()),
-        IssuedSerials.load(files.issuedSerials()));
+        IssuedSerials.load(files.issuedSerials()),
+        UsedJoinTokens.load(files.usedJoinTokens()));
   }
 
   private static byte[] loadOrCreateSecret(Path file) throws IOException, CredentialFileException {
@@ -318,8 +331,32 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
   }
 
   @Override
-  public void verifyJoinToken(String jwt) throws PkiException {
-    joinTokens.verify(jwt);
+  public JoinTokenClaims verifyJoinToken(String jwt) throws PkiException {
+    return joinTokens.verify(jwt);
+  }
+
+  @Override
+  public Optional<JoinTokenUse> joinTokenUse(JoinTokenClaims.NodeBound token) {
+    synchronized (usedTokens) {
+      return usedTokens.use(token.id());
+    }
+  }
+
+  @Override
+  public void consumeJoinToken(JoinTokenClaims.NodeBound token) throws PkiException {
+    Optional<JoinTokenUse> before;
+    synchronized (usedTokens) {
+      try {
+        before = usedTokens.consume(token, clock.instant());
+      } catch (IOException e) {
+        throw PkiException.unavailable(
+            "cannot record the use of join token " + token.id() + " in " + usedTokens.file() + ": " + e.getMessage(), e);
+      }
+    }
+    if (before.isPresent()) {
+      throw PkiException.refused(before.get().refusal());
+    }
+    log.info("join token {} for node {} used (recorded in {})", token.id(), token.node(), usedTokens.file());
   }
 
   @Override
@@ -419,8 +456,8 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
           removed
               ? "node " + node + " is off the built-in CA's blocklist: it may enroll again"
               : "node " + node + " was not on the built-in CA's blocklist",
-          "give the device a new join token (./edgetrust token --config <cloudcore.yaml>) and let it enroll "
-              + "again with it; its old certificates stay revoked");
+          "give the device a new join token (./edgetrust token --config <cloudcore.yaml> --node " + node
+              + ") and let it enroll again with it; its old certificates stay revoked");
     }
   }
 
@@ -450,8 +487,13 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
     }
   }
 
-  /** A new join token valid for {@code validity}. */
+  /** A new shared join token valid for {@code validity}: any node, until it expires. */
   public JoinToken mintJoinToken(Duration validity) {
     return joinTokens.mint(validity);
+  }
+
+  /** A new join token valid for {@code validity} that enrolls {@code node} only, once. */
+  public JoinToken mintJoinToken(NodeName node, Duration validity) {
+    return joinTokens.mintFor(node, validity);
   }
 }

@@ -2,7 +2,12 @@ package dev.edgetrust.pki.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgetrust.pki.JoinTokenClaims;
+import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Optional;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -17,6 +22,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Mints and checks the JWT half of join tokens: HS256 with claim {@code exp}, as KubeEdge's
  * CloudHub issues them, but keyed with a secret of its own rather than with the CA key.
+ *
+ * <p>A node-bound token adds claims {@code node} (the one name it enrolls) and {@code jti} (a
+ * random id, what is recorded once it is used). A stock edgecore treats the JWT as opaque, so it
+ * carries either kind unchanged.
  *
  * <p>Verification accepts HS256 only: a token that names another algorithm ({@code none}, RS256
  * with the secret as a "public key") is refused before any signature is computed.
@@ -43,22 +52,51 @@ final class JoinTokens {
     this.clock = clock;
   }
 
+  private final SecureRandom random = new SecureRandom();
+
+  /** A shared token, as KubeEdge mints them: any node, until it expires. */
   JoinToken mint(Duration validity) {
+    return mint(validity, Optional.empty());
+  }
+
+  /** A token that enrolls {@code node} only, once. */
+  JoinToken mintFor(NodeName node, Duration validity) {
+    return mint(validity, Optional.of(node));
+  }
+
+  private JoinToken mint(Duration validity, Optional<NodeName> node) {
+    if (validity.isNegative() || validity.isZero()) {
+      throw new IllegalArgumentException("a join token's validity must be positive, was " + validity);
+    }
     Instant now = clock.instant();
     Instant exp = now.plus(validity);
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("exp", exp.getEpochSecond());
+    claims.put("iat", now.getEpochSecond());
+    Optional<String> id = node.map(n -> newId());
+    node.ifPresent(n -> claims.put("node", n.value()));
+    id.ifPresent(i -> claims.put("jti", i));
     String payload;
     try {
-      payload = B64.encodeToString(
-          JSON.writeValueAsBytes(Map.of("exp", exp.getEpochSecond(), "iat", now.getEpochSecond())));
+      payload = B64.encodeToString(JSON.writeValueAsBytes(claims));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
     String signingInput = HEADER + "." + payload;
-    return new JoinToken(
-        caHash + "." + signingInput + "." + B64.encodeToString(hmac(signingInput)), exp);
+    String value = caHash + "." + signingInput + "." + B64.encodeToString(hmac(signingInput));
+    return node.isPresent()
+        ? JoinToken.boundTo(value, new JoinTokenClaims.NodeBound(node.get(), id.get(), exp))
+        : JoinToken.shared(value, exp);
   }
 
-  void verify(String jwt) throws PkiException {
+  /** 128 random bits, hex: unguessable and safe to write in logs and files. */
+  private String newId() {
+    byte[] bytes = new byte[16];
+    random.nextBytes(bytes);
+    return java.util.HexFormat.of().formatHex(bytes);
+  }
+
+  JoinTokenClaims verify(String jwt) throws PkiException {
     if (jwt == null || jwt.isEmpty()) {
       throw PkiException.refused("no join token presented");
     }
@@ -83,7 +121,8 @@ final class JoinTokens {
       throw PkiException.refused(
           "join token signature does not verify (minted by another CloudHub, or altered)");
     }
-    JsonNode exp = decodeJson(parts[1], "payload").path("exp");
+    JsonNode payload = decodeJson(parts[1], "payload");
+    JsonNode exp = payload.path("exp");
     if (!exp.canConvertToLong()) {
       throw PkiException.refused("join token has no expiry (claim exp)");
     }
@@ -91,6 +130,19 @@ final class JoinTokens {
     if (!clock.instant().isBefore(expiresAt)) {
       throw PkiException.refused(
           "join token expired at " + expiresAt + "; get a new one with ./edgetrust token");
+    }
+    // The signature holds, so these claims are ours: a token with a node is bound to it.
+    if (!payload.has("node")) {
+      return new JoinTokenClaims.Shared(expiresAt);
+    }
+    String id = payload.path("jti").asText("");
+    if (id.isEmpty()) {
+      throw PkiException.refused("node-bound join token has no id (claim jti)");
+    }
+    try {
+      return new JoinTokenClaims.NodeBound(NodeName.of(payload.path("node").asText("")), id, expiresAt);
+    } catch (IllegalArgumentException e) {
+      throw PkiException.refused("join token names no valid node: " + e.getMessage());
     }
   }
 

@@ -1,0 +1,104 @@
+package dev.edgetrust.cli;
+
+import dev.edgetrust.credential.AtomicFile;
+import dev.edgetrust.edgehub.config.ServerAddress;
+import dev.edgetrust.pki.JoinTokenClaims;
+import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.builtin.BuiltinCa;
+import dev.edgetrust.pki.builtin.JoinToken;
+import dev.edgetrust.x509.Pem;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Device enrollment's output on the built-in CA, the same shape as on Vault ({@link EdgeBundle}):
+ * a directory (0700) an edge node runs from as is — a node-bound join token (0600), the CA
+ * certificate, and an {@code edgecore.yaml} that enrolls with that token at the CloudHub's
+ * bootstrap on first start and then renews over mutual TLS.
+ */
+final class BuiltinEdgeBundle {
+  static final String TOKEN_FILE = "join-token";
+
+  /**
+   * Where the node reaches the CloudHub, and how long its token is good for.
+   *
+   * @param websocket the CloudHub's WebSocket address ({@code websocket.server})
+   * @param bootstrap the CloudHub's bootstrap URL ({@code httpServer})
+   * @param tokenValidity how long the node has to enroll with its token
+   */
+  record Options(ServerAddress websocket, URI bootstrap, Duration tokenValidity) {
+    Options {
+      Objects.requireNonNull(websocket, "websocket");
+      Objects.requireNonNull(bootstrap, "bootstrap");
+      Objects.requireNonNull(tokenValidity, "tokenValidity");
+    }
+  }
+
+  /**
+   * What was written. Never holds the token: only what it allows.
+   *
+   * @param files the files written, relative to the directory
+   */
+  record Written(Path dir, JoinTokenClaims.NodeBound token, List<String> files) {
+    Path edgecore() {
+      return dir.resolve(EdgeBundle.EDGECORE);
+    }
+  }
+
+  private BuiltinEdgeBundle() {}
+
+  /**
+   * Mints a token for {@code node} alone and writes its bundle to {@code dir}.
+   *
+   * @throws UserErrors.UserException if {@code dir} is a non-empty directory and {@code force} is
+   *     false, or not a directory
+   */
+  static Written write(BuiltinCa ca, NodeName node, Path dir, boolean force, Options options)
+      throws UserErrors.UserException, IOException {
+    Path out = dir.toAbsolutePath().normalize();
+    EdgeBundle.checkTarget(out, force);
+    JoinToken token = ca.mintJoinToken(node, options.tokenValidity());
+    Files.createDirectories(out);
+    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwx------"));
+    AtomicFile.writeSecret(out.resolve(TOKEN_FILE), EdgeBundle.line(token.value()));
+    AtomicFile.writePublic(out.resolve(EdgeBundle.CA_FILE),
+        Pem.certificate(ca.caCertificate()).getBytes(StandardCharsets.US_ASCII));
+    // Last: a bundle with an edgecore.yaml is a complete one.
+    AtomicFile.writeSecret(out.resolve(EdgeBundle.EDGECORE), edgecore(node, options).getBytes(StandardCharsets.UTF_8));
+    return new Written(out, (JoinTokenClaims.NodeBound) token.claims(),
+        List.of(TOKEN_FILE, EdgeBundle.CA_FILE, EdgeBundle.EDGECORE));
+  }
+
+  /** A KubeEdge edgecore.yaml for the node: only what the EdgeHub reads, paths relative to the file. */
+  static String edgecore(NodeName node, Options options) {
+    StringBuilder y = new StringBuilder();
+    y.append("# edgecore.yaml for node ").append(node).append(", written by 'edgetrust enroll' at ")
+        .append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(".\n");
+    y.append("# On first start the node enrolls with the join token in '").append(TOKEN_FILE)
+        .append("' (node ").append(node).append(" only, once),\n");
+    y.append("# then renews its certificate (CN=").append(node.commonName())
+        .append(") over mutual TLS. Relative paths are relative to this file.\n");
+    y.append("modules:\n");
+    y.append("  edged:\n");
+    y.append("    hostnameOverride: ").append(EdgeBundle.quote(node.value())).append('\n');
+    y.append("  edgeHub:\n");
+    y.append("    enable: true\n");
+    y.append("    httpServer: ").append(EdgeBundle.quote(options.bootstrap().toString())).append('\n');
+    y.append("    tlsCaFile: ").append(EdgeBundle.quote(EdgeBundle.CA_FILE)).append('\n');
+    y.append("    tlsCertFile: ").append(EdgeBundle.quote("certs/server.crt")).append('\n');
+    y.append("    tlsPrivateKeyFile: ").append(EdgeBundle.quote("certs/server.key")).append('\n');
+    y.append("    tokenFile: ").append(EdgeBundle.quote(TOKEN_FILE)).append('\n');
+    y.append("    websocket:\n");
+    y.append("      enable: true\n");
+    y.append("      server: ").append(EdgeBundle.quote(options.websocket().authority())).append('\n');
+    return y.toString();
+  }
+}

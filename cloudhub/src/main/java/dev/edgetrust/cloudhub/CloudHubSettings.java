@@ -1,10 +1,12 @@
 package dev.edgetrust.cloudhub;
 
+import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a running CloudHub needs, typed and resolved: paths absolute, durations as durations, a
@@ -22,6 +24,8 @@ import java.util.Objects;
  *     sessions stay (the default)
  * @param metrics the Prometheus metrics and health listener; off unless configured
  * @param limits time limits against slow clients and the bootstrap's per-address rate limit
+ * @param upstream cloudcore's CloudHub, when this CloudHub is a gateway in front of it: every
+ *     admitted session is relayed there. Empty (the default): a standalone CloudHub
  */
 public record CloudHubSettings(
     Path caCertificateFile,
@@ -45,9 +49,11 @@ public record CloudHubSettings(
     Admin admin,
     Duration reconnectWindow,
     Metrics metrics,
-    Limits limits) {
+    Limits limits,
+    Optional<UpstreamSettings> upstream) {
 
   public CloudHubSettings {
+    upstream = upstream == null ? Optional.empty() : upstream;
     metrics = metrics == null ? Metrics.OFF : metrics;
     Objects.requireNonNull(caCertificateFile, "caCertificateFile");
     Objects.requireNonNull(serverCertificateFile, "serverCertificateFile");
@@ -223,7 +229,8 @@ public record CloudHubSettings(
         Admin.OFF,
         null,
         Metrics.OFF,
-        Limits.DEFAULTS);
+        Limits.DEFAULTS,
+        Optional.empty());
   }
 
   public Builder toBuilder() {
@@ -254,6 +261,7 @@ public record CloudHubSettings(
     private Duration reconnectWindow;
     private Metrics metrics;
     private Limits limits;
+    private Optional<UpstreamSettings> upstream;
 
     private Builder(CloudHubSettings s) {
       caCertificateFile = s.caCertificateFile;
@@ -278,6 +286,13 @@ public record CloudHubSettings(
       reconnectWindow = s.reconnectWindow;
       metrics = s.metrics;
       limits = s.limits;
+      upstream = s.upstream;
+    }
+
+    /** Makes the CloudHub a gateway in front of cloudcore's CloudHub at {@code value}. */
+    public Builder upstream(UpstreamSettings value) {
+      upstream = Optional.of(value);
+      return this;
     }
 
     public Builder metrics(Metrics value) {
@@ -414,7 +429,8 @@ public record CloudHubSettings(
           admin,
           reconnectWindow,
           metrics,
-          limits);
+          limits,
+          upstream);
     }
   }
 }

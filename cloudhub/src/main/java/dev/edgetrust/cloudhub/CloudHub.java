@@ -226,7 +226,7 @@ public final class CloudHub implements AutoCloseable {
     try {
       return UpstreamGateway.start(upstream, settings.writeTimeout(), workers);
     } catch (CredentialFileException e) {
-      throw new CloudHubException("upstream: " + e.getMessage(), e);
+      throw new CloudHubException("modules.cloudHub.upstream: " + e.getMessage(), e);
     }
   }
 

@@ -274,6 +274,34 @@ class GatewayTest {
     assertThat(f.hub.websocketAddress()).isPresent();
   }
 
+  @Test
+  void gatewayKeyReadableByOthers_refusesToStartInOneLineNamingTheFile() throws Exception {
+    java.nio.file.Files.setPosixFilePermissions(upstream.keyFile(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+    assertThatThrownBy(() -> startGateway(upstream))
+        .isInstanceOf(CloudHubException.class)
+        .hasMessage("modules.cloudHub.upstream: " + upstream.keyFile() + ": is readable by group or others; chmod 600 it");
+  }
+
+  @Test
+  void reconnectingNode_getsOneNewUpstreamSession_afterTheOldOneClosed() throws Exception {
+    startGateway(upstream);
+    HeldCertificate cert = f.enroll("edge-1");
+    Edge first = Edge.connect(f, cert, "edge-1", "node_id", "project_id", "ConnectionUse", "msg");
+    await().until(() -> cloudcore.connected("edge-1"));
+    cloudcore.upgrades.clear();
+
+    Edge second = Edge.connect(f, cert, "edge-1", "node_id", "project_id", "ConnectionUse", "msg");
+
+    assertThat(first.closes.poll(10, TimeUnit.SECONDS).code()).isEqualTo(1000);
+    assertThat(cloudcore.closed.poll(10, TimeUnit.SECONDS)).as("the old upstream leg").isEqualTo("edge-1");
+    assertThat(cloudcore.upgrades.poll(10, TimeUnit.SECONDS)).as("the new upstream leg").isNotNull();
+    await().until(() -> cloudcore.connected("edge-1"));
+    second.send("{\"after\":true}\n");
+    assertThat(next()).isEqualTo("{\"after\":true}\n");
+    assertThat(cloudcore.upgrades).isEmpty();
+  }
+
   private String next() throws InterruptedException {
     CloudcoreStandIn.Received r = cloudcore.received.poll(10, TimeUnit.SECONDS);
     return r == null ? null : r.text();

@@ -134,6 +134,15 @@ final class CloudcoreStandIn implements AutoCloseable {
     sessions.get(node).close();
   }
 
+  /** Stops reading {@code node}'s socket: a cloudcore that takes nothing more. */
+  void stopReading(String node) {
+    sessions.get(node).config().setAutoRead(false);
+  }
+
+  void resumeReading(String node) {
+    sessions.get(node).config().setAutoRead(true);
+  }
+
   /** Upgrades from now on wait until {@link #releaseUpgrades()}. */
   void holdUpgrades() {
     holdUpgrades = true;

@@ -255,6 +255,51 @@ class GatewayTest {
   }
 
   @Test
+  void upstreamNotReading_pausesTheEdge_thenCutsTheSessionWith1011() throws Exception {
+    f = HubFixture.start(dir.resolve("hub"), s -> s.toBuilder().upstream(upstream).keepaliveInterval(Duration.ofSeconds(2)).build());
+    Edge edge = edge("edge-1");
+    cloudcore.stopReading("edge-1");
+    String oneMiB = "{\"pad\":\"" + "x".repeat((1 << 20) - 10) + "\"}";
+
+    // Sends until the gateway stops taking them (the upstream is full, so the edge is paused) or closes.
+    Thread sender = new Thread(() -> {
+      try {
+        while (edge.closes.isEmpty()) {
+          edge.ws.sendText(oneMiB, true).get(60, TimeUnit.SECONDS);
+        }
+      } catch (Exception closedOrStuck) {
+        // The session ended under it.
+      }
+    });
+    sender.setDaemon(true);
+    sender.start();
+
+    Close close = edge.closes.poll(60, TimeUnit.SECONDS);
+    assertThat(close.code()).isEqualTo(1011);
+    assertThat(close.reason()).isEqualTo("upstream too slow; reconnect");
+    await().until(() -> f.hub.sessions().isEmpty());
+    cloudcore.resumeReading("edge-1");
+    assertThat(cloudcore.closed.poll(30, TimeUnit.SECONDS)).as("once it reads again, its leg is closed").isEqualTo("edge-1");
+  }
+
+  @Test
+  void edgeNotReading_isCut_andCloudcoresLegClosedWithIt() throws Exception {
+    f = HubFixture.start(dir.resolve("hub"), s -> s.toBuilder().upstream(upstream)
+        .writeTimeout(Duration.ofSeconds(2)).keepaliveInterval(Duration.ofMinutes(5)).build());
+    Edge edge = edge("edge-1");
+    edge.reading = false;
+    String oneMiB = "{\"pad\":\"" + "x".repeat((1 << 20) - 10) + "\"}";
+
+    // cloudcore keeps sending; the edge takes nothing: the gateway must not hold it all.
+    for (int i = 0; i < 48 && cloudcore.connected("edge-1"); i++) {
+      cloudcore.send("edge-1", oneMiB);
+    }
+
+    assertThat(cloudcore.closed.poll(60, TimeUnit.SECONDS)).isEqualTo("edge-1");
+    await().until(() -> f.hub.sessions().isEmpty());
+  }
+
+  @Test
   void upstreamUnreachable_edgeClosedWithAReason_andTheCloudHubKeepsRunning() throws Exception {
     int nothingListens;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
@@ -322,6 +367,8 @@ class GatewayTest {
     final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
     final BlockingQueue<Close> closes = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
+    /** false: an edge that takes no more frames after the one it has (the JDK client then stops reading the socket). */
+    volatile boolean reading = true;
     WebSocket ws;
 
     static Edge connect(HubFixture f, HeldCertificate cert, String nodeId, String nodeHeader, String projectHeader,
@@ -348,7 +395,9 @@ class GatewayTest {
         texts.add(partial.toString());
         partial.setLength(0);
       }
-      webSocket.request(1);
+      if (reading) {
+        webSocket.request(1);
+      }
       return null;
     }
 

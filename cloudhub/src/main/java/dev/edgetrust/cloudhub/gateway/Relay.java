@@ -309,8 +309,9 @@ final class Relay {
     }
     Channel up = upstream.get();
     up.closeFuture().addListener(new Finished());
-    if (was == State.OPEN && why == RelayEnd.EDGE_GONE && up.isActive()) {
-      // cloudcore learns at once that the node left, as it would from edgecore's own close.
+    if (was == State.OPEN && up.isActive() && why != RelayEnd.UPSTREAM_TOO_SLOW && why != RelayEnd.UPSTREAM_GONE) {
+      // cloudcore learns at once that the node left, as it would from edgecore's own close. Not
+      // when cloudcore is the one not reading: the frame would wait behind what it never took.
       up.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "edge session ended"))
           .addListener(ChannelFutureListener.CLOSE);
     } else {

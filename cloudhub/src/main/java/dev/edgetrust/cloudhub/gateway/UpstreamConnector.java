@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
@@ -92,8 +91,9 @@ final class UpstreamConnector implements UpstreamDialer {
         .handshakeTimeoutMillis(dialTimeout.toMillis())
         // cloudcore's close frames reach the relay, which tells the edge.
         .handleCloseFrames(false)
-        .sendCloseFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE)
-        .forceCloseTimeoutMillis(writeTimeout.toMillis())
+        // close() is a plain close: the relay writes a close frame itself when cloudcore can still
+        // take one, and not behind data a stalled cloudcore will never read.
+        .sendCloseFrame(null)
         // edgecore sends no Origin; gorilla's default check lets a request without one through.
         .generateOriginHeader(false)
         .build();

@@ -148,7 +148,7 @@ public final class CloudHub implements AutoCloseable {
     Optional<UpstreamGateway> gateway = Optional.empty();
     try {
       if (settings.upstream().isPresent()) {
-        gateway = Optional.of(upstreamGateway(settings.upstream().get(), settings, workers));
+        gateway = Optional.of(upstreamGateway(settings.upstream().get(), settings, workers, meter));
       }
       if (settings.websocketAddress() != null) {
         ws = bind(acceptors, workers, connections, settings.websocketAddress(), settings.websocketPort(), "websocket",
@@ -221,10 +221,11 @@ public final class CloudHub implements AutoCloseable {
   }
 
   /** The gateway to cloudcore: its TLS files must load, but cloudcore need not be reachable now. */
-  private static UpstreamGateway upstreamGateway(UpstreamSettings upstream, CloudHubSettings settings, EventLoopGroup workers)
+  private static UpstreamGateway upstreamGateway(
+      UpstreamSettings upstream, CloudHubSettings settings, EventLoopGroup workers, HubMetrics meter)
       throws CloudHubException {
     try {
-      return UpstreamGateway.start(upstream, settings.writeTimeout(), workers);
+      return UpstreamGateway.start(upstream, settings.writeTimeout(), workers, meter);
     } catch (CredentialFileException e) {
       throw new CloudHubException("modules.cloudHub.upstream: " + e.getMessage(), e);
     }

@@ -140,10 +140,15 @@ class GatewayTest {
     Edge edge = edge("edge-1");
     String keepalive = MessageCodec.encode(Message.keepalive()) + "\n";
 
+    Message query = Message.create(new Message.Route("edged", "meta", "resource", "query", "x"), TextNode.valueOf("q"));
+
     edge.send(keepalive);
+    edge.send(MessageCodec.encode(query) + "\n");
 
     assertThat(cloudcore.received.poll(10, TimeUnit.SECONDS).text()).isEqualTo(keepalive);
-    assertThat(edge.texts.poll(200, TimeUnit.MILLISECONDS)).as("cloudcore does not answer keepalives").isNull();
+    // In order on one connection: an answer to the keepalive would have come before this one.
+    Message first = MessageCodec.decode(edge.texts.poll(10, TimeUnit.SECONDS));
+    assertThat(first.header().parentId()).as("cloudcore answers the query, not the keepalive").isEqualTo(query.header().id());
   }
 
   @Test
@@ -305,8 +310,11 @@ class GatewayTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       nothingListens = s.getLocalPort();
     }
-    startGateway(UpstreamSettings.of(new UpstreamServer("127.0.0.1", nothingListens),
-        upstream.caFile(), upstream.certFile(), upstream.keyFile()));
+    f = HubFixture.start(dir.resolve("hub"), s -> s.toBuilder()
+        .upstream(UpstreamSettings.of(new UpstreamServer("127.0.0.1", nothingListens),
+            upstream.caFile(), upstream.certFile(), upstream.keyFile()))
+        .metrics(new CloudHubSettings.Metrics("127.0.0.1", 0))
+        .build());
 
     Edge first = Edge.connect(f, f.enroll("edge-1"), "edge-1", "node_id", "project_id", "ConnectionUse", "msg");
     Close close = first.closes.poll(10, TimeUnit.SECONDS);
@@ -317,6 +325,11 @@ class GatewayTest {
     Edge second = Edge.connect(f, f.enroll("edge-2"), "edge-2", "node_id", "project_id", "ConnectionUse", "msg");
     assertThat(second.closes.poll(10, TimeUnit.SECONDS).code()).isEqualTo(1013);
     assertThat(f.hub.websocketAddress()).isPresent();
+    String metrics = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + f.hub.metricsAddress().orElseThrow().getPort() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).containsPattern("edgetrust_cloudhub_upstream_sessions_ended_total\\{reason=\"upstream_(unreachable|backing_off)\"} [12]");
+    assertThat(metrics).contains("edgetrust_cloudhub_upstream_sessions_opened_total 0");
   }
 
   @Test

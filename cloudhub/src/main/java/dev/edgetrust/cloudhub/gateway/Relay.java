@@ -59,6 +59,7 @@ final class Relay {
   private final int maxBufferedBytes;
   private final Duration dialTimeout;
   private final DialGate gate;
+  private final RelayObserver observer;
   private final ArrayDeque<WebSocketFrame> pending = new ArrayDeque<>();
   private final Promise<Void> finished;
   private State state = State.DIALING;
@@ -69,8 +70,15 @@ final class Relay {
   private long heldForUpstream;
   private long heldForEdge;
 
-  Relay(EdgeSession edge, UpstreamServer server, int maxBufferedBytes, Duration dialTimeout, DialGate gate) {
+  Relay(
+      EdgeSession edge,
+      UpstreamServer server,
+      int maxBufferedBytes,
+      Duration dialTimeout,
+      DialGate gate,
+      RelayObserver observer) {
     this.edge = edge;
+    this.observer = observer;
     this.server = server;
     this.maxBufferedBytes = maxBufferedBytes;
     this.dialTimeout = dialTimeout;
@@ -197,6 +205,7 @@ final class Relay {
     dialDeadline.cancel(false);
     settleGate(GateOutcome.SUCCEEDED);
     state = State.OPEN;
+    observer.relayOpened();
     Channel up = upstream.orElseThrow();
     while (!pending.isEmpty()) {
       WebSocketFrame frame = pending.pollFirst();
@@ -290,6 +299,7 @@ final class Relay {
     } else {
       log.info("node {}: {}; closing both legs", edge.node(), detail);
     }
+    observer.relayEnded(why);
     closeEdge(why);
     closeUpstream(why, was);
   }

@@ -6,7 +6,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
  * Why a relayed session ended, and what each leg is told. The edge hears a close code and a short
  * reason; cloudcore's address, certificates and failure details stay in the gateway's log line.
  */
-enum RelayEnd {
+public enum RelayEnd {
   /** The edge session closed: the edge left, fell silent, was replaced, blocked or revoked. */
   EDGE_GONE(null, ""),
   /** cloudcore closed the session (a close frame, or TCP closed, as its keepalive check does). */
@@ -35,6 +35,11 @@ enum RelayEnd {
   RelayEnd(WebSocketCloseStatus edgeStatus, String edgeReason) {
     this.edgeStatus = edgeStatus;
     this.edgeReason = edgeReason;
+  }
+
+  /** The metrics label: the name in lower case. */
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
   }
 
   boolean edgeGetsCloseFrame() {

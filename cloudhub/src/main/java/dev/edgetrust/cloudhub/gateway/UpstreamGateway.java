@@ -34,9 +34,12 @@ public final class UpstreamGateway {
   private final UpstreamTls tls;
   private final DialGate gate;
   private final UpstreamDialer dialer;
+  private final RelayObserver observer;
 
-  private UpstreamGateway(UpstreamSettings settings, UpstreamTls tls, DialGate gate, UpstreamDialer dialer) {
+  private UpstreamGateway(
+      UpstreamSettings settings, UpstreamTls tls, DialGate gate, UpstreamDialer dialer, RelayObserver observer) {
     this.settings = settings;
+    this.observer = observer;
     this.tls = tls;
     this.gate = gate;
     this.dialer = dialer;
@@ -48,14 +51,17 @@ public final class UpstreamGateway {
    *
    * @param writeTimeout a write to cloudcore not done in this time ends the session (the
    *     CloudHub's own {@code writeTimeout})
+   * @param observer hears every relayed session open and end (the metrics)
    * @throws CredentialFileException naming a TLS file that is missing, unreadable or wrong
    */
-  public static UpstreamGateway start(UpstreamSettings settings, Duration writeTimeout, EventLoopGroup group)
+  public static UpstreamGateway start(
+      UpstreamSettings settings, Duration writeTimeout, EventLoopGroup group, RelayObserver observer)
       throws CredentialFileException {
     UpstreamTls tls = UpstreamTls.load(settings.caFile(), settings.certFile(), settings.keyFile());
     DialGate gate = new DialGate(settings.dialBackoff(), settings.maxDialBackoff(), System::nanoTime);
     UpstreamGateway gateway =
-        new UpstreamGateway(settings, tls, gate, new UpstreamConnector(settings.server(), tls, settings.dialTimeout(), writeTimeout));
+        new UpstreamGateway(settings, tls, gate,
+            new UpstreamConnector(settings.server(), tls, settings.dialTimeout(), writeTimeout), observer);
     UpstreamProbe.run(group, settings.server(), tls.context(), settings.dialTimeout(), gate);
     return gateway;
   }
@@ -70,7 +76,7 @@ public final class UpstreamGateway {
    * Call on the session's event loop.
    */
   public ChannelHandler relay(EdgeSession edge) {
-    Relay relay = new Relay(edge, settings.server(), settings.maxBufferedBytes(), settings.dialTimeout(), gate);
+    Relay relay = new Relay(edge, settings.server(), settings.maxBufferedBytes(), settings.dialTimeout(), gate, observer);
     edge.channel().attr(Relay.KEY).set(relay);
     DialWhenReady dial = new DialWhenReady(relay, dialer);
     if (edge.predecessor().isPresent()) {

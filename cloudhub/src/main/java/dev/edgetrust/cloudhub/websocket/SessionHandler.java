@@ -1,11 +1,11 @@
 package dev.edgetrust.cloudhub.websocket;
 
 import dev.edgetrust.cloudhub.CloudHubListener;
+import dev.edgetrust.cloudhub.gateway.EdgeSession;
+import dev.edgetrust.cloudhub.gateway.UpstreamGateway;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
 import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.cloudhub.gateway.EdgeSession;
-import dev.edgetrust.cloudhub.gateway.UpstreamGateway;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;

@@ -27,6 +27,18 @@ class RelayTest {
   final EmbeddedChannel edge = new EmbeddedChannel();
   final List<String> edgeCloses = new ArrayList<>();
   final DialGate gate = new DialGate(Duration.ofSeconds(1), Duration.ofSeconds(30), () -> 0L);
+  final List<String> observed = new ArrayList<>();
+  final RelayObserver observer = new RelayObserver() {
+    @Override
+    public void relayOpened() {
+      observed.add("opened");
+    }
+
+    @Override
+    public void relayEnded(RelayEnd end) {
+      observed.add(end.label());
+    }
+  };
   EmbeddedChannel upstream;
   Relay relay;
 
@@ -34,7 +46,7 @@ class RelayTest {
   private void dialed(String projectSegment) {
     EdgeSession session = new EdgeSession(NodeName.of("edge-1"), "p", projectSegment, edge,
         (status, reason) -> edgeCloses.add(status.code() + " " + reason), Optional.empty());
-    relay = new Relay(session, new UpstreamServer("cloudcore.kubeedge", 10000), CAP, Duration.ofSeconds(10), gate);
+    relay = new Relay(session, new UpstreamServer("cloudcore.kubeedge", 10000), CAP, Duration.ofSeconds(10), gate, observer);
     edge.pipeline().addLast(new EdgeLegHandler(relay));
     relay.dial(new EmbeddedDialer());
   }
@@ -102,7 +114,7 @@ class RelayTest {
     EmbeddedDialer dialer = new EmbeddedDialer();
     EdgeSession session = new EdgeSession(NodeName.of("edge-1"), "proj", "proj", edge,
         (status, reason) -> edgeCloses.add(status.code() + " " + reason), Optional.empty());
-    relay = new Relay(session, new UpstreamServer("cloudcore.kubeedge", 10000), CAP, Duration.ofSeconds(10), gate);
+    relay = new Relay(session, new UpstreamServer("cloudcore.kubeedge", 10000), CAP, Duration.ofSeconds(10), gate, observer);
     relay.dial(dialer);
 
     assertThat(dialer.handshake.uri()).hasToString("wss://cloudcore.kubeedge:10000/proj/edge-1/events");
@@ -260,12 +272,13 @@ class RelayTest {
   }
 
   @Test
-  void endingTwice_closesOnce() {
+  void endingTwice_closesOnce_andIsReportedOnce() {
     open();
 
     upstream.close();
     edge.close();
 
     assertThat(edgeCloses).hasSize(1);
+    assertThat(observed).containsExactly("opened", "upstream_gone");
   }
 }

@@ -225,7 +225,7 @@ public final class CloudHub implements AutoCloseable {
       UpstreamSettings upstream, CloudHubSettings settings, EventLoopGroup workers, HubMetrics meter)
       throws CloudHubException {
     try {
-      return UpstreamGateway.start(upstream, settings.writeTimeout(), workers, meter);
+      return UpstreamGateway.start(upstream, settings.writeTimeout(), settings.keepaliveInterval(), workers, meter);
     } catch (CredentialFileException e) {
       throw new CloudHubException("modules.cloudHub.upstream: " + e.getMessage(), e);
     }

@@ -306,6 +306,9 @@ final class Relay {
 
   private void closeEdge(RelayEnd why) {
     if (why.edgeGetsCloseFrame()) {
+      // A paused edge reads again (what it sends is dropped now), so that the close handshake can
+      // go on; closing with its bytes unread would turn the close into a TCP reset.
+      edge.channel().config().setAutoRead(true);
       edge.closer().close(why.edgeStatus(), why.edgeReason());
     } else {
       edge.channel().close();

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.handler.timeout.WriteTimeoutHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -25,21 +26,27 @@ import java.util.concurrent.TimeUnit;
  * certificate (cloudcore's host name or IP checked against its certificate), then the WebSocket
  * upgrade of {@link UpstreamHandshake}.
  *
- * <p>Pipeline, one job per handler: TLS · write deadline · HTTP · WebSocket upgrade · frame
- * reassembly · relay. No read timeout: cloudcore sends nothing while it has nothing to say, and a
- * dead connection shows up as a failed write of the edge's next keepalive.
+ * <p>Pipeline, one job per handler: TLS · write deadline · dead-connection read timeout · HTTP ·
+ * WebSocket upgrade · frame reassembly · ping · relay.
  */
 final class UpstreamConnector implements UpstreamDialer {
   private final UpstreamServer server;
   private final UpstreamTls tls;
   private final Duration dialTimeout;
   private final Duration writeTimeout;
+  private final Duration keepaliveInterval;
 
-  UpstreamConnector(UpstreamServer server, UpstreamTls tls, Duration dialTimeout, Duration writeTimeout) {
+  /**
+   * @param keepaliveInterval the CloudHub's: cloudcore is pinged twice per interval, and a leg
+   *     that brought nothing (not even a pong) for three intervals is dead
+   */
+  UpstreamConnector(
+      UpstreamServer server, UpstreamTls tls, Duration dialTimeout, Duration writeTimeout, Duration keepaliveInterval) {
     this.server = server;
     this.tls = tls;
     this.dialTimeout = dialTimeout;
     this.writeTimeout = writeTimeout;
+    this.keepaliveInterval = keepaliveInterval;
   }
 
   @Override
@@ -74,10 +81,12 @@ final class UpstreamConnector implements UpstreamDialer {
       ssl.setHandshakeTimeoutMillis(dialTimeout.toMillis());
       p.addLast("tls", ssl);
       p.addLast("write-timeout", new WriteTimeoutHandler(writeTimeout.toMillis(), TimeUnit.MILLISECONDS));
+      p.addLast("dead-connection", new ReadTimeoutHandler(keepaliveInterval.toMillis() * 3, TimeUnit.MILLISECONDS));
       p.addLast("http", new HttpClientCodec());
       p.addLast("http-aggregator", new HttpObjectAggregator(16 << 10));
       p.addLast("websocket", new WebSocketClientProtocolHandler(config(handshake)));
       p.addLast("frame-aggregator", new WebSocketFrameAggregator(UpstreamSettings.MAX_MESSAGE_BYTES));
+      p.addLast("heartbeat", new UpstreamHeartbeat(keepaliveInterval.dividedBy(2)));
       p.addLast("relay", new UpstreamLegHandler(relay));
     }
   }

@@ -3,6 +3,7 @@ package dev.edgetrust.cloudhub.gateway;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.timeout.WriteTimeoutException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -14,6 +15,9 @@ final class UpstreamFailure {
   private UpstreamFailure() {}
 
   static String describe(UpstreamServer server, Throwable cause) {
+    if (cause instanceof ReadTimeoutException) {
+      return "nothing from the upstream " + server + " for three keepalive intervals, not even a pong: the connection is dead";
+    }
     if (cause instanceof WriteTimeoutException) {
       return "a write to the upstream " + server + " timed out";
     }

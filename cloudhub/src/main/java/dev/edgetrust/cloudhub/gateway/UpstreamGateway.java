@@ -51,17 +51,20 @@ public final class UpstreamGateway {
    *
    * @param writeTimeout a write to cloudcore not done in this time ends the session (the
    *     CloudHub's own {@code writeTimeout})
+   * @param keepaliveInterval the CloudHub's own: cloudcore is pinged twice per interval and its
+   *     leg counts as dead after three with nothing from it
    * @param observer hears every relayed session open and end (the metrics)
    * @throws CredentialFileException naming a TLS file that is missing, unreadable or wrong
    */
   public static UpstreamGateway start(
-      UpstreamSettings settings, Duration writeTimeout, EventLoopGroup group, RelayObserver observer)
+      UpstreamSettings settings, Duration writeTimeout, Duration keepaliveInterval, EventLoopGroup group,
+      RelayObserver observer)
       throws CredentialFileException {
     UpstreamTls tls = UpstreamTls.load(settings.caFile(), settings.certFile(), settings.keyFile());
     DialGate gate = new DialGate(settings.dialBackoff(), settings.maxDialBackoff(), System::nanoTime);
     UpstreamGateway gateway =
         new UpstreamGateway(settings, tls, gate,
-            new UpstreamConnector(settings.server(), tls, settings.dialTimeout(), writeTimeout), observer);
+            new UpstreamConnector(settings.server(), tls, settings.dialTimeout(), writeTimeout, keepaliveInterval), observer);
     UpstreamProbe.run(group, settings.server(), tls.context(), settings.dialTimeout(), gate);
     return gateway;
   }

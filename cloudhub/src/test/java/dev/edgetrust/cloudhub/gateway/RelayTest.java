@@ -252,6 +252,33 @@ class RelayTest {
   }
 
   @Test
+  void upstreamSilentForThreeIntervals_isDead_andTheEdgeGets1001() {
+    open();
+
+    upstream.pipeline().fireExceptionCaught(io.netty.handler.timeout.ReadTimeoutException.INSTANCE);
+
+    assertThat(edgeCloses).containsExactly("1001 upstream closed the session; reconnect");
+    assertThat(upstream.isOpen()).isFalse();
+  }
+
+  @Test
+  void upstreamHeartbeat_pingsOnlyOnceUp_everyInterval() {
+    EmbeddedChannel leg = new EmbeddedChannel(new UpstreamHeartbeat(Duration.ofSeconds(15)));
+    leg.advanceTimeBy(1, java.util.concurrent.TimeUnit.MINUTES);
+    leg.runScheduledPendingTasks();
+    assertThat((Object) leg.readOutbound()).as("nothing before the upgrade").isNull();
+
+    leg.pipeline().fireUserEventTriggered(ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
+    leg.advanceTimeBy(15, java.util.concurrent.TimeUnit.SECONDS);
+    leg.runScheduledPendingTasks();
+
+    Object ping = leg.readOutbound();
+    assertThat(ping).isInstanceOf(io.netty.handler.codec.http.websocketx.PingWebSocketFrame.class);
+    io.netty.util.ReferenceCountUtil.release(ping);
+    leg.finishAndReleaseAll();
+  }
+
+  @Test
   void upstreamClosingBeforeTheUpgrade_isUnreachable_andTheGateBacksOff() {
     dialed("p");
 

@@ -119,6 +119,8 @@ class GatewayTest {
     cloudcore.send("edge-1", downText);
 
     assertThat(edge.texts.poll(10, TimeUnit.SECONDS)).isEqualTo(downText);
+    assertThat(f.received).as("relayed, not handed to the CloudHub's own listener").isEmpty();
+    assertThat(f.events).containsExactly("connected edge-1");
   }
 
   @Test

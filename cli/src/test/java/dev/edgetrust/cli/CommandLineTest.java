@@ -99,6 +99,22 @@ class CommandLineTest {
   }
 
   @Test
+  void gatewayWithoutItsUpstreamCertificate_isOneLineNamingTheFile() throws Exception {
+    Path config = dir.resolve("cloudcore.yaml");
+    Files.writeString(config, "modules:\n  cloudHub:\n    tlsCAFile: s/ca.crt\n    tlsCAKeyFile: s/ca.key\n"
+        + "    tlsCertFile: s/server.crt\n    tlsPrivateKeyFile: s/server.key\n"
+        + "    websocket: {address: 127.0.0.1, port: 0}\n    https: {enable: false}\n"
+        + "    upstream: {enable: true, server: 127.0.0.1:1, caFile: up/ca.crt, certFile: up/gw.crt, keyFile: up/gw.key}\n");
+
+    Run r = run("cloudhub", "--config", config.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).contains("modules.cloudHub.upstream").contains(dir.resolve("up/ca.crt").toString())
+        .doesNotContain("Exception");
+  }
+
+  @Test
   void token_printsAKubeEdgeJoinToken() throws Exception {
     Path config = dir.resolve("cloudcore.yaml");
     Files.writeString(config, "modules:\n  cloudHub:\n    tlsCAFile: ca/rootCA.crt\n    tlsCAKeyFile: ca/rootCA.key\n");

@@ -27,20 +27,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KubernetesManifestsTest {
-  private static final Path DEPLOY = Path.of("../deploy/kubernetes");
-  private final Map<String, JsonNode> byKind = new HashMap<>();
-  private JsonNode pod;
-  private CloudHubConfig.Loaded cloudcore;
+  static final Path DEPLOY = Path.of("../deploy/kubernetes");
+  final Map<String, JsonNode> byKind = new HashMap<>();
+  JsonNode pod;
+  CloudHubConfig.Loaded cloudcore;
+
+  /** The manifest these checks read; another one (the gateway's) must fit together the same way. */
+  String manifest() {
+    return "cloudhub.yaml";
+  }
 
   @TempDir Path dir;
 
   @BeforeAll
   void read() throws Exception {
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-    try (MappingIterator<JsonNode> docs = yaml.readerFor(JsonNode.class).readValues(DEPLOY.resolve("cloudhub.yaml").toFile())) {
+    try (MappingIterator<JsonNode> docs = yaml.readerFor(JsonNode.class).readValues(DEPLOY.resolve(manifest()).toFile())) {
       for (JsonNode doc : docs.readAll()) {
         assertThat(doc.path("apiVersion").asText()).as("every document has an apiVersion").isNotEmpty();
-        byKind.put(doc.path("kind").asText(), doc);
+        assertThat(byKind.put(doc.path("kind").asText(), doc)).as("one document of each kind").isNull();
       }
     }
     assertThat(byKind).containsKeys("Namespace", "ServiceAccount", "ConfigMap", "Deployment", "Service");
@@ -50,24 +55,24 @@ class KubernetesManifestsTest {
     cloudcore = CloudHubConfig.loadAll(file);
   }
 
-  private List<JsonNode> containers() {
+  List<JsonNode> containers() {
     List<JsonNode> all = new ArrayList<>();
     pod.path("initContainers").forEach(all::add);
     pod.path("containers").forEach(all::add);
     return all;
   }
 
-  private JsonNode container(String name) {
+  JsonNode container(String name) {
     return containers().stream().filter(c -> c.path("name").asText().equals(name)).findFirst().orElseThrow();
   }
 
-  private static List<String> args(JsonNode container) {
+  static List<String> args(JsonNode container) {
     List<String> args = new ArrayList<>();
     container.path("args").forEach(a -> args.add(a.asText()));
     return args;
   }
 
-  private static String mountPath(JsonNode container, String volume) {
+  static String mountPath(JsonNode container, String volume) {
     for (JsonNode m : container.path("volumeMounts")) {
       if (m.path("name").asText().equals(volume)) {
         return m.path("mountPath").asText();
@@ -82,7 +87,8 @@ class KubernetesManifestsTest {
     assertThat(args(container("cloudhub"))).containsExactly("cloudhub", "--config", config);
     assertThat(args(container("certificate-agent-init"))).containsExactly("agent", "--config", config, "--once");
     assertThat(args(container("certificate-agent"))).containsExactly("agent", "--config", config);
-    assertThat(pod.path("initContainers")).hasSize(1);
+    assertThat(pod.path("initContainers").get(0).path("name").asText())
+        .as("the agent's first certificate comes before anything else").isEqualTo("certificate-agent-init");
     for (JsonNode c : containers()) {
       assertThat(config).startsWith(mountPath(c, "config") + "/");
     }
@@ -112,7 +118,7 @@ class KubernetesManifestsTest {
     assertThat(readOnly(container("certificate-agent-init"), "shared")).isFalse();
   }
 
-  private static boolean readOnly(JsonNode container, String volume) {
+  static boolean readOnly(JsonNode container, String volume) {
     for (JsonNode m : container.path("volumeMounts")) {
       if (m.path("name").asText().equals(volume)) {
         return m.path("readOnly").asBoolean(false);

@@ -5,6 +5,8 @@ import dev.edgetrust.cloudhub.bootstrap.AddressRateLimiter;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapHandler;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapInitializer;
 import dev.edgetrust.cloudhub.bootstrap.ExternalPkiNotice;
+import dev.edgetrust.cloudhub.gateway.UpstreamGateway;
+import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.metrics.HubState;
 import dev.edgetrust.cloudhub.metrics.MeteredPkiProvider;
@@ -143,11 +145,15 @@ public final class CloudHub implements AutoCloseable {
     Channel https = null;
     Channel adminChannel = null;
     Channel metricsChannel = null;
+    Optional<UpstreamGateway> gateway = Optional.empty();
     try {
+      if (settings.upstream().isPresent()) {
+        gateway = Optional.of(upstreamGateway(settings.upstream().get(), settings, workers, meter));
+      }
       if (settings.websocketAddress() != null) {
         ws = bind(acceptors, workers, connections, settings.websocketAddress(), settings.websocketPort(), "websocket",
             new WebSocketInitializer(tls::websocket, registry, listener, settings.keepaliveInterval(),
-                settings.writeTimeout(), clock, access::admission, meter, settings.limits()));
+                settings.writeTimeout(), clock, access::admission, meter, settings.limits(), gateway));
       }
       Optional<BootstrapEnrollment> enrollment = provider.bootstrap();
       CloudHubSettings.BootstrapRateLimit rate = settings.limits().bootstrapRateLimit();
@@ -204,14 +210,26 @@ public final class CloudHub implements AutoCloseable {
     CloudHub hub = new CloudHub(acceptors, workers, signing, registry, tls, reloader, ws, https, connections,
         access, adminApi, adminChannel, metricsChannel);
     log.info(
-        "CloudHub started: websocket {}, bootstrap {}, admin {}, metrics {}, PKI {}, server certificate serial {}",
+        "CloudHub started: websocket {}{}, bootstrap {}, admin {}, metrics {}, PKI {}, server certificate serial {}",
         ws == null ? "off" : ws.localAddress(),
+        gateway.map(g -> " (gateway: sessions relayed to the upstream " + g.server() + ")").orElse(""),
         https == null ? "off" : https.localAddress(),
         adminChannel == null ? "off" : adminChannel.localAddress(),
         metricsChannel == null ? "off" : "http:/" + metricsChannel.localAddress() + "/metrics",
         provider.name(),
         server.serialHex());
     return hub;
+  }
+
+  /** The gateway to cloudcore: its TLS files must load, but cloudcore need not be reachable now. */
+  private static UpstreamGateway upstreamGateway(
+      UpstreamSettings upstream, CloudHubSettings settings, EventLoopGroup workers, HubMetrics meter)
+      throws CloudHubException {
+    try {
+      return UpstreamGateway.start(upstream, settings.writeTimeout(), settings.keepaliveInterval(), workers, meter);
+    } catch (CredentialFileException e) {
+      throw new CloudHubException("modules.cloudHub.upstream: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.config.Settings;
 import dev.edgetrust.config.YamlConfig;
+import dev.edgetrust.cloudhub.gateway.UpstreamServer;
+import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code modules.cloudHub} of a KubeEdge {@code cloudcore.yaml}, with KubeEdge's names and
@@ -26,8 +29,10 @@ import java.util.List;
  * node list/block/unblock API: off unless {@code admin.enable} is true), {@code metrics}
  * (Prometheus {@code /metrics}, {@code /healthz}, {@code /readyz}: off unless {@code metrics.enable}
  * is true) and {@code https.rateLimit} (a per-address request rate on the bootstrap port: off
- * unless {@code https.rateLimit.enable} is true) and {@code joinTokens} ({@code shared}, the
- * default, or {@code nodeBound}: only tokens minted for one node enroll).
+ * unless {@code https.rateLimit.enable} is true), {@code joinTokens} ({@code shared}, the
+ * default, or {@code nodeBound}: only tokens minted for one node enroll) and {@code upstream} (the
+ * CloudHub as a gateway in front of cloudcore's CloudHub: off unless {@code upstream.enable} is
+ * true).
  */
 public record CloudHubConfig(
     Boolean enable,
@@ -53,7 +58,8 @@ public record CloudHubConfig(
     PkiConfig pki,
     ReconnectAfterRotation reconnectAfterRotation,
     Metrics metrics,
-    String joinTokens) {
+    String joinTokens,
+    Upstream upstream) {
 
   public CloudHubConfig {
     enable = enable == null || enable;
@@ -86,6 +92,7 @@ public record CloudHubConfig(
     joinTokens = joinTokens == null || joinTokens.isBlank()
         ? CloudHubSettings.JoinTokens.SHARED.configValue()
         : CloudHubSettings.JoinTokens.parse(joinTokens).configValue();
+    upstream = upstream == null ? Upstream.OFF : upstream;
     if (quic.enable()) {
       throw new IllegalArgumentException("'quic.enable' is true, but edgetrust serves WebSocket only; set it to false");
     }
@@ -155,6 +162,80 @@ public record CloudHubConfig(
       if (!isIpLiteral(address)) {
         throw new IllegalArgumentException("'address' '" + address + "' is not an IP address");
       }
+    }
+  }
+
+  /**
+   * edgetrust: {@code upstream}, the CloudHub as a gateway in front of cloudcore's CloudHub.
+   * {@code enable} (false), {@code server} (cloudcore's {@code host:port}), {@code caFile}
+   * (cloudcore's CA), {@code certFile}/{@code keyFile} (the gateway's client certificate from
+   * cloudcore's CA), {@code dialTimeout} (10s), {@code maxBufferedBytes} (8 MiB, per session and
+   * direction, at least 4 MiB), {@code dialBackoff} (1s) and {@code maxDialBackoff} (30s).
+   */
+  public record Upstream(
+      Boolean enable,
+      String server,
+      String caFile,
+      String certFile,
+      String keyFile,
+      String dialTimeout,
+      Integer maxBufferedBytes,
+      String dialBackoff,
+      String maxDialBackoff) {
+    static final Upstream OFF = new Upstream(false, null, null, null, null, null, null, null, null);
+
+    public Upstream {
+      enable = enable != null && enable;
+      if (enable) {
+        required("server", server);
+        required("caFile", caFile);
+        required("certFile", certFile);
+        required("keyFile", keyFile);
+      }
+      // Checked whether on or off, so that a mistake is reported before the day it is turned on.
+      // (A compact constructor's fields are not set yet: the method gets the values, not 'this'.)
+      settings(Path.of("ca"), Path.of("cert"), Path.of("key"), server, dialTimeout, maxBufferedBytes, dialBackoff, maxDialBackoff);
+    }
+
+    private static void required(String key, String value) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException("'" + key + "' is required when 'enable' is true");
+      }
+    }
+
+    private static UpstreamSettings settings(
+        Path ca,
+        Path cert,
+        Path key,
+        String server,
+        String dialTimeout,
+        Integer maxBufferedBytes,
+        String dialBackoff,
+        String maxDialBackoff) {
+      UpstreamServer at;
+      try {
+        at = UpstreamServer.parse(server == null || server.isBlank() ? "localhost:10000" : server);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("'server' " + e.getMessage());
+      }
+      return new UpstreamSettings(
+          at,
+          ca,
+          cert,
+          key,
+          Settings.duration("dialTimeout", dialTimeout, UpstreamSettings.DEFAULT_DIAL_TIMEOUT),
+          maxBufferedBytes == null ? UpstreamSettings.DEFAULT_MAX_BUFFERED_BYTES : maxBufferedBytes,
+          Settings.duration("dialBackoff", dialBackoff, UpstreamSettings.DEFAULT_DIAL_BACKOFF),
+          Settings.duration("maxDialBackoff", maxDialBackoff, UpstreamSettings.DEFAULT_MAX_DIAL_BACKOFF));
+    }
+
+    /** The gateway settings with paths resolved against {@code base}; empty while off. */
+    Optional<UpstreamSettings> resolve(Path base) {
+      if (!enable) {
+        return Optional.empty();
+      }
+      return Optional.of(settings(Settings.resolve(base, caFile), Settings.resolve(base, certFile),
+          Settings.resolve(base, keyFile), server, dialTimeout, maxBufferedBytes, dialBackoff, maxDialBackoff));
     }
   }
 
@@ -290,7 +371,8 @@ public record CloudHubConfig(
         reconnectAfterRotation.enable() ? reconnectAfterRotation.windowDuration() : null,
         metrics.enable() ? new CloudHubSettings.Metrics(metrics.address(), metrics.port()) : CloudHubSettings.Metrics.OFF,
         CloudHubSettings.Limits.DEFAULTS.withBootstrapRateLimit(https.rateLimit().settings()),
-        CloudHubSettings.JoinTokens.parse(joinTokens));
+        CloudHubSettings.JoinTokens.parse(joinTokens),
+        upstream.resolve(base));
   }
 
   /**

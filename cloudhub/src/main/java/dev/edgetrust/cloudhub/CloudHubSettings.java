@@ -1,10 +1,12 @@
 package dev.edgetrust.cloudhub;
 
+import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a running CloudHub needs, typed and resolved: paths absolute, durations as durations, a
@@ -23,6 +25,8 @@ import java.util.Objects;
  * @param metrics the Prometheus metrics and health listener; off unless configured
  * @param limits time limits against slow clients and the bootstrap's per-address rate limit
  * @param joinTokens which join tokens {@code /edge.crt} accepts
+ * @param upstream cloudcore's CloudHub, when this CloudHub is a gateway in front of it: every
+ *     admitted session is relayed there. Empty (the default): a standalone CloudHub
  */
 public record CloudHubSettings(
     Path caCertificateFile,
@@ -47,10 +51,12 @@ public record CloudHubSettings(
     Duration reconnectWindow,
     Metrics metrics,
     Limits limits,
-    JoinTokens joinTokens) {
+    JoinTokens joinTokens,
+    Optional<UpstreamSettings> upstream) {
 
   public CloudHubSettings {
     joinTokens = joinTokens == null ? JoinTokens.SHARED : joinTokens;
+    upstream = upstream == null ? Optional.empty() : upstream;
     metrics = metrics == null ? Metrics.OFF : metrics;
     Objects.requireNonNull(caCertificateFile, "caCertificateFile");
     Objects.requireNonNull(serverCertificateFile, "serverCertificateFile");
@@ -296,7 +302,8 @@ public record CloudHubSettings(
         null,
         Metrics.OFF,
         Limits.DEFAULTS,
-        JoinTokens.SHARED);
+        JoinTokens.SHARED,
+        Optional.empty());
   }
 
   public Builder toBuilder() {
@@ -328,6 +335,7 @@ public record CloudHubSettings(
     private Metrics metrics;
     private Limits limits;
     private JoinTokens joinTokens;
+    private Optional<UpstreamSettings> upstream;
 
     private Builder(CloudHubSettings s) {
       caCertificateFile = s.caCertificateFile;
@@ -353,10 +361,17 @@ public record CloudHubSettings(
       metrics = s.metrics;
       limits = s.limits;
       joinTokens = s.joinTokens;
+      upstream = s.upstream;
     }
 
     public Builder joinTokens(JoinTokens value) {
       joinTokens = value;
+      return this;
+    }
+
+    /** Makes the CloudHub a gateway in front of cloudcore's CloudHub at {@code value}. */
+    public Builder upstream(UpstreamSettings value) {
+      upstream = Optional.of(value);
       return this;
     }
 
@@ -495,7 +510,8 @@ public record CloudHubSettings(
           reconnectWindow,
           metrics,
           limits,
-          joinTokens);
+          joinTokens,
+          upstream);
     }
   }
 }

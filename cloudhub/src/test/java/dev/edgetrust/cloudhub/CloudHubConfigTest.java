@@ -3,6 +3,8 @@ package dev.edgetrust.cloudhub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgetrust.cloudhub.gateway.UpstreamServer;
+import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
 import dev.edgetrust.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,5 +161,61 @@ class CloudHubConfigTest {
         .hasMessageContaining("unknown key 'modules.cloudHub.https.rateLimit.enabel'");
     assertThatThrownBy(() -> load("websocket: {rateLimit: {enable: true}}\n"))
         .hasMessageContaining("unknown key 'modules.cloudHub.websocket.rateLimit'");
+  }
+
+  @Test
+  void upstream_isOffByDefault_soAnExistingFileRunsStandalone() throws Exception {
+    assertThat(load("nodeLimit: 5\n").upstream()).isEmpty();
+    assertThat(load("upstream: {enable: false, server: cloudcore:10000}\n").upstream()).isEmpty();
+  }
+
+  @Test
+  void upstream_enabled_readsServerFilesAndBounds_withPathsRelativeToTheFile() throws Exception {
+    CloudHubSettings settings = load("""
+        upstream:
+          enable: true
+          server: cloudcore.kubeedge:10000
+          caFile: upstream/rootCA.crt
+          certFile: upstream/gateway.crt
+          keyFile: /etc/edgetrust/upstream/gateway.key
+        """);
+
+    UpstreamSettings upstream = settings.upstream().orElseThrow();
+    assertThat(upstream.server()).isEqualTo(new UpstreamServer("cloudcore.kubeedge", 10000));
+    assertThat(upstream.caFile()).isEqualTo(dir.resolve("upstream/rootCA.crt"));
+    assertThat(upstream.certFile()).isEqualTo(dir.resolve("upstream/gateway.crt"));
+    assertThat(upstream.keyFile()).isEqualTo(Path.of("/etc/edgetrust/upstream/gateway.key"));
+    assertThat(upstream.dialTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(upstream.maxBufferedBytes()).isEqualTo(8 << 20);
+    assertThat(upstream.dialBackoff()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(upstream.maxDialBackoff()).isEqualTo(Duration.ofSeconds(30));
+
+    UpstreamSettings tuned = load("""
+        upstream: {enable: true, server: "[fd00::1]:10000", caFile: a, certFile: b, keyFile: c,
+                   dialTimeout: 3s, maxBufferedBytes: 16777216, dialBackoff: 2s, maxDialBackoff: 1m}
+        """).upstream().orElseThrow();
+    assertThat(tuned.server()).isEqualTo(new UpstreamServer("fd00::1", 10000));
+    assertThat(tuned.dialTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(tuned.maxBufferedBytes()).isEqualTo(16 << 20);
+    assertThat(tuned.maxDialBackoff()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void upstreamMistakes_areRefusedInOneLineNamingTheFullKey() {
+    assertThatThrownBy(() -> load("upstream: {enable: true, caFile: a, certFile: b, keyFile: c}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'modules.cloudHub.upstream.server' is required when 'enable' is true");
+    assertThatThrownBy(() -> load("upstream: {enable: true, server: cloudcore:10000, certFile: b, keyFile: c}\n"))
+        .hasMessageContaining("'modules.cloudHub.upstream.caFile' is required");
+    assertThatThrownBy(() -> load("upstream: {enable: true, server: cloudcore, caFile: a, certFile: b, keyFile: c}\n"))
+        .hasMessageContaining("'modules.cloudHub.upstream.server' must be host:port");
+    assertThatThrownBy(() -> load("upstream: {maxBufferedBytes: 1024}\n"))
+        .hasMessageContaining("'modules.cloudHub.upstream.maxBufferedBytes' must be at least 4194304");
+    assertThatThrownBy(() -> load("upstream: {dialTimeout: soon}\n"))
+        .hasMessageContaining("'modules.cloudHub.upstream.dialTimeout' must be a duration");
+    assertThatThrownBy(() -> load("upstream: {dialBackoff: 1m, maxDialBackoff: 10s}\n"))
+        .hasMessageContaining("'modules.cloudHub.upstream.maxDialBackoff'");
+    assertThatThrownBy(() -> load("upstream: {enable: true, server: cloudcore:10000, caFile: a, certFile: b, keyFile: c, dialTimout: 3s}\n"))
+        .hasMessageContaining("unknown key 'modules.cloudHub.upstream.dialTimout'");
   }
 }

@@ -1,16 +1,17 @@
 package dev.edgetrust.cloudhub.metrics;
 
 import dev.edgetrust.cloudhub.RefusalReason;
+import dev.edgetrust.cloudhub.gateway.RelayObserver;
 
 /**
  * What the CloudHub reports as it runs: handshakes, refusals, issued certificates, revocation
- * refreshes, server-certificate reloads. The parts of the CloudHub call this; {@link #NONE} (the
+ * refreshes, server-certificate reloads, and (as a gateway) relayed sessions. The parts of the CloudHub call this; {@link #NONE} (the
  * default, {@code metrics.enable: false}) does nothing, so a CloudHub without metrics pays one
  * empty virtual call per event. {@link PrometheusHubMetrics} counts them for {@code /metrics}.
  *
  * <p>Implementations are called on I/O threads: they must not block or allocate per call.
  */
-public interface HubMetrics {
+public interface HubMetrics extends RelayObserver {
   HubMetrics NONE = new HubMetrics() {};
 
   /** The CloudHub's TLS listeners. */

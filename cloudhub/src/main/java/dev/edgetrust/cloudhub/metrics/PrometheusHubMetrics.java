@@ -2,6 +2,7 @@ package dev.edgetrust.cloudhub.metrics;
 
 import dev.edgetrust.cloudhub.RefusalReason;
 import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.cloudhub.gateway.RelayEnd;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.revocation.RevocationList;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -49,6 +50,8 @@ public final class PrometheusHubMetrics implements HubMetrics {
   private final CounterDataPoint refreshFailures;
   private final CounterDataPoint reloadsAccepted;
   private final CounterDataPoint reloadsRefused;
+  private final Counter relaysOpened;
+  private final CounterDataPoint[] relaysEnded;
   private final DistributionDataPoint[] pkiDurations;
   private final CounterDataPoint[][] pkiErrors;
   private final AtomicLong lastRefreshSuccessMillis = new AtomicLong();
@@ -93,6 +96,17 @@ public final class PrometheusHubMetrics implements HubMetrics {
         "outcome");
     reloadsAccepted = reloadCounter.labelValues("reloaded");
     reloadsRefused = reloadCounter.labelValues("refused");
+
+    relaysOpened = counter(registry, PREFIX + "upstream_sessions_opened_total",
+        "Gateway: edge sessions whose upstream leg to cloudcore came up");
+    Counter relayEndCounter = counter(registry, PREFIX + "upstream_sessions_ended_total",
+        "Gateway: relayed edge sessions that ended, by reason (edge_gone, upstream_gone, upstream_unreachable, "
+            + "upstream_backing_off, upstream_too_slow, edge_too_slow, bad_project_id)",
+        "reason");
+    relaysEnded = new CounterDataPoint[RelayEnd.values().length];
+    for (RelayEnd end : RelayEnd.values()) {
+      relaysEnded[end.ordinal()] = relayEndCounter.labelValues(end.label());
+    }
 
     Histogram pkiHistogram = Histogram.builder()
         .name(PREFIX + "pki_request_duration_seconds")
@@ -251,6 +265,16 @@ public final class PrometheusHubMetrics implements HubMetrics {
    * A labelled counter on {@code registry}. Without exemplars: with them the library starts a
    * scheduler thread, and nothing here reads them; one place keeps a new counter from forgetting.
    */
+  @Override
+  public void relayOpened() {
+    relaysOpened.inc();
+  }
+
+  @Override
+  public void relayEnded(RelayEnd end) {
+    relaysEnded[end.ordinal()].inc();
+  }
+
   private static Counter counter(PrometheusRegistry registry, String name, String help, String... labelNames) {
     return Counter.builder().name(name).help(help).labelNames(labelNames).withoutExemplars().register(registry);
   }

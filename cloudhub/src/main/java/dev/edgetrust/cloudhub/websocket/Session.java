@@ -73,6 +73,11 @@ public final class Session {
     channel.eventLoop().schedule(() -> close(status, reason), delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
+  /** The connection, for the gateway: its relay waits for a replaced session's connection to close. */
+  Channel channel() {
+    return channel;
+  }
+
   public Instant connectedAt() {
     return connectedAt;
   }

@@ -1,6 +1,8 @@
 package dev.edgetrust.cloudhub.websocket;
 
 import dev.edgetrust.cloudhub.CloudHubListener;
+import dev.edgetrust.cloudhub.gateway.EdgeSession;
+import dev.edgetrust.cloudhub.gateway.UpstreamGateway;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
 import dev.edgetrust.pki.NodeName;
@@ -13,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.time.Clock;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +29,18 @@ final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   private final SessionRegistry registry;
   private final CloudHubListener listener;
   private final Clock clock;
+  private final Optional<UpstreamGateway> gateway;
   private Session session;
 
-  SessionHandler(SessionRegistry registry, CloudHubListener listener, Clock clock) {
+  /**
+   * @param gateway when present, every admitted session is relayed to cloudcore through it and
+   *     its messages do not reach {@code listener}
+   */
+  SessionHandler(SessionRegistry registry, CloudHubListener listener, Clock clock, Optional<UpstreamGateway> gateway) {
     this.registry = registry;
     this.listener = listener;
     this.clock = clock;
+    this.gateway = gateway;
   }
 
   @Override
@@ -39,10 +48,13 @@ final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
       NodeName node = ctx.channel().attr(UpgradeAuthenticator.NODE).get();
       session = new Session(node, ctx.channel(), ctx.channel().attr(UpgradeAuthenticator.CERTIFICATE).get(), clock.instant());
-      registry
-          .register(session)
-          .ifPresent(old -> old.close(WebSocketCloseStatus.NORMAL_CLOSURE, "replaced by a newer session of the same node"));
+      Optional<Session> replaced = registry.register(session);
+      replaced.ifPresent(old -> old.close(WebSocketCloseStatus.NORMAL_CLOSURE, "replaced by a newer session of the same node"));
       log.info("node {} connected from {} (certificate serial {})", node, ctx.channel().remoteAddress(), session.info().serialHex());
+      if (gateway.isPresent()) {
+        // Frames from here on go to the relay, in front of this handler.
+        ctx.pipeline().addBefore(ctx.name(), "relay", gateway.get().relay(edgeSession(ctx, replaced)));
+      }
       listener.onConnected(session.info());
     } else if (evt instanceof IdleStateEvent) {
       if (session != null) {
@@ -54,6 +66,16 @@ final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     } else {
       super.userEventTriggered(ctx, evt);
     }
+  }
+
+  private EdgeSession edgeSession(ChannelHandlerContext ctx, Optional<Session> replaced) {
+    return new EdgeSession(
+        session.node(),
+        ctx.channel().attr(UpgradeAuthenticator.PROJECT_ID).get(),
+        ctx.channel().attr(UpgradeAuthenticator.PROJECT_SEGMENT).get(),
+        ctx.channel(),
+        session::close,
+        replaced.map(Session::channel));
   }
 
   @Override

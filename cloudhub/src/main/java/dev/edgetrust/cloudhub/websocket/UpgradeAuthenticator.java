@@ -29,6 +29,9 @@ final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(UpgradeAuthenticator.class);
   static final AttributeKey<X509Certificate> CERTIFICATE = AttributeKey.valueOf("edgetrust.certificate");
   static final AttributeKey<NodeName> NODE = AttributeKey.valueOf("edgetrust.node");
+  /** The first segment of the edge's path, and its {@code project_id} header (the segment if none). */
+  static final AttributeKey<String> PROJECT_SEGMENT = AttributeKey.valueOf("edgetrust.projectSegment");
+  static final AttributeKey<String> PROJECT_ID = AttributeKey.valueOf("edgetrust.projectId");
 
   private final SessionRegistry registry;
   private final Function<X509Certificate, Optional<Refusal>> admission;
@@ -62,6 +65,9 @@ final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
     if (check.status == null) {
       ctx.channel().attr(NODE).set(check.node);
       ctx.channel().attr(CERTIFICATE).set(check.certificate);
+      ctx.channel().attr(PROJECT_SEGMENT).set(check.projectSegment);
+      String projectId = request.headers().get("project_id");
+      ctx.channel().attr(PROJECT_ID).set(projectId == null ? check.projectSegment : projectId);
       ctx.pipeline().remove(this);
       ctx.fireChannelRead(request);
       return;
@@ -119,13 +125,18 @@ final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
       return Check.refuse(
           HttpResponseStatus.SERVICE_UNAVAILABLE, RefusalReason.NODE_LIMIT, "node limit reached (nodeLimit=" + registry.nodeLimit() + ")");
     }
-    return new Check(null, null, null, node, certificate.get());
+    return new Check(null, null, null, node, certificate.get(), segments[1]);
   }
 
   private record Check(
-      HttpResponseStatus status, RefusalReason reason, String message, NodeName node, X509Certificate certificate) {
+      HttpResponseStatus status,
+      RefusalReason reason,
+      String message,
+      NodeName node,
+      X509Certificate certificate,
+      String projectSegment) {
     static Check refuse(HttpResponseStatus status, RefusalReason reason, String message) {
-      return new Check(status, reason, message, null, null);
+      return new Check(status, reason, message, null, null, null);
     }
   }
 }

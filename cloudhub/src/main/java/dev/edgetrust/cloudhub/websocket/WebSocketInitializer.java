@@ -5,6 +5,7 @@ import dev.edgetrust.cloudhub.Refusal;
 import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.cloudhub.ConnectionDeadline;
 import dev.edgetrust.cloudhub.TlsHandshakeLogger;
+import dev.edgetrust.cloudhub.gateway.UpstreamGateway;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -45,11 +46,13 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
   private final Function<X509Certificate, Optional<Refusal>> admission;
   private final HubMetrics metrics;
   private final CloudHubSettings.Limits limits;
+  private final Optional<UpstreamGateway> gateway;
 
   /**
    * @param admission why a client certificate may not open a session now (revoked, blocked)
    * @param metrics counts handshakes and refusals
    * @param limits the TLS handshake timeout and the deadline for the upgrade
+   * @param gateway when present, admitted sessions are relayed to cloudcore through it
    */
   public WebSocketInitializer(
       Supplier<SslContext> tls,
@@ -60,8 +63,10 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
       Clock clock,
       Function<X509Certificate, Optional<Refusal>> admission,
       HubMetrics metrics,
-      CloudHubSettings.Limits limits) {
+      CloudHubSettings.Limits limits,
+      Optional<UpstreamGateway> gateway) {
     this.limits = limits;
+    this.gateway = gateway;
     this.admission = admission;
     this.metrics = metrics;
     this.tls = tls;
@@ -99,6 +104,6 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
     // From the first byte to a completed upgrade, however slowly the bytes come.
     p.addLast("upgrade-deadline", ConnectionDeadline.untilUpgrade(limits.requestTimeout(), "WebSocket"));
     p.addLast("frame-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
-    p.addLast("session", new SessionHandler(registry, listener, clock));
+    p.addLast("session", new SessionHandler(registry, listener, clock, gateway));
   }
 }

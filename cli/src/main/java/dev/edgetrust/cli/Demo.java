@@ -241,7 +241,7 @@ final class Demo {
       WebSocket ws = HttpClient.newBuilder().sslContext(tls).build().newWebSocketBuilder()
           .header("node_id", claimed.value())
           .header("project_id", "e632aba927ea4ac2b575ec1603d56f10")
-          .header("ConnectionUse", "message")
+          .header("ConnectionUse", "msg")
           .buildAsync(URI.create("wss://127.0.0.1:" + port + "/e632aba927ea4ac2b575ec1603d56f10/" + claimed + "/events"),
               new WebSocket.Listener() {})
           .get(10, TimeUnit.SECONDS);

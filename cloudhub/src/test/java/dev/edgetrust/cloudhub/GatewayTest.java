@@ -90,7 +90,7 @@ class GatewayTest {
 
   /** An edge connected through the gateway, once cloudcore has its session. */
   private Edge edge(String node) throws Exception {
-    Edge edge = Edge.connect(f, f.enroll(node), node, "node_id", "project_id", "ConnectionUse", "message");
+    Edge edge = Edge.connect(f, f.enroll(node), node, "node_id", "project_id", "ConnectionUse", "msg");
     await().until(() -> cloudcore.connected(node));
     return edge;
   }

@@ -117,7 +117,7 @@ class EdgeHubTest {
       assertThat(u.path()).isEqualTo("/" + EdgeHubConfig.DEFAULT_PROJECT_ID + "/node-a/events");
       assertThat(u.headers().get("node_id")).isEqualTo("node-a");
       assertThat(u.headers().get("project_id")).isEqualTo(EdgeHubConfig.DEFAULT_PROJECT_ID);
-      assertThat(u.headers().get("ConnectionUse")).isEqualTo("message");
+      assertThat(u.headers().get("ConnectionUse")).as("cloudcore reads only for exactly msg").isEqualTo("msg");
       assertThat(u.clientCertificate()).isEqualTo(held.certificate());
     });
     assertThat(edge.status().certificateSerial()).contains(held.serialHex());

@@ -105,7 +105,9 @@ public final class WebSocketDialer {
     HttpHeaders headers = new DefaultHttpHeaders();
     headers.set("node_id", node.value());
     headers.set("project_id", PROJECT);
-    headers.set("ConnectionUse", "message");
+    // cloudcore starts its read loop only for exactly "msg" ("str" = raw data): anything else and
+    // nothing reads the socket (DESIGN.md §3).
+    headers.set("ConnectionUse", "msg");
     return WebSocketClientProtocolConfig.newBuilder()
         .webSocketUri(URI.create("wss://" + server.getHostString() + ":" + server.getPort() + "/" + PROJECT + "/" + node.value() + "/events"))
         .version(WebSocketVersion.V13)

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Dials the CloudHub as edgecore does: {@code wss://<server>/<projectID>/<node>/events} with the
- * headers {@code node_id}, {@code project_id} and {@code ConnectionUse: message}, over mutual TLS.
+ * headers {@code node_id}, {@code project_id} and {@code ConnectionUse: msg}, over mutual TLS.
  *
  * <p>Pipeline, one job per handler: TLS (host name checked) · write deadline · dead-connection read
  * timeout · HTTP · WebSocket upgrade · frame reassembly · message ⇄ frame · heartbeat · session
@@ -119,7 +119,9 @@ public final class CloudConnector {
     HttpHeaders headers = new DefaultHttpHeaders();
     headers.set("node_id", settings.nodeName().value());
     headers.set("project_id", settings.projectId());
-    headers.set("ConnectionUse", "message");
+    // cloudcore starts its read loop only for exactly "msg" ("str" = raw data): anything else and
+    // nothing reads the socket (DESIGN.md §3).
+    headers.set("ConnectionUse", "msg");
     return WebSocketClientProtocolConfig.newBuilder()
         .webSocketUri(settings.webSocketUri())
         .version(WebSocketVersion.V13)

@@ -1,5 +1,7 @@
 package dev.edgetrust.edgehub;
 
+import dev.edgetrust.credential.CredentialFileException;
+import dev.edgetrust.credential.SecretFiles;
 import dev.edgetrust.edgehub.channel.ClientTls;
 import dev.edgetrust.edgehub.channel.CloudConnector;
 import dev.edgetrust.edgehub.channel.CloudSession;
@@ -273,6 +275,15 @@ public final class EdgeHub implements AutoCloseable {
     }
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("this EdgeHub is already started");
+    }
+    for (java.nio.file.Path secret : settings.secretFiles()) {
+      try {
+        SecretFiles.requireOwnerOnly(secret);
+      } catch (CredentialFileException e) {
+        // Before anything else: a loose key must stop the node, not send it re-enrolling forever.
+        close();
+        throw new EdgeHubException(e.getMessage(), e);
+      }
     }
     log.info("EdgeHub for node {} starting: CloudHub {}, certificates from {}", settings.nodeName(),
         settings.webSocketUri(), settings.vault().isPresent() ? credentials.issuer().description() : settings.httpServer());

@@ -3,6 +3,7 @@ package dev.edgetrust.pki.builtin;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.credential.SecretFiles;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.NodeCredentialChange;
@@ -131,6 +132,8 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
   }
 
   private static byte[] loadOrCreateSecret(Path file) throws IOException, CredentialFileException {
+    // Whoever reads this file can mint join tokens: checked like the CA key.
+    SecretFiles.requireOwnerOnly(file);
     try {
       byte[] secret = Files.readAllBytes(file);
       if (secret.length < 32) {

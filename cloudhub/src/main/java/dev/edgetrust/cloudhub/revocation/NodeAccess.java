@@ -14,6 +14,7 @@ import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.SerialNumbers;
+import dev.edgetrust.revocation.RevocationNotice;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -270,7 +271,7 @@ public final class NodeAccess implements AutoCloseable {
     Optional<SessionInfo> swept = closedBySweep.stream().filter(s -> s.node().equals(node)).findFirst();
     Optional<Session> live = registry.get(node);
     if (swept.isEmpty() && live.isPresent() && live.get().isOpen()) {
-      live.get().close(WebSocketCloseStatus.POLICY_VIOLATION, "node " + node + " is blocked");
+      live.get().close(WebSocketCloseStatus.POLICY_VIOLATION, RevocationNotice.BLOCKED.reason("node " + node + " is blocked"));
       audit.record("cloudhub", "close-session", node, "done", "node " + node + " is blocked");
       swept = Optional.of(live.get().info());
     }

@@ -889,8 +889,9 @@ public final class EdgeHub implements AutoCloseable {
       lastCredentialProblem = null;
       adopt(next, true);
     } catch (EnrollmentException e) {
-      String line = "node " + settings.nodeName() + ": " + why + ", and enrolling anew failed: " + e.getMessage()
-          + "; still dialling with serial " + refused.held().serialHex();
+      // The issuer's refusal may already start with why (no token): say it once.
+      String failed = e.getMessage().startsWith(why) ? e.getMessage() : why + ", and enrolling anew failed: " + e.getMessage();
+      String line = "node " + settings.nodeName() + ": " + failed + "; still dialling with serial " + refused.held().serialHex();
       if (!e.getMessage().equals(lastCredentialProblem)) {
         log.error(line);
       } else {

@@ -144,7 +144,10 @@ class NodeCommandTest {
 
     assertThat(run("unblock", "edge-1", "--config", config.toString())).as(err.toString()).isZero();
     assertThat(out.toString()).contains("(a) accept the node's renewal credential in the PKI again: done")
-        .contains("next: give the device a new join token");
+        // What happens next, per kind of edge (issue 11): the EdgeHub by itself, a stock edgecore by hand.
+        .contains("next: an edgetrust EdgeHub re-enrolls by itself")
+        .contains("./edgetrust token --node edge-1")
+        .contains("A stock edgecore cannot re-enroll by itself: delete its certificate and key");
     assertThat(ca.blockedNodes()).isEmpty();
   }
 

@@ -1,5 +1,6 @@
 package dev.edgetrust.cli;
 
+import dev.edgetrust.credential.SecretFiles;
 import dev.edgetrust.agent.CertificateAgent;
 import dev.edgetrust.cloudhub.CloudHubConfig;
 import dev.edgetrust.cloudhub.CloudHubSettings;
@@ -29,6 +30,8 @@ final class AgentCommand implements Callable<Integer> {
     CloudHubConfig.Loaded loaded = CloudHubConfig.loadAll(config);
     CloudVault vault = CloudVault.from(loaded);
     CloudHubSettings hub = loaded.hub();
+    // The agent replaces the key, but must not keep serving from a directory others may write.
+    SecretFiles.requireOwnerOnly(hub.serverKeyFile());
     CertificateAgent agent =
         new CertificateAgent(
             vault.provider(),

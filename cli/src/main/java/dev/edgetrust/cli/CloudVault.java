@@ -1,5 +1,10 @@
 package dev.edgetrust.cli;
 
+import dev.edgetrust.credential.CredentialFileException;
+import dev.edgetrust.credential.SecretFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import dev.edgetrust.cloudhub.CloudHubConfig;
 import dev.edgetrust.cloudhub.PkiConfig;
 import dev.edgetrust.pki.PkiException;
@@ -43,6 +48,21 @@ final class CloudVault {
     VaultConnection.Builder connection = VaultConnection.builder(URI.create(vault.address().trim()));
     if (vault.serverCaPath(loaded.baseDirectory()) != null) {
       connection.serverCa(vault.serverCaPath(loaded.baseDirectory()));
+    }
+    // The CloudHub reads its Vault credential only when it needs Vault (a block, a CRL), the agent
+    // at once: both refuse a loose token or secret_id file at start, not at first use.
+    List<Path> secrets = new ArrayList<>();
+    switch (vault.authMethod()) {
+      case "approle" -> secrets.add(Settings.resolve(loaded.baseDirectory(), vault.approle().secretIdFile()));
+      case "kubernetes" -> { } // mounted by Kubernetes with its own modes: not ours to chmod
+      default -> secrets.add(vault.tokenPath(loaded.baseDirectory()));
+    }
+    for (Path secret : secrets) {
+      try {
+        SecretFiles.requireOwnerOnly(secret);
+      } catch (CredentialFileException e) {
+        throw new UserErrors.UserException(e.getMessage());
+      }
     }
     VaultCredential credential =
         switch (vault.authMethod()) {

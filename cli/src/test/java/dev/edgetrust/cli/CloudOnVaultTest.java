@@ -67,7 +67,8 @@ class CloudOnVaultTest {
     ObjectNode body = VaultClient.object();
     body.putArray("policies").add(VaultSetup.cloudhubPolicyName("pki")).add(VaultSetup.nodeControlPolicyName("pki"));
     String token = client.write("auth/token/create-orphan", body, root).auth().orElseThrow().path("client_token").asText();
-    Files.writeString(dir.resolve("cloudhub-token"), token);
+    // A secret: owner-only, as the CloudHub and EdgeHub require of it.
+    dev.edgetrust.credential.AtomicFile.writeSecret(dir.resolve("cloudhub-token"), (token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     config = dir.resolve("cloudcore.yaml");
     Files.writeString(config, String.join("\n",
         "modules:",

@@ -72,7 +72,8 @@ class CommandLineTest {
     Path ca = dir.resolve("ca");
     Files.createDirectories(ca);
     Files.writeString(ca.resolve("rootCA.crt"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
-    Files.writeString(ca.resolve("rootCA.key"), "not a key");
+    // A secret: owner-only, as the CloudHub and EdgeHub require of it.
+    dev.edgetrust.credential.AtomicFile.writeSecret(ca.resolve("rootCA.key"), ("not a key").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     Path config = dir.resolve("cloudcore.yaml");
     Files.writeString(config, "modules:\n  cloudHub:\n    tlsCAFile: ca/rootCA.crt\n    tlsCAKeyFile: ca/rootCA.key\n");
 

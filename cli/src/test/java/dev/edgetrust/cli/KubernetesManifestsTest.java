@@ -110,9 +110,12 @@ class KubernetesManifestsTest {
       assertThat(mountPath(c, "shared")).as(c.path("name").asText()).isEqualTo(path);
     }
     CloudHubSettings hub = cloudcore.hub();
-    assertThat(hub.serverCertificateFile()).hasParentRaw(Path.of(path));
-    assertThat(hub.serverKeyFile()).hasParentRaw(Path.of(path));
-    assertThat(hub.caCertificateFile()).hasParentRaw(Path.of(path));
+    // One level down: Kubernetes makes an emptyDir 0777, and a key in a directory others may
+    // write is refused at start; the agent creates this one 0700.
+    Path tls = Path.of(path, "tls");
+    assertThat(hub.serverCertificateFile()).hasParentRaw(tls);
+    assertThat(hub.serverKeyFile()).hasParentRaw(tls);
+    assertThat(hub.caCertificateFile()).hasParentRaw(tls);
     assertThat(readOnly(container("cloudhub"), "shared")).as("the CloudHub only reads the credentials").isTrue();
     assertThat(readOnly(container("certificate-agent"), "shared")).isFalse();
     assertThat(readOnly(container("certificate-agent-init"), "shared")).isFalse();

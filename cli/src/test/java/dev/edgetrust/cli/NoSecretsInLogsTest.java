@@ -136,7 +136,8 @@ class NoSecretsInLogsTest {
       String nodeToken = VaultEnrollment.builder(client, root).mount("pki").build().enrollWithToken(node).token().orElseThrow();
       secretToken(nodeToken);
       Path tokenFile = dir.resolve("vault-token");
-      Files.writeString(tokenFile, nodeToken);
+      // A secret: owner-only, as the CloudHub and EdgeHub require of it.
+      dev.edgetrust.credential.AtomicFile.writeSecret(tokenFile, (nodeToken).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       VaultCredential fromFile = VaultCredential.tokenFile(tokenFile);
       VaultTokens tokens = new VaultTokens(client, Clock.systemUTC());
       tokens.lookupSelf(fromFile);
@@ -145,7 +146,8 @@ class NoSecretsInLogsTest {
           .sign(SigningRequest.forNode(node, Csr.create(Keys.newP256(), new X500Principal("CN=x")),
               EnumSet.of(CertificateUsage.CLIENT_AUTH), Duration.ofHours(1)));
       // A refused call logs an error; it must not carry the token either.
-      Files.writeString(tokenFile, "s.not-a-valid-token-0123456789");
+      // A secret: owner-only, as the CloudHub and EdgeHub require of it.
+      dev.edgetrust.credential.AtomicFile.writeSecret(tokenFile, ("s.not-a-valid-token-0123456789").getBytes(java.nio.charset.StandardCharsets.UTF_8));
       secretToken("s.not-a-valid-token-0123456789");
       try {
         tokens.lookupSelf(fromFile);

@@ -57,7 +57,8 @@ class NodeCommandTest {
 
   private Path config(boolean adminOn, int adminPort) throws Exception {
     Path token = dir.resolve("admin.token");
-    Files.writeString(token, TOKEN + "\n");
+    // A secret: owner-only, as the CloudHub and EdgeHub require of it.
+    dev.edgetrust.credential.AtomicFile.writeSecret(token, (TOKEN + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
     Path file = dir.resolve("cloudcore.yaml");
     Files.writeString(file, """
@@ -143,7 +144,10 @@ class NodeCommandTest {
 
     assertThat(run("unblock", "edge-1", "--config", config.toString())).as(err.toString()).isZero();
     assertThat(out.toString()).contains("(a) accept the node's renewal credential in the PKI again: done")
-        .contains("next: give the device a new join token");
+        // What happens next, per kind of edge (issue 11): the EdgeHub by itself, a stock edgecore by hand.
+        .contains("next: an edgetrust EdgeHub re-enrolls by itself")
+        .contains("./edgetrust token --node edge-1")
+        .contains("A stock edgecore cannot re-enroll by itself: delete its certificate and key");
     assertThat(ca.blockedNodes()).isEmpty();
   }
 
@@ -151,7 +155,8 @@ class NodeCommandTest {
   void wrongToken_isOneLineError_andBlocksNothing() throws Exception {
     Path config = startHub();
     Path wrong = dir.resolve("wrong.token");
-    Files.writeString(wrong, "not-the-admin-token-at-all");
+    // A secret: owner-only, as the CloudHub and EdgeHub require of it.
+    dev.edgetrust.credential.AtomicFile.writeSecret(wrong, ("not-the-admin-token-at-all").getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
     int exit = run("block", "edge-1", "--config", config.toString(), "--token-file", wrong.toString());
 

@@ -109,7 +109,8 @@ class VaultCommandsTest {
     env.put("VAULT_ADDR", "https://127.0.0.1:1");
     env.put("VAULT_TOKEN", "not-a-token");
     Path tokenFile = dir.resolve("operator-token");
-    Files.writeString(tokenFile, vault.rootToken() + "\n");
+    // A secret: owner-only, as the CloudHub and EdgeHub require of it.
+    dev.edgetrust.credential.AtomicFile.writeSecret(tokenFile, (vault.rootToken() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
     Run r = setup("--address", vault.address().toString(), "--token-file", tokenFile.toString(),
         "--ca-cert", vaultCa.toString());

@@ -1,7 +1,7 @@
 package dev.edgetrust.cloudhub;
 
 import dev.edgetrust.cloudhub.admin.AdminApi;
-import dev.edgetrust.cloudhub.bootstrap.AddressRateLimiter;
+import dev.edgetrust.cloudhub.bootstrap.BootstrapRateLimiters;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapHandler;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapInitializer;
 import dev.edgetrust.cloudhub.bootstrap.ExternalPkiNotice;
@@ -157,8 +157,7 @@ public final class CloudHub implements AutoCloseable {
       }
       Optional<BootstrapEnrollment> enrollment = provider.bootstrap();
       CloudHubSettings.BootstrapRateLimit rate = settings.limits().bootstrapRateLimit();
-      AddressRateLimiter rateLimiter =
-          rate == null ? null : new AddressRateLimiter(rate.perAddressQps(), rate.burst(), rate.maxAddresses(), System::nanoTime);
+      BootstrapRateLimiters rateLimiter = rate == null ? null : BootstrapRateLimiters.of(rate, System::nanoTime);
       if (settings.httpsAddress() != null && enrollment.isPresent()) {
         BootstrapHandler.IssuanceListener issuance = (node, certificate, renewal) -> {
           access.issued(node, certificate);

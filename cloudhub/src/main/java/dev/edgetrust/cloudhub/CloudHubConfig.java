@@ -28,8 +28,8 @@ import java.util.Optional;
  * closed, where the audit log and the per-node serial inventory go) and {@code admin} (the
  * node list/block/unblock API: off unless {@code admin.enable} is true), {@code metrics}
  * (Prometheus {@code /metrics}, {@code /healthz}, {@code /readyz}: off unless {@code metrics.enable}
- * is true) and {@code https.rateLimit} (a per-address request rate on the bootstrap port: off
- * unless {@code https.rateLimit.enable} is true), {@code joinTokens} ({@code shared}, the
+ * is true) and {@code https.rateLimit} (a per-address request rate on the bootstrap port: on
+ * unless {@code https.rateLimit.enable} is false), {@code joinTokens} ({@code shared}, the
  * default, or {@code nodeBound}: only tokens minted for one node enroll) and {@code upstream} (the
  * CloudHub as a gateway in front of cloudcore's CloudHub: off unless {@code upstream.enable} is
  * true).
@@ -265,32 +265,46 @@ public record CloudHubConfig(
   public record Https(Boolean enable, String address, Integer port, RateLimit rateLimit) {
     Https withDefaults() {
       Listener l = new Listener(enable, address, port).withDefaults("https", 10002);
-      return new Https(l.enable(), l.address(), l.port(), rateLimit == null ? RateLimit.OFF : rateLimit);
+      return new Https(l.enable(), l.address(), l.port(), rateLimit == null ? RateLimit.DEFAULT : rateLimit);
     }
   }
 
   /**
-   * {@code https.rateLimit}: {@code enable} (false), {@code perAddressQPS} (10), {@code burst}
-   * (50), {@code maxAddresses} (10000). Generous on purpose: a whole site behind one NAT address
-   * may power on at once, and a node that is refused backs off and comes again. Sized against a
-   * flood from one source, not against a fleet.
+   * {@code https.rateLimit}: {@code enable} (true), {@code perAddressQPS} (10), {@code burst}
+   * (50), {@code maxAddresses} (10000), {@code enrollmentsPerMinute} (60), {@code enrollmentBurst}
+   * (20). On when the key is absent: without it one token holder can mint a name per request.
+   * Requests as a whole are limited generously (a site behind one NAT address renews and fetches
+   * {@code /ca.crt} at once after an outage); token enrollments, the only requests that create a
+   * name, more tightly. A refused node backs off and comes again.
    */
-  public record RateLimit(Boolean enable, Double perAddressQPS, Integer burst, Integer maxAddresses) {
-    static final RateLimit OFF = new RateLimit(false, null, null, null);
+  public record RateLimit(
+      Boolean enable, Double perAddressQPS, Integer burst, Integer maxAddresses, Double enrollmentsPerMinute,
+      Integer enrollmentBurst) {
+    static final RateLimit DEFAULT = new RateLimit(true, null, null, null, null, null);
 
     public RateLimit {
-      enable = enable != null && enable;
-      perAddressQPS = perAddressQPS == null ? 10.0 : perAddressQPS;
+      enable = enable == null || enable;
+      CloudHubSettings.BootstrapRateLimit d = CloudHubSettings.BootstrapRateLimit.DEFAULT;
+      perAddressQPS = perAddressQPS == null ? d.perAddressQps() : perAddressQPS;
       if (!(perAddressQPS > 0) || perAddressQPS > 1_000_000) {
         throw new IllegalArgumentException(
             "'perAddressQPS' must be a number of requests a second above 0 (and at most 1000000), was " + perAddressQPS);
       }
-      burst = positive("burst", burst, 50);
-      maxAddresses = positive("maxAddresses", maxAddresses, 10_000);
+      enrollmentsPerMinute = enrollmentsPerMinute == null ? d.enrollmentsPerMinute() : enrollmentsPerMinute;
+      if (!(enrollmentsPerMinute > 0) || enrollmentsPerMinute > 60_000_000) {
+        throw new IllegalArgumentException(
+            "'enrollmentsPerMinute' must be a number of token enrollments a minute above 0 (and at most 60000000), was "
+                + enrollmentsPerMinute);
+      }
+      burst = positive("burst", burst, d.burst());
+      maxAddresses = positive("maxAddresses", maxAddresses, d.maxAddresses());
+      enrollmentBurst = positive("enrollmentBurst", enrollmentBurst, d.enrollmentBurst());
     }
 
     CloudHubSettings.BootstrapRateLimit settings() {
-      return enable ? new CloudHubSettings.BootstrapRateLimit(perAddressQPS, burst, maxAddresses) : null;
+      return enable
+          ? new CloudHubSettings.BootstrapRateLimit(perAddressQPS, burst, maxAddresses, enrollmentsPerMinute, enrollmentBurst)
+          : null;
     }
   }
 

@@ -74,11 +74,13 @@ public record CloudHubSettings(
    * @param tlsHandshakeTimeout a TLS handshake not done by then is abandoned (Netty's default, 10 s)
    * @param requestTimeout a bootstrap request, or the WebSocket upgrade, not complete this long
    *     after the connection opened (or after the previous answer) is cut off: 30 s
-   * @param bootstrapRateLimit requests per address on the bootstrap port, or {@code null}: no limit
-   *     (the default)
+   * @param bootstrapRateLimit requests per address on the bootstrap port ({@link
+   *     BootstrapRateLimit#DEFAULT}), or {@code null}: no limit (only for tests and benchmarks that
+   *     flood from one address on purpose: {@link #withoutBootstrapRateLimit()})
    */
   public record Limits(Duration tlsHandshakeTimeout, Duration requestTimeout, BootstrapRateLimit bootstrapRateLimit) {
-    public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(10), Duration.ofSeconds(30), null);
+    public static final Limits DEFAULTS =
+        new Limits(Duration.ofSeconds(10), Duration.ofSeconds(30), BootstrapRateLimit.DEFAULT);
 
     public Limits {
       requirePositive("tlsHandshakeTimeout", tlsHandshakeTimeout);
@@ -97,6 +99,11 @@ public record CloudHubSettings(
       return new Limits(tlsHandshakeTimeout, requestTimeout, value);
     }
 
+    /** No limit at all: a load test that drives hundreds of nodes from 127.0.0.1. */
+    public Limits withoutBootstrapRateLimit() {
+      return new Limits(tlsHandshakeTimeout, requestTimeout, null);
+    }
+
     private static void requirePositive(String name, Duration d) {
       Objects.requireNonNull(d, name);
       if (d.isNegative() || d.isZero()) {
@@ -106,20 +113,41 @@ public record CloudHubSettings(
   }
 
   /**
-   * A token bucket per client address on the bootstrap port ({@code /ca.crt}, {@code /edge.crt}).
+   * Token buckets per client address on the bootstrap port ({@code /ca.crt}, {@code /edge.crt}):
+   * one for every request, and a tighter one for token enrollments (a request with an {@code
+   * Authorization} header), the only requests that create a name. Renewals are authenticated by a
+   * valid node certificate and can only renew that node, so they share the generous bucket.
    *
    * @param perAddressQps sustained requests a second from one address (an IPv6 /64 counts as one)
    * @param burst requests one address may make at once
    * @param maxAddresses how many addresses are remembered at most (least recently seen forgotten)
+   * @param enrollmentsPerMinute sustained token enrollments a minute from one address
+   * @param enrollmentBurst token enrollments one address may make at once
    */
-  public record BootstrapRateLimit(double perAddressQps, int burst, int maxAddresses) {
+  public record BootstrapRateLimit(
+      double perAddressQps, int burst, int maxAddresses, double enrollmentsPerMinute, int enrollmentBurst) {
+    /**
+     * On unless turned off: 10 requests/s (burst 50) per address, and of those 60 token
+     * enrollments a minute (burst 20). The README's configuration table says why these numbers.
+     */
+    public static final BootstrapRateLimit DEFAULT = new BootstrapRateLimit(10, 50, 10_000, 60, 20);
+
     public BootstrapRateLimit {
       if (!(perAddressQps > 0) || Double.isInfinite(perAddressQps)) {
         throw new IllegalArgumentException("perAddressQps must be a positive number, was " + perAddressQps);
       }
-      if (burst < 1 || maxAddresses < 1) {
-        throw new IllegalArgumentException("burst and maxAddresses must be at least 1, were " + burst + ", " + maxAddresses);
+      if (!(enrollmentsPerMinute > 0) || Double.isInfinite(enrollmentsPerMinute)) {
+        throw new IllegalArgumentException("enrollmentsPerMinute must be a positive number, was " + enrollmentsPerMinute);
       }
+      if (burst < 1 || maxAddresses < 1 || enrollmentBurst < 1) {
+        throw new IllegalArgumentException("burst, maxAddresses and enrollmentBurst must be at least 1, were "
+            + burst + ", " + maxAddresses + ", " + enrollmentBurst);
+      }
+    }
+
+    /** One bucket for every request: enrollments are held to the same rate, no tighter. */
+    public BootstrapRateLimit(double perAddressQps, int burst, int maxAddresses) {
+      this(perAddressQps, burst, maxAddresses, perAddressQps * 60, burst);
     }
   }
 

@@ -66,7 +66,8 @@ class AdminApiTest {
   private HubFixture startWithAdmin(Path clientCa) throws Exception {
     tokenFile = dir.resolve("admin/token");
     Files.createDirectories(tokenFile.getParent());
-    Files.writeString(tokenFile, TOKEN + "\n");
+    // A secret: owner-only, as the CloudHub and EdgeHub require of it.
+    dev.edgetrust.credential.AtomicFile.writeSecret(tokenFile, (TOKEN + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
     return HubFixture.start(dir, s -> s.toBuilder()
         .admin(new CloudHubSettings.Admin("127.0.0.1", 0, tokenFile, clientCa, adminServerCertificate(dir)))
@@ -321,7 +322,8 @@ class AdminApiTest {
         .hasMessage("admin.tokenFile " + missing + ": does not exist");
 
     Path shortToken = dir.resolve("short-token");
-    Files.writeString(shortToken, "abc\n");
+    // A secret: owner-only, as the CloudHub and EdgeHub require of it.
+    dev.edgetrust.credential.AtomicFile.writeSecret(shortToken, ("abc\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     assertThatThrownBy(() -> HubFixture.start(dir, s -> s.toBuilder()
             .admin(new CloudHubSettings.Admin("127.0.0.1", 0, shortToken, null, adminServerCertificate(dir))).build()))
         .isInstanceOf(CloudHubException.class)

@@ -130,22 +130,33 @@ class CloudHubConfigTest {
   }
 
   @Test
-  void bootstrapRateLimit_isOffByDefault_andAnExistingHttpsSectionLoadsUnchanged() throws Exception {
+  void bootstrapRateLimit_isOnByDefault_andAnExistingHttpsSectionLoadsWithIt() throws Exception {
+    // Issue 11: without a limit, one token holder mints a node name per request.
     CloudHubSettings settings = load("https: {enable: true, address: 0.0.0.0, port: 10002}\n");
 
-    assertThat(settings.limits().bootstrapRateLimit()).isNull();
+    assertThat(settings.limits().bootstrapRateLimit()).isEqualTo(CloudHubSettings.BootstrapRateLimit.DEFAULT);
+    assertThat(settings.limits().bootstrapRateLimit())
+        .isEqualTo(new CloudHubSettings.BootstrapRateLimit(10, 50, 10_000, 60, 20));
+    assertThat(load("").limits().bootstrapRateLimit()).isEqualTo(CloudHubSettings.BootstrapRateLimit.DEFAULT);
     assertThat(settings.limits().tlsHandshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(settings.limits().requestTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(load("https: {rateLimit: {perAddressQPS: 1}}\n").limits().bootstrapRateLimit()).isNull();
+    assertThat(load("https: {rateLimit: {perAddressQPS: 1}}\n").limits().bootstrapRateLimit())
+        .isEqualTo(new CloudHubSettings.BootstrapRateLimit(1, 50, 10_000, 60, 20));
   }
 
   @Test
-  void bootstrapRateLimit_enabled_takesItsValuesOrGenerousDefaults() throws Exception {
+  void bootstrapRateLimit_canStillBeTurnedOff() throws Exception {
+    assertThat(load("https: {rateLimit: {enable: false}}\n").limits().bootstrapRateLimit()).isNull();
+  }
+
+  @Test
+  void bootstrapRateLimit_takesItsValuesOrTheDefaults() throws Exception {
     assertThat(load("https: {rateLimit: {enable: true}}\n").limits().bootstrapRateLimit())
-        .isEqualTo(new CloudHubSettings.BootstrapRateLimit(10, 50, 10_000));
-    assertThat(load("https: {rateLimit: {enable: true, perAddressQPS: 0.5, burst: 5, maxAddresses: 100}}\n")
+        .isEqualTo(CloudHubSettings.BootstrapRateLimit.DEFAULT);
+    assertThat(load("https: {rateLimit: {enable: true, perAddressQPS: 0.5, burst: 5, maxAddresses: 100,"
+            + " enrollmentsPerMinute: 6, enrollmentBurst: 2}}\n")
             .limits().bootstrapRateLimit())
-        .isEqualTo(new CloudHubSettings.BootstrapRateLimit(0.5, 5, 100));
+        .isEqualTo(new CloudHubSettings.BootstrapRateLimit(0.5, 5, 100, 6, 2));
   }
 
   @Test
@@ -155,6 +166,10 @@ class CloudHubConfigTest {
         .hasMessageContaining("'modules.cloudHub.https.rateLimit.perAddressQPS' must be");
     assertThatThrownBy(() -> load("https: {rateLimit: {enable: true, burst: -3}}\n"))
         .hasMessageContaining("'modules.cloudHub.https.rateLimit.burst' must be greater than 0");
+    assertThatThrownBy(() -> load("https: {rateLimit: {enrollmentsPerMinute: 0}}\n"))
+        .hasMessageContaining("'modules.cloudHub.https.rateLimit.enrollmentsPerMinute' must be");
+    assertThatThrownBy(() -> load("https: {rateLimit: {enrollmentBurst: 0}}\n"))
+        .hasMessageContaining("'modules.cloudHub.https.rateLimit.enrollmentBurst' must be greater than 0");
     assertThatThrownBy(() -> load("https: {rateLimit: {maxAddresses: lots}}\n"))
         .hasMessageContaining("'modules.cloudHub.https.rateLimit.maxAddresses' must be a whole number");
     assertThatThrownBy(() -> load("https: {rateLimit: {enabel: true}}\n"))

@@ -161,7 +161,8 @@ class GatewayTest {
     assertThatThrownBy(() -> Edge.connect(f, cert, "edge-2", "node_id", "project_id", "ConnectionUse", "msg"))
         .satisfies(t -> assertThat(refusalStatus(t)).isEqualTo(403));
 
-    Edge honest = edge("edge-1");
+    // The same certificate, honest about its node this time (a second enrollment would be a takeover).
+    Edge honest = Edge.connect(f, cert, "edge-1", "node_id", "project_id", "ConnectionUse", "msg");
     CloudcoreStandIn.Upgrade only = cloudcore.upgrades.poll(10, TimeUnit.SECONDS);
     assertThat(only.header("node_id")).isEqualTo("edge-1");
     assertThat(cloudcore.upgrades).as("the refused upgrade never reached cloudcore").isEmpty();
@@ -343,7 +344,8 @@ class GatewayTest {
 
     assertThatThrownBy(() -> startGateway(upstream))
         .isInstanceOf(CloudHubException.class)
-        .hasMessage("modules.cloudHub.upstream: " + upstream.keyFile() + ": is readable by group or others; chmod 600 it");
+        .hasMessage("modules.cloudHub.upstream: " + upstream.keyFile().toAbsolutePath()
+            + " is readable by group/others (mode 0644); run: chmod 600 " + upstream.keyFile().toAbsolutePath());
   }
 
   @Test

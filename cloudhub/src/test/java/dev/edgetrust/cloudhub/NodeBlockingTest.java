@@ -227,7 +227,9 @@ class NodeBlockingTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(nextUpdate));
     f.hub.nodeAccess().refresh();
 
-    assertThat(client.closes.poll(30, TimeUnit.SECONDS)).isEqualTo(1008);
+    // 1013 "try again later", not 1008: the certificate is not revoked, the CloudHub cannot tell,
+    // and the node must keep its certificate and come back (RevocationNotice).
+    assertThat(client.closes.poll(30, TimeUnit.SECONDS)).isEqualTo(1013);
     assertThat(f.tryConnect(one, "edge-1")).isEqualTo("tls");
     assertThat(f.audit()).anySatisfy(l -> assertThat(l.path("detail").asText()).contains("revocation.failClosed"));
 

@@ -101,8 +101,12 @@ public final class KeyCertificateFiles {
     }
   }
 
-  /** Reads a PEM private key, naming the file on failure and never echoing its content. */
+  /**
+   * Reads a PEM private key, naming the file on failure and never echoing its content. A key that
+   * group/others may read, or whose directory they may write, is refused ({@link SecretFiles}).
+   */
   public static PrivateKey readKey(Path file) throws CredentialFileException {
+    SecretFiles.requireOwnerOnly(file);
     try {
       return Pem.parsePrivateKey(Files.readString(file, StandardCharsets.US_ASCII));
     } catch (NoSuchFileException e) {

@@ -1,5 +1,7 @@
 package dev.edgetrust.edgehub;
 
+import dev.edgetrust.credential.CredentialFileException;
+import dev.edgetrust.credential.SecretFiles;
 import dev.edgetrust.edgehub.channel.ClientTls;
 import dev.edgetrust.edgehub.channel.CloudConnector;
 import dev.edgetrust.edgehub.channel.CloudSession;
@@ -72,6 +74,13 @@ import org.slf4j.LoggerFactory;
 public final class EdgeHub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EdgeHub.class);
 
+  /**
+   * How many handshakes in a row the CloudHub must refuse before the node tries to enroll anew.
+   * The refusal alert does not say why (revoked, or a CloudHub failing closed for a while), so one
+   * is not enough to act on; three, with backoff between them, are seconds, not minutes.
+   */
+  static final int REFUSALS_BEFORE_REENROLLING = 3;
+
   public static final int DEFAULT_QUEUE_CAPACITY = 1024;
 
   private final EdgeHubSettings settings;
@@ -104,6 +113,10 @@ public final class EdgeHub implements AutoCloseable {
   private String lastCredentialProblem;
   // The credentials the issuer has just handed over (not read from disk), until scheduled.
   private volatile NodeCredentials justIssued;
+  // Credentials the CloudHub said are revoked (or the node blocked): never dialled or renewed
+  // with again; the node enrolls anew. Set on the event loop, cleared on the credential thread.
+  private volatile NodeCredentials revoked;
+  private volatile String revokedBecause;
 
   // Event loop only.
   private final ArrayDeque<Message> unsent = new ArrayDeque<>();
@@ -115,6 +128,8 @@ public final class EdgeHub implements AutoCloseable {
   private Future<?> reconnectTask;
   private Future<?> flushTask;
   private String lastConnectProblem;
+  /** TLS refusals by the CloudHub in a row with the current certificate (see {@link #judge}). */
+  private int refusedInARow;
 
   private volatile EdgeHubStatus status;
 
@@ -273,6 +288,15 @@ public final class EdgeHub implements AutoCloseable {
     }
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("this EdgeHub is already started");
+    }
+    for (java.nio.file.Path secret : settings.secretFiles()) {
+      try {
+        SecretFiles.requireOwnerOnly(secret);
+      } catch (CredentialFileException e) {
+        // Before anything else: a loose key must stop the node, not send it re-enrolling forever.
+        close();
+        throw new EdgeHubException(e.getMessage(), e);
+      }
     }
     log.info("EdgeHub for node {} starting: CloudHub {}, certificates from {}", settings.nodeName(),
         settings.webSocketUri(), settings.vault().isPresent() ? credentials.issuer().description() : settings.httpServer());
@@ -555,7 +579,15 @@ public final class EdgeHub implements AutoCloseable {
     cancel(renewalTask);
     NodeCredentials before = current;
     try {
-      NodeCredentials next = before == null ? credentials.obtain() : credentials.renew(before);
+      NodeCredentials next =
+          before == null ? credentials.obtain()
+              : before == revoked ? credentials.reenroll(revokedBecause)
+              : credentials.renew(before);
+      if (before != null && before == revoked) {
+        log.info("node {}: enrolled anew after the revocation of serial {}: serial {}", settings.nodeName(),
+            before.held().serialHex(), next.held().serialHex());
+        revoked = null;
+      }
       justIssued = before == null ? null : next;
       credentialBackoff.reset();
       lastCredentialProblem = null;
@@ -590,8 +622,10 @@ public final class EdgeHub implements AutoCloseable {
     String line =
         now == null
             ? "node " + settings.nodeName() + " cannot enroll yet: " + e.getMessage()
-            : "certificate renewal failed: " + e.getMessage() + "; keeping serial " + now.held().serialHex()
-                + " (valid until " + now.held().notAfter() + ")";
+            : now == revoked
+                ? "node " + settings.nodeName() + " cannot enroll anew yet: " + e.getMessage()
+                : "certificate renewal failed: " + e.getMessage() + "; keeping serial " + now.held().serialHex()
+                    + " (valid until " + now.held().notAfter() + ")";
     String retry = "; retrying in " + Math.max(1, wait.toSeconds()) + " s";
     if (!e.getMessage().equals(lastCredentialProblem)) {
       if (!e.isRetryable() || e.isLocalFault()) {
@@ -606,7 +640,7 @@ public final class EdgeHub implements AutoCloseable {
     }
     lastCredentialProblem = e.getMessage();
     metrics.renewalFailed();
-    if (now == null) {
+    if (now == null || now == revoked) {
       publish(ConnectionState.ENROLLING, e.getMessage());
     } else {
       publishDetail(e.getMessage());
@@ -639,7 +673,7 @@ public final class EdgeHub implements AutoCloseable {
       return;
     }
     NodeCredentials credentials = current;
-    if (credentials == null) {
+    if (credentials == null || credentials == revoked) {
       return;
     }
     if (credentials.isExpiredAt(clock.instant())) {
@@ -720,6 +754,7 @@ public final class EdgeHub implements AutoCloseable {
       active = session;
       activeSince = clock.instant();
       lastConnectProblem = null;
+      refusedInARow = 0;
       NodeCredentials credentials = current;
       log.info("node {} connected to {} (certificate serial {})", settings.nodeName(), settings.webSocketUri(),
           credentials.held().serialHex());
@@ -755,15 +790,18 @@ public final class EdgeHub implements AutoCloseable {
     @Override
     public void closed(CloudSession session, String reason) {
       requeue(session.takeUnconfirmed());
+      boolean done = judge(session, reason);
       if (session == connecting) {
         connecting = null;
         if (!closed.get()) {
           if (active == null) {
-            publish(ConnectionState.DISCONNECTED, reason);
+            publish(done ? ConnectionState.ENROLLING : ConnectionState.DISCONNECTED, reason);
           } else {
             publishDetail("could not open a session on the renewed certificate: " + reason);
           }
-          scheduleReconnect(reason);
+          if (!done) {
+            scheduleReconnect(reason);
+          }
         }
       } else if (session == active) {
         active = null;
@@ -774,6 +812,8 @@ public final class EdgeHub implements AutoCloseable {
           }
           if (connecting != null) {
             publish(ConnectionState.CONNECTING, reason);
+          } else if (done) {
+            publish(ConnectionState.ENROLLING, reason);
           } else {
             publish(ConnectionState.DISCONNECTED, reason);
             scheduleReconnect(reason);
@@ -781,6 +821,85 @@ public final class EdgeHub implements AutoCloseable {
         }
       }
       flush();
+    }
+  }
+
+  // ---- revocation (event loop, then the credential thread) ----
+
+  /**
+   * Reads what the end of {@code session} says about the current certificate, and acts on it.
+   * An explicit notice (close 1008, "revoked: "/"blocked: ") retires the certificate at once: the
+   * node stops dialling with it and enrolls anew until that succeeds (refused while still blocked,
+   * with the usual capped backoff). A bare TLS refusal is ambiguous; after {@link
+   * #REFUSALS_BEFORE_REENROLLING} in a row the node tries one enrollment and, if that is refused,
+   * goes on dialling with what it has.
+   *
+   * @return whether the certificate is retired, so no reconnect is due with it
+   */
+  private boolean judge(CloudSession session, String reason) {
+    NodeCredentials credentials = current;
+    if (closed.get() || credentials == null || session.tls() != tls) {
+      // A session on older credentials says nothing about the ones in use now.
+      return false;
+    }
+    if (credentials == revoked) {
+      return true;
+    }
+    switch (session.verdict()) {
+      case REVOKED -> {
+        refusedInARow = 0;
+        String why = "the CloudHub retired certificate serial " + credentials.held().serialHex() + " (" + reason + ")";
+        log.warn("node {}: {}; enrolling anew", settings.nodeName(), why);
+        revokedBecause = why;
+        revoked = credentials;
+        onCredentialThread(() -> renew(null));
+        return true;
+      }
+      case REFUSED -> {
+        if (++refusedInARow < REFUSALS_BEFORE_REENROLLING) {
+          return false;
+        }
+        refusedInARow = 0;
+        String why = "the CloudHub refused certificate serial " + credentials.held().serialHex() + " "
+            + REFUSALS_BEFORE_REENROLLING + " times in a row (" + reason + "); it may be revoked or the node blocked";
+        onCredentialThread(() -> tryEnrollingAnew(credentials, why));
+        return false;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  /**
+   * One enrollment in place of {@code refused}, after the CloudHub kept refusing it without saying
+   * why. If the CloudHub enrolls the node, it was revoked (or from another CA): use the new one. If
+   * not, the refusal was something else, or the node is still blocked; it keeps dialling.
+   */
+  private void tryEnrollingAnew(NodeCredentials refused, String why) {
+    if (closed.get() || current != refused || refused == revoked) {
+      return;
+    }
+    try {
+      NodeCredentials next = credentials.reenroll(why);
+      log.info("node {}: enrolled anew after repeated refusals of serial {}: serial {}", settings.nodeName(),
+          refused.held().serialHex(), next.held().serialHex());
+      justIssued = next;
+      credentialBackoff.reset();
+      lastCredentialProblem = null;
+      adopt(next, true);
+    } catch (EnrollmentException e) {
+      // The issuer's refusal may already start with why (no token): say it once.
+      String failed = e.getMessage().startsWith(why) ? e.getMessage() : why + ", and enrolling anew failed: " + e.getMessage();
+      String line = "node " + settings.nodeName() + ": " + failed + "; still dialling with serial " + refused.held().serialHex();
+      if (!e.getMessage().equals(lastCredentialProblem)) {
+        log.error(line);
+      } else {
+        log.debug(line);
+      }
+      lastCredentialProblem = e.getMessage();
+    } catch (RuntimeException e) {
+      log.error("node {}: unexpected failure while enrolling anew", settings.nodeName(), e);
     }
   }
 

@@ -281,7 +281,8 @@ class EdgeHubTest {
     await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.ENROLLING);
     assertThat(edge.status().detail()).hasValueSatisfying(d -> assertThat(d).contains("no join token"));
 
-    Files.writeString(tokenFile, bootstrap.token() + "\n");
+    // A secret: owner-only, as the CloudHub and EdgeHub require of it.
+    dev.edgetrust.credential.AtomicFile.writeSecret(tokenFile, (bootstrap.token() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
     await().atMost(Duration.ofSeconds(90)).until(() -> edge.status().state() == ConnectionState.CONNECTED);
   }

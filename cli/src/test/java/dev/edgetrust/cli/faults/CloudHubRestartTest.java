@@ -206,7 +206,7 @@ class CloudHubRestartTest {
       Files.createDirectories(settings.caFile().getParent());
       Files.createDirectories(settings.certificateFile().getParent());
       Files.write(settings.caFile(), caPem);
-      Files.write(settings.privateKeyFile(), key);
+      dev.edgetrust.credential.AtomicFile.writeSecret(settings.privateKeyFile(), key);
       Files.write(settings.certificateFile(), Pem.certificate(certificate).getBytes(StandardCharsets.US_ASCII));
       all.add(settings);
     }

@@ -103,7 +103,8 @@ class ExpiredWhileOfflineTest {
     HeldCertificate expired = expiredPairOnDisk(settings);
     JoinToken stale = JoinToken.parse(caTwoDaysAgo.mintJoinToken(Duration.ofHours(24)).value());
     Instant staleExpiry = stale.expiresAt().orElseThrow();
-    Files.writeString(tokenFile, caTwoDaysAgo.mintJoinToken(Duration.ofHours(24)).value());
+    // A secret: owner-only, as the CloudHub and EdgeHub require of it.
+    dev.edgetrust.credential.AtomicFile.writeSecret(tokenFile, (caTwoDaysAgo.mintJoinToken(Duration.ofHours(24)).value()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
     try (LogCapture logs = LogCapture.attach()) {
       edge = EdgeHub.builder(settings).build();
@@ -123,7 +124,8 @@ class ExpiredWhileOfflineTest {
       assertThat(cloud.sessionSerial(NODE)).isEmpty();
 
       // The operator writes a new token; the node finds it on its next look, no restart.
-      Files.writeString(tokenFile, cloud.ca.mintJoinToken(Duration.ofHours(1)).value());
+      // A secret: owner-only, as the CloudHub and EdgeHub require of it.
+      dev.edgetrust.credential.AtomicFile.writeSecret(tokenFile, (cloud.ca.mintJoinToken(Duration.ofHours(1)).value()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       await().atMost(Duration.ofSeconds(90)).until(() -> cloud.sessionSerial(NODE).isPresent()
           && edge.status().state() == ConnectionState.CONNECTED);
       assertThat(settings.credentialFiles().read().orElseThrow().serialHex()).isEqualTo(cloud.sessionSerial(NODE).get());

@@ -5,21 +5,18 @@ import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.cloudhub.audit.AuditLog;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.credential.SecretFiles;
 import dev.edgetrust.pki.NodeName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Who may use the admin API: the holder of the bearer token in {@code admin.tokenFile}, or of a
@@ -31,7 +28,6 @@ import org.slf4j.LoggerFactory;
  * length.
  */
 final class AdminCredentials {
-  private static final Logger log = LoggerFactory.getLogger(AdminCredentials.class);
   static final int MIN_TOKEN_LENGTH = 16;
 
   /** Who the caller is, or why they are refused. */
@@ -73,11 +69,11 @@ final class AdminCredentials {
   private static String readToken(Path file) throws CloudHubException {
     String token;
     try {
+      // Whoever reads the admin token can block every node: refused like a loose private key.
+      SecretFiles.requireOwnerOnly(file);
       token = Files.readString(file, StandardCharsets.UTF_8).strip();
-      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-      if (mode.contains(PosixFilePermission.OTHERS_READ) || mode.contains(PosixFilePermission.GROUP_READ)) {
-        log.warn("admin.tokenFile {} is readable by other users; chmod 600 it", file);
-      }
+    } catch (CredentialFileException e) {
+      throw new CloudHubException("admin.tokenFile " + e.getMessage(), e);
     } catch (NoSuchFileException e) {
       throw new CloudHubException("admin.tokenFile " + file + ": does not exist", e);
     } catch (IOException | UnsupportedOperationException e) {

@@ -30,7 +30,7 @@ public final class BootstrapInitializer extends ChannelInitializer<SocketChannel
   private final Supplier<SslContext> tls;
   private final Supplier<ChannelHandler> handler;
   private final CloudHubSettings.Limits limits;
-  private final AddressRateLimiter rateLimiter;
+  private final BootstrapRateLimiters rateLimiter;
   private final HubMetrics metrics;
 
   /**
@@ -42,7 +42,7 @@ public final class BootstrapInitializer extends ChannelInitializer<SocketChannel
       Supplier<ChannelHandler> handler,
       HubMetrics metrics,
       CloudHubSettings.Limits limits,
-      AddressRateLimiter rateLimiter) {
+      BootstrapRateLimiters rateLimiter) {
     this.tls = tls;
     this.handler = handler;
     this.metrics = metrics;
@@ -52,7 +52,7 @@ public final class BootstrapInitializer extends ChannelInitializer<SocketChannel
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    if (rateLimiter != null && rateLimiter.ignoresRefusals(ch.remoteAddress())) {
+    if (rateLimiter != null && rateLimiter.requests().ignoresRefusals(ch.remoteAddress())) {
       // It ignored its 429s: answering another one would cost a TLS handshake. Closed unread.
       metrics.refused(RefusalReason.RATE_LIMITED);
       ch.close();

@@ -96,7 +96,7 @@ final class UpstreamTls {
   private SslContext build() throws CredentialFileException {
     List<X509Certificate> ca = KeyCertificateFiles.readCertificates(caFile);
     List<X509Certificate> chain = KeyCertificateFiles.readCertificates(certFile);
-    refuseReadableByOthers(keyFile);
+    // readKey refuses a key that group or others can read (SecretFiles), naming the chmod.
     PrivateKey key = KeyCertificateFiles.readKey(keyFile);
     if (!dev.edgetrust.x509.Certificates.matches(key, chain.get(0))) {
       throw new CredentialFileException(keyFile, "does not match the certificate in " + certFile);
@@ -115,17 +115,4 @@ final class UpstreamTls {
     }
   }
 
-  /** A private key is 0600: one that group or others can read is refused, not used. */
-  private static void refuseReadableByOthers(Path file) throws CredentialFileException {
-    try {
-      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-      if (mode.contains(PosixFilePermission.GROUP_READ) || mode.contains(PosixFilePermission.OTHERS_READ)) {
-        throw new CredentialFileException(file, "is readable by group or others; chmod 600 it");
-      }
-    } catch (UnsupportedOperationException notPosix) {
-      // No POSIX modes to check (Windows): the file system's ACLs are the operator's.
-    } catch (IOException e) {
-      // Missing or unreadable: readKey says so, naming the file.
-    }
-  }
 }

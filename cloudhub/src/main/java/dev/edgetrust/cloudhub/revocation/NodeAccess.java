@@ -14,6 +14,7 @@ import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.SerialNumbers;
+import dev.edgetrust.revocation.RevocationNotice;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -268,7 +269,7 @@ public final class NodeAccess implements AutoCloseable {
     // The guard refuses the node before its session is closed, or it would reconnect at once.
     RevocationRefresher.Result refreshed = refresher.refreshNow(() -> guard.apply(node, true, revocations.revoked));
 
-    steps.add(closeSession(node, refreshed.closed(), "c", STEP_C_BLOCK, "node " + node + " is blocked"));
+    steps.add(closeSession(node, refreshed.closed(), "c", STEP_C_BLOCK, RevocationNotice.BLOCKED, "node " + node + " is blocked"));
 
     if (guard.isBlocked(node)) {
       steps.add(BlockReport.Step.done("d", STEP_D_BLOCK,
@@ -339,11 +340,12 @@ public final class NodeAccess implements AutoCloseable {
   }
 
   private BlockReport.Step closeSession(
-      NodeName node, List<SessionInfo> closedBySweep, String stepId, String stepTitle, String why) {
+      NodeName node, List<SessionInfo> closedBySweep, String stepId, String stepTitle, RevocationNotice notice,
+      String why) {
     Optional<SessionInfo> swept = closedBySweep.stream().filter(s -> s.node().equals(node)).findFirst();
     Optional<Session> live = registry.get(node);
     if (swept.isEmpty() && live.isPresent() && live.get().isOpen()) {
-      live.get().close(WebSocketCloseStatus.POLICY_VIOLATION, why);
+      live.get().close(WebSocketCloseStatus.POLICY_VIOLATION, notice.reason(why));
       audit.record("cloudhub", "close-session", node, "done", why);
       swept = Optional.of(live.get().info());
     }
@@ -368,7 +370,8 @@ public final class NodeAccess implements AutoCloseable {
     // The guard learns the revocations before the session is closed, or it would reconnect at once.
     RevocationRefresher.Result refreshed =
         refresher.refreshNow(() -> guard.apply(node, guard.isBlocked(node), revocations.revoked));
-    steps.add(closeSession(node, refreshed.closed(), "b", STEP_B_RESET, "node " + node + " is reset by an operator"));
+    steps.add(closeSession(node, refreshed.closed(), "b", STEP_B_RESET, RevocationNotice.REVOKED,
+        "node " + node + " is reset by an operator"));
     // The session closed in (b) may take a moment to leave the registry; certificates decide here.
     Optional<String> inUse = validCertificate(node);
     String next = "give the new device a join token (./edgetrust token --config <cloudcore.yaml> --node " + node

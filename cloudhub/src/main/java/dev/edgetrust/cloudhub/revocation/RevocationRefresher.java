@@ -1,5 +1,6 @@
 package dev.edgetrust.cloudhub.revocation;
 
+import dev.edgetrust.cloudhub.Refusal;
 import dev.edgetrust.cloudhub.SessionInfo;
 import dev.edgetrust.cloudhub.audit.AuditLog;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
@@ -9,6 +10,7 @@ import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.revocation.RevocationList;
+import dev.edgetrust.revocation.RevocationNotice;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -171,17 +173,31 @@ final class RevocationRefresher implements AutoCloseable {
   private List<SessionInfo> sweep() {
     List<SessionInfo> closed = new ArrayList<>();
     for (Session session : registry.all()) {
-      Optional<String> refusal = guard.refusal(session.certificate());
+      Optional<Refusal> refusal = guard.check(session.certificate());
       if (refusal.isPresent() && session.isOpen()) {
-        String reason = refusal.get();
+        String reason = refusal.get().message();
         log.info("closing the session of node {}: {}", session.node(), reason);
-        session.close(WebSocketCloseStatus.POLICY_VIOLATION,
-            reason.length() > MAX_CLOSE_REASON ? reason.substring(0, MAX_CLOSE_REASON) : reason);
+        closeFor(session, refusal.get());
         audit.record("cloudhub", "close-session", session.node(), "done", reason);
         closed.add(session.info());
       }
     }
     return closed;
+  }
+
+  /**
+   * Tells the node why, in the words {@link RevocationNotice} defines: a revoked or blocked node
+   * learns it must enroll anew; one refused only because no current list is at hand learns to
+   * come back later with the same certificate.
+   */
+  private static void closeFor(Session session, Refusal refusal) {
+    String reason = refusal.message();
+    switch (refusal.reason()) {
+      case BLOCKED -> session.close(WebSocketCloseStatus.POLICY_VIOLATION, RevocationNotice.BLOCKED.reason(reason));
+      case REVOKED -> session.close(WebSocketCloseStatus.POLICY_VIOLATION, RevocationNotice.REVOKED.reason(reason));
+      default -> session.close(WebSocketCloseStatus.TRY_AGAIN_LATER,
+          reason.length() > MAX_CLOSE_REASON ? reason.substring(0, MAX_CLOSE_REASON) : reason);
+    }
   }
 
   @Override

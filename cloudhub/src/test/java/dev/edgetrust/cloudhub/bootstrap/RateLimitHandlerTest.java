@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class RateLimitHandlerTest {
   private final AtomicLong now = new AtomicLong();
   private final AddressRateLimiter limiter = new AddressRateLimiter(0.5, 1, 100, now::get);
+  private final AddressRateLimiter enrollments = new AddressRateLimiter(1.0 / 60, 2, 100, now::get);
   private final List<Object> passed = new ArrayList<>();
   private final List<RefusalReason> refusals = new ArrayList<>();
   private final HubMetrics metrics = new HubMetrics() {
@@ -36,7 +37,7 @@ class RateLimitHandlerTest {
 
   private EmbeddedChannel channel() {
     return new EmbeddedChannel(
-        new RateLimitHandler(limiter, metrics),
+        new RateLimitHandler(new BootstrapRateLimiters(limiter, enrollments), metrics),
         new ChannelInboundHandlerAdapter() {
           @Override
           public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -105,6 +106,43 @@ class RateLimitHandlerTest {
     EmbeddedChannel ch = channel();
     ch.writeInbound(edgeCrt(), new DefaultLastHttpContent());
 
+    assertThat(passed).containsExactly("DefaultHttpRequest", "DefaultLastHttpContent");
+  }
+
+  private static DefaultHttpRequest tokenEnrollment() {
+    DefaultHttpRequest request = edgeCrt();
+    request.headers().set("Authorization", "Bearer abc.def");
+    return request;
+  }
+
+  @Test
+  void tokenEnrollments_areHeldToTheirOwnTighterBucket_renewalsAreNot() {
+    // A generous request bucket: only the enrollment bucket (burst 2, one a minute) can refuse.
+    AddressRateLimiter roomy = new AddressRateLimiter(1000, 1000, 100, now::get);
+    java.util.function.Supplier<EmbeddedChannel> open = () -> new EmbeddedChannel(
+        new RateLimitHandler(new BootstrapRateLimiters(roomy, enrollments), metrics),
+        new ChannelInboundHandlerAdapter() {
+          @Override
+          public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            passed.add(msg.getClass().getSimpleName());
+            ReferenceCountUtil.release(msg);
+          }
+        });
+    open.get().writeInbound(tokenEnrollment(), new DefaultLastHttpContent());
+    open.get().writeInbound(tokenEnrollment(), new DefaultLastHttpContent());
+    passed.clear();
+
+    EmbeddedChannel third = open.get();
+    third.writeInbound(tokenEnrollment(), new DefaultLastHttpContent());
+    FullHttpResponse response = third.readOutbound();
+    assertThat(response.status()).isEqualTo(HttpResponseStatus.TOO_MANY_REQUESTS);
+    assertThat(response.headers().get("Retry-After")).isEqualTo("60");
+    assertThat(response.content().toString(java.nio.charset.StandardCharsets.UTF_8)).contains("too many token enrollments");
+    response.release();
+    assertThat(passed).isEmpty();
+
+    // A renewal (no token: the node's certificate authenticates it) from the same address passes.
+    open.get().writeInbound(edgeCrt(), new DefaultLastHttpContent());
     assertThat(passed).containsExactly("DefaultHttpRequest", "DefaultLastHttpContent");
   }
 }

@@ -25,6 +25,7 @@ public final class CloudSession {
   private Channel channel;
   private final ArrayDeque<Message> inFlight = new ArrayDeque<>();
   private String failure;
+  private CredentialVerdict verdict = CredentialVerdict.NONE;
   private boolean open;
 
   CloudSession(String peer, SslContext tls) {
@@ -101,6 +102,18 @@ public final class CloudSession {
 
   String failure() {
     return failure;
+  }
+
+  /** Records what the CloudHub said about this session's certificate; a revocation outranks a refusal. */
+  void judge(CredentialVerdict said) {
+    if (said.compareTo(verdict) > 0) {
+      verdict = said;
+    }
+  }
+
+  /** What the end of this session says about its certificate. */
+  public CredentialVerdict verdict() {
+    return verdict;
   }
 
   String peer() {

@@ -51,6 +51,30 @@ final class FailureDescriber {
     return "connection to " + peer + " failed: " + TransportFailure.describe(cause);
   }
 
+  /**
+   * The certificate alerts a server sends when it refuses the client's certificate. The JDK sends
+   * {@code certificate_unknown} for all of them; the others are for servers that say more.
+   */
+  private static final java.util.List<String> CERTIFICATE_ALERTS = java.util.List.of(
+      "certificate_unknown", "certificate_revoked", "bad_certificate", "certificate_expired",
+      "unsupported_certificate", "access_denied");
+
+  /** Whether {@code cause} is the CloudHub refusing this node's certificate with an alert. */
+  static CredentialVerdict verdict(Throwable cause) {
+    Throwable tls = find(cause, SSLException.class);
+    if (tls == null) {
+      return CredentialVerdict.NONE;
+    }
+    String message = String.valueOf(tls.getMessage());
+    // "Received": the CloudHub sent the alert. This node refusing the CloudHub's certificate
+    // reads differently, and says nothing about this node's own certificate.
+    if (message.startsWith("Received fatal alert: ")
+        && CERTIFICATE_ALERTS.contains(message.substring("Received fatal alert: ".length()).strip())) {
+      return CredentialVerdict.REFUSED;
+    }
+    return CredentialVerdict.NONE;
+  }
+
   private static Throwable find(Throwable t, Class<? extends Throwable> type) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (type.isInstance(c)) {

@@ -1,5 +1,6 @@
 package dev.edgetrust.edgehub.channel;
 
+import dev.edgetrust.revocation.RevocationNotice;
 import dev.edgetrust.message.Message;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -26,6 +27,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       session.opened();
       listener.opened(session);
     } else if (event instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
+      session.judge(FailureDescriber.verdict(tls.cause()));
       session.fail(describer.describe(tls.cause()));
     }
     super.userEventTriggered(ctx, event);
@@ -36,6 +38,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     if (msg instanceof Message message) {
       listener.received(session, message);
     } else if (msg instanceof CloseWebSocketFrame close) {
+      if (RevocationNotice.of(close.statusCode(), close.reasonText()).isPresent()) {
+        session.judge(CredentialVerdict.REVOKED);
+      }
       session.fail("the CloudHub closed the session (" + close.statusCode()
           + (close.reasonText().isEmpty() ? "" : " " + close.reasonText()) + ")");
       ReferenceCountUtil.release(msg);
@@ -55,6 +60,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // With TLS 1.3 the CloudHub's alert can arrive after this side finished its handshake.
+    session.judge(FailureDescriber.verdict(cause));
     session.fail(describer.describe(cause));
     ctx.close();
   }

@@ -15,6 +15,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -308,6 +310,21 @@ public record EdgeHubSettings(
   /** No inbound frame for this long means the connection is dead: two heartbeats plus the read deadline. */
   public Duration deadConnectionTimeout() {
     return heartbeat.multipliedBy(2).plus(readDeadline);
+  }
+
+  /**
+   * Every file holding a secret this node reads: its key, the join token file, and with Vault the
+   * token or AppRole secret_id file. Checked like ssh checks a key before the EdgeHub starts.
+   */
+  public List<Path> secretFiles() {
+    List<Path> secrets = new ArrayList<>();
+    secrets.add(privateKeyFile);
+    tokenFile.ifPresent(secrets::add);
+    vault.ifPresent(v -> {
+      v.tokenFile().ifPresent(secrets::add);
+      v.appRole().ifPresent(a -> secrets.add(a.secretIdFile()));
+    });
+    return List.copyOf(secrets);
   }
 
   /** The key and certificate, replaced as a pair. */

@@ -21,6 +21,8 @@ public final class BootstrapIssuer implements CertificateIssuer {
   private final Enrollment enrollment;
   private final String configName;
   private final Clock clock;
+  /** Why the last enrollment was attempted: retries for the same reason are not logged again. */
+  private String lastWhy;
 
   /** As the full constructor, with the system clock. */
   public BootstrapIssuer(NodeName node, TokenSource tokens, Enrollment enrollment, String configName) {
@@ -49,7 +51,13 @@ public final class BootstrapIssuer implements CertificateIssuer {
               + tokens.file().map(f -> " (" + f + ")").orElse("")
               + "; print one on the cloud with ./edgetrust token --config cloudcore.yaml");
     }
-    log.info("node {} enrolls with {}: {}", node, token.get(), why);
+    if (why.equals(lastWhy)) {
+      // A retry for the same reason (still blocked, CloudHub away): the first attempt said it.
+      log.debug("node {} enrolls with {}: {}", node, token.get(), why);
+    } else {
+      log.info("node {} enrolls with {}: {}", node, token.get(), why);
+    }
+    lastWhy = why;
     try {
       return enrollment.enroll(token.get());
     } catch (EnrollmentException e) {

@@ -109,6 +109,17 @@ public final class CredentialManager {
     return issuer.renew(current);
   }
 
+  /**
+   * New credentials after the CloudHub retired the current certificate (revoked, node blocked): a
+   * fresh enrollment with a new key and the enrollment credential (join token, PKI login), never a
+   * renewal, which the revoked certificate cannot authorize.
+   *
+   * @param why what happened to the current certificate, for the log line and the error
+   */
+  public NodeCredentials reenroll(String why) throws EnrollmentException {
+    return issuer.enroll(why);
+  }
+
   /** Why the certificate on disk cannot be used, or null. A certificate for another node is an error. */
   private String unusableReason(HeldCertificate held) throws EnrollmentException {
     NodeName named;

@@ -1,5 +1,7 @@
 package dev.edgetrust.edgehub.enrollment;
 
+import dev.edgetrust.credential.CredentialFileException;
+import dev.edgetrust.credential.SecretFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,6 +42,12 @@ public final class TokenSource {
     }
     Path path = file.get();
     byte[] bytes;
+    try {
+      // Read afresh each time, so checked each time: a token anyone may read is anyone's node.
+      SecretFiles.requireOwnerOnly(path);
+    } catch (CredentialFileException e) {
+      throw EnrollmentException.refused(e.getMessage());
+    }
     try {
       if (Files.size(path) > MAX_BYTES) {
         throw EnrollmentException.refused(path + ": larger than " + MAX_BYTES + " bytes; not a join token");

@@ -82,6 +82,7 @@ class CredentialManagerTest {
   void tokenFileWithoutAToken_isRefusedNamingTheFileButNotItsContent() throws Exception {
     Path tokenFile = dir.resolve("token");
     Files.writeString(tokenFile, "not-a-token-secret\n");
+    Files.setPosixFilePermissions(tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
     assertThatThrownBy(() -> manager(new TokenSource(Optional.empty(), Optional.of(tokenFile))).obtain())
         .hasMessageContaining(tokenFile.toString())

@@ -3,6 +3,7 @@ package dev.edgetrust.pki.builtin;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.credential.SecretFiles;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.JoinTokenClaims;
@@ -144,6 +145,8 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
   }
 
   private static byte[] loadOrCreateSecret(Path file) throws IOException, CredentialFileException {
+    // Whoever reads this file can mint join tokens: checked like the CA key.
+    SecretFiles.requireOwnerOnly(file);
     try {
       byte[] secret = Files.readAllBytes(file);
       if (secret.length < 32) {
@@ -456,9 +459,22 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
           removed
               ? "node " + node + " is off the built-in CA's blocklist: it may enroll again"
               : "node " + node + " was not on the built-in CA's blocklist",
-          "give the device a new join token (./edgetrust token --config <cloudcore.yaml> --node " + node
-              + ") and let it enroll again with it; its old certificates stay revoked");
+          unblockedNextStep(node));
     }
+  }
+
+  /**
+   * What happens after an unblock, per kind of edge, as the README's "Recovery after unblock"
+   * says: kept beside the code that makes it true, and printed by {@code node unblock}.
+   */
+  static String unblockedNextStep(NodeName node) {
+    return "an edgetrust EdgeHub re-enrolls by itself (new key, its join token) at its next retry (within a"
+        + " minute; a few if it was offline during the block and must first see its handshakes refused): with a shared join token in its tokenFile that is all; with a node-bound token"
+        + " (already used), mint a new one with `./edgetrust token --node " + node + "` and put it in its"
+        + " tokenFile (read without a restart); with no token, put one there (./edgetrust token --config"
+        + " <cloudcore.yaml>). A stock edgecore cannot re-enroll by itself: delete its certificate and key"
+        + " (tlsCertFile, tlsPrivateKeyFile) and restart it, so that it re-joins with the join token in its"
+        + " edgecore.yaml. Its old certificates stay revoked";
   }
 
   @Override

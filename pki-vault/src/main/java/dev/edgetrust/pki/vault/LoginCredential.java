@@ -1,6 +1,8 @@
 package dev.edgetrust.pki.vault;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgetrust.credential.CredentialFileException;
+import dev.edgetrust.credential.SecretFiles;
 import dev.edgetrust.pki.PkiException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +58,7 @@ final class LoginCredential implements VaultCredential {
         client -> {
           ObjectNode body = VaultClient.object();
           body.put("role_id", roleId.strip());
-          body.put("secret_id", readSecret(secretIdFile, "AppRole secret_id file", "the node's secret_id"));
+          body.put("secret_id", readOwnerOnlySecret(secretIdFile, "AppRole secret_id file", "the node's secret_id"));
           return body;
         },
         "AppRole login at " + path + " (secret_id in " + secretIdFile + ")",
@@ -99,6 +101,19 @@ final class LoginCredential implements VaultCredential {
         "Kubernetes login at " + path + " as role " + role + " (JWT in " + jwtFile + ")",
         "check the service account token in " + jwtFile + " and the role's bound service accounts",
         clock);
+  }
+
+  /**
+   * A secret this process's operator put there, checked like a private key. (Not the service
+   * account token: Kubernetes mounts that, with its own modes, and it is no file of ours to chmod.)
+   */
+  private static String readOwnerOnlySecret(Path file, String what, String content) throws PkiException {
+    try {
+      SecretFiles.requireOwnerOnly(file);
+    } catch (CredentialFileException e) {
+      throw PkiException.refused(what + " " + e.getMessage());
+    }
+    return readSecret(file, what, content);
   }
 
   private static String readSecret(Path file, String what, String content) throws PkiException {

@@ -1,5 +1,7 @@
 package dev.edgetrust.pki.vault;
 
+import dev.edgetrust.credential.CredentialFileException;
+import dev.edgetrust.credential.SecretFiles;
 import dev.edgetrust.pki.PkiException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,24 +9,17 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A Vault token kept in a file and read on every use: an operator (or Vault Agent) may replace the
  * file at any moment, atomically, and the next request uses the new token without a restart.
  */
 final class TokenFile implements VaultCredential {
-  private static final Logger log = LoggerFactory.getLogger(TokenFile.class);
   /** Tokens are tens of bytes; a large file is not a token file. */
   private static final long MAX_BYTES = 64 * 1024;
 
   private final Path file;
-  private final AtomicBoolean warnedAboutMode = new AtomicBoolean();
 
   TokenFile(Path file) {
     this.file = Objects.requireNonNull(file, "file");
@@ -38,10 +33,14 @@ final class TokenFile implements VaultCredential {
   public String token(VaultClient client) throws PkiException {
     String text;
     try {
+      SecretFiles.requireOwnerOnly(file);
       if (Files.size(file) > MAX_BYTES) {
         throw PkiException.refused("Vault token file " + file + " is over " + MAX_BYTES + " bytes: it is not a token file");
       }
       text = Files.readString(file, StandardCharsets.US_ASCII);
+    } catch (CredentialFileException e) {
+      // Read at every use: a token file loosened while running is refused from then on, too.
+      throw PkiException.refused("Vault token file " + e.getMessage());
     } catch (NoSuchFileException e) {
       throw PkiException.refused("Vault token file " + file + " does not exist: write a token to it");
     } catch (AccessDeniedException e) {
@@ -49,21 +48,7 @@ final class TokenFile implements VaultCredential {
     } catch (IOException e) {
       throw PkiException.refused("cannot read Vault token file " + file + " (" + e.getClass().getSimpleName() + ")");
     }
-    warnIfShared();
     return Tokens.check(text, "Vault token file " + file);
-  }
-
-  private void warnIfShared() {
-    try {
-      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-      boolean shared =
-          mode.contains(PosixFilePermission.GROUP_READ) || mode.contains(PosixFilePermission.OTHERS_READ);
-      if (shared && warnedAboutMode.compareAndSet(false, true)) {
-        log.warn("Vault token file {} is readable by other users; chmod 600 it", file);
-      }
-    } catch (IOException | UnsupportedOperationException e) {
-      // Not a POSIX file system: nothing to check.
-    }
   }
 
   @Override

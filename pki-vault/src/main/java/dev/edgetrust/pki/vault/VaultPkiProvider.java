@@ -100,8 +100,12 @@ public final class VaultPkiProvider implements PkiProvider {
     nodeControl.unblock(node);
     return new NodeCredentialChange(
         "Vault role " + mount + "/roles/" + VaultEnrollment.roleName(node) + " recreated, block marker removed",
-        "give the device a new Vault credential with ./edgetrust enroll " + node
-            + " --out DIR (its old certificates stay revoked)");
+        // True of the edgetrust EdgeHub: a block deletes the node's role, not its Vault credential.
+        "an edgetrust EdgeHub whose Vault credential (token or AppRole secret_id) is still valid gets a new"
+            + " certificate by itself at its next retry (vault.recheck, 1m); if that credential expired or was"
+            + " revoked, give the device a new one with ./edgetrust enroll " + node + " --out DIR and replace its"
+            + " token file (read without a restart). A stock edgecore cannot use Vault: it needs the edgetrust"
+            + " EdgeHub. Its old certificates stay revoked");
   }
 
   @Override

@@ -55,7 +55,8 @@ class VaultEnvironmentTest {
 
   @Test
   void cliTokenHelperFile_isTheLastResort() throws Exception {
-    Files.writeString(dir.resolve(".vault-token"), "s.helper");
+    // A secret: owner-only, as the CloudHub and EdgeHub require of it.
+    dev.edgetrust.credential.AtomicFile.writeSecret(dir.resolve(".vault-token"), ("s.helper").getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
     assertThat(VaultCredential.fromEnvironment(Map.of("HOME", dir.toString()), VaultFlags.NONE).description())
         .isEqualTo("Vault token in " + dir.resolve(".vault-token"));

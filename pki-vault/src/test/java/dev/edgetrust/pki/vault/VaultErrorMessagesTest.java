@@ -94,6 +94,7 @@ class VaultErrorMessagesTest {
   void tokenFileWithJunk_isRefusedWithoutEchoingIt() throws Exception {
     Path file = dir.resolve("junk.token");
     Files.writeString(file, "s.abc def\n");
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
     assertThatThrownBy(() -> client.read("sys/mounts", VaultCredential.tokenFile(file)))
         .hasMessage("Vault token file " + file + " does not hold one token (character 6 is whitespace or not printable ASCII)");

@@ -14,6 +14,9 @@ import dev.edgetrust.edgehub.enrollment.PkiIssuer;
 import dev.edgetrust.edgehub.enrollment.EnrollmentException;
 import dev.edgetrust.edgehub.enrollment.NodeCredentials;
 import dev.edgetrust.edgehub.enrollment.TokenSource;
+import dev.edgetrust.edgehub.gateway.EdgeGateway;
+import dev.edgetrust.edgehub.gateway.GatewayException;
+import dev.edgetrust.edgehub.gateway.Upstream;
 import dev.edgetrust.edgehub.metrics.EdgeMetrics;
 import dev.edgetrust.edgehub.metrics.EdgeMetricsServer;
 import dev.edgetrust.message.Message;
@@ -117,6 +120,12 @@ public final class EdgeHub implements AutoCloseable {
   private String lastConnectProblem;
 
   private volatile EdgeHubStatus status;
+
+  /**
+   * {@code modules.edgeHub.gateway}: the local server for a stock edgecore, relayed over this
+   * EdgeHub's session. Set in start() before any session exists; used on the event loop.
+   */
+  private volatile Optional<EdgeGateway> gateway = Optional.empty();
 
   // Observability: values are cheap to keep; the listener exists only with modules.edgeHub.metrics.
   private final EdgeMetrics metrics = new EdgeMetrics();
@@ -285,6 +294,9 @@ public final class EdgeHub implements AutoCloseable {
         throw new EdgeHubException(settings.source() + ": modules.edgeHub.metrics: " + e.getMessage(), e);
       }
     }
+    if (settings.gateway().isPresent()) {
+      startGateway();
+    }
     NodeCredentials obtained;
     try {
       obtained = credentials.obtain();
@@ -295,6 +307,31 @@ public final class EdgeHub implements AutoCloseable {
         throw new EdgeHubException(e.getMessage(), e);
       }
       onCredentialThread(() -> retryCredentialsLater(e));
+    }
+  }
+
+  private void startGateway() throws EdgeHubException {
+    try {
+      EdgeGateway local = EdgeGateway.create(loop, settings.gateway().orElseThrow(), settings.nodeName(), new Outbox(),
+          settings.writeDeadline(), clock);
+      gateway = Optional.of(local);
+      local.start();
+    } catch (GatewayException e) {
+      close();
+      throw new EdgeHubException(settings.source() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The local gateway for a stock edgecore, when {@code modules.edgeHub.gateway} is enabled and started. */
+  public Optional<EdgeGateway> gateway() {
+    return gateway;
+  }
+
+  /** The local edgecore's messages go where {@link #send} puts everyone's: the outbox. */
+  private final class Outbox implements Upstream {
+    @Override
+    public boolean send(Message message) {
+      return EdgeHub.this.send(message);
     }
   }
 
@@ -381,6 +418,8 @@ public final class EdgeHub implements AutoCloseable {
       return;
     }
     credentialThread.shutdownNow();
+    // The local edgecore hears the gateway stop before the upstream session goes.
+    gateway.ifPresent(EdgeGateway::close);
     ChannelFuture goodbye = null;
     try {
       Future<ChannelFuture> closing = loop.submit(() -> {
@@ -724,6 +763,7 @@ public final class EdgeHub implements AutoCloseable {
       log.info("node {} connected to {} (certificate serial {})", settings.nodeName(), settings.webSocketUri(),
           credentials.held().serialHex());
       publish(ConnectionState.CONNECTED, null);
+      gateway.ifPresent(EdgeGateway::upstreamOpened);
       if (previous != null) {
         // The CloudHub replaces a node's session when it connects again; close ours as edgecore would.
         previous.closeGracefully();
@@ -737,6 +777,9 @@ public final class EdgeHub implements AutoCloseable {
 
     @Override
     public void received(CloudSession session, Message message) {
+      if (gateway.isPresent()) {
+        gateway.get().fromCloud(message);
+      }
       try {
         messageListener.accept(message);
       } catch (RuntimeException e) {
@@ -767,6 +810,9 @@ public final class EdgeHub implements AutoCloseable {
         }
       } else if (session == active) {
         active = null;
+        if (gateway.isPresent()) {
+          gateway.get().upstreamClosed(reason);
+        }
         if (!closed.get()) {
           Duration stable = settings.deadConnectionTimeout();
           if (activeSince != null && !clock.instant().isBefore(activeSince.plus(stable))) {

@@ -27,6 +27,7 @@ import dev.edgetrust.edgehub.enrollment.JoinToken;
  * @param tokenFile edgetrust: read the join token from this file when {@code token} is empty
  * @param vault edgetrust: get certificates from HashiCorp Vault instead (off by default)
  * @param metrics edgetrust: serve {@code /metrics} on 127.0.0.1 (off by default)
+ * @param gateway edgetrust: serve a local stock edgecore on 127.0.0.1 and relay it (off by default)
  */
 public record EdgeHubConfig(
     Boolean enable,
@@ -44,7 +45,8 @@ public record EdgeHubConfig(
     Quic quic,
     String tokenFile,
     VaultConfig vault,
-    Metrics metrics) {
+    Metrics metrics,
+    Gateway gateway) {
 
   public static final String DEFAULT_PROJECT_ID = "e632aba927ea4ac2b575ec1603d56f10";
   public static final String DEFAULT_CA_FILE = "/etc/kubeedge/ca/rootCA.crt";
@@ -84,6 +86,7 @@ public record EdgeHubConfig(
             ? new VaultConfig(null, null, null, null, null, null, null, null, null, null, null, null, null)
             : vault;
     metrics = metrics == null ? new Metrics(null, null) : metrics;
+    gateway = gateway == null ? new Gateway(null, null, null, null, null, null) : gateway;
     if (enable) {
       // KubeEdge skips checking the rest of the section when the module is off; so do we.
       if (quic.enable()) {
@@ -143,6 +146,43 @@ public record EdgeHubConfig(
     public Metrics {
       enable = enable != null && enable;
       port = Settings.port("port", port, DEFAULT_PORT);
+    }
+  }
+
+  /**
+   * {@code modules.edgeHub.gateway}: the EdgeHub as a cloudcore-compatible server for one local
+   * stock edgecore, always on 127.0.0.1 only. The ports default to cloudcore's (10000 WebSocket,
+   * 10002 HTTPS bootstrap), so the local edgecore.yaml changes only its host.
+   *
+   * @param enable default false
+   * @param port the local WebSocket server (default 10000)
+   * @param httpsPort the local {@code /ca.crt} and {@code /edge.crt} (default 10002)
+   * @param directory where the local CA and the local join token are kept (0700; default
+   *     {@code /etc/kubeedge/edgetrust-gateway})
+   * @param maxBufferedBytes what the gateway holds for the local edgecore, written but not yet
+   *     taken, or waiting while it is away, before it acts (default 4 MiB)
+   * @param keepaliveInterval seconds without a message from the local edgecore before its session
+   *     is closed, as cloudcore's {@code keepaliveInterval} (default 30)
+   */
+  public record Gateway(
+      Boolean enable, Integer port, Integer httpsPort, String directory, Integer maxBufferedBytes,
+      Integer keepaliveInterval) {
+    public static final int DEFAULT_PORT = 10000;
+    public static final int DEFAULT_HTTPS_PORT = 10002;
+    public static final String DEFAULT_DIRECTORY = "/etc/kubeedge/edgetrust-gateway";
+    public static final int DEFAULT_MAX_BUFFERED_BYTES = 4 << 20;
+
+    public Gateway {
+      enable = enable != null && enable;
+      port = Settings.port("gateway.port", port, DEFAULT_PORT);
+      httpsPort = Settings.port("gateway.httpsPort", httpsPort, DEFAULT_HTTPS_PORT);
+      directory = Settings.orDefault(directory, DEFAULT_DIRECTORY).strip();
+      maxBufferedBytes = Settings.positive("gateway.maxBufferedBytes", maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES);
+      keepaliveInterval = Settings.positive("gateway.keepaliveInterval", keepaliveInterval, 30);
+      if (enable && port != 0 && port.equals(httpsPort)) {
+        throw new IllegalArgumentException(
+            "'gateway.port' and 'gateway.httpsPort' are both " + port + ": the WebSocket server and /edge.crt need a port each");
+      }
     }
   }
 

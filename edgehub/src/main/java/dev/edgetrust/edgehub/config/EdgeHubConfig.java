@@ -174,14 +174,14 @@ public record EdgeHubConfig(
 
     public Gateway {
       enable = enable != null && enable;
-      port = Settings.port("gateway.port", port, DEFAULT_PORT);
-      httpsPort = Settings.port("gateway.httpsPort", httpsPort, DEFAULT_HTTPS_PORT);
+      port = Settings.port("port", port, DEFAULT_PORT);
+      httpsPort = Settings.port("httpsPort", httpsPort, DEFAULT_HTTPS_PORT);
       directory = Settings.orDefault(directory, DEFAULT_DIRECTORY).strip();
-      maxBufferedBytes = Settings.positive("gateway.maxBufferedBytes", maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES);
-      keepaliveInterval = Settings.positive("gateway.keepaliveInterval", keepaliveInterval, 30);
+      maxBufferedBytes = Settings.positive("maxBufferedBytes", maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES);
+      keepaliveInterval = Settings.positive("keepaliveInterval", keepaliveInterval, 30);
       if (enable && port != 0 && port.equals(httpsPort)) {
         throw new IllegalArgumentException(
-            "'gateway.port' and 'gateway.httpsPort' are both " + port + ": the WebSocket server and /edge.crt need a port each");
+            "'port' and 'httpsPort' are both " + port + ": the WebSocket server and /edge.crt need a port each");
       }
     }
   }

@@ -167,9 +167,39 @@ public final class EdgeGateway implements AutoCloseable {
     relay.fromCloud(message);
   }
 
-  /** Whether a local edgecore session is up (event loop only). */
-  public boolean localConnected() {
-    return relay.local().isPresent();
+  /** Whether a local edgecore session is up. Not on the event loop: it asks the loop and waits. */
+  public boolean localConnectedNow() {
+    return onLoop(new LocalConnected());
+  }
+
+  /** Bytes of cloud messages held for a local edgecore that is away. Not on the event loop. */
+  public long heldNow() {
+    return onLoop(new HeldBytes());
+  }
+
+  private <T> T onLoop(java.util.concurrent.Callable<T> question) {
+    try {
+      return loop.submit(question).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private final class LocalConnected implements java.util.concurrent.Callable<Boolean> {
+    @Override
+    public Boolean call() {
+      return relay.local().isPresent();
+    }
+  }
+
+  private final class HeldBytes implements java.util.concurrent.Callable<Long> {
+    @Override
+    public Long call() {
+      return relay.held();
+    }
   }
 
   /** Closes the local session (1001) and stops listening. Idempotent. */

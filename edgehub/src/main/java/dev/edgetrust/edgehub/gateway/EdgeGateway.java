@@ -104,9 +104,10 @@ public final class EdgeGateway implements AutoCloseable {
     }
     websocket = Optional.of(bind("port", settings.port()));
     https = Optional.of(bind("httpsPort", settings.httpsPort()));
-    log.info("node {}: local gateway for a stock edgecore on wss://{} (bootstrap https://{}), local CA SHA-256 {};"
-            + " its join token (valid until {}) is in {}", ca.node(), websocketAddress().orElseThrow(),
-        httpsAddress().orElseThrow(), ca.hash(), clock.instant().plus(TOKEN_LIFETIME), settings.tokenFile());
+    log.info("node {}: local gateway for a stock edgecore on wss://127.0.0.1:{} (bootstrap https://127.0.0.1:{}),"
+            + " local CA SHA-256 {}; its join token (valid until {}) is in {}", ca.node(),
+        websocketAddress().orElseThrow().getPort(), httpsAddress().orElseThrow().getPort(), ca.hash(),
+        clock.instant().plus(TOKEN_LIFETIME), settings.tokenFile());
   }
 
   private Channel bind(String key, int port) throws GatewayException {

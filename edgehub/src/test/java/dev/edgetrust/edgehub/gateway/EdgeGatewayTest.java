@@ -267,7 +267,10 @@ class EdgeGatewayTest {
       if (!edge.gateway().orElseThrow().localConnectedNow()) {
         return true;
       }
-      hub.sendToLatest(big);
+      // A burst per look: enough to fill the loopback socket buffers soon, whatever their size.
+      for (int i = 0; i < 16; i++) {
+        hub.sendToLatest(big);
+      }
       return false;
     });
     assertThat(edge.status().state()).as("the node's own session is untouched").isEqualTo(ConnectionState.CONNECTED);

@@ -1,7 +1,7 @@
 package dev.edgetrust.cli;
 
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
-import dev.edgetrust.edgehub.config.GatewaySettings;
+import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.edgehub.gateway.EdgeGateway;
 import dev.edgetrust.edgehub.gateway.GatewayException;
 import dev.edgetrust.edgehub.gateway.LocalCa;

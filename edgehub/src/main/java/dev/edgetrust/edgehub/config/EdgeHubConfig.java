@@ -2,6 +2,7 @@ package dev.edgetrust.edgehub.config;
 
 import dev.edgetrust.config.Settings;
 import dev.edgetrust.edgehub.enrollment.JoinToken;
+import dev.edgetrust.edgehub.gateway.GatewaySettings;
 
 /**
  * {@code modules.edgeHub} of a KubeEdge {@code edgecore.yaml}, as written, with KubeEdge's
@@ -167,18 +168,13 @@ public record EdgeHubConfig(
   public record Gateway(
       Boolean enable, Integer port, Integer httpsPort, String directory, Integer maxBufferedBytes,
       Integer keepaliveInterval) {
-    public static final int DEFAULT_PORT = 10000;
-    public static final int DEFAULT_HTTPS_PORT = 10002;
-    public static final String DEFAULT_DIRECTORY = "/etc/kubeedge/edgetrust-gateway";
-    public static final int DEFAULT_MAX_BUFFERED_BYTES = 4 << 20;
-
     public Gateway {
       enable = enable != null && enable;
-      port = Settings.port("port", port, DEFAULT_PORT);
-      httpsPort = Settings.port("httpsPort", httpsPort, DEFAULT_HTTPS_PORT);
-      directory = Settings.orDefault(directory, DEFAULT_DIRECTORY).strip();
-      maxBufferedBytes = Settings.positive("maxBufferedBytes", maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES);
-      keepaliveInterval = Settings.positive("keepaliveInterval", keepaliveInterval, 30);
+      port = Settings.port("port", port, GatewaySettings.DEFAULT_PORT);
+      httpsPort = Settings.port("httpsPort", httpsPort, GatewaySettings.DEFAULT_HTTPS_PORT);
+      directory = Settings.orDefault(directory, GatewaySettings.DEFAULT_DIRECTORY).strip();
+      maxBufferedBytes = Settings.positive("maxBufferedBytes", maxBufferedBytes, GatewaySettings.DEFAULT_MAX_BUFFERED_BYTES);
+      keepaliveInterval = Settings.positive("keepaliveInterval", keepaliveInterval, GatewaySettings.DEFAULT_KEEPALIVE_SECONDS);
       if (enable && port != 0 && port.equals(httpsPort)) {
         throw new IllegalArgumentException(
             "'port' and 'httpsPort' are both " + port + ": the WebSocket server and /edge.crt need a port each");

@@ -1,5 +1,6 @@
 package dev.edgetrust.edgehub.config;
 
+import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.config.GoDuration;

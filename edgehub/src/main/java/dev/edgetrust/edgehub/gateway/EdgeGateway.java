@@ -1,7 +1,7 @@
 package dev.edgetrust.edgehub.gateway;
 
 import dev.edgetrust.credential.AtomicFile;
-import dev.edgetrust.edgehub.config.GatewaySettings;
+import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.tls.TlsProtocols;

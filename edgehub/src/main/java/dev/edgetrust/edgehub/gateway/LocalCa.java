@@ -3,7 +3,7 @@ package dev.edgetrust.edgehub.gateway;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
-import dev.edgetrust.edgehub.config.GatewaySettings;
+import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.HeldCertificate;

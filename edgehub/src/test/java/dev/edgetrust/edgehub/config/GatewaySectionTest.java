@@ -1,5 +1,6 @@
 package dev.edgetrust.edgehub.config;
 
+import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -10,7 +10,7 @@ import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.EdgeHubException;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
-import dev.edgetrust.edgehub.config.GatewaySettings;
+import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.edgehub.testing.LocalEdgecore;
 import dev.edgetrust.edgehub.testing.TestCa;

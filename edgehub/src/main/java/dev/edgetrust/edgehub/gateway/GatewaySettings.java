@@ -1,4 +1,4 @@
-package dev.edgetrust.edgehub.config;
+package dev.edgetrust.edgehub.gateway;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +16,12 @@ import java.util.Objects;
  */
 public record GatewaySettings(
     int port, int httpsPort, Path directory, int maxBufferedBytes, Duration keepaliveInterval) {
+  public static final int DEFAULT_PORT = 10000;
+  public static final int DEFAULT_HTTPS_PORT = 10002;
+  public static final String DEFAULT_DIRECTORY = "/etc/kubeedge/edgetrust-gateway";
+  public static final int DEFAULT_MAX_BUFFERED_BYTES = 4 << 20;
+  public static final int DEFAULT_KEEPALIVE_SECONDS = 30;
+
   public GatewaySettings {
     directory = Objects.requireNonNull(directory, "directory").toAbsolutePath();
     if (maxBufferedBytes <= 0) {
@@ -28,8 +34,8 @@ public record GatewaySettings(
 
   /** Defaults of {@code modules.edgeHub.gateway} with the local CA in {@code directory}. */
   public static GatewaySettings in(Path directory) {
-    return new GatewaySettings(EdgeHubConfig.Gateway.DEFAULT_PORT, EdgeHubConfig.Gateway.DEFAULT_HTTPS_PORT, directory,
-        EdgeHubConfig.Gateway.DEFAULT_MAX_BUFFERED_BYTES, Duration.ofSeconds(30));
+    return new GatewaySettings(DEFAULT_PORT, DEFAULT_HTTPS_PORT, directory, DEFAULT_MAX_BUFFERED_BYTES,
+        Duration.ofSeconds(DEFAULT_KEEPALIVE_SECONDS));
   }
 
   public GatewaySettings withPorts(int newPort, int newHttpsPort) {

@@ -62,6 +62,10 @@ import org.slf4j.LoggerFactory;
  * blocking credential work (file I/O, HTTPS enrollment). Listeners are called on those threads
  * and must neither block nor call {@link #close()}.
  *
+ * <p>With {@code modules.edgeHub.gateway}, the {@link EdgeGateway} serves a local stock edgecore
+ * on the same event loop: cloud messages go to it as well as to the listener, its messages go to
+ * the same queue as {@link #send}'s, and the session's ups and downs are told to it.
+ *
  * <pre>{@code
  * EdgeHub hub = EdgeHub.builder(EdgeHubSettings.load(Path.of("edgecore.yaml")))
  *     .onMessage(m -> ...)

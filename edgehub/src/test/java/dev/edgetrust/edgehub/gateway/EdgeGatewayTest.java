@@ -228,6 +228,23 @@ class EdgeGatewayTest {
   }
 
   @Test
+  void whileTheUpstreamIsDown_aLocalUpgradeIsRefused503_soEdgecoreRetriesAsWithCloudcoreAway() throws Exception {
+    TestCloudHub hub = cloudHub();
+    GatewaySettings gateway = gatewaySettings();
+    EdgeHub edge = edgeHubWithGateway(hub, gateway);
+    LocalEdgecore edgecore = localEdgecore(edge);
+    HeldCertificate local = edgecore.join(token(gateway), "node-a");
+
+    hub.close();
+    await().atMost(PATIENCE).until(() -> edge.status().state() != ConnectionState.CONNECTED);
+
+    assertThatThrownBy(() -> edgecore.connect(local, "node-a"))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(WebSocketHandshakeException.class)
+        .satisfies(t -> assertThat(((WebSocketHandshakeException) t.getCause()).getResponse().statusCode()).isEqualTo(503));
+  }
+
+  @Test
   void localEdgecoreGone_leavesTheUpstreamSession_andCloudMessagesMeanwhileAreHandedOverInOrder() throws Exception {
     TestCloudHub hub = cloudHub();
     GatewaySettings gateway = gatewaySettings();

@@ -12,17 +12,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code edgetrust edgehub --config edgecore.yaml}: runs an EdgeHub until stopped. */
-@Command(name = "edgehub", description = {
+@Command(name = "edgehub", subcommands = GatewayTokenCommand.class, description = {
     "Run an EdgeHub from a KubeEdge edgecore.yaml (modules.edgeHub).",
-    "With modules.edgeHub.vault.enable: true, its certificates come from HashiCorp Vault."})
+    "With modules.edgeHub.vault.enable: true, its certificates come from HashiCorp Vault.",
+    "With modules.edgeHub.gateway.enable: true, it also serves a local stock edgecore on 127.0.0.1."})
 final class EdgeHubCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger("edgehub");
 
-  @Option(names = "--config", required = true, description = "edgecore.yaml")
+  // Not required by picocli: 'edgehub gateway-token --config F' must parse without it.
+  @Option(names = "--config", description = "edgecore.yaml")
   Path config;
 
   @Override
   public Integer call() throws Exception {
+    if (config == null) {
+      throw new UserErrors.UserException("edgehub needs --config edgecore.yaml (see 'edgetrust edgehub --help')");
+    }
     EdgeHubSettings settings = EdgeHubSettings.load(config);
     CountDownLatch stopped = new CountDownLatch(1);
     // modules.edgeHub.vault: certificates from Vault; the EdgeHub gets the issuer wired here.

@@ -16,6 +16,9 @@ import dev.edgetrust.edgehub.enrollment.PkiIssuer;
 import dev.edgetrust.edgehub.enrollment.EnrollmentException;
 import dev.edgetrust.edgehub.enrollment.NodeCredentials;
 import dev.edgetrust.edgehub.enrollment.TokenSource;
+import dev.edgetrust.edgehub.gateway.EdgeGateway;
+import dev.edgetrust.edgehub.gateway.GatewayException;
+import dev.edgetrust.edgehub.gateway.Upstream;
 import dev.edgetrust.edgehub.metrics.EdgeMetrics;
 import dev.edgetrust.edgehub.metrics.EdgeMetricsServer;
 import dev.edgetrust.message.Message;
@@ -60,6 +63,10 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: one Netty event loop owns the sessions and the send queue; one thread does the
  * blocking credential work (file I/O, HTTPS enrollment). Listeners are called on those threads
  * and must neither block nor call {@link #close()}.
+ *
+ * <p>With {@code modules.edgeHub.gateway}, the {@link EdgeGateway} serves a local stock edgecore
+ * on the same event loop: cloud messages go to it as well as to the listener, its messages go to
+ * the same queue as {@link #send}'s, and the session's ups and downs are told to it.
  *
  * <pre>{@code
  * EdgeHub hub = EdgeHub.builder(EdgeHubSettings.load(Path.of("edgecore.yaml")))
@@ -132,6 +139,12 @@ public final class EdgeHub implements AutoCloseable {
   private int refusedInARow;
 
   private volatile EdgeHubStatus status;
+
+  /**
+   * {@code modules.edgeHub.gateway}: the local server for a stock edgecore, relayed over this
+   * EdgeHub's session. Set in start() before any session exists; used on the event loop.
+   */
+  private volatile Optional<EdgeGateway> gateway = Optional.empty();
 
   // Observability: values are cheap to keep; the listener exists only with modules.edgeHub.metrics.
   private final EdgeMetrics metrics = new EdgeMetrics();
@@ -309,6 +322,9 @@ public final class EdgeHub implements AutoCloseable {
         throw new EdgeHubException(settings.source() + ": modules.edgeHub.metrics: " + e.getMessage(), e);
       }
     }
+    if (settings.gateway().isPresent()) {
+      startGateway();
+    }
     NodeCredentials obtained;
     try {
       obtained = credentials.obtain();
@@ -319,6 +335,31 @@ public final class EdgeHub implements AutoCloseable {
         throw new EdgeHubException(e.getMessage(), e);
       }
       onCredentialThread(() -> retryCredentialsLater(e));
+    }
+  }
+
+  private void startGateway() throws EdgeHubException {
+    try {
+      EdgeGateway local = EdgeGateway.create(loop, settings.gateway().orElseThrow(), settings.nodeName(), new Outbox(),
+          settings.writeDeadline(), clock);
+      gateway = Optional.of(local);
+      local.start();
+    } catch (GatewayException e) {
+      close();
+      throw new EdgeHubException(settings.source() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The local gateway for a stock edgecore, when {@code modules.edgeHub.gateway} is enabled and started. */
+  public Optional<EdgeGateway> gateway() {
+    return gateway;
+  }
+
+  /** The local edgecore's messages go where {@link #send} puts everyone's: the outbox. */
+  private final class Outbox implements Upstream {
+    @Override
+    public boolean send(Message message) {
+      return EdgeHub.this.send(message);
     }
   }
 
@@ -405,6 +446,8 @@ public final class EdgeHub implements AutoCloseable {
       return;
     }
     credentialThread.shutdownNow();
+    // The local edgecore hears the gateway stop before the upstream session goes.
+    gateway.ifPresent(EdgeGateway::close);
     ChannelFuture goodbye = null;
     try {
       Future<ChannelFuture> closing = loop.submit(() -> {
@@ -759,6 +802,7 @@ public final class EdgeHub implements AutoCloseable {
       log.info("node {} connected to {} (certificate serial {})", settings.nodeName(), settings.webSocketUri(),
           credentials.held().serialHex());
       publish(ConnectionState.CONNECTED, null);
+      gateway.ifPresent(EdgeGateway::upstreamOpened);
       if (previous != null) {
         // The CloudHub replaces a node's session when it connects again; close ours as edgecore would.
         previous.closeGracefully();
@@ -772,6 +816,9 @@ public final class EdgeHub implements AutoCloseable {
 
     @Override
     public void received(CloudSession session, Message message) {
+      if (gateway.isPresent()) {
+        gateway.get().fromCloud(message);
+      }
       try {
         messageListener.accept(message);
       } catch (RuntimeException e) {
@@ -805,6 +852,9 @@ public final class EdgeHub implements AutoCloseable {
         }
       } else if (session == active) {
         active = null;
+        if (gateway.isPresent()) {
+          gateway.get().upstreamClosed(reason);
+        }
         if (!closed.get()) {
           Duration stable = settings.deadConnectionTimeout();
           if (activeSince != null && !clock.instant().isBefore(activeSince.plus(stable))) {

@@ -2,6 +2,7 @@ package dev.edgetrust.edgehub.config;
 
 import dev.edgetrust.config.Settings;
 import dev.edgetrust.edgehub.enrollment.JoinToken;
+import dev.edgetrust.edgehub.gateway.GatewaySettings;
 
 /**
  * {@code modules.edgeHub} of a KubeEdge {@code edgecore.yaml}, as written, with KubeEdge's
@@ -27,6 +28,7 @@ import dev.edgetrust.edgehub.enrollment.JoinToken;
  * @param tokenFile edgetrust: read the join token from this file when {@code token} is empty
  * @param vault edgetrust: get certificates from HashiCorp Vault instead (off by default)
  * @param metrics edgetrust: serve {@code /metrics} on 127.0.0.1 (off by default)
+ * @param gateway edgetrust: serve a local stock edgecore on 127.0.0.1 and relay it (off by default)
  */
 public record EdgeHubConfig(
     Boolean enable,
@@ -44,7 +46,8 @@ public record EdgeHubConfig(
     Quic quic,
     String tokenFile,
     VaultConfig vault,
-    Metrics metrics) {
+    Metrics metrics,
+    Gateway gateway) {
 
   public static final String DEFAULT_PROJECT_ID = "e632aba927ea4ac2b575ec1603d56f10";
   public static final String DEFAULT_CA_FILE = "/etc/kubeedge/ca/rootCA.crt";
@@ -84,6 +87,7 @@ public record EdgeHubConfig(
             ? new VaultConfig(null, null, null, null, null, null, null, null, null, null, null, null, null)
             : vault;
     metrics = metrics == null ? new Metrics(null, null) : metrics;
+    gateway = gateway == null ? new Gateway(null, null, null, null, null, null) : gateway;
     if (enable) {
       // KubeEdge skips checking the rest of the section when the module is off; so do we.
       if (quic.enable()) {
@@ -143,6 +147,38 @@ public record EdgeHubConfig(
     public Metrics {
       enable = enable != null && enable;
       port = Settings.port("port", port, DEFAULT_PORT);
+    }
+  }
+
+  /**
+   * {@code modules.edgeHub.gateway}: the EdgeHub as a cloudcore-compatible server for one local
+   * stock edgecore, always on 127.0.0.1 only. The ports default to cloudcore's (10000 WebSocket,
+   * 10002 HTTPS bootstrap), so the local edgecore.yaml changes only its host.
+   *
+   * @param enable default false
+   * @param port the local WebSocket server (default 10000)
+   * @param httpsPort the local {@code /ca.crt} and {@code /edge.crt} (default 10002)
+   * @param directory where the local CA and the local join token are kept (0700; default
+   *     {@code /etc/kubeedge/edgetrust-gateway})
+   * @param maxBufferedBytes what the gateway holds for the local edgecore, written but not yet
+   *     taken, or waiting while it is away, before it acts (default 4 MiB)
+   * @param keepaliveInterval seconds without a message from the local edgecore before its session
+   *     is closed, as cloudcore's {@code keepaliveInterval} (default 30)
+   */
+  public record Gateway(
+      Boolean enable, Integer port, Integer httpsPort, String directory, Integer maxBufferedBytes,
+      Integer keepaliveInterval) {
+    public Gateway {
+      enable = enable != null && enable;
+      port = Settings.port("port", port, GatewaySettings.DEFAULT_PORT);
+      httpsPort = Settings.port("httpsPort", httpsPort, GatewaySettings.DEFAULT_HTTPS_PORT);
+      directory = Settings.orDefault(directory, GatewaySettings.DEFAULT_DIRECTORY).strip();
+      maxBufferedBytes = Settings.positive("maxBufferedBytes", maxBufferedBytes, GatewaySettings.DEFAULT_MAX_BUFFERED_BYTES);
+      keepaliveInterval = Settings.positive("keepaliveInterval", keepaliveInterval, GatewaySettings.DEFAULT_KEEPALIVE_SECONDS);
+      if (enable && port != 0 && port.equals(httpsPort)) {
+        throw new IllegalArgumentException(
+            "'port' and 'httpsPort' are both " + port + ": the WebSocket server and /edge.crt need a port each");
+      }
     }
   }
 

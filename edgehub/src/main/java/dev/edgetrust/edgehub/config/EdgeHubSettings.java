@@ -1,5 +1,6 @@
 package dev.edgetrust.edgehub.config;
 
+import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.config.GoDuration;
@@ -50,6 +51,8 @@ import java.util.OptionalInt;
  *     true; empty: from the CloudHub's bootstrap
  * @param metricsPort where to serve {@code /metrics} on 127.0.0.1 ({@code modules.edgeHub.metrics});
  *     empty: nowhere (the default); 0: any free port
+ * @param gateway the local server for a stock edgecore ({@code modules.edgeHub.gateway}); empty:
+ *     none (the default)
  */
 public record EdgeHubSettings(
     String source,
@@ -70,7 +73,8 @@ public record EdgeHubSettings(
     Duration readDeadline,
     Duration writeDeadline,
     Optional<VaultSettings> vault,
-    OptionalInt metricsPort) {
+    OptionalInt metricsPort,
+    Optional<GatewaySettings> gateway) {
 
   private static final String SECTION = "modules.edgeHub";
   private static final String HOSTNAME_OVERRIDE = "modules.edged.hostnameOverride";
@@ -100,6 +104,7 @@ public record EdgeHubSettings(
         throw new IllegalArgumentException("metricsPort must be from 0 to 65535, was " + p);
       }
     });
+    gateway = gateway == null ? Optional.empty() : gateway;
     vault.ifPresent(v -> {
       if (!v.commonName().equals(nodeName.commonName())) {
         throw new IllegalArgumentException(
@@ -158,7 +163,13 @@ public record EdgeHubSettings(
         Duration.ofSeconds(config.websocket().readDeadline()),
         Duration.ofSeconds(config.websocket().writeDeadline()),
         config.vault().enable() ? Optional.of(vault(yaml, config.vault(), node)) : Optional.empty(),
-        config.metrics().enable() ? OptionalInt.of(config.metrics().port()) : OptionalInt.empty());
+        config.metrics().enable() ? OptionalInt.of(config.metrics().port()) : OptionalInt.empty(),
+        config.gateway().enable() ? Optional.of(gateway(base, config.gateway())) : Optional.empty());
+  }
+
+  private static GatewaySettings gateway(Path base, EdgeHubConfig.Gateway g) {
+    return new GatewaySettings(g.port(), g.httpsPort(), Settings.resolve(base, g.directory()), g.maxBufferedBytes(),
+        Duration.ofSeconds(g.keepaliveInterval()));
   }
 
   /** Resolves {@code modules.edgeHub.vault} for {@code node}; the section has checked its own keys. */
@@ -258,31 +269,32 @@ public record EdgeHubSettings(
         Duration.ofSeconds(15),
         Duration.ofSeconds(15),
         Optional.empty(),
-        OptionalInt.empty());
+        OptionalInt.empty(),
+        Optional.empty());
   }
 
   public EdgeHubSettings withToken(JoinToken newToken) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, Optional.of(newToken), tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, metricsPort);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, metricsPort, gateway);
   }
 
   public EdgeHubSettings withTokenFile(Path file) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, Optional.of(file), httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, metricsPort);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, metricsPort, gateway);
   }
 
   public EdgeHubSettings withHeartbeat(Duration newHeartbeat, Duration newReadDeadline) {
     return new EdgeHubSettings(source, nodeName, projectId, newHeartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, newReadDeadline, writeDeadline, vault, metricsPort);
+        websocketServer, handshakeTimeout, newReadDeadline, writeDeadline, vault, metricsPort, gateway);
   }
 
   public EdgeHubSettings withRotateCertificates(boolean rotate) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, tokenFile, httpServer, rotate,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, metricsPort);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, metricsPort, gateway);
   }
 
   /**
@@ -292,14 +304,21 @@ public record EdgeHubSettings(
   public EdgeHubSettings withVault(Optional<VaultSettings> newVault) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, newVault, metricsPort);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, newVault, metricsPort, gateway);
   }
 
   /** These settings with {@code /metrics} served on 127.0.0.1:{@code port} (empty: not served). */
   public EdgeHubSettings withMetricsPort(OptionalInt port) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, port);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, port, gateway);
+  }
+
+  /** These settings with a local gateway for a stock edgecore (empty: none). */
+  public EdgeHubSettings withGateway(Optional<GatewaySettings> newGateway) {
+    return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
+        certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, metricsPort, newGateway);
   }
 
   /** {@code wss://<server>/<projectID>/<nodeName>/events}, the URL edgecore dials. */

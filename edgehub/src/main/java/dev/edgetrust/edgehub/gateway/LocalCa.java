@@ -3,6 +3,7 @@ package dev.edgetrust.edgehub.gateway;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.credential.SecretFiles;
 import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.Certificates;
@@ -87,7 +88,12 @@ public final class LocalCa {
     Path dir = settings.directory();
     KeyCertificateFiles files = new KeyCertificateFiles(settings.caKeyFile(), settings.caCertificateFile());
     refuseOpenToOthers(dir, "chmod 700 it");
-    refuseOpenToOthers(settings.caKeyFile(), "chmod 600 it");
+    try {
+      // The one rule every secret file follows (the directory's stricter 0700 is checked above).
+      SecretFiles.requireOwnerOnly(settings.caKeyFile());
+    } catch (CredentialFileException e) {
+      throw new GatewayException("modules.edgeHub.gateway.directory: " + e.getMessage(), e);
+    }
     Optional<HeldCertificate> existing;
     try {
       existing = files.read();

@@ -92,7 +92,7 @@ final class GatewayDemo {
           "a demo aid behaving as cloudcore's CloudHub: its own CA, chain-only mTLS, node from node_id, acks");
       CloudcoreCredentials.GatewayFiles files = cloudcoreCredentials.writeGatewayFiles(dir.resolve("upstream"));
       script.step(true, "gateway certificate from cloudcore's CA", "CN=kubeedge.io, O=kubeEdge in " + files.certFile()
-          + " (README step 1: cloudcore's own /edge.crt)");
+          + " (signed here by the stand-in's CA; a real cluster gets it from cloudcore's /edge.crt, README step 1)");
 
       CloudHubSettings settings = CloudHubSettings.loopback(dir.resolve("gateway")).toBuilder()
           .credentialPollInterval(Duration.ofMillis(200))

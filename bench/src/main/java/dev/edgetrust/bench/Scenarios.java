@@ -5,6 +5,7 @@ import dev.edgetrust.bench.scenario.CrlScenario;
 import dev.edgetrust.bench.scenario.EdgeFootprintScenario;
 import dev.edgetrust.bench.scenario.HandshakeScenario;
 import dev.edgetrust.bench.scenario.IssueScenario;
+import dev.edgetrust.bench.scenario.RelayScenario;
 import dev.edgetrust.bench.scenario.RenewalStormScenario;
 import dev.edgetrust.bench.scenario.SessionsScenario;
 import java.util.List;
@@ -17,6 +18,7 @@ public final class Scenarios {
           new HandshakeScenario(),
           new SessionsScenario(),
           new BlockScenario(),
+          new RelayScenario(),
           new CrlScenario(),
           new IssueScenario(),
           new RenewalStormScenario(),

@@ -59,6 +59,17 @@ class SmokeRunTest {
   }
 
   @Test
+  void relay_reportsBothPathsAndTheRatios() throws Exception {
+    Bench.Report r = run("relay", 4, Duration.ofSeconds(1));
+
+    assertThat(keys(r)).contains("gateway.messages_per_second", "direct.messages_per_second", "gateway.round_trip_p99_ms",
+        "direct.round_trip_p99_ms", "gateway.added_p99_ms", "gateway.heap_kib_per_relayed_session", "direct.heap_kib_per_session");
+    assertThat(comparisons(r)).contains("throughput_ratio", "server_cpu_throughput_ratio", "heap_ratio");
+    assertThat(figure(r, "gateway.messages_per_second")).isPositive();
+    assertThat(figure(r, "gateway.sessions")).isEqualTo(4);
+  }
+
+  @Test
   void handshake_reportsBothRatesAndTheRatio() throws Exception {
     Bench.Report r = run("handshake", 4, Duration.ofSeconds(1));
 

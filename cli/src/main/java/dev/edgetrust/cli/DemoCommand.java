@@ -18,6 +18,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Show the CloudHub's and EdgeHubs' own log lines.")
   boolean verbose;
 
+  @Option(names = "--gateway",
+      description = "edgetrust in front of an existing KubeEdge: a cloudcore-compatible upstream, the CloudHub as its gateway, a stock edgecore's wire.")
+  boolean gateway;
+
   @Option(names = "--pki", defaultValue = "builtin",
       description = "builtin (default, nothing to install) or vault (needs VAULT_ADDR and VAULT_TOKEN, e.g. of `vault server -dev`).")
   String pki;
@@ -27,10 +31,16 @@ final class DemoCommand implements Callable<Integer> {
     if (lifetimeSeconds < 5) {
       throw new UserErrors.UserException("--lifetime must be at least 5 seconds");
     }
+    if (gateway && !pki.equals("builtin")) {
+      throw new UserErrors.UserException("--gateway runs on the built-in CA; drop --pki " + pki);
+    }
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     if (!verbose && root.getLevel() != Level.DEBUG) {
       // The demo's own lines tell the story; component logs would drown them.
       root.setLevel(Level.ERROR);
+    }
+    if (gateway) {
+      return new GatewayDemo(System.out).run() ? 0 : 1;
     }
     switch (pki) {
       case "builtin":

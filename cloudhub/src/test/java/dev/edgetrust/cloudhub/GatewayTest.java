@@ -6,18 +6,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.edgetrust.cloudhub.gateway.UpstreamServer;
+import dev.edgetrust.standin.CloudcoreCredentials;
+import dev.edgetrust.standin.CloudcoreStandIn;
 import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
-import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
-import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
-import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
-import dev.edgetrust.x509.Keys;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -25,17 +22,13 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.security.auth.x500.X500Principal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,23 +50,14 @@ class GatewayTest {
   @BeforeEach
   void cloudcore() throws Exception {
     // cloudcore's own CA, unrelated to the gateway's: it signs cloudcore's server certificate and
-    // the one gateway certificate, named as edgecore's CSR names it (cloudcore copies the CN).
+    // the one gateway certificate.
     BuiltinCa cloudcoreCa = BuiltinCa.loadOrCreate(
         BuiltinCaFiles.of(dir.resolve("cloudcore/rootCA.crt"), dir.resolve("cloudcore/rootCA.key")), Clock.systemUTC());
-    KeyPair serverKeys = Keys.newP256();
-    HeldCertificate serverCertificate = new HeldCertificate(serverKeys.getPrivate(), List.of(
-        cloudcoreCa.sign(SigningRequest.forServer("cloudcore", Csr.create(serverKeys, new X500Principal("CN=cloudcore")),
-            List.of(), List.of(InetAddress.getByName("127.0.0.1")), Duration.ofHours(1))).certificate()));
-    KeyPair gatewayKeys = Keys.newP256();
-    HeldCertificate gatewayCertificate = new HeldCertificate(gatewayKeys.getPrivate(), List.of(
-        cloudcoreCa.sign(new SigningRequest(new X500Principal("CN=kubeedge.io, O=kubeEdge"),
-            Csr.create(gatewayKeys, new X500Principal("CN=kubeedge.io, O=kubeEdge")),
-            EnumSet.of(CertificateUsage.CLIENT_AUTH), List.of(), List.of(), Duration.ofHours(1))).certificate()));
-    new KeyCertificateFiles(dir.resolve("upstream/gateway.key"), dir.resolve("upstream/gateway.crt")).write(gatewayCertificate);
-    KeyCertificateFiles.writeCertificates(dir.resolve("upstream/rootCA.crt"), cloudcoreCa.trustAnchors());
-    cloudcore = CloudcoreStandIn.start(serverCertificate, cloudcoreCa.trustAnchors(), Duration.ofSeconds(30));
+    CloudcoreCredentials credentials = CloudcoreCredentials.of(cloudcoreCa, Duration.ofHours(1));
+    CloudcoreCredentials.GatewayFiles files = credentials.writeGatewayFiles(dir.resolve("upstream"));
+    cloudcore = credentials.startStandIn(Duration.ofSeconds(30), CloudcoreStandIn.Recording.EVERYTHING);
     upstream = UpstreamSettings.of(new UpstreamServer("127.0.0.1", cloudcore.port()),
-        dir.resolve("upstream/rootCA.crt"), dir.resolve("upstream/gateway.crt"), dir.resolve("upstream/gateway.key"));
+        files.caFile(), files.certFile(), files.keyFile());
   }
 
   @AfterEach
@@ -106,7 +90,7 @@ class GatewayTest {
 
     edge.send(upText);
 
-    CloudcoreStandIn.Received atCloudcore = cloudcore.received.poll(10, TimeUnit.SECONDS);
+    CloudcoreStandIn.Received atCloudcore = cloudcore.received().poll(10, TimeUnit.SECONDS);
     assertThat(atCloudcore).isNotNull();
     assertThat(atCloudcore.node()).isEqualTo("edge-1");
     assertThat(atCloudcore.text()).isEqualTo(upText);
@@ -128,7 +112,7 @@ class GatewayTest {
     startGateway(upstream);
     edge("edge-1");
 
-    CloudcoreStandIn.Upgrade upgrade = cloudcore.upgrades.poll(10, TimeUnit.SECONDS);
+    CloudcoreStandIn.Upgrade upgrade = cloudcore.upgrades().poll(10, TimeUnit.SECONDS);
     assertThat(upgrade.uri()).isEqualTo("/" + PROJECT + "/edge-1/events");
     assertThat(upgrade.header("node_id")).isEqualTo("edge-1");
     assertThat(upgrade.header("project_id")).isEqualTo(PROJECT);
@@ -147,7 +131,7 @@ class GatewayTest {
     edge.send(keepalive);
     edge.send(MessageCodec.encode(query) + "\n");
 
-    assertThat(cloudcore.received.poll(10, TimeUnit.SECONDS).text()).isEqualTo(keepalive);
+    assertThat(cloudcore.received().poll(10, TimeUnit.SECONDS).text()).isEqualTo(keepalive);
     // In order on one connection: an answer to the keepalive would have come before this one.
     Message first = MessageCodec.decode(edge.texts.poll(10, TimeUnit.SECONDS));
     assertThat(first.header().parentId()).as("cloudcore answers the query, not the keepalive").isEqualTo(query.header().id());
@@ -161,11 +145,12 @@ class GatewayTest {
     assertThatThrownBy(() -> Edge.connect(f, cert, "edge-2", "node_id", "project_id", "ConnectionUse", "msg"))
         .satisfies(t -> assertThat(refusalStatus(t)).isEqualTo(403));
 
-    // The same certificate, honest about its node this time (a second enrollment would be a takeover).
+    // The same certificate, honest this time (a second enrollment of edge-1 would be a takeover: 409).
     Edge honest = Edge.connect(f, cert, "edge-1", "node_id", "project_id", "ConnectionUse", "msg");
-    CloudcoreStandIn.Upgrade only = cloudcore.upgrades.poll(10, TimeUnit.SECONDS);
+    await().until(() -> cloudcore.connected("edge-1"));
+    CloudcoreStandIn.Upgrade only = cloudcore.upgrades().poll(10, TimeUnit.SECONDS);
     assertThat(only.header("node_id")).isEqualTo("edge-1");
-    assertThat(cloudcore.upgrades).as("the refused upgrade never reached cloudcore").isEmpty();
+    assertThat(cloudcore.upgrades()).as("the refused upgrade never reached cloudcore").isEmpty();
     assertThat(honest.closes).isEmpty();
   }
 
@@ -183,7 +168,7 @@ class GatewayTest {
     edge.send(GOODBYE);
 
     assertThat(List.of(next(), next(), next())).containsExactly(keepalive, updateText, GOODBYE);
-    assertThat(cloudcore.upgrades.poll(10, TimeUnit.SECONDS).header("node_id")).isEqualTo("edge-1");
+    assertThat(cloudcore.upgrades().poll(10, TimeUnit.SECONDS).header("node_id")).isEqualTo("edge-1");
   }
 
   @Test
@@ -208,7 +193,7 @@ class GatewayTest {
 
     edge.ws.sendClose(1000, "bye").get(10, TimeUnit.SECONDS);
 
-    assertThat(cloudcore.closed.poll(10, TimeUnit.SECONDS)).isEqualTo("edge-1");
+    assertThat(cloudcore.closed().poll(10, TimeUnit.SECONDS)).isEqualTo("edge-1");
     await().until(() -> f.hub.sessions().isEmpty());
   }
 
@@ -234,7 +219,7 @@ class GatewayTest {
     f.hub.nodeAccess().block(NodeName.of("edge-1"), "operator-test");
 
     assertThat(edge.closes.poll(10, TimeUnit.SECONDS).code()).isEqualTo(1008);
-    assertThat(cloudcore.closed.poll(10, TimeUnit.SECONDS)).isEqualTo("edge-1");
+    assertThat(cloudcore.closed().poll(10, TimeUnit.SECONDS)).isEqualTo("edge-1");
     assertThat(cloudcore.connected("edge-2")).as("other nodes are not touched").isTrue();
     assertThat(other.closes).isEmpty();
   }
@@ -292,7 +277,7 @@ class GatewayTest {
     await().until(() -> f.hub.sessions().isEmpty());
     assertThat(metrics()).contains("edgetrust_cloudhub_upstream_sessions_ended_total{reason=\"upstream_too_slow\"} 1.0");
     cloudcore.resumeReading("edge-1");
-    assertThat(cloudcore.closed.poll(30, TimeUnit.SECONDS)).as("once it reads again, its leg is closed").isEqualTo("edge-1");
+    assertThat(cloudcore.closed().poll(30, TimeUnit.SECONDS)).as("once it reads again, its leg is closed").isEqualTo("edge-1");
   }
 
   @Test
@@ -308,7 +293,7 @@ class GatewayTest {
       cloudcore.send("edge-1", oneMiB);
     }
 
-    assertThat(cloudcore.closed.poll(60, TimeUnit.SECONDS)).isEqualTo("edge-1");
+    assertThat(cloudcore.closed().poll(60, TimeUnit.SECONDS)).isEqualTo("edge-1");
     await().until(() -> f.hub.sessions().isEmpty());
   }
 
@@ -354,17 +339,17 @@ class GatewayTest {
     HeldCertificate cert = f.enroll("edge-1");
     Edge first = Edge.connect(f, cert, "edge-1", "node_id", "project_id", "ConnectionUse", "msg");
     await().until(() -> cloudcore.connected("edge-1"));
-    cloudcore.upgrades.clear();
+    cloudcore.upgrades().clear();
 
     Edge second = Edge.connect(f, cert, "edge-1", "node_id", "project_id", "ConnectionUse", "msg");
 
     assertThat(first.closes.poll(10, TimeUnit.SECONDS).code()).isEqualTo(1000);
-    assertThat(cloudcore.closed.poll(10, TimeUnit.SECONDS)).as("the old upstream leg").isEqualTo("edge-1");
-    assertThat(cloudcore.upgrades.poll(10, TimeUnit.SECONDS)).as("the new upstream leg").isNotNull();
+    assertThat(cloudcore.closed().poll(10, TimeUnit.SECONDS)).as("the old upstream leg").isEqualTo("edge-1");
+    assertThat(cloudcore.upgrades().poll(10, TimeUnit.SECONDS)).as("the new upstream leg").isNotNull();
     await().until(() -> cloudcore.connected("edge-1"));
     second.send("{\"after\":true}\n");
     assertThat(next()).isEqualTo("{\"after\":true}\n");
-    assertThat(cloudcore.upgrades).isEmpty();
+    assertThat(cloudcore.upgrades()).isEmpty();
   }
 
   private String metrics() throws Exception {
@@ -374,7 +359,7 @@ class GatewayTest {
   }
 
   private String next() throws InterruptedException {
-    CloudcoreStandIn.Received r = cloudcore.received.poll(10, TimeUnit.SECONDS);
+    CloudcoreStandIn.Received r = cloudcore.received().poll(10, TimeUnit.SECONDS);
     return r == null ? null : r.text();
   }
 

@@ -36,6 +36,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *       addresses spread over 127.0.0.2.. so no address runs out of ephemeral ports), keeps them
  *       with a keepalive every {@code --heartbeat-ms}, prints {@code READY <json>}; answers {@code
  *       COUNT} on stdin with {@code COUNT <open sessions>}; exits when stdin closes.
+ *   <li>{@code relay}: opens {@code --sessions} sessions to each of {@code --servers} (with the
+ *       identities of the same position in {@code --identities}), keeps them with keepalives,
+ *       prints {@code READY <json>}, then runs one round-trip slice per {@code RUN <server> <ms>
+ *       <sessions> <window>} line: that many sessions each keep {@code window} messages
+ *       unanswered; prints {@code DONE <json>} with the answered count and the round-trip quantiles.
  * </ul>
  */
 public final class LoadClient {
@@ -61,6 +66,7 @@ public final class LoadClient {
     switch (argv[0]) {
       case "handshake" -> client.handshakes();
       case "sessions" -> client.sessions();
+      case "relay" -> client.relay();
       default -> {
         System.err.println("unknown mode " + argv[0]);
         System.exit(2);
@@ -82,7 +88,11 @@ public final class LoadClient {
   }
 
   private InetSocketAddress server() {
-    String s = arg("--server");
+    return address(arg("--server"));
+  }
+
+  /** {@code host:port}. */
+  private static InetSocketAddress address(String s) {
     int colon = s.lastIndexOf(':');
     return new InetSocketAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1)));
   }
@@ -104,8 +114,7 @@ public final class LoadClient {
   private void handshakes() throws Exception {
     List<InetSocketAddress> servers = new java.util.ArrayList<>();
     for (String s : arg("--servers").split(",")) {
-      int colon = s.lastIndexOf(':');
-      servers.add(new InetSocketAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1))));
+      servers.add(address(s));
     }
     SharedKeyTls tls = new SharedKeyTls(NodeIdentities.read(Path.of(arg("--identities"))));
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(intArg("--threads"), NioIoHandler.newFactory());
@@ -241,5 +250,73 @@ public final class LoadClient {
     List<Channel> all = List.copyOf(open);
     all.forEach(Channel::close);
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+  }
+
+  // ---- relay ----
+
+  private void relay() throws Exception {
+    String[] servers = arg("--servers").split(",");
+    String[] identities = arg("--identities").split(",");
+    int sessions = intArg("--sessions");
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(intArg("--threads"), NioIoHandler.newFactory());
+    Duration heartbeat = Duration.ofMillis(Long.parseLong(arg("--heartbeat-ms")));
+    List<List<RoundTrips>> perServer = new java.util.ArrayList<>();
+    AtomicReference<String> firstFailure = new AtomicReference<>();
+    int established = 0;
+    for (int s = 0; s < servers.length; s++) {
+      InetSocketAddress address = address(servers[s]);
+      SharedKeyTls tls = new SharedKeyTls(NodeIdentities.read(Path.of(identities[s])));
+      WebSocketDialer dialer = new WebSocketDialer(group, address, heartbeat, false);
+      List<RoundTrips> opened = new java.util.ArrayList<>();
+      for (int i = 0; i < Math.min(sessions, tls.identities().size()); i++) {
+        RoundTrips trips = new RoundTrips();
+        int node = i;
+        try {
+          dialer.open(tls.identities().node(node), ch -> tls.handler(ch, node), null, java.util.Optional.of(trips))
+              .get(60, TimeUnit.SECONDS);
+          opened.add(trips);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+          firstFailure.compareAndSet(null, servers[s] + ": " + e.getCause());
+        }
+      }
+      established += opened.size();
+      perServer.add(opened);
+    }
+    ObjectNode ready = JSON.createObjectNode();
+    ready.put("established", established);
+    if (firstFailure.get() != null) {
+      ready.put("firstFailure", firstFailure.get());
+    }
+    say("READY", ready);
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] words = line.strip().split("\\s+");
+      if (words.length == 5 && words[0].equals("RUN")) {
+        List<RoundTrips> all = perServer.get(Integer.parseInt(words[1]));
+        List<RoundTrips> used = all.subList(0, Math.min(all.size(), Integer.parseInt(words[3])));
+        say("DONE", roundTrips(used, Long.parseLong(words[2]), Integer.parseInt(words[4])));
+      } else if (words[0].equals("QUIT")) {
+        break;
+      }
+    }
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+  }
+
+  /** One slice: every session in {@code used} keeps {@code window} messages in flight for {@code millis}. */
+  private ObjectNode roundTrips(List<RoundTrips> used, long millis, int window) throws InterruptedException {
+    RoundTrips.Slice slice = new RoundTrips.Slice();
+    long start = System.nanoTime();
+    used.forEach(t -> t.start(slice, window));
+    Thread.sleep(millis);
+    slice.running = false;
+    // Wait for the answers in flight, so that nothing of this slice's work spills into the next.
+    long drainLimit = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (slice.outstanding() > 0 && System.nanoTime() < drainLimit) {
+      Thread.sleep(1);
+    }
+    ObjectNode result = JSON.createObjectNode();
+    slice.describe(result, (System.nanoTime() - start) / 1e9);
+    return result;
   }
 }

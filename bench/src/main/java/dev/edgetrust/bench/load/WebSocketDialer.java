@@ -6,6 +6,7 @@ import dev.edgetrust.pki.NodeName;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -30,6 +31,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +41,8 @@ import javax.net.ssl.SSLSession;
 /**
  * A cheap edge for load: opens {@code wss://<server>/<project>/<node>/events} with edgecore's
  * headers over mutual TLS, optionally sends edgecore's keepalive and a ping every heartbeat, and
- * drops whatever the CloudHub sends. Many of them share one event loop group; none of the
- * EdgeHub's queueing, renewal or reconnect machinery is here.
+ * drops whatever the CloudHub sends (or hands it to a handler of the caller's). Many of them share
+ * one event loop group; none of the EdgeHub's queueing, renewal or reconnect machinery is here.
  */
 public final class WebSocketDialer {
   private static final String PROJECT = "e632aba927ea4ac2b575ec1603d56f10";
@@ -70,6 +72,16 @@ public final class WebSocketDialer {
    * @return completes with the channel once the upgrade is answered with 101, or exceptionally
    */
   public CompletableFuture<Channel> open(NodeName node, Function<Channel, SslHandler> tls, InetSocketAddress local) {
+    return open(node, tls, local, Optional.empty());
+  }
+
+  /**
+   * As {@link #open(NodeName, Function, InetSocketAddress)}, with {@code inbound} last in the
+   * pipeline: it gets every frame the server sends (a session that looks at its answers) instead
+   * of their being dropped.
+   */
+  public CompletableFuture<Channel> open(NodeName node, Function<Channel, SslHandler> tls, InetSocketAddress local,
+      Optional<ChannelHandler> inbound) {
     CompletableFuture<Channel> opened = new CompletableFuture<>();
     Bootstrap bootstrap =
         new Bootstrap()
@@ -86,7 +98,8 @@ public final class WebSocketDialer {
                         .addLast(new HttpClientCodec())
                         .addLast(new HttpObjectAggregator(64 << 10))
                         .addLast(new WebSocketClientProtocolHandler(config(node)))
-                        .addLast(new Session(opened));
+                        .addLast(new Session(opened, inbound.isPresent()));
+                    inbound.ifPresent(h -> ch.pipeline().addLast(h));
                   }
                 });
     if (resetOnClose) {
@@ -130,10 +143,12 @@ public final class WebSocketDialer {
   /** Completes the open future, keeps the heartbeat, drops inbound frames. */
   private final class Session extends ChannelInboundHandlerAdapter {
     private final CompletableFuture<Channel> opened;
+    private final boolean forward;
     private ScheduledFuture<?> beat;
 
-    Session(CompletableFuture<Channel> opened) {
+    Session(CompletableFuture<Channel> opened, boolean forward) {
       this.opened = opened;
+      this.forward = forward;
     }
 
     @Override
@@ -162,7 +177,11 @@ public final class WebSocketDialer {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ReferenceCountUtil.release(msg);
+      if (forward) {
+        ctx.fireChannelRead(msg);
+      } else {
+        ReferenceCountUtil.release(msg);
+      }
     }
 
     @Override

@@ -75,19 +75,7 @@ public final class SessionsScenario implements Scenario {
     NodeIdentities ids = cloud.issueShared("bench-node", sessions, Duration.ofDays(1));
     ids.write(idDir);
     AtomicInteger hubSessions = new AtomicInteger();
-    CloudHubListener counting =
-        new CloudHubListener() {
-          @Override
-          public void onConnected(SessionInfo session) {
-            hubSessions.incrementAndGet();
-          }
-
-          @Override
-          public void onDisconnected(SessionInfo session) {
-            hubSessions.decrementAndGet();
-          }
-        };
-    try (CloudHub hub = cloud.start(context.options().cloudHubs(), counting)) {
+    try (CloudHub hub = cloud.start(context.options().cloudHubs(), counting(hubSessions))) {
       HeldCertificate serverCertificate =
           KeyCertificateView.of(cloud.settings().serverKeyFile(), cloud.settings().serverCertificateFile())
               .peek()
@@ -111,8 +99,23 @@ public final class SessionsScenario implements Scenario {
     }
   }
 
+  /** A listener that keeps {@code sessions} at the number of sessions the CloudHub holds. */
+  static CloudHubListener counting(AtomicInteger sessions) {
+    return new CloudHubListener() {
+      @Override
+      public void onConnected(SessionInfo session) {
+        sessions.incrementAndGet();
+      }
+
+      @Override
+      public void onDisconnected(SessionInfo session) {
+        sessions.decrementAndGet();
+      }
+    };
+  }
+
   /** One server's figures. */
-  private record Held(
+  record Held(
       int established, int failed, int atServer, long openAtEnd, double rampSeconds, long heapBefore, long heapAfter,
       long directBefore, long directAfter, double idleCpuSeconds, double idleSeconds, String negotiated, String firstFailure) {
     double heapPerSessionKib() {
@@ -128,9 +131,14 @@ public final class SessionsScenario implements Scenario {
     }
   }
 
-  private record Server(String name, InetSocketAddress address, IntSupplier openSessions) {}
+  /** A server holding sessions, and how many it holds open now. */
+  record Server(String name, InetSocketAddress address, IntSupplier openSessions) {}
 
-  private Held hold(BenchContext context, Server server, Path idDir, int count, Duration heartbeat, Duration idle)
+  /**
+   * Heap after GC before and with {@code count} sessions from a separate client JVM held open, then
+   * {@code idle} with keepalives; waits for the server to drop them after. {@code relay} uses it too.
+   */
+  static Held hold(BenchContext context, Server server, Path idDir, int count, Duration heartbeat, Duration idle)
       throws IOException, InterruptedException {
     awaitCount(server, 0, Duration.ofSeconds(60));
     long heapBefore = Heap.usedAfterGc();
@@ -172,7 +180,7 @@ public final class SessionsScenario implements Scenario {
     }
   }
 
-  private static void awaitCount(Server server, int count, Duration limit) throws InterruptedException {
+  static void awaitCount(Server server, int count, Duration limit) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (server.openSessions().getAsInt() != count && System.nanoTime() < deadline) {
       Thread.sleep(50);

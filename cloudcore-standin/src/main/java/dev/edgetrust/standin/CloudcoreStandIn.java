@@ -1,4 +1,4 @@
-package dev.edgetrust.cloudhub;
+package dev.edgetrust.standin;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.edgetrust.message.Message;
@@ -62,37 +62,50 @@ import java.util.concurrent.TimeUnit;
  *       and {@code parent_msg_id} set.
  * </ul>
  *
- * <p>Knobs for tests: hold upgrades (a slow dial), drop a node's TCP connection, stop reading.
+ * <p>A test and demo aid, not part of the CloudHub anyone runs: the gateway's tests, {@code
+ * edgetrust demo --gateway} and {@code edgetrust bench relay} need an upstream that behaves
+ * exactly as cloudcore, and a real cloudcore needs a Kubernetes cluster. Anything it does that
+ * cloudcore does not is a bug in it. Knobs for tests: hold upgrades (a slow dial), drop a node's
+ * TCP connection, stop reading.
  */
-final class CloudcoreStandIn implements AutoCloseable {
+public final class CloudcoreStandIn implements AutoCloseable {
   /** An upgrade request as cloudcore received it. */
-  record Upgrade(String uri, HttpHeaders headers) {
-    String header(String name) {
+  public record Upgrade(String uri, HttpHeaders headers) {
+    public String header(String name) {
       return headers.get(name);
     }
   }
 
   /** A frame from a node, as the bytes arrived. */
-  record Received(String node, String text) {
-    Message message() {
+  public record Received(String node, String text) {
+    public Message message() {
       return MessageCodec.decode(text);
     }
+  }
+
+  /** What it keeps of the traffic for a test to look at. */
+  public enum Recording {
+    /** Every upgrade request and every frame from a node (tests, the demo). */
+    EVERYTHING,
+    /** Nothing: a bench relays millions of messages, and keeping them would be what it measures. */
+    NOTHING
   }
 
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   private final Channel server;
   private final Duration keepaliveInterval;
   private final Map<String, Channel> sessions = new ConcurrentHashMap<>();
-  final BlockingQueue<Upgrade> upgrades = new LinkedBlockingQueue<>();
-  final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
-  /** Nodes whose connection closed, in order. */
-  final BlockingQueue<String> closed = new LinkedBlockingQueue<>();
+  private final Recording recording;
+  private final BlockingQueue<Upgrade> upgrades = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+  private final BlockingQueue<String> closed = new LinkedBlockingQueue<>();
   private volatile boolean holdUpgrades;
   private final List<Runnable> held = new CopyOnWriteArrayList<>();
 
-  private CloudcoreStandIn(HeldCertificate serverCertificate, List<X509Certificate> clientCas, Duration keepaliveInterval)
-      throws Exception {
+  private CloudcoreStandIn(HeldCertificate serverCertificate, List<X509Certificate> clientCas, Duration keepaliveInterval,
+      Recording recording) throws Exception {
     this.keepaliveInterval = keepaliveInterval;
+    this.recording = recording;
     SslContext tls =
         SslContextBuilder.forServer(serverCertificate.privateKey(), serverCertificate.chain())
             .sslProvider(SslProvider.JDK)
@@ -110,45 +123,82 @@ final class CloudcoreStandIn implements AutoCloseable {
             .channel();
   }
 
-  static CloudcoreStandIn start(HeldCertificate serverCertificate, List<X509Certificate> clientCas, Duration keepaliveInterval)
-      throws Exception {
-    return new CloudcoreStandIn(serverCertificate, clientCas, keepaliveInterval);
+  /**
+   * Listens on 127.0.0.1, an ephemeral port, recording everything.
+   *
+   * @param serverCertificate what it presents; a gateway checks that it names the address it dials
+   * @param clientCas the CAs a client certificate must chain to (cloudcore's own CA)
+   * @param keepaliveInterval cloudcore's {@code keepaliveInterval}: no keepalive for this long and
+   *     the TCP connection is closed
+   */
+  public static CloudcoreStandIn start(HeldCertificate serverCertificate, List<X509Certificate> clientCas,
+      Duration keepaliveInterval) throws Exception {
+    return start(serverCertificate, clientCas, keepaliveInterval, Recording.EVERYTHING);
   }
 
-  int port() {
+  public static CloudcoreStandIn start(HeldCertificate serverCertificate, List<X509Certificate> clientCas,
+      Duration keepaliveInterval, Recording recording) throws Exception {
+    return new CloudcoreStandIn(serverCertificate, clientCas, keepaliveInterval, recording);
+  }
+
+  public int port() {
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
-  boolean connected(String node) {
+  public InetSocketAddress address() {
+    return (InetSocketAddress) server.localAddress();
+  }
+
+  public boolean connected(String node) {
     Channel c = sessions.get(node);
     return c != null && c.isActive();
   }
 
+  /** How many nodes have a session open. */
+  public int sessionCount() {
+    return sessions.size();
+  }
+
+  /** Upgrade requests as they arrived (with {@link Recording#EVERYTHING}). */
+  public BlockingQueue<Upgrade> upgrades() {
+    return upgrades;
+  }
+
+  /** Frames from nodes as they arrived (with {@link Recording#EVERYTHING}). */
+  public BlockingQueue<Received> received() {
+    return received;
+  }
+
+  /** Nodes whose connection closed, in order (with {@link Recording#EVERYTHING}). */
+  public BlockingQueue<String> closed() {
+    return closed;
+  }
+
   /** Sends {@code text} to {@code node} in one text frame, as it is. */
-  void send(String node, String text) {
+  public void send(String node, String text) {
     sessions.get(node).writeAndFlush(new TextWebSocketFrame(text));
   }
 
   /** Closes {@code node}'s TCP connection without a close frame, as cloudcore's keepalive check does. */
-  void dropTcp(String node) {
+  public void dropTcp(String node) {
     sessions.get(node).close();
   }
 
   /** Stops reading {@code node}'s socket: a cloudcore that takes nothing more. */
-  void stopReading(String node) {
+  public void stopReading(String node) {
     sessions.get(node).config().setAutoRead(false);
   }
 
-  void resumeReading(String node) {
+  public void resumeReading(String node) {
     sessions.get(node).config().setAutoRead(true);
   }
 
   /** Upgrades from now on wait until {@link #releaseUpgrades()}. */
-  void holdUpgrades() {
+  public void holdUpgrades() {
     holdUpgrades = true;
   }
 
-  void releaseUpgrades() {
+  public void releaseUpgrades() {
     holdUpgrades = false;
     List<Runnable> waiting = new ArrayList<>(held);
     held.clear();
@@ -156,7 +206,7 @@ final class CloudcoreStandIn implements AutoCloseable {
   }
 
   /** How many upgrade requests wait. */
-  int heldUpgrades() {
+  public int heldUpgrades() {
     return held.size();
   }
 
@@ -197,7 +247,9 @@ final class CloudcoreStandIn implements AutoCloseable {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof FullHttpRequest request) {
-        upgrades.add(new Upgrade(request.uri(), request.headers().copy()));
+        if (recording == Recording.EVERYTHING) {
+          upgrades.add(new Upgrade(request.uri(), request.headers().copy()));
+        }
         if (holdUpgrades) {
           held.add(new Release(ctx, request));
           return;
@@ -247,7 +299,9 @@ final class CloudcoreStandIn implements AutoCloseable {
         return;
       }
       String text = frame.content().toString(StandardCharsets.UTF_8);
-      received.add(new Received(node, text));
+      if (recording == Recording.EVERYTHING) {
+        received.add(new Received(node, text));
+      }
       Message message;
       try {
         message = MessageCodec.decode(text);
@@ -268,7 +322,9 @@ final class CloudcoreStandIn implements AutoCloseable {
       }
       if (node != null) {
         sessions.remove(node, ctx.channel());
-        closed.add(node);
+        if (recording == Recording.EVERYTHING) {
+          closed.add(node);
+        }
       }
       super.channelInactive(ctx);
     }

@@ -8,6 +8,12 @@ import dev.edgetrust.cloudhub.gateway.UpstreamServer;
 import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.credential.KeyCertificateFiles;
+import dev.edgetrust.edgehub.EdgeHub;
+import dev.edgetrust.edgehub.config.EdgeHubSettings;
+import dev.edgetrust.edgehub.config.ServerAddress;
+import dev.edgetrust.edgehub.enrollment.JoinToken;
+import dev.edgetrust.edgehub.gateway.EdgeGateway;
+import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
 import dev.edgetrust.pki.NodeName;
@@ -25,6 +31,7 @@ import java.io.PrintStream;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -43,8 +50,10 @@ import javax.security.auth.x500.X500Principal;
  * {@code edgetrust demo --gateway}: edgetrust in front of an existing KubeEdge, on loopback. A
  * cloudcore-compatible upstream (the {@link CloudcoreStandIn}, a demo aid that behaves as
  * cloudcore's CloudHub, with its own CA), an edgetrust CloudHub with {@code upstream} on in front
- * of it, and a client speaking exactly as a stock edgecore ({@link EdgecoreStandIn}) that joins
- * through the gateway's {@code /edge.crt}: a message each way, a server-certificate rotation on
+ * of it, an edge gateway (an edgetrust EdgeHub with {@code gateway} on, enrolled as the node) and
+ * a client speaking exactly as a stock edgecore ({@link EdgecoreStandIn}) that joins through the
+ * edge gateway's loopback {@code /edge.crt} with its local token: a message each way across all
+ * three hops, a server-certificate rotation on
  * the gateway that cloudcore never notices, and a block that drops both legs. {@link #run()} is
  * true only if every step held.
  */
@@ -103,13 +112,15 @@ final class GatewayDemo {
       try (CloudHub gateway = CloudHub.start(settings, ca, new CloudHubListener() {}, Clock.systemUTC())) {
         script.step(true, "edgetrust CloudHub started as the gateway (modules.cloudHub.upstream on)",
             "websocket 127.0.0.1:" + gateway.websocketAddress().orElseThrow().getPort() + ", its own built-in CA for the edges");
-        EdgecoreEntry entry = edgecoreEntry(gateway, ca);
-        EdgecoreStandIn edge = join(entry, cloudcore, gateway);
-        if (edge != null) {
-          try (edge) {
-            messages(edge, cloudcore);
-            rotateServerCertificate(gateway, ca, settings, edge, cloudcore);
-            block(gateway, edge, cloudcore);
+        try (EdgeHub edgeGateway = startEdgeGateway(dir.resolve("edge"), gateway, ca)) {
+          Optional<EdgecoreEntry> entry = edgecoreEntry(edgeGateway);
+          EdgecoreStandIn edge = entry.isEmpty() ? null : join(entry.get(), cloudcore, gateway);
+          if (edge != null) {
+            try (edge) {
+              messages(edge, cloudcore);
+              rotateServerCertificate(gateway, ca, settings, edgeGateway.settings(), edge, cloudcore);
+              block(gateway, edge, cloudcore);
+            }
           }
         }
       }
@@ -117,11 +128,36 @@ final class GatewayDemo {
     return script.verdict();
   }
 
-  /** The cloud gateway's own addresses and a join token of its CA. */
-  private static EdgecoreEntry edgecoreEntry(CloudHub gateway, BuiltinCa ca) throws Exception {
-    return new EdgecoreEntry("the cloud gateway", gateway.websocketAddress().orElseThrow(),
-        URI.create("https://127.0.0.1:" + gateway.bootstrapAddress().orElseThrow().getPort()),
-        ca.mintJoinToken(Duration.ofHours(1)).value());
+  /**
+   * The edge gateway: an edgetrust EdgeHub beside the node's edgecore, enrolled with the cloud
+   * gateway under the node's real identity (a join token of the gateway's CA), serving edgecore's
+   * wire on loopback from a local CA.
+   */
+  private EdgeHub startEdgeGateway(Path dir, CloudHub gateway, BuiltinCa ca) throws Exception {
+    EdgeHubSettings settings = EdgeHubSettings.of(NODE,
+            new ServerAddress("127.0.0.1", gateway.websocketAddress().orElseThrow().getPort()),
+            URI.create("https://127.0.0.1:" + gateway.bootstrapAddress().orElseThrow().getPort()), dir)
+        .withToken(JoinToken.parse(ca.mintJoinToken(NODE, Duration.ofHours(1)).value()))
+        .withGateway(Optional.of(GatewaySettings.in(dir.resolve("gateway")).withPorts(0, 0)));
+    EdgeHub edge = EdgeHub.builder(settings).build();
+    edge.start();
+    boolean connected = DemoScript.waitFor(() -> gateway.session(NODE).isPresent());
+    script.step(connected, "edge gateway (edgetrust EdgeHub beside edgecore) enrolled and connected as " + NODE,
+        "a node-bound join token of the cloud gateway's CA; the node's real identity lives here, edgecore gets a local one");
+    return edge;
+  }
+
+  /** Where the local edgecore dials: the edge gateway's loopback listeners and its local join token. */
+  private Optional<EdgecoreEntry> edgecoreEntry(EdgeHub edge) throws Exception {
+    Optional<EdgeGateway> local = edge.gateway();
+    if (local.isEmpty() || local.get().websocketAddress().isEmpty() || local.get().httpsAddress().isEmpty()) {
+      script.step(false, "edge gateway listening on loopback", "its listeners did not come up");
+      return Optional.empty();
+    }
+    Path tokenFile = edge.settings().gateway().orElseThrow().tokenFile();
+    return Optional.of(new EdgecoreEntry("the edge gateway on loopback", local.get().websocketAddress().get(),
+        URI.create("https://127.0.0.1:" + local.get().httpsAddress().get().getPort()),
+        Files.readString(tokenFile, StandardCharsets.US_ASCII).strip()));
   }
 
   /** edgecore joins and connects through {@code entry}; null (after a failed step) if it could not. */
@@ -153,16 +189,18 @@ final class GatewayDemo {
     Message up = Message.create(new Message.Route("edged", "meta", "resource", "update", "default/node/" + NODE),
         TextNode.valueOf("status of " + NODE));
     edge.send(up);
-    String sent = MessageCodec.encode(up) + "\n";
     Optional<CloudcoreStandIn.Received> arrived = next(cloudcore, r -> !r.message().isKeepalive());
     Optional<Message> ack = nextAt(edge, m -> m.isResponse() && up.header().id().equals(m.header().parentId()));
-    script.step(arrived.map(r -> r.node().equals(NODE.value()) && r.text().equals(sent)).orElse(false) && ack.isPresent(),
-        "edge → cloudcore: the message arrived byte for byte, cloudcore's ack came back",
-        "node " + arrived.map(CloudcoreStandIn.Received::node).orElse("?") + ", trailing newline kept; ack operation \"response\", parent_msg_id "
+    // Equal as a message, not byte for byte: the edge gateway hands messages to the EdgeHub's
+    // session, which encodes them anew (the cloud gateway relays its frames unchanged).
+    script.step(arrived.map(r -> r.node().equals(NODE.value()) && r.message().equals(up)).orElse(false) && ack.isPresent(),
+        "edge → cloudcore: the message arrived intact across both gateways, cloudcore's ack came back",
+        "node " + arrived.map(CloudcoreStandIn.Received::node).orElse("?") + "; ack operation \"response\", parent_msg_id "
             + ack.map(m -> m.header().parentId()).orElse("missing"));
     script.step(cloudcore.received().stream().anyMatch(r -> r.message().isKeepalive())
             || next(cloudcore, r -> r.message().isKeepalive()).isPresent(),
-        "edgecore's keepalives reach cloudcore", "so cloudcore's own keepalive check keeps the node alive");
+        "keepalives reach cloudcore",
+        "the edge gateway answers edgecore's locally and its EdgeHub sends the node's own: cloudcore's keepalive check holds");
 
     Message down = Message.create(new Message.Route("edgecontroller", "edged", "resource", "update", "default/pod/demo"),
         TextNode.valueOf("hello from cloudcore"));
@@ -178,8 +216,8 @@ final class GatewayDemo {
    * The gateway's server certificate replaced on disk (as the certificate agent does): new
    * handshakes get the new one, the live session and its upstream leg stay as they are.
    */
-  private void rotateServerCertificate(CloudHub gateway, BuiltinCa ca, CloudHubSettings settings, EdgecoreStandIn edge,
-      CloudcoreStandIn cloudcore) throws Exception {
+  private void rotateServerCertificate(CloudHub gateway, BuiltinCa ca, CloudHubSettings settings, EdgeHubSettings node,
+      EdgecoreStandIn edge, CloudcoreStandIn cloudcore) throws Exception {
     BigInteger before = gateway.serverCertificate().getSerialNumber();
     int upgradesBefore = cloudcore.upgrades().size();
     KeyPair keys = Keys.newP256();
@@ -188,8 +226,11 @@ final class GatewayDemo {
     new KeyCertificateFiles(settings.serverKeyFile(), settings.serverCertificateFile())
         .write(new HeldCertificate(keys.getPrivate(), List.of(replacement, ca.caCertificate())));
     int port = gateway.websocketAddress().orElseThrow().getPort();
-    // A new handshake as the same node: TLS only, no upgrade, so the live session is not replaced.
-    SSLContext anyEdge = JdkTls.context(Optional.of(joined.credentials()), List.of(ca.caCertificate()));
+    // A new handshake as the same node (the edge gateway's credentials): TLS only, no upgrade, so
+    // the live session is not replaced.
+    HeldCertificate nodeCredentials =
+        new KeyCertificateFiles(node.privateKeyFile(), node.certificateFile()).read().orElseThrow();
+    SSLContext anyEdge = JdkTls.context(Optional.of(nodeCredentials), List.of(ca.caCertificate()));
     BigInteger[] served = {before};
     boolean newOnes = DemoScript.waitFor(() -> {
       served[0] = servedSerial(anyEdge, port).orElse(before);

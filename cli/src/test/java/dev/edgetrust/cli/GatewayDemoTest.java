@@ -18,6 +18,7 @@ class GatewayDemoTest {
     String text = out.toString(StandardCharsets.UTF_8);
     assertThat(held).as(text).isTrue();
     assertThat(text).containsPattern("All \\d+ steps held\\.").doesNotContain("[FAILED]")
+        .contains("edge gateway (edgetrust EdgeHub beside edgecore) enrolled")
         .contains("edge → cloudcore").contains("cloudcore → edge").contains("no upstream effect").contains("both legs dropped");
   }
 

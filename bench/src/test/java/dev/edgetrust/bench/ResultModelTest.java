@@ -54,6 +54,7 @@ class ResultModelTest {
   @Test
   void everyScenarioTheIssueNames_isListed_inTheIssuesOrder() {
     assertThat(Scenarios.names())
-        .containsExactly("handshake", "sessions", "block", "crl", "issue", "renewal-storm", "edge-footprint");
+        .containsExactly(
+            "handshake", "sessions", "block", "relay", "crl", "issue", "renewal-storm", "edge-footprint");
   }
 }

@@ -11,6 +11,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "edgetrust",
     mixinStandardHelpOptions = true,
+    // Every sub-command, at any depth, takes --help (and --version): a parse error points at it.
+    scope = CommandLine.ScopeType.INHERIT,
     version = "edgetrust 0.1.0",
     description = "KubeEdge CloudHub/EdgeHub authentication with a pluggable certificate authority.",
     subcommands = {

@@ -36,6 +36,35 @@ class CommandLineTest {
     }
   }
 
+  /** Every command path, at every depth: {@code [node, block]}, {@code [vault, setup]}, ... */
+  private static java.util.List<java.util.List<String>> commandPaths(picocli.CommandLine command, java.util.List<String> path) {
+    java.util.List<java.util.List<String>> paths = new java.util.ArrayList<>();
+    paths.add(path);
+    command.getSubcommands().forEach((name, sub) -> {
+      if (!name.equals("help")) {
+        java.util.List<String> deeper = new java.util.ArrayList<>(path);
+        deeper.add(name);
+        paths.addAll(commandPaths(sub, deeper));
+      }
+    });
+    return paths;
+  }
+
+  @Test
+  void everyCommand_answersHelp_withItsUsage_andExitZero() {
+    java.util.List<java.util.List<String>> paths = commandPaths(new picocli.CommandLine(new Main()), java.util.List.of());
+    assertThat(paths).hasSizeGreaterThan(10);
+    for (java.util.List<String> path : paths) {
+      java.util.List<String> args = new java.util.ArrayList<>(path);
+      args.add("--help");
+
+      Run r = run(args.toArray(String[]::new));
+
+      assertThat(r.exit()).as(String.join(" ", args)).isZero();
+      assertThat(r.out()).as(String.join(" ", args)).startsWith("Usage: edgetrust" + (path.isEmpty() ? "" : " " + String.join(" ", path)));
+    }
+  }
+
   @Test
   void missingConfigFile_isOneLineNamingTheFile() {
     Run r = run("token", "--config", dir.resolve("nope.yaml").toString());

@@ -10,6 +10,7 @@ import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.gateway.GatewaySettings;
+import dev.edgetrust.edgehub.testing.LocalEdgecore;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.edgehub.enrollment.JoinToken;
 import dev.edgetrust.edgehub.gateway.EdgeGateway;

@@ -274,47 +274,46 @@ final class NodeCommand implements Runnable {
     }
   }
 
-  @Command(name = "block", description = "Block a node: refuse its renewal credential, revoke its certificates, close its session, refuse its handshakes.")
-  static final class Block implements Callable<Integer> {
+  /** One node, one admin action: {@code POST /nodes/NODE/<action>}, its report printed. */
+  abstract static class NodeAction implements Callable<Integer> {
     @Mixin AdminConnection admin;
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(paramLabel = "NODE", description = "the node's name")
     String node;
 
+    /** The last segment of the admin API's path: {@code block}, {@code unblock}, {@code reset}. */
+    abstract String action();
+
     @Override
     public Integer call() throws Exception {
-      return printReport(spec, admin.call("POST", "/nodes/" + nodeName(node).value() + "/block").body());
+      return printReport(spec, admin.call("POST", "/nodes/" + nodeName(node).value() + "/" + action()).body());
+    }
+  }
+
+  @Command(name = "block", description = "Block a node: refuse its renewal credential, revoke its certificates, close its session, refuse its handshakes.")
+  static final class Block extends NodeAction {
+    @Override
+    String action() {
+      return "block";
     }
   }
 
   @Command(name = "unblock", description = "Unblock a node; it must re-enroll (its revoked certificates stay revoked).")
-  static final class Unblock implements Callable<Integer> {
-    @Mixin AdminConnection admin;
-    @Spec CommandLine.Model.CommandSpec spec;
-
-    @Parameters(paramLabel = "NODE", description = "the node's name")
-    String node;
-
+  static final class Unblock extends NodeAction {
     @Override
-    public Integer call() throws Exception {
-      return printReport(spec, admin.call("POST", "/nodes/" + nodeName(node).value() + "/unblock").body());
+    String action() {
+      return "unblock";
     }
   }
 
   @Command(name = "reset", mixinStandardHelpOptions = true, description = {
       "Reset a node for a new device under its name: revoke its certificates, close its session, and let one",
       "new token enrollment take the name (then: ./edgetrust token --config cloudcore.yaml --node NODE)."})
-  static final class Reset implements Callable<Integer> {
-    @Mixin AdminConnection admin;
-    @Spec CommandLine.Model.CommandSpec spec;
-
-    @Parameters(paramLabel = "NODE", description = "the node's name")
-    String node;
-
+  static final class Reset extends NodeAction {
     @Override
-    public Integer call() throws Exception {
-      return printReport(spec, admin.call("POST", "/nodes/" + nodeName(node).value() + "/reset").body());
+    String action() {
+      return "reset";
     }
   }
 }

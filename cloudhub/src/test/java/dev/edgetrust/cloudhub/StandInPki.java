@@ -2,6 +2,9 @@ package dev.edgetrust.cloudhub;
 
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
+import dev.edgetrust.pki.IssuedSerialInventory;
+import dev.edgetrust.pki.NodeBlocking;
+import dev.edgetrust.pki.Revocation;
 import dev.edgetrust.pki.NodeCredentialChange;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
@@ -21,7 +24,7 @@ import java.util.Set;
  * The built-in CA behind knobs a test turns: a revocation list with a short nextUpdate, a list that
  * cannot be fetched, a PKI that keeps no per-node serials (as Vault keeps none).
  */
-final class StandInPki implements PkiProvider {
+final class StandInPki implements PkiProvider, Revocation, NodeBlocking, IssuedSerialInventory {
   final BuiltinCa ca;
   /** When set, revocationList() fails with this. */
   volatile PkiException listFailure;
@@ -54,6 +57,21 @@ final class StandInPki implements PkiProvider {
   @Override
   public Optional<BootstrapEnrollment> bootstrap() {
     return ca.bootstrap();
+  }
+
+  @Override
+  public Optional<Revocation> revocation() {
+    return Optional.of(this);
+  }
+
+  @Override
+  public Optional<NodeBlocking> blocking() {
+    return Optional.of(this);
+  }
+
+  @Override
+  public Optional<IssuedSerialInventory> inventory() {
+    return Optional.of(this);
   }
 
   @Override

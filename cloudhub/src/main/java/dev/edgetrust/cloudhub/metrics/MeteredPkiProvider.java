@@ -2,10 +2,13 @@ package dev.edgetrust.cloudhub.metrics;
 
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
+import dev.edgetrust.pki.IssuedSerialInventory;
+import dev.edgetrust.pki.NodeBlocking;
 import dev.edgetrust.pki.NodeCredentialChange;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
+import dev.edgetrust.pki.Revocation;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.revocation.RevocationList;
 import java.math.BigInteger;
@@ -72,42 +75,82 @@ public final class MeteredPkiProvider implements PkiProvider {
   }
 
   @Override
-  public Instant revoke(BigInteger serial) throws PkiException {
-    return timed(PkiOperation.REVOKE, () -> provider.revoke(serial));
-  }
-
-  /** Timed as one revocation; counted as an error when any serial could not be revoked. */
-  @Override
-  public Map<BigInteger, PkiException> revokeAll(Collection<BigInteger> serials) {
-    long start = System.nanoTime();
-    Map<BigInteger, PkiException> failed = provider.revokeAll(serials);
-    metrics.pkiCall(PkiOperation.REVOKE, System.nanoTime() - start, failed.values().stream().findFirst().orElse(null));
-    return failed;
+  public Optional<Revocation> revocation() {
+    return provider.revocation().map(MeteredRevocation::new);
   }
 
   @Override
-  public RevocationList revocationList() throws PkiException {
-    return timed(PkiOperation.REVOCATION_LIST, provider::revocationList);
+  public Optional<NodeBlocking> blocking() {
+    return provider.blocking().map(MeteredBlocking::new);
   }
 
   @Override
-  public NodeCredentialChange blockNode(NodeName node) throws PkiException {
-    return timed(PkiOperation.BLOCK_NODE, () -> provider.blockNode(node));
+  public Optional<IssuedSerialInventory> inventory() {
+    return provider.inventory().map(MeteredInventory::new);
   }
 
-  @Override
-  public NodeCredentialChange unblockNode(NodeName node) throws PkiException {
-    return timed(PkiOperation.UNBLOCK_NODE, () -> provider.unblockNode(node));
+  private final class MeteredRevocation implements Revocation {
+    private final Revocation revocation;
+
+    MeteredRevocation(Revocation revocation) {
+      this.revocation = revocation;
+    }
+
+    @Override
+    public Instant revoke(BigInteger serial) throws PkiException {
+      return timed(PkiOperation.REVOKE, () -> revocation.revoke(serial));
+    }
+
+    /** Timed as one revocation; counted as an error when any serial could not be revoked. */
+    @Override
+    public Map<BigInteger, PkiException> revokeAll(Collection<BigInteger> serials) {
+      long start = System.nanoTime();
+      Map<BigInteger, PkiException> failed = revocation.revokeAll(serials);
+      metrics.pkiCall(
+          PkiOperation.REVOKE, System.nanoTime() - start, failed.values().stream().findFirst().orElse(null));
+      return failed;
+    }
+
+    @Override
+    public RevocationList revocationList() throws PkiException {
+      return timed(PkiOperation.REVOCATION_LIST, revocation::revocationList);
+    }
   }
 
-  @Override
-  public Set<NodeName> blockedNodes() throws PkiException {
-    return timed(PkiOperation.BLOCKED_NODES, provider::blockedNodes);
+  private final class MeteredBlocking implements NodeBlocking {
+    private final NodeBlocking blocking;
+
+    MeteredBlocking(NodeBlocking blocking) {
+      this.blocking = blocking;
+    }
+
+    @Override
+    public NodeCredentialChange blockNode(NodeName node) throws PkiException {
+      return timed(PkiOperation.BLOCK_NODE, () -> blocking.blockNode(node));
+    }
+
+    @Override
+    public NodeCredentialChange unblockNode(NodeName node) throws PkiException {
+      return timed(PkiOperation.UNBLOCK_NODE, () -> blocking.unblockNode(node));
+    }
+
+    @Override
+    public Set<NodeName> blockedNodes() throws PkiException {
+      return timed(PkiOperation.BLOCKED_NODES, blocking::blockedNodes);
+    }
   }
 
-  @Override
-  public Set<BigInteger> issuedSerials(NodeName node) throws PkiException {
-    return timed(PkiOperation.ISSUED_SERIALS, () -> provider.issuedSerials(node));
+  private final class MeteredInventory implements IssuedSerialInventory {
+    private final IssuedSerialInventory inventory;
+
+    MeteredInventory(IssuedSerialInventory inventory) {
+      this.inventory = inventory;
+    }
+
+    @Override
+    public Set<BigInteger> issuedSerials(NodeName node) throws PkiException {
+      return timed(PkiOperation.ISSUED_SERIALS, () -> inventory.issuedSerials(node));
+    }
   }
 
   /** Does nothing: the wrapped provider belongs to whoever made it. */

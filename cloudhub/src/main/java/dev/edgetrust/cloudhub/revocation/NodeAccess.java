@@ -13,6 +13,9 @@ import dev.edgetrust.pki.NodeCredentialChange;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
+import dev.edgetrust.pki.Revocation;
+import dev.edgetrust.pki.IssuedSerialInventory;
+import dev.edgetrust.pki.NodeBlocking;
 import dev.edgetrust.pki.SerialNumbers;
 import dev.edgetrust.revocation.RevocationNotice;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.LinkedHashMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -224,7 +228,7 @@ public final class NodeAccess implements AutoCloseable {
   private Optional<String> validCertificate(NodeName node) {
     Set<BigInteger> serials = new TreeSet<>(inventory.serials(node));
     try {
-      serials.addAll(provider.issuedSerials(node));
+      serials.addAll(pkiSerials(node));
     } catch (PkiException e) {
       // The CloudHub's own inventory still decides; the PKI's list only adds to it.
       log.warn("cannot read the {} PKI's serials of node {}: {}", provider.name(), node, e.getMessage());
@@ -235,6 +239,28 @@ public final class NodeAccess implements AutoCloseable {
         .map(serial -> "node " + node + " holds a valid certificate (serial " + SerialNumbers.toColonHex(serial)
             + inventory.latest(node).filter(e -> e.serial().equals(serial)).map(e -> ", until " + e.notAfter()).orElse("")
             + ")");
+  }
+
+  /** The serials the PKI remembers issuing to {@code node}; none when it keeps no inventory. */
+  private Set<BigInteger> pkiSerials(NodeName node) throws PkiException {
+    Optional<IssuedSerialInventory> pki = provider.inventory();
+    return pki.isPresent() ? pki.get().issuedSerials(node) : Set.of();
+  }
+
+  private NodeBlocking nodeBlocking() throws PkiException {
+    return provider.blocking().orElseThrow(() -> PkiException.refused("the " + provider.name() + " PKI cannot block nodes"));
+  }
+
+  /** Revokes {@code serials} at the PKI; all refused, each with why, when it cannot revoke. */
+  private Map<BigInteger, PkiException> revokeAtPki(List<BigInteger> serials) {
+    Optional<Revocation> pki = provider.revocation();
+    if (pki.isPresent()) {
+      return pki.get().revokeAll(serials);
+    }
+    Map<BigInteger, PkiException> refused = new LinkedHashMap<>();
+    PkiException cannot = PkiException.refused("the " + provider.name() + " PKI cannot revoke certificates");
+    serials.forEach(serial -> refused.put(serial, cannot));
+    return refused;
   }
 
   /** Records a certificate the bootstrap issued. */
@@ -253,7 +279,7 @@ public final class NodeAccess implements AutoCloseable {
     List<BlockReport.Step> steps = new ArrayList<>();
     NodeCredentialChange change;
     try {
-      change = provider.blockNode(node);
+      change = nodeBlocking().blockNode(node);
     } catch (PkiException e) {
       steps.add(BlockReport.Step.failed("a", STEP_A_BLOCK, e.getMessage()));
       steps.add(BlockReport.Step.skipped("b", STEP_B_BLOCK, "not attempted: step (a) failed"));
@@ -292,7 +318,7 @@ public final class NodeAccess implements AutoCloseable {
     Set<BigInteger> known = new TreeSet<>(inventory.serials(node));
     String unknownToPki = "";
     try {
-      known.addAll(provider.issuedSerials(node));
+      known.addAll(pkiSerials(node));
     } catch (PkiException e) {
       unknownToPki = "; the PKI's own list of serials for the node could not be read: " + e.getMessage();
     }
@@ -308,7 +334,7 @@ public final class NodeAccess implements AutoCloseable {
       }
     }
     // Together: a PKI that re-signs its whole list per revocation then does so once per block.
-    Map<BigInteger, PkiException> refused = toRevoke.isEmpty() ? Map.of() : provider.revokeAll(toRevoke);
+    Map<BigInteger, PkiException> refused = toRevoke.isEmpty() ? Map.of() : revokeAtPki(toRevoke);
     for (BigInteger serial : toRevoke) {
       PkiException e = refused.get(serial);
       if (e == null) {
@@ -398,7 +424,7 @@ public final class NodeAccess implements AutoCloseable {
     List<BlockReport.Step> steps = new ArrayList<>();
     NodeCredentialChange change;
     try {
-      change = provider.unblockNode(node);
+      change = nodeBlocking().unblockNode(node);
     } catch (PkiException e) {
       steps.add(BlockReport.Step.failed("a", STEP_A_UNBLOCK, e.getMessage()));
       steps.add(BlockReport.Step.skipped("d", STEP_D_UNBLOCK, "not attempted: step (a) failed"));

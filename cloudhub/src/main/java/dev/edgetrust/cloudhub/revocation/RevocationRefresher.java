@@ -9,6 +9,8 @@ import dev.edgetrust.cloudhub.websocket.SessionRegistry;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
+import dev.edgetrust.pki.NodeBlocking;
+import dev.edgetrust.pki.Revocation;
 import dev.edgetrust.revocation.RevocationList;
 import dev.edgetrust.revocation.RevocationNotice;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -127,8 +129,12 @@ final class RevocationRefresher implements AutoCloseable {
   private Result refreshAndSweep() {
     String failure = null;
     try {
-      RevocationList list = provider.revocationList();
-      Set<NodeName> blocked = provider.blockedNodes();
+      // A PKI that cannot revoke has revoked nothing, and one that cannot block has blocked no one:
+      // empty lists, never a reason to fail closed.
+      Optional<Revocation> revocation = provider.revocation();
+      RevocationList list = revocation.isPresent() ? revocation.get().revocationList() : RevocationList.empty();
+      Optional<NodeBlocking> blocking = provider.blocking();
+      Set<NodeName> blocked = blocking.isPresent() ? blocking.get().blockedNodes() : Set.of();
       guard.install(list, blocked);
       if (failing) {
         log.info("revocation list of the {} PKI read again: {} revoked serials, {} blocked nodes",

@@ -6,6 +6,9 @@ import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.credential.SecretFiles;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
+import dev.edgetrust.pki.IssuedSerialInventory;
+import dev.edgetrust.pki.NodeBlocking;
+import dev.edgetrust.pki.Revocation;
 import dev.edgetrust.pki.JoinTokenClaims;
 import dev.edgetrust.pki.JoinTokenUse;
 import dev.edgetrust.pki.NodeCredentialChange;
@@ -72,7 +75,8 @@ import org.slf4j.LoggerFactory;
  * block revokes). Each is replaced atomically on every change, so blocks survive restarts. The ids
  * of node-bound join tokens that have been used are kept there too, the same way.
  */
-public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
+public final class BuiltinCa
+    implements PkiProvider, BootstrapEnrollment, Revocation, NodeBlocking, IssuedSerialInventory {
   private static final Logger log = LoggerFactory.getLogger(BuiltinCa.class);
   /** KubeEdge names its CA "KubeEdge"; keeping it helps operators who compare the two. */
   static final X500Principal CA_SUBJECT = new X500Principal("CN=KubeEdge");
@@ -321,6 +325,21 @@ public final class BuiltinCa implements PkiProvider, BootstrapEnrollment {
   @Override
   public List<X509Certificate> trustAnchors() {
     return List.of(ca.certificate());
+  }
+
+  @Override
+  public Optional<Revocation> revocation() {
+    return Optional.of(this);
+  }
+
+  @Override
+  public Optional<NodeBlocking> blocking() {
+    return Optional.of(this);
+  }
+
+  @Override
+  public Optional<IssuedSerialInventory> inventory() {
+    return Optional.of(this);
   }
 
   @Override

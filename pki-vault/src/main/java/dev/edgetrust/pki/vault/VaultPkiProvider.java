@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.IssuedCertificate;
+import dev.edgetrust.pki.NodeBlocking;
+import dev.edgetrust.pki.Revocation;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
@@ -53,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * common name, usages and names asked for, be signed by the issuing CA Vault names, and agree with
  * the serial and expiration Vault reports; otherwise it is refused.
  */
-public final class VaultPkiProvider implements PkiProvider {
+public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBlocking {
   private static final Logger log = LoggerFactory.getLogger(VaultPkiProvider.class);
 
   private final VaultClient client;
@@ -77,6 +79,20 @@ public final class VaultPkiProvider implements PkiProvider {
    */
   public VaultPkiProvider withNodeControl(VaultEnrollment enrollment) {
     return new VaultPkiProvider(client, credential, mount, role, Objects.requireNonNull(enrollment, "enrollment"));
+  }
+
+  @Override
+  public Optional<Revocation> revocation() {
+    return Optional.of(this);
+  }
+
+  /**
+   * Offered even without an operator credential: blocking then fails with a message that says how
+   * to configure one, and {@link #blockedNodes()} is empty.
+   */
+  @Override
+  public Optional<NodeBlocking> blocking() {
+    return Optional.of(this);
   }
 
   @Override

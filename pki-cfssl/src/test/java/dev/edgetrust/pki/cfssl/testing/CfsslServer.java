@@ -1,0 +1,231 @@
+package dev.edgetrust.pki.cfssl.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgetrust.credential.AtomicFile;
+import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.cfssl.CfsslConfig;
+import dev.edgetrust.pki.cfssl.CfsslPkiProvider;
+import dev.edgetrust.pki.cfssl.api.CfsslClient;
+import dev.edgetrust.x509.Pem;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code cfssl serve} on a free loopback port, with its own CA (made by {@code cfssl genkey
+ * -initca}) and an auth key, for tests and the demo. Its profiles:
+ *
+ * <ul>
+ *   <li>{@code node}: client auth, {@link #NODE_EXPIRY}, CSR names not copied (CSRWhitelist);
+ *   <li>{@code server}: server auth, 24h, CSR names not copied;
+ *   <li>{@code node-server-auth}: a misconfigured node profile that adds server auth;
+ *   <li>{@code node-copies-csr}: a node profile without CSRWhitelist, which copies the CSR's names;
+ *   <li>{@code node-long}: a node profile whose expiry (a year) exceeds what nodes ask;
+ *   <li>{@code node-open}: the node profile without auth key, for the unauthenticated sign endpoint.
+ * </ul>
+ *
+ * <p>Fails, saying what to install, when {@code cfssl} is not on the PATH: the CFSSL tests run
+ * against the real server or not at all, never silently skipped.
+ */
+public final class CfsslServer implements AutoCloseable {
+  public static final String HOW_TO_INSTALL =
+      "cfssl is not on the PATH: the CFSSL tests run a real 'cfssl serve'. Install it: apt-get install golang-cfssl";
+  public static final Duration NODE_EXPIRY = Duration.ofHours(2);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path dir;
+  private final Process process;
+  private final URI address;
+  private final Path authKeyFile;
+  private final X509Certificate ca;
+
+  private CfsslServer(Path dir, Process process, URI address, Path authKeyFile, X509Certificate ca) {
+    this.dir = dir;
+    this.process = process;
+    this.address = address;
+    this.authKeyFile = authKeyFile;
+    this.ca = ca;
+  }
+
+  /** Makes a CA and config in {@code dir} and starts {@code cfssl serve}; returns once it answers. */
+  public static CfsslServer start(Path dir) throws IOException, InterruptedException {
+    Path cfssl = executable("cfssl").orElseThrow(() -> new IllegalStateException(HOW_TO_INSTALL));
+    Files.createDirectories(dir);
+    Path caCsr = dir.resolve("ca-csr.json");
+    Files.writeString(caCsr, "{\"CN\":\"edgetrust test CFSSL CA\",\"key\":{\"algo\":\"ecdsa\",\"size\":256}}");
+    JsonNode initca = JSON.readTree(run(dir, cfssl.toString(), "genkey", "-initca", caCsr.toString()));
+    Path caFile = dir.resolve("ca.pem");
+    Files.writeString(caFile, initca.path("cert").asText());
+    Path caKey = dir.resolve("ca-key.pem");
+    AtomicFile.writeSecret(caKey, initca.path("key").asText().getBytes(StandardCharsets.US_ASCII));
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    String hexKey = HexFormat.of().formatHex(key);
+    Path authKeyFile = dir.resolve("auth.key");
+    AtomicFile.writeSecret(authKeyFile, hexKey.getBytes(StandardCharsets.US_ASCII));
+    Path config = dir.resolve("config.json");
+    AtomicFile.writeSecret(config, JSON.writeValueAsBytes(serverConfig(hexKey)));
+
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    Path log = dir.resolve("cfssl-serve.log");
+    Process process = new ProcessBuilder(cfssl.toString(), "serve", "-address", "127.0.0.1",
+            "-port", String.valueOf(port), "-ca", caFile.toString(), "-ca-key", caKey.toString(),
+            "-config", config.toString())
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    URI address = URI.create("http://127.0.0.1:" + port);
+    CfsslServer server =
+        new CfsslServer(dir, process, address, authKeyFile, Pem.parseCertificates(Files.readString(caFile)).get(0));
+    try {
+      CfsslClient client = CfsslClient.connect(address, List.of(), Duration.ofSeconds(2));
+      // Observed: it answers /info (cfssl logs "Now listening" before it binds).
+      await("cfssl serve on " + address + " answering /info")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> server.answers(client, log));
+    } catch (RuntimeException | Error e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  private boolean answers(CfsslClient client, Path log) throws IOException {
+    if (!process.isAlive()) {
+      throw new IllegalStateException("cfssl serve exited with " + process.exitValue() + ": "
+          + Files.readString(log));
+    }
+    try {
+      client.info("", "node");
+      return true;
+    } catch (PkiException e) {
+      return false;
+    }
+  }
+
+  private static ObjectNode serverConfig(String hexKey) {
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode signing = root.putObject("signing");
+    signing.set("default", profile("1h", false, "client auth").put("auth_key", "edgetrust"));
+    ObjectNode profiles = signing.putObject("profiles");
+    String nodeExpiry = NODE_EXPIRY.toHours() + "h";
+    profiles.set("node", profile(nodeExpiry, true, "client auth").put("auth_key", "edgetrust"));
+    profiles.set("server", profile("24h", true, "server auth").put("auth_key", "edgetrust"));
+    profiles.set("node-server-auth",
+        profile(nodeExpiry, true, "client auth", "server auth").put("auth_key", "edgetrust"));
+    profiles.set("node-copies-csr", profile(nodeExpiry, false, "client auth").put("auth_key", "edgetrust"));
+    profiles.set("node-long", profile("8760h", true, "client auth").put("auth_key", "edgetrust"));
+    profiles.set("node-open", profile(nodeExpiry, true, "client auth"));
+    ObjectNode keys = root.putObject("auth_keys");
+    keys.putObject("edgetrust").put("type", "standard").put("key", hexKey);
+    return root;
+  }
+
+  private static ObjectNode profile(String expiry, boolean csrKeyOnly, String... extendedUsages) {
+    ObjectNode profile = JSON.createObjectNode();
+    profile.put("expiry", expiry);
+    ArrayNode usages = profile.putArray("usages");
+    usages.add("digital signature").add("key encipherment");
+    for (String usage : extendedUsages) {
+      usages.add(usage);
+    }
+    if (csrKeyOnly) {
+      // CFSSL 1.2.0 knows this field by its Go name only (no JSON tag). Without it, CSR subject
+      // fields the request leaves empty are copied into the certificate.
+      profile.putObject("CSRWhitelist")
+          .put("PublicKey", true).put("PublicKeyAlgorithm", true).put("SignatureAlgorithm", true);
+    }
+    return profile;
+  }
+
+  private static String run(Path dir, String... command) throws IOException, InterruptedException {
+    Path err = Files.createTempFile(dir, "cfssl", ".err");
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectError(err.toFile()).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + Files.readString(err));
+    }
+    return new String(out, StandardCharsets.UTF_8);
+  }
+
+  private static Optional<Path> executable(String name) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return Optional.empty();
+    }
+    for (String d : path.split(File.pathSeparator)) {
+      Path candidate = Path.of(d, name);
+      if (Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public URI address() {
+    return address;
+  }
+
+  /** The file holding the profiles' auth key (hex, 0600). */
+  public Path authKeyFile() {
+    return authKeyFile;
+  }
+
+  public X509Certificate caCertificate() {
+    return ca;
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /** The config section that points the CloudHub at this server, signing nodes with {@code profile}. */
+  public CfsslConfig config(String profile) {
+    return new CfsslConfig(address.toString(), null, profile, "server", authKeyFile.toString(), null);
+  }
+
+  /** A provider on this server, signing nodes with {@code profile}. */
+  public CfsslPkiProvider provider(String profile) {
+    try {
+      return CfsslPkiProvider.fromConfig(config(profile), dir);
+    } catch (dev.edgetrust.credential.CredentialFileException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** Stops the server and waits until it has exited. */
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

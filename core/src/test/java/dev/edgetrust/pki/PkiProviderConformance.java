@@ -192,6 +192,49 @@ public abstract class PkiProviderConformance {
     assertThat(names).isEqualTo(asked);
   }
 
+  // ---- capabilities, where offered ----
+
+  @Test
+  public void revokedSerial_isInTheRevocationList_andRevokingTwiceIsFine() throws Exception {
+    Optional<Revocation> revocation = provider().revocation();
+    assumeTrue(revocation.isPresent(), provider().name() + " offers no revocation: the CloudHub keeps its own list");
+    NodeName node = newNode("revoked");
+    IssuedCertificate issued = nodeSigner(node).sign(nodeRequest(node, csr(Keys.newP256(), "CN=x")));
+    IssuedCertificate kept = nodeSigner(node).sign(nodeRequest(node, csr(Keys.newP256(), "CN=x")));
+
+    revocation.get().revoke(issued.serial());
+    revocation.get().revoke(issued.serial());
+
+    var list = revocation.get().revocationList();
+    assertThat(list.isRevoked(issued.serial())).isTrue();
+    assertThat(list.isRevoked(kept.serial())).isFalse();
+  }
+
+  @Test
+  public void blockedNode_isRefusedSigning_andUnblockRestoresIt() throws Exception {
+    Optional<NodeBlocking> blocking = provider().blocking();
+    assumeTrue(blocking.isPresent(), provider().name() + " offers no blocking: the CloudHub refuses the node itself");
+    NodeName node = newNode("blocked");
+    PkiProvider signer = nodeSigner(node);
+    signer.sign(nodeRequest(node, csr(Keys.newP256(), "CN=x")));
+
+    blocking.get().blockNode(node);
+    blocking.get().blockNode(node);
+
+    assertThat(blocking.get().blockedNodes()).contains(node);
+    PkiException refused = catchThrowableOfType(PkiException.class,
+        () -> signer.sign(nodeRequest(node, csr(Keys.newP256(), "CN=x"))));
+    assertThat(refused).as("signed for a blocked node").isNotNull();
+    assertThat(refused.isRetryable()).isFalse();
+
+    blocking.get().unblockNode(node);
+
+    assertThat(blocking.get().blockedNodes()).doesNotContain(node);
+    assertThat(NodeName.fromCertificate(
+            nodeSigner(node).sign(nodeRequest(node, csr(Keys.newP256(), "CN=x"))).certificate()))
+        .isEqualTo(node);
+  }
+
   // ---- helpers ----
 
   protected SigningRequest nodeRequest(NodeName node, Csr csr) {

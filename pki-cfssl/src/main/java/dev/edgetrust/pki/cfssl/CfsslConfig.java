@@ -3,6 +3,7 @@ package dev.edgetrust.pki.cfssl;
 import dev.edgetrust.config.Settings;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,8 @@ import java.util.Optional;
  *     serverProfile: server      # signs the CloudHub's own server certificate
  *     authKeyFile: /etc/edgetrust/cfssl-auth.key     # the profiles' auth key, hex; 0600
  *     label: ""                  # the signer label of a multirootca; empty for cfssl serve
+ *     serverCertificateTtl: 72h  # asked for the CloudHub's certificate; the server profile's expiry
+ *                                # must not exceed it (CFSSL 1.2.0 signs for the profile's expiry)
  * </pre>
  *
  * <p>With {@code authKeyFile}, requests go to {@code /api/v1/cfssl/authsign}, authenticated with
@@ -26,7 +29,15 @@ import java.util.Optional;
  * reachable by nobody else should offer.
  */
 public record CfsslConfig(
-    String address, String serverCA, String profile, String serverProfile, String authKeyFile, String label) {
+    String address,
+    String serverCA,
+    String profile,
+    String serverProfile,
+    String authKeyFile,
+    String label,
+    String serverCertificateTtl) {
+  private static final Duration DEFAULT_SERVER_TTL = Duration.ofHours(72);
+
   public CfsslConfig {
     if (address == null || address.isBlank()) {
       throw new IllegalArgumentException("'address' is required: the CFSSL server's URL, e.g. http://127.0.0.1:8888");
@@ -49,9 +60,15 @@ public record CfsslConfig(
     profile = Settings.orDefault(profile, "node");
     serverProfile = Settings.orDefault(serverProfile, "server");
     label = label == null ? "" : label;
+    Settings.duration("serverCertificateTtl", serverCertificateTtl, DEFAULT_SERVER_TTL);
     if (serverCA != null && !serverCA.isBlank() && uri.getScheme().equals("http")) {
       throw new IllegalArgumentException("'serverCA' is set but 'address' is http://: use https:// or drop serverCA");
     }
+  }
+
+  /** The lifetime asked for the CloudHub's server certificate ({@code serverCertificateTtl}, 72h). */
+  public Duration serverCertificateLifetime() {
+    return Settings.duration("serverCertificateTtl", serverCertificateTtl, DEFAULT_SERVER_TTL);
   }
 
   public URI uri() {

@@ -29,6 +29,14 @@ class CfsslConfigTest {
     assertThat(config.label()).isEmpty();
     assertThat(config.authKeyPath(dir)).contains(dir.resolve("cfssl.key"));
     assertThat(config.serverCaPath(dir)).isEmpty();
+    assertThat(config.serverCertificateLifetime()).isEqualTo(java.time.Duration.ofHours(72));
+  }
+
+  @Test
+  void malformedServerCertificateTtl_namesTheKey() {
+    assertThatThrownBy(() -> bind("        address: http://cfssl:8888\n        serverCertificateTtl: soon\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'modules.cloudHub.pki.cfssl.serverCertificateTtl'");
   }
 
   @Test

@@ -128,7 +128,7 @@ class CfsslPkiProviderTest {
     Path key = dir.resolve("auth.key");
     Files.writeString(key, "00112233445566778899aabbccddeeff");
     Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-    CfsslConfig config = new CfsslConfig(server.address().toString(), null, null, null, key.toString(), null);
+    CfsslConfig config = new CfsslConfig(server.address().toString(), null, null, null, key.toString(), null, null);
 
     var e = catchThrowableOfType(dev.edgetrust.credential.CredentialFileException.class,
         () -> CfsslPkiProvider.fromConfig(config, dir));

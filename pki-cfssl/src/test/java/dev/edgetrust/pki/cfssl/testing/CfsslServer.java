@@ -203,7 +203,7 @@ public final class CfsslServer implements AutoCloseable {
 
   /** The config section that points the CloudHub at this server, signing nodes with {@code profile}. */
   public CfsslConfig config(String profile) {
-    return new CfsslConfig(address.toString(), null, profile, "server", authKeyFile.toString(), null);
+    return new CfsslConfig(address.toString(), null, profile, "server", authKeyFile.toString(), null, null);
   }
 
   /** A provider on this server, signing nodes with {@code profile}. */

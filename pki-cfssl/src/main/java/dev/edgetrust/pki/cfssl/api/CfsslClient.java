@@ -7,6 +7,7 @@ import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.text.UntrustedText;
 import dev.edgetrust.tls.JdkTls;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +29,8 @@ import java.util.Optional;
 public final class CfsslClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String API = "/api/v1/cfssl/";
+  /** An answer holds a certificate or two; a server sending more is not one to believe. */
+  private static final int MAX_ANSWER_BYTES = 1 << 20;
 
   private final URI address;
   private final HttpClient http;
@@ -113,18 +116,25 @@ public final class CfsslClient {
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
-    HttpResponse<byte[]> response;
+    HttpResponse<InputStream> response;
+    byte[] answer;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream in = response.body()) {
+        answer = in.readNBytes(MAX_ANSWER_BYTES + 1);
+      }
     } catch (IOException e) {
       throw PkiException.unavailable(where + " cannot be reached: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw PkiException.unavailable(where + ": interrupted", e);
     }
+    if (answer.length > MAX_ANSWER_BYTES) {
+      throw PkiException.refused(where + " answered with more than " + MAX_ANSWER_BYTES + " bytes: refusing it");
+    }
     JsonNode envelope;
     try {
-      envelope = JSON.readTree(response.body());
+      envelope = JSON.readTree(answer);
     } catch (IOException e) {
       envelope = null;
     }

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -54,18 +55,38 @@ public final class CfsslServer implements AutoCloseable {
   private final URI address;
   private final Path authKeyFile;
   private final X509Certificate ca;
+  private final Optional<Path> tlsCaFile;
 
-  private CfsslServer(Path dir, Process process, URI address, Path authKeyFile, X509Certificate ca) {
+  private CfsslServer(
+      Path dir, Process process, URI address, Path authKeyFile, X509Certificate ca, Optional<Path> tlsCaFile) {
     this.dir = dir;
     this.process = process;
     this.address = address;
     this.authKeyFile = authKeyFile;
     this.ca = ca;
+    this.tlsCaFile = tlsCaFile;
   }
 
   /** Makes a CA and config in {@code dir} and starts {@code cfssl serve}; returns once it answers. */
   public static CfsslServer start(Path dir) throws IOException, InterruptedException {
-    Path cfssl = executable("cfssl").orElseThrow(() -> new IllegalStateException(HOW_TO_INSTALL));
+    return start(dir, systemPath(), false);
+  }
+
+  /**
+   * As {@link #start(Path)}, serving HTTPS with a certificate for 127.0.0.1 from a CA of its own
+   * ({@link #tlsCaFile()}), not the signing CA: what {@code serverCA} names.
+   */
+  public static CfsslServer startTls(Path dir) throws IOException, InterruptedException {
+    return start(dir, systemPath(), true);
+  }
+
+  private static String systemPath() {
+    return Optional.ofNullable(System.getenv("PATH")).orElse("");
+  }
+
+  /** As {@link #start(Path)}, looking for {@code cfssl} in {@code searchPath} (PATH's syntax). */
+  static CfsslServer start(Path dir, String searchPath, boolean tls) throws IOException, InterruptedException {
+    Path cfssl = executable("cfssl", searchPath).orElseThrow(() -> new IllegalStateException(HOW_TO_INSTALL));
     Files.createDirectories(dir);
     Path caCsr = dir.resolve("ca-csr.json");
     Files.writeString(caCsr, "{\"CN\":\"edgetrust test CFSSL CA\",\"key\":{\"algo\":\"ecdsa\",\"size\":256}}");
@@ -86,19 +107,43 @@ public final class CfsslServer implements AutoCloseable {
     try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
+    List<String> command = new ArrayList<>(List.of(cfssl.toString(), "serve", "-address", "127.0.0.1",
+        "-port", String.valueOf(port), "-ca", caFile.toString(), "-ca-key", caKey.toString(),
+        "-config", config.toString()));
+    Optional<Path> tlsCa = Optional.empty();
+    List<X509Certificate> trust = List.of();
+    if (tls) {
+      Path tlsDir = Files.createDirectories(dir.resolve("tls"));
+      Path tlsCaCsr = tlsDir.resolve("ca-csr.json");
+      Files.writeString(tlsCaCsr, "{\"CN\":\"edgetrust test CFSSL TLS CA\",\"key\":{\"algo\":\"ecdsa\",\"size\":256}}");
+      JsonNode tlsInit = JSON.readTree(run(dir, cfssl.toString(), "genkey", "-initca", tlsCaCsr.toString()));
+      tlsCa = Optional.of(tlsDir.resolve("ca.pem"));
+      Files.writeString(tlsCa.get(), tlsInit.path("cert").asText());
+      Path tlsCaKey = tlsDir.resolve("ca-key.pem");
+      AtomicFile.writeSecret(tlsCaKey, tlsInit.path("key").asText().getBytes(StandardCharsets.US_ASCII));
+      Path serverCsr = tlsDir.resolve("server-csr.json");
+      Files.writeString(serverCsr, "{\"CN\":\"cfssl\",\"key\":{\"algo\":\"ecdsa\",\"size\":256}}");
+      JsonNode server = JSON.readTree(run(dir, cfssl.toString(), "gencert", "-ca", tlsCa.get().toString(),
+          "-ca-key", tlsCaKey.toString(), "-config", config.toString(), "-profile", "server",
+          "-hostname", "127.0.0.1", serverCsr.toString()));
+      Path cert = tlsDir.resolve("server.pem");
+      Files.writeString(cert, server.path("cert").asText());
+      Path tlsKey = tlsDir.resolve("server-key.pem");
+      AtomicFile.writeSecret(tlsKey, server.path("key").asText().getBytes(StandardCharsets.US_ASCII));
+      command.addAll(List.of("-tls-cert", cert.toString(), "-tls-key", tlsKey.toString()));
+      trust = Pem.parseCertificates(Files.readString(tlsCa.get()));
+    }
     Path log = dir.resolve("cfssl-serve.log");
-    Process process = new ProcessBuilder(cfssl.toString(), "serve", "-address", "127.0.0.1",
-            "-port", String.valueOf(port), "-ca", caFile.toString(), "-ca-key", caKey.toString(),
-            "-config", config.toString())
+    Process process = new ProcessBuilder(command)
         .directory(dir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
-    URI address = URI.create("http://127.0.0.1:" + port);
-    CfsslServer server =
-        new CfsslServer(dir, process, address, authKeyFile, Pem.parseCertificates(Files.readString(caFile)).get(0));
+    URI address = URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port);
+    CfsslServer server = new CfsslServer(
+        dir, process, address, authKeyFile, Pem.parseCertificates(Files.readString(caFile)).get(0), tlsCa);
     try {
-      CfsslClient client = CfsslClient.connect(address, List.of(), Duration.ofSeconds(2));
+      CfsslClient client = CfsslClient.connect(address, trust, Duration.ofSeconds(2));
       // Observed: it answers /info (cfssl logs "Now listening" before it binds).
       await("cfssl serve on " + address + " answering /info")
           .atMost(Duration.ofSeconds(30))
@@ -170,12 +215,11 @@ public final class CfsslServer implements AutoCloseable {
     return new String(out, StandardCharsets.UTF_8);
   }
 
-  private static Optional<Path> executable(String name) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
-    }
-    for (String d : path.split(File.pathSeparator)) {
+  private static Optional<Path> executable(String name, String searchPath) {
+    for (String d : searchPath.split(File.pathSeparator)) {
+      if (d.isEmpty()) {
+        continue;
+      }
       Path candidate = Path.of(d, name);
       if (Files.isExecutable(candidate)) {
         return Optional.of(candidate);
@@ -193,6 +237,11 @@ public final class CfsslServer implements AutoCloseable {
     return authKeyFile;
   }
 
+  /** The CA of this server's HTTPS certificate, when it was started with {@link #startTls}. */
+  public Optional<Path> tlsCaFile() {
+    return tlsCaFile;
+  }
+
   public X509Certificate caCertificate() {
     return ca;
   }
@@ -203,7 +252,8 @@ public final class CfsslServer implements AutoCloseable {
 
   /** The config section that points the CloudHub at this server, signing nodes with {@code profile}. */
   public CfsslConfig config(String profile) {
-    return new CfsslConfig(address.toString(), null, profile, "server", authKeyFile.toString(), null, null);
+    return new CfsslConfig(address.toString(), tlsCaFile.map(Path::toString).orElse(null), profile, "server",
+        authKeyFile.toString(), null, null);
   }
 
   /** A provider on this server, signing nodes with {@code profile}. */

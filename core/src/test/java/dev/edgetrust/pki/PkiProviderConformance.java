@@ -40,10 +40,27 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * What every {@link PkiProvider} must do, whatever PKI is behind it: the scenarios of
  * docs/providers.md. A provider module extends this class in its tests, against its real PKI (or
- * the closest thing the build can run), and supplies the provider.
+ * the closest thing the build can run: the built-in CA on disk, the Vault stand-in and a real Vault
+ * when VAULT_ADDR is set, a real {@code cfssl serve}), and supplies {@link #provider()}; the PKI's
+ * set-up is the subclass's, in its own {@code @BeforeAll}/{@code @AfterAll} (one instance per class).
+ *
+ * <ul>
+ *   <li>a node CSR gets exactly the node's subject, client auth only, no names, the CSR's key, and
+ *       no longer a lifetime than asked;
+ *   <li>the certificate chains to {@link PkiProvider#trustAnchors()};
+ *   <li>a CSR naming another node, another organization and hosts leaks none of it (or is refused);
+ *   <li>a node request with server auth or names cannot even be made, and a PKI policy that grants
+ *       server auth anyway (hook {@link #providerWhosePolicyGrantsNodesServerAuth()}) is refused;
+ *   <li>the CloudHub's server certificate has server auth and exactly the names asked;
+ *   <li>where {@link PkiProvider#revocation()} is offered: a revoked serial is in the list, another
+ *       is not, and revoking twice is fine;
+ *   <li>where {@link PkiProvider#blocking()} is offered: a blocked node is listed and refused
+ *       signing, and unblocking lets it sign again.
+ * </ul>
  *
  * <p>Node names are unique per run, so a PKI that keeps state (a Vault, a CFSSL database) can be
- * shared between runs.
+ * shared between runs. Scenarios for a capability the provider does not offer are skipped, saying
+ * so; nothing else is.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class PkiProviderConformance {

@@ -4,6 +4,7 @@ import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.credential.SecretFiles;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.IssuedSerialInventory;

@@ -1,6 +1,7 @@
 package dev.edgetrust.pki.builtin;
 
 import dev.edgetrust.credential.AtomicFile;
+import dev.edgetrust.pki.JoinToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.edgetrust.pki.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.JoinTokenClaims;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
@@ -85,8 +86,8 @@ final class JoinTokens {
     String signingInput = HEADER + "." + payload;
     String value = caHash + "." + signingInput + "." + B64.encodeToString(hmac(signingInput));
     return node.isPresent()
-        ? JoinToken.boundTo(value, new JoinTokenClaims.NodeBound(node.get(), id.get(), exp))
-        : JoinToken.shared(value, exp);
+        ? new JoinToken(value, new JoinTokenClaims.NodeBound(node.get(), id.get(), exp))
+        : new JoinToken(value, new JoinTokenClaims.Shared(exp));
   }
 
   /** 128 random bits, hex: unguessable and safe to write in logs and files. */

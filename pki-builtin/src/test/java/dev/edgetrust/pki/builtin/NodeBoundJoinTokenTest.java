@@ -3,6 +3,7 @@ package dev.edgetrust.pki.builtin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.JoinTokenClaims;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;

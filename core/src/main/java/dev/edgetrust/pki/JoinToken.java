@@ -1,6 +1,5 @@
-package dev.edgetrust.pki.builtin;
+package dev.edgetrust.pki;
 
-import dev.edgetrust.pki.JoinTokenClaims;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -16,14 +15,6 @@ public record JoinToken(String value, JoinTokenClaims claims) {
   public JoinToken {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(claims, "claims");
-  }
-
-  static JoinToken shared(String value, Instant expiresAt) {
-    return new JoinToken(value, new JoinTokenClaims.Shared(expiresAt));
-  }
-
-  static JoinToken boundTo(String value, JoinTokenClaims.NodeBound claims) {
-    return new JoinToken(value, claims);
   }
 
   public Instant expiresAt() {

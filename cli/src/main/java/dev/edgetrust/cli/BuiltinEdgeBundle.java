@@ -5,7 +5,7 @@ import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.pki.JoinTokenClaims;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.builtin.BuiltinCa;
-import dev.edgetrust.pki.builtin.JoinToken;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.x509.Pem;
 import java.io.IOException;
 import java.net.URI;

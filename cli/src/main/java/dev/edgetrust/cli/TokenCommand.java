@@ -6,7 +6,7 @@ import dev.edgetrust.config.GoDuration;
 import dev.edgetrust.pki.JoinTokenClaims;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.builtin.BuiltinCa;
-import dev.edgetrust.pki.builtin.JoinToken;
+import dev.edgetrust.pki.JoinToken;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;

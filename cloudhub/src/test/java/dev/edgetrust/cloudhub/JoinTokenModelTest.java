@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.pki.builtin.JoinToken;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;

@@ -41,14 +41,6 @@ public interface CloudPki extends AutoCloseable {
   }
 
   /**
-   * How to enroll a node on this PKI when its CloudHub has no join tokens, for one-line errors
-   * ({@code "enroll its nodes with the PKI: ..."}); empty if {@link #joinTokens()} is present.
-   */
-  default String enrollmentHint() {
-    return "";
-  }
-
-  /**
    * Checks the credential this side uses with the PKI, and logs who the PKI knows it as (an
    * accessor, policies; never a secret): the certificate agent's first line. Nothing by default.
    *

@@ -66,6 +66,17 @@ public interface PkiProviderFactory {
   }
 
   /**
+   * How an operator enrolls a node when nodes of this PKI ask the PKI itself rather than enroll at
+   * the CloudHub's {@code /edge.crt} with a join token: one line for messages, such as {@code
+   * "./edgetrust enroll NODE (without --config; VAULT_ADDR and VAULT_TOKEN set)"}. Empty (the
+   * default) for a PKI whose nodes use join tokens, which its {@link CloudPki#joinTokens()} mints.
+   * Known without building the cloud side, so that {@code edgetrust token} can say it at once.
+   */
+  default Optional<String> ownEnrollment() {
+    return Optional.empty();
+  }
+
+  /**
    * This PKI's sub-commands for the {@code edgetrust} command line, added at its top level: each an
    * instance of a class annotated with picocli's {@code @Command} (and usually implementing {@code
    * Callable<Integer>}), as picocli's {@code CommandLine.addSubcommand(Object)} takes it.

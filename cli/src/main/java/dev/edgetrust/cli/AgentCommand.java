@@ -4,9 +4,11 @@ import dev.edgetrust.credential.SecretFiles;
 import dev.edgetrust.agent.CertificateAgent;
 import dev.edgetrust.cloudhub.CloudHubConfig;
 import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.pki.CloudPki;
 import dev.edgetrust.x509.HeldCertificate;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,16 +30,19 @@ final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CloudHubConfig.Loaded loaded = CloudHubConfig.loadAll(config);
-    CloudVault vault = CloudVault.from(loaded);
     CloudHubSettings hub = loaded.hub();
+    CloudPki pki = loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC()));
+    Duration lifetime = pki.serverCertificateLifetime().orElseThrow(() -> new UserErrors.UserException(
+        loaded.file() + ": 'modules.cloudHub.pki.provider' is " + loaded.pki().name()
+            + "; the certificate agent serves an external PKI (set it to vault, with pki.vault)"));
     // The agent replaces the key, but must not keep serving from a directory others may write.
     SecretFiles.requireOwnerOnly(hub.serverKeyFile());
     CertificateAgent agent =
         new CertificateAgent(
-            vault.provider(),
+            pki.provider(),
             new CertificateAgent.Target(
                 hub.serverKeyFile(), hub.serverCertificateFile(), hub.caCertificateFile(), "cloudhub",
-                hub.dnsNames(), hub.advertiseAddresses(), vault.config().serverCertificateLifetime()),
+                hub.dnsNames(), hub.advertiseAddresses(), lifetime),
             Clock.systemUTC());
     if (once) {
       HeldCertificate held = agent.renewNow();
@@ -45,7 +50,7 @@ final class AgentCommand implements Callable<Integer> {
           + ", valid until " + held.notAfter());
       return 0;
     }
-    vault.introduce();
+    pki.introduce();
     Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "edgetrust-shutdown"));
     agent.run();
     return 0;

@@ -2,10 +2,10 @@ package dev.edgetrust.cli;
 
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.edgehub.config.ServerAddress;
-import dev.edgetrust.pki.JoinTokenClaims;
-import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.JoinToken;
+import dev.edgetrust.pki.JoinTokenClaims;
+import dev.edgetrust.pki.JoinTokenMinting;
+import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.Pem;
 import java.io.IOException;
 import java.net.URI;
@@ -61,11 +61,11 @@ final class BuiltinEdgeBundle {
    * @throws UserErrors.UserException if {@code dir} is a non-empty directory and {@code force} is
    *     false, or not a directory
    */
-  static Written write(BuiltinCa ca, NodeName node, Path dir, boolean force, Options options)
+  static Written write(JoinTokenMinting ca, NodeName node, Path dir, boolean force, Options options)
       throws UserErrors.UserException, IOException {
     Path out = dir.toAbsolutePath().normalize();
     EdgeBundle.checkTarget(out, force);
-    JoinToken token = ca.mintJoinToken(node, options.tokenValidity());
+    JoinToken token = ca.mintFor(node, options.tokenValidity());
     Files.createDirectories(out);
     Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwx------"));
     AtomicFile.writeSecret(out.resolve(TOKEN_FILE), EdgeBundle.line(token.value()));

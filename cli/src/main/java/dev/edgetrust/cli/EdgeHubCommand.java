@@ -4,6 +4,7 @@ import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.EdgeHubStatus;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -30,17 +31,18 @@ final class EdgeHubCommand implements Callable<Integer> {
     }
     EdgeHubSettings settings = EdgeHubSettings.load(config);
     CountDownLatch stopped = new CountDownLatch(1);
-    // modules.edgeHub.vault: certificates from Vault; the EdgeHub gets the issuer wired here.
-    try (VaultEdge vault = settings.vault().isPresent() ? VaultEdge.start(settings) : null) {
+    // modules.edgeHub.NAME enabled (vault): certificates from that PKI; the EdgeHub gets the issuer wired here.
+    Optional<EdgePkiWiring> pki = EdgePkiWiring.start(settings);
+    try {
       EdgeHub.Builder builder = EdgeHub.builder(settings).onStatus(new StatusLog()::changed);
-      if (vault != null) {
-        builder.issuer(vault.issuer());
-      }
+      pki.ifPresent(p -> builder.issuer(p.issuer()));
       try (EdgeHub hub = builder.build()) {
         hub.start();
         Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "edgetrust-shutdown"));
         stopped.await();
       }
+    } finally {
+      pki.ifPresent(EdgePkiWiring::close);
     }
     return 0;
   }

@@ -3,17 +3,20 @@ package dev.edgetrust.cli;
 import dev.edgetrust.cloudhub.CloudHubConfig;
 import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
-import dev.edgetrust.edgehub.config.VaultConfig;
+import dev.edgetrust.pki.vault.config.VaultConfig;
 import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.pki.builtin.BuiltinCa;
+import dev.edgetrust.pki.CloudPki;
+import dev.edgetrust.pki.JoinTokenMinting;
 import dev.edgetrust.pki.vault.NodeCredential;
 import dev.edgetrust.pki.vault.VaultConnection;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -151,9 +154,10 @@ final class EnrollCommand implements Callable<Integer> {
     }
     NodeName node = checked("NODE", () -> NodeName.of(nodeName));
     CloudHubConfig.Loaded loaded = CloudHubConfig.loadAll(config);
-    if (loaded.pki().isExternal()) {
-      throw new UserErrors.UserException(config + " runs the CloudHub on pki.provider: " + loaded.pki().provider()
-          + "; enroll its nodes with the PKI: drop --config and set VAULT_ADDR and VAULT_TOKEN");
+    Optional<String> ownEnrollment = loaded.pki().ownEnrollment();
+    if (ownEnrollment.isPresent()) {
+      throw new UserErrors.UserException(config + " runs the CloudHub on pki.provider: " + loaded.pki().name()
+          + "; enroll its nodes with the PKI: drop --config, " + ownEnrollment.get());
     }
     CloudHubSettings settings = loaded.hub();
     if (settings.httpsAddress() == null) {
@@ -165,10 +169,13 @@ final class EnrollCommand implements Callable<Integer> {
         ? checked("--cloudhub", () -> ServerAddress.parse(cloudhub))
         : new ServerAddress(host, settings.websocketPort());
     URI bootstrap = URI.create("https://" + hostForUri(websocket.host()) + ":" + settings.httpsPort());
-    BuiltinCa ca = CloudHubCommand.builtinCa(settings);
-    stdout.println("built-in CA of " + config + ": enrolling node " + node);
-    BuiltinEdgeBundle.Written written = BuiltinEdgeBundle.write(ca, node, out, force,
-        new BuiltinEdgeBundle.Options(websocket, bootstrap, tokenTtl));
+    BuiltinEdgeBundle.Written written;
+    try (CloudPki pki = loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC()))) {
+      JoinTokenMinting ca = pki.joinTokens().orElseThrow(() -> new UserErrors.UserException(
+          config + ": pki.provider: " + loaded.pki().name() + " mints no join tokens"));
+      stdout.println("built-in CA of " + config + ": enrolling node " + node);
+      written = BuiltinEdgeBundle.write(ca, node, out, force, new BuiltinEdgeBundle.Options(websocket, bootstrap, tokenTtl));
+    }
     stdout.printf("  %-14s %s%n", "done", "join token for " + node + " only, usable once (token id "
         + written.token().id() + ", valid until " + written.token().expiresAt() + ")");
     stdout.println("Wrote " + written.dir() + " (0700): " + String.join(", ", written.files()));

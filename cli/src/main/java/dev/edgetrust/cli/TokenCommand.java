@@ -3,10 +3,12 @@ package dev.edgetrust.cli;
 import dev.edgetrust.cloudhub.CloudHubConfig;
 import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.config.GoDuration;
-import dev.edgetrust.pki.JoinTokenClaims;
-import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.pki.builtin.BuiltinCa;
+import dev.edgetrust.pki.CloudPki;
 import dev.edgetrust.pki.JoinToken;
+import dev.edgetrust.pki.JoinTokenClaims;
+import dev.edgetrust.pki.JoinTokenMinting;
+import java.time.Clock;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code edgetrust token --config cloudcore.yaml [--node NAME] [--ttl DURATION]}: prints a join
  * token, like {@code keadm gettoken}: a shared one, or with {@code --node} one that enrolls that
- * node only, once. Creates the built-in CA first if it does not exist yet.
+ * node only, once, from the PKI that mints join tokens (the built-in CA, created first if it does
+ * not exist yet).
  */
 @Command(
     name = "token",
@@ -44,9 +47,10 @@ final class TokenCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CloudHubConfig.Loaded loaded = CloudHubConfig.loadAll(config);
-    if (loaded.pki().isExternal()) {
+    Optional<String> ownEnrollment = loaded.pki().ownEnrollment();
+    if (ownEnrollment.isPresent()) {
       throw new UserErrors.UserException(config + ": join tokens are the built-in CA's; with pki.provider: "
-          + loaded.pki().provider() + " nodes enroll with the PKI (./edgetrust enroll NODE)");
+          + loaded.pki().name() + " nodes enroll with the PKI (" + ownEnrollment.get() + ")");
     }
     CloudHubSettings settings = loaded.hub();
     if (node == null && settings.joinTokens() == CloudHubSettings.JoinTokens.NODE_BOUND) {
@@ -58,10 +62,12 @@ final class TokenCommand implements Callable<Integer> {
     if (validity.isNegative() || validity.isZero()) {
       throw new UserErrors.UserException("--ttl must be positive, was " + GoDuration.format(validity));
     }
-    BuiltinCa ca = CloudHubCommand.builtinCa(settings);
-    JoinToken token = node == null
-        ? ca.mintJoinToken(validity)
-        : ca.mintJoinToken(NodeCommand.nodeName(node), validity);
+    JoinToken token;
+    try (CloudPki pki = loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC()))) {
+      JoinTokenMinting minting = pki.joinTokens().orElseThrow(() -> new UserErrors.UserException(
+          config + ": pki.provider: " + loaded.pki().name() + " mints no join tokens"));
+      token = node == null ? minting.mint(validity) : minting.mintFor(NodeCommand.nodeName(node), validity);
+    }
     spec.commandLine().getOut().println(token.value());
     spec.commandLine().getOut().flush();
     spec.commandLine().getErr().println(describe(token.claims()));

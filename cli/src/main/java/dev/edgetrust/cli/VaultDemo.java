@@ -152,7 +152,7 @@ final class VaultDemo {
 
       for (Map.Entry<NodeName, EdgeBundle.Written> e : bundles.entrySet()) {
         EdgeHubSettings settings = EdgeHubSettings.load(e.getValue().edgecore());
-        VaultEdge vault = VaultEdge.start(settings);
+        EdgePkiWiring vault = EdgePkiWiring.start(settings).orElseThrow();
         wiring.add(vault);
         EdgeHub[] self = new EdgeHub[1];
         String name = e.getKey().value();

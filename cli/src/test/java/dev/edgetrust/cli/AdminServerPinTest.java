@@ -109,7 +109,7 @@ class AdminServerPinTest {
   /** Runs the CloudHub once and stops it: the CA, its server certificate and the pin exist, the port is free. */
   private CloudHubSettings cloudHubRanOnce(Path config) throws Exception {
     CloudHubSettings settings = CloudHubConfig.load(config);
-    try (CloudHub hub = CloudHub.start(settings, CloudHubCommand.builtinCa(settings), new CloudHubListener() {}, Clock.systemUTC())) {
+    try (CloudHub hub = CloudHub.start(settings, TestBuiltinCa.load(settings), new CloudHubListener() {}, Clock.systemUTC())) {
       assertThat(hub.adminAddress()).isPresent();
     }
     return settings;
@@ -206,7 +206,7 @@ class AdminServerPinTest {
     CloudHubSettings settings = cloudHubRanOnce(config);
     byte[] pin = Files.readAllBytes(settings.admin().serverCertificateFile());
 
-    try (CloudHub hub = CloudHub.start(settings, CloudHubCommand.builtinCa(settings), new CloudHubListener() {}, Clock.systemUTC())) {
+    try (CloudHub hub = CloudHub.start(settings, TestBuiltinCa.load(settings), new CloudHubListener() {}, Clock.systemUTC())) {
       assertThat(run("list", "--config", config.toString())).as(err.toString()).isZero();
     }
     assertThat(Files.readAllBytes(settings.admin().serverCertificateFile())).as("the pin survives a restart").isEqualTo(pin);

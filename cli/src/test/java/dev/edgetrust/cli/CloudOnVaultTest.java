@@ -113,7 +113,7 @@ class CloudOnVaultTest {
     assertThat(dir.resolve("shared/ca.key")).doesNotExist();
 
     CloudHubConfig.Loaded loaded = CloudHubConfig.loadAll(config);
-    try (CloudHub hub = CloudHub.start(loaded.hub(), CloudVault.from(loaded).provider(), new CloudHubListener() {}, Clock.systemUTC())) {
+    try (CloudHub hub = CloudHub.start(loaded.hub(), loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC())).provider(), new CloudHubListener() {}, Clock.systemUTC())) {
       String firstServerSerial = hub.serverCertificate().getSerialNumber().toString(16);
       List<java.security.cert.X509Certificate> trust = KeyCertificateFiles.readCertificates(dir.resolve("shared/ca.crt"));
 

@@ -13,8 +13,6 @@ import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.EdgeHubStatus;
-import dev.edgetrust.edgehub.config.VaultConfig.AuthMethod;
-import dev.edgetrust.edgehub.config.VaultSettings;
 import dev.edgetrust.edgehub.enrollment.EnrollmentException;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
@@ -26,6 +24,8 @@ import dev.edgetrust.pki.vault.VaultEnrollment;
 import dev.edgetrust.pki.vault.VaultPkiProvider;
 import dev.edgetrust.pki.vault.VaultSetup;
 import dev.edgetrust.pki.vault.VaultTokens;
+import dev.edgetrust.pki.vault.config.VaultConfig.AuthMethod;
+import dev.edgetrust.pki.vault.config.VaultSettings;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
@@ -72,7 +72,7 @@ class EdgeVaultModeTest {
 
   private VaultWorld.Node startNode(NodeName node, Duration ttl, Duration recheck) throws Exception {
     EdgeBundle.Written bundle = world.enroll(node, ttl);
-    VaultWorld.Node n = world.start(bundle, s -> s.withVault(s.vault().map(v -> v.withRecheck(recheck))));
+    VaultWorld.Node n = world.start(bundle, VaultWorld.vault(v -> v.withRecheck(recheck)));
     n.hub().addStatusListener(statuses::add);
     await().atMost(PATIENCE).until(() -> world.sessionSerial(node).isPresent()
         && n.hub().status().state() == ConnectionState.CONNECTED);
@@ -127,7 +127,7 @@ class EdgeVaultModeTest {
     AtomicFile.writeSecret(tokenFile, (shortLived + "\n").getBytes(StandardCharsets.US_ASCII));
     ListAppender<ILoggingEvent> edgeLog = capture(EdgeHub.class);
 
-    VaultWorld.Node n = world.start(bundle, s -> s.withVault(s.vault().map(v -> v.withRecheck(Duration.ofSeconds(1)))));
+    VaultWorld.Node n = world.start(bundle, VaultWorld.vault(v -> v.withRecheck(Duration.ofSeconds(1))));
     await().atMost(PATIENCE).until(() -> world.sessionSerial(node).isPresent());
     String first = world.sessionSerial(node).orElseThrow();
     VaultTokens tokens = new VaultTokens(world.client, Clock.systemUTC());
@@ -212,9 +212,9 @@ class EdgeVaultModeTest {
     world.enrollment().allowCertificateLogin(node, "cert", Duration.ofMinutes(10));
     EdgeBundle.Written bundle = world.enroll(node, Duration.ofMinutes(10));
     Path tokenFile = bundle.dir().resolve(EdgeBundle.TOKEN_FILE);
-    VaultWorld.Node n = world.start(bundle, s -> s.withVault(s.vault().map(v -> new VaultSettings(v.address(),
+    VaultWorld.Node n = world.start(bundle, VaultWorld.vault(v -> new VaultSettings(v.address(),
         AuthMethod.CERT, v.tokenFile(), v.role(), v.commonName(), v.ttl(), v.pki(), v.serverCa(), Optional.empty(),
-        "cert", Optional.of(VaultEnrollment.policyName(node)), v.renewalWindow(), v.recheck()))));
+        "cert", Optional.of(VaultEnrollment.policyName(node)), v.renewalWindow(), v.recheck())));
     await().atMost(PATIENCE).until(() -> world.sessionSerial(node).isPresent());
     String first = world.sessionSerial(node).orElseThrow();
     assertThat(world.vault.requestCount("auth/cert/login")).isZero();

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import dev.edgetrust.pki.vault.config.VaultCloudConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -132,8 +133,8 @@ class KubernetesManifestsTest {
 
   @Test
   void vaultSettingsPointAtMountedFilesAndTheBoundServiceAccount() throws Exception {
-    assertThat(cloudcore.pki().provider()).isEqualTo("vault");
-    var vault = cloudcore.pki().vault();
+    assertThat(cloudcore.pki().name()).isEqualTo("vault");
+    var vault = cloudcore.yaml().section("modules.cloudHub.pki.vault", VaultCloudConfig.Vault.class);
     assertThat(vault.authMethod()).isEqualTo("kubernetes");
     String vaultCaMount = mountPath(container("certificate-agent"), "vault-ca");
     assertThat(vault.serverCA()).startsWith(vaultCaMount + "/");

@@ -82,7 +82,7 @@ class NodeCommandTest {
   private Path startHub() throws Exception {
     Path file = config(true, freePort());
     CloudHubSettings settings = CloudHubConfig.load(file);
-    ca = CloudHubCommand.builtinCa(settings);
+    ca = TestBuiltinCa.load(settings);
     hub = CloudHub.start(settings, ca, new CloudHubListener() {}, Clock.systemUTC());
     return file;
   }

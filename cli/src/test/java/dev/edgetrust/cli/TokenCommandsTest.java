@@ -77,7 +77,7 @@ class TokenCommandsTest {
 
   private BuiltinCa startHub(Path config) throws Exception {
     CloudHubSettings settings = CloudHubConfig.load(config);
-    BuiltinCa ca = CloudHubCommand.builtinCa(settings);
+    BuiltinCa ca = TestBuiltinCa.load(settings);
     hub = CloudHub.start(settings, ca, new CloudHubListener() {}, Clock.systemUTC());
     return ca;
   }
@@ -109,7 +109,7 @@ class TokenCommandsTest {
     String token = out.toString().strip();
     assertThat(token).matches("[0-9a-f]{64}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
     assertThat(err.toString()).startsWith("enrolls node edge-7 only, once (token id ").doesNotContain(token);
-    BuiltinCa ca = CloudHubCommand.builtinCa(CloudHubConfig.load(config));
+    BuiltinCa ca = TestBuiltinCa.load(CloudHubConfig.load(config));
     JoinTokenClaims claims = ca.verifyJoinToken(token.substring(token.indexOf('.') + 1));
     assertThat(claims).isInstanceOfSatisfying(JoinTokenClaims.NodeBound.class,
         b -> assertThat(b.node()).isEqualTo(NodeName.of("edge-7")));

@@ -3,14 +3,15 @@ package dev.edgetrust.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
-import dev.edgetrust.edgehub.config.VaultConfig.AuthMethod;
-import dev.edgetrust.edgehub.config.VaultSettings;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.vault.VaultClient;
 import dev.edgetrust.pki.vault.VaultConnection;
 import dev.edgetrust.pki.vault.VaultCredential;
 import dev.edgetrust.pki.vault.VaultEnrollment;
 import dev.edgetrust.pki.vault.VaultTokens;
+import dev.edgetrust.pki.vault.config.VaultConfig.AuthMethod;
+import dev.edgetrust.pki.vault.config.VaultSettings;
+import dev.edgetrust.pki.vault.plugin.VaultEdge;
 import dev.edgetrust.vault.testkit.VaultStandIn;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -170,7 +171,7 @@ class VaultCommandsTest {
     assertThat(s.caFile()).isEqualTo(out.resolve("ca.crt"));
     assertThat(s.certificateFile().startsWith(out)).isTrue();
     assertThat(s.privateKeyFile().startsWith(out)).isTrue();
-    VaultSettings v = s.vault().orElseThrow();
+    VaultSettings v = ((VaultEdge) s.pki().orElseThrow()).settings();
     assertThat(v.address()).isEqualTo(vault.address());
     assertThat(v.authMethod()).isEqualTo(AuthMethod.TOKEN);
     assertThat(v.tokenFile()).contains(token);
@@ -195,7 +196,7 @@ class VaultCommandsTest {
     for (String f : List.of("role-id", "secret-id", "edgecore.yaml")) {
       assertThat(Files.getPosixFilePermissions(out.resolve(f))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }
-    VaultSettings v = EdgeHubSettings.load(out.resolve("edgecore.yaml")).vault().orElseThrow();
+    VaultSettings v = ((VaultEdge) EdgeHubSettings.load(out.resolve("edgecore.yaml")).pki().orElseThrow()).settings();
     assertThat(v.authMethod()).isEqualTo(AuthMethod.APPROLE);
     assertThat(v.appRole().orElseThrow().roleId()).isEqualTo(Files.readString(out.resolve("role-id")).strip());
     assertThat(v.appRole().orElseThrow().secretIdFile()).isEqualTo(out.resolve("secret-id"));

@@ -13,6 +13,8 @@ import dev.edgetrust.pki.vault.VaultConnection;
 import dev.edgetrust.pki.vault.VaultCredential;
 import dev.edgetrust.pki.vault.VaultEnrollment;
 import dev.edgetrust.pki.vault.VaultSetup;
+import dev.edgetrust.pki.vault.config.VaultSettings;
+import dev.edgetrust.pki.vault.plugin.VaultEdge;
 import dev.edgetrust.vault.testkit.VaultStandIn;
 import java.net.URI;
 import java.nio.file.Path;
@@ -80,11 +82,16 @@ final class VaultWorld implements AutoCloseable {
   }
 
   /** A running node: its EdgeHub and its Vault wiring, from its bundle's edgecore.yaml. */
-  record Node(EdgeHub hub, VaultEdge vault, EdgeHubSettings settings) {}
+  record Node(EdgeHub hub, EdgePkiWiring vault, EdgeHubSettings settings) {}
+
+  /** Changes a node's {@code modules.edgeHub.vault} settings as loaded, before it starts. */
+  static UnaryOperator<EdgeHubSettings> vault(UnaryOperator<VaultSettings> change) {
+    return s -> s.withPki(s.pki().map(p -> ((VaultEdge) p).with(change)));
+  }
 
   Node start(EdgeBundle.Written bundle, UnaryOperator<EdgeHubSettings> adjust) throws Exception {
     EdgeHubSettings settings = adjust.apply(EdgeHubSettings.load(bundle.edgecore()));
-    VaultEdge wiring = VaultEdge.start(settings);
+    EdgePkiWiring wiring = EdgePkiWiring.start(settings).orElseThrow();
     resources.add(wiring);
     EdgeHub hub = EdgeHub.builder(settings).issuer(wiring.issuer()).build();
     resources.add(hub);

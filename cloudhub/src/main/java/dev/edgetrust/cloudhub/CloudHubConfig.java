@@ -9,9 +9,13 @@ import dev.edgetrust.config.Settings;
 import dev.edgetrust.config.YamlConfig;
 import dev.edgetrust.cloudhub.gateway.UpstreamServer;
 import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
+import dev.edgetrust.pki.CloudPkiContext;
+import dev.edgetrust.pki.PkiProviderFactory;
+import dev.edgetrust.pki.PkiProviders;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +59,7 @@ public record CloudHubConfig(
     String joinTokenFile,
     Revocation revocation,
     Admin admin,
-    PkiConfig pki,
+    JsonNode pki,
     ReconnectAfterRotation reconnectAfterRotation,
     Metrics metrics,
     String joinTokens,
@@ -86,7 +90,7 @@ public record CloudHubConfig(
     }
     revocation = revocation == null ? new Revocation(null, null, null, null) : revocation;
     admin = admin == null ? new Admin(null, null, null, null, null, null) : admin;
-    pki = pki == null ? new PkiConfig(null, null) : pki;
+    // Which PKI, and its section: read by PkiProviders and the provider's factory, not here.
     reconnectAfterRotation = reconnectAfterRotation == null ? new ReconnectAfterRotation(false, null) : reconnectAfterRotation;
     metrics = metrics == null ? new Metrics(null, null, null) : metrics;
     joinTokens = joinTokens == null || joinTokens.isBlank()
@@ -322,17 +326,45 @@ public record CloudHubConfig(
   }
 
   /**
-   * Loads {@code modules.cloudHub} with its {@code pki} section, which the CloudHub itself does not
-   * read: whoever starts it picks the provider from it.
+   * {@code modules.cloudHub} with the PKI its {@code pki} section selects, which the CloudHub
+   * itself does not use: whoever starts it makes the provider with {@link
+   * PkiProviderFactory#cloud}({@link #pkiContext}).
    *
-   * @param baseDirectory what relative paths in the {@code pki} section resolve against
+   * @param pki the PKI {@code pki.provider} names (the built-in CA when absent), found by name
+   * @param yaml the file, for the provider's own section {@code modules.cloudHub.pki.NAME}
    */
-  public record Loaded(CloudHubSettings hub, PkiConfig pki, Path baseDirectory, Path file) {}
+  public record Loaded(CloudHubSettings hub, PkiProviderFactory pki, YamlConfig yaml) {
+    public Path file() {
+      return yaml.file();
+    }
 
+    /** What the provider's factory gets: the file, its section, the CloudHub's CA and server files. */
+    public CloudPkiContext pkiContext(Clock clock) {
+      return CloudPkiContext.builder(yaml, pki.name())
+          .caFiles(hub.caCertificateFile(), hub.caKeyFile())
+          .serverFiles(hub.serverCertificateFile(), hub.serverKeyFile())
+          .joinTokens(Optional.ofNullable(hub.joinTokenFile()), hub.tokenRefreshDuration())
+          .clock(clock)
+          .build();
+    }
+  }
+
+  /**
+   * Loads {@code modules.cloudHub} and finds the PKI {@code pki.provider} names among the {@link
+   * PkiProviders#installed()} ones.
+   *
+   * @throws ConfigException naming the file and key of the first problem; an unknown provider's
+   *     message lists the known ones
+   */
   public static Loaded loadAll(Path file) throws ConfigException {
+    return loadAll(file, PkiProviders.installed());
+  }
+
+  public static Loaded loadAll(Path file, PkiProviders providers) throws ConfigException {
     YamlConfig yaml = YamlConfig.read(file);
     CloudHubConfig config = yaml.section("modules.cloudHub", CloudHubConfig.class);
-    return new Loaded(config.resolve(yaml.baseDirectory(), file), config.pki(), yaml.baseDirectory(), file);
+    CloudHubSettings hub = config.resolve(yaml.baseDirectory(), file);
+    return new Loaded(hub, providers.cloudProvider(yaml), yaml);
   }
 
   /** This configuration with paths resolved against {@code base} and durations typed. */

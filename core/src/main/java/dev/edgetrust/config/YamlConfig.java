@@ -118,6 +118,17 @@ public final class YamlConfig {
    * @throws ConfigException naming the file and the full key of the first problem
    */
   public <T> T section(String dottedPath, Class<T> type) throws ConfigException {
+    return section(dottedPath, type, java.util.Set.of());
+  }
+
+  /**
+   * Binds the section at {@code dottedPath} to {@code type} without the keys in {@code
+   * othersKeys} (lower case; matched case-insensitively): sub-sections another reader binds, such
+   * as a PKI provider's {@code modules.edgeHub.vault}. They count as known keys in messages.
+   *
+   * @throws ConfigException naming the file and the full key of the first problem
+   */
+  public <T> T section(String dottedPath, Class<T> type, java.util.Set<String> othersKeys) throws ConfigException {
     JsonNode node = node(dottedPath);
     if (node.isMissingNode() || node.isNull()) {
       node = YAML.createObjectNode();
@@ -125,11 +136,18 @@ public final class YamlConfig {
     if (!node.isObject()) {
       throw new ConfigException(file + ": '" + dottedPath + "' must be a mapping");
     }
+    if (!othersKeys.isEmpty()) {
+      ObjectNode own = ((ObjectNode) node).deepCopy();
+      own.properties().removeIf(e -> othersKeys.contains(e.getKey().toLowerCase(java.util.Locale.ROOT)));
+      node = own;
+    }
     try {
       return YAML.treeToValue(node, type);
     } catch (UnrecognizedPropertyException e) {
       String known =
-          e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+          java.util.stream.Stream.concat(e.getKnownPropertyIds().stream().map(String::valueOf),
+                  e.getPath().size() == 1 ? othersKeys.stream() : java.util.stream.Stream.<String>empty())
+              .sorted().distinct().collect(Collectors.joining(", "));
       throw new ConfigException(
           file + ": unknown key '" + key(dottedPath, e) + "' (known keys there: " + known + ")");
     } catch (ValueInstantiationException e) {

@@ -7,7 +7,6 @@ import dev.edgetrust.edgehub.channel.CloudConnector;
 import dev.edgetrust.edgehub.channel.CloudSession;
 import dev.edgetrust.edgehub.channel.SessionListener;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
-import dev.edgetrust.edgehub.config.VaultSettings;
 import dev.edgetrust.edgehub.enrollment.BootstrapIssuer;
 import dev.edgetrust.edgehub.enrollment.CertificateIssuer;
 import dev.edgetrust.edgehub.enrollment.CredentialManager;
@@ -190,10 +189,11 @@ public final class EdgeHub implements AutoCloseable {
   }
 
   private static CertificateIssuer bootstrapIssuer(EdgeHubSettings settings, Clock clock) {
-    if (settings.vault().isPresent()) {
-      // The EdgeHub depends on no PKI; whoever starts it wires Vault in (the CLI does).
-      throw new IllegalArgumentException(
-          settings.source() + ": modules.edgeHub.vault is enabled, but no Vault issuer was given to the EdgeHub");
+    if (settings.pki().isPresent()) {
+      // The EdgeHub depends on no PKI; whoever starts it wires the PKI's issuer in (the CLI does).
+      String name = settings.pki().get().provider();
+      throw new IllegalArgumentException(settings.source() + ": modules.edgeHub." + name + " is enabled, but no "
+          + Character.toUpperCase(name.charAt(0)) + name.substring(1) + " issuer was given to the EdgeHub");
     }
     Enrollment enrollment =
         new Enrollment(settings.httpServer(), settings.nodeName(), settings.caFile(), settings.credentialFiles(),
@@ -231,7 +231,8 @@ public final class EdgeHub implements AutoCloseable {
 
     /**
      * When in a certificate's lifetime it is renewed: unless changed here (tests, demo), 70% to 90%,
-     * or {@code modules.edgeHub.vault.renewalWindow} (2/3 to 3/4) with Vault.
+     * or the window of the PKI the node asks itself ({@code modules.edgeHub.vault.renewalWindow}, 2/3
+     * to 3/4, with Vault).
      */
     public Builder renewalWindow(RenewalWindow window) {
       this.renewalWindow = Objects.requireNonNull(window, "window");
@@ -240,7 +241,8 @@ public final class EdgeHub implements AutoCloseable {
 
     /**
      * Where certificates come from. Default: the CloudHub's bootstrap with the join token. Required
-     * when {@code modules.edgeHub.vault} is enabled: a {@link PkiIssuer} over a Vault provider.
+     * when a PKI's edge section ({@code modules.edgeHub.vault}) is enabled: a {@link PkiIssuer} over
+     * that PKI's {@link dev.edgetrust.pki.NodeIssuance}.
      */
     public Builder issuer(CertificateIssuer issuer) {
       this.issuer = Objects.requireNonNull(issuer, "issuer");
@@ -277,11 +279,13 @@ public final class EdgeHub implements AutoCloseable {
     }
 
     /**
-     * @throws IllegalArgumentException if the settings enable Vault but no {@link #issuer} was given
+     * @throws IllegalArgumentException if the settings enable a PKI's edge section but no {@link
+     *     #issuer} was given
      */
     public EdgeHub build() {
       if (renewalWindow == null) {
-        renewalWindow = settings.vault().map(VaultSettings::renewalWindow).orElse(RenewalWindow.DEFAULT);
+        renewalWindow = settings.pki().map(p -> new RenewalWindow(p.renewalFrom(), p.renewalTo()))
+            .orElse(RenewalWindow.DEFAULT);
       }
       return new EdgeHub(this);
     }
@@ -312,7 +316,7 @@ public final class EdgeHub implements AutoCloseable {
       }
     }
     log.info("EdgeHub for node {} starting: CloudHub {}, certificates from {}", settings.nodeName(),
-        settings.webSocketUri(), settings.vault().isPresent() ? credentials.issuer().description() : settings.httpServer());
+        settings.webSocketUri(), settings.pki().isPresent() ? credentials.issuer().description() : settings.httpServer());
     if (settings.metricsPort().isPresent()) {
       try {
         metricsServer = EdgeMetricsServer.start(loop, settings.metricsPort().getAsInt(), metrics);

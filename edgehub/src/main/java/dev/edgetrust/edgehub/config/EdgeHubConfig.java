@@ -26,7 +26,6 @@ import dev.edgetrust.edgehub.gateway.GatewaySettings;
  * @param websocket the WebSocket connection to the CloudHub
  * @param quic KubeEdge's QUIC transport; parsed, but it must stay disabled
  * @param tokenFile edgetrust: read the join token from this file when {@code token} is empty
- * @param vault edgetrust: get certificates from HashiCorp Vault instead (off by default)
  * @param metrics edgetrust: serve {@code /metrics} on 127.0.0.1 (off by default)
  * @param gateway edgetrust: serve a local stock edgecore on 127.0.0.1 and relay it (off by default)
  */
@@ -45,7 +44,6 @@ public record EdgeHubConfig(
     WebSocket websocket,
     Quic quic,
     String tokenFile,
-    VaultConfig vault,
     Metrics metrics,
     Gateway gateway) {
 
@@ -82,10 +80,6 @@ public record EdgeHubConfig(
     websocket = websocket == null ? new WebSocket(null, null, null, null, null) : websocket;
     quic = quic == null ? new Quic(null, null, null, null, null) : quic;
     tokenFile = tokenFile == null ? "" : tokenFile.strip();
-    vault =
-        vault == null
-            ? new VaultConfig(null, null, null, null, null, null, null, null, null, null, null, null, null)
-            : vault;
     metrics = metrics == null ? new Metrics(null, null) : metrics;
     gateway = gateway == null ? new Gateway(null, null, null, null, null, null) : gateway;
     if (enable) {

@@ -9,7 +9,11 @@ import dev.edgetrust.config.YamlConfig;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.edgehub.RenewalWindow;
 import dev.edgetrust.edgehub.enrollment.JoinToken;
+import dev.edgetrust.pki.EdgePki;
+import dev.edgetrust.pki.EdgePkiContext;
 import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.PkiProviderFactory;
+import dev.edgetrust.pki.PkiProviders;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -47,8 +51,8 @@ import java.util.OptionalInt;
  * @param handshakeTimeout limit for TCP connect, TLS and the WebSocket upgrade together
  * @param readDeadline added to two heartbeats: silence longer than that means the link is dead
  * @param writeDeadline a write that takes longer means the link is dead
- * @param vault where to get certificates from Vault, when {@code modules.edgeHub.vault.enable} is
- *     true; empty: from the CloudHub's bootstrap
+ * @param pki the PKI the node asks for its certificates itself, when a provider's section ({@code
+ *     modules.edgeHub.vault}, say) has {@code enable: true}; empty: from the CloudHub's bootstrap
  * @param metricsPort where to serve {@code /metrics} on 127.0.0.1 ({@code modules.edgeHub.metrics});
  *     empty: nowhere (the default); 0: any free port
  * @param gateway the local server for a stock edgecore ({@code modules.edgeHub.gateway}); empty:
@@ -72,7 +76,7 @@ public record EdgeHubSettings(
     Duration handshakeTimeout,
     Duration readDeadline,
     Duration writeDeadline,
-    Optional<VaultSettings> vault,
+    Optional<EdgePki> pki,
     OptionalInt metricsPort,
     Optional<GatewaySettings> gateway) {
 
@@ -97,7 +101,7 @@ public record EdgeHubSettings(
     positive("handshakeTimeout", handshakeTimeout);
     positive("readDeadline", readDeadline);
     positive("writeDeadline", writeDeadline);
-    Objects.requireNonNull(vault, "vault");
+    Objects.requireNonNull(pki, "pki");
     metricsPort = metricsPort == null ? OptionalInt.empty() : metricsPort;
     metricsPort.ifPresent(p -> {
       if (p < 0 || p > 65535) {
@@ -105,12 +109,6 @@ public record EdgeHubSettings(
       }
     });
     gateway = gateway == null ? Optional.empty() : gateway;
-    vault.ifPresent(v -> {
-      if (!v.commonName().equals(nodeName.commonName())) {
-        throw new IllegalArgumentException(
-            "the Vault common name must be " + nodeName.commonName() + ", was " + v.commonName());
-      }
-    });
   }
 
   private static void positive(String name, Duration d) {
@@ -131,7 +129,15 @@ public record EdgeHubSettings(
 
   /** As {@link #load(Path)}, from a file already read. */
   public static EdgeHubSettings from(YamlConfig yaml) throws ConfigException {
-    EdgeHubConfig config = yaml.section(SECTION, EdgeHubConfig.class);
+    return from(yaml, PkiProviders.installed());
+  }
+
+  /**
+   * As {@link #from(YamlConfig)}, with these PKIs: each reads its own section {@code
+   * modules.edgeHub.NAME}, which the EdgeHub leaves to it.
+   */
+  public static EdgeHubSettings from(YamlConfig yaml, PkiProviders providers) throws ConfigException {
+    EdgeHubConfig config = yaml.section(SECTION, EdgeHubConfig.class, java.util.Set.copyOf(providers.names()));
     Path file = yaml.file();
     NodeName node = nodeName(yaml);
     if (!config.enable()) {
@@ -162,7 +168,7 @@ public record EdgeHubSettings(
         Duration.ofSeconds(config.websocket().handshakeTimeout()),
         Duration.ofSeconds(config.websocket().readDeadline()),
         Duration.ofSeconds(config.websocket().writeDeadline()),
-        config.vault().enable() ? Optional.of(vault(yaml, config.vault(), node)) : Optional.empty(),
+        edgePki(yaml, config, node, providers),
         config.metrics().enable() ? OptionalInt.of(config.metrics().port()) : OptionalInt.empty(),
         config.gateway().enable() ? Optional.of(gateway(base, config.gateway())) : Optional.empty());
   }
@@ -172,37 +178,27 @@ public record EdgeHubSettings(
         Duration.ofSeconds(g.keepaliveInterval()));
   }
 
-  /** Resolves {@code modules.edgeHub.vault} for {@code node}; the section has checked its own keys. */
-  private static VaultSettings vault(YamlConfig yaml, VaultConfig v, NodeName node) throws ConfigException {
-    String key = SECTION + ".vault.";
-    String commonName = v.commonName().isEmpty() ? node.commonName() : v.commonName();
-    if (!commonName.equals(node.commonName())) {
-      throw new ConfigException(
-          yaml.file() + ": '" + key + "commonName' is '" + VaultConfig.printable(commonName)
-              + "', but the CloudHub admits a node only as " + NodeName.COMMON_NAME_PREFIX + "<node>: set it to "
-              + node.commonName() + " or remove it");
+  /**
+   * The PKI whose section {@code modules.edgeHub.NAME} is enabled, bound and checked by its factory;
+   * empty when none is (the node enrolls through the CloudHub's bootstrap).
+   */
+  private static Optional<EdgePki> edgePki(YamlConfig yaml, EdgeHubConfig config, NodeName node, PkiProviders providers)
+      throws ConfigException {
+    Optional<EdgePki> enabled = Optional.empty();
+    for (PkiProviderFactory factory : providers.all()) {
+      EdgePkiContext context = EdgePkiContext.builder(yaml, factory.name(), node)
+          .files(Settings.resolve(yaml.baseDirectory(), config.tlsCaFile()),
+              Settings.resolve(yaml.baseDirectory(), config.tlsCertFile()),
+              Settings.resolve(yaml.baseDirectory(), config.tlsPrivateKeyFile()))
+          .build();
+      Optional<EdgePki> edge = factory.edge(context);
+      if (edge.isPresent() && enabled.isPresent()) {
+        throw new ConfigException(yaml.file() + ": '" + SECTION + "." + enabled.get().provider() + "' and '"
+            + context.section() + "' are both enabled; a node takes its certificates from one PKI");
+      }
+      enabled = edge.isPresent() ? edge : enabled;
     }
-    Path base = yaml.baseDirectory();
-    VaultConfig.AuthMethod method = v.method();
-    Optional<VaultSettings.AppRole> appRole =
-        method == VaultConfig.AuthMethod.APPROLE
-            ? Optional.of(new VaultSettings.AppRole(
-                v.approle().mount(), v.approle().roleId(), Settings.resolve(base, v.approle().secretIdFile())))
-            : Optional.empty();
-    return new VaultSettings(
-        VaultConfig.vaultAddress(v.address()),
-        method,
-        v.tokenFile().isEmpty() ? Optional.empty() : Optional.of(Settings.resolve(base, v.tokenFile())),
-        v.role().isEmpty() ? VaultSettings.defaultRole(node) : v.role(),
-        commonName,
-        GoDuration.parse("ttl", v.ttl()),
-        v.pki(),
-        v.serverCA().isEmpty() ? Optional.empty() : Optional.of(Settings.resolve(base, v.serverCA())),
-        appRole,
-        v.cert().mount(),
-        v.cert().role().isEmpty() ? Optional.empty() : Optional.of(v.cert().role()),
-        new RenewalWindow(v.renewalWindow().from(), v.renewalWindow().to()),
-        GoDuration.parse("recheck", v.recheck()));
+    return enabled;
   }
 
   private static NodeName nodeName(YamlConfig yaml) throws ConfigException {
@@ -276,49 +272,49 @@ public record EdgeHubSettings(
   public EdgeHubSettings withToken(JoinToken newToken) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, Optional.of(newToken), tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, metricsPort, gateway);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, pki, metricsPort, gateway);
   }
 
   public EdgeHubSettings withTokenFile(Path file) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, Optional.of(file), httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, metricsPort, gateway);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, pki, metricsPort, gateway);
   }
 
   public EdgeHubSettings withHeartbeat(Duration newHeartbeat, Duration newReadDeadline) {
     return new EdgeHubSettings(source, nodeName, projectId, newHeartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, newReadDeadline, writeDeadline, vault, metricsPort, gateway);
+        websocketServer, handshakeTimeout, newReadDeadline, writeDeadline, pki, metricsPort, gateway);
   }
 
   public EdgeHubSettings withRotateCertificates(boolean rotate) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, tokenFile, httpServer, rotate,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, metricsPort, gateway);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, pki, metricsPort, gateway);
   }
 
   /**
-   * These settings with certificates from Vault ({@code vault} present) or from the CloudHub's
-   * bootstrap (empty).
+   * These settings with certificates from a PKI the node asks itself ({@code pki} present) or from
+   * the CloudHub's bootstrap (empty).
    */
-  public EdgeHubSettings withVault(Optional<VaultSettings> newVault) {
+  public EdgeHubSettings withPki(Optional<EdgePki> newPki) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, newVault, metricsPort, gateway);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, newPki, metricsPort, gateway);
   }
 
   /** These settings with {@code /metrics} served on 127.0.0.1:{@code port} (empty: not served). */
   public EdgeHubSettings withMetricsPort(OptionalInt port) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, port, gateway);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, pki, port, gateway);
   }
 
   /** These settings with a local gateway for a stock edgecore (empty: none). */
   public EdgeHubSettings withGateway(Optional<GatewaySettings> newGateway) {
     return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
         certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, vault, metricsPort, newGateway);
+        websocketServer, handshakeTimeout, readDeadline, writeDeadline, pki, metricsPort, newGateway);
   }
 
   /** {@code wss://<server>/<projectID>/<nodeName>/events}, the URL edgecore dials. */
@@ -332,17 +328,15 @@ public record EdgeHubSettings(
   }
 
   /**
-   * Every file holding a secret this node reads: its key, the join token file, and with Vault the
-   * token or AppRole secret_id file. Checked like ssh checks a key before the EdgeHub starts.
+   * Every file holding a secret this node reads: its key, the join token file, and those of the PKI
+   * it asks itself (Vault: the token or AppRole secret_id file). Checked like ssh checks a key
+   * before the EdgeHub starts.
    */
   public List<Path> secretFiles() {
     List<Path> secrets = new ArrayList<>();
     secrets.add(privateKeyFile);
     tokenFile.ifPresent(secrets::add);
-    vault.ifPresent(v -> {
-      v.tokenFile().ifPresent(secrets::add);
-      v.appRole().ifPresent(a -> secrets.add(a.secretIdFile()));
-    });
+    pki.ifPresent(p -> secrets.addAll(p.secretFiles()));
     return List.copyOf(secrets);
   }
 

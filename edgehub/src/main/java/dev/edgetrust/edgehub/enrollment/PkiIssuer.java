@@ -4,6 +4,7 @@ import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.IssuedCertificate;
+import dev.edgetrust.pki.NodeIssuance;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
@@ -32,8 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Certificates from a PKI the node asks itself (HashiCorp Vault, through the CLI's provider): a
- * P-256 key made here, a CSR for {@code CN=system:node:<node>}, signed by the provider with the
+ * Certificates from a PKI the node asks itself (HashiCorp Vault, say), as its {@link NodeIssuance}
+ * describes it: a P-256 key made here, a CSR for {@code CN=system:node:<node>}, signed by the provider with the
  * client-auth usage and the configured lifetime. First enrollment and renewal are the same request;
  * the provider's credential (a token file, an AppRole secret, the current certificate) is what
  * authorizes it.
@@ -49,6 +50,7 @@ public final class PkiIssuer implements CertificateIssuer {
   private final NodeName node;
   private final PkiProvider provider;
   private final Duration ttl;
+  private final NodeIssuance.LifetimeStart lifetimeStart;
   private final Path caFile;
   private final KeyCertificateFiles files;
   private final boolean mayRecover;
@@ -56,34 +58,20 @@ public final class PkiIssuer implements CertificateIssuer {
   private final Clock clock;
 
   /**
-   * @param provider signs the node's CSRs; not closed here
-   * @param ttl the lifetime to ask for; the PKI may shorten it
+   * @param issuance the provider (not closed here), the lifetime to ask for and how the PKI behaves
    * @param caFile where the CA chain from each answer is written (what the node trusts the
    *     CloudHub by)
    * @param files where key and certificate are written
-   * @param mayRecover whether a refusal may go away without a restart (the credential is read from
-   *     a file an operator can replace)
-   * @param refusalRetry how often to ask again after a refusal
    */
-  public PkiIssuer(
-      NodeName node,
-      PkiProvider provider,
-      Duration ttl,
-      Path caFile,
-      KeyCertificateFiles files,
-      boolean mayRecover,
-      Duration refusalRetry,
-      Clock clock) {
+  public PkiIssuer(NodeName node, NodeIssuance issuance, Path caFile, KeyCertificateFiles files, Clock clock) {
     this.node = Objects.requireNonNull(node, "node");
-    this.provider = Objects.requireNonNull(provider, "provider");
-    this.ttl = Objects.requireNonNull(ttl, "ttl");
-    if (ttl.isNegative() || ttl.isZero()) {
-      throw new IllegalArgumentException("ttl must be positive, was " + ttl);
-    }
+    this.provider = issuance.provider();
+    this.ttl = issuance.ttl();
+    this.lifetimeStart = issuance.lifetimeStart();
     this.caFile = Objects.requireNonNull(caFile, "caFile");
     this.files = Objects.requireNonNull(files, "files");
-    this.mayRecover = mayRecover;
-    this.refusalRetry = Objects.requireNonNull(refusalRetry, "refusalRetry");
+    this.mayRecover = issuance.mayRecover();
+    this.refusalRetry = issuance.refusalRetry();
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -195,11 +183,15 @@ public final class PkiIssuer implements CertificateIssuer {
   }
 
   /**
-   * The later of {@code notBefore} and {@code notAfter - ttl}: Vault backdates {@code notBefore} by
-   * 30 s, which for a 20 s certificate would put the whole renewal window in the past.
+   * As the PKI needs it: {@code notBefore}, or the later of {@code notBefore} and {@code notAfter -
+   * ttl} for a PKI that backdates {@code notBefore} (Vault, by 30 s, which for a 20 s certificate
+   * would put the whole renewal window in the past).
    */
   @Override
   public Instant lifetimeStart(HeldCertificate held) {
+    if (lifetimeStart == NodeIssuance.LifetimeStart.NOT_BEFORE) {
+      return held.notBefore();
+    }
     Instant asked = held.notAfter().minus(ttl);
     return asked.isAfter(held.notBefore()) ? asked : held.notBefore();
   }

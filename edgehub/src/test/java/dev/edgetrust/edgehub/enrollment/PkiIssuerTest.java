@@ -7,10 +7,11 @@ import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
-import dev.edgetrust.edgehub.config.VaultSettings;
 import dev.edgetrust.edgehub.testing.TestCa;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.IssuedCertificate;
+import dev.edgetrust.pki.EdgePki;
+import dev.edgetrust.pki.NodeIssuance;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
@@ -77,7 +78,12 @@ class PkiIssuerTest {
   }
 
   private PkiIssuer issuer() {
-    return new PkiIssuer(NODE, pki, TTL, dir.resolve("ca.crt"), files(), true, Duration.ofMinutes(1), Clock.systemUTC());
+    NodeIssuance issuance = NodeIssuance.builder(pki, TTL)
+        .lifetimeStart(NodeIssuance.LifetimeStart.NOT_AFTER_MINUS_TTL)
+        .mayRecover(true)
+        .refusalRetry(Duration.ofMinutes(1))
+        .build();
+    return new PkiIssuer(NODE, issuance, dir.resolve("ca.crt"), files(), Clock.systemUTC());
   }
 
   @Test
@@ -156,23 +162,33 @@ class PkiIssuerTest {
   void vaultEnabledWithoutAnIssuer_isRefusedWhenTheEdgeHubIsBuilt() {
     EdgeHubSettings settings =
         EdgeHubSettings.of(NODE, new ServerAddress("127.0.0.1", 10000), URI.create("https://127.0.0.1:10002"), dir)
-            .withVault(Optional.of(VaultSettings.withToken(NODE, URI.create("https://127.0.0.1:8200"),
-                dir.resolve("vault-token"), Optional.empty(), TTL)));
+            .withPki(Optional.of(new UnstartedPki("vault")));
 
     assertThatThrownBy(() -> EdgeHub.builder(settings).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no Vault issuer");
   }
 
-  @Test
-  void vaultCommonNameOtherThanTheNodes_cannotBeConfiguredInCodeEither() {
-    VaultSettings foreign =
-        VaultSettings.withToken(NodeName.of("node-b"), URI.create("https://127.0.0.1:8200"), dir.resolve("t"),
-            Optional.empty(), TTL);
+  /** A PKI's enabled edge section, as a provider's factory binds it; never started here. */
+  private record UnstartedPki(String provider) implements EdgePki {
+    @Override
+    public List<Path> secretFiles() {
+      return List.of();
+    }
 
-    assertThatThrownBy(() ->
-            EdgeHubSettings.of(NODE, new ServerAddress("127.0.0.1", 10000), URI.create("https://127.0.0.1:10002"), dir)
-                .withVault(Optional.of(foreign)))
-        .hasMessageContaining("must be system:node:node-a");
+    @Override
+    public double renewalFrom() {
+      return 2.0 / 3.0;
+    }
+
+    @Override
+    public double renewalTo() {
+      return 0.75;
+    }
+
+    @Override
+    public NodeIssuance start() {
+      throw new AssertionError("the EdgeHub starts no PKI itself");
+    }
   }
 }

@@ -1,14 +1,18 @@
-package dev.edgetrust.cli;
+package dev.edgetrust.pki.vault.plugin;
 
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.credential.KeyCertificateView;
-import dev.edgetrust.edgehub.config.EdgeHubSettings;
-import dev.edgetrust.edgehub.config.VaultConfig.AuthMethod;
-import dev.edgetrust.edgehub.config.VaultSettings;
-import dev.edgetrust.edgehub.enrollment.CertificateIssuer;
-import dev.edgetrust.edgehub.enrollment.PkiIssuer;
+import dev.edgetrust.config.ConfigException;
+import dev.edgetrust.pki.EdgePki;
+import dev.edgetrust.pki.EdgePkiContext;
+import dev.edgetrust.pki.IssuedCertificate;
+import dev.edgetrust.pki.NodeIssuance;
 import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.PkiProvider;
+import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.pki.vault.config.VaultConfig.AuthMethod;
+import dev.edgetrust.pki.vault.config.VaultSettings;
 import dev.edgetrust.pki.vault.RetryPolicy;
 import dev.edgetrust.pki.vault.TokenRenewer;
 import dev.edgetrust.pki.vault.VaultClient;
@@ -17,46 +21,76 @@ import dev.edgetrust.pki.vault.VaultCredential;
 import dev.edgetrust.pki.vault.VaultPkiProvider;
 import dev.edgetrust.pki.vault.VaultTokens;
 import dev.edgetrust.x509.HeldCertificate;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An edge node's link to Vault, built from {@code modules.edgeHub.vault}: the connection (address,
- * server CA), the node's credential by auth method (a token file read on every use, an AppRole
- * login, or a login with the node's own certificate), a {@link VaultPkiProvider} on the node's role,
- * the {@link PkiIssuer} the EdgeHub gets its certificates from, and, with a token, a {@link
- * TokenRenewer} that looks the token up at start and renews it at 2/3 of its TTL.
+ * An edge node's link to Vault, built from {@code modules.edgeHub.vault} ({@link VaultSettings}):
+ * the connection (address, server CA), the node's credential by auth method (a token file read on
+ * every use, an AppRole login, or a login with the node's own certificate), a {@link
+ * VaultPkiProvider} on the node's role, and, with a token, a {@link TokenRenewer} that looks the
+ * token up at start and renews it at 2/3 of its TTL. The EdgeHub's generic issuer gets its
+ * certificates through the {@link NodeIssuance} {@link #start()} makes.
  *
- * <p>The EdgeHub depends on no PKI; this is where the CLI wires Vault in.
+ * @param settings the node's resolved section
+ * @param context the node and its files
  */
-final class VaultEdge implements AutoCloseable {
+public record VaultEdge(VaultSettings settings, EdgePkiContext context) implements EdgePki {
   private static final Logger log = LoggerFactory.getLogger(VaultEdge.class);
 
-  private final VaultPkiProvider provider;
-  private final PkiIssuer issuer;
-  private final Optional<TokenRenewer> renewer;
+  public VaultEdge {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(context, "context");
+    // The node only ever asks for its own name, however the settings were made.
+    if (!settings.commonName().equals(context.node().commonName())) {
+      throw new IllegalArgumentException(
+          "the Vault common name must be " + context.node().commonName() + ", was " + settings.commonName());
+    }
+  }
 
-  private VaultEdge(VaultPkiProvider provider, PkiIssuer issuer, Optional<TokenRenewer> renewer) {
-    this.provider = provider;
-    this.issuer = issuer;
-    this.renewer = renewer;
+  /** These settings changed by {@code change}: for tests that shorten the recheck, say. */
+  public VaultEdge with(UnaryOperator<VaultSettings> change) {
+    return new VaultEdge(change.apply(settings), context);
+  }
+
+  @Override
+  public String provider() {
+    return VaultPkiFactory.NAME;
+  }
+
+  @Override
+  public List<Path> secretFiles() {
+    return settings.secretFiles();
+  }
+
+  @Override
+  public double renewalFrom() {
+    return settings.renewalWindow().from();
+  }
+
+  @Override
+  public double renewalTo() {
+    return settings.renewalWindow().to();
   }
 
   /**
    * Connects (lazily: no request is made here but the token lookup the renewer starts with).
    *
-   * @throws UserErrors.UserException if the settings name an unreadable server CA, say
-   * @throws IllegalArgumentException if {@code settings} has no Vault section
+   * @throws ConfigException if the settings name an unreadable server CA, say
    */
-  static VaultEdge start(EdgeHubSettings settings) throws UserErrors.UserException {
-    VaultSettings vault =
-        settings.vault().orElseThrow(() -> new IllegalArgumentException("modules.edgeHub.vault is not enabled"));
-    Clock clock = Clock.systemUTC();
-    KeyCertificateFiles files = settings.credentialFiles();
+  @Override
+  public NodeIssuance start() throws ConfigException {
+    VaultSettings vault = settings;
+    Clock clock = context.clock();
+    KeyCertificateFiles files = new KeyCertificateFiles(context.keyFile(), context.certificateFile());
     VaultConnection.Builder connection = VaultConnection.builder(vault.address());
     vault.serverCa().ifPresent(connection::serverCa);
     if (vault.authMethod() == AuthMethod.CERT) {
@@ -67,12 +101,10 @@ final class VaultEdge implements AutoCloseable {
     try {
       client = VaultClient.connect(connection.build());
     } catch (IllegalArgumentException e) {
-      throw new UserErrors.UserException(settings.source() + ": modules.edgeHub.vault.serverCA: " + e.getMessage());
+      throw new ConfigException(context.config().file() + ": " + context.section() + ".serverCA: " + e.getMessage());
     }
     VaultCredential credential = credential(vault, connection.build(), files, clock);
     VaultPkiProvider provider = VaultPkiProvider.create(client, credential, vault.pki(), vault.role());
-    PkiIssuer issuer =
-        new PkiIssuer(settings.nodeName(), provider, vault.ttl(), settings.caFile(), files, true, vault.recheck(), clock);
     Optional<TokenRenewer> renewer = Optional.empty();
     if (vault.authMethod() == AuthMethod.TOKEN) {
       renewer = Optional.of(
@@ -80,9 +112,56 @@ final class VaultEdge implements AutoCloseable {
                   new RetryPolicy(10, Duration.ofSeconds(1), Duration.ofSeconds(60)), vault.recheck(), null)
               .start());
     }
-    log.info("node {} takes its certificates from {} ({} auth, ttl {})", settings.nodeName(), provider,
+    log.info("node {} takes its certificates from {} ({} auth, ttl {})", context.node(), provider,
         vault.authMethod(), vault.ttl());
-    return new VaultEdge(provider, issuer, renewer);
+    // The credential is read from a file an operator can replace: a refusal may go away.
+    return NodeIssuance.builder(new NodeVault(provider, renewer), vault.ttl())
+        .lifetimeStart(NodeIssuance.LifetimeStart.NOT_AFTER_MINUS_TTL)
+        .mayRecover(true)
+        .refusalRetry(vault.recheck())
+        .build();
+  }
+
+  /** The node's provider, which keeps the node's token alive while it is open. */
+  static final class NodeVault implements PkiProvider {
+    private final VaultPkiProvider provider;
+    private final Optional<TokenRenewer> renewer;
+
+    NodeVault(VaultPkiProvider provider, Optional<TokenRenewer> renewer) {
+      this.provider = provider;
+      this.renewer = renewer;
+    }
+
+    @Override
+    public String name() {
+      return provider.name();
+    }
+
+    @Override
+    public IssuedCertificate sign(SigningRequest request) throws PkiException {
+      return provider.sign(request);
+    }
+
+    @Override
+    public List<X509Certificate> trustAnchors() throws PkiException {
+      return provider.trustAnchors();
+    }
+
+    /** The token renewer, if the node logs in with a token: for tests that watch it. */
+    Optional<TokenRenewer> renewer() {
+      return renewer;
+    }
+
+    @Override
+    public void close() {
+      renewer.ifPresent(TokenRenewer::close);
+      provider.close();
+    }
+
+    @Override
+    public String toString() {
+      return provider.toString();
+    }
   }
 
   private static VaultCredential credential(
@@ -107,24 +186,6 @@ final class VaultEdge implements AutoCloseable {
     } catch (CredentialFileException e) {
       return Optional.empty();
     }
-  }
-
-  CertificateIssuer issuer() {
-    return issuer;
-  }
-
-  Optional<TokenRenewer> renewer() {
-    return renewer;
-  }
-
-  VaultPkiProvider provider() {
-    return provider;
-  }
-
-  @Override
-  public void close() {
-    renewer.ifPresent(TokenRenewer::close);
-    provider.close();
   }
 
   /**

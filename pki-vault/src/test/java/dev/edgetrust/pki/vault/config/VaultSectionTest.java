@@ -1,23 +1,39 @@
-package dev.edgetrust.edgehub.config;
+package dev.edgetrust.pki.vault.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgetrust.config.ConfigException;
-import dev.edgetrust.edgehub.RenewalWindow;
-import dev.edgetrust.edgehub.config.VaultConfig.AuthMethod;
+import dev.edgetrust.config.YamlConfig;
+import dev.edgetrust.pki.EdgePkiContext;
+import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.vault.config.VaultConfig.AuthMethod;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code modules.edgeHub.vault}: off by default, the seed's keys, and errors that name the key. */
 class VaultSectionTest {
   @TempDir Path dir;
+
+  /**
+   * {@code modules.edgeHub.vault} of {@code file} for its node, as the EdgeHub's settings get it
+   * through the Vault plug-in.
+   */
+  static Optional<VaultSettings> load(Path file) throws ConfigException {
+    YamlConfig yaml = YamlConfig.read(file);
+    String node = yaml.node("modules.edged.hostnameOverride").asText("node-a");
+    EdgePkiContext context = EdgePkiContext.builder(yaml, "vault", NodeName.of(node))
+        .files(Path.of("ca.crt"), Path.of("node.crt"), Path.of("node.key"))
+        .build();
+    return VaultSettings.from(context);
+  }
 
   private Path write(String vault) throws IOException {
     Path file = dir.resolve("edgecore.yaml");
@@ -33,12 +49,12 @@ class VaultSectionTest {
       Files.copy(in, file);
     }
 
-    assertThat(EdgeHubSettings.load(file).vault()).isEmpty();
+    assertThat(load(file)).isEmpty();
   }
 
   @Test
   void exampleEdgecoreVaultYaml_loads() throws Exception {
-    VaultSettings v = EdgeHubSettings.load(Path.of("../examples/edgecore-vault.yaml")).vault().orElseThrow();
+    VaultSettings v = load(Path.of("../examples/edgecore-vault.yaml")).orElseThrow();
 
     assertThat(v.authMethod()).isEqualTo(AuthMethod.TOKEN);
     assertThat(v.role()).isEqualTo("edge-node-edge-node-1");
@@ -47,21 +63,21 @@ class VaultSectionTest {
 
   @Test
   void disabledSection_isNotCheckedFurther_andChangesNothing() throws Exception {
-    EdgeHubSettings s = EdgeHubSettings.load(write("enable: false\naddress: not a url\nauthMethod: kerberos\n"));
+    Optional<VaultSettings> s = load(write("enable: false\naddress: not a url\nauthMethod: kerberos\n"));
 
-    assertThat(s.vault()).isEmpty();
+    assertThat(s).isEmpty();
   }
 
   @Test
   void seedKeysOnly_getDefaults_roleAndCommonNameFromTheNode_pathsFromTheFile() throws Exception {
-    EdgeHubSettings s = EdgeHubSettings.load(write("""
+    Optional<VaultSettings> s = load(write("""
         enable: true
         address: https://vault.example.com:8200/
         tokenFile: vault-token
         serverCA: vault-ca.pem
         """));
 
-    VaultSettings v = s.vault().orElseThrow();
+    VaultSettings v = s.orElseThrow();
     assertThat(v.address()).isEqualTo(URI.create("https://vault.example.com:8200"));
     assertThat(v.authMethod()).isEqualTo(AuthMethod.TOKEN);
     assertThat(v.tokenFile()).contains(dir.resolve("vault-token").toAbsolutePath());
@@ -70,13 +86,13 @@ class VaultSectionTest {
     assertThat(v.commonName()).isEqualTo("system:node:node-a");
     assertThat(v.ttl()).isEqualTo(Duration.ofHours(24));
     assertThat(v.pki()).isEqualTo("pki");
-    assertThat(v.renewalWindow()).isEqualTo(new RenewalWindow(2.0 / 3.0, 0.75));
+    assertThat(v.renewalWindow()).isEqualTo(new VaultConfig.Window(2.0 / 3.0, 0.75));
     assertThat(v.recheck()).isEqualTo(Duration.ofMinutes(1));
   }
 
   @Test
   void everyKey_isRead() throws Exception {
-    EdgeHubSettings s = EdgeHubSettings.load(write("""
+    Optional<VaultSettings> s = load(write("""
         enable: true
         address: https://10.0.0.5:8200
         role: edge-fleet
@@ -90,7 +106,7 @@ class VaultSectionTest {
         recheck: 30s
         """));
 
-    VaultSettings v = s.vault().orElseThrow();
+    VaultSettings v = s.orElseThrow();
     assertThat(v.authMethod()).isEqualTo(AuthMethod.APPROLE);
     assertThat(v.appRole()).contains(new VaultSettings.AppRole("edge-approle", "4f1c-role", Path.of("/etc/edgetrust/secret-id")));
     assertThat(v.tokenFile()).isEmpty();
@@ -99,22 +115,22 @@ class VaultSectionTest {
     assertThat(v.pki()).isEqualTo("pki_edge");
     assertThat(v.certMount()).isEqualTo("edge-cert");
     assertThat(v.certRole()).contains("edgetrust-node-node-a");
-    assertThat(v.renewalWindow()).isEqualTo(new RenewalWindow(0.5, 0.6));
+    assertThat(v.renewalWindow()).isEqualTo(new VaultConfig.Window(0.5, 0.6));
     assertThat(v.recheck()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
   void certAuth_needsNoTokenFile() throws Exception {
-    EdgeHubSettings s = EdgeHubSettings.load(write("enable: true\naddress: https://vault:8200\nauthMethod: cert\n"));
+    Optional<VaultSettings> s = load(write("enable: true\naddress: https://vault:8200\nauthMethod: cert\n"));
 
-    assertThat(s.vault().orElseThrow().authMethod()).isEqualTo(AuthMethod.CERT);
+    assertThat(s.orElseThrow().authMethod()).isEqualTo(AuthMethod.CERT);
   }
 
   @Test
   void anotherCommonName_isRefused_sayingTheCloudHubAdmitsOnlyTheNodesOwn() throws Exception {
     Path file = write("enable: true\naddress: https://vault:8200\ntokenFile: t\ncommonName: system:node:node-b\n");
 
-    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+    assertThatThrownBy(() -> load(file))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(file.toString())
         .hasMessageContaining("'modules.edgeHub.vault.commonName' is 'system:node:node-b'")
@@ -125,7 +141,7 @@ class VaultSectionTest {
   void missingAddress_namesTheKey() throws Exception {
     Path file = write("enable: true\ntokenFile: t\n");
 
-    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+    assertThatThrownBy(() -> load(file))
         .hasMessageStartingWith(file.toString())
         .hasMessageContaining("'modules.edgeHub.vault.address' is required");
   }
@@ -134,7 +150,7 @@ class VaultSectionTest {
   void tokenAuthWithoutTokenFile_namesTheKeyAndHowToGetOne() throws Exception {
     Path file = write("enable: true\naddress: https://vault:8200\n");
 
-    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+    assertThatThrownBy(() -> load(file))
         .hasMessageContaining("'modules.edgeHub.vault.tokenFile' is required")
         .hasMessageContaining("edgetrust enroll");
   }
@@ -143,7 +159,7 @@ class VaultSectionTest {
   void appRoleWithoutSecretIdFile_namesTheNestedKey() throws Exception {
     Path file = write("enable: true\naddress: https://vault:8200\nauthMethod: approle\napprole: {roleId: r}\n");
 
-    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+    assertThatThrownBy(() -> load(file))
         .hasMessageContaining("'modules.edgeHub.vault.approle.secretIdFile' is required");
   }
 
@@ -151,7 +167,7 @@ class VaultSectionTest {
   void unknownAuthMethod_listsTheKnownOnes() throws Exception {
     Path file = write("enable: true\naddress: https://vault:8200\nauthMethod: kerberos\n");
 
-    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+    assertThatThrownBy(() -> load(file))
         .hasMessageContaining("'modules.edgeHub.vault.authMethod' must be token, approle or cert, not 'kerberos'");
   }
 
@@ -159,7 +175,7 @@ class VaultSectionTest {
   void certAuthOverPlainHttp_isRefused() throws Exception {
     Path file = write("enable: true\naddress: http://vault:8200\nauthMethod: cert\n");
 
-    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+    assertThatThrownBy(() -> load(file))
         .hasMessageContaining("'modules.edgeHub.vault.address' must be https://");
   }
 
@@ -167,7 +183,7 @@ class VaultSectionTest {
   void ttlThatIsNotAGoDuration_isRefusedNamingTheKey() throws Exception {
     Path file = write("enable: true\naddress: https://vault:8200\ntokenFile: t\nttl: 1 day\n");
 
-    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+    assertThatThrownBy(() -> load(file))
         .hasMessageContaining("'modules.edgeHub.vault.ttl' must be a duration such as 24h");
   }
 
@@ -175,7 +191,7 @@ class VaultSectionTest {
   void tooShortTtl_isRefused() throws Exception {
     Path file = write("enable: true\naddress: https://vault:8200\ntokenFile: t\nttl: 2s\n");
 
-    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+    assertThatThrownBy(() -> load(file))
         .hasMessageContaining("'modules.edgeHub.vault.ttl' must be at least 10s");
   }
 
@@ -183,7 +199,7 @@ class VaultSectionTest {
   void addressThatIsNotAUrl_isRefused() throws Exception {
     Path file = write("enable: true\naddress: vault:8200\ntokenFile: t\n");
 
-    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+    assertThatThrownBy(() -> load(file))
         .hasMessageContaining("'modules.edgeHub.vault.address' must be Vault's http(s) address");
   }
 
@@ -191,7 +207,7 @@ class VaultSectionTest {
   void backwardsRenewalWindow_namesTheNestedKey() throws Exception {
     Path file = write("enable: true\naddress: https://vault:8200\ntokenFile: t\nrenewalWindow: {from: 0.9, to: 0.5}\n");
 
-    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+    assertThatThrownBy(() -> load(file))
         .hasMessageContaining("'modules.edgeHub.vault.renewalWindow.from' must be greater than 0 and at most 'to'");
   }
 
@@ -199,7 +215,7 @@ class VaultSectionTest {
   void unknownKeyInTheSection_namesTheFullKey() throws Exception {
     Path file = write("enable: true\naddress: https://vault:8200\ntokenFile: t\ntokenfil: x\n");
 
-    assertThatThrownBy(() -> EdgeHubSettings.load(file))
+    assertThatThrownBy(() -> load(file))
         .hasMessageContaining("unknown key 'modules.edgeHub.vault.tokenfil'");
   }
 }

@@ -1,4 +1,4 @@
-package dev.edgetrust.cloudhub;
+package dev.edgetrust.pki.vault.config;
 
 import dev.edgetrust.config.Settings;
 import java.net.URI;
@@ -7,12 +7,12 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * {@code modules.cloudHub.pki} (edgetrust): which certificate authority the CloudHub uses. Absent,
- * it is the built-in CA, exactly as before.
+ * {@code modules.cloudHub.pki.vault}: how the CloudHub and its certificate agent reach Vault, read
+ * when {@code modules.cloudHub.pki.provider} is {@code vault}.
  *
  * <pre>
  * pki:
- *   provider: vault            # builtin (default) | vault
+ *   provider: vault
  *   vault:
  *     address: https://vault.vault.svc:8200
  *     serverCA: /etc/edgetrust/vault-ca.pem   # CA of Vault's own HTTPS certificate
@@ -25,23 +25,8 @@ import java.util.Locale;
  *     serverCertificateTtl: 72h
  * </pre>
  */
-public record PkiConfig(String provider, Vault vault) {
-  public static final String BUILTIN = "builtin";
-  public static final String VAULT = "vault";
-
-  public PkiConfig {
-    provider = Settings.orDefault(provider, BUILTIN).toLowerCase(Locale.ROOT);
-    if (!provider.equals(BUILTIN) && !provider.equals(VAULT)) {
-      throw new IllegalArgumentException("'provider' must be builtin or vault, was '" + provider + "'");
-    }
-    if (provider.equals(VAULT) && (vault == null || vault.address() == null || vault.address().isBlank())) {
-      throw new IllegalArgumentException("'vault.address' is required when 'provider' is vault");
-    }
-  }
-
-  public boolean isExternal() {
-    return !provider.equals(BUILTIN);
-  }
+public final class VaultCloudConfig {
+  private VaultCloudConfig() {}
 
   /** How the CloudHub and its certificate agent reach Vault. */
   public record Vault(

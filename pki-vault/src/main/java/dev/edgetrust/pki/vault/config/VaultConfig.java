@@ -1,4 +1,4 @@
-package dev.edgetrust.edgehub.config;
+package dev.edgetrust.pki.vault.config;
 
 import dev.edgetrust.config.GoDuration;
 import java.net.URI;
@@ -14,7 +14,7 @@ import java.util.Locale;
  * KubeEdge does for a disabled module.
  *
  * <p>Paths are not resolved here and the node-dependent defaults ({@code role}, {@code commonName})
- * are not applied: {@link EdgeHubSettings} does both, knowing the file and the node.
+ * are not applied: {@link VaultSettings#from} does both, knowing the file and the node.
  *
  * @param enable get the node's certificates from Vault instead of the CloudHub's bootstrap (false)
  * @param address Vault's address, {@code https://vault.example.com:8200}
@@ -159,7 +159,7 @@ public record VaultConfig(
    *
    * @throws IllegalArgumentException "'address' ..." if it is not http(s)://host[:port]
    */
-  static URI vaultAddress(String text) {
+  public static URI vaultAddress(String text) {
     String bad = "'address' must be Vault's http(s) address, e.g. https://vault.example.com:8200, not '"
         + printable(text) + "'";
     URI uri;
@@ -196,7 +196,7 @@ public record VaultConfig(
     return s == null ? "" : s.strip();
   }
 
-  static String printable(String s) {
+  public static String printable(String s) {
     return dev.edgetrust.text.UntrustedText.printable(s, 80);
   }
 

@@ -1,7 +1,10 @@
-package dev.edgetrust.edgehub.config;
+package dev.edgetrust.pki.vault.config;
 
-import dev.edgetrust.edgehub.RenewalWindow;
-import dev.edgetrust.edgehub.config.VaultConfig.AuthMethod;
+import dev.edgetrust.config.ConfigException;
+import dev.edgetrust.config.GoDuration;
+import dev.edgetrust.config.Settings;
+import dev.edgetrust.pki.EdgePkiContext;
+import dev.edgetrust.pki.vault.config.VaultConfig.AuthMethod;
 import dev.edgetrust.pki.NodeName;
 import java.net.URI;
 import java.nio.file.Path;
@@ -11,11 +14,7 @@ import java.util.Optional;
 
 /**
  * {@code modules.edgeHub.vault}, resolved for one node: paths absolute, the role and common name
- * defaulted from the node's name, durations parsed. Present in {@link EdgeHubSettings#vault()} only
- * when {@code enable} is true.
- *
- * <p>The EdgeHub itself does not talk to Vault (it depends on no PKI): whoever starts it (the CLI)
- * builds a Vault-backed {@code CertificateIssuer} from these settings.
+ * defaulted from the node's name, durations parsed. Made only when {@code enable} is true.
  *
  * @param address Vault's address, without a trailing slash
  * @param authMethod how the node logs in
@@ -43,7 +42,7 @@ public record VaultSettings(
     Optional<AppRole> appRole,
     String certMount,
     Optional<String> certRole,
-    RenewalWindow renewalWindow,
+    VaultConfig.Window renewalWindow,
     Duration recheck) {
 
   /** The role {@code edgetrust enroll NODE} creates for a node, and so the default here. */
@@ -71,6 +70,59 @@ public record VaultSettings(
     }
   }
 
+  /**
+   * Resolves {@code modules.edgeHub.vault} for the node of {@code context}; the section has checked
+   * its own keys.
+   *
+   * @return empty if the section is absent or {@code enable} is not true
+   * @throws ConfigException naming the file and key
+   */
+  public static java.util.Optional<VaultSettings> from(EdgePkiContext context) throws ConfigException {
+    String section = context.section();
+    VaultConfig v = context.config().section(section, VaultConfig.class);
+    if (!v.enable()) {
+      return Optional.empty();
+    }
+    NodeName node = context.node();
+    String key = section + ".";
+    String commonName = v.commonName().isEmpty() ? node.commonName() : v.commonName();
+    if (!commonName.equals(node.commonName())) {
+      throw new ConfigException(
+          context.config().file() + ": '" + key + "commonName' is '" + VaultConfig.printable(commonName)
+              + "', but the CloudHub admits a node only as " + NodeName.COMMON_NAME_PREFIX + "<node>: set it to "
+              + node.commonName() + " or remove it");
+    }
+    Path base = context.baseDirectory();
+    AuthMethod method = v.method();
+    Optional<AppRole> appRole =
+        method == AuthMethod.APPROLE
+            ? Optional.of(new AppRole(
+                v.approle().mount(), v.approle().roleId(), Settings.resolve(base, v.approle().secretIdFile())))
+            : Optional.empty();
+    return Optional.of(new VaultSettings(
+        VaultConfig.vaultAddress(v.address()),
+        method,
+        v.tokenFile().isEmpty() ? Optional.empty() : Optional.of(Settings.resolve(base, v.tokenFile())),
+        v.role().isEmpty() ? defaultRole(node) : v.role(),
+        commonName,
+        GoDuration.parse("ttl", v.ttl()),
+        v.pki(),
+        v.serverCA().isEmpty() ? Optional.empty() : Optional.of(Settings.resolve(base, v.serverCA())),
+        appRole,
+        v.cert().mount(),
+        v.cert().role().isEmpty() ? Optional.empty() : Optional.of(v.cert().role()),
+        v.renewalWindow(),
+        GoDuration.parse("recheck", v.recheck())));
+  }
+
+  /** Every file holding a secret the node reads for Vault: the token or AppRole secret_id file. */
+  public java.util.List<Path> secretFiles() {
+    java.util.List<Path> secrets = new java.util.ArrayList<>();
+    tokenFile.ifPresent(secrets::add);
+    appRole.ifPresent(a -> secrets.add(a.secretIdFile()));
+    return java.util.List.copyOf(secrets);
+  }
+
   /** {@code edge-node-<node>}. */
   public static String defaultRole(NodeName node) {
     return ROLE_PREFIX + node.value();
@@ -82,7 +134,7 @@ public record VaultSettings(
   public static VaultSettings withToken(NodeName node, URI address, Path tokenFile, Optional<Path> serverCa, Duration ttl) {
     return new VaultSettings(address, AuthMethod.TOKEN, Optional.of(tokenFile), defaultRole(node), node.commonName(),
         ttl, VaultConfig.DEFAULT_PKI, serverCa, Optional.empty(), "cert", Optional.empty(),
-        new RenewalWindow(VaultConfig.Window.DEFAULT_FROM, VaultConfig.Window.DEFAULT_TO), Duration.ofMinutes(1));
+        new VaultConfig.Window(null, null), Duration.ofMinutes(1));
   }
 
   public VaultSettings withRecheck(Duration newRecheck) {

@@ -77,6 +77,15 @@ public interface PkiProviderFactory {
   }
 
   /**
+   * This PKI's part of {@code edgetrust enroll NODE --out DIR} (without {@code --config}), if
+   * nodes ask the PKI itself: a new object on each call (picocli fills its option fields). Empty
+   * (the default) for a PKI whose nodes enroll with join tokens.
+   */
+  default Optional<NodeEnrollment> enrollment() {
+    return Optional.empty();
+  }
+
+  /**
    * This PKI's sub-commands for the {@code edgetrust} command line, added at its top level: each an
    * instance of a class annotated with picocli's {@code @Command} (and usually implementing {@code
    * Callable<Integer>}), as picocli's {@code CommandLine.addSubcommand(Object)} takes it.

@@ -1,6 +1,8 @@
 package dev.edgetrust.cli;
 
+import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.credential.AtomicFile;
+import dev.edgetrust.credential.EdgeBundleDirectory;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.JoinTokenClaims;
@@ -10,16 +12,14 @@ import dev.edgetrust.x509.Pem;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Device enrollment's output on the built-in CA, the same shape as on Vault ({@link EdgeBundle}):
+ * Device enrollment's output on the built-in CA, the same shape as on Vault ({@link EdgeBundleDirectory}):
  * a directory (0700) an edge node runs from as is — a node-bound join token (0600), the CA
  * certificate, and an {@code edgecore.yaml} that enrolls with that token at the CloudHub's
  * bootstrap on first start and then renews over mutual TLS.
@@ -49,7 +49,7 @@ final class BuiltinEdgeBundle {
    */
   record Written(Path dir, JoinTokenClaims.NodeBound token, List<String> files) {
     Path edgecore() {
-      return dir.resolve(EdgeBundle.EDGECORE);
+      return dir.resolve(EdgeBundleDirectory.EDGECORE);
     }
   }
 
@@ -58,23 +58,22 @@ final class BuiltinEdgeBundle {
   /**
    * Mints a token for {@code node} alone and writes its bundle to {@code dir}.
    *
-   * @throws UserErrors.UserException if {@code dir} is a non-empty directory and {@code force} is
+   * @throws ConfigException if {@code dir} is a non-empty directory and {@code force} is
    *     false, or not a directory
    */
   static Written write(JoinTokenMinting ca, NodeName node, Path dir, boolean force, Options options)
-      throws UserErrors.UserException, IOException {
+      throws ConfigException, IOException {
     Path out = dir.toAbsolutePath().normalize();
-    EdgeBundle.checkTarget(out, force);
+    EdgeBundleDirectory.checkTarget(out, force);
     JoinToken token = ca.mintFor(node, options.tokenValidity());
-    Files.createDirectories(out);
-    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwx------"));
-    AtomicFile.writeSecret(out.resolve(TOKEN_FILE), EdgeBundle.line(token.value()));
-    AtomicFile.writePublic(out.resolve(EdgeBundle.CA_FILE),
+    EdgeBundleDirectory.create(out);
+    AtomicFile.writeSecret(out.resolve(TOKEN_FILE), EdgeBundleDirectory.line(token.value()));
+    AtomicFile.writePublic(out.resolve(EdgeBundleDirectory.CA_FILE),
         Pem.certificate(ca.caCertificate()).getBytes(StandardCharsets.US_ASCII));
     // Last: a bundle with an edgecore.yaml is a complete one.
-    AtomicFile.writeSecret(out.resolve(EdgeBundle.EDGECORE), edgecore(node, options).getBytes(StandardCharsets.UTF_8));
+    AtomicFile.writeSecret(out.resolve(EdgeBundleDirectory.EDGECORE), edgecore(node, options).getBytes(StandardCharsets.UTF_8));
     return new Written(out, (JoinTokenClaims.NodeBound) token.claims(),
-        List.of(TOKEN_FILE, EdgeBundle.CA_FILE, EdgeBundle.EDGECORE));
+        List.of(TOKEN_FILE, EdgeBundleDirectory.CA_FILE, EdgeBundleDirectory.EDGECORE));
   }
 
   /** A KubeEdge edgecore.yaml for the node: only what the EdgeHub reads, paths relative to the file. */
@@ -88,17 +87,17 @@ final class BuiltinEdgeBundle {
         .append(") over mutual TLS. Relative paths are relative to this file.\n");
     y.append("modules:\n");
     y.append("  edged:\n");
-    y.append("    hostnameOverride: ").append(EdgeBundle.quote(node.value())).append('\n');
+    y.append("    hostnameOverride: ").append(EdgeBundleDirectory.quote(node.value())).append('\n');
     y.append("  edgeHub:\n");
     y.append("    enable: true\n");
-    y.append("    httpServer: ").append(EdgeBundle.quote(options.bootstrap().toString())).append('\n');
-    y.append("    tlsCaFile: ").append(EdgeBundle.quote(EdgeBundle.CA_FILE)).append('\n');
-    y.append("    tlsCertFile: ").append(EdgeBundle.quote("certs/server.crt")).append('\n');
-    y.append("    tlsPrivateKeyFile: ").append(EdgeBundle.quote("certs/server.key")).append('\n');
-    y.append("    tokenFile: ").append(EdgeBundle.quote(TOKEN_FILE)).append('\n');
+    y.append("    httpServer: ").append(EdgeBundleDirectory.quote(options.bootstrap().toString())).append('\n');
+    y.append("    tlsCaFile: ").append(EdgeBundleDirectory.quote(EdgeBundleDirectory.CA_FILE)).append('\n');
+    y.append("    tlsCertFile: ").append(EdgeBundleDirectory.quote("certs/server.crt")).append('\n');
+    y.append("    tlsPrivateKeyFile: ").append(EdgeBundleDirectory.quote("certs/server.key")).append('\n');
+    y.append("    tokenFile: ").append(EdgeBundleDirectory.quote(TOKEN_FILE)).append('\n');
     y.append("    websocket:\n");
     y.append("      enable: true\n");
-    y.append("      server: ").append(EdgeBundle.quote(options.websocket().authority())).append('\n');
+    y.append("      server: ").append(EdgeBundleDirectory.quote(options.websocket().authority())).append('\n');
     return y.toString();
   }
 }

@@ -3,38 +3,38 @@ package dev.edgetrust.cli;
 import dev.edgetrust.cloudhub.CloudHubConfig;
 import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
-import dev.edgetrust.pki.vault.config.VaultConfig;
+import dev.edgetrust.pki.NodeEnrollment;
 import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.PkiProviderFactory;
+import dev.edgetrust.pki.PkiProviders;
 import dev.edgetrust.pki.CloudPki;
 import dev.edgetrust.pki.JoinTokenMinting;
-import dev.edgetrust.pki.vault.NodeCredential;
-import dev.edgetrust.pki.vault.VaultConnection;
 import java.io.PrintStream;
 import java.net.URI;
+import java.util.ArrayList;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code edgetrust enroll NODE --out DIR}: device enrollment, one command whatever the PKI. On
- * Vault (the form without {@code --config}): creates the node's role and policy (certificates for
- * {@code system:node:NODE} only) and a credential carrying only that policy. On the built-in CA
- * ({@code --config cloudcore.yaml}): mints a join token bound to NODE, usable once. Either way it
- * writes a ready edge bundle to DIR.
+ * {@code edgetrust enroll NODE --out DIR}: device enrollment, one command whatever the PKI. With
+ * {@code --config cloudcore.yaml}, on a PKI that mints join tokens (the built-in CA): a join token
+ * bound to NODE, usable once. Without: the enrollment of the PKI whose nodes ask it themselves
+ * (Vault: the node's role, policy and credential), whose options ({@link NodeEnrollment}) are mixed
+ * into this command by {@link PkiOptions}. Either way it writes a ready edge bundle to DIR.
  */
 @Command(
     name = "enroll",
+    modelTransformer = EnrollCommand.PkiOptions.class,
     mixinStandardHelpOptions = true,
     description = {
       "Enroll an edge node and write a directory it runs from (0700): its credential (0600), the CA (ca.crt)",
@@ -45,17 +45,11 @@ import picocli.CommandLine.Spec;
       "'./edgetrust vault setup' first."
     })
 final class EnrollCommand implements Callable<Integer> {
-  /** The options that only mean something to Vault enrollment. */
-  private static final List<String> VAULT_ONLY =
-      List.of("--address", "--token-file", "--ca-cert", "--auth", "--pki", "--ttl", "--max-ttl", "--node-vault-address");
-
   @Option(names = "--config", paramLabel = "FILE",
       description = "cloudcore.yaml of a CloudHub on the built-in CA: enroll with a node-bound join token instead of Vault.")
   Path config;
 
   @Spec CommandLine.Model.CommandSpec spec;
-
-  @Mixin VaultOptions vault = new VaultOptions();
 
   @Parameters(index = "0", paramLabel = "NODE", description = "The node's name (modules.edged.hostnameOverride).")
   String nodeName;
@@ -68,29 +62,10 @@ final class EnrollCommand implements Callable<Integer> {
           + "the first advertiseAddress and the websocket port (the bootstrap URL uses the same host).")
   String cloudhub;
 
-  @Option(names = "--auth", defaultValue = "token", paramLabel = "token|approle",
-      description = "The node's Vault credential: a token, or an AppRole role_id + secret_id (needs 'vault setup --approle'). Default: ${DEFAULT-VALUE}.")
-  String auth;
-
-  @Option(names = "--pki", defaultValue = "pki", paramLabel = "MOUNT", description = "PKI secrets engine mount. Default: ${DEFAULT-VALUE}.")
-  String mount;
-
-  @Option(names = "--ttl", defaultValue = "24h", converter = GoDurationConverter.class, paramLabel = "DURATION",
-      description = "Lifetime of the node's certificates. Default: ${DEFAULT-VALUE}.")
-  Duration ttl;
-
-  @Option(names = "--max-ttl", defaultValue = "72h", converter = GoDurationConverter.class, paramLabel = "DURATION",
-      description = "The node role's cap on a certificate's lifetime. Default: ${DEFAULT-VALUE}.")
-  Duration maxTtl;
-
   @Option(names = "--token-ttl", defaultValue = "72h", converter = GoDurationConverter.class, paramLabel = "DURATION",
       description = "Lifetime of the node's token: on Vault between renewals (the node renews it at 2/3); on the "
           + "built-in CA the time the node has to enroll with it. Default: ${DEFAULT-VALUE}.")
   Duration tokenTtl;
-
-  @Option(names = "--node-vault-address", paramLabel = "URL",
-      description = "Vault's address as the node reaches it, if not the one used here.")
-  String nodeVaultAddress;
 
   @Option(names = "--force", description = "Overwrite the bundle in a non-empty DIR.")
   boolean force;
@@ -105,40 +80,58 @@ final class EnrollCommand implements Callable<Integer> {
     }
     NodeName node = checked("NODE", () -> NodeName.of(nodeName));
     ServerAddress server = checked("--cloudhub", () -> ServerAddress.parse(cloudhub));
-    EdgeBundle.Auth method = checked("--auth", () -> switch (auth.strip().toLowerCase(Locale.ROOT)) {
-      case "token" -> EdgeBundle.Auth.TOKEN;
-      case "approle" -> EdgeBundle.Auth.APPROLE;
-      default -> throw new IllegalArgumentException("must be token or approle, not '" + auth + "'");
-    });
-    if (ttl.compareTo(VaultConfig.MIN_TTL) < 0) {
-      throw new UserErrors.UserException("--ttl must be at least 10s (the node refuses shorter lifetimes)");
-    }
-    VaultOptions.Session session = vault.connect();
-    URI nodeAddress;
-    try {
-      nodeAddress = nodeVaultAddress == null
-          ? session.client().connection().address()
-          : VaultConnection.builder(nodeVaultAddress).build().address();
-    } catch (IllegalArgumentException e) {
-      throw new UserErrors.UserException("--node-vault-address: " + e.getMessage());
-    }
-    EdgeBundle.Options options;
-    try {
-      options = new EdgeBundle.Options(mount, method, ttl, maxTtl, tokenTtl, server, nodeAddress,
-          session.client().connection().serverCa());
-    } catch (IllegalArgumentException e) {
-      throw new UserErrors.UserException(e.getMessage());
-    }
-    stdout.println("Vault at " + session.client().connection().address() + ": enrolling node " + node);
-    EdgeBundle.Written written = EdgeBundle.enroll(session.client(), session.operator(), node, out, force, options);
-    SetupSteps.print(stdout, written.steps());
-    NodeCredential c = written.credential();
-    stdout.printf("  %-14s %s%n", "done",
-        (c.kind() == NodeCredential.Kind.TOKEN ? "token" : "AppRole secret_id") + " for " + node + " (accessor "
-            + c.accessor() + ", policy " + c.policy() + ")");
-    stdout.println("Wrote " + written.dir() + " (0700): " + String.join(", ", written.files()));
-    stdout.println("On the node: ./edgetrust edgehub --config " + written.edgecore());
+    NodeEnrollment enrollment = ownEnrollments().stream().findFirst().orElseThrow(() -> new UserErrors.UserException(
+        "no PKI here enrolls nodes itself: enroll with a join token, --config cloudcore.yaml"));
+    enrollment.enroll(new NodeEnrollment.Target(node, out, force, server.authority(), tokenTtl), stdout);
     return 0;
+  }
+
+  /** The enrollments mixed into this command, one per PKI whose nodes ask it themselves. */
+  private List<NodeEnrollment> ownEnrollments() {
+    List<NodeEnrollment> found = new ArrayList<>();
+    if (spec != null) {
+      spec.mixins().values().forEach(m -> {
+        if (m.userObject() instanceof NodeEnrollment e) {
+          found.add(e);
+        }
+      });
+    }
+    return found;
+  }
+
+  /** The PKI-only options given on this command line: refused with --config. */
+  private List<String> ownEnrollmentOptions() {
+    List<String> matched = new ArrayList<>();
+    if (spec == null) {
+      return matched;
+    }
+    for (CommandLine.Model.CommandSpec mixin : spec.mixins().values()) {
+      if (mixin.userObject() instanceof NodeEnrollment e) {
+        for (CommandLine.Model.OptionSpec option : mixin.options()) {
+          if (matched(option.longestName())) {
+            matched.add(option.longestName() + " is for enrollment with " + e.title());
+          }
+        }
+      }
+    }
+    return matched;
+  }
+
+  /**
+   * Mixes each installed PKI's enrollment options into {@code enroll}, under the PKI's name: the
+   * CLI knows the PKI only through its factory.
+   */
+  static final class PkiOptions implements CommandLine.IModelTransformer {
+    @Override
+    public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
+      for (PkiProviderFactory factory : PkiProviders.installed().all()) {
+        Optional<NodeEnrollment> enrollment = factory.enrollment();
+        if (enrollment.isPresent()) {
+          spec.addMixin(factory.name(), CommandLine.Model.CommandSpec.forAnnotatedObject(enrollment.get()));
+        }
+      }
+      return spec;
+    }
   }
 
   /**
@@ -146,11 +139,10 @@ final class EnrollCommand implements Callable<Integer> {
    * cloudcore.yaml names (as {@code token} does), and a bundle the node runs from.
    */
   private int enrollOnBuiltinCa() throws Exception {
-    for (String option : VAULT_ONLY) {
-      if (matched(option)) {
-        throw new UserErrors.UserException(option + " is for enrollment with Vault; with --config (built-in CA) the "
-            + "node gets a node-bound join token, and certificate lifetimes come from modules.cloudHub.edgeCertSigningDuration");
-      }
+    List<String> refused = ownEnrollmentOptions();
+    if (!refused.isEmpty()) {
+      throw new UserErrors.UserException(refused.get(0) + "; with --config (built-in CA) the node gets a node-bound join "
+          + "token, and certificate lifetimes come from modules.cloudHub.edgeCertSigningDuration");
     }
     NodeName node = checked("NODE", () -> NodeName.of(nodeName));
     CloudHubConfig.Loaded loaded = CloudHubConfig.loadAll(config);

@@ -2,6 +2,8 @@ package dev.edgetrust.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.edgetrust.pki.PkiProviderFactory;
+import dev.edgetrust.pki.PkiProviders;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +24,6 @@ import picocli.CommandLine.Option;
       TokenCommand.class,
       NodeCommand.class,
       AgentCommand.class,
-      VaultCommand.class,
       EnrollCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
@@ -49,9 +50,35 @@ public final class Main implements Runnable {
   /** Runs a command line and returns its exit code; user mistakes print one line, not a trace. */
   public static int run(String... args) {
     UserErrors errors = new UserErrors();
-    return new CommandLine(new Main())
+    CommandLine commandLine = new CommandLine(new Main());
+    addPkiCommands(commandLine, PkiProviders.installed());
+    return commandLine
         .setExecutionExceptionHandler(errors)
         .setParameterExceptionHandler(errors)
         .execute(args);
+  }
+
+  /**
+   * Each PKI's own sub-commands ({@code vault}), as its factory offers them: the CLI knows the PKI
+   * only by name.
+   *
+   * @throws IllegalStateException if a PKI offers something that is not a picocli command, or a
+   *     name taken already: a packaging mistake
+   */
+  static void addPkiCommands(CommandLine commandLine, PkiProviders providers) {
+    for (PkiProviderFactory factory : providers.all()) {
+      for (Object command : factory.commands()) {
+        if (!command.getClass().isAnnotationPresent(Command.class)) {
+          throw new IllegalStateException("PKI '" + factory.name() + "' offers " + command.getClass().getName()
+              + ", which is not a picocli @Command");
+        }
+        CommandLine sub = new CommandLine(command);
+        if (commandLine.getSubcommands().containsKey(sub.getCommandName())) {
+          throw new IllegalStateException("PKI '" + factory.name() + "' offers the command '" + sub.getCommandName()
+              + "', which exists already");
+        }
+        commandLine.addSubcommand(sub);
+      }
+    }
   }
 }

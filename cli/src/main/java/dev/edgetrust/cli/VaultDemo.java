@@ -24,6 +24,7 @@ import dev.edgetrust.pki.vault.VaultFlags;
 import dev.edgetrust.pki.vault.VaultPkiProvider;
 import dev.edgetrust.pki.vault.VaultSetup;
 import dev.edgetrust.pki.vault.VaultTokens;
+import dev.edgetrust.pki.vault.admin.EdgeBundle;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
@@ -143,7 +144,7 @@ final class VaultDemo {
         NodeName node = NodeName.of(name);
         bundles.put(node, EdgeBundle.enroll(client, operator, node, dir.resolve("nodes").resolve(name), false,
             new EdgeBundle.Options(MOUNT, EdgeBundle.Auth.TOKEN, certificateTtl, Duration.ofHours(72),
-                Duration.ofHours(1), new ServerAddress("127.0.0.1", wsPort), connection.address(),
+                Duration.ofHours(1), new ServerAddress("127.0.0.1", wsPort).authority(), connection.address(),
                 connection.serverCa())));
       }
       script.step(true, NODES.size() + " nodes enrolled as 'edgetrust enroll' does",

@@ -1,5 +1,6 @@
 package dev.edgetrust.cli;
 
+import dev.edgetrust.pki.vault.admin.EdgeBundle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -9,6 +9,9 @@ import dev.edgetrust.pki.vault.VaultConnection;
 import dev.edgetrust.pki.vault.VaultCredential;
 import dev.edgetrust.pki.vault.VaultEnrollment;
 import dev.edgetrust.pki.vault.VaultTokens;
+import dev.edgetrust.pki.vault.admin.EdgeBundle;
+import dev.edgetrust.pki.vault.admin.VaultCommand;
+import dev.edgetrust.pki.vault.admin.VaultNodeEnrollment;
 import dev.edgetrust.pki.vault.config.VaultConfig.AuthMethod;
 import dev.edgetrust.pki.vault.config.VaultSettings;
 import dev.edgetrust.pki.vault.plugin.VaultEdge;
@@ -68,7 +71,7 @@ class VaultCommandsTest {
         setup.vault.env = env;
         setup.out = print;
       } else if (c.getCommand() instanceof EnrollCommand enroll) {
-        enroll.vault.env = env;
+        ((VaultNodeEnrollment) c.getCommandSpec().mixins().get("vault").userObject()).vault.env = env;
         enroll.stdout = print;
       }
     }

@@ -1,5 +1,6 @@
 package dev.edgetrust.cli;
 
+import dev.edgetrust.pki.vault.admin.EdgeBundle;
 import dev.edgetrust.cloudhub.CloudHubListener;
 import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.cloudhub.SessionInfo;
@@ -74,7 +75,7 @@ final class VaultWorld implements AutoCloseable {
   EdgeBundle.Written enroll(NodeName node, Duration ttl) throws Exception {
     return EdgeBundle.enroll(client, operator, node, dir.resolve("nodes").resolve(node.value()), false,
         new EdgeBundle.Options("pki", EdgeBundle.Auth.TOKEN, ttl, Duration.ofHours(72), Duration.ofHours(72),
-            new ServerAddress("127.0.0.1", websocketPort()), vault.address(), Optional.of(vaultServerCa)));
+            new ServerAddress("127.0.0.1", websocketPort()).authority(), vault.address(), Optional.of(vaultServerCa)));
   }
 
   VaultEnrollment enrollment() {

@@ -5,8 +5,12 @@ import dev.edgetrust.pki.CloudPki;
 import dev.edgetrust.pki.CloudPkiContext;
 import dev.edgetrust.pki.EdgePki;
 import dev.edgetrust.pki.EdgePkiContext;
+import dev.edgetrust.pki.NodeEnrollment;
 import dev.edgetrust.pki.PkiProviderFactory;
+import dev.edgetrust.pki.vault.admin.VaultCommand;
+import dev.edgetrust.pki.vault.admin.VaultNodeEnrollment;
 import dev.edgetrust.pki.vault.config.VaultSettings;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,6 +36,17 @@ public final class VaultPkiFactory implements PkiProviderFactory {
   public Optional<EdgePki> edge(EdgePkiContext context) throws ConfigException {
     Optional<VaultSettings> settings = VaultSettings.from(context);
     return settings.map(s -> new VaultEdge(s, context));
+  }
+
+  @Override
+  public Optional<NodeEnrollment> enrollment() {
+    return Optional.of(new VaultNodeEnrollment());
+  }
+
+  /** {@code edgetrust vault setup}. */
+  @Override
+  public List<Object> commands() {
+    return List.of(new VaultCommand());
   }
 
   @Override

@@ -1,8 +1,9 @@
-package dev.edgetrust.cli;
+package dev.edgetrust.pki.vault.admin;
 
+import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.credential.AtomicFile;
+import dev.edgetrust.credential.EdgeBundleDirectory;
 import dev.edgetrust.config.GoDuration;
-import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.vault.NodeCredential;
@@ -17,14 +18,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Device enrollment's output: for node NODE, Vault's role and policy for that name only, a
@@ -32,16 +31,16 @@ import java.util.stream.Stream;
  * credential (0600), Vault's CA bundle, Vault's TLS CA if one is configured, and an {@code
  * edgecore.yaml} with {@code modules.edgeHub.vault} enabled and every path relative to it.
  */
-final class EdgeBundle {
-  static final String EDGECORE = "edgecore.yaml";
-  static final String TOKEN_FILE = "vault-token";
-  static final String ROLE_ID_FILE = "role-id";
-  static final String SECRET_ID_FILE = "secret-id";
-  static final String CA_FILE = "ca.crt";
-  static final String VAULT_SERVER_CA_FILE = "vault-server-ca.crt";
+public final class EdgeBundle {
+  public static final String EDGECORE = EdgeBundleDirectory.EDGECORE;
+  public static final String TOKEN_FILE = "vault-token";
+  public static final String ROLE_ID_FILE = "role-id";
+  public static final String SECRET_ID_FILE = "secret-id";
+  public static final String CA_FILE = EdgeBundleDirectory.CA_FILE;
+  public static final String VAULT_SERVER_CA_FILE = "vault-server-ca.crt";
 
   /** How a node authenticates to Vault. */
-  enum Auth {
+  public enum Auth {
     TOKEN,
     APPROLE
   }
@@ -54,20 +53,20 @@ final class EdgeBundle {
    * @param ttl the certificate lifetime the node asks for (and the role's default)
    * @param maxTtl the role's cap on any certificate
    * @param tokenTtl the lifetime of the node's token (renewable)
-   * @param cloudhub the CloudHub's WebSocket address for {@code websocket.server}
+   * @param cloudhub the CloudHub's WebSocket address for {@code websocket.server}, {@code host:port}
    * @param nodeVaultAddress Vault's address as the node reaches it
    * @param vaultServerCa Vault's TLS CA file to copy into the bundle, if there is one
    */
-  record Options(
+  public record Options(
       String mount,
       Auth auth,
       Duration ttl,
       Duration maxTtl,
       Duration tokenTtl,
-      ServerAddress cloudhub,
+      String cloudhub,
       URI nodeVaultAddress,
       Optional<Path> vaultServerCa) {
-    Options {
+    public Options {
       Objects.requireNonNull(mount, "mount");
       Objects.requireNonNull(auth, "auth");
       Objects.requireNonNull(cloudhub, "cloudhub");
@@ -86,8 +85,8 @@ final class EdgeBundle {
    * @param credential the credential (its token or secret_id is in the file, not printed)
    * @param files the files written, relative to the directory
    */
-  record Written(Path dir, List<SetupStep> steps, NodeCredential credential, List<String> files) {
-    Path edgecore() {
+  public record Written(Path dir, List<SetupStep> steps, NodeCredential credential, List<String> files) {
+    public Path edgecore() {
       return dir.resolve(EDGECORE);
     }
   }
@@ -97,15 +96,15 @@ final class EdgeBundle {
   /**
    * Enrolls {@code node} and writes its bundle to {@code dir}.
    *
-   * @throws UserErrors.UserException if {@code dir} is a non-empty directory and {@code force} is
+   * @throws ConfigException if {@code dir} is a non-empty directory and {@code force} is
    *     false, or not a directory
    * @throws PkiException if Vault refuses or cannot be reached
    */
-  static Written enroll(
+  public static Written enroll(
       VaultClient client, VaultCredential operator, NodeName node, Path dir, boolean force, Options options)
-      throws UserErrors.UserException, PkiException, IOException {
+      throws ConfigException, PkiException, IOException {
     Path out = dir.toAbsolutePath().normalize();
-    checkTarget(out, force);
+    EdgeBundleDirectory.checkTarget(out, force);
     VaultEnrollment enrollment =
         VaultEnrollment.builder(client, operator)
             .mount(options.mount())
@@ -128,15 +127,14 @@ final class EdgeBundle {
     NodeCredential credential =
         options.auth() == Auth.TOKEN ? enrollment.enrollWithToken(node) : enrollment.enrollWithAppRole(node);
 
-    Files.createDirectories(out);
-    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwx------"));
+    EdgeBundleDirectory.create(out);
     List<String> files = new java.util.ArrayList<>();
     if (credential.kind() == NodeCredential.Kind.TOKEN) {
-      AtomicFile.writeSecret(out.resolve(TOKEN_FILE), line(credential.token().orElseThrow()));
+      AtomicFile.writeSecret(out.resolve(TOKEN_FILE), EdgeBundleDirectory.line(credential.token().orElseThrow()));
       files.add(TOKEN_FILE);
     } else {
-      AtomicFile.writeSecret(out.resolve(ROLE_ID_FILE), line(credential.roleId().orElseThrow()));
-      AtomicFile.writeSecret(out.resolve(SECRET_ID_FILE), line(credential.secretId().orElseThrow()));
+      AtomicFile.writeSecret(out.resolve(ROLE_ID_FILE), EdgeBundleDirectory.line(credential.roleId().orElseThrow()));
+      AtomicFile.writeSecret(out.resolve(SECRET_ID_FILE), EdgeBundleDirectory.line(credential.secretId().orElseThrow()));
       files.add(ROLE_ID_FILE);
       files.add(SECRET_ID_FILE);
     }
@@ -148,7 +146,7 @@ final class EdgeBundle {
       try {
         pem = Files.readAllBytes(source);
       } catch (IOException e) {
-        throw new UserErrors.UserException("cannot read Vault's TLS CA " + source + " (" + e.getClass().getSimpleName() + ")");
+        throw new ConfigException("cannot read Vault's TLS CA " + source + " (" + e.getClass().getSimpleName() + ")");
       }
       AtomicFile.writePublic(out.resolve(VAULT_SERVER_CA_FILE), pem);
       files.add(VAULT_SERVER_CA_FILE);
@@ -160,24 +158,6 @@ final class EdgeBundle {
     return new Written(out, steps, credential, files);
   }
 
-  static void checkTarget(Path dir, boolean force) throws UserErrors.UserException, IOException {
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new UserErrors.UserException(dir + " exists and is not a directory");
-    }
-    if (Files.isDirectory(dir) && !force) {
-      try (Stream<Path> entries = Files.list(dir)) {
-        if (entries.findAny().isPresent()) {
-          throw new UserErrors.UserException(
-              dir + " is not empty; choose another --out, or pass --force to overwrite the bundle in it");
-        }
-      }
-    }
-  }
-
-  static byte[] line(String secret) {
-    return (secret + "\n").getBytes(StandardCharsets.US_ASCII);
-  }
-
   /** A KubeEdge edgecore.yaml for the node: only what the EdgeHub reads, paths relative to the file. */
   static String edgecore(NodeName node, NodeCredential credential, Options options) {
     StringBuilder y = new StringBuilder();
@@ -187,49 +167,34 @@ final class EdgeBundle {
     y.append("# before they expire. Relative paths are relative to this file.\n");
     y.append("modules:\n");
     y.append("  edged:\n");
-    y.append("    hostnameOverride: ").append(quote(node.value())).append('\n');
+    y.append("    hostnameOverride: ").append(EdgeBundleDirectory.quote(node.value())).append('\n');
     y.append("  edgeHub:\n");
     y.append("    enable: true\n");
-    y.append("    tlsCaFile: ").append(quote(CA_FILE)).append('\n');
-    y.append("    tlsCertFile: ").append(quote("certs/server.crt")).append('\n');
-    y.append("    tlsPrivateKeyFile: ").append(quote("certs/server.key")).append('\n');
+    y.append("    tlsCaFile: ").append(EdgeBundleDirectory.quote(CA_FILE)).append('\n');
+    y.append("    tlsCertFile: ").append(EdgeBundleDirectory.quote("certs/server.crt")).append('\n');
+    y.append("    tlsPrivateKeyFile: ").append(EdgeBundleDirectory.quote("certs/server.key")).append('\n');
     y.append("    websocket:\n");
     y.append("      enable: true\n");
-    y.append("      server: ").append(quote(options.cloudhub().authority())).append('\n');
+    y.append("      server: ").append(EdgeBundleDirectory.quote(options.cloudhub())).append('\n');
     y.append("    vault:\n");
     y.append("      enable: true\n");
-    y.append("      address: ").append(quote(options.nodeVaultAddress().toString())).append('\n');
+    y.append("      address: ").append(EdgeBundleDirectory.quote(options.nodeVaultAddress().toString())).append('\n');
     if (credential.kind() == NodeCredential.Kind.TOKEN) {
       y.append("      authMethod: token\n");
-      y.append("      tokenFile: ").append(quote(TOKEN_FILE)).append('\n');
+      y.append("      tokenFile: ").append(EdgeBundleDirectory.quote(TOKEN_FILE)).append('\n');
     } else {
       y.append("      authMethod: approle\n");
       y.append("      approle:\n");
-      y.append("        roleId: ").append(quote(credential.roleId().orElseThrow())).append('\n');
-      y.append("        secretIdFile: ").append(quote(SECRET_ID_FILE)).append('\n');
+      y.append("        roleId: ").append(EdgeBundleDirectory.quote(credential.roleId().orElseThrow())).append('\n');
+      y.append("        secretIdFile: ").append(EdgeBundleDirectory.quote(SECRET_ID_FILE)).append('\n');
     }
-    y.append("      role: ").append(quote(credential.pkiRole())).append('\n');
-    y.append("      commonName: ").append(quote(node.commonName())).append('\n');
-    y.append("      ttl: ").append(quote(GoDuration.format(options.ttl()))).append('\n');
-    y.append("      pki: ").append(quote(options.mount())).append('\n');
+    y.append("      role: ").append(EdgeBundleDirectory.quote(credential.pkiRole())).append('\n');
+    y.append("      commonName: ").append(EdgeBundleDirectory.quote(node.commonName())).append('\n');
+    y.append("      ttl: ").append(EdgeBundleDirectory.quote(GoDuration.format(options.ttl()))).append('\n');
+    y.append("      pki: ").append(EdgeBundleDirectory.quote(options.mount())).append('\n');
     if (options.vaultServerCa().isPresent()) {
-      y.append("      serverCA: ").append(quote(VAULT_SERVER_CA_FILE)).append('\n');
+      y.append("      serverCA: ").append(EdgeBundleDirectory.quote(VAULT_SERVER_CA_FILE)).append('\n');
     }
     return y.toString();
-  }
-
-  /** A YAML double-quoted scalar; the values here are names, addresses and paths, never controls. */
-  static String quote(String s) {
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        out.append('\\');
-      }
-      if (Character.isISOControl(c)) {
-        throw new IllegalArgumentException("a control character in '" + s.replaceAll("\\p{Cntrl}", "?") + "'");
-      }
-      out.append(c);
-    }
-    return out.append('"').toString();
   }
 }

@@ -1,14 +1,14 @@
-package dev.edgetrust.cli;
+package dev.edgetrust.pki.vault.admin;
 
 import dev.edgetrust.pki.vault.SetupStep;
 import java.io.PrintStream;
 import java.util.List;
 
 /** Prints what a Vault setup or enrollment did, one line per step: done, or already done. */
-final class SetupSteps {
+public final class SetupSteps {
   private SetupSteps() {}
 
-  static void print(PrintStream out, List<SetupStep> steps) {
+  public static void print(PrintStream out, List<SetupStep> steps) {
     for (SetupStep step : steps) {
       out.printf("  %-14s %s%s%n", step.outcome(), step.name(), step.detail().isEmpty() ? "" : " (" + step.detail() + ")");
     }

@@ -1,5 +1,6 @@
-package dev.edgetrust.cli;
+package dev.edgetrust.pki.vault.admin;
 
+import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.pki.vault.VaultClient;
 import dev.edgetrust.pki.vault.VaultConnection;
 import dev.edgetrust.pki.vault.VaultCredential;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
  * How an operator's command reaches Vault, as the {@code vault} CLI does: {@code VAULT_ADDR},
  * {@code VAULT_TOKEN} and {@code VAULT_CACERT} from the environment, the flags winning over them.
  */
-final class VaultOptions {
+public final class VaultOptions {
   @Option(names = "--address", paramLabel = "URL", description = "Vault's address (over VAULT_ADDR; default https://127.0.0.1:8200).")
   String address;
 
@@ -24,25 +25,25 @@ final class VaultOptions {
   Path caCert;
 
   /** The environment to read; the process's own unless a test sets another. */
-  Map<String, String> env = System.getenv();
+  public Map<String, String> env = System.getenv();
 
-  VaultFlags flags() {
+  public VaultFlags flags() {
     return new VaultFlags(Optional.ofNullable(address), Optional.ofNullable(tokenFile), Optional.ofNullable(caCert));
   }
 
   /** An operator's session: where Vault is, and the operator's token. */
-  record Session(VaultClient client, VaultCredential operator) {}
+  public record Session(VaultClient client, VaultCredential operator) {}
 
   /**
-   * @throws UserErrors.UserException naming the flag or variable that is wrong or missing
+   * @throws ConfigException naming the flag or variable that is wrong or missing
    */
-  Session connect() throws UserErrors.UserException {
+  public Session connect() throws ConfigException {
     try {
       VaultConnection connection = VaultConnection.fromEnvironment(env, flags()).build();
       VaultCredential operator = VaultCredential.fromEnvironment(env, flags());
       return new Session(VaultClient.connect(connection), operator);
     } catch (IllegalArgumentException e) {
-      throw new UserErrors.UserException(e.getMessage());
+      throw new ConfigException(e.getMessage());
     }
   }
 }

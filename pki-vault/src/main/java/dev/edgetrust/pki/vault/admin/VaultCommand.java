@@ -1,5 +1,6 @@
-package dev.edgetrust.cli;
+package dev.edgetrust.pki.vault.admin;
 
+import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.pki.vault.SetupStep;
 import dev.edgetrust.pki.vault.VaultSetup;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
     name = "vault",
     description = "Operate the HashiCorp Vault that issues edgetrust's certificates.",
     subcommands = {VaultCommand.Setup.class})
-final class VaultCommand implements Runnable {
+public final class VaultCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -41,13 +42,13 @@ final class VaultCommand implements Runnable {
         "the 'cloudhub' server-certificate role and the CloudHub's policy; optionally the AppRole and cert auth",
         "methods. Running it again changes nothing. Node roles and credentials: ./edgetrust enroll NODE."
       })
-  static final class Setup implements Callable<Integer> {
-    @Mixin VaultOptions vault = new VaultOptions();
+  public static final class Setup implements Callable<Integer> {
+    @Mixin public VaultOptions vault = new VaultOptions();
 
     @Option(names = "--pki", defaultValue = "pki", paramLabel = "MOUNT", description = "PKI secrets engine mount. Default: ${DEFAULT-VALUE}.")
     String mount;
 
-    @Option(names = "--max-ttl", defaultValue = "87600h", converter = GoDurationConverter.class, paramLabel = "DURATION",
+    @Option(names = "--max-ttl", defaultValue = "87600h", converter = DurationOption.class, paramLabel = "DURATION",
         description = "The mount's max lease TTL: the longest certificate it may issue, root CA included. Default: ${DEFAULT-VALUE}.")
     Duration maxTtl;
 
@@ -78,7 +79,7 @@ final class VaultCommand implements Runnable {
     String publicAddress;
 
     /** Where the steps are printed; standard output unless a test sets another. */
-    PrintStream out = System.out;
+    public PrintStream out = System.out;
 
     @Override
     public Integer call() throws Exception {
@@ -99,7 +100,7 @@ final class VaultCommand implements Runnable {
           setup.enableCertAuth("cert");
         }
       } catch (IllegalArgumentException e) {
-        throw new UserErrors.UserException(e.getMessage());
+        throw new ConfigException(e.getMessage());
       }
       out.println("Vault at " + session.client().connection().address() + ":");
       List<SetupStep> steps = setup.build().run();
@@ -109,13 +110,13 @@ final class VaultCommand implements Runnable {
       return 0;
     }
 
-    private static String readBundle(Path file) throws UserErrors.UserException {
+    private static String readBundle(Path file) throws ConfigException {
       try {
         return Files.readString(file, StandardCharsets.US_ASCII);
       } catch (NoSuchFileException e) {
-        throw new UserErrors.UserException("--import-ca: " + file + ": no such file");
+        throw new ConfigException("--import-ca: " + file + ": no such file");
       } catch (IOException e) {
-        throw new UserErrors.UserException("--import-ca: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+        throw new ConfigException("--import-ca: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
       }
     }
   }

@@ -31,10 +31,14 @@ final class AgentCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CloudHubConfig.Loaded loaded = CloudHubConfig.loadAll(config);
     CloudHubSettings hub = loaded.hub();
+    if (!loaded.pki().signsCloudHubCertificate()) {
+      throw new UserErrors.UserException(
+          loaded.file() + ": 'modules.cloudHub.pki.provider' is " + loaded.pki().name()
+              + "; the certificate agent serves an external PKI (set it to vault, with pki.vault)");
+    }
     CloudPki pki = loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC()));
-    Duration lifetime = pki.serverCertificateLifetime().orElseThrow(() -> new UserErrors.UserException(
-        loaded.file() + ": 'modules.cloudHub.pki.provider' is " + loaded.pki().name()
-            + "; the certificate agent serves an external PKI (set it to vault, with pki.vault)"));
+    Duration lifetime = pki.serverCertificateLifetime().orElseThrow(() -> new IllegalStateException(
+        "PKI " + loaded.pki().name() + " signs the CloudHub's certificate but names no lifetime for it"));
     // The agent replaces the key, but must not keep serving from a directory others may write.
     SecretFiles.requireOwnerOnly(hub.serverKeyFile());
     CertificateAgent agent =

@@ -65,4 +65,25 @@ class ProviderDiscoveryTest {
     assertThat(line).isEqualTo("edgetrust: " + config + ": 'modules.cloudHub.pki.provider' is 'acme', which is no"
         + " PKI provider here (known: " + String.join(", ", PkiProviders.installed().names()) + ")");
   }
+
+  @Test
+  void agentOnAPkiThatSignsNoCloudHubCertificate_isOneLine_andCreatesNoCa() throws Exception {
+    Path config = dir.resolve("cloudcore.yaml");
+    Files.writeString(config, "modules:\n  cloudHub:\n    tlsCAFile: ca/rootCA.crt\n    tlsCAKeyFile: ca/rootCA.key\n");
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    int exit;
+    try {
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      exit = Main.run("agent", "--config", config.toString(), "--once");
+    } finally {
+      System.setErr(err);
+    }
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(captured.toString(StandardCharsets.UTF_8).strip())
+        .isEqualTo("edgetrust: " + config + ": 'modules.cloudHub.pki.provider' is builtin; the certificate agent"
+            + " serves an external PKI (set it to vault, with pki.vault)");
+    assertThat(dir.resolve("ca")).doesNotExist();
+  }
 }

@@ -77,6 +77,17 @@ public interface PkiProviderFactory {
   }
 
   /**
+   * Whether this PKI signs the CloudHub's own server certificate (an external PKI: {@code
+   * edgetrust agent} writes it into {@code tlsCertFile}, with {@link
+   * CloudPki#serverCertificateLifetime()}). False (the default) for the built-in CA, whose CloudHub
+   * makes its server certificate itself. Known without building the cloud side, so that the agent
+   * refuses at once instead of, say, creating a CA.
+   */
+  default boolean signsCloudHubCertificate() {
+    return false;
+  }
+
+  /**
    * This PKI's part of {@code edgetrust enroll NODE --out DIR} (without {@code --config}), if
    * nodes ask the PKI itself: a new object on each call (picocli fills its option fields). Empty
    * (the default) for a PKI whose nodes enroll with join tokens.

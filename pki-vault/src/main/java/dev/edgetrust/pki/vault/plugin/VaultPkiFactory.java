@@ -49,6 +49,12 @@ public final class VaultPkiFactory implements PkiProviderFactory {
     return List.of(new VaultCommand());
   }
 
+  /** The certificate agent writes the CloudHub's server certificate from the {@code cloudhub} role. */
+  @Override
+  public boolean signsCloudHubCertificate() {
+    return true;
+  }
+
   @Override
   public Optional<String> ownEnrollment() {
     return Optional.of("./edgetrust enroll NODE (without --config; VAULT_ADDR and VAULT_TOKEN set)");

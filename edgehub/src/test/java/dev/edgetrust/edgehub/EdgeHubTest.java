@@ -10,6 +10,7 @@ import dev.edgetrust.edgehub.config.EdgeHubConfig;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.edgehub.enrollment.JoinToken;
+import dev.edgetrust.edgehub.enrollment.RenewalWindow;
 import dev.edgetrust.edgehub.testing.TestBootstrapServer;
 import dev.edgetrust.edgehub.testing.TestCa;
 import dev.edgetrust.edgehub.testing.TestCloudHub;

@@ -11,7 +11,7 @@ import dev.edgetrust.bench.fixture.LoopbackCloud;
 import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.CloudHubListener;
 import dev.edgetrust.cloudhub.SessionInfo;
-import dev.edgetrust.edgehub.RenewalWindow;
+import dev.edgetrust.edgehub.enrollment.RenewalWindow;
 import dev.edgetrust.edgehub.channel.ClientTls;
 import dev.edgetrust.edgehub.enrollment.Enrollment;
 import dev.edgetrust.edgehub.enrollment.EnrollmentException;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
-import dev.edgetrust.edgehub.RenewalWindow;
+import dev.edgetrust.edgehub.enrollment.RenewalWindow;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.HeldCertificate;

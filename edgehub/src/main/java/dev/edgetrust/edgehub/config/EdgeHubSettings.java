@@ -7,7 +7,7 @@ import dev.edgetrust.config.GoDuration;
 import dev.edgetrust.config.Settings;
 import dev.edgetrust.config.YamlConfig;
 import dev.edgetrust.credential.KeyCertificateFiles;
-import dev.edgetrust.edgehub.RenewalWindow;
+import dev.edgetrust.edgehub.enrollment.RenewalWindow;
 import dev.edgetrust.edgehub.enrollment.JoinToken;
 import dev.edgetrust.pki.EdgePki;
 import dev.edgetrust.pki.EdgePkiContext;

@@ -1,4 +1,4 @@
-package dev.edgetrust.edgehub;
+package dev.edgetrust.edgehub.enrollment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.edgetrust.edgehub;
+package dev.edgetrust.edgehub.enrollment;
 
 import java.time.Duration;
 import java.time.Instant;

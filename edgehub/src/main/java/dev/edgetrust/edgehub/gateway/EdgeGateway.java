@@ -69,16 +69,9 @@ public final class EdgeGateway implements AutoCloseable {
   public static EdgeGateway create(EventLoop loop, GatewaySettings settings, NodeName node, Upstream upstream,
       Duration writeDeadline, Clock clock) throws GatewayException {
     LocalCa ca = LocalCa.loadOrCreate(settings, node, clock);
-    HeldCertificate server = ca.serverIdentity();
     SslContext tls;
     try {
-      tls = SslContextBuilder.forServer(server.privateKey(), server.chain())
-          .sslProvider(SslProvider.JDK)
-          .protocols(TlsProtocols.SUPPORTED)
-          .trustManager(ca.certificate())
-          // Optional: a joining edgecore has no certificate yet; the upgrade check requires one.
-          .clientAuth(ClientAuth.OPTIONAL)
-          .build();
+      tls = serverTls(ca);
     } catch (SSLException e) {
       throw new GatewayException("modules.edgeHub.gateway: cannot set up TLS with the local CA: " + e.getMessage(), e);
     }
@@ -86,6 +79,18 @@ public final class EdgeGateway implements AutoCloseable {
     LocalInitializer initializer =
         new LocalInitializer(tls, ca, relay, settings.keepaliveInterval(), writeDeadline, clock);
     return new EdgeGateway(loop, settings, ca, relay, initializer, clock);
+  }
+
+  /** The local listeners' TLS: the local CA's server identity; a client certificate from it optional. */
+  static SslContext serverTls(LocalCa ca) throws SSLException {
+    HeldCertificate server = ca.serverIdentity();
+    return SslContextBuilder.forServer(server.privateKey(), server.chain())
+        .sslProvider(SslProvider.JDK)
+        .protocols(TlsProtocols.SUPPORTED)
+        .trustManager(ca.certificate())
+        // Optional: a joining edgecore has no certificate yet; the upgrade check requires one.
+        .clientAuth(ClientAuth.OPTIONAL)
+        .build();
   }
 
   /**

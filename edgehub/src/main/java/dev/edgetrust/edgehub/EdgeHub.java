@@ -104,22 +104,20 @@ public final class EdgeHub implements AutoCloseable {
     CertificateIssuer issuer = b.issuer != null ? b.issuer : bootstrapIssuer(settings, clock);
     CredentialManager credentials =
         new CredentialManager(settings.nodeName(), settings.caFile(), settings.credentialFiles(), issuer, clock);
-    if (b.eventLoopGroup == null) {
+    if (b.eventLoopGroup.isEmpty()) {
       EventLoopGroup own =
           new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("edgehub-" + settings.nodeName()), NioIoHandler.newFactory());
       this.ownGroup = Optional.of(own);
       this.loop = own.next();
     } else {
       this.ownGroup = Optional.empty();
-      this.loop = b.eventLoopGroup.next();
+      this.loop = b.eventLoopGroup.get().next();
     }
     CurrentCredentials current = new CurrentCredentials();
     this.outbox = new Outbox(loop, b.queueCapacity,
         new SendRateLimiter(settings.messageQps(), settings.messageBurst(), System::nanoTime));
     this.status = new StatusBoard(settings.nodeName(), current, outbox, metrics);
-    if (b.statusListener != null) {
-      status.addListener(b.statusListener);
-    }
+    b.statusListener.ifPresent(status::addListener);
     this.lifecycle = new CredentialLifecycle(settings, credentials, b.renewalWindow, current, status, metrics,
         new ToLink(), clock);
     this.link = new CloudLink(loop, settings, current, lifecycle, outbox, status, b.messageListener, clock);
@@ -155,11 +153,11 @@ public final class EdgeHub implements AutoCloseable {
   public static final class Builder {
     private final EdgeHubSettings settings;
     private Consumer<Message> messageListener = m -> {};
-    private Consumer<EdgeHubStatus> statusListener;
+    private Optional<Consumer<EdgeHubStatus>> statusListener = Optional.empty();
     private RenewalWindow renewalWindow;
     private CertificateIssuer issuer;
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
-    private EventLoopGroup eventLoopGroup;
+    private Optional<EventLoopGroup> eventLoopGroup = Optional.empty();
     private Clock clock = Clock.systemUTC();
 
     private Builder(EdgeHubSettings settings) {
@@ -174,7 +172,7 @@ public final class EdgeHub implements AutoCloseable {
 
     /** Called with each status change; must neither block nor call close(). */
     public Builder onStatus(Consumer<EdgeHubStatus> listener) {
-      this.statusListener = Objects.requireNonNull(listener, "listener");
+      this.statusListener = Optional.of(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
@@ -214,7 +212,7 @@ public final class EdgeHub implements AutoCloseable {
      * listeners then run on that shared loop, so blocking in one stalls its neighbours.
      */
     public Builder eventLoopGroup(EventLoopGroup group) {
-      this.eventLoopGroup = Objects.requireNonNull(group, "group");
+      this.eventLoopGroup = Optional.of(Objects.requireNonNull(group, "group"));
       return this;
     }
 

@@ -270,6 +270,11 @@ final class Demo {
       response = HttpClient.newBuilder().sslContext(tls).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (javax.net.ssl.SSLException e) {
       return Optional.of("refused in the TLS handshake (" + e.getMessage() + ")");
+    } catch (IOException e) {
+      // TLS 1.3: the client's side of the handshake completes before the server has checked the
+      // client certificate, so a refusal can arrive as the connection closing under the request
+      // ("header parser received no bytes", a broken pipe) rather than as an SSLException.
+      return Optional.of("refused: the connection was closed without an answer (" + e.getMessage() + ")");
     }
     return response.statusCode() == 200 ? Optional.empty() : Optional.of(response.statusCode() + " " + response.body().strip());
   }

@@ -106,7 +106,7 @@ final class UpstreamTls {
           .sslProvider(SslProvider.JDK)
           .keyManager(key, chain)
           .trustManager(ca)
-          .protocols(TlsProtocols.SUPPORTED)
+          .protocols(TlsProtocols.supported())
           // Explicit, not left to a library default: cloudcore must be who 'upstream.server' names.
           .endpointIdentificationAlgorithm("HTTPS")
           .build();

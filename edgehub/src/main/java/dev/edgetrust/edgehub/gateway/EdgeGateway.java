@@ -74,7 +74,7 @@ public final class EdgeGateway implements AutoCloseable {
     try {
       tls = SslContextBuilder.forServer(server.privateKey(), server.chain())
           .sslProvider(SslProvider.JDK)
-          .protocols(TlsProtocols.SUPPORTED)
+          .protocols(TlsProtocols.supported())
           .trustManager(ca.certificate())
           // Optional: a joining edgecore has no certificate yet; the upgrade check requires one.
           .clientAuth(ClientAuth.OPTIONAL)

@@ -14,7 +14,7 @@ import dev.edgetrust.cloudhub.CloudHubListener;
 import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
-import dev.edgetrust.revocation.RevocationList;
+import dev.edgetrust.pki.RevocationList;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;

@@ -75,7 +75,7 @@ final class UpstreamTls {
 
   private String serial() {
     try {
-      return dev.edgetrust.pki.SerialNumbers.toColonHex(KeyCertificateFiles.readCertificates(certFile).get(0).getSerialNumber());
+      return dev.edgetrust.x509.SerialNumbers.toColonHex(KeyCertificateFiles.readCertificates(certFile).get(0).getSerialNumber());
     } catch (CredentialFileException e) {
       return "?";
     }

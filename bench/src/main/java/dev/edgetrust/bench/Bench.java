@@ -1,7 +1,6 @@
 package dev.edgetrust.bench;
 
 import dev.edgetrust.bench.measure.Cpu;
-import dev.edgetrust.bench.report.ReportPrinter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -136,7 +136,7 @@ final class Demo {
               + DemoScript.shortSerial(edges.get(victim).status().certificateSerial().orElse("?")));
       script.step(script.cloudToEdge(cloud, List.of(victim), "after rotation"), victim + " answers on its new certificate", "");
 
-      blockAndUnblock(cloud, ca, edges, NodeName.of(NODES.get(1)), dir, wsPort, bootstrapPort);
+      blockAndUnblock(cloud, ca, edges, NodeName.of(NODES.get(1)), wsPort, bootstrapPort);
 
       out.println();
       script.summary(cloud, edges, "rotations");
@@ -196,7 +196,7 @@ final class Demo {
    * A lost device: blocked (session closed, reconnect and renewal refused, every serial revoked)
    * while the others carry on; then found, unblocked, and let back in by a new enrollment.
    */
-  private void blockAndUnblock(CloudHub cloud, BuiltinCa ca, Map<NodeName, EdgeHub> edges, NodeName lost, Path dir,
+  private void blockAndUnblock(CloudHub cloud, BuiltinCa ca, Map<NodeName, EdgeHub> edges, NodeName lost,
       int wsPort, int bootstrapPort) throws Exception {
     EdgeHubSettings lostSettings = edges.get(lost).settings();
     HeldCertificate stolen =

@@ -168,7 +168,7 @@ final class GatewayDemo {
       script.step(false, "edgecore joined through " + entry.description(), e.getMessage());
       return null;
     }
-    X509Certificate cert = (X509Certificate) joined.credentials().chain().get(0);
+    X509Certificate cert = joined.credentials().chain().get(0);
     script.step(cert.getSubjectX500Principal().getName().contains("CN=" + NODE.commonName()),
         NODE + " (a stock edgecore's wire) joined through " + entry.description() + "'s /edge.crt with a join token",
         "its CSR said CN=kubeedge.io; the gateway's CA signed " + cert.getSubjectX500Principal().getName());

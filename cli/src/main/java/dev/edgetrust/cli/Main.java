@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
     scope = CommandLine.ScopeType.INHERIT,
     version = "edgetrust 0.1.0",
     description = "KubeEdge CloudHub/EdgeHub authentication with a pluggable certificate authority.",
+    // The benchmark harness is not in this jar: the launcher adds it for this one command.
+    footer = "%nbench: ./edgetrust bench --help (the benchmark harness, run by the launcher; docs/benchmarks.md)",
     subcommands = {
       DemoCommand.class,
       CloudHubCommand.class,
@@ -25,7 +27,6 @@ import picocli.CommandLine.Option;
       NodeCommand.class,
       AgentCommand.class,
       EnrollCommand.class,
-      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -49,13 +50,20 @@ public final class Main implements Runnable {
 
   /** Runs a command line and returns its exit code; user mistakes print one line, not a trace. */
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /**
+   * The {@code edgetrust} command line with its error handling, for a launcher that adds a
+   * sub-command this jar does not carry (the bench harness).
+   */
+  public static CommandLine commandLine() {
     UserErrors errors = new UserErrors();
     CommandLine commandLine = new CommandLine(new Main());
     addPkiCommands(commandLine, PkiProviders.installed());
     return commandLine
         .setExecutionExceptionHandler(errors)
-        .setParameterExceptionHandler(errors)
-        .execute(args);
+        .setParameterExceptionHandler(errors);
   }
 
   /**

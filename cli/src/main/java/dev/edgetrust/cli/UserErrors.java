@@ -16,7 +16,7 @@ import picocli.CommandLine.ParseResult;
  * unknown option, {@code --ttl 0s}) is one line too, pointing at {@code --help} instead of printing
  * the whole usage, with picocli's exit code 2.
  */
-final class UserErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
+public final class UserErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
   static final int USER_ERROR = 1;
 
   @Override
@@ -44,8 +44,8 @@ final class UserErrors implements IExecutionExceptionHandler, IParameterExceptio
   }
 
   /** A mistake the user can fix, said in one line. */
-  static final class UserException extends Exception {
-    UserException(String message) {
+  public static final class UserException extends Exception {
+    public UserException(String message) {
       super(message);
     }
   }

@@ -6,7 +6,7 @@ import dev.edgetrust.cloudhub.CloudHubException;
 import dev.edgetrust.cloudhub.CloudHubListener;
 import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.pki.PkiException;
-import dev.edgetrust.pki.SerialNumbers;
+import dev.edgetrust.x509.SerialNumbers;
 import dev.edgetrust.pki.vault.VaultClient;
 import dev.edgetrust.pki.vault.VaultCredential;
 import dev.edgetrust.pki.vault.VaultPkiProvider;

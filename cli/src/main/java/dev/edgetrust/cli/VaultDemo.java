@@ -12,7 +12,7 @@ import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
-import dev.edgetrust.pki.SerialNumbers;
+import dev.edgetrust.x509.SerialNumbers;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.vault.SetupStep;
 import dev.edgetrust.pki.vault.TokenInfo;

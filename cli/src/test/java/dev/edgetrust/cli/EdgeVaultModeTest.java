@@ -102,7 +102,7 @@ class EdgeVaultModeTest {
     assertThat(world.client.connection()).isNotNull();
     assertThat(ca).isEqualTo(VaultPkiProvider.create(world.client, world.operator, "pki", "cloudhub").trustAnchors().get(0));
     held.certificate().verify(ca.getPublicKey());
-    assertThat(held.nodeName()).isEqualTo(node);
+    assertThat(NodeName.fromCertificate(held.certificate())).isEqualTo(node);
     assertThat(held.serialHex()).isEqualTo(first);
     assertThat(world.vault.requestCount("pki/sign/edge-node-edge-a")).isEqualTo(1);
     // The lifetime asked for (10 s), not a year: Vault's notBefore is backdated, so look at notAfter.

@@ -122,7 +122,7 @@ class NodeCommandTest {
     assertThat(exit).as(err.toString()).isZero();
     String[] lines = out.toString().split("\n");
     assertThat(lines[0]).matches("NODE\\s+CONNECTED\\s+SINCE\\s+SERIAL\\s+EXPIRES\\s+BLOCKED");
-    assertThat(lines[1]).startsWith("edge-1").contains(dev.edgetrust.pki.SerialNumbers.toColonHex(cert.getSerialNumber()))
+    assertThat(lines[1]).startsWith("edge-1").contains(dev.edgetrust.x509.SerialNumbers.toColonHex(cert.getSerialNumber()))
         .contains(cert.getNotAfter().toInstant().toString()).endsWith("no");
   }
 

@@ -109,7 +109,7 @@ public final class CloudcoreStandIn implements AutoCloseable {
     SslContext tls =
         SslContextBuilder.forServer(serverCertificate.privateKey(), serverCertificate.chain())
             .sslProvider(SslProvider.JDK)
-            .protocols(TlsProtocols.SUPPORTED)
+            .protocols(TlsProtocols.supported())
             .trustManager(clientCas)
             .clientAuth(ClientAuth.REQUIRE)
             .build();

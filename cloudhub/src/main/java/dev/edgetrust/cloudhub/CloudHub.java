@@ -24,7 +24,7 @@ import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
-import dev.edgetrust.revocation.RevocationList;
+import dev.edgetrust.pki.RevocationList;
 import dev.edgetrust.x509.HeldCertificate;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

@@ -41,6 +41,8 @@ public final class HttpReplies {
   }
 
   /** The server's time (RFC 9110 §6.6.1): what lets an edge see that its own clock is off. */
+  // Netty's DateFormatter formats a java.util.Date only.
+  @SuppressWarnings("JavaUtilDate")
   private static void date(FullHttpResponse response) {
     response.headers().set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
   }

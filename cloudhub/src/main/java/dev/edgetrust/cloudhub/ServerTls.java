@@ -88,7 +88,7 @@ public final class ServerTls {
   private static SslContextBuilder base(HeldCertificate server) {
     return SslContextBuilder.forServer(server.privateKey(), server.chain())
         .sslProvider(SslProvider.JDK)
-        .protocols(TlsProtocols.SUPPORTED);
+        .protocols(TlsProtocols.supported());
   }
 
   SslContext websocket() {

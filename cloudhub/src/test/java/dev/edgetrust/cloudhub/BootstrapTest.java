@@ -1,5 +1,6 @@
 package dev.edgetrust.cloudhub;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgetrust.pki.CertificateUsage;
@@ -70,7 +71,7 @@ class BootstrapTest {
             csr("CN=system:node:edge-2, O=system:nodes"));
 
     assertThat(response.statusCode()).isEqualTo(403);
-    assertThat(new String(response.body())).contains("edge-2").contains("own name");
+    assertThat(new String(response.body(), UTF_8)).contains("edge-2").contains("own name");
   }
 
   @Test
@@ -90,7 +91,7 @@ class BootstrapTest {
 
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(missing.statusCode()).isEqualTo(401);
-    assertThat(new String(missing.body())).contains("Authorization");
+    assertThat(new String(missing.body(), UTF_8)).contains("Authorization");
   }
 
   @Test
@@ -99,7 +100,7 @@ class BootstrapTest {
         f.edgeCrt(Optional.empty(), Map.of("Authorization", "Bearer " + f.jwt()), csr("CN=x"));
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(new String(response.body())).contains("NodeName");
+    assertThat(new String(response.body(), UTF_8)).contains("NodeName");
   }
 
   @Test
@@ -111,7 +112,7 @@ class BootstrapTest {
         f.edgeCrt(Optional.empty(), Map.of("NodeName", "edge-1", "Authorization", "Bearer " + f.jwt()), garbage);
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(new String(response.body())).startsWith("invalid CSR");
+    assertThat(new String(response.body(), UTF_8)).startsWith("invalid CSR");
   }
 
   @Test
@@ -140,7 +141,7 @@ class BootstrapTest {
             csr("CN=x"));
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(new String(response.body())).contains("code signing");
+    assertThat(new String(response.body(), UTF_8)).contains("code signing");
   }
 
   @Test
@@ -162,7 +163,7 @@ class BootstrapTest {
     HttpResponse<byte[]> response = f.edgeCrt(Optional.of(edge1), Map.of("NodeName", "edge-2"), csr("CN=x"));
 
     assertThat(response.statusCode()).isEqualTo(403);
-    assertThat(new String(response.body())).contains("edge-2").contains("edge-1");
+    assertThat(new String(response.body(), UTF_8)).contains("edge-2").contains("edge-1");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.edgetrust.cloudhub;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
 import dev.edgetrust.pki.NodeName;
@@ -156,7 +158,7 @@ final class HubFixture implements AutoCloseable {
     HttpResponse<byte[]> response =
         edgeCrt(Optional.empty(), Map.of("NodeName", node, "Authorization", "Bearer " + jwt()), csr.der());
     if (response.statusCode() != 200) {
-      throw new AssertionError("enrollment failed: " + response.statusCode() + " " + new String(response.body()));
+      throw new AssertionError("enrollment failed: " + response.statusCode() + " " + new String(response.body(), UTF_8));
     }
     return new HeldCertificate(keys.getPrivate(), List.of(Certificates.parseDer(response.body()), ca.caCertificate()));
   }

@@ -1,5 +1,6 @@
 package dev.edgetrust.cloudhub;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -67,12 +68,12 @@ class JoinTokenModelTest {
     HttpResponse<byte[]> response = f.edgeCrt(Optional.empty(),
         Map.of("NodeName", node, "Authorization", "Bearer " + jwt),
         Csr.create(keys, new X500Principal("CN=kubeedge.io")).der());
-    assertThat(response.statusCode()).as(new String(response.body())).isEqualTo(200);
+    assertThat(response.statusCode()).as(new String(response.body(), UTF_8)).isEqualTo(200);
     return new HeldCertificate(keys.getPrivate(), List.of(Certificates.parseDer(response.body()), f.ca.caCertificate()));
   }
 
   private static String body(HttpResponse<byte[]> response) {
-    return new String(response.body());
+    return new String(response.body(), UTF_8);
   }
 
   private List<JsonNode> audit(String action) throws Exception {

@@ -1,5 +1,6 @@
 package dev.edgetrust.cloudhub;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,7 +12,7 @@ import dev.edgetrust.message.Message;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
-import dev.edgetrust.pki.SerialNumbers;
+import dev.edgetrust.x509.SerialNumbers;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
@@ -93,7 +94,7 @@ class NodeBlockingTest {
     assertThat(renewalRefused(one, "edge-1")).as("renewal").isTrue();
     HttpResponse<byte[]> enrollment = enrollWithToken("edge-1");
     assertThat(enrollment.statusCode()).as("token enrollment").isEqualTo(403);
-    assertThat(new String(enrollment.body())).contains("node edge-1 is blocked");
+    assertThat(new String(enrollment.body(), UTF_8)).contains("node edge-1 is blocked");
 
     // edge-2 carries on: its session still works, it renews, it reconnects.
     assertThat(f.hub.send(EDGE_2, Message.create(new Message.Route("a", "b", "c", "d", "e"), TextNode.valueOf("still here")))).isTrue();

@@ -1,5 +1,6 @@
 package dev.edgetrust.cloudhub;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
@@ -50,7 +51,7 @@ class NodeCertificateUsageTest {
   }
 
   private static void assertClientAuthOnly(HttpResponse<byte[]> response) throws Exception {
-    assertThat(response.statusCode()).as(new String(response.body())).isEqualTo(200);
+    assertThat(response.statusCode()).as(new String(response.body(), UTF_8)).isEqualTo(200);
     X509Certificate cert = Certificates.parseDer(response.body());
     assertThat(cert.getExtendedKeyUsage()).containsExactly(CertificateUsage.CLIENT_AUTH.oid());
     assertThat(cert.getSubjectAlternativeNames()).isNull();

@@ -11,7 +11,7 @@ import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.builtin.BuiltinCa;
-import dev.edgetrust.revocation.RevocationList;
+import dev.edgetrust.pki.RevocationList;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Duration;

@@ -156,7 +156,6 @@ class WebSocketSessionTest {
   @Test
   void nodeCertificateWithServerUsageOnly_isRefusedAtTheHandshake() throws Exception {
     f = HubFixture.start(dir);
-    KeyPair keys = Keys.newP256();
     HeldCertificate serverOnly = ForgedCertificates.signedByCa(f, NodeName.of("edge-1").subject(),
         List.of(CertificateUsage.SERVER_AUTH.oid()), List.of());
 

@@ -102,8 +102,7 @@ public final class YamlConfig {
     if (exact != null) {
       return exact;
     }
-    for (var it = node.fields(); it.hasNext(); ) {
-      var e = it.next();
+    for (var e : node.properties()) {
       if (e.getKey().equalsIgnoreCase(name)) {
         return e.getValue();
       }

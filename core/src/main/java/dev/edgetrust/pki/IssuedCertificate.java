@@ -1,5 +1,6 @@
 package dev.edgetrust.pki;
 
+import dev.edgetrust.x509.SerialNumbers;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Instant;

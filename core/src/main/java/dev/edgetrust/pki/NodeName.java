@@ -1,7 +1,7 @@
 package dev.edgetrust.pki;
 
+import dev.edgetrust.x509.Certificates;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -117,28 +117,11 @@ public final class NodeName implements Comparable<NodeName> {
   }
 
   /**
-   * Every CN attribute of {@code principal}, most specific RDN first (the RFC 2253 order),
-   * including each CN of a multi-valued RDN ({@code CN=a+CN=b}).
+   * Every CN attribute of {@code principal}: {@link Certificates#commonNames}, named here too
+   * because a caller after a node's name looks here.
    */
   public static List<String> commonNames(X500Principal principal) {
-    List<String> result = new ArrayList<>();
-    RDN[] rdns;
-    try {
-      // Read the encoded name, not a string form: Rdn.getType()/getValue() see only the first
-      // attribute of a multi-valued RDN, so "CN=node:a+CN=node:b" would pass as one common name.
-      rdns = X500Name.getInstance(principal.getEncoded()).getRDNs();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unreadable certificate subject: " + e.getMessage(), e);
-    }
-    for (int i = rdns.length - 1; i >= 0; i--) {
-      for (AttributeTypeAndValue attribute : rdns[i].getTypesAndValues()) {
-        if (attribute.getType().equals(BCStyle.CN)) {
-          ASN1Encodable value = attribute.getValue();
-          result.add(value instanceof ASN1String text ? text.getString() : IETFUtils.valueToString(value));
-        }
-      }
-    }
-    return result;
+    return Certificates.commonNames(principal);
   }
 
   public String value() {

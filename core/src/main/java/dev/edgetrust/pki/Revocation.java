@@ -1,6 +1,6 @@
 package dev.edgetrust.pki;
 
-import dev.edgetrust.revocation.RevocationList;
+import dev.edgetrust.pki.RevocationList;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Collection;

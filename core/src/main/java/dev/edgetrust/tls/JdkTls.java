@@ -62,10 +62,10 @@ public final class JdkTls {
     }
   }
 
-  /** Parameters that restrict a JDK client to {@link TlsProtocols#SUPPORTED}. */
+  /** Parameters that restrict a JDK client to {@link TlsProtocols#supported()}. */
   public static SSLParameters parameters() {
     SSLParameters parameters = new SSLParameters();
-    parameters.setProtocols(TlsProtocols.SUPPORTED);
+    parameters.setProtocols(TlsProtocols.supported());
     return parameters;
   }
 }

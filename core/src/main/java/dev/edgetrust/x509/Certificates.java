@@ -1,6 +1,16 @@
 package dev.edgetrust.x509;
 
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -83,5 +93,30 @@ public final class Certificates {
     } catch (java.security.GeneralSecurityException e) {
       return false;
     }
+  }
+
+  /**
+   * Every CN attribute of {@code principal}, most specific RDN first (the RFC 2253 order),
+   * including each CN of a multi-valued RDN ({@code CN=a+CN=b}).
+   */
+  public static List<String> commonNames(X500Principal principal) {
+    List<String> result = new ArrayList<>();
+    RDN[] rdns;
+    try {
+      // Read the encoded name, not a string form: Rdn.getType()/getValue() see only the first
+      // attribute of a multi-valued RDN, so "CN=node:a+CN=node:b" would pass as one common name.
+      rdns = X500Name.getInstance(principal.getEncoded()).getRDNs();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unreadable certificate subject: " + e.getMessage(), e);
+    }
+    for (int i = rdns.length - 1; i >= 0; i--) {
+      for (AttributeTypeAndValue attribute : rdns[i].getTypesAndValues()) {
+        if (attribute.getType().equals(BCStyle.CN)) {
+          ASN1Encodable value = attribute.getValue();
+          result.add(value instanceof ASN1String text ? text.getString() : IETFUtils.valueToString(value));
+        }
+      }
+    }
+    return result;
   }
 }

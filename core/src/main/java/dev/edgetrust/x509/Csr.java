@@ -1,6 +1,5 @@
 package dev.edgetrust.x509;
 
-import dev.edgetrust.pki.NodeName;
 import java.io.IOException;
 import java.io.StringReader;
 import java.security.KeyPair;
@@ -149,7 +148,7 @@ public final class Csr {
 
   /** The CSR's common name, if it has exactly one. */
   public Optional<String> commonName() {
-    List<String> names = NodeName.commonNames(subject);
+    List<String> names = Certificates.commonNames(subject);
     return names.size() == 1 ? Optional.of(names.get(0)) : Optional.empty();
   }
 

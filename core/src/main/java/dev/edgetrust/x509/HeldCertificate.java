@@ -1,7 +1,6 @@
 package dev.edgetrust.x509;
 
-import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.pki.SerialNumbers;
+import dev.edgetrust.x509.SerialNumbers;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -54,11 +53,6 @@ public final class HeldCertificate {
 
   public Instant notAfter() {
     return certificate().getNotAfter().toInstant();
-  }
-
-  /** The node this certificate names. */
-  public NodeName nodeName() {
-    return NodeName.fromCertificate(certificate());
   }
 
   @Override

@@ -57,7 +57,7 @@ final class RoundTrips extends SimpleChannelInboundHandler<TextWebSocketFrame> {
           return i;
         }
       }
-      return micros.length() - 1;
+      return micros.length() - 1L;
     }
 
     void describe(ObjectNode into, double seconds) {

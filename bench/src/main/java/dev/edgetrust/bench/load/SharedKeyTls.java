@@ -37,7 +37,7 @@ public final class SharedKeyTls {
     this.context =
         SslContextBuilder.forClient()
             .sslProvider(SslProvider.JDK)
-            .protocols(TlsProtocols.SUPPORTED)
+            .protocols(TlsProtocols.supported())
             .keyManager(new NodeKeyManager())
             .trustManager(identities.ca())
             .endpointIdentificationAlgorithm(null)

@@ -14,7 +14,7 @@ import dev.edgetrust.cloudhub.CloudHubListener;
 import dev.edgetrust.cloudhub.CloudHubSettings;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
-import dev.edgetrust.revocation.RevocationList;
+import dev.edgetrust.pki.RevocationList;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -103,7 +103,7 @@ public final class CrlScenario implements Scenario {
     Loads l = measureLoads(LoopbackCloud.caFiles(listed.settings()), LoopbackCloud.caFiles(empty.settings()), crl,
         listed.caCertificate(), loads);
     long[] revocations = revokeOneMore(listed.ca(), full ? 3 : 1);
-    return result(context, revoked, identities, listedAtHub, signSeconds, crl, roundsPerServer, round, warmedFor, emptyTotals,
+    return result(revoked, identities, listedAtHub, signSeconds, crl, roundsPerServer, round, warmedFor, emptyTotals,
         listedTotals, l, revocations);
   }
 
@@ -175,7 +175,7 @@ public final class CrlScenario implements Scenario {
     return took;
   }
 
-  private ScenarioResult result(BenchContext context, int revoked, int identities, int listedAtHub, double signSeconds, PopulatedCrl crl,
+  private ScenarioResult result(int revoked, int identities, int listedAtHub, double signSeconds, PopulatedCrl crl,
       int rounds, Duration round, Duration warmedFor, SliceTotals empty, SliceTotals listed, Loads l, long[] revocations) {
     Figure listedRate = Figure.of("listed.handshakes_per_second",
         "CloudHub handshakes + upgrades, " + Figure.format(revoked) + " revoked serials", listed.rate(), "/s");

@@ -168,6 +168,12 @@ public final class IssueScenario implements Scenario {
       this.step = step;
     }
 
+    /** The loop's label, which is what a debugger or a failed run should show. */
+    @Override
+    public String toString() {
+      return name;
+    }
+
     /** Repeats the step for {@code d} of wall time; counts the CPU time this thread got meanwhile. */
     void run(Duration d) throws PkiException, GeneralSecurityException {
       long start = System.nanoTime();

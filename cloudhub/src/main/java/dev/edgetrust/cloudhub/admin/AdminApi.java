@@ -65,7 +65,7 @@ public final class AdminApi implements AutoCloseable {
     HeldCertificate identity = AdminServerIdentity.loadOrCreate(settings, clock);
     SslContextBuilder builder = SslContextBuilder.forServer(identity.privateKey(), identity.chain())
         .sslProvider(SslProvider.JDK)
-        .protocols(TlsProtocols.SUPPORTED);
+        .protocols(TlsProtocols.supported());
     try {
       SslContext tls = credentials.clientCas().isEmpty()
           ? builder.clientAuth(ClientAuth.NONE).build()

@@ -3,7 +3,7 @@ package dev.edgetrust.cloudhub.audit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.pki.SerialNumbers;
+import dev.edgetrust.x509.SerialNumbers;
 import dev.edgetrust.x509.Certificates;
 import java.io.IOException;
 import java.io.OutputStream;

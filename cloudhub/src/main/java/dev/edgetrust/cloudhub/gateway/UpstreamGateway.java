@@ -31,16 +31,14 @@ import java.util.Optional;
  */
 public final class UpstreamGateway {
   private final UpstreamSettings settings;
-  private final UpstreamTls tls;
   private final DialGate gate;
   private final UpstreamDialer dialer;
   private final RelayObserver observer;
 
   private UpstreamGateway(
-      UpstreamSettings settings, UpstreamTls tls, DialGate gate, UpstreamDialer dialer, RelayObserver observer) {
+      UpstreamSettings settings, DialGate gate, UpstreamDialer dialer, RelayObserver observer) {
     this.settings = settings;
     this.observer = observer;
-    this.tls = tls;
     this.gate = gate;
     this.dialer = dialer;
   }
@@ -63,7 +61,7 @@ public final class UpstreamGateway {
     UpstreamTls tls = UpstreamTls.load(settings.caFile(), settings.certFile(), settings.keyFile());
     DialGate gate = new DialGate(settings.dialBackoff(), settings.maxDialBackoff(), System::nanoTime);
     UpstreamGateway gateway =
-        new UpstreamGateway(settings, tls, gate,
+        new UpstreamGateway(settings, gate,
             new UpstreamConnector(settings.server(), tls, settings.dialTimeout(), writeTimeout, keepaliveInterval), observer);
     UpstreamProbe.run(group, settings.server(), tls.context(), settings.dialTimeout(), gate);
     return gateway;

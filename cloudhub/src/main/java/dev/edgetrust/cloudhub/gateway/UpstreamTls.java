@@ -75,7 +75,7 @@ final class UpstreamTls {
 
   private String serial() {
     try {
-      return dev.edgetrust.pki.SerialNumbers.toColonHex(KeyCertificateFiles.readCertificates(certFile).get(0).getSerialNumber());
+      return dev.edgetrust.x509.SerialNumbers.toColonHex(KeyCertificateFiles.readCertificates(certFile).get(0).getSerialNumber());
     } catch (CredentialFileException e) {
       return "?";
     }
@@ -106,7 +106,7 @@ final class UpstreamTls {
           .sslProvider(SslProvider.JDK)
           .keyManager(key, chain)
           .trustManager(ca)
-          .protocols(TlsProtocols.SUPPORTED)
+          .protocols(TlsProtocols.supported())
           // Explicit, not left to a library default: cloudcore must be who 'upstream.server' names.
           .endpointIdentificationAlgorithm("HTTPS")
           .build();

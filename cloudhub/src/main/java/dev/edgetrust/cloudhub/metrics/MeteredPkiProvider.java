@@ -10,7 +10,7 @@ import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.Revocation;
 import dev.edgetrust.pki.SigningRequest;
-import dev.edgetrust.revocation.RevocationList;
+import dev.edgetrust.pki.RevocationList;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Instant;

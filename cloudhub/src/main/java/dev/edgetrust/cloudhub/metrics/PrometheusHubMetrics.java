@@ -4,7 +4,7 @@ import dev.edgetrust.cloudhub.RefusalReason;
 import dev.edgetrust.cloudhub.SessionInfo;
 import dev.edgetrust.cloudhub.gateway.RelayEnd;
 import dev.edgetrust.pki.PkiException;
-import dev.edgetrust.revocation.RevocationList;
+import dev.edgetrust.pki.RevocationList;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;

@@ -16,7 +16,7 @@ import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.Revocation;
 import dev.edgetrust.pki.IssuedSerialInventory;
 import dev.edgetrust.pki.NodeBlocking;
-import dev.edgetrust.pki.SerialNumbers;
+import dev.edgetrust.x509.SerialNumbers;
 import dev.edgetrust.revocation.RevocationNotice;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.io.IOException;
@@ -158,7 +158,7 @@ public final class NodeAccess implements AutoCloseable {
   }
 
   /** The last good revocation list, if one was fetched. */
-  public Optional<dev.edgetrust.revocation.RevocationList> revocationList() {
+  public Optional<dev.edgetrust.pki.RevocationList> revocationList() {
     return guard.list();
   }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.pki.SerialNumbers;
+import dev.edgetrust.x509.SerialNumbers;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;

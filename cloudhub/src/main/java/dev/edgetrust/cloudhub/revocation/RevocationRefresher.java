@@ -11,7 +11,7 @@ import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.NodeBlocking;
 import dev.edgetrust.pki.Revocation;
-import dev.edgetrust.revocation.RevocationList;
+import dev.edgetrust.pki.RevocationList;
 import dev.edgetrust.revocation.RevocationNotice;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.time.Clock;

@@ -58,7 +58,7 @@ class RateLimitHandlerTest {
     ch.writeInbound(edgeCrt(), new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[10])), new DefaultLastHttpContent());
 
     assertThat(passed).containsExactly("DefaultHttpRequest", "DefaultHttpContent", "DefaultLastHttpContent");
-    assertThat((Object) ch.readOutbound()).isNull();
+    assertThat(ch.<Object>readOutbound()).isNull();
     assertThat(ch.isOpen()).isTrue();
     assertThat(refusals).isEmpty();
   }

@@ -88,7 +88,7 @@ class RelayTest {
   void edgeMessagesWhileDialing_areHeldThenSentInOrderOnOpen() {
     dialed("p");
     edge.writeInbound(text("{\"n\":1}\n"), text("{\"n\":2}\n"));
-    assertThat((Object) upstream.readOutbound()).isNull();
+    assertThat(upstream.<Object>readOutbound()).isNull();
 
     upstream.pipeline().fireUserEventTriggered(ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
 
@@ -266,7 +266,7 @@ class RelayTest {
     EmbeddedChannel leg = new EmbeddedChannel(new UpstreamHeartbeat(Duration.ofSeconds(15)));
     leg.advanceTimeBy(1, java.util.concurrent.TimeUnit.MINUTES);
     leg.runScheduledPendingTasks();
-    assertThat((Object) leg.readOutbound()).as("nothing before the upgrade").isNull();
+    assertThat(leg.<Object>readOutbound()).as("nothing before the upgrade").isNull();
 
     leg.pipeline().fireUserEventTriggered(ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
     leg.advanceTimeBy(15, java.util.concurrent.TimeUnit.SECONDS);

@@ -18,7 +18,7 @@ public final class ClientTls {
     return SslContextBuilder.forClient()
         .keyManager(credentials.held().privateKey(), credentials.held().chain())
         .trustManager(credentials.ca())
-        .protocols(TlsProtocols.SUPPORTED)
+        .protocols(TlsProtocols.supported())
         // Explicit, not left to a library default: the server must be who 'websocket.server' names.
         .endpointIdentificationAlgorithm("HTTPS")
         .build();

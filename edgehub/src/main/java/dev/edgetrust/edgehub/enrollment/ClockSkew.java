@@ -22,7 +22,12 @@ final class ClockSkew {
 
   private Duration reported = Duration.ZERO;
 
-  /** @param localNow this node's clock when the reply arrived; @param serverNow its Date header */
+  /**
+   * Reports the skew seen in one reply.
+   *
+   * @param localNow this node's clock when the reply arrived
+   * @param serverNow its Date header
+   */
   synchronized void report(NodeName node, String server, Instant localNow, Instant serverNow) {
     Duration skew = Duration.between(serverNow, localNow);
     if (skew.abs().compareTo(THRESHOLD) <= 0) {

@@ -124,7 +124,7 @@ public final class CredentialManager {
   private String unusableReason(HeldCertificate held) throws EnrollmentException {
     NodeName named;
     try {
-      named = held.nodeName();
+      named = NodeName.fromCertificate(held.certificate());
     } catch (IllegalArgumentException e) {
       // E.g. a certificate from KubeEdge's own CloudCore (CN=kubeedge.io): useless here.
       return files.certificateFile() + " is not an edgetrust node certificate (" + e.getMessage() + ")";

@@ -362,7 +362,7 @@ public final class Enrollment {
 
   private HttpClient client(SSLContext sslContext) {
     SSLParameters parameters = new SSLParameters();
-    parameters.setProtocols(TlsProtocols.SUPPORTED);
+    parameters.setProtocols(TlsProtocols.supported());
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(timeout)

@@ -86,7 +86,7 @@ public final class EdgeGateway implements AutoCloseable {
     HeldCertificate server = ca.serverIdentity();
     return SslContextBuilder.forServer(server.privateKey(), server.chain())
         .sslProvider(SslProvider.JDK)
-        .protocols(TlsProtocols.SUPPORTED)
+        .protocols(TlsProtocols.supported())
         .trustManager(ca.certificate())
         // Optional: a joining edgecore has no certificate yet; the upgrade check requires one.
         .clientAuth(ClientAuth.OPTIONAL)

@@ -106,7 +106,7 @@ final class LocalBootstrapHandler extends ChannelInboundHandlerAdapter {
     // Client auth only, whatever ExtKeyUsages asks: the local edgecore never needs more.
     X509Certificate issued = ca.issueNode(csr.publicKey());
     log.info("node {}: local edgecore {} a certificate from the local CA (serial {}, valid until {})", ca.node(),
-        rotation ? "renewed" : "joined and got", dev.edgetrust.pki.SerialNumbers.toColonHex(issued.getSerialNumber()), issued.getNotAfter().toInstant());
+        rotation ? "renewed" : "joined and got", dev.edgetrust.x509.SerialNumbers.toColonHex(issued.getSerialNumber()), issued.getNotAfter().toInstant());
     LocalReplies.der(ctx, Certificates.der(issued));
   }
 

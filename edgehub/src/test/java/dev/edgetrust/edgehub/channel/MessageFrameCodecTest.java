@@ -38,7 +38,7 @@ class MessageFrameCodecTest {
     } finally {
       frame.release();
     }
-    assertThat((Object) channel.readOutbound()).isNull();
+    assertThat(channel.<Object>readOutbound()).isNull();
   }
 
   @Test
@@ -60,7 +60,7 @@ class MessageFrameCodecTest {
     channel.writeInbound(new TextWebSocketFrame("this is not a message"));
     channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1, 2, 3})));
 
-    assertThat((Object) channel.readInbound()).isNull();
+    assertThat(channel.<Object>readInbound()).isNull();
     assertThat(channel.isActive()).isTrue();
   }
 

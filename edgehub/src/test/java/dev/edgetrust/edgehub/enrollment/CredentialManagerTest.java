@@ -65,7 +65,7 @@ class CredentialManagerTest {
     assertThatThrownBy(() -> manager(new TokenSource(Optional.of(token), Optional.empty())).obtain())
         .isInstanceOfSatisfying(EnrollmentException.class, e -> assertThat(e.isRetryable()).isFalse())
         .hasMessageContaining("is for node 'node-b', but this node is 'node-a'");
-    assertThat(files().read().orElseThrow().nodeName()).isEqualTo(NodeName.of("node-b"));
+    assertThat(NodeName.fromCertificate(files().read().orElseThrow().certificate())).isEqualTo(NodeName.of("node-b"));
   }
 
   @Test

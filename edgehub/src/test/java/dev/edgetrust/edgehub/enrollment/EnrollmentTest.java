@@ -65,7 +65,7 @@ class EnrollmentTest {
     assertThat(Files.getPosixFilePermissions(files().keyFile().getParent()))
         .isEqualTo(PosixFilePermissions.fromString("rwx------"));
     HeldCertificate stored = files().read().orElseThrow();
-    assertThat(stored.nodeName()).isEqualTo(NODE);
+    assertThat(NodeName.fromCertificate(stored.certificate())).isEqualTo(NODE);
     assertThat(stored.certificate()).isEqualTo(credentials.held().certificate());
     assertThat(KeyCertificateFiles.readCertificates(caFile())).containsExactly(ca.certificate());
     stored.certificate().verify(ca.certificate().getPublicKey());

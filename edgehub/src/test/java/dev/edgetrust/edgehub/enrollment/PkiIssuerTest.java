@@ -94,7 +94,7 @@ class PkiIssuerTest {
     assertThat(asked.subject()).isEqualTo(NODE.subject());
     assertThat(asked.usages()).containsExactly(CertificateUsage.CLIENT_AUTH);
     assertThat(asked.ttl()).isEqualTo(TTL);
-    assertThat(credentials.held().nodeName()).isEqualTo(NODE);
+    assertThat(NodeName.fromCertificate(credentials.held().certificate())).isEqualTo(NODE);
     assertThat(credentials.ca()).isEqualTo(ca.certificate());
     assertThat(KeyCertificateFiles.readCertificates(dir.resolve("ca.crt"))).containsExactly(ca.certificate());
     assertThat(files().read().orElseThrow().certificate()).isEqualTo(credentials.held().certificate());

@@ -305,7 +305,7 @@ class EdgeGatewayTest {
     HeldCertificate second = edgecore.rotate(first, "node-a");
 
     assertThat(second.serialHex()).isNotEqualTo(first.serialHex());
-    assertThat(second.nodeName()).isEqualTo(NODE);
+    assertThat(NodeName.fromCertificate(second.certificate())).isEqualTo(NODE);
     assertThat(edgecore.edgeCrtStatus("node-b", Optional.empty(), Optional.of(second)))
         .as("a rotation names its own node").isEqualTo(403);
     assertThat(edgecore.edgeCrtStatus("node-a", Optional.empty(), Optional.empty()))

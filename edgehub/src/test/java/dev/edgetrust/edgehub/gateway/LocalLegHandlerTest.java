@@ -116,7 +116,7 @@ class LocalLegHandlerTest {
 
     channel.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
 
-    assertThat((Object) channel.readOutbound()).isNull();
+    assertThat(channel.<Object>readOutbound()).isNull();
     assertThat(channel.isOpen()).isFalse();
     assertThat(relay.local()).isEmpty();
   }

@@ -1,5 +1,7 @@
 package dev.edgetrust.edgehub.testing;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.Csr;
@@ -85,7 +87,7 @@ public final class LocalEdgecore {
     KeyPair key = Keys.newP256();
     HttpResponse<byte[]> response = send(nodeName, jwt, current, Csr.create(key, new X500Principal("CN=kubeedge.io, O=kubeEdge")));
     if (response.statusCode() != 200) {
-      throw new IllegalStateException("/edge.crt: " + response.statusCode() + " " + new String(response.body()));
+      throw new IllegalStateException("/edge.crt: " + response.statusCode() + " " + new String(response.body(), UTF_8));
     }
     return Optional.of(new HeldCertificate(key.getPrivate(), List.of(Certificates.parseDer(response.body()))));
   }

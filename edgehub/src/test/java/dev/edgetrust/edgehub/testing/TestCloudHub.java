@@ -60,7 +60,7 @@ public final class TestCloudHub implements AutoCloseable {
         SslContextBuilder.forServer(serverCertificate.privateKey(), serverCertificate.chain())
             .trustManager(clientCa)
             .clientAuth(ClientAuth.REQUIRE)
-            .protocols(TlsProtocols.SUPPORTED)
+            .protocols(TlsProtocols.supported())
             .build();
     server =
         new ServerBootstrap()

@@ -104,7 +104,7 @@ public final class BuiltinPkiFactory implements PkiProviderFactory {
 
     @Override
     public String toString() {
-      return "builtin " + ca;
+      return "builtin CA " + ca.caCertificate().getSubjectX500Principal().getName();
     }
   }
 }

@@ -161,6 +161,8 @@ final class SerialJournal implements AutoCloseable {
    * interrupt is not acted on: the certificate waiting for this line is already signed, and
    * failing it now would only waste it.
    */
+  // Both callers loop on their own condition around this; the check cannot see that.
+  @SuppressWarnings("WaitNotInLoop")
   private boolean waitForSync() {
     try {
       wait();

@@ -9,7 +9,7 @@ import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.SigningRequest;
-import dev.edgetrust.revocation.RevocationList;
+import dev.edgetrust.pki.RevocationList;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.Keys;
 import java.io.ByteArrayInputStream;

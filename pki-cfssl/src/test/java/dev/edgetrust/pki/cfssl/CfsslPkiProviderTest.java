@@ -140,7 +140,7 @@ class CfsslPkiProviderTest {
   void authKeyNotHex_isRefusedWithoutRepeatingIt() throws Exception {
     Path dir = Files.createTempDirectory("cfssl-key");
     Path key = dir.resolve("auth.key");
-    dev.edgetrust.credential.AtomicFile.writeSecret(key, "not-hex-secret-value".getBytes());
+    dev.edgetrust.credential.AtomicFile.writeSecret(key, "not-hex-secret-value".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
     var e = catchThrowableOfType(dev.edgetrust.credential.CredentialFileException.class, () -> AuthKey.read(key));
 

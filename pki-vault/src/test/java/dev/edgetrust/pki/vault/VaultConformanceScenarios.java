@@ -429,7 +429,7 @@ abstract class VaultConformanceScenarios {
 
     HeldCertificate held = provider(enrolledTokenFile(a), VaultEnrollment.roleName(a)).issue(IssueRequest.forNode(a, Duration.ofHours(1)));
 
-    assertThat(held.nodeName()).isEqualTo(a);
+    assertThat(NodeName.fromCertificate(held.certificate())).isEqualTo(a);
     assertThat(held.chain()).hasSizeGreaterThanOrEqualTo(2);
   }
 

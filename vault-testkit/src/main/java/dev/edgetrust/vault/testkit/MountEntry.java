@@ -3,6 +3,7 @@ package dev.edgetrust.vault.testkit;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.Locale;
 
 /** A mounted secrets engine or auth method: path, type, accessor, lease TTLs, and its backend. */
 final class MountEntry {
@@ -17,7 +18,7 @@ final class MountEntry {
   MountEntry(String path, String type, String accessorPrefix, String description) {
     this.path = path;
     this.type = type;
-    this.accessor = accessorPrefix + "_" + type + "_" + TokenStore.randomId("", 8).toLowerCase();
+    this.accessor = accessorPrefix + "_" + type + "_" + TokenStore.randomId("", 8).toLowerCase(Locale.ROOT);
     this.description = description;
   }
 

@@ -1,7 +1,7 @@
 package dev.edgetrust.vault.testkit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.edgetrust.pki.SerialNumbers;
+import dev.edgetrust.x509.SerialNumbers;
 import dev.edgetrust.x509.Pem;
 import java.io.IOException;
 import java.io.StringReader;

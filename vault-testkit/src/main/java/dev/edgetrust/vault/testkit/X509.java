@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -99,7 +100,7 @@ final class X509 {
   }
 
   static String keyType(PublicKey key) {
-    return key instanceof ECPublicKey ? "ec" : key instanceof RSAPublicKey ? "rsa" : key.getAlgorithm().toLowerCase();
+    return key instanceof ECPublicKey ? "ec" : key instanceof RSAPublicKey ? "rsa" : key.getAlgorithm().toLowerCase(Locale.ROOT);
   }
 
   static int keyBits(PublicKey key) {

@@ -1,4 +1,4 @@
-package dev.edgetrust.pki;
+package dev.edgetrust.x509;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

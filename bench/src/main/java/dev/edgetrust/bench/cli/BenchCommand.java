@@ -1,13 +1,15 @@
-package dev.edgetrust.cli;
+package dev.edgetrust.bench.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.edgetrust.bench.JsonReport;
 import dev.edgetrust.bench.Bench;
 import dev.edgetrust.bench.BenchOptions;
 import dev.edgetrust.bench.Scenario;
 import dev.edgetrust.bench.ScenarioResult;
 import dev.edgetrust.bench.Scenarios;
-import dev.edgetrust.bench.report.JsonReport;
+import dev.edgetrust.cli.Main;
+import dev.edgetrust.cli.UserErrors;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Parameters;
     description = {"Measure CloudHub, EdgeHub and the built-in CA against baselines measured in the same run.",
         "Scenarios: handshake, sessions, block, crl, issue, renewal-storm, edge-footprint; all by default.",
         "See docs/benchmarks.md for what each measures and a recorded run."})
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", description = "One scenario, or 'all' (the default).")
   String scenario = "all";
 

@@ -1,8 +1,9 @@
-package dev.edgetrust.cli;
+package dev.edgetrust.bench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.edgetrust.cli.UserErrors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

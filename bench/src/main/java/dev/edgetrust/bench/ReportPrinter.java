@@ -1,10 +1,5 @@
-package dev.edgetrust.bench.report;
+package dev.edgetrust.bench;
 
-import dev.edgetrust.bench.Comparison;
-import dev.edgetrust.bench.Figure;
-import dev.edgetrust.bench.Machine;
-import dev.edgetrust.bench.Scenario;
-import dev.edgetrust.bench.ScenarioResult;
 import java.io.PrintStream;
 import java.util.Locale;
 

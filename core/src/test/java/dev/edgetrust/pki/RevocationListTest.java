@@ -1,9 +1,8 @@
-package dev.edgetrust.revocation;
+package dev.edgetrust.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.x509.Keys;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;

@@ -1,7 +1,6 @@
-package dev.edgetrust.revocation;
+package dev.edgetrust.pki;
 
-import dev.edgetrust.pki.PkiException;
-import dev.edgetrust.pki.SerialNumbers;
+import dev.edgetrust.x509.SerialNumbers;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509CRL;

@@ -1,5 +1,6 @@
-package dev.edgetrust.pki;
+package dev.edgetrust.x509;
 
+import dev.edgetrust.text.UntrustedText;
 import java.math.BigInteger;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -32,7 +33,7 @@ public final class SerialNumbers {
     String digits = text.trim().replace(":", "").replace("-", "").toLowerCase(Locale.ROOT);
     // Not Character.digit: it takes Arabic-Indic, full-width and other Unicode digits as hex.
     if (digits.isEmpty() || !digits.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-      throw new IllegalArgumentException("'" + NodeName.printable(text) + "' is not a hex serial number");
+      throw new IllegalArgumentException("'" + UntrustedText.printable(text, 80) + "' is not a hex serial number");
     }
     return new BigInteger(digits, 16);
   }

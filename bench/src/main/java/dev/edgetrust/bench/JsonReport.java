@@ -1,14 +1,9 @@
-package dev.edgetrust.bench.report;
+package dev.edgetrust.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.edgetrust.bench.Bench;
-import dev.edgetrust.bench.Comparison;
-import dev.edgetrust.bench.Figure;
-import dev.edgetrust.bench.ScenarioResult;
-import dev.edgetrust.bench.Target;
 import dev.edgetrust.credential.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Path;

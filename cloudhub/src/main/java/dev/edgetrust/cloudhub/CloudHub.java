@@ -1,5 +1,9 @@
 package dev.edgetrust.cloudhub;
 
+import dev.edgetrust.cloudhub.events.SessionInfo;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.config.CloudHubException;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.admin.AdminApi;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapRateLimiters;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapHandler;

@@ -1,5 +1,8 @@
 package dev.edgetrust.cloudhub;
 
+import dev.edgetrust.cloudhub.events.SessionInfo;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
 import dev.edgetrust.pki.NodeName;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.CloudHubListener;
-import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.edgehub.ConnectionState;

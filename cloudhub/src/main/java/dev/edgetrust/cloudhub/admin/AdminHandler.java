@@ -3,7 +3,7 @@ package dev.edgetrust.cloudhub.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.edgetrust.cloudhub.PeerCertificate;
+import dev.edgetrust.cloudhub.http.PeerCertificate;
 import dev.edgetrust.cloudhub.audit.AuditLog;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.cloudhub.revocation.NodeAccess;

@@ -1,9 +1,9 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
-import dev.edgetrust.cloudhub.CloudHubSettings;
-import dev.edgetrust.cloudhub.ConnectionDeadline;
-import dev.edgetrust.cloudhub.RefusalReason;
-import dev.edgetrust.cloudhub.TlsHandshakeLogger;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.http.ConnectionDeadline;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
+import dev.edgetrust.cloudhub.http.TlsHandshakeLogger;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.x509.Csr;
 import io.netty.channel.ChannelHandler;

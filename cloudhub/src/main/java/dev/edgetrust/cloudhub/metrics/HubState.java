@@ -1,6 +1,6 @@
 package dev.edgetrust.cloudhub.metrics;
 
-import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.revocation.RevocationList;
 import java.security.cert.X509Certificate;
 import java.util.List;

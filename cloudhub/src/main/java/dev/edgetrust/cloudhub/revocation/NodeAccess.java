@@ -1,9 +1,9 @@
 package dev.edgetrust.cloudhub.revocation;
 
-import dev.edgetrust.cloudhub.CloudHubException;
-import dev.edgetrust.cloudhub.CloudHubSettings;
-import dev.edgetrust.cloudhub.Refusal;
-import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.cloudhub.config.CloudHubException;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.refusal.Refusal;
+import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.cloudhub.audit.AuditLog;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.websocket.Session;

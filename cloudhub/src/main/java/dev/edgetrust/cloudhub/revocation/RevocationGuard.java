@@ -1,7 +1,7 @@
 package dev.edgetrust.cloudhub.revocation;
 
-import dev.edgetrust.cloudhub.Refusal;
-import dev.edgetrust.cloudhub.RefusalReason;
+import dev.edgetrust.cloudhub.refusal.Refusal;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.SerialNumbers;
 import dev.edgetrust.revocation.RevocationList;

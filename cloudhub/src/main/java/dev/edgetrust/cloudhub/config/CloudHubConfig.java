@@ -1,4 +1,4 @@
-package dev.edgetrust.cloudhub;
+package dev.edgetrust.cloudhub.config;
 
 import static dev.edgetrust.config.Settings.orDefault;
 import static dev.edgetrust.config.Settings.positive;

@@ -1,4 +1,4 @@
-package dev.edgetrust.cloudhub;
+package dev.edgetrust.cloudhub.config;
 
 import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
 import java.net.InetAddress;

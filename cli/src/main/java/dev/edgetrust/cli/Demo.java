@@ -204,7 +204,7 @@ final class Demo {
     BlockReport blocked = cloud.nodeAccess().block(lost, "demo operator");
     boolean closed = DemoScript.waitFor(() -> cloud.session(lost).isEmpty());
     script.step(blocked.succeeded() && closed, "blocked " + lost + " (a lost device): its session was closed",
-        String.join("; ", blocked.steps().stream().map(st -> st.id() + ") " + st.title() + ": " + st.outcome()).toList()));
+        String.join("; ", blocked.steps().stream().map(st -> st.id() + ") " + st.title() + ": " + st.outcome().word()).toList()));
 
     SSLContext stolenTls = JdkTls.context(Optional.of(stolen), List.of(ca.caCertificate()));
     Optional<String> reconnect = websocketAs(stolenTls, wsPort, lost);

@@ -209,7 +209,7 @@ public final class BlockScenario implements Scenario {
     if (report.succeeded()) {
       out.reportsDone++;
     } else {
-      out.problem(name + ": block " + report.outcome() + ": " + report.steps());
+      out.problem(name + ": block " + report.outcome().word() + ": " + report.steps());
     }
     if (!awaitClose(closed, t0, name, out)) {
       return;

@@ -139,7 +139,7 @@ public final class CloudHub implements AutoCloseable {
       adminApi.map(api -> new Listener("admin", settings.admin().address(), settings.admin().port(),
           api.initializer(meter))).ifPresent(all::add);
       if (prometheus.isPresent()) {
-        HubState state = new LiveState(registry, tls, access, listeners);
+        HubState state = new LiveHubState(registry, tls, access, listeners);
         prometheus.get().observe(state);
         all.add(new Listener("metrics", settings.metrics().address(), settings.metrics().port(),
             new MetricsServer(prometheus.get(), state, clock)));
@@ -355,38 +355,6 @@ public final class CloudHub implements AutoCloseable {
     adminApi.ifPresent(AdminApi::close);
     access.close();
     log.info("CloudHub stopped");
-  }
-
-  /** What the metrics listener reads from this hub, at the moment of each request. */
-  private record LiveState(SessionRegistry registry, ServerTls tls, NodeAccess access, Listeners listeners)
-      implements HubState {
-    @Override
-    public List<SessionInfo> sessions() {
-      return registry.all().stream().map(Session::info).toList();
-    }
-
-    @Override
-    public X509Certificate serverCertificate() {
-      return tls.server().certificate();
-    }
-
-    @Override
-    public Optional<RevocationList> revocationList() {
-      return access.revocationList();
-    }
-
-    @Override
-    public Optional<String> revocationFailingClosed() {
-      return access.failingClosed();
-    }
-
-    /** In readiness words: the bootstrap is {@code bootstrap}; metrics is the one answering. */
-    @Override
-    public List<String> listenersDown() {
-      return listeners.down(List.of("websocket", "https", "admin")).stream()
-          .map(name -> name.equals("https") ? "bootstrap" : name)
-          .toList();
-    }
   }
 
   private static void shutdown(EventLoopGroup acceptors, EventLoopGroup workers, ExecutorService signing) {

@@ -51,9 +51,14 @@ final class LocalAccessList {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       return new LocalAccessList(file, new Snapshot(Set.of(), Set.of()));
+    } catch (IOException e) {
+      throw new IOException(file + ": cannot be read (" + AtomicFile.describeFailure(e) + ")", e);
     }
     try {
       JsonNode root = JSON.readTree(bytes);
+      if (root == null || !root.isObject()) {
+        throw new IOException("not a JSON object");
+      }
       Set<NodeName> blocked = new HashSet<>();
       for (JsonNode n : array(root, "blockedNodes")) {
         blocked.add(NodeName.of(n.asText()));
@@ -70,7 +75,7 @@ final class LocalAccessList {
   }
 
   private static JsonNode array(JsonNode root, String field) throws IOException {
-    JsonNode node = root == null ? null : root.get(field);
+    JsonNode node = root.get(field);
     if (node == null) {
       return JSON.createArrayNode();
     }

@@ -196,8 +196,8 @@ public final class CloudHub implements AutoCloseable {
     if (settings.httpsAddress() == null) {
       return Optional.empty();
     }
-    CloudHubSettings.BootstrapRateLimit rate = settings.limits().bootstrapRateLimit();
-    BootstrapRateLimiters rateLimiter = rate == null ? null : BootstrapRateLimiters.of(rate, System::nanoTime);
+    Optional<BootstrapRateLimiters> rateLimiter = Optional.ofNullable(settings.limits().bootstrapRateLimit())
+        .map(rate -> BootstrapRateLimiters.of(rate, System::nanoTime));
     Optional<BootstrapEnrollment> enrollment = provider.bootstrap();
     Supplier<ChannelHandler> handler = enrollment.isPresent()
         ? () -> new BootstrapHandler(enrollment.get(), provider, settings.edgeCertSigningDuration(),

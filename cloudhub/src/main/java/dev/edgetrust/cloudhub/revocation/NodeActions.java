@@ -170,9 +170,14 @@ final class NodeActions {
     Optional<NodeBlocking> pki = provider.blocking();
     if (pki.isPresent()) {
       try {
-        return CredentialStep.done(pki.get().unblockNode(node));
+        NodeCredentialChange change = pki.get().unblockNode(node);
+        // Held here while the CloudHub ran on a PKI that could not block: lifted with the PKI's.
+        local.unblock(node);
+        return CredentialStep.done(change);
       } catch (PkiException e) {
         return CredentialStep.failed(Failure.of(e));
+      } catch (IOException e) {
+        return CredentialStep.failed(new Failure(e.getMessage(), ""));
       }
     }
     try {

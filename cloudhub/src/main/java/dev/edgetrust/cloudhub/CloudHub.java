@@ -311,10 +311,11 @@ public final class CloudHub implements AutoCloseable {
    * Checks the server certificate and CA files now (they are also watched) and serves changed,
    * valid ones from the next handshake on.
    *
-   * @return true if new credentials went into service
+   * @return true if new credentials went into service since the last call (or the start), by this
+   *     call or by the file watcher just before it
    */
   public boolean reloadCredentials() {
-    return reloader.reloadIfChanged() == CredentialReloader.Outcome.RELOADED;
+    return reloader.checkNow();
   }
 
   /**

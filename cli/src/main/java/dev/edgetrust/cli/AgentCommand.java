@@ -2,8 +2,8 @@ package dev.edgetrust.cli;
 
 import dev.edgetrust.credential.SecretFiles;
 import dev.edgetrust.agent.CertificateAgent;
-import dev.edgetrust.cloudhub.CloudHubConfig;
-import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.pki.CloudPki;
 import dev.edgetrust.x509.HeldCertificate;
 import java.nio.file.Path;

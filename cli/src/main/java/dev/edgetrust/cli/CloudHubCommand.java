@@ -1,9 +1,9 @@
 package dev.edgetrust.cli;
 
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.CloudHubConfig;
-import dev.edgetrust.cloudhub.CloudHubListener;
-import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.pki.CloudPki;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -2,8 +2,8 @@ package dev.edgetrust.cli;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.CloudHubSettings;
-import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
@@ -204,7 +204,7 @@ final class Demo {
     BlockReport blocked = cloud.nodeAccess().block(lost, "demo operator");
     boolean closed = DemoScript.waitFor(() -> cloud.session(lost).isEmpty());
     script.step(blocked.succeeded() && closed, "blocked " + lost + " (a lost device): its session was closed",
-        String.join("; ", blocked.steps().stream().map(st -> st.id() + ") " + st.title() + ": " + st.outcome()).toList()));
+        String.join("; ", blocked.steps().stream().map(st -> st.id() + ") " + st.title() + ": " + st.outcome().word()).toList()));
 
     SSLContext stolenTls = JdkTls.context(Optional.of(stolen), List.of(ca.caCertificate()));
     Optional<String> reconnect = websocketAs(stolenTls, wsPort, lost);

@@ -2,7 +2,7 @@ package dev.edgetrust.cli;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.CloudHubListener;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.EdgeHubStatus;
 import dev.edgetrust.message.Message;

@@ -1,7 +1,7 @@
 package dev.edgetrust.cli;
 
-import dev.edgetrust.cloudhub.CloudHubConfig;
-import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.pki.NodeEnrollment;
 import dev.edgetrust.pki.NodeName;

@@ -2,8 +2,8 @@ package dev.edgetrust.cli;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.CloudHubListener;
-import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.gateway.UpstreamServer;
 import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
 import dev.edgetrust.cloudhub.revocation.BlockReport;

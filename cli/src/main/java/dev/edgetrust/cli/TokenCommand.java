@@ -1,7 +1,7 @@
 package dev.edgetrust.cli;
 
-import dev.edgetrust.cloudhub.CloudHubConfig;
-import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.config.GoDuration;
 import dev.edgetrust.pki.CloudPki;
 import dev.edgetrust.pki.JoinToken;

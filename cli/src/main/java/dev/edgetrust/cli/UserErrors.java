@@ -1,6 +1,6 @@
 package dev.edgetrust.cli;
 
-import dev.edgetrust.cloudhub.CloudHubException;
+import dev.edgetrust.cloudhub.config.CloudHubException;
 import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.edgehub.EdgeHubException;

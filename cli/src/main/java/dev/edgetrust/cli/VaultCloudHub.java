@@ -2,9 +2,9 @@ package dev.edgetrust.cli;
 
 import dev.edgetrust.agent.CertificateAgent;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.CloudHubException;
-import dev.edgetrust.cloudhub.CloudHubListener;
-import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.CloudHubException;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.x509.SerialNumbers;
 import dev.edgetrust.pki.vault.VaultClient;

@@ -1,8 +1,8 @@
 package dev.edgetrust.cli;
 
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.edgetrust.cloudhub.CloudHubSettings;
-import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;

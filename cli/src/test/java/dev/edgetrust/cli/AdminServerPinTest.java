@@ -3,9 +3,9 @@ package dev.edgetrust.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.CloudHubConfig;
-import dev.edgetrust.cloudhub.CloudHubListener;
-import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;

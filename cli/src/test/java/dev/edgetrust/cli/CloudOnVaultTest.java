@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.CloudHubConfig;
-import dev.edgetrust.cloudhub.CloudHubListener;
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.IssuedCertificate;

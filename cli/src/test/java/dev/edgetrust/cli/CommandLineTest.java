@@ -2,8 +2,8 @@ package dev.edgetrust.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edgetrust.cloudhub.CloudHubConfig;
-import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

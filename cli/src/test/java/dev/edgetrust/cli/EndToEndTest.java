@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.CloudHubListener;
-import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
@@ -48,7 +48,7 @@ class EndToEndTest {
     }
 
     @Override
-    public void onConnected(dev.edgetrust.cloudhub.SessionInfo session) {
+    public void onConnected(dev.edgetrust.cloudhub.events.SessionInfo session) {
       serialsSeen.add(session.serialHex());
     }
   }

@@ -2,7 +2,7 @@ package dev.edgetrust.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edgetrust.cloudhub.CloudHubConfig;
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.pki.CloudPki;
 import dev.edgetrust.pki.PkiProviders;
 import java.io.ByteArrayOutputStream;

@@ -1,6 +1,6 @@
 package dev.edgetrust.cli;
 
-import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
 import java.time.Clock;

@@ -1,9 +1,9 @@
 package dev.edgetrust.cli;
 
 import dev.edgetrust.pki.vault.admin.EdgeBundle;
-import dev.edgetrust.cloudhub.CloudHubListener;
-import dev.edgetrust.cloudhub.CloudHubSettings;
-import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;

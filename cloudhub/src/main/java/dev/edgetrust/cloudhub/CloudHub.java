@@ -1,5 +1,9 @@
 package dev.edgetrust.cloudhub;
 
+import dev.edgetrust.cloudhub.events.SessionInfo;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.config.CloudHubException;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.admin.AdminApi;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapRateLimiters;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapHandler;
@@ -26,30 +30,23 @@ import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.RevocationList;
 import dev.edgetrust.x509.HeldCertificate;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,14 +66,10 @@ public final class CloudHub implements AutoCloseable {
   private final SessionRegistry registry;
   private final ServerTls tls;
   private final CredentialReloader reloader;
-  private final Channel websocket;
-  private final Channel bootstrap;
-  private final ChannelGroup connections;
+  private final Listeners listeners;
   // Revocation, blocks and the admin API.
   private final NodeAccess access;
-  private final AdminApi adminApi;
-  private final Channel admin;
-  private final Channel metrics;
+  private final Optional<AdminApi> adminApi;
 
   private CloudHub(
       EventLoopGroup acceptors,
@@ -85,26 +78,18 @@ public final class CloudHub implements AutoCloseable {
       SessionRegistry registry,
       ServerTls tls,
       CredentialReloader reloader,
-      Channel websocket,
-      Channel bootstrap,
-      ChannelGroup connections,
+      Listeners listeners,
       NodeAccess access,
-      AdminApi adminApi,
-      Channel admin,
-      Channel metrics) {
-    this.metrics = metrics;
+      Optional<AdminApi> adminApi) {
     this.acceptors = acceptors;
     this.workers = workers;
     this.signing = signing;
     this.registry = registry;
     this.tls = tls;
     this.reloader = reloader;
-    this.websocket = websocket;
-    this.bootstrap = bootstrap;
-    this.connections = connections;
+    this.listeners = listeners;
     this.access = access;
     this.adminApi = adminApi;
-    this.admin = admin;
   }
 
   /**
@@ -118,83 +103,52 @@ public final class CloudHub implements AutoCloseable {
       CloudHubSettings settings, PkiProvider pki, CloudHubListener listener, Clock clock)
       throws CloudHubException {
     // Metrics off (the default): nothing is wrapped and every report goes to a no-op.
-    PrometheusHubMetrics prometheus = settings.metrics().enabled() ? new PrometheusHubMetrics(clock) : null;
-    HubMetrics meter = prometheus == null ? HubMetrics.NONE : prometheus;
-    PkiProvider provider = prometheus == null ? pki : new MeteredPkiProvider(pki, prometheus);
+    Optional<PrometheusHubMetrics> prometheus =
+        settings.metrics().enabled() ? Optional.of(new PrometheusHubMetrics(clock)) : Optional.empty();
+    HubMetrics meter = prometheus.<HubMetrics>map(p -> p).orElse(HubMetrics.NONE);
+    PkiProvider provider = prometheus.<PkiProvider>map(p -> new MeteredPkiProvider(pki, p)).orElse(pki);
     HeldCertificate server = serverCertificate(settings, provider, clock);
     SessionRegistry registry = new SessionRegistry(settings.nodeLimit());
     NodeAccess access = NodeAccess.start(settings.revocation(), provider, registry, clock, meter);
-    AdminApi adminApi = null;
+    Optional<AdminApi> adminApi = Optional.empty();
     ServerTls tls;
     try {
-      adminApi = settings.admin().enabled() ? AdminApi.create(settings.admin(), access, clock) : null;
+      if (settings.admin().enabled()) {
+        adminApi = Optional.of(AdminApi.create(settings.admin(), access, clock));
+      }
       tls = ServerTls.of(server, trustAnchors(settings, provider), access::trustManager);
     } catch (CloudHubException | PkiException | SSLException e) {
       access.close();
-      if (adminApi != null) {
-        adminApi.close();
-      }
+      adminApi.ifPresent(AdminApi::close);
       throw e instanceof CloudHubException c ? c : new CloudHubException("cannot set up TLS: " + e.getMessage(), e);
     }
 
     EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     ExecutorService signing = Executors.newFixedThreadPool(2, daemonThreads("edgetrust-signing"));
-    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    Channel ws = null;
-    Channel https = null;
-    Channel adminChannel = null;
-    Channel metricsChannel = null;
+    Listeners listeners = new Listeners(acceptors, workers);
     Optional<UpstreamGateway> gateway = Optional.empty();
     try {
       if (settings.upstream().isPresent()) {
         gateway = Optional.of(upstreamGateway(settings.upstream().get(), settings, workers, meter));
       }
-      if (settings.websocketAddress() != null) {
-        ws = bind(acceptors, workers, connections, settings.websocketAddress(), settings.websocketPort(), "websocket",
-            new WebSocketInitializer(tls::websocket, registry, listener, settings.keepaliveInterval(),
-                settings.writeTimeout(), clock, access::admission, meter, settings.limits(), gateway));
+      List<Listener> all = new ArrayList<>();
+      websocket(settings, tls, registry, listener, clock, access, meter, gateway).ifPresent(all::add);
+      bootstrap(settings, tls, provider, new IssuanceRecorder(access, meter, listener), signing, access, meter)
+          .ifPresent(all::add);
+      adminApi.map(api -> new Listener("admin", settings.admin().address(), settings.admin().port(),
+          api.initializer(meter))).ifPresent(all::add);
+      if (prometheus.isPresent()) {
+        HubState state = new LiveHubState(registry, tls, access, listeners);
+        prometheus.get().observe(state);
+        all.add(new Listener("metrics", settings.metrics().address(), settings.metrics().port(),
+            new MetricsServer(prometheus.get(), state, clock)));
       }
-      Optional<BootstrapEnrollment> enrollment = provider.bootstrap();
-      CloudHubSettings.BootstrapRateLimit rate = settings.limits().bootstrapRateLimit();
-      BootstrapRateLimiters rateLimiter = rate == null ? null : BootstrapRateLimiters.of(rate, System::nanoTime);
-      if (settings.httpsAddress() != null && enrollment.isPresent()) {
-        BootstrapHandler.IssuanceListener issuance = (node, certificate, renewal) -> {
-          access.issued(node, certificate);
-          meter.issued(renewal);
-          listener.onIssued(node, certificate, renewal);
-        };
-        https = bind(acceptors, workers, connections, settings.httpsAddress(), settings.httpsPort(), "https",
-            new BootstrapInitializer(tls::bootstrap,
-                () -> new BootstrapHandler(enrollment.get(), provider, settings.edgeCertSigningDuration(),
-                    settings.joinTokens(), issuance, signing, enrollmentGate(access), meter),
-                meter, settings.limits(), rateLimiter));
-      } else if (settings.httpsAddress() != null) {
-        // Nodes that still call /ca.crt or /edge.crt learn why they get nothing, in one line.
-        https = bind(acceptors, workers, connections, settings.httpsAddress(), settings.httpsPort(), "https",
-            new BootstrapInitializer(tls::bootstrap, () -> new ExternalPkiNotice(provider.name()), meter, settings.limits(),
-                rateLimiter));
-      }
-      if (adminApi != null) {
-        adminChannel = bind(acceptors, workers, connections, settings.admin().address(), settings.admin().port(), "admin",
-            adminApi.initializer(meter));
-      }
-      if (prometheus != null) {
-        HubState state = new LiveState(registry, tls, access, ws, https, adminChannel);
-        prometheus.observe(state);
-        metricsChannel = bind(acceptors, workers, connections, settings.metrics().address(), settings.metrics().port(),
-            "metrics", new MetricsServer(prometheus, state, clock));
-      }
+      listeners.bind(all);
     } catch (CloudHubException e) {
-      close(ws);
-      close(https);
-      close(adminChannel);
-      close(metricsChannel);
       shutdown(acceptors, workers, signing);
       access.close();
-      if (adminApi != null) {
-        adminApi.close();
-      }
+      adminApi.ifPresent(AdminApi::close);
       throw e;
     }
     CredentialReloader reloader =
@@ -206,18 +160,51 @@ public final class CloudHub implements AutoCloseable {
       reloader.onNewServerCertificate(() -> spreadReconnects(registry, settings.reconnectWindow(), clock));
     }
     reloader.start();
-    CloudHub hub = new CloudHub(acceptors, workers, signing, registry, tls, reloader, ws, https, connections,
-        access, adminApi, adminChannel, metricsChannel);
+    CloudHub hub = new CloudHub(acceptors, workers, signing, registry, tls, reloader, listeners, access, adminApi);
     log.info(
         "CloudHub started: websocket {}{}, bootstrap {}, admin {}, metrics {}, PKI {}, server certificate serial {}",
-        ws == null ? "off" : ws.localAddress(),
+        hub.websocketAddress().map(String::valueOf).orElse("off"),
         gateway.map(g -> " (gateway: sessions relayed to the upstream " + g.server() + ")").orElse(""),
-        https == null ? "off" : https.localAddress(),
-        adminChannel == null ? "off" : adminChannel.localAddress(),
-        metricsChannel == null ? "off" : "http:/" + metricsChannel.localAddress() + "/metrics",
+        hub.bootstrapAddress().map(String::valueOf).orElse("off"),
+        hub.adminAddress().map(String::valueOf).orElse("off"),
+        hub.metricsAddress().map(a -> "http:/" + a + "/metrics").orElse("off"),
         provider.name(),
         server.serialHex());
     return hub;
+  }
+
+  /** The node-facing WebSocket listener, if it is on. */
+  private static Optional<Listener> websocket(
+      CloudHubSettings settings, ServerTls tls, SessionRegistry registry, CloudHubListener listener, Clock clock,
+      NodeAccess access, HubMetrics meter, Optional<UpstreamGateway> gateway) {
+    if (settings.websocketAddress() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new Listener("websocket", settings.websocketAddress(), settings.websocketPort(),
+        new WebSocketInitializer(tls::websocket, registry, listener, settings.keepaliveInterval(),
+            settings.writeTimeout(), clock, access::admission, meter, settings.limits(), gateway)));
+  }
+
+  /**
+   * The HTTPS bootstrap listener, if it is on: {@code /ca.crt} and {@code /edge.crt} with a
+   * provider that offers the KubeEdge bootstrap; otherwise a one-line notice, so that nodes that
+   * still call them learn why they get nothing.
+   */
+  private static Optional<Listener> bootstrap(
+      CloudHubSettings settings, ServerTls tls, PkiProvider provider, IssuanceRecorder issuance,
+      ExecutorService signing, NodeAccess access, HubMetrics meter) {
+    if (settings.httpsAddress() == null) {
+      return Optional.empty();
+    }
+    Optional<BootstrapRateLimiters> rateLimiter = Optional.ofNullable(settings.limits().bootstrapRateLimit())
+        .map(rate -> BootstrapRateLimiters.of(rate, System::nanoTime));
+    Optional<BootstrapEnrollment> enrollment = provider.bootstrap();
+    Supplier<ChannelHandler> handler = enrollment.isPresent()
+        ? () -> new BootstrapHandler(enrollment.get(), provider, settings.edgeCertSigningDuration(),
+            settings.joinTokens(), issuance, signing, access.enrollmentGate(), meter)
+        : () -> new ExternalPkiNotice(provider.name());
+    return Optional.of(new Listener("https", settings.httpsAddress(), settings.httpsPort(),
+        new BootstrapInitializer(tls::bootstrap, handler, meter, settings.limits(), rateLimiter)));
   }
 
   /** The gateway to cloudcore: its TLS files must load, but cloudcore need not be reachable now. */
@@ -245,26 +232,6 @@ public final class CloudHub implements AutoCloseable {
       session.closeAfter(java.time.Duration.ofMillis(delay), WebSocketCloseStatus.ENDPOINT_UNAVAILABLE,
           "server certificate rotated; reconnect");
     }
-  }
-
-  /** Blocks and names in use, as {@link NodeAccess} keeps them, for the bootstrap. */
-  private static BootstrapHandler.EnrollmentGate enrollmentGate(NodeAccess access) {
-    return new BootstrapHandler.EnrollmentGate() {
-      @Override
-      public Optional<String> refusal(NodeName node, boolean renewal, String who) {
-        return access.enrollmentRefusal(node, renewal, who);
-      }
-
-      @Override
-      public Optional<String> reserve(NodeName node, String who) {
-        return access.reserveEnrollment(node, who);
-      }
-
-      @Override
-      public void release(NodeName node) {
-        access.releaseEnrollment(node);
-      }
-    };
   }
 
   /**
@@ -310,58 +277,24 @@ public final class CloudHub implements AutoCloseable {
     }
   }
 
-  private static Channel bind(
-      EventLoopGroup acceptors,
-      EventLoopGroup workers,
-      ChannelGroup connections,
-      String address,
-      int port,
-      String name,
-      ChannelInitializer<SocketChannel> initializer)
-      throws CloudHubException {
-    try {
-      return new ServerBootstrap()
-          .group(acceptors, workers)
-          .channel(NioServerSocketChannel.class)
-          .option(ChannelOption.SO_BACKLOG, 1024)
-          .childOption(ChannelOption.TCP_NODELAY, true)
-          .childHandler(
-              new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                  connections.add(ch);
-                  ch.pipeline().addLast(initializer);
-                }
-              })
-          .bind(address, port)
-          .sync()
-          .channel();
-    } catch (Exception e) {
-      String reason = e instanceof BindException ? "address already in use (is another CloudHub running?)" : e.getMessage();
-      throw new CloudHubException("cannot listen for " + name + " on " + address + ":" + port + ": " + reason, e);
-    } catch (Throwable t) {
-      throw new CloudHubException("cannot listen for " + name + " on " + address + ":" + port + ": " + t, t);
-    }
-  }
-
   /** Where the WebSocket server listens (the bound port when 0 was configured). */
   public Optional<InetSocketAddress> websocketAddress() {
-    return Optional.ofNullable(websocket).map(c -> (InetSocketAddress) c.localAddress());
+    return listeners.address("websocket");
   }
 
   /** Where the HTTPS bootstrap server listens, if it runs. */
   public Optional<InetSocketAddress> bootstrapAddress() {
-    return Optional.ofNullable(bootstrap).map(c -> (InetSocketAddress) c.localAddress());
+    return listeners.address("https");
   }
 
   /** Where the admin API listens, if it runs. */
   public Optional<InetSocketAddress> adminAddress() {
-    return Optional.ofNullable(admin).map(c -> (InetSocketAddress) c.localAddress());
+    return listeners.address("admin");
   }
 
   /** Where the metrics listener ({@code /metrics}, {@code /healthz}, {@code /readyz}) listens, if it runs. */
   public Optional<InetSocketAddress> metricsAddress() {
-    return Optional.ofNullable(metrics).map(c -> (InetSocketAddress) c.localAddress());
+    return listeners.address("metrics");
   }
 
   /** Revocation state, blocks and the node list: what the admin API drives. */
@@ -378,10 +311,11 @@ public final class CloudHub implements AutoCloseable {
    * Checks the server certificate and CA files now (they are also watched) and serves changed,
    * valid ones from the next handshake on.
    *
-   * @return true if new credentials went into service
+   * @return true if new credentials went into service since the last call (or the start), by this
+   *     call or by the file watcher just before it
    */
   public boolean reloadCredentials() {
-    return reloader.reloadIfChanged() == CredentialReloader.Outcome.RELOADED;
+    return reloader.checkNow();
   }
 
   /**
@@ -414,65 +348,14 @@ public final class CloudHub implements AutoCloseable {
   @Override
   public void close() {
     reloader.close();
-    close(websocket);
-    close(bootstrap);
-    close(admin);
-    close(metrics);
+    listeners.closeServers();
     registry.all().forEach(s -> s.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "CloudHub is shutting down"));
     // Close every connection while the executors still run, so no callback lands on a dead one.
-    connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    listeners.closeConnections();
     shutdown(acceptors, workers, signing);
-    if (adminApi != null) {
-      adminApi.close();
-    }
+    adminApi.ifPresent(AdminApi::close);
     access.close();
     log.info("CloudHub stopped");
-  }
-
-  /** What the metrics listener reads from this hub, at the moment of each request. */
-  private record LiveState(
-      SessionRegistry registry, ServerTls tls, NodeAccess access, Channel websocket, Channel bootstrap, Channel admin)
-      implements HubState {
-    @Override
-    public List<SessionInfo> sessions() {
-      return registry.all().stream().map(Session::info).toList();
-    }
-
-    @Override
-    public X509Certificate serverCertificate() {
-      return tls.server().certificate();
-    }
-
-    @Override
-    public Optional<RevocationList> revocationList() {
-      return access.revocationList();
-    }
-
-    @Override
-    public Optional<String> revocationFailingClosed() {
-      return access.failingClosed();
-    }
-
-    @Override
-    public List<String> listenersDown() {
-      List<String> down = new java.util.ArrayList<>();
-      if (websocket != null && !websocket.isActive()) {
-        down.add("websocket");
-      }
-      if (bootstrap != null && !bootstrap.isActive()) {
-        down.add("bootstrap");
-      }
-      if (admin != null && !admin.isActive()) {
-        down.add("admin");
-      }
-      return down;
-    }
-  }
-
-  private static void close(Channel channel) {
-    if (channel != null) {
-      channel.close().syncUninterruptibly();
-    }
   }
 
   private static void shutdown(EventLoopGroup acceptors, EventLoopGroup workers, ExecutorService signing) {

@@ -56,6 +56,8 @@ final class CredentialReloader implements AutoCloseable {
   private volatile WatchService watcher;
   private volatile boolean closed;
   private List<Object> lastSeen;
+  /** The serial and trust anchors in service when {@link #checkNow} last answered; guarded by this. */
+  private List<Object> reportedInService;
   private volatile Runnable onNewServerCertificate = () -> {};
   private volatile dev.edgetrust.cloudhub.metrics.HubMetrics metrics = dev.edgetrust.cloudhub.metrics.HubMetrics.NONE;
 
@@ -66,6 +68,7 @@ final class CredentialReloader implements AutoCloseable {
     this.clock = clock;
     this.pollInterval = pollInterval;
     this.lastSeen = fingerprint();
+    this.reportedInService = inService();
     this.thread = new Thread(this::watch, "edgetrust-credential-reloader");
     this.thread.setDaemon(true);
   }
@@ -82,6 +85,26 @@ final class CredentialReloader implements AutoCloseable {
   /** Reports every reload and every refused replacement to {@code metrics}. */
   void reportTo(dev.edgetrust.cloudhub.metrics.HubMetrics value) {
     metrics = value;
+  }
+
+  /**
+   * Checks the files now, puts changed, valid credentials into service, and says whether the
+   * credentials in service differ from those of the last call (or the start).
+   *
+   * <p>The watcher thread may have put new files into service a moment before this call, on their
+   * write event: asking "did this call reload them?" would then answer no for credentials that
+   * did go into service, which is what a caller wants to know.
+   */
+  synchronized boolean checkNow() {
+    reloadIfChanged();
+    List<Object> now = inService();
+    boolean changed = !now.equals(reportedInService);
+    reportedInService = now;
+    return changed;
+  }
+
+  private List<Object> inService() {
+    return List.of(tls.server().serialHex(), tls.trust());
   }
 
   /** Checks the files now and puts changed, valid credentials into service. */

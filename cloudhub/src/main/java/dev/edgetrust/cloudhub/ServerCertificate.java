@@ -1,5 +1,6 @@
 package dev.edgetrust.cloudhub;
 
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.pki.IssuedCertificate;

@@ -1,5 +1,7 @@
 package dev.edgetrust.cloudhub;
 
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,6 +38,13 @@ class CloudHubConfigTest {
     assertThat(settings.revocation().failClosed()).isTrue();
     assertThat(settings.revocation().auditFile()).isEqualTo(Path.of("/etc/kubeedge/ca/audit.log"));
     assertThat(settings.revocation().inventoryFile()).isEqualTo(Path.of("/etc/kubeedge/ca/node-serials.json"));
+    assertThat(settings.revocation().localListFile()).isEqualTo(Path.of("/etc/kubeedge/ca/cloudhub-blocks.json"));
+  }
+
+  @Test
+  void revocationLocalListFile_isReadRelativeToTheConfigFile() throws Exception {
+    assertThat(load("revocation: {localListFile: state/blocks.json}\n").revocation().localListFile())
+        .isEqualTo(dir.resolve("state/blocks.json"));
   }
 
   @Test

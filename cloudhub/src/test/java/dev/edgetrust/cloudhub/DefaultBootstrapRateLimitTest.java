@@ -1,5 +1,7 @@
 package dev.edgetrust.cloudhub;
 
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgetrust.tls.JdkTls;

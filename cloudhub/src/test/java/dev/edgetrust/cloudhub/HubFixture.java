@@ -2,6 +2,9 @@ package dev.edgetrust.cloudhub;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.edgetrust.cloudhub.events.SessionInfo;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
 import dev.edgetrust.pki.NodeName;

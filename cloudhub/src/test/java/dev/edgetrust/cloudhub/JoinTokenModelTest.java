@@ -1,6 +1,7 @@
 package dev.edgetrust.cloudhub;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -232,7 +233,7 @@ class JoinTokenModelTest {
     BlockReport report = f.hub.nodeAccess().reset(EDGE_1, "test operator");
 
     assertThat(report.succeeded()).as(report.toString()).isTrue();
-    assertThat(report.action()).isEqualTo("reset");
+    assertThat(report.action()).isEqualTo(BlockReport.Action.RESET);
     assertThat(report.nextStep()).contains("./edgetrust token --config <cloudcore.yaml> --node edge-1");
     await().until(() -> f.hub.session(EDGE_1).isEmpty());
     assertThat(session.closes).isNotEmpty();
@@ -253,7 +254,7 @@ class JoinTokenModelTest {
 
     BlockReport report = f.hub.nodeAccess().reset(EDGE_1, "test operator");
 
-    assertThat(report.outcome()).isEqualTo("partial");
+    assertThat(report.outcome()).isEqualTo(BlockReport.Outcome.PARTIAL);
     assertThat(report.steps().get(2).detail()).contains("is blocked").contains("node unblock edge-1");
     assertThat(enroll("edge-1", f.jwt()).statusCode()).isEqualTo(403);
   }

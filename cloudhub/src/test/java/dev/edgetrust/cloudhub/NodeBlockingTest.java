@@ -1,6 +1,7 @@
 package dev.edgetrust.cloudhub;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import dev.edgetrust.cloudhub.events.SessionInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -82,9 +83,9 @@ class NodeBlockingTest {
 
     BlockReport report = f.hub.nodeAccess().block(EDGE_1, "operator-test");
 
-    assertThat(report.outcome()).isEqualTo("done");
+    assertThat(report.outcome()).isEqualTo(BlockReport.Outcome.DONE);
     assertThat(report.steps()).extracting(BlockReport.Step::id).containsExactly("a", "b", "c", "d");
-    assertThat(report.steps()).allMatch(s -> s.outcome().equals("done"));
+    assertThat(report.steps()).allMatch(s -> s.outcome() == BlockReport.StepOutcome.DONE);
     assertThat(report.steps().get(1).detail()).contains(one.serialHex());
     assertThat(report.steps().get(2).detail()).startsWith("closed the session");
     assertThat(first.closes.poll(10, TimeUnit.SECONDS)).as("policy violation close").isEqualTo(1008);
@@ -140,7 +141,7 @@ class NodeBlockingTest {
 
     BlockReport report = f.hub.nodeAccess().unblock(EDGE_1, "operator-test");
 
-    assertThat(report.outcome()).isEqualTo("done");
+    assertThat(report.outcome()).isEqualTo(BlockReport.Outcome.DONE);
     assertThat(report.steps()).extracting(BlockReport.Step::id).containsExactly("a", "d");
     assertThat(report.steps().get(1).detail()).contains("1 revoked serial stays revoked");
     assertThat(report.nextStep()).contains("./edgetrust token");

@@ -1,5 +1,6 @@
 package dev.edgetrust.cloudhub;
 
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -174,6 +174,22 @@ class ServerCertificateReloadTest {
     assertThat(f.hub.session(dev.edgetrust.pki.NodeName.of("edge-1"))).isPresent();
   }
 
+  /**
+   * The cause of a flaky {@code reloadCredentials() == false} right after writing new files: the
+   * watcher had put them into service on their write event, a moment before the call.
+   */
+  @Test
+  void rotationTheWatcherPutInService_isReportedByTheNextReloadCall_once() throws Exception {
+    f = HubFixture.start(dir, s -> s.toBuilder().credentialPollInterval(Duration.ofMillis(200)).build());
+    HeldCertificate replacement = newServerCertificate();
+
+    new KeyCertificateFiles(dir.resolve("certs/server.key"), dir.resolve("certs/server.crt")).write(replacement);
+    await().atMost(Duration.ofSeconds(30)).until(() -> f.hub.serverCertificate().equals(replacement.certificate()));
+
+    assertThat(f.hub.reloadCredentials()).as("new credentials went into service").isTrue();
+    assertThat(f.hub.reloadCredentials()).as("and nothing since").isFalse();
+  }
+
   @Test
   void unchangedFiles_areNotReloaded() throws Exception {
     f = HubFixture.start(dir);

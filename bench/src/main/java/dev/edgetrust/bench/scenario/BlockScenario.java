@@ -12,8 +12,8 @@ import dev.edgetrust.bench.load.SharedKeyTls;
 import dev.edgetrust.bench.load.WebSocketDialer;
 import dev.edgetrust.bench.measure.FileDescriptors;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.CloudHubListener;
-import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.pki.NodeName;
 import io.netty.channel.Channel;
@@ -209,7 +209,7 @@ public final class BlockScenario implements Scenario {
     if (report.succeeded()) {
       out.reportsDone++;
     } else {
-      out.problem(name + ": block " + report.outcome() + ": " + report.steps());
+      out.problem(name + ": block " + report.outcome().word() + ": " + report.steps());
     }
     if (!awaitClose(closed, t0, name, out)) {
       return;

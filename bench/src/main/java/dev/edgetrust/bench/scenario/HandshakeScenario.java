@@ -10,7 +10,7 @@ import dev.edgetrust.bench.fixture.BareServer;
 import dev.edgetrust.bench.fixture.LoopbackCloud;
 import dev.edgetrust.bench.fixture.NodeIdentities;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.CloudHubListener;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.credential.KeyCertificateView;
 import dev.edgetrust.x509.HeldCertificate;
 import java.net.InetSocketAddress;

@@ -1,9 +1,9 @@
 package dev.edgetrust.cli.faults;
 
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.CloudHubListener;
-import dev.edgetrust.cloudhub.CloudHubSettings;
-import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.edgehub.enrollment.JoinToken;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.CloudHubListener;
-import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.edgehub.ConnectionState;
@@ -74,7 +74,7 @@ class RecoveryAfterUnblockTest {
 
       BlockReport blocked = cloud.nodeAccess().block(NODE, "test");
 
-      assertThat(blocked.outcome()).isEqualTo("done");
+      assertThat(blocked.outcome()).isEqualTo(BlockReport.Outcome.DONE);
       // The session is closed with the notice, and the edge's enrollment is refused while blocked.
       await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.ENROLLING
           && edge.status().detail().map(d -> d.contains("node " + NODE + " is blocked")).orElse(false));
@@ -86,7 +86,7 @@ class RecoveryAfterUnblockTest {
 
       BlockReport unblocked = cloud.nodeAccess().unblock(NODE, "test");
 
-      assertThat(unblocked.outcome()).isEqualTo("done");
+      assertThat(unblocked.outcome()).isEqualTo(BlockReport.Outcome.DONE);
       assertThat(unblocked.nextStep())
           .contains("edgetrust EdgeHub re-enrolls by itself")
           .contains("./edgetrust token --node " + NODE)

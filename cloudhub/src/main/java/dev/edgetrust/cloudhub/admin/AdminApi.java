@@ -1,8 +1,8 @@
 package dev.edgetrust.cloudhub.admin;
 
-import dev.edgetrust.cloudhub.CloudHubException;
-import dev.edgetrust.cloudhub.CloudHubSettings;
-import dev.edgetrust.cloudhub.TlsHandshakeLogger;
+import dev.edgetrust.cloudhub.config.CloudHubException;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.http.TlsHandshakeLogger;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.revocation.NodeAccess;
 import io.netty.channel.ChannelInitializer;

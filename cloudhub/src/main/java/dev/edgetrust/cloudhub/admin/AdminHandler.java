@@ -3,7 +3,7 @@ package dev.edgetrust.cloudhub.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.edgetrust.cloudhub.PeerCertificate;
+import dev.edgetrust.cloudhub.http.PeerCertificate;
 import dev.edgetrust.cloudhub.audit.AuditLog;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.cloudhub.revocation.NodeAccess;
@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Matcher;
@@ -98,19 +99,19 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       reply(ctx, HttpResponseStatus.BAD_REQUEST, error(e.getMessage()), keepAlive);
       return;
     }
-    String action = m.group(2);
+    BlockReport.Action action = BlockReport.Action.valueOf(m.group(2).toUpperCase(Locale.ROOT));
     try {
       executor.execute(() -> {
         try {
           BlockReport report = switch (action) {
-            case "block" -> access.block(node, caller.actor());
-            case "unblock" -> access.unblock(node, caller.actor());
-            default -> access.reset(node, caller.actor());
+            case BLOCK -> access.block(node, caller.actor());
+            case UNBLOCK -> access.unblock(node, caller.actor());
+            case RESET -> access.reset(node, caller.actor());
           };
-          reply(ctx, report.outcome().equals("failed") ? HttpResponseStatus.BAD_GATEWAY : HttpResponseStatus.OK,
+          reply(ctx, report.outcome() == BlockReport.Outcome.FAILED ? HttpResponseStatus.BAD_GATEWAY : HttpResponseStatus.OK,
               report(report), keepAlive);
         } catch (RuntimeException e) {
-          log.error("{} of node {} failed", action, node, e);
+          log.error("{} of node {} failed", action.word(), node, e);
           reply(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, error("internal error: " + e), false);
         }
       });
@@ -134,14 +135,16 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return root;
   }
 
+  /** The report as the admin API's JSON: the typed outcomes as their {@code word()}s. */
   static ObjectNode report(BlockReport report) {
     ObjectNode root = JSON.createObjectNode();
     root.put("node", report.node().value());
-    root.put("action", report.action());
-    root.put("outcome", report.outcome());
+    root.put("action", report.action().word());
+    root.put("outcome", report.outcome().word());
     ArrayNode steps = root.putArray("steps");
     for (BlockReport.Step s : report.steps()) {
-      steps.addObject().put("step", s.id()).put("title", s.title()).put("outcome", s.outcome()).put("detail", s.detail());
+      steps.addObject().put("step", s.id()).put("title", s.title()).put("outcome", s.outcome().word())
+          .put("detail", s.detail());
     }
     root.put("nextStep", report.nextStep());
     return root;

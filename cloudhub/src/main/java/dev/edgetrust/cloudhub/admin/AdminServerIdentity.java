@@ -1,7 +1,7 @@
 package dev.edgetrust.cloudhub.admin;
 
-import dev.edgetrust.cloudhub.CloudHubException;
-import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.CloudHubException;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;

@@ -1,9 +1,9 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
-import dev.edgetrust.cloudhub.CloudHubSettings;
-import dev.edgetrust.cloudhub.HttpReplies;
-import dev.edgetrust.cloudhub.PeerCertificate;
-import dev.edgetrust.cloudhub.RefusalReason;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.http.HttpReplies;
+import dev.edgetrust.cloudhub.http.PeerCertificate;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.cloudhub.audit.AuditLog;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.pki.BootstrapEnrollment;

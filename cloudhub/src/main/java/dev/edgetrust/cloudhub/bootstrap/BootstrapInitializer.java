@@ -1,9 +1,9 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
-import dev.edgetrust.cloudhub.CloudHubSettings;
-import dev.edgetrust.cloudhub.ConnectionDeadline;
-import dev.edgetrust.cloudhub.RefusalReason;
-import dev.edgetrust.cloudhub.TlsHandshakeLogger;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.http.ConnectionDeadline;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
+import dev.edgetrust.cloudhub.http.TlsHandshakeLogger;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.x509.Csr;
 import io.netty.channel.ChannelHandler;
@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -30,19 +31,19 @@ public final class BootstrapInitializer extends ChannelInitializer<SocketChannel
   private final Supplier<SslContext> tls;
   private final Supplier<ChannelHandler> handler;
   private final CloudHubSettings.Limits limits;
-  private final BootstrapRateLimiters rateLimiter;
+  private final Optional<BootstrapRateLimiters> rateLimiter;
   private final HubMetrics metrics;
 
   /**
    * @param metrics counts the listener's TLS handshakes and refusals
-   * @param rateLimiter shared by every connection of this listener; {@code null} for none
+   * @param rateLimiter shared by every connection of this listener; empty for none
    */
   public BootstrapInitializer(
       Supplier<SslContext> tls,
       Supplier<ChannelHandler> handler,
       HubMetrics metrics,
       CloudHubSettings.Limits limits,
-      BootstrapRateLimiters rateLimiter) {
+      Optional<BootstrapRateLimiters> rateLimiter) {
     this.tls = tls;
     this.handler = handler;
     this.metrics = metrics;
@@ -52,7 +53,7 @@ public final class BootstrapInitializer extends ChannelInitializer<SocketChannel
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    if (rateLimiter != null && rateLimiter.requests().ignoresRefusals(ch.remoteAddress())) {
+    if (rateLimiter.isPresent() && rateLimiter.get().requests().ignoresRefusals(ch.remoteAddress())) {
       // It ignored its 429s: answering another one would cost a TLS handshake. Closed unread.
       metrics.refused(RefusalReason.RATE_LIMITED);
       ch.close();
@@ -68,8 +69,8 @@ public final class BootstrapInitializer extends ChannelInitializer<SocketChannel
     p.addLast("http", new HttpServerCodec());
     // Idle timeouts miss a client that trickles a byte now and then; a deadline does not.
     p.addLast("request-deadline", ConnectionDeadline.perRequest(limits.requestTimeout(), "bootstrap"));
-    if (rateLimiter != null) {
-      p.addLast("rate-limit", new RateLimitHandler(rateLimiter, metrics));
+    if (rateLimiter.isPresent()) {
+      p.addLast("rate-limit", new RateLimitHandler(rateLimiter.get(), metrics));
     }
     // Over-long bodies get 413 from the aggregator before any parsing.
     p.addLast("aggregator", new HttpObjectAggregator(Csr.MAX_DER_BYTES));

@@ -2,7 +2,7 @@ package dev.edgetrust.cloudhub.bootstrap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.edgetrust.cloudhub.RefusalReason;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.Csr;

@@ -1,6 +1,6 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
-import dev.edgetrust.cloudhub.HttpReplies;
+import dev.edgetrust.cloudhub.http.HttpReplies;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;

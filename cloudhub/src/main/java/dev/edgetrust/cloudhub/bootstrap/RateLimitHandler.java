@@ -1,7 +1,7 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
-import dev.edgetrust.cloudhub.HttpReplies;
-import dev.edgetrust.cloudhub.RefusalReason;
+import dev.edgetrust.cloudhub.http.HttpReplies;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

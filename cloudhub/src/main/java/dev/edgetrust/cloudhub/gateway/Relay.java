@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * passes its high-water mark pauses reading on the other leg until it drains below its low-water
  * mark. What one direction holds — messages read but not yet written out, including those waiting
  * for the upstream leg to come up — is capped at {@code maxBufferedBytes}; past it the session ends.
+ *
+ * <p>About 400 lines, on purpose: the two legs' lifecycles, the backpressure between them and the
+ * byte caps all change the same thread-confined state, and split across classes that state would
+ * need sharing (and locks) that confinement makes unnecessary.
  */
 final class Relay {
   private static final Logger log = LoggerFactory.getLogger(Relay.class);

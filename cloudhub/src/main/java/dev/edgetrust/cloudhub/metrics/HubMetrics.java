@@ -1,6 +1,6 @@
 package dev.edgetrust.cloudhub.metrics;
 
-import dev.edgetrust.cloudhub.RefusalReason;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.cloudhub.gateway.RelayObserver;
 
 /**

@@ -1,7 +1,7 @@
 package dev.edgetrust.cloudhub.metrics;
 
-import dev.edgetrust.cloudhub.SessionInfo;
 import dev.edgetrust.pki.RevocationList;
+import dev.edgetrust.cloudhub.events.SessionInfo;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;

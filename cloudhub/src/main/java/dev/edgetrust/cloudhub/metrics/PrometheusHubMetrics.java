@@ -1,7 +1,7 @@
 package dev.edgetrust.cloudhub.metrics;
 
-import dev.edgetrust.cloudhub.RefusalReason;
-import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
+import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.cloudhub.gateway.RelayEnd;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.RevocationList;

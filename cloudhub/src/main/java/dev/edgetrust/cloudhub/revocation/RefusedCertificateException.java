@@ -1,6 +1,6 @@
 package dev.edgetrust.cloudhub.revocation;
 
-import dev.edgetrust.cloudhub.RefusalReason;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import java.security.cert.CertificateException;
 
 /**

@@ -1,8 +1,7 @@
 package dev.edgetrust.cloudhub.revocation;
 
-import dev.edgetrust.cloudhub.Refusal;
-import dev.edgetrust.cloudhub.SessionInfo;
-import dev.edgetrust.cloudhub.audit.AuditLog;
+import dev.edgetrust.cloudhub.refusal.Refusal;
+import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.websocket.Session;
 import dev.edgetrust.cloudhub.websocket.SessionRegistry;
@@ -32,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Re-reads the PKI's revocation list and blocklist every refresh interval (and on demand, after a
- * block), installs them in the {@link RevocationGuard}, then closes every live session whose
- * certificate the guard now refuses. A session whose certificate is revoked is therefore closed
+ * block), installs them in the {@link AccessPolicy}, then closes every live session whose
+ * certificate the access policy now refuses. A session whose certificate is revoked is therefore closed
  * within one interval, wherever the revocation was made.
  *
  * <p>Every refresh, periodic or on demand, runs on one thread, in order: a refresh that started
@@ -41,17 +40,15 @@ import org.slf4j.LoggerFactory;
  */
 final class RevocationRefresher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RevocationRefresher.class);
-  /** A WebSocket close reason is at most 123 bytes. */
-  private static final int MAX_CLOSE_REASON = 120;
   private static final Duration ON_DEMAND_LIMIT = Duration.ofSeconds(30);
 
   /** What one refresh did. */
   record Result(boolean fetched, String failure, List<SessionInfo> closed) {}
 
   private final PkiProvider provider;
-  private final RevocationGuard guard;
+  private final AccessPolicy policy;
   private final SessionRegistry registry;
-  private final AuditLog audit;
+  private final SessionCloser closer;
   private final Duration interval;
   private final boolean failClosed;
   private final Clock clock;
@@ -62,18 +59,18 @@ final class RevocationRefresher implements AutoCloseable {
 
   RevocationRefresher(
       PkiProvider provider,
-      RevocationGuard guard,
+      AccessPolicy policy,
       SessionRegistry registry,
-      AuditLog audit,
+      SessionCloser closer,
       Duration interval,
       boolean failClosed,
       Clock clock,
       HubMetrics metrics) {
     this.metrics = metrics;
     this.provider = provider;
-    this.guard = guard;
+    this.policy = policy;
     this.registry = registry;
-    this.audit = audit;
+    this.closer = closer;
     this.interval = interval;
     this.failClosed = failClosed;
     this.clock = clock;
@@ -135,7 +132,7 @@ final class RevocationRefresher implements AutoCloseable {
       RevocationList list = revocation.isPresent() ? revocation.get().revocationList() : RevocationList.empty();
       Optional<NodeBlocking> blocking = provider.blocking();
       Set<NodeName> blocked = blocking.isPresent() ? blocking.get().blockedNodes() : Set.of();
-      guard.install(list, blocked);
+      policy.install(list, blocked);
       if (failing) {
         log.info("revocation list of the {} PKI read again: {} revoked serials, {} blocked nodes",
             provider.name(), list.size(), blocked.size());
@@ -148,7 +145,7 @@ final class RevocationRefresher implements AutoCloseable {
       failure = e.toString();
     }
     if (failure != null) {
-      guard.refreshFailed(failure);
+      policy.refreshFailed(failure);
       reportFailure(failure);
     }
     metrics.revocationRefreshed(failure == null);
@@ -156,7 +153,7 @@ final class RevocationRefresher implements AutoCloseable {
   }
 
   private void reportFailure(String failure) {
-    Optional<RevocationList> last = guard.list();
+    Optional<RevocationList> last = policy.list();
     if (!failing) {
       failing = true;
       log.warn("cannot read the revocation list of the {} PKI: {}; keeping the last good one{}", provider.name(), failure,
@@ -175,35 +172,16 @@ final class RevocationRefresher implements AutoCloseable {
     }
   }
 
-  /** Closes every live session the guard now refuses. */
+  /** Closes every live session the access policy now refuses. */
   private List<SessionInfo> sweep() {
     List<SessionInfo> closed = new ArrayList<>();
     for (Session session : registry.all()) {
-      Optional<Refusal> refusal = guard.check(session.certificate());
+      Optional<Refusal> refusal = policy.check(session.certificate());
       if (refusal.isPresent() && session.isOpen()) {
-        String reason = refusal.get().message();
-        log.info("closing the session of node {}: {}", session.node(), reason);
-        closeFor(session, refusal.get());
-        audit.record("cloudhub", "close-session", session.node(), "done", reason);
-        closed.add(session.info());
+        closed.add(closer.close(session, refusal.get()));
       }
     }
     return closed;
-  }
-
-  /**
-   * Tells the node why, in the words {@link RevocationNotice} defines: a revoked or blocked node
-   * learns it must enroll anew; one refused only because no current list is at hand learns to
-   * come back later with the same certificate.
-   */
-  private static void closeFor(Session session, Refusal refusal) {
-    String reason = refusal.message();
-    switch (refusal.reason()) {
-      case BLOCKED -> session.close(WebSocketCloseStatus.POLICY_VIOLATION, RevocationNotice.BLOCKED.reason(reason));
-      case REVOKED -> session.close(WebSocketCloseStatus.POLICY_VIOLATION, RevocationNotice.REVOKED.reason(reason));
-      default -> session.close(WebSocketCloseStatus.TRY_AGAIN_LATER,
-          reason.length() > MAX_CLOSE_REASON ? reason.substring(0, MAX_CLOSE_REASON) : reason);
-    }
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.edgetrust.cloudhub.websocket;
 
-import dev.edgetrust.cloudhub.SessionInfo;
+import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
 import dev.edgetrust.pki.NodeName;

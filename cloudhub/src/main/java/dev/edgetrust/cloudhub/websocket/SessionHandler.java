@@ -1,6 +1,6 @@
 package dev.edgetrust.cloudhub.websocket;
 
-import dev.edgetrust.cloudhub.CloudHubListener;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.gateway.EdgeSession;
 import dev.edgetrust.cloudhub.gateway.UpstreamGateway;
 import dev.edgetrust.message.Message;

@@ -1,9 +1,9 @@
 package dev.edgetrust.cloudhub.websocket;
 
-import dev.edgetrust.cloudhub.HttpReplies;
-import dev.edgetrust.cloudhub.PeerCertificate;
-import dev.edgetrust.cloudhub.Refusal;
-import dev.edgetrust.cloudhub.RefusalReason;
+import dev.edgetrust.cloudhub.http.HttpReplies;
+import dev.edgetrust.cloudhub.http.PeerCertificate;
+import dev.edgetrust.cloudhub.refusal.Refusal;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.pki.NodeName;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,10 +1,10 @@
 package dev.edgetrust.cloudhub.websocket;
 
-import dev.edgetrust.cloudhub.CloudHubListener;
-import dev.edgetrust.cloudhub.Refusal;
-import dev.edgetrust.cloudhub.CloudHubSettings;
-import dev.edgetrust.cloudhub.ConnectionDeadline;
-import dev.edgetrust.cloudhub.TlsHandshakeLogger;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.refusal.Refusal;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.http.ConnectionDeadline;
+import dev.edgetrust.cloudhub.http.TlsHandshakeLogger;
 import dev.edgetrust.cloudhub.gateway.UpstreamGateway;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import io.netty.channel.ChannelInitializer;

@@ -1,6 +1,6 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
-import dev.edgetrust.cloudhub.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 
 import static org.assertj.core.api.Assertions.assertThat;

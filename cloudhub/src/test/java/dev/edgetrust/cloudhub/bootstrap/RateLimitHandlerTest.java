@@ -2,7 +2,7 @@ package dev.edgetrust.cloudhub.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edgetrust.cloudhub.RefusalReason;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,4 +1,4 @@
-package dev.edgetrust.cloudhub;
+package dev.edgetrust.cloudhub.config;
 
 /** The CloudHub cannot start. The message is one line an operator can act on. */
 public final class CloudHubException extends Exception {

@@ -1,5 +1,6 @@
-package dev.edgetrust.cloudhub;
+package dev.edgetrust.cloudhub.http;
 
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.tls.TransportFailure;
 import io.netty.channel.ChannelHandlerContext;

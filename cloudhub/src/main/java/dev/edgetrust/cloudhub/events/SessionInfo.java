@@ -1,4 +1,4 @@
-package dev.edgetrust.cloudhub;
+package dev.edgetrust.cloudhub.events;
 
 import dev.edgetrust.pki.NodeName;
 import java.net.SocketAddress;

@@ -1,7 +1,7 @@
 package dev.edgetrust.cloudhub.revocation;
 
-import dev.edgetrust.cloudhub.Refusal;
-import dev.edgetrust.cloudhub.RefusalReason;
+import dev.edgetrust.cloudhub.refusal.Refusal;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.SerialNumbers;
 import dev.edgetrust.pki.RevocationList;
@@ -16,13 +16,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the CloudHub currently knows about revoked serials and blocked nodes, and the one question
- * every handshake and every live session is asked: may this client certificate be used now?
+ * The one place that decides whether a node is blocked, a serial revoked, a certificate admitted:
+ * asked at every TLS handshake, at every WebSocket upgrade, of every live session after a
+ * refresh, and by {@code /edge.crt} before it signs for a node.
  *
- * <p>The state is one immutable snapshot behind a volatile reference: handshakes read it without
- * a lock, the refresher replaces it whole.
+ * <p>It joins what the PKI holds (its revocation list and blocklist, read by the {@link
+ * RevocationRefresher}, with blocks made here applied at once) and what the CloudHub holds itself
+ * for a PKI that cannot ({@link LocalAccessList}). The PKI's state is one immutable snapshot
+ * behind a volatile reference: handshakes read it without a lock, the refresher replaces it whole.
  */
-public final class RevocationGuard {
+public final class AccessPolicy {
   /**
    * @param list the last good revocation list ({@code null} until one was fetched)
    * @param blocked the nodes refused by name
@@ -33,11 +36,13 @@ public final class RevocationGuard {
 
   private final boolean failClosed;
   private final Clock clock;
+  private final LocalAccessList local;
   private volatile Snapshot snapshot = new Snapshot(null, Set.of(), Set.of(), "no revocation list fetched yet");
 
-  public RevocationGuard(boolean failClosed, Clock clock) {
+  AccessPolicy(boolean failClosed, Clock clock, LocalAccessList local) {
     this.failClosed = failClosed;
     this.clock = clock;
+    this.local = local;
   }
 
   /**
@@ -53,16 +58,36 @@ public final class RevocationGuard {
   public Optional<Refusal> check(X509Certificate certificate) {
     Snapshot s = snapshot;
     Optional<NodeName> node = nodeOf(certificate);
-    if (node.isPresent() && s.blocked().contains(node.get())) {
-      return Optional.of(new Refusal(RefusalReason.BLOCKED, "node " + node.get() + " is blocked"));
+    if (node.isPresent() && isBlocked(s, node.get())) {
+      return Optional.of(blocked(node.get()));
     }
     BigInteger serial = certificate.getSerialNumber();
-    if ((s.list() != null && s.list().isRevoked(serial)) || s.revokedHere().contains(serial)) {
+    if (isRevoked(s, serial)) {
       return Optional.of(new Refusal(RefusalReason.REVOKED,
           "certificate serial " + SerialNumbers.toColonHex(certificate.getSerialNumber())
               + node.map(n -> " of node " + n).orElse("") + " is revoked"));
     }
     return failingClosed(s).map(why -> new Refusal(RefusalReason.REVOCATION_UNAVAILABLE, why));
+  }
+
+  /**
+   * Why {@code /edge.crt} must not sign for {@code node} now (it is blocked), if it must not. A
+   * revoked certificate needs no check here: it never gets past the handshake to ask.
+   */
+  public Optional<Refusal> enrollment(NodeName node) {
+    return isBlocked(snapshot, node) ? Optional.of(blocked(node)) : Optional.empty();
+  }
+
+  private static Refusal blocked(NodeName node) {
+    return new Refusal(RefusalReason.BLOCKED, "node " + node + " is blocked");
+  }
+
+  private boolean isBlocked(Snapshot s, NodeName node) {
+    return s.blocked().contains(node) || local.isBlocked(node);
+  }
+
+  private boolean isRevoked(Snapshot s, BigInteger serial) {
+    return (s.list() != null && s.list().isRevoked(serial)) || s.revokedHere().contains(serial) || local.isRevoked(serial);
   }
 
   /**
@@ -90,16 +115,18 @@ public final class RevocationGuard {
 
   /** Whether {@code node} is refused by name. */
   public boolean isBlocked(NodeName node) {
-    return snapshot.blocked().contains(node);
+    return isBlocked(snapshot, node);
   }
 
+  /** Every node refused by name, by the PKI or by the CloudHub itself. */
   public Set<NodeName> blockedNodes() {
-    return snapshot.blocked();
+    Set<NodeName> all = new HashSet<>(snapshot.blocked());
+    all.addAll(local.blockedNodes());
+    return Set.copyOf(all);
   }
 
   public boolean isRevoked(BigInteger serial) {
-    Snapshot s = snapshot;
-    return (s.list() != null && s.list().isRevoked(serial)) || s.revokedHere().contains(serial);
+    return isRevoked(snapshot, serial);
   }
 
   /** The last good list, if any. */

@@ -1,4 +1,4 @@
-package dev.edgetrust.cloudhub;
+package dev.edgetrust.cloudhub.config;
 
 import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
 import java.net.InetAddress;
@@ -203,17 +203,28 @@ public record CloudHubSettings(
    *     be had, every client certificate is refused (true) or the stale list keeps being used
    * @param auditFile where the audit lines go (one JSON object a line, appended)
    * @param inventoryFile where the serials seen and issued per node are kept
+   * @param localListFile where the CloudHub keeps the blocked nodes and revoked serials its PKI
+   *     cannot hold (a PKI without blocking or revocation); unused with one that has both
    */
-  public record Revocation(Duration refreshInterval, boolean failClosed, Path auditFile, Path inventoryFile) {
+  public record Revocation(
+      Duration refreshInterval, boolean failClosed, Path auditFile, Path inventoryFile, Path localListFile) {
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(10);
+    /** The default name of {@code localListFile}, beside the inventory. */
+    public static final String LOCAL_LIST_FILE = "cloudhub-blocks.json";
 
     public Revocation {
       Objects.requireNonNull(refreshInterval, "refreshInterval");
       Objects.requireNonNull(auditFile, "auditFile");
       Objects.requireNonNull(inventoryFile, "inventoryFile");
+      Objects.requireNonNull(localListFile, "localListFile");
       if (refreshInterval.isNegative() || refreshInterval.isZero()) {
         throw new IllegalArgumentException("refreshInterval must be positive, was " + refreshInterval);
       }
+    }
+
+    /** As above, with {@code localListFile} beside {@code inventoryFile}. */
+    public Revocation(Duration refreshInterval, boolean failClosed, Path auditFile, Path inventoryFile) {
+      this(refreshInterval, failClosed, auditFile, inventoryFile, inventoryFile.resolveSibling(LOCAL_LIST_FILE));
     }
 
     /** Every 10 s, fail closed, {@code audit.log} and {@code node-serials.json} in {@code stateDirectory}. */
@@ -223,11 +234,11 @@ public record CloudHubSettings(
     }
 
     public Revocation withRefreshInterval(Duration value) {
-      return new Revocation(value, failClosed, auditFile, inventoryFile);
+      return new Revocation(value, failClosed, auditFile, inventoryFile, localListFile);
     }
 
     public Revocation withFailClosed(boolean value) {
-      return new Revocation(refreshInterval, value, auditFile, inventoryFile);
+      return new Revocation(refreshInterval, value, auditFile, inventoryFile, localListFile);
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.edgetrust.cloudhub;
+package dev.edgetrust.cloudhub.config;
 
 import static dev.edgetrust.config.Settings.orDefault;
 import static dev.edgetrust.config.Settings.positive;
@@ -88,7 +88,7 @@ public record CloudHubConfig(
             "'advertiseAddress' entry '" + a + "' is not an IP address (put host names in 'dnsNames')");
       }
     }
-    revocation = revocation == null ? new Revocation(null, null, null, null) : revocation;
+    revocation = revocation == null ? new Revocation(null, null, null, null, null) : revocation;
     admin = admin == null ? new Admin(null, null, null, null, null, null) : admin;
     // Which PKI, and its section: read by PkiProviders and the provider's factory, not here.
     reconnectAfterRotation = reconnectAfterRotation == null ? new ReconnectAfterRotation(false, null) : reconnectAfterRotation;
@@ -112,9 +112,12 @@ public record CloudHubConfig(
   /**
    * {@code revocation}: {@code refreshInterval} (seconds, 10), {@code failClosed} (true), {@code
    * auditFile} and {@code inventoryFile} (default: {@code audit.log}, {@code node-serials.json}
-   * beside {@code tlsCAKeyFile}).
+   * beside {@code tlsCAKeyFile}), {@code localListFile} (default {@code cloudhub-blocks.json}
+   * beside them: the nodes and serials the CloudHub refuses itself because its PKI cannot block or
+   * revoke).
    */
-  public record Revocation(Integer refreshInterval, Boolean failClosed, String auditFile, String inventoryFile) {
+  public record Revocation(
+      Integer refreshInterval, Boolean failClosed, String auditFile, String inventoryFile, String localListFile) {
     public Revocation {
       refreshInterval = positive("refreshInterval", refreshInterval, 10);
       failClosed = failClosed == null || failClosed;
@@ -403,7 +406,10 @@ public record CloudHubConfig(
             revocation.auditFile() == null || revocation.auditFile().isBlank()
                 ? stateDir.resolve("audit.log") : Settings.resolve(base, revocation.auditFile()),
             revocation.inventoryFile() == null || revocation.inventoryFile().isBlank()
-                ? stateDir.resolve("node-serials.json") : Settings.resolve(base, revocation.inventoryFile())),
+                ? stateDir.resolve("node-serials.json") : Settings.resolve(base, revocation.inventoryFile()),
+            revocation.localListFile() == null || revocation.localListFile().isBlank()
+                ? stateDir.resolve(CloudHubSettings.Revocation.LOCAL_LIST_FILE)
+                : Settings.resolve(base, revocation.localListFile())),
         admin.enable()
             ? new CloudHubSettings.Admin(
                 admin.address(),

@@ -1,4 +1,4 @@
-package dev.edgetrust.cloudhub;
+package dev.edgetrust.cloudhub.refusal;
 
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;

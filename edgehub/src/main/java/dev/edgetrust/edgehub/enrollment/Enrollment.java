@@ -3,6 +3,7 @@ package dev.edgetrust.edgehub.enrollment;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.pki.CertificateUsage;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.tls.HandshakeCertificates;
 import dev.edgetrust.x509.Certificates;

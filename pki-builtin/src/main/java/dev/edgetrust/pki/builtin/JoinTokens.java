@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.JoinTokenClaims;
+import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import java.security.SecureRandom;
@@ -56,16 +57,16 @@ final class JoinTokens {
   private final SecureRandom random = new SecureRandom();
 
   /** A shared token, as KubeEdge mints them: any node, until it expires. */
-  JoinToken mint(Duration validity) {
+  MintedJoinToken mint(Duration validity) {
     return mint(validity, Optional.empty());
   }
 
   /** A token that enrolls {@code node} only, once. */
-  JoinToken mintFor(NodeName node, Duration validity) {
+  MintedJoinToken mintFor(NodeName node, Duration validity) {
     return mint(validity, Optional.of(node));
   }
 
-  private JoinToken mint(Duration validity, Optional<NodeName> node) {
+  private MintedJoinToken mint(Duration validity, Optional<NodeName> node) {
     if (validity.isNegative() || validity.isZero()) {
       throw new IllegalArgumentException("a join token's validity must be positive, was " + validity);
     }
@@ -84,10 +85,10 @@ final class JoinTokens {
       throw new IllegalStateException(e);
     }
     String signingInput = HEADER + "." + payload;
-    String value = caHash + "." + signingInput + "." + B64.encodeToString(hmac(signingInput));
-    return node.isPresent()
-        ? new JoinToken(value, new JoinTokenClaims.NodeBound(node.get(), id.get(), exp))
-        : new JoinToken(value, new JoinTokenClaims.Shared(exp));
+    JoinToken token = JoinToken.of(caHash, signingInput + "." + B64.encodeToString(hmac(signingInput)));
+    return new MintedJoinToken(token, node.isPresent()
+        ? new JoinTokenClaims.NodeBound(node.get(), id.get(), exp)
+        : new JoinTokenClaims.Shared(exp));
   }
 
   /** 128 random bits, hex: unguessable and safe to write in logs and files. */

@@ -2,6 +2,7 @@ package dev.edgetrust.edgehub.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgetrust.message.MessageCodec;
+import dev.edgetrust.pki.JoinToken;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -11,30 +12,23 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The local edgecore's join token, in cloudcore's format: {@code hex(sha256(CA DER)) + "." + JWT},
- * the JWT HS256 with only {@code exp}, keyed (as cloudcore keys its own) with the CA's private key
- * bytes. edgecore checks the first part against {@code /ca.crt}; the gateway checks the JWT.
- *
- * <p>Never logged: {@link #toString()} shows only the CA hash.
+ * Mints and checks the local edgecore's join tokens, in cloudcore's format ({@link JoinToken}:
+ * {@code hex(sha256(CA DER)) + "." + JWT}), the JWT HS256 with only {@code exp}, keyed (as
+ * cloudcore keys its own) with the CA's private key bytes. edgecore checks the first part against
+ * {@code /ca.crt}; the gateway checks the JWT.
  */
-public final class LocalJoinToken {
+public final class LocalJoinTokens {
   private static final String HEADER =
       Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.US_ASCII));
 
-  private final String caHash;
-  private final String jwt;
-
-  private LocalJoinToken(String caHash, String jwt) {
-    this.caHash = caHash;
-    this.jwt = jwt;
-  }
+  private LocalJoinTokens() {}
 
   /** A token for {@code ca} that expires at {@code expiry}. */
-  public static LocalJoinToken mint(LocalCa ca, Instant expiry) {
+  public static JoinToken mint(LocalCa ca, Instant expiry) {
     String claims = Base64.getUrlEncoder().withoutPadding()
         .encodeToString(("{\"exp\":" + expiry.getEpochSecond() + "}").getBytes(StandardCharsets.US_ASCII));
     String signed = HEADER + "." + claims;
-    return new LocalJoinToken(ca.hash(), signed + "." + mac(ca, signed));
+    return JoinToken.of(ca.hash(), signed + "." + mac(ca, signed));
   }
 
   /**
@@ -68,19 +62,5 @@ public final class LocalJoinToken {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is required of every JRE", e);
     }
-  }
-
-  /** The whole token, for {@code modules.edgeHub.token} of the local edgecore.yaml. Never log it. */
-  public String value() {
-    return caHash + "." + jwt;
-  }
-
-  public String caHash() {
-    return caHash;
-  }
-
-  @Override
-  public String toString() {
-    return "LocalJoinToken[CA " + caHash + "]";
   }
 }

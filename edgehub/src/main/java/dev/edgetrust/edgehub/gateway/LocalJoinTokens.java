@@ -1,34 +1,24 @@
 package dev.edgetrust.edgehub.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.edgetrust.message.MessageCodec;
+import dev.edgetrust.pki.Hs256Jwt;
 import dev.edgetrust.pki.JoinToken;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
+import dev.edgetrust.pki.PkiException;
 import java.time.Instant;
-import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.Map;
 
 /**
  * Mints and checks the local edgecore's join tokens, in cloudcore's format ({@link JoinToken}:
- * {@code hex(sha256(CA DER)) + "." + JWT}), the JWT HS256 with only {@code exp}, keyed (as
- * cloudcore keys its own) with the CA's private key bytes. edgecore checks the first part against
- * {@code /ca.crt}; the gateway checks the JWT.
+ * {@code hex(sha256(CA DER)) + "." + JWT}), the JWT HS256 ({@link Hs256Jwt}) with only {@code
+ * exp}, keyed (as cloudcore keys its own) with the CA's private key bytes. edgecore checks the
+ * first part against {@code /ca.crt}; the gateway checks the JWT.
  */
 public final class LocalJoinTokens {
-  private static final String HEADER =
-      Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.US_ASCII));
-
   private LocalJoinTokens() {}
 
   /** A token for {@code ca} that expires at {@code expiry}. */
   public static JoinToken mint(LocalCa ca, Instant expiry) {
-    String claims = Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(("{\"exp\":" + expiry.getEpochSecond() + "}").getBytes(StandardCharsets.US_ASCII));
-    String signed = HEADER + "." + claims;
-    return JoinToken.of(ca.hash(), signed + "." + mac(ca, signed));
+    return JoinToken.of(ca.hash(), jwt(ca).sign(Map.of("exp", expiry.getEpochSecond())));
   }
 
   /**
@@ -36,31 +26,17 @@ public final class LocalJoinTokens {
    * {@code ca} and has not expired at {@code now}.
    */
   static boolean accepts(LocalCa ca, String jwt, Instant now) {
-    String[] parts = jwt.split("\\.", -1);
-    if (parts.length != 3) {
-      return false;
-    }
-    // Constant time: the MAC is the secret being guessed.
-    byte[] expected = mac(ca, parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
-    if (!MessageDigest.isEqual(expected, parts[2].getBytes(StandardCharsets.US_ASCII))) {
-      return false;
-    }
+    JsonNode claims;
     try {
-      JsonNode claims = MessageCodec.json().readTree(Base64.getUrlDecoder().decode(parts[1]));
-      JsonNode exp = claims == null ? null : claims.get("exp");
-      return exp != null && exp.canConvertToLong() && now.getEpochSecond() < exp.asLong();
-    } catch (java.io.IOException | IllegalArgumentException e) {
+      claims = jwt(ca).verify(jwt);
+    } catch (PkiException e) {
       return false;
     }
+    JsonNode exp = claims.get("exp");
+    return exp != null && exp.canConvertToLong() && now.getEpochSecond() < exp.asLong();
   }
 
-  private static String mac(LocalCa ca, String signed) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(ca.key().getEncoded(), "HmacSHA256"));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is required of every JRE", e);
-    }
+  private static Hs256Jwt jwt(LocalCa ca) {
+    return new Hs256Jwt(ca.key().getEncoded());
   }
 }

@@ -8,6 +8,7 @@ import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.retry.Backoff;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
@@ -46,6 +47,7 @@ public final class CertificateAgent {
   static final double RENEW_AT = 2.0 / 3.0;
   static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   static final Duration MAX_RETRY = Duration.ofMinutes(5);
+  private static final Backoff RETRY = new Backoff(FIRST_RETRY, MAX_RETRY, Backoff.Jitter.EQUAL);
 
   /**
    * What to obtain and where to put it.
@@ -146,11 +148,9 @@ public final class CertificateAgent {
     return held.notBefore().plus(Duration.ofMillis((long) (life.toMillis() * RENEW_AT)));
   }
 
-  /** The wait before retry number {@code attempt} (1-based): full jitter under a doubling cap. */
+  /** The wait before retry number {@code attempt} (1-based): in the upper half of a doubling cap. */
   static Duration retryDelay(int attempt) {
-    long cap = FIRST_RETRY.toMillis() << Math.min(attempt - 1, 20);
-    cap = Math.min(cap, MAX_RETRY.toMillis());
-    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+    return RETRY.delay(attempt - 1, ThreadLocalRandom.current());
   }
 
   /**

@@ -4,9 +4,9 @@ import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.EdgeBundleDirectory;
 import dev.edgetrust.edgehub.config.ServerAddress;
-import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.JoinTokenClaims;
 import dev.edgetrust.pki.JoinTokenMinting;
+import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.Pem;
 import java.io.IOException;
@@ -65,7 +65,7 @@ final class BuiltinEdgeBundle {
       throws ConfigException, IOException {
     Path out = dir.toAbsolutePath().normalize();
     EdgeBundleDirectory.checkTarget(out, force);
-    JoinToken token = ca.mintFor(node, options.tokenValidity());
+    MintedJoinToken token = ca.mintFor(node, options.tokenValidity());
     EdgeBundleDirectory.create(out);
     AtomicFile.writeSecret(out.resolve(TOKEN_FILE), EdgeBundleDirectory.line(token.value()));
     AtomicFile.writePublic(out.resolve(EdgeBundleDirectory.CA_FILE),

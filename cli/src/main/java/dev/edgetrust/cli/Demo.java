@@ -10,7 +10,7 @@ import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.EdgeHubStatus;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
-import dev.edgetrust.edgehub.enrollment.JoinToken;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;

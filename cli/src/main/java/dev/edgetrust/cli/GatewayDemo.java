@@ -11,7 +11,7 @@ import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
-import dev.edgetrust.edgehub.enrollment.JoinToken;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.edgehub.gateway.EdgeGateway;
 import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.message.Message;

@@ -5,7 +5,7 @@ import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.edgehub.gateway.EdgeGateway;
 import dev.edgetrust.edgehub.gateway.GatewayException;
 import dev.edgetrust.edgehub.gateway.LocalCa;
-import dev.edgetrust.edgehub.gateway.LocalJoinToken;
+import dev.edgetrust.edgehub.gateway.LocalJoinTokens;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +47,7 @@ final class GatewayTokenCommand implements Callable<Integer> {
     } catch (GatewayException e) {
       throw new UserErrors.UserException(config + ": " + e.getMessage());
     }
-    spec.commandLine().getOut().println(LocalJoinToken.mint(ca, Clock.systemUTC().instant().plus(validity)).value());
+    spec.commandLine().getOut().println(LocalJoinTokens.mint(ca, Clock.systemUTC().instant().plus(validity)).value());
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -4,9 +4,9 @@ import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.config.GoDuration;
 import dev.edgetrust.pki.CloudPki;
-import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.JoinTokenClaims;
 import dev.edgetrust.pki.JoinTokenMinting;
+import dev.edgetrust.pki.MintedJoinToken;
 import java.time.Clock;
 import java.util.Optional;
 import java.nio.file.Path;
@@ -62,7 +62,7 @@ final class TokenCommand implements Callable<Integer> {
     if (validity.isNegative() || validity.isZero()) {
       throw new UserErrors.UserException("--ttl must be positive, was " + GoDuration.format(validity));
     }
-    JoinToken token;
+    MintedJoinToken token;
     try (CloudPki pki = loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC()))) {
       JoinTokenMinting minting = pki.joinTokens().orElseThrow(() -> new UserErrors.UserException(
           config + ": pki.provider: " + loaded.pki().name() + " mints no join tokens"));

@@ -12,7 +12,7 @@ import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.edgehub.testing.LocalEdgecore;
 import dev.edgetrust.edgehub.config.ServerAddress;
-import dev.edgetrust.edgehub.enrollment.JoinToken;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.edgehub.gateway.EdgeGateway;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;

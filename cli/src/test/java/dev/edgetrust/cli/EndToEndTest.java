@@ -11,7 +11,7 @@ import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
-import dev.edgetrust.edgehub.enrollment.JoinToken;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.builtin.BuiltinCa;

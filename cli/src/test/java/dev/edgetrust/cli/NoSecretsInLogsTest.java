@@ -14,7 +14,7 @@ import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
-import dev.edgetrust.edgehub.enrollment.JoinToken;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.SigningRequest;

@@ -3,6 +3,7 @@ package dev.edgetrust.standin;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
+import dev.edgetrust.tls.HandshakeCertificates;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.Csr;
@@ -17,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.security.KeyPair;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +31,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.security.auth.x500.X500Principal;
 
@@ -219,13 +218,7 @@ public final class EdgecoreStandIn implements AutoCloseable {
 
   /** edgecore fetches /ca.crt without verification; the token's hash is what it trusts. */
   private static SSLContext trustingAnyone() {
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, new TrustManager[] {new AnyServer()}, new SecureRandom());
-      return context;
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("no TLS in this JVM", e);
-    }
+    return HandshakeCertificates.builder().trustManager(new AnyServer()).build().sslContext();
   }
 
   private static final class AnyServer extends X509ExtendedTrustManager {

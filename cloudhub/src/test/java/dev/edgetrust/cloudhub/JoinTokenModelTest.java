@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
+import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
@@ -52,7 +52,7 @@ class JoinTokenModelTest {
     return Csr.create(Keys.newP256(), new X500Principal("CN=kubeedge.io, O=kubeEdge")).der();
   }
 
-  private static String jwtOf(JoinToken token) {
+  private static String jwtOf(MintedJoinToken token) {
     return token.value().substring(token.value().indexOf('.') + 1);
   }
 

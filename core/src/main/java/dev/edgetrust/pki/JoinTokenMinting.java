@@ -9,10 +9,10 @@ import java.time.Duration;
  */
 public interface JoinTokenMinting {
   /** A shared token: any node name not in use, until it expires after {@code validity}. */
-  JoinToken mint(Duration validity);
+  MintedJoinToken mint(Duration validity);
 
   /** A token that enrolls {@code node} only, once, within {@code validity}. */
-  JoinToken mintFor(NodeName node, Duration validity);
+  MintedJoinToken mintFor(NodeName node, Duration validity);
 
   /** The CA certificate a node checks the token's hash against: for an edge bundle's {@code ca.crt}. */
   java.security.cert.X509Certificate caCertificate();

@@ -10,7 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
-import dev.edgetrust.edgehub.enrollment.JoinToken;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.edgehub.enrollment.NodeCredentials;
 import dev.edgetrust.edgehub.testing.TestBootstrapServer;
 import dev.edgetrust.edgehub.testing.TestCa;

@@ -6,7 +6,7 @@ import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
-import dev.edgetrust.edgehub.enrollment.JoinToken;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.builtin.BuiltinCa;

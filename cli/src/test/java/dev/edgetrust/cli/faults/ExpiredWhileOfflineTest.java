@@ -9,7 +9,7 @@ import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.EdgeHubException;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
-import dev.edgetrust.edgehub.enrollment.JoinToken;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.SigningRequest;

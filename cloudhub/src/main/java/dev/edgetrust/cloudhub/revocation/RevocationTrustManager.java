@@ -1,14 +1,11 @@
 package dev.edgetrust.cloudhub.revocation;
 
+import dev.edgetrust.tls.HandshakeCertificates;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -44,23 +41,7 @@ public final class RevocationTrustManager extends X509ExtendedTrustManager {
 
   /** The JDK's PKIX trust manager for exactly {@code anchors}. */
   public static X509ExtendedTrustManager chainValidating(List<X509Certificate> anchors) {
-    try {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      for (int i = 0; i < anchors.size(); i++) {
-        store.setCertificateEntry("anchor-" + i, anchors.get(i));
-      }
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
-      for (TrustManager tm : factory.getTrustManagers()) {
-        if (tm instanceof X509ExtendedTrustManager x509) {
-          return x509;
-        }
-      }
-      throw new IllegalStateException("the JDK offers no X509ExtendedTrustManager");
-    } catch (GeneralSecurityException | java.io.IOException e) {
-      throw new IllegalStateException("cannot build a trust manager for the CA certificates", e);
-    }
+    return HandshakeCertificates.builder().addTrustedCertificates(anchors).build().trustManager();
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.edgetrust.edgehub.config;
 
 import dev.edgetrust.config.Settings;
-import dev.edgetrust.edgehub.enrollment.JoinToken;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.edgehub.gateway.GatewaySettings;
 
 /**

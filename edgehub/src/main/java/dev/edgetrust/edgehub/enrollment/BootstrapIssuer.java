@@ -1,5 +1,6 @@
 package dev.edgetrust.edgehub.enrollment;
 
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;
 import java.time.Clock;
 import java.time.Instant;

@@ -3,8 +3,9 @@ package dev.edgetrust.edgehub.enrollment;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.pki.CertificateUsage;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.tls.TlsProtocols;
+import dev.edgetrust.tls.HandshakeCertificates;
 import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
@@ -23,9 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -39,14 +38,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,7 +108,7 @@ public final class Enrollment {
     Csr csr = Csr.create(keyPair, node.subject());
     HttpRequest request =
         certificateRequest(csr).header("Authorization", "Bearer " + token.jwt()).build();
-    X509Certificate certificate = requestCertificate(client(sslContext(ca, null)), request, keyPair, ca);
+    X509Certificate certificate = requestCertificate(client(pinnedCa(ca, Optional.empty())), request, keyPair, ca);
 
     HeldCertificate held = new HeldCertificate(keyPair.getPrivate(), List.of(certificate));
     try {
@@ -142,7 +135,7 @@ public final class Enrollment {
     Csr csr = Csr.create(keyPair, node.subject());
     X509Certificate certificate =
         requestCertificate(
-            client(sslContext(current.ca(), current.held())), certificateRequest(csr).build(), keyPair, current.ca());
+            client(pinnedCa(current.ca(), Optional.of(current.held()))), certificateRequest(csr).build(), keyPair, current.ca());
     HeldCertificate held = new HeldCertificate(keyPair.getPrivate(), List.of(certificate));
     try {
       files.write(held);
@@ -360,59 +353,23 @@ public final class Enrollment {
     return out.toString();
   }
 
-  private HttpClient client(SSLContext sslContext) {
-    SSLParameters parameters = new SSLParameters();
-    parameters.setProtocols(TlsProtocols.supported());
+  private HttpClient client(HandshakeCertificates tls) {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(timeout)
         .followRedirects(HttpClient.Redirect.NEVER)
-        .sslContext(sslContext)
-        .sslParameters(parameters)
+        .sslContext(tls.sslContext())
+        .sslParameters(tls.sslParameters())
         .build();
   }
 
   /** Trusts {@code ca} only (the JDK HTTP client then checks the host name or IP as well). */
-  private static SSLContext sslContext(X509Certificate ca, HeldCertificate clientCertificate)
-      throws EnrollmentException {
-    try {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry("ca", ca);
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      KeyManager[] keyManagers = null;
-      if (clientCertificate != null) {
-        char[] password = new char[16];
-        SecureRandom random = new SecureRandom();
-        for (int i = 0; i < password.length; i++) {
-          password[i] = (char) ('a' + random.nextInt(26));
-        }
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry(
-            "node", clientCertificate.privateKey(), password,
-            clientCertificate.chain().toArray(new X509Certificate[0]));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, password);
-        keyManagers = kmf.getKeyManagers();
-      }
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keyManagers, tmf.getTrustManagers(), null);
-      return context;
-    } catch (GeneralSecurityException | IOException e) {
-      throw EnrollmentException.refused("cannot set up TLS with the CA certificate: " + e.getMessage());
-    }
+  private static HandshakeCertificates pinnedCa(X509Certificate ca, Optional<HeldCertificate> clientCertificate) {
+    return HandshakeCertificates.builder().addTrustedCertificate(ca).heldCertificate(clientCertificate).build();
   }
 
-  private static SSLContext trustAnyServerOnce() throws EnrollmentException {
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, new TrustManager[] {new TrustAnyServer()}, null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw EnrollmentException.refused("cannot set up TLS: " + e.getMessage());
-    }
+  private static HandshakeCertificates trustAnyServerOnce() {
+    return HandshakeCertificates.builder().trustManager(new TrustAnyServer()).build();
   }
 
   private static byte[] sha256(byte[] bytes) {

@@ -2,6 +2,7 @@ package dev.edgetrust.edgehub.enrollment;
 
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.SecretFiles;
+import dev.edgetrust.pki.JoinToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.edgetrust.edgehub.gateway;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.message.Message;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.tls.TlsProtocols;
 import dev.edgetrust.x509.HeldCertificate;
@@ -100,7 +101,7 @@ public final class EdgeGateway implements AutoCloseable {
    * @throws GatewayException one line naming the key: a port in use, an unwritable token file
    */
   public void start() throws GatewayException {
-    LocalJoinToken token = LocalJoinToken.mint(ca, clock.instant().plus(TOKEN_LIFETIME));
+    JoinToken token = LocalJoinTokens.mint(ca, clock.instant().plus(TOKEN_LIFETIME));
     try {
       AtomicFile.writeSecret(settings.tokenFile(), token.value().getBytes(StandardCharsets.US_ASCII));
     } catch (IOException e) {
@@ -152,8 +153,8 @@ public final class EdgeGateway implements AutoCloseable {
   }
 
   /** A new local join token for the local edgecore's {@code modules.edgeHub.token}. */
-  public LocalJoinToken mintToken(Duration lifetime) {
-    return LocalJoinToken.mint(ca, clock.instant().plus(lifetime));
+  public JoinToken mintToken(Duration lifetime) {
+    return LocalJoinTokens.mint(ca, clock.instant().plus(lifetime));
   }
 
   // ---- the seam with the EdgeHub, on its event loop ----

@@ -86,7 +86,7 @@ final class LocalBootstrapHandler extends ChannelInboundHandlerAdapter {
         refuse(ctx, HttpResponseStatus.UNAUTHORIZED, "missing Authorization: Bearer <local join token>, and no client certificate");
         return;
       }
-      if (!LocalJoinToken.accepts(ca, authorization.substring(7).strip(), clock.instant())) {
+      if (!LocalJoinTokens.accepts(ca, authorization.substring(7).strip(), clock.instant())) {
         refuse(ctx, HttpResponseStatus.UNAUTHORIZED,
             "the join token is not a valid, unexpired local gateway token (see the gateway's token file)");
         return;

@@ -11,7 +11,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
-/** The short replies edgecore's bootstrap client expects: one line of text, or a raw DER body. */
+/**
+ * The short replies edgecore's bootstrap client expects: one line of text, or a raw DER body.
+ *
+ * <p>The CloudHub writes the same two shapes ({@code cloudhub}'s {@code HttpReplies}, which adds a
+ * {@code Date} header for clock-skew hints). They stay two small classes on purpose: the hubs must
+ * not import each other, {@code core} carries no Netty, and a module of its own for some 30 lines
+ * of response building would cost more to keep than the copy does.
+ */
 final class LocalReplies {
   private LocalReplies() {}
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.edgehub.testing.TestBootstrapServer;
 import dev.edgetrust.edgehub.testing.TestCa;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.HeldCertificate;

@@ -2,6 +2,7 @@ package dev.edgetrust.edgehub.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.Csr;
@@ -82,11 +83,11 @@ class LocalBootstrapHandlerTest {
   }
 
   private String localToken() {
-    return bearer(LocalJoinToken.mint(ca, Instant.now().plusSeconds(3600)));
+    return bearer(LocalJoinTokens.mint(ca, Instant.now().plusSeconds(3600)));
   }
 
   /** What edgecore sends as the bearer: the token without its CA hash, as KubeEdge splits it. */
-  private static String bearer(LocalJoinToken token) {
+  private static String bearer(JoinToken token) {
     return token.value().substring(token.caHash().length() + 1);
   }
 
@@ -135,7 +136,7 @@ class LocalBootstrapHandlerTest {
   @Test
   void edgeCrt_withAnotherGatewaysToken_isUnauthorized() throws Exception {
     LocalCa other = LocalCa.loadOrCreate(GatewaySettings.in(dir.resolve("other")), NODE, Clock.systemUTC());
-    String foreign = bearer(LocalJoinToken.mint(other, Instant.now().plusSeconds(3600)));
+    String foreign = bearer(LocalJoinTokens.mint(other, Instant.now().plusSeconds(3600)));
 
     Reply reply = reply(connect(Optional.empty()).exchange(edgeCrt("node-a", Optional.of(foreign), csr())));
 
@@ -144,7 +145,7 @@ class LocalBootstrapHandlerTest {
 
   @Test
   void edgeCrt_withAnExpiredToken_isUnauthorized() throws Exception {
-    String expired = bearer(LocalJoinToken.mint(ca, Instant.now().minusSeconds(1)));
+    String expired = bearer(LocalJoinTokens.mint(ca, Instant.now().minusSeconds(1)));
 
     Reply reply = reply(connect(Optional.empty()).exchange(edgeCrt("node-a", Optional.of(expired), csr())));
 

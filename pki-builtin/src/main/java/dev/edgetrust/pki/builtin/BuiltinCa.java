@@ -4,10 +4,10 @@ import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.credential.SecretFiles;
-import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.IssuedSerialInventory;
+import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.NodeBlocking;
 import dev.edgetrust.pki.Revocation;
 import dev.edgetrust.pki.JoinTokenClaims;
@@ -524,12 +524,12 @@ public final class BuiltinCa
   }
 
   /** A new shared join token valid for {@code validity}: any node, until it expires. */
-  public JoinToken mintJoinToken(Duration validity) {
+  public MintedJoinToken mintJoinToken(Duration validity) {
     return joinTokens.mint(validity);
   }
 
   /** A new join token valid for {@code validity} that enrolls {@code node} only, once. */
-  public JoinToken mintJoinToken(NodeName node, Duration validity) {
+  public MintedJoinToken mintJoinToken(NodeName node, Duration validity) {
     return joinTokens.mintFor(node, validity);
   }
 }

@@ -5,7 +5,7 @@ import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.pki.CloudPki;
 import dev.edgetrust.pki.CloudPkiContext;
-import dev.edgetrust.pki.JoinToken;
+import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.JoinTokenMinting;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiProvider;
@@ -80,12 +80,12 @@ public final class BuiltinPkiFactory implements PkiProviderFactory {
     }
 
     @Override
-    public JoinToken mint(Duration validity) {
+    public MintedJoinToken mint(Duration validity) {
       return ca.mintJoinToken(validity);
     }
 
     @Override
-    public JoinToken mintFor(NodeName node, Duration validity) {
+    public MintedJoinToken mintFor(NodeName node, Duration validity) {
       return ca.mintJoinToken(node, validity);
     }
 

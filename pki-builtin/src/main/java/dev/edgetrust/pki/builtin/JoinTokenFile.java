@@ -1,7 +1,7 @@
 package dev.edgetrust.pki.builtin;
 
 import dev.edgetrust.credential.AtomicFile;
-import dev.edgetrust.pki.JoinToken;
+import dev.edgetrust.pki.MintedJoinToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ public final class JoinTokenFile implements AutoCloseable {
   }
 
   private void write() throws IOException {
-    JoinToken token = ca.mintJoinToken(refresh.multipliedBy(2));
+    MintedJoinToken token = ca.mintJoinToken(refresh.multipliedBy(2));
     AtomicFile.writeSecret(file, (token.value() + "\n").getBytes(StandardCharsets.US_ASCII));
     log.info("join token written to {} (valid until {})", file, token.expiresAt());
   }

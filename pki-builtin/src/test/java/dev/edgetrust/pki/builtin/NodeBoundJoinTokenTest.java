@@ -3,8 +3,8 @@ package dev.edgetrust.pki.builtin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.JoinTokenClaims;
+import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import java.nio.file.Files;
@@ -24,14 +24,14 @@ class NodeBoundJoinTokenTest {
         Clock.systemUTC());
   }
 
-  private static String jwtOf(JoinToken token) {
+  private static String jwtOf(MintedJoinToken token) {
     return token.value().substring(token.value().indexOf('.') + 1);
   }
 
   @Test
   void nodeBoundToken_keepsKubeEdgeFormatAndVerifiesAsBoundToItsNode() throws Exception {
     BuiltinCa ca = newCa();
-    JoinToken token = ca.mintJoinToken(NodeName.of("edge-1"), Duration.ofHours(1));
+    MintedJoinToken token = ca.mintJoinToken(NodeName.of("edge-1"), Duration.ofHours(1));
 
     JoinTokenClaims claims = ca.verifyJoinToken(jwtOf(token));
 

@@ -1,5 +1,6 @@
 package dev.edgetrust.pki.vault;
 
+import dev.edgetrust.retry.Backoff;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -45,20 +46,17 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
     if (retry < 1) {
       throw new IllegalArgumentException("retry numbers start at 1, was " + retry);
     }
-    Duration delay = initialDelay;
-    for (int i = 1; i < retry && delay.compareTo(maxDelay) < 0; i++) {
-      delay = delay.multipliedBy(2);
-    }
-    return delay.compareTo(maxDelay) > 0 ? maxDelay : delay;
+    return backoff().ceiling(retry - 1);
   }
 
   /** The jittered delay before retry number {@code retry}: uniform in [½·nominal, nominal]. */
   public Duration delay(int retry, RandomGenerator random) {
-    long nominal = nominalDelay(retry).toNanos();
-    if (nominal == 0) {
-      return Duration.ZERO;
-    }
-    long half = nominal / 2;
-    return Duration.ofNanos(half + random.nextLong(nominal - half + 1));
+    nominalDelay(retry);
+    return backoff().delay(retry - 1, random);
+  }
+
+  /** The shared capped exponential backoff these delays are drawn from. */
+  public Backoff backoff() {
+    return new Backoff(initialDelay, maxDelay, Backoff.Jitter.EQUAL);
   }
 }

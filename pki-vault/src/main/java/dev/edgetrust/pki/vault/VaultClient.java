@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.tls.HandshakeCertificates;
 import dev.edgetrust.x509.Pem;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -15,22 +16,16 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,36 +71,26 @@ public final class VaultClient implements AutoCloseable {
     return new VaultClient(connection, builder.build());
   }
 
+  /**
+   * Trusts the server CA file if one is set, else the JVM's default roots (a Vault with a publicly
+   * issued certificate); presents the supplied client certificate, read again at each handshake.
+   */
   private static SSLContext sslContext(VaultConnection connection) {
-    try {
-      TrustManager[] trust = null;
-      if (connection.serverCa().isPresent()) {
-        Path file = connection.serverCa().get();
-        List<X509Certificate> cas;
-        try {
-          cas = Pem.parseCertificates(Files.readString(file, StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-          throw new IllegalArgumentException("cannot read Vault server CA file " + file + " (" + e.getClass().getSimpleName() + ")");
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("Vault server CA file " + file + ": " + e.getMessage());
-        }
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        for (int i = 0; i < cas.size(); i++) {
-          store.setCertificateEntry("vault-ca-" + i, cas.get(i));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        trust = factory.getTrustManagers();
+    HandshakeCertificates.Builder tls = HandshakeCertificates.builder();
+    if (connection.serverCa().isPresent()) {
+      Path file = connection.serverCa().get();
+      try {
+        tls.addTrustedCertificates(Pem.parseCertificates(Files.readString(file, StandardCharsets.US_ASCII)));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read Vault server CA file " + file + " (" + e.getClass().getSimpleName() + ")");
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Vault server CA file " + file + ": " + e.getMessage());
       }
-      KeyManager[] keys =
-          connection.clientCertificate().map(s -> new KeyManager[] {new SuppliedKeyManager(s)}).orElse(null);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys, trust, null);
-      return context;
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot set up TLS for Vault: " + e.getMessage(), e);
+    } else {
+      tls.addPlatformTrustedCertificates();
     }
+    connection.clientCertificate().ifPresent(source -> tls.keyManager(new SuppliedKeyManager(source)));
+    return tls.build().sslContext();
   }
 
   public VaultConnection connection() {

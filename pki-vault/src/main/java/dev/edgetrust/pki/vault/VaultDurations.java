@@ -1,19 +1,16 @@
 package dev.edgetrust.pki.vault;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigDecimal;
+import dev.edgetrust.config.GoDuration;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Durations as Vault writes and reads them: integer seconds in answers ({@code lease_duration},
  * {@code ttl}), and either seconds or Go duration strings ({@code "72h"}, {@code "1h30m"}) in
- * requests and older answers.
+ * requests and older answers. The Go syntax itself is core's {@link GoDuration}; this adapter adds
+ * only what is Vault's: bare seconds, JSON numbers, and its own error wording.
  */
 final class VaultDurations {
-  private static final Pattern GO_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s)");
-
   private VaultDurations() {}
 
   /** What we send: whole seconds with a unit, which every Vault version parses. */
@@ -48,24 +45,10 @@ final class VaultDurations {
     if (t.chars().allMatch(Character::isDigit)) {
       return Duration.ofSeconds(Long.parseLong(t));
     }
-    Matcher m = GO_PART.matcher(t);
-    int end = 0;
-    Duration total = Duration.ZERO;
-    while (m.find() && m.start() == end) {
-      BigDecimal amount = new BigDecimal(m.group(1));
-      long nanosPerUnit =
-          switch (m.group(2)) {
-            case "h" -> 3_600_000_000_000L;
-            case "m" -> 60_000_000_000L;
-            case "s" -> 1_000_000_000L;
-            default -> 1_000_000L;
-          };
-      total = total.plusNanos(amount.multiply(BigDecimal.valueOf(nanosPerUnit)).longValue());
-      end = m.end();
-    }
-    if (end != t.length() || end == 0) {
+    try {
+      return GoDuration.parse(field, t);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(field + " '" + text + "' is not a duration (e.g. 72h, 30m, 86400)");
     }
-    return total;
   }
 }

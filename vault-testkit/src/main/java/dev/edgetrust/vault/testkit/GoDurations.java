@@ -6,7 +6,12 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as Vault's parseutil reads them and Go's time.Duration prints them. */
+/**
+ * Durations as Vault's parseutil reads them and Go's time.Duration prints them. Deliberately not
+ * core's {@code GoDuration}: this module mimics Vault, not edgetrust — it takes Vault's {@code d}
+ * unit and prints Go's {@code 72h0m0s} — so a change to our codec cannot make the stand-in agree
+ * with a bug of ours that the real Vault would refuse.
+ */
 final class GoDurations {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s|d)");
 

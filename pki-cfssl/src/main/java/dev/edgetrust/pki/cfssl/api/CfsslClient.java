@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.text.UntrustedText;
-import dev.edgetrust.tls.JdkTls;
+import dev.edgetrust.tls.HandshakeCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * CFSSL's HTTP API ({@code cfssl serve}, {@code /api/v1/cfssl/...}) over the JDK's HTTP client.
@@ -54,7 +53,8 @@ public final class CfsslClient {
             .connectTimeout(timeout)
             .followRedirects(HttpClient.Redirect.NEVER);
     if (!serverCa.isEmpty()) {
-      builder.sslContext(JdkTls.context(Optional.empty(), serverCa)).sslParameters(JdkTls.parameters());
+      HandshakeCertificates tls = HandshakeCertificates.builder().addTrustedCertificates(serverCa).build();
+      builder.sslContext(tls.sslContext()).sslParameters(tls.sslParameters());
     }
     return new CfsslClient(address, builder.build(), timeout);
   }

@@ -1,0 +1,131 @@
+package dev.edgetrust.retry;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * Capped exponential backoff with jitter, as an immutable policy: the wait before retry number
+ * {@code n} (counting from 0) is drawn at random below the ceiling {@code min(cap, base * 2^n)}.
+ * Exponential so a struggling server is not hammered, capped so its recovery is noticed soon,
+ * jittered so a fleet that lost the server at the same moment does not come back at the same
+ * moment.
+ *
+ * <p>Per-use state (how many retries so far) lives in a {@link Retries} from {@link
+ * #start(RandomGenerator)}; a caller that counts its failures itself uses {@link #delay}.
+ */
+public final class Backoff {
+  /** How the wait is drawn below the ceiling {@code d}. */
+  public enum Jitter {
+    /** Uniform in {@code [0, d]}: the widest spread (the edge's reconnects and renewals). */
+    FULL,
+    /** Uniform in {@code [d/2, d]}: a spread with a floor, when waiting too little is wasteful. */
+    EQUAL
+  }
+
+  // Beyond 2^62 the cap has long been reached; stop shifting before it overflows.
+  private static final int MAX_SHIFT = 62;
+
+  private final long baseNanos;
+  private final long capNanos;
+  private final Jitter jitter;
+
+  /**
+   * @throws IllegalArgumentException unless {@code 0 <= base <= cap}
+   */
+  public Backoff(Duration base, Duration cap, Jitter jitter) {
+    this.jitter = Objects.requireNonNull(jitter, "jitter");
+    if (base.isNegative() || cap.compareTo(base) < 0) {
+      throw new IllegalArgumentException("need 0 <= base <= cap, was base " + base + ", cap " + cap);
+    }
+    this.baseNanos = base.toNanos();
+    this.capNanos = cap.toNanos();
+  }
+
+  public Duration base() {
+    return Duration.ofNanos(baseNanos);
+  }
+
+  public Duration cap() {
+    return Duration.ofNanos(capNanos);
+  }
+
+  /** The upper bound of the wait before retry number {@code retry} (0-based). */
+  public Duration ceiling(int retry) {
+    if (retry < 0) {
+      throw new IllegalArgumentException("retries count from 0, was " + retry);
+    }
+    if (baseNanos == 0) {
+      return Duration.ZERO;
+    }
+    long ceiling = capNanos;
+    if (retry < MAX_SHIFT && baseNanos <= capNanos >> retry) {
+      ceiling = baseNanos << retry;
+    }
+    return Duration.ofNanos(Math.min(capNanos, ceiling));
+  }
+
+  /** The jittered wait before retry number {@code retry} (0-based). */
+  public Duration delay(int retry, RandomGenerator random) {
+    long ceiling = ceiling(retry).toNanos();
+    long floor = jitter == Jitter.FULL ? 0 : ceiling / 2;
+    return Duration.ofNanos(floor + random.nextLong(ceiling - floor + 1));
+  }
+
+  /** A fresh count of retries under this policy, for one retry loop. */
+  public Retries start(RandomGenerator random) {
+    return new Retries(this, random);
+  }
+
+  @Override
+  public String toString() {
+    return "Backoff[" + base() + " doubling to " + cap() + ", " + jitter + " jitter]";
+  }
+
+  /** One retry loop's state. Not thread-safe: each loop owns one. */
+  public static final class Retries {
+    private final Backoff policy;
+    private final RandomGenerator random;
+    private int retries;
+
+    private Retries(Backoff policy, RandomGenerator random) {
+      this.policy = policy;
+      this.random = Objects.requireNonNull(random, "random");
+    }
+
+    /** How long to wait before the next retry; each call counts one more failure. */
+    public Duration next() {
+      Duration wait = policy.delay(retries, random);
+      if (retries < Integer.MAX_VALUE) {
+        retries++;
+      }
+      return wait;
+    }
+
+    /**
+     * Like {@link #next()}, but not sooner than {@code notBefore} (a server's {@code Retry-After}),
+     * which is itself held to the cap: a server cannot park a client for longer than the backoff
+     * would at its slowest.
+     */
+    public Duration next(Optional<Duration> notBefore) {
+      Duration jittered = next();
+      if (notBefore.isEmpty()) {
+        return jittered;
+      }
+      Duration floor = notBefore.get().isNegative() ? Duration.ZERO : notBefore.get();
+      floor = floor.compareTo(policy.cap()) > 0 ? policy.cap() : floor;
+      return floor.compareTo(jittered) > 0 ? floor : jittered;
+    }
+
+    /** After a success: the next failure waits at most {@code base} again. */
+    public void reset() {
+      retries = 0;
+    }
+
+    /** Failures counted since the start or the last {@link #reset()}. */
+    public int retries() {
+      return retries;
+    }
+  }
+}

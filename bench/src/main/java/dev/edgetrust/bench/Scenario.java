@@ -4,7 +4,7 @@ package dev.edgetrust.bench;
  * One benchmark: sets up what it measures and its baseline, drives both in the same run, and
  * returns figures. A scenario prints figures; it never fails because a figure is slow.
  *
- * <p>Adding a scenario is one class implementing this, listed in {@link Scenarios}.
+ * <p>Adding a scenario is one class implementing this, listed in {@code scenario.Scenarios}.
  */
 public interface Scenario {
   /** The name on the command line: {@code handshake}, {@code sessions}, ... */

@@ -1,5 +1,7 @@
 package dev.edgetrust.bench;
 
+import dev.edgetrust.bench.scenario.Scenarios;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

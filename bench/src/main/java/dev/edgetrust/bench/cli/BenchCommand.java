@@ -7,7 +7,7 @@ import dev.edgetrust.bench.Bench;
 import dev.edgetrust.bench.BenchOptions;
 import dev.edgetrust.bench.Scenario;
 import dev.edgetrust.bench.ScenarioResult;
-import dev.edgetrust.bench.Scenarios;
+import dev.edgetrust.bench.scenario.Scenarios;
 import dev.edgetrust.cli.Main;
 import dev.edgetrust.cli.UserErrors;
 import java.io.PrintStream;

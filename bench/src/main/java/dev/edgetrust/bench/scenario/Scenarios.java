@@ -1,13 +1,7 @@
-package dev.edgetrust.bench;
+package dev.edgetrust.bench.scenario;
 
-import dev.edgetrust.bench.scenario.BlockScenario;
-import dev.edgetrust.bench.scenario.CrlScenario;
-import dev.edgetrust.bench.scenario.EdgeFootprintScenario;
-import dev.edgetrust.bench.scenario.HandshakeScenario;
-import dev.edgetrust.bench.scenario.IssueScenario;
-import dev.edgetrust.bench.scenario.RelayScenario;
-import dev.edgetrust.bench.scenario.RenewalStormScenario;
-import dev.edgetrust.bench.scenario.SessionsScenario;
+import dev.edgetrust.bench.Scenario;
+
 import java.util.List;
 import java.util.Optional;
 

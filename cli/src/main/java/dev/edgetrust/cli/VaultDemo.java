@@ -12,18 +12,19 @@ import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
 import dev.edgetrust.x509.SerialNumbers;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.vault.SetupStep;
-import dev.edgetrust.pki.vault.TokenInfo;
-import dev.edgetrust.pki.vault.VaultClient;
-import dev.edgetrust.pki.vault.VaultConnection;
-import dev.edgetrust.pki.vault.VaultCredential;
+import dev.edgetrust.pki.vault.auth.TokenInfo;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultConnection;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.pki.vault.VaultEnrollment;
-import dev.edgetrust.pki.vault.VaultFlags;
+import dev.edgetrust.pki.vault.http.VaultFlags;
 import dev.edgetrust.pki.vault.VaultPkiProvider;
 import dev.edgetrust.pki.vault.VaultSetup;
-import dev.edgetrust.pki.vault.VaultTokens;
+import dev.edgetrust.pki.vault.auth.VaultTokens;
 import dev.edgetrust.pki.vault.admin.EdgeBundle;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.x509.Csr;
@@ -90,7 +91,7 @@ final class VaultDemo {
     }
     try {
       return new VaultDemo(out, VaultConnection.fromEnvironment(env, VaultFlags.NONE).build(),
-          VaultCredential.fromEnvironment(env, VaultFlags.NONE), certificateTtl);
+          VaultCredentials.fromEnvironment(env, VaultFlags.NONE), certificateTtl);
     } catch (IllegalArgumentException e) {
       throw new UserErrors.UserException(e.getMessage());
     }
@@ -185,7 +186,7 @@ final class VaultDemo {
       NodeName victim = NodeName.of(NODES.get(0));
       NodeName rogue = NodeName.of(NODES.get(NODES.size() - 1));
       VaultCredential rogueToken =
-          VaultCredential.tokenFile(bundles.get(rogue).dir().resolve(EdgeBundle.TOKEN_FILE));
+          VaultCredentials.tokenFile(bundles.get(rogue).dir().resolve(EdgeBundle.TOKEN_FILE));
       refusal(sign(client, rogueToken, VaultEnrollment.roleName(victim), victim), "permission denied",
           rogue + "'s token asks Vault for " + victim + "'s certificate on " + victim + "'s role");
       refusal(sign(client, rogueToken, VaultEnrollment.roleName(rogue), victim), "not allowed",

@@ -12,9 +12,10 @@ import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.SigningRequest;
-import dev.edgetrust.pki.vault.VaultClient;
-import dev.edgetrust.pki.vault.VaultConnection;
-import dev.edgetrust.pki.vault.VaultCredential;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultConnection;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.pki.vault.VaultEnrollment;
 import dev.edgetrust.pki.vault.VaultPkiProvider;
 import dev.edgetrust.pki.vault.VaultSetup;
@@ -61,7 +62,7 @@ class CloudOnVaultTest {
     vault = VaultStandIn.start();
     Path vaultCa = vault.writeServerCa(dir.resolve("vault-ca.pem"));
     client = VaultClient.connect(VaultConnection.builder(vault.address()).serverCa(vaultCa).build());
-    root = VaultCredential.token(vault.rootToken(), "root");
+    root = VaultCredentials.token(vault.rootToken(), "root");
     VaultSetup.builder(client, root).mount("pki").cloudhubNames("cloudhub", List.of("localhost"), List.of("127.0.0.1")).build().run();
     // What a Vault admin gives the CloudHub pod: its own policies, not root.
     ObjectNode body = VaultClient.object();
@@ -128,7 +129,7 @@ class CloudOnVaultTest {
       NodeName node = NodeName.of("edge-1");
       String nodeToken = VaultEnrollment.builder(client, root).mount("pki").build().enrollWithToken(node).token().orElseThrow();
       KeyPair keys = Keys.newP256();
-      IssuedCertificate issued = VaultPkiProvider.create(client, VaultCredential.token(nodeToken, "node"), "pki", VaultEnrollment.roleName(node))
+      IssuedCertificate issued = VaultPkiProvider.create(client, VaultCredentials.token(nodeToken, "node"), "pki", VaultEnrollment.roleName(node))
           .sign(SigningRequest.forNode(node, Csr.create(keys, new X500Principal("CN=kubeedge.io")), EnumSet.of(CertificateUsage.CLIENT_AUTH), Duration.ofHours(1)));
       List<java.security.cert.X509Certificate> chain = new ArrayList<>(List.of(issued.certificate()));
       chain.addAll(issued.caChain());

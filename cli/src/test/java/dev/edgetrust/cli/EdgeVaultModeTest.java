@@ -19,12 +19,13 @@ import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.SigningRequest;
-import dev.edgetrust.pki.vault.VaultClient;
-import dev.edgetrust.pki.vault.VaultCredential;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.pki.vault.VaultEnrollment;
 import dev.edgetrust.pki.vault.VaultPkiProvider;
 import dev.edgetrust.pki.vault.VaultSetup;
-import dev.edgetrust.pki.vault.VaultTokens;
+import dev.edgetrust.pki.vault.auth.VaultTokens;
 import dev.edgetrust.pki.vault.config.VaultConfig.AuthMethod;
 import dev.edgetrust.pki.vault.config.VaultSettings;
 import dev.edgetrust.x509.Csr;
@@ -132,7 +133,7 @@ class EdgeVaultModeTest {
     await().atMost(PATIENCE).until(() -> world.sessionSerial(node).isPresent());
     String first = world.sessionSerial(node).orElseThrow();
     VaultTokens tokens = new VaultTokens(world.client, Clock.systemUTC());
-    await().atMost(PATIENCE).until(() -> refused(() -> tokens.lookupSelf(VaultCredential.tokenFile(tokenFile))));
+    await().atMost(PATIENCE).until(() -> refused(() -> tokens.lookupSelf(VaultCredentials.tokenFile(tokenFile))));
 
     CompletableFuture<?> renewal = n.hub().renewNow();
     assertThatThrownBy(() -> renewal.get(30, TimeUnit.SECONDS))
@@ -187,7 +188,7 @@ class EdgeVaultModeTest {
     NodeName b = NodeName.of("edge-e");
     EdgeBundle.Written bundleA = world.enroll(a, Duration.ofHours(1));
     world.enroll(b, Duration.ofHours(1));
-    VaultCredential aToken = VaultCredential.tokenFile(bundleA.dir().resolve(EdgeBundle.TOKEN_FILE));
+    VaultCredential aToken = VaultCredentials.tokenFile(bundleA.dir().resolve(EdgeBundle.TOKEN_FILE));
     Csr csr = Csr.create(Keys.newP256(), b.subject());
 
     VaultPkiProvider othersRole = VaultPkiProvider.create(world.client, aToken, "pki", VaultEnrollment.roleName(b));

@@ -20,13 +20,14 @@ import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
-import dev.edgetrust.pki.vault.VaultClient;
-import dev.edgetrust.pki.vault.VaultConnection;
-import dev.edgetrust.pki.vault.VaultCredential;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultConnection;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.pki.vault.VaultEnrollment;
 import dev.edgetrust.pki.vault.VaultPkiProvider;
 import dev.edgetrust.pki.vault.VaultSetup;
-import dev.edgetrust.pki.vault.VaultTokens;
+import dev.edgetrust.pki.vault.auth.VaultTokens;
 import dev.edgetrust.vault.testkit.VaultStandIn;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.Keys;
@@ -131,14 +132,14 @@ class NoSecretsInLogsTest {
     try (VaultStandIn vault = VaultStandIn.start()) {
       secretToken(vault.rootToken());
       VaultClient client = VaultClient.connect(VaultConnection.builder(vault.address()).serverCa(vault.writeServerCa(dir.resolve("v.pem"))).build());
-      VaultCredential root = VaultCredential.token(vault.rootToken(), "root");
+      VaultCredential root = VaultCredentials.token(vault.rootToken(), "root");
       VaultSetup.builder(client, root).mount("pki").cloudhubNames("cloudhub", List.of("localhost"), List.of("127.0.0.1")).build().run();
       String nodeToken = VaultEnrollment.builder(client, root).mount("pki").build().enrollWithToken(node).token().orElseThrow();
       secretToken(nodeToken);
       Path tokenFile = dir.resolve("vault-token");
       // A secret: owner-only, as the CloudHub and EdgeHub require of it.
       dev.edgetrust.credential.AtomicFile.writeSecret(tokenFile, (nodeToken).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      VaultCredential fromFile = VaultCredential.tokenFile(tokenFile);
+      VaultCredential fromFile = VaultCredentials.tokenFile(tokenFile);
       VaultTokens tokens = new VaultTokens(client, Clock.systemUTC());
       tokens.lookupSelf(fromFile);
       tokens.renewSelf(fromFile, Optional.empty());

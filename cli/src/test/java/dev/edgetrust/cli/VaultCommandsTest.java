@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.pki.vault.VaultClient;
-import dev.edgetrust.pki.vault.VaultConnection;
-import dev.edgetrust.pki.vault.VaultCredential;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultConnection;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.pki.vault.VaultEnrollment;
-import dev.edgetrust.pki.vault.VaultTokens;
+import dev.edgetrust.pki.vault.auth.VaultTokens;
 import dev.edgetrust.pki.vault.admin.EdgeBundle;
 import dev.edgetrust.pki.vault.admin.VaultCommand;
 import dev.edgetrust.pki.vault.admin.VaultNodeEnrollment;
@@ -184,7 +185,7 @@ class VaultCommandsTest {
 
     // The token carries the node's policy only (and Vault's default, to look itself up and renew).
     VaultClient client = VaultClient.connect(VaultConnection.builder(vault.address()).serverCa(vaultCa).build());
-    assertThat(new VaultTokens(client, Clock.systemUTC()).lookupSelf(VaultCredential.tokenFile(token)).policies())
+    assertThat(new VaultTokens(client, Clock.systemUTC()).lookupSelf(VaultCredentials.tokenFile(token)).policies())
         .containsExactlyInAnyOrder("default", VaultEnrollment.policyName(NodeName.of("edge-1")));
   }
 

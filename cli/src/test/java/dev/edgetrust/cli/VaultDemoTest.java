@@ -3,8 +3,9 @@ package dev.edgetrust.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.edgetrust.pki.vault.VaultConnection;
-import dev.edgetrust.pki.vault.VaultCredential;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.http.VaultConnection;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.vault.testkit.VaultStandIn;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -27,7 +28,7 @@ class VaultDemoTest {
       Path ca = vault.writeServerCa(dir.resolve("vault-tls-ca.pem"));
       VaultDemo demo = new VaultDemo(new PrintStream(bytes, true, StandardCharsets.UTF_8),
           VaultConnection.builder(vault.address()).serverCa(ca).build(),
-          VaultCredential.token(vault.rootToken(), "the stand-in's root token"), Duration.ofSeconds(10));
+          VaultCredentials.token(vault.rootToken(), "the stand-in's root token"), Duration.ofSeconds(10));
       held = demo.run();
     }
     String out = bytes.toString(StandardCharsets.UTF_8);

@@ -9,9 +9,10 @@ import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.pki.vault.VaultClient;
-import dev.edgetrust.pki.vault.VaultConnection;
-import dev.edgetrust.pki.vault.VaultCredential;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultConnection;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.pki.vault.VaultEnrollment;
 import dev.edgetrust.pki.vault.VaultSetup;
 import dev.edgetrust.pki.vault.config.VaultSettings;
@@ -49,7 +50,7 @@ final class VaultWorld implements AutoCloseable {
     resources.add(vault);
     this.vaultServerCa = vault.writeServerCa(dir.resolve("vault-tls-ca.pem"));
     this.client = VaultClient.connect(VaultConnection.builder(vault.address()).serverCa(vaultServerCa).build());
-    this.operator = VaultCredential.token(vault.rootToken(), "the stand-in's root token");
+    this.operator = VaultCredentials.token(vault.rootToken(), "the stand-in's root token");
     VaultSetup.builder(client, operator).cloudhubNames("cloudhub", List.of("localhost"), List.of("127.0.0.1"))
         .build().run();
     this.cloud = VaultCloudHub.start(CloudHubSettings.loopback(dir.resolve("cloud")), client, operator, "pki",

@@ -14,9 +14,10 @@ import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.vault.NodeCredential;
-import dev.edgetrust.pki.vault.VaultClient;
-import dev.edgetrust.pki.vault.VaultConnection;
-import dev.edgetrust.pki.vault.VaultCredential;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultConnection;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.pki.vault.VaultEnrollment;
 import dev.edgetrust.pki.vault.VaultPkiProvider;
 import dev.edgetrust.pki.vault.VaultSetup;
@@ -64,7 +65,7 @@ class VaultNodeBlockingTest {
   void setUp() throws Exception {
     vault = VaultStandIn.start();
     client = VaultClient.connect(VaultConnection.builder(vault.address()).serverCa(vault.writeServerCa(dir.resolve("vault-ca.pem"))).build());
-    operator = VaultCredential.token(vault.rootToken(), "the stand-in's root token");
+    operator = VaultCredentials.token(vault.rootToken(), "the stand-in's root token");
     VaultSetup.builder(client, operator).mount("pki").cloudhubNames("cloudhub", List.of("localhost"), List.of("127.0.0.1")).build().run();
     enrollment = VaultEnrollment.builder(client, operator).mount("pki").build();
     settings = CloudHubSettings.loopback(dir.resolve("cloud"));
@@ -96,7 +97,7 @@ class VaultNodeBlockingTest {
   /** The node's own signer: its own Vault token, its own role. */
   private VaultPkiProvider nodeSigner(NodeName node) throws Exception {
     NodeCredential credential = enrollment.enrollWithToken(node);
-    return VaultPkiProvider.create(client, VaultCredential.token(credential.token().orElseThrow(), "node " + node),
+    return VaultPkiProvider.create(client, VaultCredentials.token(credential.token().orElseThrow(), "node " + node),
         "pki", VaultEnrollment.roleName(node));
   }
 

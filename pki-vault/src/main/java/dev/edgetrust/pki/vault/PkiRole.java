@@ -3,6 +3,8 @@ package dev.edgetrust.pki.vault;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultDurations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

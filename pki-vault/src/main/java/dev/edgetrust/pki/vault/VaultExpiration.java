@@ -1,6 +1,7 @@
 package dev.edgetrust.pki.vault;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.edgetrust.pki.vault.http.VaultErrors;
 import java.time.Instant;
 
 /**

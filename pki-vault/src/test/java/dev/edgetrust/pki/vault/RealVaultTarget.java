@@ -1,5 +1,9 @@
 package dev.edgetrust.pki.vault;
 
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.http.VaultConnection;
+import dev.edgetrust.pki.vault.http.VaultCredential;
+import dev.edgetrust.pki.vault.http.VaultFlags;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -23,7 +27,7 @@ final class RealVaultTarget implements VaultTarget {
 
   @Override
   public VaultCredential operator() {
-    return VaultCredential.fromEnvironment(System.getenv(), VaultFlags.NONE);
+    return VaultCredentials.fromEnvironment(System.getenv(), VaultFlags.NONE);
   }
 
   @Override

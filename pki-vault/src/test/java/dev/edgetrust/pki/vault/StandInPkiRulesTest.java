@@ -3,10 +3,15 @@ package dev.edgetrust.pki.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.http.RetryPolicy;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultResponse;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
@@ -24,6 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /** The stand-in applies Vault's role rules to names, not just "allowed" or "not". */
 class StandInPkiRulesTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static StandInTarget target;
   private static VaultClient client;
 
@@ -40,7 +46,7 @@ class StandInPkiRulesTest {
   }
 
   private static void role(String name, String json) throws Exception {
-    client.write("pki/roles/" + name, VaultClient.JSON.readTree(json), target.operator());
+    client.write("pki/roles/" + name, JSON.readTree(json), target.operator());
   }
 
   private static VaultResponse sign(String role, String commonName, boolean excludeCn, String altNames, String ipSans) throws Exception {
@@ -134,7 +140,7 @@ class StandInPkiRulesTest {
   @Test
   void mountWithoutCa_hasNoTrustAnchors_andCannotSign() throws Exception {
     client.write("sys/mounts/empty", VaultClient.object().put("type", "pki"), target.operator());
-    client.write("empty/roles/any", VaultClient.JSON.readTree("{\"allow_any_name\":true,\"key_type\":\"ec\"}"), target.operator());
+    client.write("empty/roles/any", JSON.readTree("{\"allow_any_name\":true,\"key_type\":\"ec\"}"), target.operator());
     VaultPkiProvider provider = VaultPkiProvider.create(client, target.operator(), "empty", "any");
 
     assertThatThrownBy(provider::trustAnchors)
@@ -162,7 +168,7 @@ class StandInPkiRulesTest {
     client.write("auth/cert/certs/nodes", entry, target.operator());
     VaultClient mtls = VaultClient.connect(target.connection().retryPolicy(RetryPolicy.NONE).clientCertificate(() -> Optional.of(aCert)).build());
     VaultPkiProvider provider =
-        VaultPkiProvider.create(mtls, VaultCredential.certificate("cert", Optional.empty(), target.vault.clock()), "pki", "by-identity");
+        VaultPkiProvider.create(mtls, VaultCredentials.certificate("cert", Optional.empty(), target.vault.clock()), "pki", "by-identity");
     EnumSet<CertificateUsage> client = EnumSet.of(CertificateUsage.CLIENT_AUTH);
 
     assertThat(NodeName.fromCertificate(provider.sign(SigningRequest.forNode(a, Csr.create(Keys.newP256(), new X500Principal("CN=x")), client, Duration.ofHours(1))).certificate()))

@@ -1,5 +1,8 @@
 package dev.edgetrust.pki.vault;
 
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.http.VaultConnection;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.vault.testkit.VaultStandIn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,12 +11,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
-/** The in-process Vault stand-in as a conformance target. */
-final class StandInTarget implements VaultTarget {
-  final VaultStandIn vault;
+/**
+ * The in-process Vault stand-in as a conformance target; public because the http and auth tests
+ * run against it too.
+ */
+public final class StandInTarget implements VaultTarget {
+  public final VaultStandIn vault;
   private final Path serverCa;
 
-  StandInTarget() {
+  public StandInTarget() {
     this(VaultStandIn.start());
   }
 
@@ -38,7 +44,7 @@ final class StandInTarget implements VaultTarget {
 
   @Override
   public VaultCredential operator() {
-    return VaultCredential.token(vault.rootToken(), "the stand-in's root token");
+    return VaultCredentials.token(vault.rootToken(), "the stand-in's root token");
   }
 
   @Override

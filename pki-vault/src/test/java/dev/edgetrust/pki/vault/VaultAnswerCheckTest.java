@@ -3,12 +3,17 @@ package dev.edgetrust.pki.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.http.RetryPolicy;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultConnection;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.Keys;
 import dev.edgetrust.x509.Pem;
@@ -31,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * a canned server replays them, altered, to the provider.
  */
 class VaultAnswerCheckTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final NodeName NODE = NodeName.of("edge-a");
   private static StandInTarget target;
   private static VaultClient client;
@@ -61,7 +67,7 @@ class VaultAnswerCheckTest {
     canned.start();
     VaultClient cannedClient =
         VaultClient.connect(VaultConnection.builder("http://127.0.0.1:" + canned.getAddress().getPort()).retryPolicy(RetryPolicy.NONE).build());
-    cannedProvider = VaultPkiProvider.create(cannedClient, VaultCredential.token("s.canned", "test"), "pki", VaultEnrollment.roleName(NODE));
+    cannedProvider = VaultPkiProvider.create(cannedClient, VaultCredentials.token("s.canned", "test"), "pki", VaultEnrollment.roleName(NODE));
   }
 
   @AfterAll
@@ -85,7 +91,7 @@ class VaultAnswerCheckTest {
   }
 
   private void serve(ObjectNode envelope) throws Exception {
-    answer.set(VaultClient.JSON.writeValueAsBytes(envelope));
+    answer.set(JSON.writeValueAsBytes(envelope));
   }
 
   @Test

@@ -11,6 +11,12 @@ import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.pki.vault.auth.TokenInfo;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.auth.VaultTokens;
+import dev.edgetrust.pki.vault.http.RetryPolicy;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
@@ -141,7 +147,7 @@ abstract class VaultConformanceScenarios {
   VaultCredential tokenFile(String name, String token) throws Exception {
     Path file = dir.resolve(name + ".token");
     AtomicFile.writeSecret(file, token.getBytes(StandardCharsets.US_ASCII));
-    return VaultCredential.tokenFile(file);
+    return VaultCredentials.tokenFile(file);
   }
 
   VaultCredential enrolledTokenFile(NodeName node) throws Exception {
@@ -154,7 +160,7 @@ abstract class VaultConformanceScenarios {
     body.putArray("policies").add(VaultSetup.cloudhubPolicyName(mount));
     body.put("ttl", "1h");
     String token = client.write("auth/token/create-orphan", body, target.operator()).auth().orElseThrow().path("client_token").asText();
-    return VaultCredential.token(token, "test cloudhub token");
+    return VaultCredentials.token(token, "test cloudhub token");
   }
 
   // ---- scenarios -------------------------------------------------------------------------
@@ -255,7 +261,7 @@ abstract class VaultConformanceScenarios {
         VaultEnrollment.builder(client, target.operator()).mount(mount).tokenTtl(Duration.ofSeconds(2)).build();
     Path file = dir.resolve("expiring.token");
     AtomicFile.writeSecret(file, shortLived.enrollWithToken(a).token().orElseThrow().getBytes(StandardCharsets.US_ASCII));
-    VaultCredential credential = VaultCredential.tokenFile(file);
+    VaultCredential credential = VaultCredentials.tokenFile(file);
     VaultPkiProvider provider = provider(credential, VaultEnrollment.roleName(a));
     VaultTokens tokens = new VaultTokens(client, Clock.systemUTC());
 
@@ -282,7 +288,7 @@ abstract class VaultConformanceScenarios {
     NodeCredential first = enrollment.enrollWithToken(a);
     Path file = dir.resolve("swap.token");
     AtomicFile.writeSecret(file, first.token().orElseThrow().getBytes(StandardCharsets.US_ASCII));
-    VaultPkiProvider provider = provider(VaultCredential.tokenFile(file), VaultEnrollment.roleName(a));
+    VaultPkiProvider provider = provider(VaultCredentials.tokenFile(file), VaultEnrollment.roleName(a));
     enrollment.revokeToken(first.accessor());
     assertThatThrownBy(() -> provider.sign(nodeRequest(a, Duration.ofHours(1)))).hasMessageContaining("is expired or revoked");
 
@@ -316,7 +322,7 @@ abstract class VaultConformanceScenarios {
     NodeCredential credential = enrollment.enrollWithAppRole(a);
     Path secretFile = dir.resolve(a.value() + ".secret-id");
     AtomicFile.writeSecret(secretFile, credential.secretId().orElseThrow().getBytes(StandardCharsets.US_ASCII));
-    VaultCredential login = VaultCredential.appRole(appRoleMount, credential.roleId().orElseThrow(), secretFile, Clock.systemUTC());
+    VaultCredential login = VaultCredentials.appRole(appRoleMount, credential.roleId().orElseThrow(), secretFile, Clock.systemUTC());
 
     IssuedCertificate own = provider(login, VaultEnrollment.roleName(a)).sign(nodeRequest(a, Duration.ofHours(1)));
     assertThat(NodeName.fromCertificate(own.certificate())).isEqualTo(a);
@@ -336,7 +342,7 @@ abstract class VaultConformanceScenarios {
 
     assertThat(enrollment.destroySecretIds(a)).isEqualTo(1);
 
-    VaultCredential login = VaultCredential.appRole(appRoleMount, credential.roleId().orElseThrow(), secretFile, Clock.systemUTC());
+    VaultCredential login = VaultCredentials.appRole(appRoleMount, credential.roleId().orElseThrow(), secretFile, Clock.systemUTC());
     assertThatThrownBy(() -> provider(login, VaultEnrollment.roleName(a)).sign(nodeRequest(a, Duration.ofHours(1))))
         .isInstanceOf(PkiException.class)
         .hasMessageStartingWith("AppRole login at auth/" + appRoleMount + "/login (secret_id in " + secretFile + ") was refused (")
@@ -394,7 +400,7 @@ abstract class VaultConformanceScenarios {
     ObjectNode body = VaultClient.object();
     body.putArray("policies").add(VaultSetup.cloudhubPolicyName(mount)).add(VaultSetup.nodeControlPolicyName(mount));
     body.put("ttl", "1h");
-    VaultCredential cloudhub = VaultCredential.token(
+    VaultCredential cloudhub = VaultCredentials.token(
         client.write("auth/token/create-orphan", body, target.operator()).auth().orElseThrow().path("client_token").asText(),
         "test cloudhub token with node control");
     VaultPkiProvider cloud = VaultPkiProvider.create(client, cloudhub, mount, VaultSetup.CLOUDHUB_ROLE)

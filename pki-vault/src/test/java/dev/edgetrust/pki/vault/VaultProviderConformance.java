@@ -5,6 +5,8 @@ import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.PkiProviderConformance;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.http.VaultClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +114,7 @@ abstract class VaultProviderConformance extends PkiProviderConformance {
       Path file = dir.resolve(node.value() + ".token");
       AtomicFile.writeSecret(file,
           enrollment.enrollWithToken(node).token().orElseThrow().getBytes(StandardCharsets.US_ASCII));
-      signer = VaultPkiProvider.create(client, VaultCredential.tokenFile(file), mount, VaultEnrollment.roleName(node));
+      signer = VaultPkiProvider.create(client, VaultCredentials.tokenFile(file), mount, VaultEnrollment.roleName(node));
       nodeSigners.put(node, signer);
     }
     return signer;

@@ -7,6 +7,8 @@ import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.pki.vault.http.RetryPolicy;
+import dev.edgetrust.pki.vault.http.VaultClient;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.Keys;
 import dev.edgetrust.x509.Pem;

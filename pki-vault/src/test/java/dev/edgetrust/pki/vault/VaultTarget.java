@@ -1,5 +1,7 @@
 package dev.edgetrust.pki.vault;
 
+import dev.edgetrust.pki.vault.http.VaultConnection;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import java.time.Duration;
 import java.time.Instant;
 

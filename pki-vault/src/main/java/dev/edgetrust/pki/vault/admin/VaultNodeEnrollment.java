@@ -4,7 +4,7 @@ import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.pki.NodeEnrollment;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.vault.NodeCredential;
-import dev.edgetrust.pki.vault.VaultConnection;
+import dev.edgetrust.pki.vault.http.VaultConnection;
 import dev.edgetrust.pki.vault.config.VaultConfig;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,10 +1,11 @@
 package dev.edgetrust.pki.vault.admin;
 
 import dev.edgetrust.config.ConfigException;
-import dev.edgetrust.pki.vault.VaultClient;
-import dev.edgetrust.pki.vault.VaultConnection;
-import dev.edgetrust.pki.vault.VaultCredential;
-import dev.edgetrust.pki.vault.VaultFlags;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultConnection;
+import dev.edgetrust.pki.vault.http.VaultCredential;
+import dev.edgetrust.pki.vault.http.VaultFlags;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +41,7 @@ public final class VaultOptions {
   public Session connect() throws ConfigException {
     try {
       VaultConnection connection = VaultConnection.fromEnvironment(env, flags()).build();
-      VaultCredential operator = VaultCredential.fromEnvironment(env, flags());
+      VaultCredential operator = VaultCredentials.fromEnvironment(env, flags());
       return new Session(VaultClient.connect(connection), operator);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());

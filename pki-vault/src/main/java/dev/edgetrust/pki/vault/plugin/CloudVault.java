@@ -8,13 +8,14 @@ import dev.edgetrust.pki.CloudPki;
 import dev.edgetrust.pki.CloudPkiContext;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
-import dev.edgetrust.pki.vault.TokenInfo;
-import dev.edgetrust.pki.vault.VaultClient;
-import dev.edgetrust.pki.vault.VaultConnection;
-import dev.edgetrust.pki.vault.VaultCredential;
+import dev.edgetrust.pki.vault.auth.TokenInfo;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultConnection;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.pki.vault.VaultEnrollment;
 import dev.edgetrust.pki.vault.VaultPkiProvider;
-import dev.edgetrust.pki.vault.VaultTokens;
+import dev.edgetrust.pki.vault.auth.VaultTokens;
 import dev.edgetrust.pki.vault.config.VaultCloudConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -81,11 +82,11 @@ final class CloudVault implements CloudPki {
     Clock clock = context.clock();
     VaultCredential credential =
         switch (vault.authMethod()) {
-          case "approle" -> VaultCredential.appRole(vault.approle().mount(), vault.approle().roleId(),
+          case "approle" -> VaultCredentials.appRole(vault.approle().mount(), vault.approle().roleId(),
               Settings.resolve(base, vault.approle().secretIdFile()), clock);
-          case "kubernetes" -> VaultCredential.kubernetes(vault.kubernetes().mount(), vault.kubernetes().role(),
+          case "kubernetes" -> VaultCredentials.kubernetes(vault.kubernetes().mount(), vault.kubernetes().role(),
               Settings.resolve(base, vault.kubernetes().jwtFile()), clock);
-          default -> VaultCredential.tokenFile(vault.tokenPath(base));
+          default -> VaultCredentials.tokenFile(vault.tokenPath(base));
         };
     return new CloudVault(VaultClient.connect(connection.build()), credential, vault, clock);
   }

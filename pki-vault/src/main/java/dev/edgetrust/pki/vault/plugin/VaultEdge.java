@@ -11,15 +11,16 @@ import dev.edgetrust.pki.NodeIssuance;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
 import dev.edgetrust.pki.vault.config.VaultConfig.AuthMethod;
 import dev.edgetrust.pki.vault.config.VaultSettings;
-import dev.edgetrust.pki.vault.RetryPolicy;
-import dev.edgetrust.pki.vault.TokenRenewer;
-import dev.edgetrust.pki.vault.VaultClient;
-import dev.edgetrust.pki.vault.VaultConnection;
-import dev.edgetrust.pki.vault.VaultCredential;
+import dev.edgetrust.pki.vault.http.RetryPolicy;
+import dev.edgetrust.pki.vault.auth.TokenRenewer;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultConnection;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.pki.vault.VaultPkiProvider;
-import dev.edgetrust.pki.vault.VaultTokens;
+import dev.edgetrust.pki.vault.auth.VaultTokens;
 import dev.edgetrust.x509.HeldCertificate;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -167,14 +168,14 @@ public record VaultEdge(VaultSettings settings, EdgePkiContext context) implemen
   private static VaultCredential credential(
       VaultSettings vault, VaultConnection connection, KeyCertificateFiles files, Clock clock) {
     return switch (vault.authMethod()) {
-      case TOKEN -> VaultCredential.tokenFile(vault.tokenFile().orElseThrow());
+      case TOKEN -> VaultCredentials.tokenFile(vault.tokenFile().orElseThrow());
       case APPROLE -> {
         VaultSettings.AppRole a = vault.appRole().orElseThrow();
-        yield VaultCredential.appRole(a.mount(), a.roleId(), a.secretIdFile(), clock);
+        yield VaultCredentials.appRole(a.mount(), a.roleId(), a.secretIdFile(), clock);
       }
       case CERT -> new CertificateOrToken(
-          VaultCredential.certificate(vault.certMount(), vault.certRole(), clock),
-          vault.tokenFile().map(VaultCredential::tokenFile), connection, files, clock);
+          VaultCredentials.certificate(vault.certMount(), vault.certRole(), clock),
+          vault.tokenFile().map(VaultCredentials::tokenFile), connection, files, clock);
     };
   }
 

@@ -1,5 +1,7 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.auth;
 
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import java.util.Objects;
 
 /** A token held in memory, e.g. from {@code VAULT_TOKEN}. {@link #toString()} never shows it. */

@@ -1,4 +1,4 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.vault.StandInTarget;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.auth.VaultTokens;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +51,7 @@ class VaultErrorMessagesTest {
     String token = token("path \"sys/mounts\" { capabilities = [\"read\"] }");
     Path file = dir.resolve("token");
     AtomicFile.writeSecret(file, token.getBytes(StandardCharsets.US_ASCII));
-    VaultCredential credential = VaultCredential.tokenFile(file);
+    VaultCredential credential = VaultCredentials.tokenFile(file);
     String accessor = new VaultTokens(client, target.vault.clock()).lookupSelf(credential).accessor();
 
     assertThatThrownBy(() -> client.write("pki/sign/edge-node-x", VaultClient.object(), credential))
@@ -62,7 +65,7 @@ class VaultErrorMessagesTest {
   @Test
   void revokedToken_isReportedAsExpiredOrRevoked_withTheRemedy() throws Exception {
     String token = token("path \"sys/mounts\" { capabilities = [\"read\"] }");
-    VaultCredential credential = VaultCredential.token(token, "VAULT_TOKEN");
+    VaultCredential credential = VaultCredentials.token(token, "VAULT_TOKEN");
     new VaultTokens(client, target.vault.clock()).revokeSelf(credential);
 
     assertThatThrownBy(() -> client.read("sys/mounts", credential))
@@ -85,7 +88,7 @@ class VaultErrorMessagesTest {
   void missingTokenFile_saysWhereToWriteIt() {
     Path missing = dir.resolve("absent.token");
 
-    assertThatThrownBy(() -> client.read("sys/mounts", VaultCredential.tokenFile(missing)))
+    assertThatThrownBy(() -> client.read("sys/mounts", VaultCredentials.tokenFile(missing)))
         .hasMessage("Vault token file " + missing + " does not exist: write a token to it")
         .matches(e -> !((PkiException) e).isRetryable());
   }
@@ -96,7 +99,7 @@ class VaultErrorMessagesTest {
     Files.writeString(file, "s.abc def\n");
     Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
-    assertThatThrownBy(() -> client.read("sys/mounts", VaultCredential.tokenFile(file)))
+    assertThatThrownBy(() -> client.read("sys/mounts", VaultCredentials.tokenFile(file)))
         .hasMessage("Vault token file " + file + " does not hold one token (character 6 is whitespace or not printable ASCII)");
   }
 

@@ -1,4 +1,4 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,14 @@ import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.pki.vault.NodeCredential;
+import dev.edgetrust.pki.vault.StandInTarget;
+import dev.edgetrust.pki.vault.VaultEnrollment;
+import dev.edgetrust.pki.vault.VaultPkiProvider;
+import dev.edgetrust.pki.vault.VaultSetup;
+import dev.edgetrust.pki.vault.http.RetryPolicy;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
@@ -67,7 +75,7 @@ class LoginCredentialTest {
     NodeCredential enrolled = enrollment.enrollWithAppRole(node);
     Path secret = dir.resolve("secret-id");
     AtomicFile.writeSecret(secret, enrolled.secretId().orElseThrow().getBytes(StandardCharsets.US_ASCII));
-    VaultCredential login = VaultCredential.appRole("approle", enrolled.roleId().orElseThrow(), secret, target.vault.clock());
+    VaultCredential login = VaultCredentials.appRole("approle", enrolled.roleId().orElseThrow(), secret, target.vault.clock());
     VaultTokens tokens = new VaultTokens(client, target.vault.clock());
     target.vault.clearRequests();
 
@@ -93,7 +101,7 @@ class LoginCredentialTest {
     VaultClient mtls =
         VaultClient.connect(
             target.connection().retryPolicy(RetryPolicy.NONE).clientCertificate(() -> Optional.of(current.get())).build());
-    VaultCredential login = VaultCredential.certificate("cert", Optional.of(VaultEnrollment.policyName(a)), target.vault.clock());
+    VaultCredential login = VaultCredentials.certificate("cert", Optional.of(VaultEnrollment.policyName(a)), target.vault.clock());
     VaultPkiProvider provider = VaultPkiProvider.create(mtls, login, "pki", VaultEnrollment.roleName(a));
 
     var renewed = provider.sign(request(a, Keys.newP256()));
@@ -103,14 +111,14 @@ class LoginCredentialTest {
     current.set(certificateFor(b));
     VaultClient otherConnection =
         VaultClient.connect(target.connection().retryPolicy(RetryPolicy.NONE).clientCertificate(() -> Optional.of(current.get())).build());
-    VaultCredential bAsA = VaultCredential.certificate("cert", Optional.of(VaultEnrollment.policyName(a)), target.vault.clock());
+    VaultCredential bAsA = VaultCredentials.certificate("cert", Optional.of(VaultEnrollment.policyName(a)), target.vault.clock());
     assertThatThrownBy(() -> new VaultTokens(otherConnection, target.vault.clock()).lookupSelf(bAsA))
         .hasMessageStartingWith("certificate login at auth/cert/login was refused (Vault refused auth/cert/login: invalid certificate or no client certificate supplied)");
   }
 
   @Test
   void certificateLogin_withoutAClientCertificate_saysWhatIsMissing() {
-    VaultCredential login = VaultCredential.certificate("cert", Optional.empty(), target.vault.clock());
+    VaultCredential login = VaultCredentials.certificate("cert", Optional.empty(), target.vault.clock());
 
     assertThatThrownBy(() -> new VaultTokens(client, target.vault.clock()).lookupSelf(login))
         .hasMessageContaining("needs an https Vault address and a client certificate to present");
@@ -128,7 +136,7 @@ class LoginCredentialTest {
     Path jwt = dir.resolve("sa-token");
     AtomicFile.writeSecret(jwt, "eyJ.agent.jwt".getBytes(StandardCharsets.US_ASCII));
 
-    TokenInfo info = new VaultTokens(client, target.vault.clock()).lookupSelf(VaultCredential.kubernetes("kubernetes", "agent", jwt, target.vault.clock()));
+    TokenInfo info = new VaultTokens(client, target.vault.clock()).lookupSelf(VaultCredentials.kubernetes("kubernetes", "agent", jwt, target.vault.clock()));
 
     assertThat(info.policies()).contains(VaultSetup.CLOUDHUB_POLICY, "default");
   }

@@ -1,6 +1,8 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.auth;
 
 import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.vault.http.RetryPolicy;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;

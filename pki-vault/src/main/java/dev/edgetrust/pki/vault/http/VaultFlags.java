@@ -1,4 +1,4 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.http;
 
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,8 +1,11 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.auth;
 
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.SecretFiles;
 import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.vault.http.Tokens;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;

@@ -1,4 +1,4 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.http;
 
 import dev.edgetrust.x509.HeldCertificate;
 import java.net.Socket;

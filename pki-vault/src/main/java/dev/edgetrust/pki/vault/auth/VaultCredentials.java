@@ -1,6 +1,7 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.auth;
 
-import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.vault.http.VaultCredential;
+import dev.edgetrust.pki.vault.http.VaultFlags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -8,38 +9,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where the Vault token for a request comes from: a token file (read on every use), a static token,
- * or a login (AppRole, TLS certificate, Kubernetes service account) whose token is cached for part
- * of its lease.
- *
- * <p>Implementations never log a token and never put one in an exception message; {@link
- * #description()} names the source, not the secret.
+ * The ways to get a {@link VaultCredential}: the client only asks one for a token and tells it when
+ * Vault refused that token; the logins and token sources themselves live here, above the client.
  */
-public interface VaultCredential {
-  /**
-   * The token to send now. May read a file or log in through {@code client}.
-   *
-   * @throws PkiException if no token can be had; the message says what to do about it
-   */
-  String token(VaultClient client) throws PkiException;
-
-  /**
-   * Forgets a cached token after Vault refused it, so that the next {@link #token} logs in again.
-   *
-   * @return whether there was something to forget (and so whether asking again may help)
-   */
-  default boolean invalidate() {
-    return false;
-  }
-
-  /** Where the token comes from, for messages: {@code Vault token in /etc/edgetrust/vault-token}. */
-  String description();
-
-  /** What a person should do when Vault says the token is expired or revoked. */
-  String remedy();
+public final class VaultCredentials {
+  private VaultCredentials() {}
 
   /** A token kept in {@code file}, read on every use so that an operator may replace it at any time. */
-  static VaultCredential tokenFile(Path file) {
+  public static VaultCredential tokenFile(Path file) {
     return new TokenFile(file);
   }
 
@@ -48,12 +25,12 @@ public interface VaultCredential {
    *
    * @param origin where it came from, for messages (e.g. {@code VAULT_TOKEN}); never the token
    */
-  static VaultCredential token(String token, String origin) {
+  public static VaultCredential token(String token, String origin) {
     return new StaticToken(token, origin);
   }
 
   /** AppRole login at {@code auth/<mount>/login} with a role_id and the secret_id kept in a file. */
-  static VaultCredential appRole(String mount, String roleId, Path secretIdFile, Clock clock) {
+  public static VaultCredential appRole(String mount, String roleId, Path secretIdFile, Clock clock) {
     return LoginCredential.appRole(mount, roleId, secretIdFile, clock);
   }
 
@@ -61,12 +38,12 @@ public interface VaultCredential {
    * TLS certificate login at {@code auth/<mount>/login}: the connection's client certificate is
    * the proof. {@code certRole} picks one of the method's trusted certificate entries, if given.
    */
-  static VaultCredential certificate(String mount, Optional<String> certRole, Clock clock) {
+  public static VaultCredential certificate(String mount, Optional<String> certRole, Clock clock) {
     return LoginCredential.certificate(mount, certRole, clock);
   }
 
   /** Kubernetes login at {@code auth/<mount>/login} with a service-account JWT read from a file. */
-  static VaultCredential kubernetes(String mount, String role, Path jwtFile, Clock clock) {
+  public static VaultCredential kubernetes(String mount, String role, Path jwtFile, Clock clock) {
     return LoginCredential.kubernetes(mount, role, jwtFile, clock);
   }
 
@@ -76,7 +53,7 @@ public interface VaultCredential {
    *
    * @throws IllegalArgumentException if there is none, saying how to provide one
    */
-  static VaultCredential fromEnvironment(Map<String, String> env, VaultFlags flags) {
+  public static VaultCredential fromEnvironment(Map<String, String> env, VaultFlags flags) {
     if (flags.tokenFile().isPresent()) {
       return tokenFile(flags.tokenFile().get());
     }

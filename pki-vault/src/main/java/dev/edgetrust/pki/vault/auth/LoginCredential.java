@@ -1,9 +1,14 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.auth;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.SecretFiles;
 import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.vault.http.Tokens;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultCredential;
+import dev.edgetrust.pki.vault.http.VaultPaths;
+import dev.edgetrust.pki.vault.http.VaultResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Vault's error bodies ({@code {"errors":[...]}}) as one readable line. */
-final class VaultErrors {
+public final class VaultErrors {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_LENGTH = 300;
 
@@ -55,7 +55,7 @@ final class VaultErrors {
     return out;
   }
 
-  static String printable(String s) {
+  public static String printable(String s) {
     StringBuilder out = new StringBuilder();
     for (char c : s.toCharArray()) {
       if (out.length() >= MAX_LENGTH) {

@@ -1,9 +1,11 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.vault.StandInTarget;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
 import dev.edgetrust.vault.testkit.RecordedRequest;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -95,7 +97,7 @@ class VaultClientRetryTest {
 
   @Test
   void permissionDenied_isNeverRetried() {
-    VaultCredential nobody = VaultCredential.token("s.not-a-token", "test");
+    VaultCredential nobody = VaultCredentials.token("s.not-a-token", "test");
 
     assertThatThrownBy(() -> client.read("sys/mounts", nobody)).isInstanceOf(PkiException.class);
     assertThat(attempts("sys/mounts")).isEqualTo(1);

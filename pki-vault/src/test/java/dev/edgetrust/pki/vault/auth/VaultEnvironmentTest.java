@@ -1,8 +1,12 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultConnection;
+import dev.edgetrust.pki.vault.http.VaultCredential;
+import dev.edgetrust.pki.vault.http.VaultFlags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,7 +35,7 @@ class VaultEnvironmentTest {
     VaultFlags flags = new VaultFlags(Optional.of("https://flag:8200"), Optional.of(dir.resolve("t")), Optional.of(Path.of("/flag/ca.pem")));
 
     VaultConnection c = VaultConnection.fromEnvironment(env, flags).build();
-    VaultCredential credential = VaultCredential.fromEnvironment(env, flags);
+    VaultCredential credential = VaultCredentials.fromEnvironment(env, flags);
 
     assertThat(c.address()).hasToString("https://flag:8200");
     assertThat(c.serverCa()).contains(Path.of("/flag/ca.pem"));
@@ -41,13 +45,13 @@ class VaultEnvironmentTest {
   @Test
   void nothingSet_meansTheCliDefaults_andAClearErrorForTheToken() {
     assertThat(VaultConnection.fromEnvironment(Map.of(), VaultFlags.NONE).build().address()).hasToString("https://127.0.0.1:8200");
-    assertThatThrownBy(() -> VaultCredential.fromEnvironment(Map.of("HOME", dir.toString()), VaultFlags.NONE))
+    assertThatThrownBy(() -> VaultCredentials.fromEnvironment(Map.of("HOME", dir.toString()), VaultFlags.NONE))
         .hasMessageStartingWith("no Vault token: pass --token-file FILE or set VAULT_TOKEN");
   }
 
   @Test
   void tokenFromEnvironment_isDescribedByItsVariable_neverShown() {
-    VaultCredential c = VaultCredential.fromEnvironment(Map.of("VAULT_TOKEN", "s.secret"), VaultFlags.NONE);
+    VaultCredential c = VaultCredentials.fromEnvironment(Map.of("VAULT_TOKEN", "s.secret"), VaultFlags.NONE);
 
     assertThat(c.description()).isEqualTo("the Vault token in VAULT_TOKEN");
     assertThat(c.toString()).doesNotContain("s.secret");
@@ -58,7 +62,7 @@ class VaultEnvironmentTest {
     // A secret: owner-only, as the CloudHub and EdgeHub require of it.
     dev.edgetrust.credential.AtomicFile.writeSecret(dir.resolve(".vault-token"), ("s.helper").getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
-    assertThat(VaultCredential.fromEnvironment(Map.of("HOME", dir.toString()), VaultFlags.NONE).description())
+    assertThat(VaultCredentials.fromEnvironment(Map.of("HOME", dir.toString()), VaultFlags.NONE).description())
         .isEqualTo("Vault token in " + dir.resolve(".vault-token"));
   }
 

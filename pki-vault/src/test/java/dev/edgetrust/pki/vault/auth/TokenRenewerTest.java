@@ -1,10 +1,14 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.credential.AtomicFile;
+import dev.edgetrust.pki.vault.StandInTarget;
+import dev.edgetrust.pki.vault.http.RetryPolicy;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +54,7 @@ class TokenRenewerTest {
 
   @Test
   void renewableToken_isRenewedBeforeItExpires_andOutlivesItsFirstTtl() throws Exception {
-    VaultCredential credential = VaultCredential.tokenFile(tokenFile(newToken("2s")));
+    VaultCredential credential = VaultCredentials.tokenFile(tokenFile(newToken("2s")));
 
     try (TokenRenewer renewer = new TokenRenewer(tokens, credential, Optional.empty(), QUICK, Duration.ofMillis(200), null).start()) {
       await().atMost(Duration.ofSeconds(20)).until(() -> renewer.renewals() >= 2);
@@ -64,11 +68,11 @@ class TokenRenewerTest {
   void revokedToken_isReportedOnce_andANewTokenFileIsPickedUp() throws Exception {
     String first = newToken("1h");
     Path file = tokenFile(first);
-    VaultCredential credential = VaultCredential.tokenFile(file);
+    VaultCredential credential = VaultCredentials.tokenFile(file);
 
     try (TokenRenewer renewer = new TokenRenewer(tokens, credential, Optional.empty(), QUICK, Duration.ofMillis(100), null).start()) {
       await().atMost(Duration.ofSeconds(10)).until(() -> renewer.current().isPresent());
-      tokens.revokeSelf(VaultCredential.token(first, "test"));
+      tokens.revokeSelf(VaultCredentials.token(first, "test"));
 
       await().atMost(Duration.ofSeconds(10))
           .until(() -> renewer.problem().isPresent());
@@ -77,7 +81,7 @@ class TokenRenewerTest {
 
       String second = newToken("1h");
       AtomicFile.writeSecret(file, second.getBytes(StandardCharsets.US_ASCII));
-      String secondAccessor = tokens.lookupSelf(VaultCredential.token(second, "test")).accessor();
+      String secondAccessor = tokens.lookupSelf(VaultCredentials.token(second, "test")).accessor();
 
       await().atMost(Duration.ofSeconds(10)).until(() -> renewer.problem().isEmpty());
       assertThat(renewer.current().orElseThrow().accessor()).isEqualTo(secondAccessor);

@@ -1,6 +1,7 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.edgetrust.pki.vault.http.VaultDurations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -1,7 +1,8 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.vault.http.VaultDurations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,17 +11,17 @@ import java.util.List;
  * The {@code auth} block of a login, token-create or renew answer. {@link #toString()} never shows
  * the token.
  */
-record VaultAuth(
+public record VaultAuth(
     String clientToken, String accessor, List<String> policies, Duration leaseDuration, boolean renewable) {
 
-  VaultAuth {
+  public VaultAuth {
     policies = List.copyOf(policies);
   }
 
   /**
    * @throws PkiException (refused) if {@code auth} has no client token
    */
-  static VaultAuth parse(JsonNode auth, String path) throws PkiException {
+  public static VaultAuth parse(JsonNode auth, String path) throws PkiException {
     if (auth == null || !auth.path("client_token").isTextual() || auth.path("client_token").asText().isEmpty()) {
       throw PkiException.refused("Vault's answer to " + path + " carries no auth.client_token");
     }

@@ -1,7 +1,11 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.auth;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultCredential;
+import dev.edgetrust.pki.vault.http.VaultDurations;
+import dev.edgetrust.pki.vault.http.VaultResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.http;
 
 import dev.edgetrust.retry.Backoff;
 import java.time.Duration;

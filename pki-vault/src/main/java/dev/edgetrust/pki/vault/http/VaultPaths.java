@@ -1,9 +1,9 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.http;
 
 import java.util.regex.Pattern;
 
 /** Checks on the mount and role names that go into API paths, so that a config typo is caught early. */
-final class VaultPaths {
+public final class VaultPaths {
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
 
   private VaultPaths() {}
@@ -13,7 +13,7 @@ final class VaultPaths {
    *
    * @throws IllegalArgumentException naming {@code what} if it is not one
    */
-  static String mount(String mount, String what) {
+  public static String mount(String mount, String what) {
     String m = mount == null ? "" : mount.strip();
     while (m.startsWith("/")) {
       m = m.substring(1);
@@ -38,7 +38,7 @@ final class VaultPaths {
    *
    * @throws IllegalArgumentException naming {@code what} if it is not one
    */
-  static String name(String name, String what) {
+  public static String name(String name, String what) {
     if (name == null || !SEGMENT.matcher(name).matches()) {
       throw new IllegalArgumentException(
           what + " '" + name + "' is not a Vault name (letters, digits, '_', '-', '.')");

@@ -1,9 +1,9 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.http;
 
 import dev.edgetrust.pki.PkiException;
 
 /** Checks on token text, so that a stray newline or a pasted secret never reaches a header or a log. */
-final class Tokens {
+public final class Tokens {
   private Tokens() {}
 
   /**
@@ -12,7 +12,7 @@ final class Tokens {
    * @param source named in the error, e.g. "Vault token file /etc/x"
    * @throws PkiException (refused) if it is empty or not one line of printable ASCII
    */
-  static String check(String text, String source) throws PkiException {
+  public static String check(String text, String source) throws PkiException {
     String token = text.strip();
     if (token.isEmpty()) {
       throw PkiException.refused(source + " is empty: write a token to it");

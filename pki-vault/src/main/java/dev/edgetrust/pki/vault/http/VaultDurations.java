@@ -1,4 +1,4 @@
-package dev.edgetrust.pki.vault;
+package dev.edgetrust.pki.vault.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgetrust.config.GoDuration;
@@ -10,11 +10,11 @@ import java.time.Duration;
  * requests and older answers. The Go syntax itself is core's {@link GoDuration}; this adapter adds
  * only what is Vault's: bare seconds, JSON numbers, and its own error wording.
  */
-final class VaultDurations {
+public final class VaultDurations {
   private VaultDurations() {}
 
   /** What we send: whole seconds with a unit, which every Vault version parses. */
-  static String format(Duration d) {
+  public static String format(Duration d) {
     return Math.max(0, d.toSeconds()) + "s";
   }
 
@@ -24,7 +24,7 @@ final class VaultDurations {
    *
    * @throws IllegalArgumentException naming {@code field} if it is neither
    */
-  static Duration parse(JsonNode node, String field) {
+  public static Duration parse(JsonNode node, String field) {
     if (node == null || node.isMissingNode() || node.isNull()) {
       return Duration.ZERO;
     }
@@ -37,7 +37,7 @@ final class VaultDurations {
     throw new IllegalArgumentException(field + " is not a duration: " + node.getNodeType());
   }
 
-  static Duration parse(String text, String field) {
+  public static Duration parse(String text, String field) {
     String t = text.strip();
     if (t.isEmpty()) {
       return Duration.ZERO;

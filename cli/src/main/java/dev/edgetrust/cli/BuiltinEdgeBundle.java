@@ -8,6 +8,7 @@ import dev.edgetrust.pki.JoinTokenClaims;
 import dev.edgetrust.pki.JoinTokenMinting;
 import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.x509.Pem;
 import java.io.IOException;
 import java.net.URI;
@@ -60,9 +61,11 @@ final class BuiltinEdgeBundle {
    *
    * @throws ConfigException if {@code dir} is a non-empty directory and {@code force} is
    *     false, or not a directory
+   * @throws PkiException if the PKI must be asked for its CA certificate and cannot answer (CFSSL
+   *     down): nothing is written then
    */
   static Written write(JoinTokenMinting ca, NodeName node, Path dir, boolean force, Options options)
-      throws ConfigException, IOException {
+      throws ConfigException, IOException, PkiException {
     Path out = dir.toAbsolutePath().normalize();
     EdgeBundleDirectory.checkTarget(out, force);
     MintedJoinToken token = ca.mintFor(node, options.tokenValidity());

@@ -165,7 +165,7 @@ final class EnrollCommand implements Callable<Integer> {
     try (CloudPki pki = loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC()))) {
       JoinTokenMinting ca = pki.joinTokens().orElseThrow(() -> new UserErrors.UserException(
           config + ": pki.provider: " + loaded.pki().name() + " mints no join tokens"));
-      stdout.println("built-in CA of " + config + ": enrolling node " + node);
+      stdout.println("join tokens of " + config + " (pki.provider: " + loaded.pki().name() + "): enrolling node " + node);
       written = BuiltinEdgeBundle.write(ca, node, out, force, new BuiltinEdgeBundle.Options(websocket, bootstrap, tokenTtl));
     }
     stdout.printf("  %-14s %s%n", "done", "join token for " + node + " only, usable once (token id "

@@ -1,9 +1,7 @@
 package dev.edgetrust.pki.builtin;
 
-import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
-import dev.edgetrust.credential.SecretFiles;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.IssuedSerialInventory;
@@ -12,6 +10,7 @@ import dev.edgetrust.pki.NodeBlocking;
 import dev.edgetrust.pki.Revocation;
 import dev.edgetrust.pki.JoinTokenClaims;
 import dev.edgetrust.pki.JoinTokenUse;
+import dev.edgetrust.pki.jointoken.TokenEnrollment;
 import dev.edgetrust.pki.NodeCredentialChange;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
@@ -19,15 +18,11 @@ import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.x509.SerialNumbers;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.RevocationList;
-import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -87,7 +82,8 @@ public final class BuiltinCa
   static final Duration MAX_BACKDATE = Duration.ofMinutes(5);
 
   private final HeldCertificate ca;
-  private final JoinTokens joinTokens;
+  /** Join tokens, their secret and their used ids: the bootstrap any signing PKI can offer. */
+  private final TokenEnrollment tokens;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
@@ -96,26 +92,22 @@ public final class BuiltinCa
   private final CrlPublisher crl;
   private final Blocklist blocklist;
   private final IssuedSerials issued;
-  /** Guarded by its own lock: a token's use is written with an fsync, which must not hold up signing. */
-  private final UsedJoinTokens usedTokens;
   private X509CRL listedCrl;
   private RevocationList list;
 
   private BuiltinCa(
       HeldCertificate ca,
-      byte[] tokenSecret,
+      TokenEnrollment tokens,
       Clock clock,
       CrlPublisher crl,
       Blocklist blocklist,
-      IssuedSerials issued,
-      UsedJoinTokens usedTokens) {
+      IssuedSerials issued) {
     this.ca = ca;
     this.clock = clock;
-    this.joinTokens = new JoinTokens(tokenSecret, Certificates.sha256Hex(ca.certificate()), clock);
+    this.tokens = tokens;
     this.crl = crl;
     this.blocklist = blocklist;
     this.issued = issued;
-    this.usedTokens = usedTokens;
   }
 
   /**
@@ -139,31 +131,14 @@ public final class BuiltinCa
       ca = createCa(clock);
       pair.write(ca);
     }
+    X509Certificate caCertificate = ca.certificate();
     return new BuiltinCa(
         ca,
-        loadOrCreateSecret(files.tokenSecret()),
+        TokenEnrollment.open(() -> caCertificate, files.tokenSecret(), files.usedJoinTokens(), clock),
         clock,
         CrlPublisher.load(files.crl(), ca, clock),
         Blocklist.load(files.blocklist()),
-        IssuedSerials.load(files.issuedSerials()),
-        UsedJoinTokens.load(files.usedJoinTokens()));
-  }
-
-  private static byte[] loadOrCreateSecret(Path file) throws IOException, CredentialFileException {
-    // Whoever reads this file can mint join tokens: checked like the CA key.
-    SecretFiles.requireOwnerOnly(file);
-    try {
-      byte[] secret = Files.readAllBytes(file);
-      if (secret.length < 32) {
-        throw new CredentialFileException(file, "holds fewer than 32 bytes; delete it to make a new token secret");
-      }
-      return secret;
-    } catch (NoSuchFileException e) {
-      byte[] secret = new byte[32];
-      new SecureRandom().nextBytes(secret);
-      AtomicFile.writeSecret(file, secret);
-      return secret;
-    }
+        IssuedSerials.load(files.issuedSerials()));
   }
 
   static HeldCertificate createCa(Clock clock) {
@@ -355,31 +330,17 @@ public final class BuiltinCa
 
   @Override
   public JoinTokenClaims verifyJoinToken(String jwt) throws PkiException {
-    return joinTokens.verify(jwt);
+    return tokens.verifyJoinToken(jwt);
   }
 
   @Override
   public Optional<JoinTokenUse> joinTokenUse(JoinTokenClaims.NodeBound token) {
-    synchronized (usedTokens) {
-      return usedTokens.use(token.id());
-    }
+    return tokens.joinTokenUse(token);
   }
 
   @Override
   public void consumeJoinToken(JoinTokenClaims.NodeBound token) throws PkiException {
-    Optional<JoinTokenUse> before;
-    synchronized (usedTokens) {
-      try {
-        before = usedTokens.consume(token, clock.instant());
-      } catch (IOException e) {
-        throw PkiException.unavailable(
-            "cannot record the use of join token " + token.id() + " in " + usedTokens.file() + ": " + e.getMessage(), e);
-      }
-    }
-    if (before.isPresent()) {
-      throw PkiException.refused(before.get().refusal());
-    }
-    log.info("join token {} for node {} used (recorded in {})", token.id(), token.node(), usedTokens.file());
+    tokens.consumeJoinToken(token);
   }
 
   @Override
@@ -525,11 +486,24 @@ public final class BuiltinCa
 
   /** A new shared join token valid for {@code validity}: any node, until it expires. */
   public MintedJoinToken mintJoinToken(Duration validity) {
-    return joinTokens.mint(validity);
+    try {
+      return tokens.mint(validity);
+    } catch (PkiException e) {
+      throw neverForOwnCa(e);
+    }
   }
 
   /** A new join token valid for {@code validity} that enrolls {@code node} only, once. */
   public MintedJoinToken mintJoinToken(NodeName node, Duration validity) {
-    return joinTokens.mintFor(node, validity);
+    try {
+      return tokens.mintFor(node, validity);
+    } catch (PkiException e) {
+      throw neverForOwnCa(e);
+    }
+  }
+
+  /** Minting fails only when the CA must be asked for; this CA's certificate is in hand. */
+  private static IllegalStateException neverForOwnCa(PkiException e) {
+    return new IllegalStateException("minting a join token with the built-in CA's own certificate failed", e);
   }
 }

@@ -10,6 +10,7 @@ import dev.edgetrust.pki.JoinTokenMinting;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.PkiProviderFactory;
+import dev.edgetrust.pki.jointoken.JoinTokenFile;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -70,7 +71,7 @@ public final class BuiltinPkiFactory implements PkiProviderFactory {
     @Override
     public synchronized void startBesideCloudHub() throws IOException {
       if (tokens == null && joinTokenFile.isPresent()) {
-        tokens = JoinTokenFile.start(ca, joinTokenFile.get(), refresh);
+        tokens = JoinTokenFile.start(this, joinTokenFile.get(), refresh);
       }
     }
 

@@ -1,4 +1,4 @@
-package dev.edgetrust.pki.builtin;
+package dev.edgetrust.pki.jointoken;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,19 +22,19 @@ import java.util.TreeMap;
 
 /**
  * The ids of node-bound join tokens that have enrolled their node, each with the node, when, and
- * when the token expires: what refuses a token the second time. Kept like the {@link Blocklist}, a
+ * when the token expires: what refuses a token the second time. Kept as a
  * JSON file replaced atomically (temp file, fsync, rename, directory fsync) on every use, so a use
  * is on disk before the certificate it paid for is handed out. Node-bound enrollments are one per
  * device, so rewriting the file each time costs nothing that matters.
  *
  * <p>Entries are dropped a day after their token expires: by then the token is refused for its
- * expiry, and the day covers a clock stepped back. Not thread safe: {@link BuiltinCa} serializes
- * access.
+ * expiry, and the day covers a clock stepped back. Not thread safe: {@link TokenEnrollment}
+ * serializes access.
  */
-final class UsedJoinTokens {
+public final class UsedJoinTokens {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** How long a used id is kept past its token's expiry. */
-  static final Duration KEEP_AFTER_EXPIRY = Duration.ofDays(1);
+  public static final Duration KEEP_AFTER_EXPIRY = Duration.ofDays(1);
 
   /** One use, and when its token expires (after which the entry can go). */
   private record Use(JoinTokenUse use, Instant tokenExpiresAt) {}
@@ -48,7 +48,7 @@ final class UsedJoinTokens {
   }
 
   /** Reads the file; a missing file is an empty one. */
-  static UsedJoinTokens load(Path file) throws CredentialFileException {
+  public static UsedJoinTokens load(Path file) throws CredentialFileException {
     Map<String, Use> used = new TreeMap<>();
     JsonNode root;
     try {
@@ -78,7 +78,7 @@ final class UsedJoinTokens {
     return new UsedJoinTokens(file, used);
   }
 
-  Optional<JoinTokenUse> use(String id) {
+  public Optional<JoinTokenUse> use(String id) {
     return Optional.ofNullable(used.get(id)).map(Use::use);
   }
 
@@ -88,7 +88,7 @@ final class UsedJoinTokens {
    *
    * @return the earlier use if the token was used already (then nothing is written)
    */
-  Optional<JoinTokenUse> consume(JoinTokenClaims.NodeBound token, Instant now) throws IOException {
+  public Optional<JoinTokenUse> consume(JoinTokenClaims.NodeBound token, Instant now) throws IOException {
     Use before = used.get(token.id());
     if (before != null) {
       return Optional.of(before.use());
@@ -103,7 +103,7 @@ final class UsedJoinTokens {
     return Optional.empty();
   }
 
-  Path file() {
+  public Path file() {
     return file;
   }
 

@@ -1,4 +1,4 @@
-package dev.edgetrust.pki.builtin;
+package dev.edgetrust.pki.jointoken;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgetrust.pki.Hs256Jwt;
@@ -24,13 +24,13 @@ import java.util.Optional;
  * random id, what is recorded once it is used). A stock edgecore treats the JWT as opaque, so it
  * carries either kind unchanged.
  */
-final class JoinTokens {
+public final class JoinTokenSigner {
   private final Hs256Jwt jwt;
   private final String caHash;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  JoinTokens(byte[] secret, String caHash, Clock clock) {
+  public JoinTokenSigner(byte[] secret, String caHash, Clock clock) {
     if (secret.length < 32) {
       throw new IllegalArgumentException("join token secret must be at least 32 bytes");
     }
@@ -40,12 +40,12 @@ final class JoinTokens {
   }
 
   /** A shared token, as KubeEdge mints them: any node, until it expires. */
-  MintedJoinToken mint(Duration validity) {
+  public MintedJoinToken mint(Duration validity) {
     return mint(validity, Optional.empty());
   }
 
   /** A token that enrolls {@code node} only, once. */
-  MintedJoinToken mintFor(NodeName node, Duration validity) {
+  public MintedJoinToken mintFor(NodeName node, Duration validity) {
     return mint(validity, Optional.of(node));
   }
 
@@ -74,7 +74,7 @@ final class JoinTokens {
     return java.util.HexFormat.of().formatHex(bytes);
   }
 
-  JoinTokenClaims verify(String token) throws PkiException {
+  public JoinTokenClaims verify(String token) throws PkiException {
     JsonNode payload = jwt.verify(token);
     JsonNode exp = payload.path("exp");
     if (!exp.canConvertToLong()) {

@@ -1,21 +1,19 @@
-package dev.edgetrust.pki.cfssl.testing;
-
-import static org.awaitility.Awaitility.await;
+package dev.edgetrust.cfssl.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.credential.AtomicFile;
-import dev.edgetrust.pki.PkiException;
-import dev.edgetrust.pki.cfssl.CfsslConfig;
-import dev.edgetrust.pki.cfssl.CfsslPkiProvider;
-import dev.edgetrust.pki.cfssl.api.CfsslClient;
+import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.x509.Pem;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code cfssl serve} on a free loopback port, with its own CA (made by {@code cfssl genkey
- * -initca}) and an auth key, for tests and the demo. Its profiles:
+ * -initca}) and an auth key, for tests and {@code ./edgetrust demo --pki cfssl}: it starts the real
+ * binary, it stands in for nothing. Main code so that the demo in the shaded jar has it; it depends
+ * on {@code core} only (pki-cfssl's tests use it, so it cannot use pki-cfssl). Its profiles:
  *
  * <ul>
  *   <li>{@code node}: client auth, {@link #NODE_EXPIRY}, CSR names not copied (CSRWhitelist);
@@ -41,12 +41,14 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code node-open}: the node profile without auth key, for the unauthenticated sign endpoint.
  * </ul>
  *
- * <p>Fails, saying what to install, when {@code cfssl} is not on the PATH: the CFSSL tests run
- * against the real server or not at all, never silently skipped.
+ * <p>Fails, saying what to install, when {@code cfssl} is not on the PATH: the CFSSL tests and the
+ * demo run against the real server or not at all, never silently skipped.
  */
 public final class CfsslServer implements AutoCloseable {
   public static final String HOW_TO_INSTALL =
-      "cfssl is not on the PATH: the CFSSL tests run a real 'cfssl serve'. Install it: apt-get install golang-cfssl";
+      "cfssl is not on the PATH: CFSSL runs as a real 'cfssl serve'. Install it: apt-get install golang-cfssl";
+  /** How long cfssl serve may take to answer after it is started. */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration NODE_EXPIRY = Duration.ofHours(2);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,7 +87,7 @@ public final class CfsslServer implements AutoCloseable {
   }
 
   /** As {@link #start(Path)}, looking for {@code cfssl} in {@code searchPath} (PATH's syntax). */
-  static CfsslServer start(Path dir, String searchPath, boolean tls) throws IOException, InterruptedException {
+  public static CfsslServer start(Path dir, String searchPath, boolean tls) throws IOException, InterruptedException {
     Path cfssl = executable("cfssl", searchPath).orElseThrow(() -> new IllegalStateException(HOW_TO_INSTALL));
     Files.createDirectories(dir);
     Path caCsr = dir.resolve("ca-csr.json");
@@ -143,29 +145,46 @@ public final class CfsslServer implements AutoCloseable {
     CfsslServer server = new CfsslServer(
         dir, process, address, authKeyFile, Pem.parseCertificates(Files.readString(caFile)).get(0), tlsCa);
     try {
-      CfsslClient client = CfsslClient.connect(address, trust, Duration.ofSeconds(2));
-      // Observed: it answers /info (cfssl logs "Now listening" before it binds).
-      await("cfssl serve on " + address + " answering /info")
-          .atMost(Duration.ofSeconds(30))
-          .pollInterval(Duration.ofMillis(50))
-          .until(() -> server.answers(client, log));
-    } catch (RuntimeException | Error e) {
+      server.awaitAnswers(trust, log);
+    } catch (IOException | InterruptedException | RuntimeException | Error e) {
       server.close();
       throw e;
     }
     return server;
   }
 
-  private boolean answers(CfsslClient client, Path log) throws IOException {
-    if (!process.isAlive()) {
-      throw new IllegalStateException("cfssl serve exited with " + process.exitValue() + ": "
-          + Files.readString(log));
-    }
-    try {
-      client.info("", "node");
-      return true;
-    } catch (PkiException e) {
-      return false;
+  /**
+   * Returns once the server answers {@code /api/v1/cfssl/info} with 200: observed, because cfssl
+   * logs "Now listening" before it binds. Fails if it exits or does not answer within {@link
+   * #START_TIMEOUT}.
+   */
+  private void awaitAnswers(List<X509Certificate> trust, Path log) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder()
+        .sslContext(JdkTls.context(Optional.empty(), trust.isEmpty() ? List.of(ca) : trust))
+        .connectTimeout(Duration.ofSeconds(2))
+        .build();
+    HttpRequest info = HttpRequest.newBuilder(address.resolve("/api/v1/cfssl/info"))
+        .timeout(Duration.ofSeconds(2))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"label\":\"\",\"profile\":\"node\"}"))
+        .build();
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (true) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("cfssl serve exited with " + process.exitValue() + ": "
+            + Files.readString(log));
+      }
+      try {
+        if (http.send(info, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // Not listening yet.
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("cfssl serve on " + address + " did not answer within " + START_TIMEOUT
+            + "; its log: " + log);
+      }
+      Thread.sleep(50);
     }
   }
 
@@ -248,21 +267,6 @@ public final class CfsslServer implements AutoCloseable {
 
   public Path directory() {
     return dir;
-  }
-
-  /** The config section that points the CloudHub at this server, signing nodes with {@code profile}. */
-  public CfsslConfig config(String profile) {
-    return new CfsslConfig(address.toString(), tlsCaFile.map(Path::toString).orElse(null), profile, "server",
-        authKeyFile.toString(), null, null);
-  }
-
-  /** A provider on this server, signing nodes with {@code profile}. */
-  public CfsslPkiProvider provider(String profile) {
-    try {
-      return CfsslPkiProvider.fromConfig(config(profile), dir);
-    } catch (dev.edgetrust.credential.CredentialFileException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
   }
 
   /** Stops the server and waits until it has exited. */

@@ -1,4 +1,4 @@
-package dev.edgetrust.pki.cfssl.testing;
+package dev.edgetrust.cfssl.testkit;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -2,7 +2,7 @@ package dev.edgetrust.pki.cfssl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edgetrust.pki.cfssl.testing.CfsslServer;
+import dev.edgetrust.cfssl.testkit.CfsslServer;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ class CfsslCapabilitiesTest {
   @Test
   void cfssl_offersNoRevocationBlockingInventoryOrBootstrap() throws Exception {
     try (CfsslServer server = CfsslServer.start(Files.createTempDirectory("cfssl-capabilities"))) {
-      CfsslPkiProvider provider = server.provider("node");
+      CfsslPkiProvider provider = CfsslServers.provider(server, "node");
 
       assertThat(provider.revocation()).isEmpty();
       assertThat(provider.blocking()).isEmpty();

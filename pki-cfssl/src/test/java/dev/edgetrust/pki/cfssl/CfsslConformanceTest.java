@@ -2,7 +2,7 @@ package dev.edgetrust.pki.cfssl;
 
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.PkiProviderConformance;
-import dev.edgetrust.pki.cfssl.testing.CfsslServer;
+import dev.edgetrust.cfssl.testkit.CfsslServer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
@@ -17,7 +17,7 @@ class CfsslConformanceTest extends PkiProviderConformance {
   @BeforeAll
   void startCfssl() throws Exception {
     server = CfsslServer.start(Files.createTempDirectory("cfssl-conformance"));
-    provider = server.provider("node");
+    provider = CfsslServers.provider(server, "node");
   }
 
   @AfterAll
@@ -34,7 +34,7 @@ class CfsslConformanceTest extends PkiProviderConformance {
 
   @Override
   protected Optional<PkiProvider> providerWhosePolicyGrantsNodesServerAuth() {
-    return Optional.of(server.provider("node-server-auth"));
+    return Optional.of(CfsslServers.provider(server, "node-server-auth"));
   }
 
   @Override

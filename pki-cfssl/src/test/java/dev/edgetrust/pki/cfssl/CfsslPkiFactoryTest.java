@@ -10,7 +10,7 @@ import dev.edgetrust.pki.CloudPkiContext;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiProviders;
 import dev.edgetrust.pki.SigningRequest;
-import dev.edgetrust.pki.cfssl.testing.CfsslServer;
+import dev.edgetrust.cfssl.testkit.CfsslServer;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.Keys;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.cfssl.api.AuthKey;
 import dev.edgetrust.pki.cfssl.api.CfsslClient;
-import dev.edgetrust.pki.cfssl.testing.CfsslServer;
+import dev.edgetrust.cfssl.testkit.CfsslServer;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.Keys;
 import java.net.ServerSocket;
@@ -57,12 +57,12 @@ class CfsslPkiProviderTest {
 
   @Test
   void trustAnchors_isTheCaCfsslSignsWith() throws Exception {
-    assertThat(server.provider("node").trustAnchors()).containsExactly(server.caCertificate());
+    assertThat(CfsslServers.provider(server, "node").trustAnchors()).containsExactly(server.caCertificate());
   }
 
   @Test
   void profileCopyingCsrNames_isRefused_namingTheCsrWhitelist() {
-    PkiException e = refusal(server.provider("node-copies-csr"), nodeRequest("n1", "CN=kubeedge.io, OU=evil"));
+    PkiException e = refusal(CfsslServers.provider(server, "node-copies-csr"), nodeRequest("n1", "CN=kubeedge.io, OU=evil"));
 
     assertThat(e.isRetryable()).isFalse();
     assertThat(e.getMessage()).contains("node-copies-csr").contains("OU=evil").contains("CSRWhitelist");
@@ -70,7 +70,7 @@ class CfsslPkiProviderTest {
 
   @Test
   void profileLivingLongerThanAsked_isRefused() {
-    PkiException e = refusal(server.provider("node-long"), nodeRequest("n2", "CN=x"));
+    PkiException e = refusal(CfsslServers.provider(server, "node-long"), nodeRequest("n2", "CN=x"));
 
     assertThat(e.isRetryable()).isFalse();
     assertThat(e.getMessage()).contains("longer than").contains("expiry of profile 'node-long'");
@@ -78,7 +78,7 @@ class CfsslPkiProviderTest {
 
   @Test
   void profileGrantingServerAuth_isRefused_andNamesTheUsages() {
-    PkiException e = refusal(server.provider("node-server-auth"), nodeRequest("n3", "CN=x"));
+    PkiException e = refusal(CfsslServers.provider(server, "node-server-auth"), nodeRequest("n3", "CN=x"));
 
     assertThat(e.getMessage()).contains("server auth").contains("usages of profile 'node-server-auth'");
   }
@@ -149,7 +149,7 @@ class CfsslPkiProviderTest {
 
   @Test
   void nodeRequest_isSignedWithTheNodeProfile_serverRequestWithTheServerProfile() throws Exception {
-    CfsslPkiProvider provider = server.provider("node");
+    CfsslPkiProvider provider = CfsslServers.provider(server, "node");
     var node = provider.sign(nodeRequest("n8", "CN=x")).certificate();
     var cloudhub = provider.sign(SigningRequest.forServer("cloudhub", Csr.create(Keys.newP256(),
         new X500Principal("CN=x")), List.of("cloudhub.example.test"), List.of(), Duration.ofHours(24)))

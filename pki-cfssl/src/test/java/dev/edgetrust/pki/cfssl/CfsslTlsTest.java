@@ -8,7 +8,7 @@ import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.cfssl.api.AuthKey;
 import dev.edgetrust.pki.cfssl.api.CfsslClient;
-import dev.edgetrust.pki.cfssl.testing.CfsslServer;
+import dev.edgetrust.cfssl.testkit.CfsslServer;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.Keys;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ class CfsslTlsTest {
   void httpsWithServerCa_signs() throws Exception {
     assertThat(server.address().getScheme()).isEqualTo("https");
 
-    var issued = server.provider("node").sign(nodeRequest());
+    var issued = CfsslServers.provider(server, "node").sign(nodeRequest());
 
     assertThat(NodeName.fromCertificate(issued.certificate())).isEqualTo(NodeName.of("edge-tls"));
   }

@@ -41,6 +41,7 @@ class ArchitectureTest {
 
     assertThat(packages).contains(
         "dev.edgetrust.pki", "dev.edgetrust.x509", "dev.edgetrust.pki.builtin", "dev.edgetrust.pki.vault",
+        "dev.edgetrust.pki.cfssl", "dev.edgetrust.pki.jointoken", "dev.edgetrust.cfssl.testkit",
         "dev.edgetrust.cloudhub", "dev.edgetrust.edgehub", "dev.edgetrust.agent", "dev.edgetrust.standin",
         "dev.edgetrust.bench", "dev.edgetrust.cli");
   }
@@ -69,7 +70,7 @@ class ArchitectureTest {
   @Test
   void hubsAndCoreDoNotImportAConcreteProvider() {
     noClasses().that().resideInAnyPackage("dev.edgetrust.cloudhub..", "dev.edgetrust.edgehub..",
-            "dev.edgetrust.pki", "dev.edgetrust.x509..", "dev.edgetrust.revocation..", "dev.edgetrust.credential..",
+            "dev.edgetrust.pki", "dev.edgetrust.pki.jointoken..", "dev.edgetrust.x509..", "dev.edgetrust.revocation..", "dev.edgetrust.credential..",
             "dev.edgetrust.config..", "dev.edgetrust.tls..", "dev.edgetrust.message..", "dev.edgetrust.text..")
         .should().dependOnClassesThat().resideInAnyPackage(
             CONCRETE_PROVIDERS_BUILTIN, CONCRETE_PROVIDERS_VAULT, CONCRETE_PROVIDERS_CFSSL)
@@ -78,8 +79,8 @@ class ArchitectureTest {
 
   /** Wiring that is explicitly about one provider, and only that. */
   private static final Set<String> DEMOS = Set.of(
-      "dev.edgetrust.cli.Demo", "dev.edgetrust.cli.GatewayDemo", "dev.edgetrust.cli.VaultDemo",
-      "dev.edgetrust.cli.VaultCloudHub");
+      "dev.edgetrust.cli.GatewayDemo", "dev.edgetrust.cli.VaultDemo", "dev.edgetrust.cli.VaultCloudHub",
+      "dev.edgetrust.cli.CfsslDemo");
 
   private static final DescribedPredicate<JavaClass> DEMO_WIRING =
       DescribedPredicate.describe("demo wiring about one provider",
@@ -89,7 +90,7 @@ class ArchitectureTest {
   void cliDoesNotImportAConcreteProvider_butTheDemos() {
     noClasses().that().resideInAPackage("dev.edgetrust.cli..").and(DescribedPredicate.not(DEMO_WIRING))
         .should().dependOnClassesThat().resideInAnyPackage(
-            CONCRETE_PROVIDERS_BUILTIN, CONCRETE_PROVIDERS_VAULT, CONCRETE_PROVIDERS_CFSSL)
+            CONCRETE_PROVIDERS_BUILTIN, CONCRETE_PROVIDERS_VAULT, CONCRETE_PROVIDERS_CFSSL, "dev.edgetrust.cfssl.testkit..")
         .because("a PKI is found by name (PkiProviders), never imported: docs/providers.md")
         .check(shipped);
   }

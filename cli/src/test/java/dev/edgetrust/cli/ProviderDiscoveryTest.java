@@ -25,7 +25,10 @@ class ProviderDiscoveryTest {
   void shippedProviders_areFoundByNameThroughServiceLoader() {
     PkiProviders installed = PkiProviders.installed();
 
-    assertThat(installed.names()).contains("builtin", "vault");
+    assertThat(installed.names()).contains("builtin", "vault", "cfssl");
+    assertThat(installed.find("cfssl").orElseThrow().getClass().getName())
+        .isEqualTo("dev.edgetrust.pki.cfssl.CfsslPkiFactory");
+    assertThat(installed.find("cfssl").orElseThrow().signsCloudHubCertificate()).isTrue();
     assertThat(installed.find("vault").orElseThrow().getClass().getName())
         .isEqualTo("dev.edgetrust.pki.vault.plugin.VaultPkiFactory");
     assertThat(installed.find("builtin").orElseThrow().getClass().getName())
@@ -44,6 +47,24 @@ class ProviderDiscoveryTest {
     }
     assertThat(dir.resolve("ca/rootCA.crt")).exists();
     assertThat(dir.resolve("ca/rootCA.key")).exists();
+  }
+
+  @Test
+  void cloudcoreOnCfssl_buildsWithoutReachingIt_andMintsJoinTokensAtTheCloudHub() throws Exception {
+    Path config = dir.resolve("cloudcore.yaml");
+    Files.writeString(config, "modules:\n  cloudHub:\n    tlsCAFile: ca/rootCA.crt\n    tlsCAKeyFile: ca/rootCA.key\n"
+        + "    pki:\n      provider: cfssl\n      cfssl: {address: 'http://127.0.0.1:1'}\n");
+    CloudHubConfig.Loaded loaded = CloudHubConfig.loadAll(config);
+
+    try (CloudPki pki = loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC()))) {
+      assertThat(pki.provider().name()).isEqualTo("cfssl");
+      assertThat(pki.provider().bootstrap()).isPresent();
+      assertThat(pki.joinTokens()).isPresent();
+    }
+    // The CloudHub's join-token secret, owner-only; no CA of its own.
+    assertThat(Files.getPosixFilePermissions(dir.resolve("ca/join-token.key")))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(dir.resolve("ca/rootCA.key")).doesNotExist();
   }
 
   @Test

@@ -47,7 +47,8 @@ class CfsslPkiFactoryTest {
       assertThat(cloud.provider().name()).isEqualTo("cfssl");
       assertThat(NodeName.fromCertificate(issued.certificate())).isEqualTo(node);
       assertThat(cloud.serverCertificateLifetime()).contains(Duration.ofHours(24));
-      assertThat(cloud.joinTokens()).isEmpty();
+      assertThat(cloud.joinTokens()).isPresent();
+      assertThat(cloud.provider().bootstrap()).isPresent();
     }
   }
 

@@ -11,9 +11,13 @@ import dev.edgetrust.edgehub.EdgeHubStatus;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.pki.JoinToken;
+import dev.edgetrust.config.YamlConfig;
+import dev.edgetrust.pki.CloudPki;
+import dev.edgetrust.pki.CloudPkiContext;
+import dev.edgetrust.pki.JoinTokenMinting;
 import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.pki.builtin.BuiltinCa;
-import dev.edgetrust.pki.builtin.BuiltinCaFiles;
+import dev.edgetrust.pki.PkiProviderFactory;
+import dev.edgetrust.pki.PkiProviders;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.Csr;
@@ -29,6 +33,7 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -40,7 +45,8 @@ import javax.net.ssl.SSLContext;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * The end-to-end demonstration on the built-in CA, in one process on loopback: a CloudHub, three
+ * The end-to-end demonstration, in one process on loopback, on any PKI whose nodes enroll at the
+ * CloudHub with join tokens (the built-in CA; CFSSL, see {@link CfsslDemo}): a CloudHub, three
  * EdgeHubs enrolled with a join token, messages both ways, a live certificate rotation, a node that
  * tries another node's name, a fourth node enrolled with a token bound to it (refused when reused),
  * and a shared-token takeover of a live node's name refused. Each step says whether it held; {@link #run()} is true only if
@@ -54,13 +60,30 @@ final class Demo {
   private final PrintStream out;
   private final Duration certificateLifetime;
   private final DemoScript script;
+  private final DemoPki pki;
+
+  /**
+   * The PKI the demo's CloudHub runs on, found by name as {@code ./edgetrust cloudhub} finds it.
+   *
+   * @param provider the value of {@code pki.provider}
+   * @param section the YAML of {@code modules.cloudHub.pki.NAME}, indented by 8 spaces, or ""
+   * @param description what the first line calls it
+   */
+  record DemoPki(String provider, String section, String description) {
+    static final DemoPki BUILTIN = new DemoPki("builtin", "", "built-in CA");
+  }
 
   /**
    * @param certificateLifetime node certificate lifetime; short, so that rotation happens during
    *     the demo (at 70–90 % of it)
    */
   Demo(PrintStream out, Duration certificateLifetime) {
+    this(out, certificateLifetime, DemoPki.BUILTIN);
+  }
+
+  Demo(PrintStream out, Duration certificateLifetime, DemoPki pki) {
     this.out = out;
+    this.pki = pki;
     this.script = new DemoScript(out);
     this.certificateLifetime = certificateLifetime;
   }
@@ -75,21 +98,24 @@ final class Demo {
   }
 
   private boolean run(Path dir) throws Exception {
-    out.println("edgetrust demo: built-in CA, " + (NODES.size() + 1) + " edge nodes, loopback, state in " + dir);
+    out.println("edgetrust demo: " + pki.description() + ", " + (NODES.size() + 1) + " edge nodes, loopback, state in "
+        + dir);
     out.println();
     CloudHubSettings settings =
         CloudHubSettings.loopback(dir.resolve("cloud")).toBuilder().edgeCertSigningDuration(certificateLifetime).build();
-    BuiltinCa ca =
-        BuiltinCa.loadOrCreate(BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()), Clock.systemUTC());
     Map<NodeName, EdgeHub> edges = new java.util.TreeMap<>();
-    try (CloudHub cloud = CloudHub.start(settings, ca, script.recorder(), Clock.systemUTC())) {
+    try (CloudPki cloudPki = openPki(settings, dir.resolve("cloud"));
+        CloudHub cloud = CloudHub.start(settings, cloudPki.provider(), script.recorder(), Clock.systemUTC())) {
+      JoinTokenMinting tokens = cloudPki.joinTokens().orElseThrow(() -> new IllegalStateException(
+          "pki.provider: " + pki.provider() + " mints no join tokens: its nodes do not enroll at the CloudHub"));
+      X509Certificate ca = tokens.caCertificate();
       int wsPort = cloud.websocketAddress().orElseThrow().getPort();
       int bootstrapPort = cloud.bootstrapAddress().orElseThrow().getPort();
-      script.step(true, "CloudHub started",
+      script.step(true, "CloudHub started on the " + pki.provider() + " PKI",
           "websocket 127.0.0.1:" + wsPort + ", bootstrap https://127.0.0.1:" + bootstrapPort
-              + ", CA sha256 " + Certificates.sha256Hex(ca.caCertificate()).substring(0, 16) + "…");
+              + ", CA sha256 " + Certificates.sha256Hex(ca).substring(0, 16) + "…");
 
-      String token = ca.mintJoinToken(Duration.ofHours(1)).value();
+      String token = tokens.mint(Duration.ofHours(1)).value();
       script.step(true, "join token minted", "<CA hash>.<JWT>, valid 1 h (print one with ./edgetrust token)");
 
       for (String name : NODES) {
@@ -112,15 +138,15 @@ final class Demo {
       NodeName rogue = NodeName.of(NODES.get(NODES.size() - 1));
       HeldCertificate rogueCredentials =
           DemoScript.credentialsOf(edges.get(rogue).settings().privateKeyFile(), edges.get(rogue).settings().certificateFile());
-      SSLContext rogueTls = JdkTls.context(Optional.of(rogueCredentials), List.of(ca.caCertificate()));
+      SSLContext rogueTls = JdkTls.context(Optional.of(rogueCredentials), List.of(ca));
       refusal(websocketAs(rogueTls, wsPort, victim), 403,
           rogue + " connects with its own certificate but node_id " + victim);
       refusal(edgeCrt(rogueTls, bootstrapPort, victim, null, victim), 403,
           rogue + " asks to renew " + victim + "'s certificate");
-      refusal(edgeCrt(JdkTls.context(Optional.empty(), List.of(ca.caCertificate())), bootstrapPort, rogue,
+      refusal(edgeCrt(JdkTls.context(Optional.empty(), List.of(ca)), bootstrapPort, rogue,
               token.substring(token.indexOf('.') + 1), victim), 403,
           "a token enrollment as " + rogue + " with a CSR for " + victim);
-      joinTokens(cloud, ca, edges, victim, token, dir, wsPort, bootstrapPort);
+      joinTokens(cloud, tokens, ca, edges, victim, token, dir, wsPort, bootstrapPort);
 
       boolean rotated =
           DemoScript.waitFor(() -> {
@@ -144,6 +170,23 @@ final class Demo {
       edges.values().forEach(EdgeHub::close);
     }
     return script.verdict();
+  }
+
+  /**
+   * The PKI, made by its factory from a cloudcore.yaml holding only its section, with the
+   * CloudHub's files: what {@code ./edgetrust cloudhub --config} does with a full one.
+   */
+  private CloudPki openPki(CloudHubSettings settings, Path cloudDir) throws Exception {
+    Path file = cloudDir.resolve("cloudcore.yaml");
+    Files.createDirectories(cloudDir);
+    Files.writeString(file, "modules:\n  cloudHub:\n    pki:\n      provider: " + pki.provider() + "\n"
+        + (pki.section().isEmpty() ? "" : "      " + pki.provider() + ":\n" + pki.section()));
+    YamlConfig config = YamlConfig.read(file);
+    PkiProviderFactory factory = PkiProviders.installed().cloudProvider(config);
+    return factory.cloud(CloudPkiContext.builder(config, factory.name())
+        .caFiles(settings.caCertificateFile(), settings.caKeyFile())
+        .serverFiles(settings.serverCertificateFile(), settings.serverKeyFile())
+        .build());
   }
 
   /** An edge node enrolling with {@code token}, answering every cloud message it gets. */
@@ -172,16 +215,16 @@ final class Demo {
    * The token model: a token minted for one node enrolls that node, and only once; a shared token
    * cannot take over the name of a node that is enrolled and connected.
    */
-  private void joinTokens(CloudHub cloud, BuiltinCa ca, Map<NodeName, EdgeHub> edges, NodeName victim, String shared,
-      Path dir, int wsPort, int bootstrapPort) throws Exception {
+  private void joinTokens(CloudHub cloud, JoinTokenMinting tokens, X509Certificate ca, Map<NodeName, EdgeHub> edges,
+      NodeName victim, String shared, Path dir, int wsPort, int bootstrapPort) throws Exception {
     NodeName newcomer = NodeName.of(BOUND_NODE);
-    String bound = ca.mintJoinToken(newcomer, Duration.ofHours(1)).value();
+    String bound = tokens.mintFor(newcomer, Duration.ofHours(1)).value();
     edges.put(newcomer, startEdge(newcomer, bound, dir, wsPort, bootstrapPort));
     boolean joined = DemoScript.waitFor(() -> cloud.session(newcomer).isPresent());
     script.step(joined, newcomer + " enrolled with a token bound to it (./edgetrust token --node " + newcomer + ")",
         joined ? "the token names one node and carries an id, recorded on disk before the certificate was returned"
             : DemoScript.describe(Map.of(newcomer, edges.get(newcomer))));
-    SSLContext anonymous = JdkTls.context(Optional.empty(), List.of(ca.caCertificate()));
+    SSLContext anonymous = JdkTls.context(Optional.empty(), List.of(ca));
     refusal(edgeCrt(anonymous, bootstrapPort, newcomer, bound.substring(bound.indexOf('.') + 1), newcomer), 403,
         "the same node-bound token, used a second time");
     String before = cloud.session(victim).map(SessionInfo::serialHex).orElse("?");
@@ -196,7 +239,7 @@ final class Demo {
    * A lost device: blocked (session closed, reconnect and renewal refused, every serial revoked)
    * while the others carry on; then found, unblocked, and let back in by a new enrollment.
    */
-  private void blockAndUnblock(CloudHub cloud, BuiltinCa ca, Map<NodeName, EdgeHub> edges, NodeName lost,
+  private void blockAndUnblock(CloudHub cloud, X509Certificate ca, Map<NodeName, EdgeHub> edges, NodeName lost,
       int wsPort, int bootstrapPort) throws Exception {
     EdgeHubSettings lostSettings = edges.get(lost).settings();
     HeldCertificate stolen =
@@ -206,7 +249,7 @@ final class Demo {
     script.step(blocked.succeeded() && closed, "blocked " + lost + " (a lost device): its session was closed",
         String.join("; ", blocked.steps().stream().map(st -> st.id() + ") " + st.title() + ": " + st.outcome().word()).toList()));
 
-    SSLContext stolenTls = JdkTls.context(Optional.of(stolen), List.of(ca.caCertificate()));
+    SSLContext stolenTls = JdkTls.context(Optional.of(stolen), List.of(ca));
     Optional<String> reconnect = websocketAs(stolenTls, wsPort, lost);
     script.step(reconnect.isPresent(), "refused: " + lost + " reconnecting with its certificate",
         reconnect.orElse("it was NOT refused"));

@@ -11,9 +11,10 @@ import picocli.CommandLine.Option;
 /** {@code edgetrust demo}: the whole system on loopback; exit 0 only if every step held. */
 @Command(name = "demo", description = "Run CloudHub and three EdgeHubs on loopback and show every step.")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--lifetime", defaultValue = "15",
-      description = "Node certificate lifetime in seconds (rotation happens at 70-90%% of it). Default: ${DEFAULT-VALUE}.")
-  int lifetimeSeconds;
+  @Option(names = "--lifetime",
+      description = "Node certificate lifetime in seconds (rotation happens at 70-90%% of it). Default: 15;"
+          + " 120 with --pki cfssl (whole minutes: CFSSL 1.2.0 dates certificates to the minute).")
+  Integer lifetimeOption;
 
   @Option(names = "--verbose", description = "Show the CloudHub's and EdgeHubs' own log lines.")
   boolean verbose;
@@ -23,11 +24,20 @@ final class DemoCommand implements Callable<Integer> {
   boolean gateway;
 
   @Option(names = "--pki", defaultValue = "builtin",
-      description = "builtin (default, nothing to install) or vault (needs VAULT_ADDR and VAULT_TOKEN, e.g. of `vault server -dev`).")
+      description = "builtin (default, nothing to install), vault (needs VAULT_ADDR and VAULT_TOKEN, e.g. of"
+          + " `vault server -dev`) or cfssl (starts a real cfssl serve on loopback; apt-get install golang-cfssl).")
   String pki;
+
+  /** The values of --pki, in the order the error lists them. */
+  private static final java.util.List<String> PKIS = java.util.List.of("builtin", "vault", "cfssl");
 
   @Override
   public Integer call() throws Exception {
+    if (!PKIS.contains(pki)) {
+      throw new UserErrors.UserException("--pki must be one of " + String.join(", ", PKIS) + ", not '" + pki + "'");
+    }
+    int lifetimeSeconds = lifetimeOption != null ? lifetimeOption
+        : pki.equals("cfssl") ? (int) CfsslDemo.MIN_LIFETIME.toSeconds() : 15;
     if (lifetimeSeconds < 5) {
       throw new UserErrors.UserException("--lifetime must be at least 5 seconds");
     }
@@ -50,8 +60,15 @@ final class DemoCommand implements Callable<Integer> {
           throw new UserErrors.UserException("--lifetime must be at least 10 seconds with --pki vault");
         }
         return VaultDemo.fromEnvironment(System.out, System.getenv(), Duration.ofSeconds(lifetimeSeconds)).run() ? 0 : 1;
+      case "cfssl":
+        if (lifetimeSeconds % 60 != 0 || lifetimeSeconds < CfsslDemo.MIN_LIFETIME.toSeconds()) {
+          throw new UserErrors.UserException("--lifetime must be whole minutes, at least "
+              + CfsslDemo.MIN_LIFETIME.toSeconds() + " seconds, with --pki cfssl (CFSSL 1.2.0 dates certificates to"
+              + " the minute)");
+        }
+        return CfsslDemo.run(System.out, Duration.ofSeconds(lifetimeSeconds)) ? 0 : 1;
       default:
-        throw new UserErrors.UserException("--pki must be builtin or vault, not '" + pki + "'");
+        throw new IllegalStateException("--pki " + pki + " is in PKIS but has no demo");
     }
   }
 }

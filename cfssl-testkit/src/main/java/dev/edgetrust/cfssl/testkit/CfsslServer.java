@@ -75,6 +75,21 @@ public final class CfsslServer implements AutoCloseable {
   }
 
   /**
+   * As {@link #start(Path)}, with node certificates of {@code nodeExpiry} (whole minutes, at least
+   * two), for the demo's live rotations. CFSSL 1.2.0 takes notBefore as the time rounded to the
+   * minute less the profile's backdate (5 min unless set) and notAfter as notBefore + expiry, so a
+   * short-lived profile backdates by 30 s only: notBefore is never in the future, and a certificate
+   * has between {@code nodeExpiry} - 60 s and {@code nodeExpiry} left when it is issued.
+   */
+  public static CfsslServer startForNodeLifetime(Path dir, Duration nodeExpiry)
+      throws IOException, InterruptedException {
+    if (nodeExpiry.toSeconds() % 60 != 0 || nodeExpiry.toMinutes() < 2) {
+      throw new IllegalArgumentException("a CFSSL node lifetime is whole minutes, at least 2, not " + nodeExpiry);
+    }
+    return start(dir, systemPath(), false, Optional.of(nodeExpiry));
+  }
+
+  /**
    * As {@link #start(Path)}, serving HTTPS with a certificate for 127.0.0.1 from a CA of its own
    * ({@link #tlsCaFile()}), not the signing CA: what {@code serverCA} names.
    */
@@ -88,6 +103,11 @@ public final class CfsslServer implements AutoCloseable {
 
   /** As {@link #start(Path)}, looking for {@code cfssl} in {@code searchPath} (PATH's syntax). */
   public static CfsslServer start(Path dir, String searchPath, boolean tls) throws IOException, InterruptedException {
+    return start(dir, searchPath, tls, Optional.empty());
+  }
+
+  private static CfsslServer start(Path dir, String searchPath, boolean tls, Optional<Duration> shortNodes)
+      throws IOException, InterruptedException {
     Path cfssl = executable("cfssl", searchPath).orElseThrow(() -> new IllegalStateException(HOW_TO_INSTALL));
     Files.createDirectories(dir);
     Path caCsr = dir.resolve("ca-csr.json");
@@ -103,7 +123,7 @@ public final class CfsslServer implements AutoCloseable {
     Path authKeyFile = dir.resolve("auth.key");
     AtomicFile.writeSecret(authKeyFile, hexKey.getBytes(StandardCharsets.US_ASCII));
     Path config = dir.resolve("config.json");
-    AtomicFile.writeSecret(config, JSON.writeValueAsBytes(serverConfig(hexKey)));
+    AtomicFile.writeSecret(config, JSON.writeValueAsBytes(serverConfig(hexKey, shortNodes)));
 
     int port;
     try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -188,13 +208,16 @@ public final class CfsslServer implements AutoCloseable {
     }
   }
 
-  private static ObjectNode serverConfig(String hexKey) {
+  private static ObjectNode serverConfig(String hexKey, Optional<Duration> shortNodes) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode signing = root.putObject("signing");
     signing.set("default", profile("1h", false, "client auth").put("auth_key", "edgetrust"));
     ObjectNode profiles = signing.putObject("profiles");
     String nodeExpiry = NODE_EXPIRY.toHours() + "h";
-    profiles.set("node", profile(nodeExpiry, true, "client auth").put("auth_key", "edgetrust"));
+    profiles.set("node", shortNodes
+        .map(expiry -> profile(expiry.toSeconds() + "s", true, "client auth").put("backdate", "30s"))
+        .orElseGet(() -> profile(nodeExpiry, true, "client auth"))
+        .put("auth_key", "edgetrust"));
     profiles.set("server", profile("24h", true, "server auth").put("auth_key", "edgetrust"));
     profiles.set("node-server-auth",
         profile(nodeExpiry, true, "client auth", "server auth").put("auth_key", "edgetrust"));

@@ -61,6 +61,14 @@ class CfsslPkiFactoryTest {
   }
 
   @Test
+  void missingAuthKey_isOneLineSayingWhatToWriteThere() {
+    assertThatThrownBy(() -> cloud("        address: http://127.0.0.1:1\n        authKeyFile: absent.key\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(dir.resolve("absent.key") + " is missing: write there, mode 0600")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
   void authKeyReadableByOthers_stopsTheStart_namingTheFile() throws Exception {
     Path key = dir.resolve("cfssl.key");
     Files.writeString(key, "00112233445566778899aabbccddeeff");

@@ -36,6 +36,9 @@ public final class AuthKey {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw CredentialFileException.stated(file, "the CFSSL auth key " + file + " is missing: write there, mode 0600,"
+          + " the hex key of the auth_keys entry CFSSL's profiles name");
     } catch (IOException e) {
       throw CredentialFileException.stated(file, "cannot read the CFSSL auth key " + file + ": " + e.getMessage());
     }

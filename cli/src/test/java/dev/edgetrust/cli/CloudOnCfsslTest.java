@@ -6,6 +6,7 @@ import dev.edgetrust.cfssl.testkit.CfsslServer;
 import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.CloudHubConfig;
 import dev.edgetrust.cloudhub.CloudHubListener;
+import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.pki.CloudPki;
 import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.JoinTokenMinting;
@@ -212,6 +213,41 @@ class CloudOnCfsslTest {
     HttpResponse<byte[]> shared = withToken("edge-1", jwt(tokens().mint(Duration.ofHours(1))), Keys.newP256());
 
     assertThat(shared.statusCode()).isEqualTo(403);
+  }
+
+  /** The answer's status, or 0 when the CloudHub refused the TLS handshake itself. */
+  private int status(Optional<HeldCertificate> client, Map<String, String> headers) throws Exception {
+    try {
+      return edgeCrt(client, headers, Csr.create(Keys.newP256(), new X500Principal("CN=kubeedge.io")).der()).statusCode();
+    } catch (java.io.IOException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof javax.net.ssl.SSLException) {
+          return 0;
+        }
+      }
+      throw e;
+    }
+  }
+
+  @Test
+  void block_isHeldByTheCloudHub_refusingRenewalAndTokens_untilUnblocked() throws Exception {
+    startHub();
+    String shared = jwt(tokens().mint(Duration.ofHours(1)));
+    NodeName node = NodeName.of("edge-1");
+    HeldCertificate lost = enrolled("edge-1", shared);
+
+    BlockReport blocked = hub.nodeAccess().block(node, "test operator");
+    int renewal = status(Optional.of(lost), Map.of("NodeName", "edge-1"));
+    int token = status(Optional.empty(), Map.of("NodeName", "edge-1", "Authorization", "Bearer " + shared));
+    BlockReport unblocked = hub.nodeAccess().unblock(node, "test operator");
+    HeldCertificate back = enrolled("edge-1", shared);
+
+    assertThat(blocked.succeeded()).as(blocked.toString()).isTrue();
+    assertThat(renewal).isIn(0, 403);
+    assertThat(token).isEqualTo(403);
+    assertThat(unblocked.succeeded()).as(unblocked.toString()).isTrue();
+    assertThat(back.certificate().getSerialNumber()).isNotEqualTo(lost.certificate().getSerialNumber());
+    assertSignedByCfssl(back.certificate(), cfssl.caCertificate());
   }
 
   @Test

@@ -87,8 +87,8 @@ public final class TokenEnrollment implements BootstrapEnrollment, JoinTokenMint
     } catch (NoSuchFileException e) {
       byte[] secret = new byte[32];
       new SecureRandom().nextBytes(secret);
+      // Not logged: 'edgetrust token' prints the token on stdout, where log lines would mix in.
       AtomicFile.writeSecret(file, secret);
-      log.info("made a new join-token secret in {}", file);
       return secret;
     }
   }

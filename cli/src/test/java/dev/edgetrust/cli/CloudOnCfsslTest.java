@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgetrust.cfssl.testkit.CfsslServer;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.CloudHubConfig;
-import dev.edgetrust.cloudhub.CloudHubListener;
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.pki.CloudPki;
-import dev.edgetrust.pki.JoinToken;
+import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.JoinTokenMinting;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.tls.JdkTls;
@@ -101,7 +101,7 @@ class CloudOnCfsslTest {
     return pki.joinTokens().orElseThrow();
   }
 
-  private static String jwt(JoinToken token) {
+  private static String jwt(MintedJoinToken token) {
     return token.value().substring(token.value().indexOf('.') + 1);
   }
 

@@ -1,7 +1,7 @@
 package dev.edgetrust.agent;
 
-import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.AtomicFile;
+import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.credential.KeyCertificateView;
 import dev.edgetrust.pki.IssuedCertificate;
@@ -70,7 +70,8 @@ public final class CertificateAgent {
       dnsNames = List.copyOf(dnsNames);
       ipAddresses = List.copyOf(ipAddresses);
       if (dnsNames.isEmpty() && ipAddresses.isEmpty()) {
-        throw new IllegalArgumentException("a server certificate needs at least one DNS name or IP address");
+        throw new IllegalArgumentException(
+            "a server certificate needs at least one DNS name or IP address");
       }
     }
   }
@@ -96,7 +97,13 @@ public final class CertificateAgent {
     KeyPair keys = Keys.newP256();
     Csr csr = Csr.create(keys, new X500Principal("CN=" + Rdn.escapeValue(target.commonName())));
     IssuedCertificate issued =
-        pki.sign(SigningRequest.forServer(target.commonName(), csr, target.dnsNames(), target.ipAddresses(), target.lifetime()));
+        pki.sign(
+            SigningRequest.forServer(
+                target.commonName(),
+                csr,
+                target.dnsNames(),
+                target.ipAddresses(),
+                target.lifetime()));
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(issued.certificate());
     chain.addAll(issued.caChain());
@@ -110,12 +117,23 @@ public final class CertificateAgent {
       // The certificate is dropped with its key (the next attempt asks again): served without
       // being on disk it would vanish at the next restart. Name the files: "No space left on
       // device" alone does not say where.
-      throw new IOException("cannot write " + target.caFile() + ", " + target.keyFile() + " and "
-          + target.certificateFile() + ": " + AtomicFile.describeFailure(e), e);
+      throw new IOException(
+          "cannot write "
+              + target.caFile()
+              + ", "
+              + target.keyFile()
+              + " and "
+              + target.certificateFile()
+              + ": "
+              + AtomicFile.describeFailure(e),
+          e);
     }
     log.info(
         "server certificate written to {}: serial {}, valid until {}, names {} {}",
-        target.certificateFile(), held.serialHex(), held.notAfter(), target.dnsNames(),
+        target.certificateFile(),
+        held.serialHex(),
+        held.notAfter(),
+        target.dnsNames(),
         target.ipAddresses().stream().map(InetAddress::getHostAddress).toList());
     return held;
   }
@@ -132,7 +150,9 @@ public final class CertificateAgent {
     }
   }
 
-  /** At the start of {@link #run()}, as the files' only writer: finishes a swap a crash interrupted. */
+  /**
+   * At the start of {@link #run()}, as the files' only writer: finishes a swap a crash interrupted.
+   */
   private Optional<HeldCertificate> recovered() {
     try {
       return new KeyCertificateFiles(target.keyFile(), target.certificateFile()).read();
@@ -148,7 +168,9 @@ public final class CertificateAgent {
     return held.notBefore().plus(Duration.ofMillis((long) (life.toMillis() * RENEW_AT)));
   }
 
-  /** The wait before retry number {@code attempt} (1-based): in the upper half of a doubling cap. */
+  /**
+   * The wait before retry number {@code attempt} (1-based): in the upper half of a doubling cap.
+   */
   static Duration retryDelay(int attempt) {
     return RETRY.delay(attempt - 1, ThreadLocalRandom.current());
   }
@@ -193,7 +215,9 @@ public final class CertificateAgent {
     stopped.countDown();
   }
 
-  /** @return true if stopped while waiting */
+  /**
+   * @return true if stopped while waiting
+   */
   private boolean sleep(Duration wait) {
     try {
       return stopped.await(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS);

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.edgetrust.pki.IssuedCertificate;
+import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.PkiProvider;
+import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
 import dev.edgetrust.x509.HeldCertificate;
@@ -11,15 +15,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.edgetrust.pki.IssuedCertificate;
-import dev.edgetrust.pki.PkiException;
-import dev.edgetrust.pki.PkiProvider;
-import dev.edgetrust.pki.SigningRequest;
-import java.security.cert.X509Certificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,29 +32,40 @@ class CertificateAgentWriteFaultTest {
   @TempDir Path dir;
 
   @Test
-  void writeFails_oldPairStaysByteForByte_errorNamesTheFiles_andTheLoopRetriesUntilItSucceeds() throws Exception {
-    BuiltinCa ca = BuiltinCa.loadOrCreate(BuiltinCaFiles.of(dir.resolve("pki/ca.crt"), dir.resolve("pki/ca.key")), Clock.systemUTC());
-    CertificateAgent.Target target = new CertificateAgent.Target(dir.resolve("shared/server.key"),
-        dir.resolve("shared/server.crt"), dir.resolve("shared/ca.crt"), "cloudhub", List.of("cloudhub.kubeedge.svc"),
-        List.of(InetAddress.getByName("10.0.0.7")), Duration.ofSeconds(6));
+  void writeFails_oldPairStaysByteForByte_errorNamesTheFiles_andTheLoopRetriesUntilItSucceeds()
+      throws Exception {
+    BuiltinCa ca =
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(dir.resolve("pki/ca.crt"), dir.resolve("pki/ca.key")),
+            Clock.systemUTC());
+    CertificateAgent.Target target =
+        new CertificateAgent.Target(
+            dir.resolve("shared/server.key"),
+            dir.resolve("shared/server.crt"),
+            dir.resolve("shared/ca.crt"),
+            "cloudhub",
+            List.of("cloudhub.kubeedge.svc"),
+            List.of(InetAddress.getByName("10.0.0.7")),
+            Duration.ofSeconds(6));
     AtomicInteger signed = new AtomicInteger();
-    PkiProvider counting = new PkiProvider() {
-      @Override
-      public String name() {
-        return "counting";
-      }
+    PkiProvider counting =
+        new PkiProvider() {
+          @Override
+          public String name() {
+            return "counting";
+          }
 
-      @Override
-      public IssuedCertificate sign(SigningRequest request) throws PkiException {
-        signed.incrementAndGet();
-        return ca.sign(request);
-      }
+          @Override
+          public IssuedCertificate sign(SigningRequest request) throws PkiException {
+            signed.incrementAndGet();
+            return ca.sign(request);
+          }
 
-      @Override
-      public List<X509Certificate> trustAnchors() throws PkiException {
-        return ca.trustAnchors();
-      }
-    };
+          @Override
+          public List<X509Certificate> trustAnchors() throws PkiException {
+            return ca.trustAnchors();
+          }
+        };
     CertificateAgent agent = new CertificateAgent(counting, target, Clock.systemUTC());
     HeldCertificate first = agent.renewNow();
     byte[] key = Files.readAllBytes(target.keyFile());
@@ -74,15 +85,19 @@ class CertificateAgentWriteFaultTest {
     Thread loop = new Thread(agent::run, "agent-under-test");
     loop.start();
     try {
-      // At least two attempts while the path is blocked: a first failure, then a retry that fails too.
+      // At least two attempts while the path is blocked: a first failure, then a retry that fails
+      // too.
       int before = signed.get();
       await().atMost(Duration.ofSeconds(40)).until(() -> signed.get() >= before + 2);
       assertThat(Files.readAllBytes(target.certificateFile())).isEqualTo(certificate);
       Files.delete(inTheWay);
       // Emptied, it looks like a leftover staged key: the agent's next write may remove it first.
       Files.deleteIfExists(inTheWay.getParent());
-      await().atMost(Duration.ofSeconds(40)).until(() ->
-          agent.current().map(h -> !h.serialHex().equals(first.serialHex())).orElse(false));
+      await()
+          .atMost(Duration.ofSeconds(40))
+          .until(
+              () ->
+                  agent.current().map(h -> !h.serialHex().equals(first.serialHex())).orElse(false));
     } finally {
       agent.stop();
       loop.join(10_000);

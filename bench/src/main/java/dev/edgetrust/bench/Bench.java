@@ -27,7 +27,8 @@ public final class Bench {
   }
 
   /** The whole run: the machine it ran on, and every scenario's result. */
-  public record Report(Machine machine, Instant started, double loadAverageAfter, List<ScenarioResult> results) {
+  public record Report(
+      Machine machine, Instant started, double loadAverageAfter, List<ScenarioResult> results) {
     public Report {
       results = List.copyOf(results);
     }
@@ -49,18 +50,22 @@ public final class Bench {
   }
 
   private ScenarioResult runOne(Scenario scenario) throws IOException {
-    Path dir = Files.createTempDirectory("edgetrust-bench-" + scenario.name() + "-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path dir =
+        Files.createTempDirectory(
+            "edgetrust-bench-" + scenario.name() + "-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     long start = System.nanoTime();
     try {
       ScenarioResult result = scenario.run(new BenchContext(options, dir, out));
       return result.took(Duration.ofNanos(System.nanoTime() - start));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return ScenarioResult.failed(scenario.name(), "interrupted", Duration.ofNanos(System.nanoTime() - start));
+      return ScenarioResult.failed(
+          scenario.name(), "interrupted", Duration.ofNanos(System.nanoTime() - start));
     } catch (Exception e) {
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
-      return ScenarioResult.failed(scenario.name(), why, Duration.ofNanos(System.nanoTime() - start));
+      return ScenarioResult.failed(
+          scenario.name(), why, Duration.ofNanos(System.nanoTime() - start));
     } finally {
       deleteRecursively(dir);
     }

@@ -12,8 +12,8 @@ import java.util.OptionalInt;
  * What the user chose for a run. Empty values mean each scenario's own default.
  *
  * @param nodes nodes, sessions or connections a scenario drives ({@code --nodes})
- * @param seconds how long a scenario measures ({@code --seconds}); scenarios whose length is set
- *     by certificate lifetimes derive those from it
+ * @param seconds how long a scenario measures ({@code --seconds}); scenarios whose length is set by
+ *     certificate lifetimes derive those from it
  * @param edgeHubCommand main class and arguments that run one EdgeHub from an {@code
  *     edgecore.yaml}, whose path is appended (the CLI passes its own {@code edgehub --config})
  * @param environment the environment to read {@code VAULT_ADDR} and such from
@@ -36,13 +36,19 @@ public record BenchOptions(
       throw new IllegalArgumentException("--nodes must be at least 1, was " + nodes.getAsInt());
     }
     if (seconds.isPresent() && (seconds.get().isNegative() || seconds.get().isZero())) {
-      throw new IllegalArgumentException("--seconds must be greater than 0, was " + seconds.get().toSeconds());
+      throw new IllegalArgumentException(
+          "--seconds must be greater than 0, was " + seconds.get().toSeconds());
     }
   }
 
   /** Every scenario's defaults, this process's environment, no EdgeHub command. */
   public static BenchOptions defaults() {
-    return new BenchOptions(OptionalInt.empty(), Optional.empty(), List.of(), System.getenv(), CloudHubFactory.STANDARD);
+    return new BenchOptions(
+        OptionalInt.empty(),
+        Optional.empty(),
+        List.of(),
+        System.getenv(),
+        CloudHubFactory.STANDARD);
   }
 
   public BenchOptions withNodes(int n) {

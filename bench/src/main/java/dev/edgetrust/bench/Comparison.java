@@ -9,7 +9,8 @@ import java.util.Optional;
  *
  * @param target what the ratio should reach, if the issue sets one
  */
-public record Comparison(String key, String label, Figure measured, Figure baseline, Optional<Target> target) {
+public record Comparison(
+    String key, String label, Figure measured, Figure baseline, Optional<Target> target) {
   public Comparison {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(label, "label");

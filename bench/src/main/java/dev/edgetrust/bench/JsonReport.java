@@ -11,11 +11,12 @@ import java.util.Optional;
 
 /**
  * The machine-readable result of a run ({@code --json FILE}): the machine, then per scenario its
- * status, load, figures (key, value, unit, target, met) and comparisons (measured, baseline,
- * ratio, target, met). A NaN is written as null.
+ * status, load, figures (key, value, unit, target, met) and comparisons (measured, baseline, ratio,
+ * target, met). A NaN is written as null.
  */
 public final class JsonReport {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private JsonReport() {}
 

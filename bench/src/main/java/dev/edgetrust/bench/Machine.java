@@ -12,13 +12,18 @@ import java.nio.file.Path;
  * @param memoryMib total memory from {@code /proc/meminfo}, or -1 where there is none
  * @param loadAverage the 1-minute load average when the run started
  */
-public record Machine(int processors, long memoryMib, String java, String os, String gc, double loadAverage) {
+public record Machine(
+    int processors, long memoryMib, String java, String os, String gc, double loadAverage) {
   public static Machine current() {
     return new Machine(
         Runtime.getRuntime().availableProcessors(),
         totalMemoryMib(),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-        System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"),
         Heap.gcName(),
         Cpu.loadAverage());
   }

@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * What one scenario reported.
  *
- * @param load where the client load came from (same JVM on its own event loops, or a separate
- *     JVM), said with every result because it bounds what the figures mean
+ * @param load where the client load came from (same JVM on its own event loops, or a separate JVM),
+ *     said with every result because it bounds what the figures mean
  * @param notes what limits the figures, caveats, the configuration measured
  */
 public record ScenarioResult(
@@ -45,7 +45,8 @@ public record ScenarioResult(
   }
 
   public static ScenarioResult failed(String scenario, String why, Duration took) {
-    return new ScenarioResult(scenario, Status.FAILED, "none", List.of(), List.of(), List.of(why), took);
+    return new ScenarioResult(
+        scenario, Status.FAILED, "none", List.of(), List.of(), List.of(why), took);
   }
 
   public ScenarioResult took(Duration d) {

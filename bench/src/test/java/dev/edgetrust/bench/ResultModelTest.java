@@ -1,10 +1,9 @@
 package dev.edgetrust.bench;
 
-import dev.edgetrust.bench.scenario.Scenarios;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgetrust.bench.scenario.Scenarios;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,14 +15,20 @@ class ResultModelTest {
     Figure hub = Figure.of("hub", "hub", 90, "/s");
     Figure bare = Figure.of("bare", "bare", 100, "/s");
 
-    assertThat(Comparison.of("r", "r", hub, bare).withTarget(Target.atLeast(0.9)).met()).contains(true);
-    assertThat(Comparison.of("r", "r", Figure.of("hub", "hub", 89, "/s"), bare).withTarget(Target.atLeast(0.9)).met())
+    assertThat(Comparison.of("r", "r", hub, bare).withTarget(Target.atLeast(0.9)).met())
+        .contains(true);
+    assertThat(
+            Comparison.of("r", "r", Figure.of("hub", "hub", 89, "/s"), bare)
+                .withTarget(Target.atLeast(0.9))
+                .met())
         .contains(false);
   }
 
   @Test
   void comparisonAgainstAZeroBaseline_hasNoRatio_andMissesItsTarget() {
-    Comparison c = Comparison.of("r", "r", Figure.of("a", "a", 5, ""), Figure.of("b", "b", 0, "")).withTarget(Target.atLeast(0.9));
+    Comparison c =
+        Comparison.of("r", "r", Figure.of("a", "a", 5, ""), Figure.of("b", "b", 0, ""))
+            .withTarget(Target.atLeast(0.9));
 
     assertThat(c.ratio()).isNaN();
     assertThat(c.met()).contains(false);
@@ -50,13 +55,21 @@ class ResultModelTest {
     BenchOptions options = BenchOptions.defaults().withEnvironment(Map.of());
 
     assertThatThrownBy(() -> options.withNodes(0)).hasMessage("--nodes must be at least 1, was 0");
-    assertThatThrownBy(() -> options.withSeconds(Duration.ZERO)).hasMessage("--seconds must be greater than 0, was 0");
+    assertThatThrownBy(() -> options.withSeconds(Duration.ZERO))
+        .hasMessage("--seconds must be greater than 0, was 0");
   }
 
   @Test
   void everyScenarioTheIssueNames_isListed_inTheIssuesOrder() {
     assertThat(Scenarios.names())
         .containsExactly(
-            "handshake", "sessions", "block", "relay", "crl", "issue", "renewal-storm", "edge-footprint");
+            "handshake",
+            "sessions",
+            "block",
+            "relay",
+            "crl",
+            "issue",
+            "renewal-storm",
+            "edge-footprint");
   }
 }

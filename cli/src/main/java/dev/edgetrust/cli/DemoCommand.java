@@ -9,23 +9,32 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code edgetrust demo}: the whole system on loopback; exit 0 only if every step held. */
-@Command(name = "demo", description = "Run CloudHub and three EdgeHubs on loopback and show every step.")
+@Command(
+    name = "demo",
+    description = "Run CloudHub and three EdgeHubs on loopback and show every step.")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--lifetime",
-      description = "Node certificate lifetime in seconds (rotation happens at 70-90%% of it). Default: 15;"
-          + " 120 with --pki cfssl (whole minutes: CFSSL 1.2.0 dates certificates to the minute).")
+  @Option(
+      names = "--lifetime",
+      description =
+          "Node certificate lifetime in seconds (rotation happens at 70-90%% of it). Default: 15;"
+              + " 120 with --pki cfssl (whole minutes: CFSSL 1.2.0 dates certificates to the minute).")
   Integer lifetimeOption;
 
   @Option(names = "--verbose", description = "Show the CloudHub's and EdgeHubs' own log lines.")
   boolean verbose;
 
-  @Option(names = "--gateway",
-      description = "edgetrust in front of an existing KubeEdge: a cloudcore-compatible upstream, the CloudHub as its gateway, a stock edgecore's wire.")
+  @Option(
+      names = "--gateway",
+      description =
+          "edgetrust in front of an existing KubeEdge: a cloudcore-compatible upstream, the CloudHub as its gateway, a stock edgecore's wire.")
   boolean gateway;
 
-  @Option(names = "--pki", defaultValue = "builtin",
-      description = "builtin (default, nothing to install), vault (needs VAULT_ADDR and VAULT_TOKEN, e.g. of"
-          + " `vault server -dev`) or cfssl (starts a real cfssl serve on loopback; apt-get install golang-cfssl).")
+  @Option(
+      names = "--pki",
+      defaultValue = "builtin",
+      description =
+          "builtin (default, nothing to install), vault (needs VAULT_ADDR and VAULT_TOKEN, e.g. of"
+              + " `vault server -dev`) or cfssl (starts a real cfssl serve on loopback; apt-get install golang-cfssl).")
   String pki;
 
   /** The values of --pki, in the order the error lists them. */
@@ -34,10 +43,13 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!PKIS.contains(pki)) {
-      throw new UserErrors.UserException("--pki must be one of " + String.join(", ", PKIS) + ", not '" + pki + "'");
+      throw new UserErrors.UserException(
+          "--pki must be one of " + String.join(", ", PKIS) + ", not '" + pki + "'");
     }
-    int lifetimeSeconds = lifetimeOption != null ? lifetimeOption
-        : pki.equals("cfssl") ? (int) CfsslDemo.MIN_LIFETIME.toSeconds() : 15;
+    int lifetimeSeconds =
+        lifetimeOption != null
+            ? lifetimeOption
+            : pki.equals("cfssl") ? (int) CfsslDemo.MIN_LIFETIME.toSeconds() : 15;
     if (lifetimeSeconds < 5) {
       throw new UserErrors.UserException("--lifetime must be at least 5 seconds");
     }
@@ -57,14 +69,21 @@ final class DemoCommand implements Callable<Integer> {
         return new Demo(System.out, Duration.ofSeconds(lifetimeSeconds)).run() ? 0 : 1;
       case "vault":
         if (lifetimeSeconds < 10) {
-          throw new UserErrors.UserException("--lifetime must be at least 10 seconds with --pki vault");
+          throw new UserErrors.UserException(
+              "--lifetime must be at least 10 seconds with --pki vault");
         }
-        return VaultDemo.fromEnvironment(System.out, System.getenv(), Duration.ofSeconds(lifetimeSeconds)).run() ? 0 : 1;
+        return VaultDemo.fromEnvironment(
+                    System.out, System.getenv(), Duration.ofSeconds(lifetimeSeconds))
+                .run()
+            ? 0
+            : 1;
       case "cfssl":
         if (lifetimeSeconds % 60 != 0 || lifetimeSeconds < CfsslDemo.MIN_LIFETIME.toSeconds()) {
-          throw new UserErrors.UserException("--lifetime must be whole minutes, at least "
-              + CfsslDemo.MIN_LIFETIME.toSeconds() + " seconds, with --pki cfssl (CFSSL 1.2.0 dates certificates to"
-              + " the minute)");
+          throw new UserErrors.UserException(
+              "--lifetime must be whole minutes, at least "
+                  + CfsslDemo.MIN_LIFETIME.toSeconds()
+                  + " seconds, with --pki cfssl (CFSSL 1.2.0 dates certificates to"
+                  + " the minute)");
         }
         return CfsslDemo.run(System.out, Duration.ofSeconds(lifetimeSeconds)) ? 0 : 1;
       default:

@@ -28,8 +28,8 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * What both demos share: printing steps and the summary, judging the run, recording what the
- * cloud receives, and waiting for a condition with a limit.
+ * What both demos share: printing steps and the summary, judging the run, recording what the cloud
+ * receives, and waiting for a condition with a limit.
  */
 final class DemoScript {
   static final Duration WAIT = Duration.ofSeconds(30);
@@ -47,7 +47,9 @@ final class DemoScript {
   /** Prints one step and remembers whether it held. */
   void step(boolean held, String what, String detail) {
     steps.add(held);
-    out.printf("  %-8s %s%s%n", held ? "[ok]" : "[FAILED]", what, detail.isEmpty() ? "" : "\n           " + detail);
+    out.printf(
+        "  %-8s %s%s%n",
+        held ? "[ok]" : "[FAILED]", what, detail.isEmpty() ? "" : "\n           " + detail);
     out.flush();
   }
 
@@ -55,9 +57,10 @@ final class DemoScript {
   boolean verdict() {
     long held = steps.stream().filter(b -> b).count();
     out.println();
-    out.println(held == steps.size()
-        ? "All " + steps.size() + " steps held."
-        : (steps.size() - held) + " of " + steps.size() + " steps did NOT hold.");
+    out.println(
+        held == steps.size()
+            ? "All " + steps.size() + " steps held."
+            : (steps.size() - held) + " of " + steps.size() + " steps did NOT hold.");
     return held == steps.size();
   }
 
@@ -79,36 +82,59 @@ final class DemoScript {
   boolean cloudToEdge(CloudHub cloud, Collection<NodeName> nodes, String text) {
     Map<NodeName, String> sent = new LinkedHashMap<>();
     for (NodeName node : nodes) {
-      Message m = Message.create(new Message.Route("edgecontroller", "edged", "resource", "update", "default/pod/demo"),
-          TextNode.valueOf(text));
+      Message m =
+          Message.create(
+              new Message.Route(
+                  "edgecontroller", "edged", "resource", "update", "default/pod/demo"),
+              TextNode.valueOf(text));
       if (cloud.send(node, m)) {
         sent.put(node, m.header().id());
       }
     }
     return sent.size() == nodes.size()
-        && waitFor(() -> sent.entrySet().stream().allMatch(e ->
-            !fromNode(e.getKey(), m -> m.isResponse() && e.getValue().equals(m.header().parentId())).isEmpty()));
+        && waitFor(
+            () ->
+                sent.entrySet().stream()
+                    .allMatch(
+                        e ->
+                            !fromNode(
+                                    e.getKey(),
+                                    m ->
+                                        m.isResponse()
+                                            && e.getValue().equals(m.header().parentId()))
+                                .isEmpty()));
   }
 
   /** Every node sends the cloud a message; true once one from each has arrived. */
   boolean edgeToCloud(Map<NodeName, EdgeHub> edges) {
     for (Map.Entry<NodeName, EdgeHub> e : edges.entrySet()) {
-      e.getValue().send(Message.create(
-          new Message.Route("edged", "meta", "resource", "update", "default/node/" + e.getKey()),
-          TextNode.valueOf("status of " + e.getKey())));
+      e.getValue()
+          .send(
+              Message.create(
+                  new Message.Route(
+                      "edged", "meta", "resource", "update", "default/node/" + e.getKey()),
+                  TextNode.valueOf("status of " + e.getKey())));
     }
-    return waitFor(() -> edges.keySet().stream().allMatch(n -> !fromNode(n, m -> !m.isResponse()).isEmpty()));
+    return waitFor(
+        () -> edges.keySet().stream().allMatch(n -> !fromNode(n, m -> !m.isResponse()).isEmpty()));
   }
 
-  /** The table of nodes: state (with '?' if the CloudHub has no session), serial, expiry, renewals. */
+  /**
+   * The table of nodes: state (with '?' if the CloudHub has no session), serial, expiry, renewals.
+   */
   void summary(CloudHub cloud, Map<NodeName, EdgeHub> edges, String renewalsLabel) {
     String format = "  %-13s %-10s %-22s %-20s %s%n";
     out.printf(format, "node", "state", "certificate serial", "expires (UTC)", renewalsLabel);
     for (Map.Entry<NodeName, EdgeHub> e : edges.entrySet()) {
       EdgeHubStatus s = e.getValue().status();
       boolean atHub = cloud.session(e.getKey()).isPresent();
-      out.printf(format, e.getKey(), atHub ? s.state() : s.state() + "?", shortSerial(s.certificateSerial().orElse("-")),
-          s.certificateNotAfter().map(TIME::format).orElse("-"), s.rotations());
+      out.printf(
+          format,
+          e.getKey(),
+          atHub ? s.state() : s.state() + "?",
+          shortSerial(s.certificateSerial().orElse("-")),
+          s.certificateNotAfter().map(TIME::format).orElse("-"),
+          s.rotations());
     }
   }
 
@@ -117,26 +143,36 @@ final class DemoScript {
    * the node may be making), and waiting out the moment between its two renames.
    */
   static dev.edgetrust.x509.HeldCertificate credentialsOf(Path keyFile, Path certificateFile) {
-    dev.edgetrust.credential.KeyCertificateView files = dev.edgetrust.credential.KeyCertificateView.of(keyFile, certificateFile);
+    dev.edgetrust.credential.KeyCertificateView files =
+        dev.edgetrust.credential.KeyCertificateView.of(keyFile, certificateFile);
     dev.edgetrust.x509.HeldCertificate[] held = new dev.edgetrust.x509.HeldCertificate[1];
-    waitFor(() -> {
-      try {
-        held[0] = files.peek().orElse(null);
-      } catch (dev.edgetrust.credential.CredentialFileException e) {
-        held[0] = null;
-      }
-      return held[0] != null;
-    });
+    waitFor(
+        () -> {
+          try {
+            held[0] = files.peek().orElse(null);
+          } catch (dev.edgetrust.credential.CredentialFileException e) {
+            held[0] = null;
+          }
+          return held[0] != null;
+        });
     if (held[0] == null) {
-      throw new IllegalStateException("no matching key and certificate in " + keyFile + " and " + certificateFile);
+      throw new IllegalStateException(
+          "no matching key and certificate in " + keyFile + " and " + certificateFile);
     }
     return held[0];
   }
 
   static String describe(Map<NodeName, EdgeHub> edges) {
-    return String.join("; ", edges.values().stream()
-        .map(e -> e.status().node() + " " + e.status().state() + e.status().detail().map(d -> " (" + d + ")").orElse(""))
-        .toList());
+    return String.join(
+        "; ",
+        edges.values().stream()
+            .map(
+                e ->
+                    e.status().node()
+                        + " "
+                        + e.status().state()
+                        + e.status().detail().map(d -> " (" + d + ")").orElse(""))
+            .toList());
   }
 
   /** A refusal up to its first ';': the status and the reason, without the advice after it. */

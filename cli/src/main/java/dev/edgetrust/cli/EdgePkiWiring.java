@@ -35,8 +35,15 @@ final class EdgePkiWiring implements AutoCloseable {
       return Optional.empty();
     }
     NodeIssuance issuance = pki.get().start();
-    return Optional.of(new EdgePkiWiring(issuance,
-        new PkiIssuer(settings.nodeName(), issuance, settings.caFile(), settings.credentialFiles(), Clock.systemUTC())));
+    return Optional.of(
+        new EdgePkiWiring(
+            issuance,
+            new PkiIssuer(
+                settings.nodeName(),
+                issuance,
+                settings.caFile(),
+                settings.credentialFiles(),
+                Clock.systemUTC())));
   }
 
   CertificateIssuer issuer() {

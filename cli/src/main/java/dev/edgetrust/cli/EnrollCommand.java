@@ -3,18 +3,18 @@ package dev.edgetrust.cli;
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
+import dev.edgetrust.pki.CloudPki;
+import dev.edgetrust.pki.JoinTokenMinting;
 import dev.edgetrust.pki.NodeEnrollment;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiProviderFactory;
 import dev.edgetrust.pki.PkiProviders;
-import dev.edgetrust.pki.CloudPki;
-import dev.edgetrust.pki.JoinTokenMinting;
 import java.io.PrintStream;
 import java.net.URI;
-import java.util.ArrayList;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -45,26 +45,45 @@ import picocli.CommandLine.Spec;
       "'./edgetrust vault setup' first."
     })
 final class EnrollCommand implements Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "cloudcore.yaml of a CloudHub on the built-in CA: enroll with a node-bound join token instead of Vault.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "cloudcore.yaml of a CloudHub on the built-in CA: enroll with a node-bound join token instead of Vault.")
   Path config;
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NODE", description = "The node's name (modules.edged.hostnameOverride).")
+  @Parameters(
+      index = "0",
+      paramLabel = "NODE",
+      description = "The node's name (modules.edged.hostnameOverride).")
   String nodeName;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the bundle (made 0700).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Where to write the bundle (made 0700).")
   Path out;
 
-  @Option(names = "--cloudhub", defaultValue = "127.0.0.1:10000", paramLabel = "HOST:PORT",
-      description = "The CloudHub's WebSocket address for the node. Default: ${DEFAULT-VALUE}; with --config, "
-          + "the first advertiseAddress and the websocket port (the bootstrap URL uses the same host).")
+  @Option(
+      names = "--cloudhub",
+      defaultValue = "127.0.0.1:10000",
+      paramLabel = "HOST:PORT",
+      description =
+          "The CloudHub's WebSocket address for the node. Default: ${DEFAULT-VALUE}; with --config, "
+              + "the first advertiseAddress and the websocket port (the bootstrap URL uses the same host).")
   String cloudhub;
 
-  @Option(names = "--token-ttl", defaultValue = "72h", converter = GoDurationConverter.class, paramLabel = "DURATION",
-      description = "Lifetime of the node's token: on Vault between renewals (the node renews it at 2/3); on the "
-          + "built-in CA the time the node has to enroll with it. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--token-ttl",
+      defaultValue = "72h",
+      converter = GoDurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "Lifetime of the node's token: on Vault between renewals (the node renews it at 2/3); on the "
+              + "built-in CA the time the node has to enroll with it. Default: ${DEFAULT-VALUE}.")
   Duration tokenTtl;
 
   @Option(names = "--force", description = "Overwrite the bundle in a non-empty DIR.")
@@ -80,9 +99,15 @@ final class EnrollCommand implements Callable<Integer> {
     }
     NodeName node = checked("NODE", () -> NodeName.of(nodeName));
     ServerAddress server = checked("--cloudhub", () -> ServerAddress.parse(cloudhub));
-    NodeEnrollment enrollment = ownEnrollments().stream().findFirst().orElseThrow(() -> new UserErrors.UserException(
-        "no PKI here enrolls nodes itself: enroll with a join token, --config cloudcore.yaml"));
-    enrollment.enroll(new NodeEnrollment.Target(node, out, force, server.authority(), tokenTtl), stdout);
+    NodeEnrollment enrollment =
+        ownEnrollments().stream()
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new UserErrors.UserException(
+                        "no PKI here enrolls nodes itself: enroll with a join token, --config cloudcore.yaml"));
+    enrollment.enroll(
+        new NodeEnrollment.Target(node, out, force, server.authority(), tokenTtl), stdout);
     return 0;
   }
 
@@ -90,11 +115,14 @@ final class EnrollCommand implements Callable<Integer> {
   private List<NodeEnrollment> ownEnrollments() {
     List<NodeEnrollment> found = new ArrayList<>();
     if (spec != null) {
-      spec.mixins().values().forEach(m -> {
-        if (m.userObject() instanceof NodeEnrollment e) {
-          found.add(e);
-        }
-      });
+      spec.mixins()
+          .values()
+          .forEach(
+              m -> {
+                if (m.userObject() instanceof NodeEnrollment e) {
+                  found.add(e);
+                }
+              });
     }
     return found;
   }
@@ -127,7 +155,8 @@ final class EnrollCommand implements Callable<Integer> {
       for (PkiProviderFactory factory : PkiProviders.installed().all()) {
         Optional<NodeEnrollment> enrollment = factory.enrollment();
         if (enrollment.isPresent()) {
-          spec.addMixin(factory.name(), CommandLine.Model.CommandSpec.forAnnotatedObject(enrollment.get()));
+          spec.addMixin(
+              factory.name(), CommandLine.Model.CommandSpec.forAnnotatedObject(enrollment.get()));
         }
       }
       return spec;
@@ -141,35 +170,68 @@ final class EnrollCommand implements Callable<Integer> {
   private int enrollOnBuiltinCa() throws Exception {
     List<String> refused = ownEnrollmentOptions();
     if (!refused.isEmpty()) {
-      throw new UserErrors.UserException(refused.get(0) + "; with --config (built-in CA) the node gets a node-bound join "
-          + "token, and certificate lifetimes come from modules.cloudHub.edgeCertSigningDuration");
+      throw new UserErrors.UserException(
+          refused.get(0)
+              + "; with --config (built-in CA) the node gets a node-bound join "
+              + "token, and certificate lifetimes come from modules.cloudHub.edgeCertSigningDuration");
     }
     NodeName node = checked("NODE", () -> NodeName.of(nodeName));
     CloudHubConfig.Loaded loaded = CloudHubConfig.loadAll(config);
     Optional<String> ownEnrollment = loaded.pki().ownEnrollment();
     if (ownEnrollment.isPresent()) {
-      throw new UserErrors.UserException(config + " runs the CloudHub on pki.provider: " + loaded.pki().name()
-          + "; enroll its nodes with the PKI: drop --config, " + ownEnrollment.get());
+      throw new UserErrors.UserException(
+          config
+              + " runs the CloudHub on pki.provider: "
+              + loaded.pki().name()
+              + "; enroll its nodes with the PKI: drop --config, "
+              + ownEnrollment.get());
     }
     CloudHubSettings settings = loaded.hub();
     if (settings.httpsAddress() == null) {
-      throw new UserErrors.UserException(config + ": the bootstrap listener is off (modules.cloudHub.https.enable: "
-          + "false), so no node can enroll with a token; turn it on");
+      throw new UserErrors.UserException(
+          config
+              + ": the bootstrap listener is off (modules.cloudHub.https.enable: "
+              + "false), so no node can enroll with a token; turn it on");
     }
     String host = settings.advertiseAddresses().get(0).getHostAddress();
-    ServerAddress websocket = matched("--cloudhub")
-        ? checked("--cloudhub", () -> ServerAddress.parse(cloudhub))
-        : new ServerAddress(host, settings.websocketPort());
-    URI bootstrap = URI.create("https://" + hostForUri(websocket.host()) + ":" + settings.httpsPort());
+    ServerAddress websocket =
+        matched("--cloudhub")
+            ? checked("--cloudhub", () -> ServerAddress.parse(cloudhub))
+            : new ServerAddress(host, settings.websocketPort());
+    URI bootstrap =
+        URI.create("https://" + hostForUri(websocket.host()) + ":" + settings.httpsPort());
     BuiltinEdgeBundle.Written written;
     try (CloudPki pki = loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC()))) {
-      JoinTokenMinting ca = pki.joinTokens().orElseThrow(() -> new UserErrors.UserException(
-          config + ": pki.provider: " + loaded.pki().name() + " mints no join tokens"));
-      stdout.println("join tokens of " + config + " (pki.provider: " + loaded.pki().name() + "): enrolling node " + node);
-      written = BuiltinEdgeBundle.write(ca, node, out, force, new BuiltinEdgeBundle.Options(websocket, bootstrap, tokenTtl));
+      JoinTokenMinting ca =
+          pki.joinTokens()
+              .orElseThrow(
+                  () ->
+                      new UserErrors.UserException(
+                          config
+                              + ": pki.provider: "
+                              + loaded.pki().name()
+                              + " mints no join tokens"));
+      stdout.println(
+          "join tokens of "
+              + config
+              + " (pki.provider: "
+              + loaded.pki().name()
+              + "): enrolling node "
+              + node);
+      written =
+          BuiltinEdgeBundle.write(
+              ca, node, out, force, new BuiltinEdgeBundle.Options(websocket, bootstrap, tokenTtl));
     }
-    stdout.printf("  %-14s %s%n", "done", "join token for " + node + " only, usable once (token id "
-        + written.token().id() + ", valid until " + written.token().expiresAt() + ")");
+    stdout.printf(
+        "  %-14s %s%n",
+        "done",
+        "join token for "
+            + node
+            + " only, usable once (token id "
+            + written.token().id()
+            + ", valid until "
+            + written.token().expiresAt()
+            + ")");
     stdout.println("Wrote " + written.dir() + " (0700): " + String.join(", ", written.files()));
     stdout.println("On the node: ./edgetrust edgehub --config " + written.edgecore());
     return 0;

@@ -5,7 +5,9 @@ import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Command-line durations in Go's syntax ({@code 24h}, {@code 30m}), as Vault's own CLI takes them. */
+/**
+ * Command-line durations in Go's syntax ({@code 24h}, {@code 30m}), as Vault's own CLI takes them.
+ */
 final class GoDurationConverter implements ITypeConverter<Duration> {
   @Override
   public Duration convert(String value) {
@@ -16,7 +18,8 @@ final class GoDurationConverter implements ITypeConverter<Duration> {
       }
       return d;
     } catch (IllegalArgumentException e) {
-      throw new TypeConversionException("'" + value + "' is not a duration such as 24h, 30m or 90s");
+      throw new TypeConversionException(
+          "'" + value + "' is not a duration such as 24h, 30m or 90s");
     }
   }
 }

@@ -16,9 +16,11 @@ import picocli.CommandLine.Option;
     // Every sub-command, at any depth, takes --help (and --version): a parse error points at it.
     scope = CommandLine.ScopeType.INHERIT,
     version = "edgetrust 0.1.0",
-    description = "KubeEdge CloudHub/EdgeHub authentication with a pluggable certificate authority.",
+    description =
+        "KubeEdge CloudHub/EdgeHub authentication with a pluggable certificate authority.",
     // The benchmark harness is not in this jar: the launcher adds it for this one command.
-    footer = "%nbench: ./edgetrust bench --help (the benchmark harness, run by the launcher; docs/benchmarks.md)",
+    footer =
+        "%nbench: ./edgetrust bench --help (the benchmark harness, run by the launcher; docs/benchmarks.md)",
     subcommands = {
       DemoCommand.class,
       CloudHubCommand.class,
@@ -30,7 +32,10 @@ import picocli.CommandLine.Option;
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
-  @Option(names = "--debug", description = "Log at debug level.", scope = CommandLine.ScopeType.INHERIT)
+  @Option(
+      names = "--debug",
+      description = "Log at debug level.",
+      scope = CommandLine.ScopeType.INHERIT)
   void debug(boolean on) {
     if (on) {
       ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
@@ -61,9 +66,7 @@ public final class Main implements Runnable {
     UserErrors errors = new UserErrors();
     CommandLine commandLine = new CommandLine(new Main());
     addPkiCommands(commandLine, PkiProviders.installed());
-    return commandLine
-        .setExecutionExceptionHandler(errors)
-        .setParameterExceptionHandler(errors);
+    return commandLine.setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
   }
 
   /**
@@ -77,13 +80,21 @@ public final class Main implements Runnable {
     for (PkiProviderFactory factory : providers.all()) {
       for (Object command : factory.commands()) {
         if (!command.getClass().isAnnotationPresent(Command.class)) {
-          throw new IllegalStateException("PKI '" + factory.name() + "' offers " + command.getClass().getName()
-              + ", which is not a picocli @Command");
+          throw new IllegalStateException(
+              "PKI '"
+                  + factory.name()
+                  + "' offers "
+                  + command.getClass().getName()
+                  + ", which is not a picocli @Command");
         }
         CommandLine sub = new CommandLine(command);
         if (commandLine.getSubcommands().containsKey(sub.getCommandName())) {
-          throw new IllegalStateException("PKI '" + factory.name() + "' offers the command '" + sub.getCommandName()
-              + "', which exists already");
+          throw new IllegalStateException(
+              "PKI '"
+                  + factory.name()
+                  + "' offers the command '"
+                  + sub.getCommandName()
+                  + "', which exists already");
         }
         commandLine.addSubcommand(sub);
       }

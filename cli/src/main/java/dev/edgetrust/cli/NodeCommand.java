@@ -38,9 +38,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code edgetrust node list|block NODE|unblock NODE|reset NODE --config cloudcore.yaml}: the operator's
- * side of the CloudHub's admin API (address, port, token file and the pinned server certificate
- * from {@code modules.cloudHub.admin}).
+ * {@code edgetrust node list|block NODE|unblock NODE|reset NODE --config cloudcore.yaml}: the
+ * operator's side of the CloudHub's admin API (address, port, token file and the pinned server
+ * certificate from {@code modules.cloudHub.admin}).
  *
  * <p>The admin port is trusted by pin: the CLI accepts exactly the certificate in {@code
  * admin.serverCertFile}, for the address it dials, and no CA. A node's certificate (from the node
@@ -50,9 +50,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "node",
     description = "List, block, unblock or reset edge nodes through the CloudHub's admin API.",
-    subcommands = {NodeCommand.ListNodes.class, NodeCommand.Block.class, NodeCommand.Unblock.class, NodeCommand.Reset.class})
+    subcommands = {
+      NodeCommand.ListNodes.class,
+      NodeCommand.Block.class,
+      NodeCommand.Unblock.class,
+      NodeCommand.Reset.class
+    })
 final class NodeCommand implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** A block calls the PKI several times; leave it time. */
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(90);
 
@@ -65,13 +71,20 @@ final class NodeCommand implements Runnable {
 
   /** Where the admin API is and how to authenticate to it. */
   static final class AdminConnection {
-    @Option(names = "--config", required = true, description = "cloudcore.yaml of the CloudHub (modules.cloudHub.admin)")
+    @Option(
+        names = "--config",
+        required = true,
+        description = "cloudcore.yaml of the CloudHub (modules.cloudHub.admin)")
     Path config;
 
-    @Option(names = "--token-file", description = "bearer token file (default: modules.cloudHub.admin.tokenFile)")
+    @Option(
+        names = "--token-file",
+        description = "bearer token file (default: modules.cloudHub.admin.tokenFile)")
     Path tokenFile;
 
-    @Option(names = "--cert", description = "admin client certificate (PEM), instead of or besides the token")
+    @Option(
+        names = "--cert",
+        description = "admin client certificate (PEM), instead of or besides the token")
     Path certificate;
 
     @Option(names = "--key", description = "private key of --cert (PEM)")
@@ -84,8 +97,10 @@ final class NodeCommand implements Runnable {
       CloudHubSettings settings = CloudHubConfig.load(config);
       CloudHubSettings.Admin admin = settings.admin();
       if (!admin.enabled()) {
-        throw new UserErrors.UserException(config + ": the admin API is off; set modules.cloudHub.admin.enable: true "
-            + "with a tokenFile or clientCAFile, and restart the CloudHub");
+        throw new UserErrors.UserException(
+            config
+                + ": the admin API is off; set modules.cloudHub.admin.enable: true "
+                + "with a tokenFile or clientCAFile, and restart the CloudHub");
       }
       // The pin first: without the admin API's own certificate nothing is sent anywhere.
       X509Certificate pinned = pinnedServerCertificate(admin);
@@ -93,34 +108,62 @@ final class NodeCommand implements Runnable {
       Optional<HeldCertificate> client = clientCertificate();
       if (token.isEmpty() && client.isEmpty()) {
         throw new UserErrors.UserException(
-            "no credential for the admin API: set modules.cloudHub.admin.tokenFile in " + config + ", or pass --token-file or --cert/--key");
+            "no credential for the admin API: set modules.cloudHub.admin.tokenFile in "
+                + config
+                + ", or pass --token-file or --cert/--key");
       }
       String host = admin.dialAddress();
-      URI uri = URI.create("https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + admin.port() + path);
-      HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-          .timeout(REQUEST_TIMEOUT)
-          .method(method, HttpRequest.BodyPublishers.noBody());
+      URI uri =
+          URI.create(
+              "https://"
+                  + (host.contains(":") ? "[" + host + "]" : host)
+                  + ":"
+                  + admin.port()
+                  + path);
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(uri)
+              .timeout(REQUEST_TIMEOUT)
+              .method(method, HttpRequest.BodyPublishers.noBody());
       // Written only once the handshake has passed the pin and host check (TLS comes first).
       token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
-      HttpClient http = HttpClient.newBuilder()
-          .sslContext(JdkTls.context(client, PinnedServerTrust.of(pinned, host)))
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
+      HttpClient http =
+          HttpClient.newBuilder()
+              .sslContext(JdkTls.context(client, PinnedServerTrust.of(pinned, host)))
+              .connectTimeout(Duration.ofSeconds(10))
+              .build();
       HttpResponse<byte[]> response;
       try {
         response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
       } catch (ConnectException e) {
-        throw new UserErrors.UserException("cannot reach the admin API at " + uri.getHost() + ":" + uri.getPort()
-            + ": connection refused (is the CloudHub running, with modules.cloudHub.admin.enable: true?)");
+        throw new UserErrors.UserException(
+            "cannot reach the admin API at "
+                + uri.getHost()
+                + ":"
+                + uri.getPort()
+                + ": connection refused (is the CloudHub running, with modules.cloudHub.admin.enable: true?)");
       } catch (SSLHandshakeException e) {
-        throw new UserErrors.UserException("refused the server at " + uri.getHost() + ":" + uri.getPort()
-            + " as the admin API, and sent it nothing: " + handshakeFailure(e) + " (the CLI trusts only the certificate in "
-            + admin.serverCertificateFile() + ", which the CloudHub writes at start)");
+        throw new UserErrors.UserException(
+            "refused the server at "
+                + uri.getHost()
+                + ":"
+                + uri.getPort()
+                + " as the admin API, and sent it nothing: "
+                + handshakeFailure(e)
+                + " (the CLI trusts only the certificate in "
+                + admin.serverCertificateFile()
+                + ", which the CloudHub writes at start)");
       } catch (HttpTimeoutException e) {
-        throw new UserErrors.UserException("the admin API at " + uri.getHost() + ":" + uri.getPort()
-            + " did not answer within " + REQUEST_TIMEOUT.toSeconds() + " s");
+        throw new UserErrors.UserException(
+            "the admin API at "
+                + uri.getHost()
+                + ":"
+                + uri.getPort()
+                + " did not answer within "
+                + REQUEST_TIMEOUT.toSeconds()
+                + " s");
       } catch (IOException e) {
-        throw new UserErrors.UserException("the admin API at " + uri.getHost() + ":" + uri.getPort() + " failed: " + e);
+        throw new UserErrors.UserException(
+            "the admin API at " + uri.getHost() + ":" + uri.getPort() + " failed: " + e);
       }
       JsonNode body;
       try {
@@ -129,13 +172,16 @@ final class NodeCommand implements Runnable {
         body = null;
       }
       if (body == null || !body.isObject()) {
-        throw new UserErrors.UserException("the admin API answered " + response.statusCode() + " without JSON");
+        throw new UserErrors.UserException(
+            "the admin API answered " + response.statusCode() + " without JSON");
       }
       if (response.statusCode() == 401) {
-        throw new UserErrors.UserException("the admin API refused the credentials: " + body.path("error").asText());
+        throw new UserErrors.UserException(
+            "the admin API refused the credentials: " + body.path("error").asText());
       }
       if (body.has("error")) {
-        throw new UserErrors.UserException("the admin API answered " + response.statusCode() + ": " + body.path("error").asText());
+        throw new UserErrors.UserException(
+            "the admin API answered " + response.statusCode() + ": " + body.path("error").asText());
       }
       return new Reply(response.statusCode(), body);
     }
@@ -154,33 +200,40 @@ final class NodeCommand implements Runnable {
       } catch (NoSuchFileException e) {
         throw new UserErrors.UserException(file + ": no such admin token file");
       } catch (IOException e) {
-        throw new UserErrors.UserException(file + ": cannot read the admin token: " + e.getMessage());
+        throw new UserErrors.UserException(
+            file + ": cannot read the admin token: " + e.getMessage());
       }
     }
 
-    private Optional<HeldCertificate> clientCertificate() throws UserErrors.UserException, CredentialFileException {
+    private Optional<HeldCertificate> clientCertificate()
+        throws UserErrors.UserException, CredentialFileException {
       if (certificate == null && key == null) {
         return Optional.empty();
       }
       if (certificate == null || key == null) {
         throw new UserErrors.UserException("--cert and --key go together");
       }
-      return Optional.of(KeyCertificateView.of(key, certificate).peek()
-          .orElseThrow(() -> new UserErrors.UserException(certificate + ": no such file")));
+      return Optional.of(
+          KeyCertificateView.of(key, certificate)
+              .peek()
+              .orElseThrow(() -> new UserErrors.UserException(certificate + ": no such file")));
     }
 
     /**
      * The admin API's own certificate, from {@code admin.serverCertFile}: the only certificate the
      * CLI accepts from the admin port.
      */
-    private static X509Certificate pinnedServerCertificate(CloudHubSettings.Admin admin) throws UserErrors.UserException {
+    private static X509Certificate pinnedServerCertificate(CloudHubSettings.Admin admin)
+        throws UserErrors.UserException {
       Path file = admin.serverCertificateFile();
       try {
         return KeyCertificateFiles.readCertificates(file).get(0);
       } catch (CredentialFileException e) {
-        throw new UserErrors.UserException(e.getMessage() + ": no admin API certificate to pin"
-            + " (modules.cloudHub.admin.serverCertFile); the CloudHub writes it when it starts with the admin API on,"
-            + " so start it, and run this command as a user who can read that file");
+        throw new UserErrors.UserException(
+            e.getMessage()
+                + ": no admin API certificate to pin"
+                + " (modules.cloudHub.admin.serverCertFile); the CloudHub writes it when it starts with the admin API on,"
+                + " so start it, and run this command as a user who can read that file");
       }
     }
 
@@ -194,7 +247,10 @@ final class NodeCommand implements Runnable {
     }
   }
 
-  @Command(name = "list", description = "List the nodes: connected or not, since when, certificate serial, expiry, blocked.")
+  @Command(
+      name = "list",
+      description =
+          "List the nodes: connected or not, since when, certificate serial, expiry, blocked.")
   static final class ListNodes implements Callable<Integer> {
     @Mixin AdminConnection admin;
     @Spec CommandLine.Model.CommandSpec spec;
@@ -205,14 +261,15 @@ final class NodeCommand implements Runnable {
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"NODE", "CONNECTED", "SINCE", "SERIAL", "EXPIRES", "BLOCKED"});
       for (JsonNode n : nodes) {
-        rows.add(new String[] {
-          n.path("node").asText(),
-          n.path("connected").asBoolean() ? "yes" : "no",
-          text(n.path("since")),
-          text(n.path("serial")),
-          text(n.path("expiry")),
-          n.path("blocked").asBoolean() ? "BLOCKED" : "no"
-        });
+        rows.add(
+            new String[] {
+              n.path("node").asText(),
+              n.path("connected").asBoolean() ? "yes" : "no",
+              text(n.path("since")),
+              text(n.path("serial")),
+              text(n.path("expiry")),
+              n.path("blocked").asBoolean() ? "BLOCKED" : "no"
+            });
       }
       PrintWriter out = spec.commandLine().getOut();
       if (rows.size() == 1) {
@@ -238,7 +295,8 @@ final class NodeCommand implements Runnable {
       for (String[] row : rows) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < row.length; i++) {
-          line.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
+          line.append(
+              i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
         }
         out.println(line.toString().stripTrailing());
       }
@@ -246,11 +304,18 @@ final class NodeCommand implements Runnable {
   }
 
   /** Prints a block/unblock report and turns its outcome into an exit code. */
-  static int printReport(CommandLine.Model.CommandSpec spec, JsonNode report) throws UserErrors.UserException {
+  static int printReport(CommandLine.Model.CommandSpec spec, JsonNode report)
+      throws UserErrors.UserException {
     PrintWriter out = spec.commandLine().getOut();
     out.println(report.path("action").asText() + " " + report.path("node").asText() + ":");
     for (JsonNode step : report.path("steps")) {
-      out.println("  (" + step.path("step").asText() + ") " + step.path("title").asText() + ": " + step.path("outcome").asText());
+      out.println(
+          "  ("
+              + step.path("step").asText()
+              + ") "
+              + step.path("title").asText()
+              + ": "
+              + step.path("outcome").asText());
       out.println("      " + step.path("detail").asText());
     }
     String next = report.path("nextStep").asText("");
@@ -260,8 +325,13 @@ final class NodeCommand implements Runnable {
     out.flush();
     String outcome = report.path("outcome").asText();
     if (!outcome.equals("done")) {
-      throw new UserErrors.UserException(report.path("action").asText() + " of node " + report.path("node").asText()
-          + " " + (outcome.equals("failed") ? "failed" : "was only partly done") + "; see the steps above");
+      throw new UserErrors.UserException(
+          report.path("action").asText()
+              + " of node "
+              + report.path("node").asText()
+              + " "
+              + (outcome.equals("failed") ? "failed" : "was only partly done")
+              + "; see the steps above");
     }
     return 0;
   }
@@ -287,11 +357,15 @@ final class NodeCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      return printReport(spec, admin.call("POST", "/nodes/" + nodeName(node).value() + "/" + action()).body());
+      return printReport(
+          spec, admin.call("POST", "/nodes/" + nodeName(node).value() + "/" + action()).body());
     }
   }
 
-  @Command(name = "block", description = "Block a node: refuse its renewal credential, revoke its certificates, close its session, refuse its handshakes.")
+  @Command(
+      name = "block",
+      description =
+          "Block a node: refuse its renewal credential, revoke its certificates, close its session, refuse its handshakes.")
   static final class Block extends NodeAction {
     @Override
     String action() {
@@ -299,7 +373,9 @@ final class NodeCommand implements Runnable {
     }
   }
 
-  @Command(name = "unblock", description = "Unblock a node; it must re-enroll (its revoked certificates stay revoked).")
+  @Command(
+      name = "unblock",
+      description = "Unblock a node; it must re-enroll (its revoked certificates stay revoked).")
   static final class Unblock extends NodeAction {
     @Override
     String action() {
@@ -307,9 +383,13 @@ final class NodeCommand implements Runnable {
     }
   }
 
-  @Command(name = "reset", mixinStandardHelpOptions = true, description = {
-      "Reset a node for a new device under its name: revoke its certificates, close its session, and let one",
-      "new token enrollment take the name (then: ./edgetrust token --config cloudcore.yaml --node NODE)."})
+  @Command(
+      name = "reset",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Reset a node for a new device under its name: revoke its certificates, close its session, and let one",
+        "new token enrollment take the name (then: ./edgetrust token --config cloudcore.yaml --node NODE)."
+      })
   static final class Reset extends NodeAction {
     @Override
     String action() {

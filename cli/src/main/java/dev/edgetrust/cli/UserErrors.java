@@ -22,14 +22,21 @@ public final class UserErrors implements IExecutionExceptionHandler, IParameterE
   @Override
   public int handleParseException(CommandLine.ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
-    command.getErr().println("edgetrust: " + e.getMessage().strip().replace('\n', ' ')
-        + " (see '" + command.getCommandSpec().qualifiedName() + " --help')");
+    command
+        .getErr()
+        .println(
+            "edgetrust: "
+                + e.getMessage().strip().replace('\n', ' ')
+                + " (see '"
+                + command.getCommandSpec().qualifiedName()
+                + " --help')");
     command.getErr().flush();
     return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   @Override
-  public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) throws Exception {
+  public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult)
+      throws Exception {
     if (e instanceof ConfigException
         || e instanceof CloudHubException
         || e instanceof CredentialFileException

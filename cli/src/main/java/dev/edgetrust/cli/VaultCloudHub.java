@@ -3,15 +3,15 @@ package dev.edgetrust.cli;
 import dev.edgetrust.agent.CertificateAgent;
 import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.config.CloudHubException;
-import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.pki.PkiException;
-import dev.edgetrust.x509.SerialNumbers;
-import dev.edgetrust.pki.vault.http.VaultClient;
-import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.pki.vault.VaultPkiProvider;
 import dev.edgetrust.pki.vault.VaultSetup;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.x509.HeldCertificate;
+import dev.edgetrust.x509.SerialNumbers;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,14 +42,26 @@ final class VaultCloudHub implements AutoCloseable {
    * @param operator a credential allowed to sign with {@code <mount>/sign/cloudhub}
    */
   static VaultCloudHub start(
-      CloudHubSettings settings, VaultClient client, VaultCredential operator, String mount, Duration serverTtl,
-      CloudHubListener listener) throws PkiException, IOException, CloudHubException {
-    VaultPkiProvider provider = VaultPkiProvider.create(client, operator, mount, VaultSetup.CLOUDHUB_ROLE);
+      CloudHubSettings settings,
+      VaultClient client,
+      VaultCredential operator,
+      String mount,
+      Duration serverTtl,
+      CloudHubListener listener)
+      throws PkiException, IOException, CloudHubException {
+    VaultPkiProvider provider =
+        VaultPkiProvider.create(client, operator, mount, VaultSetup.CLOUDHUB_ROLE);
     CertificateAgent agent =
         new CertificateAgent(
             provider,
-            new CertificateAgent.Target(settings.serverKeyFile(), settings.serverCertificateFile(),
-                settings.caCertificateFile(), COMMON_NAME, settings.dnsNames(), settings.advertiseAddresses(), serverTtl),
+            new CertificateAgent.Target(
+                settings.serverKeyFile(),
+                settings.serverCertificateFile(),
+                settings.caCertificateFile(),
+                COMMON_NAME,
+                settings.dnsNames(),
+                settings.advertiseAddresses(),
+                serverTtl),
             Clock.systemUTC());
     agent.renewNow();
     CloudHub hub = CloudHub.start(settings, provider, listener, Clock.systemUTC());
@@ -61,8 +73,8 @@ final class VaultCloudHub implements AutoCloseable {
   }
 
   /**
-   * The agent gets a new server certificate from Vault and writes it over the old one; the
-   * CloudHub puts it into service for new handshakes, and live sessions stay.
+   * The agent gets a new server certificate from Vault and writes it over the old one; the CloudHub
+   * puts it into service for new handshakes, and live sessions stay.
    *
    * @return the serials, old and new
    */
@@ -71,10 +83,14 @@ final class VaultCloudHub implements AutoCloseable {
     HeldCertificate fresh = agent.renewNow();
     boolean reloaded = hub.reloadCredentials();
     String now = SerialNumbers.toColonHex(hub.serverCertificate().getSerialNumber());
-    return new Rotation(old, fresh.serialHex(), reloaded || now.equals(fresh.serialHex()) && !now.equals(old));
+    return new Rotation(
+        old, fresh.serialHex(), reloaded || now.equals(fresh.serialHex()) && !now.equals(old));
   }
 
-  /** A server-certificate rotation: {@code inService} when the new serial is what handshakes now get. */
+  /**
+   * A server-certificate rotation: {@code inService} when the new serial is what handshakes now
+   * get.
+   */
   record Rotation(String oldSerial, String newSerial, boolean inService) {}
 
   @Override

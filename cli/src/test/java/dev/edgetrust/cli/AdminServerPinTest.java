@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
-import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
@@ -21,7 +21,6 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,13 +33,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -57,8 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The admin CLI against whatever holds the admin port, as an attacker would set it up: a node
- * that squats the port while the CloudHub restarts, with a certificate from the node CA. Only the
+ * The admin CLI against whatever holds the admin port, as an attacker would set it up: a node that
+ * squats the port while the CloudHub restarts, with a certificate from the node CA. Only the
  * CloudHub's own admin certificate (pinned from {@code admin.serverCertFile}) gets a request, and
  * so the token; what the squatter received is checked byte for byte.
  */
@@ -88,7 +85,9 @@ class AdminServerPinTest {
     Files.writeString(token, TOKEN + "\n");
     Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
     Path file = dir.resolve("cloudcore.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         modules:
           cloudHub:
             tlsCAFile: ca/rootCA.crt
@@ -102,14 +101,20 @@ class AdminServerPinTest {
               enable: true
               port: %d
               tokenFile: admin.token
-        """.formatted(adminPort));
+        """
+            .formatted(adminPort));
     return file;
   }
 
-  /** Runs the CloudHub once and stops it: the CA, its server certificate and the pin exist, the port is free. */
+  /**
+   * Runs the CloudHub once and stops it: the CA, its server certificate and the pin exist, the port
+   * is free.
+   */
   private CloudHubSettings cloudHubRanOnce(Path config) throws Exception {
     CloudHubSettings settings = CloudHubConfig.load(config);
-    try (CloudHub hub = CloudHub.start(settings, TestBuiltinCa.load(settings), new CloudHubListener() {}, Clock.systemUTC())) {
+    try (CloudHub hub =
+        CloudHub.start(
+            settings, TestBuiltinCa.load(settings), new CloudHubListener() {}, Clock.systemUTC())) {
       assertThat(hub.adminAddress()).isPresent();
     }
     return settings;
@@ -124,34 +129,54 @@ class AdminServerPinTest {
   }
 
   /** A node certificate with server auth and the admin address, signed by the node CA's key. */
-  private static HeldCertificate nodeCertificateWithServerAuth(CloudHubSettings settings) throws Exception {
+  private static HeldCertificate nodeCertificateWithServerAuth(CloudHubSettings settings)
+      throws Exception {
     X509Certificate ca = KeyCertificateFiles.readCertificates(settings.caCertificateFile()).get(0);
     PrivateKey caKey = KeyCertificateFiles.readKey(settings.caKeyFile());
     KeyPair keys = Keys.newP256();
     Instant now = Instant.now();
-    JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-        ca.getSubjectX500Principal(), BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minusSeconds(60)),
-        Date.from(now.plus(Duration.ofHours(1))), NodeName.of("edge-1").subject(), keys.getPublic());
+    JcaX509v3CertificateBuilder builder =
+        new JcaX509v3CertificateBuilder(
+            ca.getSubjectX500Principal(),
+            BigInteger.valueOf(now.toEpochMilli()),
+            Date.from(now.minusSeconds(60)),
+            Date.from(now.plus(Duration.ofHours(1))),
+            NodeName.of("edge-1").subject(),
+            keys.getPublic());
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-    builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
-        KeyPurposeId.getInstance(new ASN1ObjectIdentifier(CertificateUsage.SERVER_AUTH.oid())),
-        KeyPurposeId.getInstance(new ASN1ObjectIdentifier(CertificateUsage.CLIENT_AUTH.oid()))}));
-    builder.addExtension(Extension.subjectAlternativeName, false,
+    builder.addExtension(
+        Extension.extendedKeyUsage,
+        false,
+        new ExtendedKeyUsage(
+            new KeyPurposeId[] {
+              KeyPurposeId.getInstance(
+                  new ASN1ObjectIdentifier(CertificateUsage.SERVER_AUTH.oid())),
+              KeyPurposeId.getInstance(new ASN1ObjectIdentifier(CertificateUsage.CLIENT_AUTH.oid()))
+            }));
+    builder.addExtension(
+        Extension.subjectAlternativeName,
+        false,
         new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
-    X509Certificate cert = new JcaX509CertificateConverter()
-        .getCertificate(builder.build(new JcaContentSignerBuilder(Keys.signatureAlgorithm(caKey)).build(caKey)));
+    X509Certificate cert =
+        new JcaX509CertificateConverter()
+            .getCertificate(
+                builder.build(
+                    new JcaContentSignerBuilder(Keys.signatureAlgorithm(caKey)).build(caKey)));
     return new HeldCertificate(keys.getPrivate(), List.of(cert, ca));
   }
 
   private void assertNoTraceOfTheToken(byte[] received) {
     String text = new String(received, StandardCharsets.ISO_8859_1);
     assertThat(text).doesNotContain(TOKEN).doesNotContain("Authorization").doesNotContain("Bearer");
-    assertThat(text).doesNotContain(Base64.getEncoder().encodeToString(TOKEN.getBytes(StandardCharsets.US_ASCII)));
+    assertThat(text)
+        .doesNotContain(
+            Base64.getEncoder().encodeToString(TOKEN.getBytes(StandardCharsets.US_ASCII)));
     assertThat(received).as("application bytes the squatter received").isEmpty();
   }
 
   @Test
-  void nodeCertificateWithServerAuth_onTheAdminPort_isRefused_andReceivesNoToken() throws Exception {
+  void nodeCertificateWithServerAuth_onTheAdminPort_isRefused_andReceivesNoToken()
+      throws Exception {
     int port = freePort();
     Path config = config(port);
     CloudHubSettings settings = cloudHubRanOnce(config);
@@ -160,25 +185,38 @@ class AdminServerPinTest {
     int exit = run("list", "--config", config.toString());
 
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).startsWith("edgetrust: refused the server at 127.0.0.1:" + port + " as the admin API, and sent it nothing: ")
-        .contains("CN=system:node:edge-1").contains(settings.admin().serverCertificateFile().toString()).hasLineCount(1);
+    assertThat(err.toString())
+        .startsWith(
+            "edgetrust: refused the server at 127.0.0.1:"
+                + port
+                + " as the admin API, and sent it nothing: ")
+        .contains("CN=system:node:edge-1")
+        .contains(settings.admin().serverCertificateFile().toString())
+        .hasLineCount(1);
     assertThat(fake.connections.get()).as("the CLI did dial the squatter").isPositive();
     assertNoTraceOfTheToken(fake.received());
   }
 
   @Test
-  void theCloudHubsOwnNodeFacingCertificate_onTheAdminPort_isRefused_andReceivesNoToken() throws Exception {
+  void theCloudHubsOwnNodeFacingCertificate_onTheAdminPort_isRefused_andReceivesNoToken()
+      throws Exception {
     // Nothing of the node CA is trusted for admin, not even the CloudHub's certificate for nodes.
     int port = freePort();
     Path config = config(port);
     CloudHubSettings settings = cloudHubRanOnce(config);
-    HeldCertificate nodeFacing = new KeyCertificateFiles(settings.serverKeyFile(), settings.serverCertificateFile()).read().orElseThrow();
+    HeldCertificate nodeFacing =
+        new KeyCertificateFiles(settings.serverKeyFile(), settings.serverCertificateFile())
+            .read()
+            .orElseThrow();
     fake = FakeAdminServer.start(port, nodeFacing);
 
     int exit = run("block", "edge-1", "--config", config.toString());
 
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).contains("sent it nothing").contains("not the pinned certificate").hasLineCount(1);
+    assertThat(err.toString())
+        .contains("sent it nothing")
+        .contains("not the pinned certificate")
+        .hasLineCount(1);
     assertNoTraceOfTheToken(fake.received());
   }
 
@@ -193,9 +231,13 @@ class AdminServerPinTest {
     int exit = run("list", "--config", config.toString());
 
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).isEqualTo("edgetrust: " + settings.admin().serverCertificateFile() + ": does not exist:"
-        + " no admin API certificate to pin (modules.cloudHub.admin.serverCertFile); the CloudHub writes it when it starts"
-        + " with the admin API on, so start it, and run this command as a user who can read that file\n");
+    assertThat(err.toString())
+        .isEqualTo(
+            "edgetrust: "
+                + settings.admin().serverCertificateFile()
+                + ": does not exist:"
+                + " no admin API certificate to pin (modules.cloudHub.admin.serverCertFile); the CloudHub writes it when it starts"
+                + " with the admin API on, so start it, and run this command as a user who can read that file\n");
     assertThat(fake.connections.get()).isZero();
   }
 
@@ -206,10 +248,14 @@ class AdminServerPinTest {
     CloudHubSettings settings = cloudHubRanOnce(config);
     byte[] pin = Files.readAllBytes(settings.admin().serverCertificateFile());
 
-    try (CloudHub hub = CloudHub.start(settings, TestBuiltinCa.load(settings), new CloudHubListener() {}, Clock.systemUTC())) {
+    try (CloudHub hub =
+        CloudHub.start(
+            settings, TestBuiltinCa.load(settings), new CloudHubListener() {}, Clock.systemUTC())) {
       assertThat(run("list", "--config", config.toString())).as(err.toString()).isZero();
     }
-    assertThat(Files.readAllBytes(settings.admin().serverCertificateFile())).as("the pin survives a restart").isEqualTo(pin);
+    assertThat(Files.readAllBytes(settings.admin().serverCertificateFile()))
+        .as("the pin survives a restart")
+        .isEqualTo(pin);
   }
 
   /** A TLS server on the admin port that records every application byte it is sent. */
@@ -227,8 +273,11 @@ class AdminServerPinTest {
     }
 
     static FakeAdminServer start(int port, HeldCertificate identity) throws Exception {
-      SSLServerSocket socket = (SSLServerSocket) JdkTls.context(Optional.of(identity), List.of())
-          .getServerSocketFactory().createServerSocket();
+      SSLServerSocket socket =
+          (SSLServerSocket)
+              JdkTls.context(Optional.of(identity), List.of())
+                  .getServerSocketFactory()
+                  .createServerSocket();
       socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       return new FakeAdminServer(socket);
@@ -249,8 +298,12 @@ class AdminServerPinTest {
             }
             if (new String(received(), StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
               // Answer like the admin API, so that a client that trusted us finishes normally.
-              client.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                  + "Content-Length: 12\r\nConnection: close\r\n\r\n{\"nodes\":[]}").getBytes(StandardCharsets.US_ASCII));
+              client
+                  .getOutputStream()
+                  .write(
+                      ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                              + "Content-Length: 12\r\nConnection: close\r\n\r\n{\"nodes\":[]}")
+                          .getBytes(StandardCharsets.US_ASCII));
               client.getOutputStream().flush();
               break;
             }

@@ -13,7 +13,8 @@ class CfsslDemoTest {
   void cfsslDemo_againstARealCfsslServe_holdsEveryStep() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-    boolean held = CfsslDemo.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), CfsslDemo.MIN_LIFETIME);
+    boolean held =
+        CfsslDemo.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), CfsslDemo.MIN_LIFETIME);
 
     String out = bytes.toString(StandardCharsets.UTF_8);
     assertThat(held).as(out).isTrue();
@@ -73,7 +74,8 @@ class CfsslDemoTest {
     }
 
     assertThat(exit).isNotZero();
-    assertThat(err.toString(StandardCharsets.UTF_8).strip()).startsWith("edgetrust: --lifetime must be whole minutes")
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .startsWith("edgetrust: --lifetime must be whole minutes")
         .doesNotContain("\n");
   }
 }

@@ -8,8 +8,8 @@ import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.pki.CloudPki;
-import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.JoinTokenMinting;
+import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.x509.Certificates;
@@ -58,30 +58,34 @@ class CloudOnCfsslTest {
 
   private Path writeConfig(String joinTokens) throws Exception {
     Path file = dir.resolve("cloudcore.yaml");
-    Files.writeString(file, String.join("\n",
-        "modules:",
-        "  cloudHub:",
-        "    advertiseAddress: [127.0.0.1]",
-        "    tlsCAFile: state/ca/rootCA.crt",
-        "    tlsCAKeyFile: state/ca/rootCA.key",
-        "    tlsCertFile: state/certs/server.crt",
-        "    tlsPrivateKeyFile: state/certs/server.key",
-        "    joinTokens: " + joinTokens,
-        "    websocket: {enable: true, address: 127.0.0.1, port: 0}",
-        "    https: {enable: true, address: 127.0.0.1, port: 0}",
-        "    pki:",
-        "      provider: cfssl",
-        "      cfssl:",
-        "        address: " + cfssl.address(),
-        "        authKeyFile: " + cfssl.authKeyFile(),
-        ""));
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "modules:",
+            "  cloudHub:",
+            "    advertiseAddress: [127.0.0.1]",
+            "    tlsCAFile: state/ca/rootCA.crt",
+            "    tlsCAKeyFile: state/ca/rootCA.key",
+            "    tlsCertFile: state/certs/server.crt",
+            "    tlsPrivateKeyFile: state/certs/server.key",
+            "    joinTokens: " + joinTokens,
+            "    websocket: {enable: true, address: 127.0.0.1, port: 0}",
+            "    https: {enable: true, address: 127.0.0.1, port: 0}",
+            "    pki:",
+            "      provider: cfssl",
+            "      cfssl:",
+            "        address: " + cfssl.address(),
+            "        authKeyFile: " + cfssl.authKeyFile(),
+            ""));
     return file;
   }
 
   private void startHub() throws Exception {
     CloudHubConfig.Loaded loaded = CloudHubConfig.loadAll(config);
     pki = loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC()));
-    hub = CloudHub.start(loaded.hub(), pki.provider(), new CloudHubListener() {}, Clock.systemUTC());
+    hub =
+        CloudHub.start(loaded.hub(), pki.provider(), new CloudHubListener() {}, Clock.systemUTC());
   }
 
   @AfterEach
@@ -105,30 +109,40 @@ class CloudOnCfsslTest {
     return token.value().substring(token.value().indexOf('.') + 1);
   }
 
-  private HttpResponse<byte[]> edgeCrt(Optional<HeldCertificate> client, Map<String, String> headers, byte[] csr)
-      throws Exception {
-    HttpClient http = HttpClient.newBuilder()
-        .sslContext(JdkTls.context(client, List.of(cfssl.caCertificate())))
-        .build();
-    URI uri = URI.create("https://127.0.0.1:" + hub.bootstrapAddress().orElseThrow().getPort() + "/edge.crt");
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).method("GET", HttpRequest.BodyPublishers.ofByteArray(csr));
+  private HttpResponse<byte[]> edgeCrt(
+      Optional<HeldCertificate> client, Map<String, String> headers, byte[] csr) throws Exception {
+    HttpClient http =
+        HttpClient.newBuilder()
+            .sslContext(JdkTls.context(client, List.of(cfssl.caCertificate())))
+            .build();
+    URI uri =
+        URI.create(
+            "https://127.0.0.1:" + hub.bootstrapAddress().orElseThrow().getPort() + "/edge.crt");
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri).method("GET", HttpRequest.BodyPublishers.ofByteArray(csr));
     headers.forEach(request::header);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private HttpResponse<byte[]> withToken(String node, String jwt, KeyPair keys) throws Exception {
-    return edgeCrt(Optional.empty(), Map.of("NodeName", node, "Authorization", "Bearer " + jwt),
+    return edgeCrt(
+        Optional.empty(),
+        Map.of("NodeName", node, "Authorization", "Bearer " + jwt),
         Csr.create(keys, new X500Principal("CN=kubeedge.io, O=kubeEdge")).der());
   }
 
   private HeldCertificate enrolled(String node, String jwt) throws Exception {
     KeyPair keys = Keys.newP256();
     HttpResponse<byte[]> answer = withToken(node, jwt, keys);
-    assertThat(answer.statusCode()).as(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo(200);
-    return new HeldCertificate(keys.getPrivate(), List.of(Certificates.parseDer(answer.body()), cfssl.caCertificate()));
+    assertThat(answer.statusCode())
+        .as(new String(answer.body(), StandardCharsets.UTF_8))
+        .isEqualTo(200);
+    return new HeldCertificate(
+        keys.getPrivate(), List.of(Certificates.parseDer(answer.body()), cfssl.caCertificate()));
   }
 
-  private static void assertSignedByCfssl(X509Certificate certificate, X509Certificate ca) throws Exception {
+  private static void assertSignedByCfssl(X509Certificate certificate, X509Certificate ca)
+      throws Exception {
     certificate.verify(ca.getPublicKey());
   }
 
@@ -147,12 +161,16 @@ class CloudOnCfsslTest {
   @Test
   void caCrt_isCfsslsCa_andTheTokenCarriesItsHash() throws Exception {
     startHub();
-    HttpClient http = HttpClient.newBuilder()
-        .sslContext(JdkTls.context(Optional.empty(), List.of(cfssl.caCertificate())))
-        .build();
-    URI uri = URI.create("https://127.0.0.1:" + hub.bootstrapAddress().orElseThrow().getPort() + "/ca.crt");
+    HttpClient http =
+        HttpClient.newBuilder()
+            .sslContext(JdkTls.context(Optional.empty(), List.of(cfssl.caCertificate())))
+            .build();
+    URI uri =
+        URI.create(
+            "https://127.0.0.1:" + hub.bootstrapAddress().orElseThrow().getPort() + "/ca.crt");
 
-    HttpResponse<byte[]> ca = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> ca =
+        http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
 
     assertThat(ca.statusCode()).isEqualTo(200);
     assertThat(Certificates.parseDer(ca.body())).isEqualTo(cfssl.caCertificate());
@@ -166,10 +184,15 @@ class CloudOnCfsslTest {
     HeldCertificate first = enrolled("edge-1", jwt(tokens().mint(Duration.ofHours(1))));
 
     KeyPair next = Keys.newP256();
-    HttpResponse<byte[]> renewed = edgeCrt(Optional.of(first), Map.of("NodeName", "edge-1"),
-        Csr.create(next, new X500Principal("CN=kubeedge.io")).der());
+    HttpResponse<byte[]> renewed =
+        edgeCrt(
+            Optional.of(first),
+            Map.of("NodeName", "edge-1"),
+            Csr.create(next, new X500Principal("CN=kubeedge.io")).der());
 
-    assertThat(renewed.statusCode()).as(new String(renewed.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    assertThat(renewed.statusCode())
+        .as(new String(renewed.body(), StandardCharsets.UTF_8))
+        .isEqualTo(200);
     X509Certificate second = Certificates.parseDer(renewed.body());
     assertThat(second.getSerialNumber()).isNotEqualTo(first.certificate().getSerialNumber());
     assertThat(second.getPublicKey()).isEqualTo(next.getPublic());
@@ -182,8 +205,11 @@ class CloudOnCfsslTest {
     startHub();
     HeldCertificate edge1 = enrolled("edge-1", jwt(tokens().mint(Duration.ofHours(1))));
 
-    HttpResponse<byte[]> other = edgeCrt(Optional.of(edge1), Map.of("NodeName", "edge-2"),
-        Csr.create(Keys.newP256(), new X500Principal("CN=kubeedge.io")).der());
+    HttpResponse<byte[]> other =
+        edgeCrt(
+            Optional.of(edge1),
+            Map.of("NodeName", "edge-2"),
+            Csr.create(Keys.newP256(), new X500Principal("CN=kubeedge.io")).der());
 
     assertThat(other.statusCode()).isEqualTo(403);
   }
@@ -202,7 +228,8 @@ class CloudOnCfsslTest {
     assertThat(new String(otherName.body(), StandardCharsets.UTF_8).strip())
         .isEqualTo("join token is bound to node 'edge-1'; it cannot enroll node 'edge-2'");
     assertThat(again.statusCode()).isEqualTo(403);
-    assertThat(new String(again.body(), StandardCharsets.UTF_8)).startsWith("join token already used for node edge-1 at ");
+    assertThat(new String(again.body(), StandardCharsets.UTF_8))
+        .startsWith("join token already used for node edge-1 at ");
   }
 
   @Test
@@ -210,7 +237,8 @@ class CloudOnCfsslTest {
     config = writeConfig("nodeBound");
     startHub();
 
-    HttpResponse<byte[]> shared = withToken("edge-1", jwt(tokens().mint(Duration.ofHours(1))), Keys.newP256());
+    HttpResponse<byte[]> shared =
+        withToken("edge-1", jwt(tokens().mint(Duration.ofHours(1))), Keys.newP256());
 
     assertThat(shared.statusCode()).isEqualTo(403);
   }
@@ -220,9 +248,14 @@ class CloudOnCfsslTest {
    * or with TLS 1.3 (whose client side of the handshake completes before the server checks the
    * certificate) the connection closed under the request.
    */
-  private int status(Optional<HeldCertificate> client, Map<String, String> headers) throws Exception {
+  private int status(Optional<HeldCertificate> client, Map<String, String> headers)
+      throws Exception {
     try {
-      return edgeCrt(client, headers, Csr.create(Keys.newP256(), new X500Principal("CN=kubeedge.io")).der()).statusCode();
+      return edgeCrt(
+              client,
+              headers,
+              Csr.create(Keys.newP256(), new X500Principal("CN=kubeedge.io")).der())
+          .statusCode();
     } catch (java.io.IOException e) {
       return 0;
     }
@@ -237,7 +270,8 @@ class CloudOnCfsslTest {
 
     BlockReport blocked = hub.nodeAccess().block(node, "test operator");
     int renewal = status(Optional.of(lost), Map.of("NodeName", "edge-1"));
-    int token = status(Optional.empty(), Map.of("NodeName", "edge-1", "Authorization", "Bearer " + shared));
+    int token =
+        status(Optional.empty(), Map.of("NodeName", "edge-1", "Authorization", "Bearer " + shared));
     BlockReport unblocked = hub.nodeAccess().unblock(node, "test operator");
     HeldCertificate back = enrolled("edge-1", shared);
 
@@ -245,7 +279,8 @@ class CloudOnCfsslTest {
     assertThat(renewal).isIn(0, 403);
     assertThat(token).isEqualTo(403);
     assertThat(unblocked.succeeded()).as(unblocked.toString()).isTrue();
-    assertThat(back.certificate().getSerialNumber()).isNotEqualTo(lost.certificate().getSerialNumber());
+    assertThat(back.certificate().getSerialNumber())
+        .isNotEqualTo(lost.certificate().getSerialNumber());
     assertSignedByCfssl(back.certificate(), cfssl.caCertificate());
   }
 
@@ -287,8 +322,12 @@ class CloudOnCfsslTest {
 
   @Test
   void joinTokenFile_isKeptBesideTheCloudHub_ownerOnly_andEnrolls() throws Exception {
-    Files.writeString(config, Files.readString(config).replace("    joinTokens: shared\n",
-        "    joinTokens: shared\n    joinTokenFile: state/join-token\n"));
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replace(
+                "    joinTokens: shared\n",
+                "    joinTokens: shared\n    joinTokenFile: state/join-token\n"));
     startHub();
     pki.startBesideCloudHub();
     Path file = dir.resolve("state/join-token");

@@ -12,13 +12,13 @@ import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.pki.vault.VaultEnrollment;
+import dev.edgetrust.pki.vault.VaultPkiProvider;
+import dev.edgetrust.pki.vault.VaultSetup;
 import dev.edgetrust.pki.vault.auth.VaultCredentials;
 import dev.edgetrust.pki.vault.http.VaultClient;
 import dev.edgetrust.pki.vault.http.VaultConnection;
 import dev.edgetrust.pki.vault.http.VaultCredential;
-import dev.edgetrust.pki.vault.VaultEnrollment;
-import dev.edgetrust.pki.vault.VaultPkiProvider;
-import dev.edgetrust.pki.vault.VaultSetup;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.vault.testkit.VaultStandIn;
 import dev.edgetrust.x509.Csr;
@@ -61,35 +61,52 @@ class CloudOnVaultTest {
   void setUp() throws Exception {
     vault = VaultStandIn.start();
     Path vaultCa = vault.writeServerCa(dir.resolve("vault-ca.pem"));
-    client = VaultClient.connect(VaultConnection.builder(vault.address()).serverCa(vaultCa).build());
+    client =
+        VaultClient.connect(VaultConnection.builder(vault.address()).serverCa(vaultCa).build());
     root = VaultCredentials.token(vault.rootToken(), "root");
-    VaultSetup.builder(client, root).mount("pki").cloudhubNames("cloudhub", List.of("localhost"), List.of("127.0.0.1")).build().run();
+    VaultSetup.builder(client, root)
+        .mount("pki")
+        .cloudhubNames("cloudhub", List.of("localhost"), List.of("127.0.0.1"))
+        .build()
+        .run();
     // What a Vault admin gives the CloudHub pod: its own policies, not root.
     ObjectNode body = VaultClient.object();
-    body.putArray("policies").add(VaultSetup.cloudhubPolicyName("pki")).add(VaultSetup.nodeControlPolicyName("pki"));
-    String token = client.write("auth/token/create-orphan", body, root).auth().orElseThrow().path("client_token").asText();
+    body.putArray("policies")
+        .add(VaultSetup.cloudhubPolicyName("pki"))
+        .add(VaultSetup.nodeControlPolicyName("pki"));
+    String token =
+        client
+            .write("auth/token/create-orphan", body, root)
+            .auth()
+            .orElseThrow()
+            .path("client_token")
+            .asText();
     // A secret: owner-only, as the CloudHub and EdgeHub require of it.
-    dev.edgetrust.credential.AtomicFile.writeSecret(dir.resolve("cloudhub-token"), (token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    dev.edgetrust.credential.AtomicFile.writeSecret(
+        dir.resolve("cloudhub-token"), (token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     config = dir.resolve("cloudcore.yaml");
-    Files.writeString(config, String.join("\n",
-        "modules:",
-        "  cloudHub:",
-        "    advertiseAddress: [127.0.0.1]",
-        "    dnsNames: [localhost]",
-        "    tlsCAFile: shared/ca.crt",
-        "    tlsCertFile: shared/server.crt",
-        "    tlsPrivateKeyFile: shared/server.key",
-        "    websocket: {address: 127.0.0.1, port: 0}",
-        "    https: {address: 127.0.0.1, port: 0}",
-        "    pki:",
-        "      provider: vault",
-        "      vault:",
-        "        address: " + vault.address(),
-        "        serverCA: vault-ca.pem",
-        "        authMethod: token",
-        "        tokenFile: cloudhub-token",
-        "        serverCertificateTtl: 1h",
-        ""));
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "modules:",
+            "  cloudHub:",
+            "    advertiseAddress: [127.0.0.1]",
+            "    dnsNames: [localhost]",
+            "    tlsCAFile: shared/ca.crt",
+            "    tlsCertFile: shared/server.crt",
+            "    tlsPrivateKeyFile: shared/server.key",
+            "    websocket: {address: 127.0.0.1, port: 0}",
+            "    https: {address: 127.0.0.1, port: 0}",
+            "    pki:",
+            "      provider: vault",
+            "      vault:",
+            "        address: " + vault.address(),
+            "        serverCA: vault-ca.pem",
+            "        authMethod: token",
+            "        tokenFile: cloudhub-token",
+            "        serverCertificateTtl: 1h",
+            ""));
   }
 
   @AfterEach
@@ -108,39 +125,81 @@ class CloudOnVaultTest {
   }
 
   @Test
-  void agentOnce_thenCloudHubWithoutCaKey_servesVaultCertificates_andRotatesUnderALiveSession() throws Exception {
+  void agentOnce_thenCloudHubWithoutCaKey_servesVaultCertificates_andRotatesUnderALiveSession()
+      throws Exception {
     assertThat(run("agent", "--config", config.toString(), "--once")).isZero();
-    assertThat(Files.getPosixFilePermissions(dir.resolve("shared/server.key"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(dir.resolve("shared/server.key")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     assertThat(dir.resolve("shared/ca.key")).doesNotExist();
 
     CloudHubConfig.Loaded loaded = CloudHubConfig.loadAll(config);
-    try (CloudHub hub = CloudHub.start(loaded.hub(), loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC())).provider(), new CloudHubListener() {}, Clock.systemUTC())) {
+    try (CloudHub hub =
+        CloudHub.start(
+            loaded.hub(),
+            loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC())).provider(),
+            new CloudHubListener() {},
+            Clock.systemUTC())) {
       String firstServerSerial = hub.serverCertificate().getSerialNumber().toString(16);
-      List<java.security.cert.X509Certificate> trust = KeyCertificateFiles.readCertificates(dir.resolve("shared/ca.crt"));
+      List<java.security.cert.X509Certificate> trust =
+          KeyCertificateFiles.readCertificates(dir.resolve("shared/ca.crt"));
 
       // The KubeEdge bootstrap is off, and says why.
-      HttpResponse<String> bootstrap = HttpClient.newBuilder().sslContext(JdkTls.context(Optional.empty(), trust)).build()
-          .send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + hub.bootstrapAddress().orElseThrow().getPort() + "/edge.crt")).build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> bootstrap =
+          HttpClient.newBuilder()
+              .sslContext(JdkTls.context(Optional.empty(), trust))
+              .build()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "https://127.0.0.1:"
+                                  + hub.bootstrapAddress().orElseThrow().getPort()
+                                  + "/edge.crt"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(bootstrap.statusCode()).isEqualTo(404);
       assertThat(bootstrap.body()).contains("external PKI (vault)");
 
       // A node with its own Vault token connects on its Vault certificate.
       NodeName node = NodeName.of("edge-1");
-      String nodeToken = VaultEnrollment.builder(client, root).mount("pki").build().enrollWithToken(node).token().orElseThrow();
+      String nodeToken =
+          VaultEnrollment.builder(client, root)
+              .mount("pki")
+              .build()
+              .enrollWithToken(node)
+              .token()
+              .orElseThrow();
       KeyPair keys = Keys.newP256();
-      IssuedCertificate issued = VaultPkiProvider.create(client, VaultCredentials.token(nodeToken, "node"), "pki", VaultEnrollment.roleName(node))
-          .sign(SigningRequest.forNode(node, Csr.create(keys, new X500Principal("CN=kubeedge.io")), EnumSet.of(CertificateUsage.CLIENT_AUTH), Duration.ofHours(1)));
-      List<java.security.cert.X509Certificate> chain = new ArrayList<>(List.of(issued.certificate()));
+      IssuedCertificate issued =
+          VaultPkiProvider.create(
+                  client,
+                  VaultCredentials.token(nodeToken, "node"),
+                  "pki",
+                  VaultEnrollment.roleName(node))
+              .sign(
+                  SigningRequest.forNode(
+                      node,
+                      Csr.create(keys, new X500Principal("CN=kubeedge.io")),
+                      EnumSet.of(CertificateUsage.CLIENT_AUTH),
+                      Duration.ofHours(1)));
+      List<java.security.cert.X509Certificate> chain =
+          new ArrayList<>(List.of(issued.certificate()));
       chain.addAll(issued.caChain());
       HeldCertificate nodeCert = new HeldCertificate(keys.getPrivate(), chain);
       List<Integer> closes = new java.util.concurrent.CopyOnWriteArrayList<>();
-      HttpClient.newBuilder().sslContext(JdkTls.context(Optional.of(nodeCert), trust)).build().newWebSocketBuilder()
+      HttpClient.newBuilder()
+          .sslContext(JdkTls.context(Optional.of(nodeCert), trust))
+          .build()
+          .newWebSocketBuilder()
           .header("node_id", "edge-1")
-          .buildAsync(URI.create("wss://127.0.0.1:" + hub.websocketAddress().orElseThrow().getPort() + "/p/edge-1/events"),
+          .buildAsync(
+              URI.create(
+                  "wss://127.0.0.1:"
+                      + hub.websocketAddress().orElseThrow().getPort()
+                      + "/p/edge-1/events"),
               new WebSocket.Listener() {
                 @Override
-                public java.util.concurrent.CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+                public java.util.concurrent.CompletionStage<?> onClose(
+                    WebSocket ws, int code, String reason) {
                   closes.add(code);
                   return null;
                 }
@@ -148,12 +207,19 @@ class CloudOnVaultTest {
           .get(10, TimeUnit.SECONDS);
       await().until(() -> hub.session(node).isPresent());
 
-      // The sidecar's renewal, as a second run: the CloudHub serves the new certificate, the session stays.
+      // The sidecar's renewal, as a second run: the CloudHub serves the new certificate, the
+      // session stays.
       assertThat(run("agent", "--config", config.toString(), "--once")).isZero();
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        hub.reloadCredentials();
-        return !hub.serverCertificate().getSerialNumber().toString(16).equals(firstServerSerial);
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                hub.reloadCredentials();
+                return !hub.serverCertificate()
+                    .getSerialNumber()
+                    .toString(16)
+                    .equals(firstServerSerial);
+              });
       assertThat(hub.session(node)).isPresent();
       assertThat(closes).isEmpty();
     }
@@ -171,7 +237,10 @@ class CloudOnVaultTest {
       System.setErr(err);
     }
     assertThat(captured.toString(StandardCharsets.UTF_8).strip())
-        .isEqualTo("edgetrust: " + config + ": 'modules.cloudHub.pki.vault.address' is required when 'provider' is vault");
+        .isEqualTo(
+            "edgetrust: "
+                + config
+                + ": 'modules.cloudHub.pki.vault.address' is required when 'provider' is vault");
   }
 
   @Test

@@ -5,17 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
+import dev.edgetrust.edgehub.config.ServerAddress;
+import dev.edgetrust.edgehub.gateway.EdgeGateway;
 import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.edgehub.testing.LocalEdgecore;
-import dev.edgetrust.edgehub.config.ServerAddress;
-import dev.edgetrust.pki.JoinToken;
-import dev.edgetrust.edgehub.gateway.EdgeGateway;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
@@ -67,22 +67,37 @@ class EdgeGatewayEndToEndTest {
   }
 
   @Test
-  void stockEdgecoreShapedClient_joinsLocally_andIsRelayedBothWaysThroughARealCloudHub() throws Exception {
+  void stockEdgecoreShapedClient_joinsLocally_andIsRelayedBothWaysThroughARealCloudHub()
+      throws Exception {
     CloudHubSettings settings = CloudHubSettings.loopback(dir.resolve("cloud"));
-    BuiltinCa ca = BuiltinCa.loadOrCreate(BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()), Clock.systemUTC());
+    BuiltinCa ca =
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()),
+            Clock.systemUTC());
     Cloud listener = new Cloud();
     try (CloudHub cloud = CloudHub.start(settings, ca, listener, Clock.systemUTC())) {
       NodeName node = NodeName.of("edge-1");
       int cloudPort = cloud.websocketAddress().orElseThrow().getPort();
-      // The EdgeHub's own edgecore.yaml, as the operator writes it (the CLI reads it for the token).
+      // The EdgeHub's own edgecore.yaml, as the operator writes it (the CLI reads it for the
+      // token).
       Path config = dir.resolve("edge/edgecore.yaml");
       Files.createDirectories(config.getParent());
-      Files.writeString(config, "modules:\n  edged:\n    hostnameOverride: edge-1\n  edgeHub:\n"
-          + ("websocket:\n  server: 127.0.0.1:" + cloudPort + "\ngateway:\n  enable: true\n  directory: gateway\n").indent(4));
-      GatewaySettings gateway = EdgeHubSettings.load(config).gateway().orElseThrow().withPorts(0, 0);
+      Files.writeString(
+          config,
+          "modules:\n  edged:\n    hostnameOverride: edge-1\n  edgeHub:\n"
+              + ("websocket:\n  server: 127.0.0.1:"
+                      + cloudPort
+                      + "\ngateway:\n  enable: true\n  directory: gateway\n")
+                  .indent(4));
+      GatewaySettings gateway =
+          EdgeHubSettings.load(config).gateway().orElseThrow().withPorts(0, 0);
       EdgeHubSettings edgeSettings =
-          EdgeHubSettings.of(node, new ServerAddress("127.0.0.1", cloudPort),
-                  URI.create("https://127.0.0.1:" + cloud.bootstrapAddress().orElseThrow().getPort()), dir.resolve("edge"))
+          EdgeHubSettings.of(
+                  node,
+                  new ServerAddress("127.0.0.1", cloudPort),
+                  URI.create(
+                      "https://127.0.0.1:" + cloud.bootstrapAddress().orElseThrow().getPort()),
+                  dir.resolve("edge"))
               .withToken(JoinToken.parse(ca.mintJoinToken(Duration.ofHours(1)).value()))
               .withGateway(Optional.of(gateway));
       try (EdgeHub edge = EdgeHub.builder(edgeSettings).build()) {
@@ -91,28 +106,39 @@ class EdgeGatewayEndToEndTest {
         String upstreamSerial = cloud.session(node).orElseThrow().serialHex();
         EdgeGateway local = edge.gateway().orElseThrow();
         LocalEdgecore edgecore =
-            new LocalEdgecore(local.httpsAddress().orElseThrow().getPort(), local.websocketAddress().orElseThrow().getPort());
+            new LocalEdgecore(
+                local.httpsAddress().orElseThrow().getPort(),
+                local.websocketAddress().orElseThrow().getPort());
 
         String token = gatewayToken(config);
         assertThat(token).startsWith(Certificates.sha256Hex(edgecore.fetchCa()) + ".");
         HeldCertificate localCertificate = edgecore.join(token, "edge-1");
         LocalEdgecore.Session session = edgecore.connect(localCertificate, "edge-1");
 
-        Message up = Message.create(new Message.Route("edged", "meta", "resource", "update", "default/pod/x"), TextNode.valueOf("up"));
+        Message up =
+            Message.create(
+                new Message.Route("edged", "meta", "resource", "update", "default/pod/x"),
+                TextNode.valueOf("up"));
         session.send(MessageCodec.encode(up) + "\n");
         Map.Entry<NodeName, Message> got = listener.received.poll(30, TimeUnit.SECONDS);
         assertThat(got).isNotNull();
-        assertThat(got.getKey()).as("the node's real identity, from the built-in CA").isEqualTo(node);
+        assertThat(got.getKey())
+            .as("the node's real identity, from the built-in CA")
+            .isEqualTo(node);
         assertThat(got.getValue()).isEqualTo(up);
 
-        Message down = Message.create(new Message.Route("cloud", "edged", "resource", "update", "default/pod/y"), TextNode.valueOf("down"));
+        Message down =
+            Message.create(
+                new Message.Route("cloud", "edged", "resource", "update", "default/pod/y"),
+                TextNode.valueOf("down"));
         assertThat(cloud.send(node, down)).isTrue();
         String text = session.texts.poll(30, TimeUnit.SECONDS);
         assertThat(text).endsWith("\n");
         assertThat(MessageCodec.decode(text)).isEqualTo(down);
 
         // edgecore's goodbye and leaving do not end the node's session to the CloudHub.
-        session.send("{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}\n");
+        session.send(
+            "{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}\n");
         session.close();
         await().atMost(Duration.ofSeconds(30)).until(() -> !local.localConnectedNow());
         assertThat(cloud.session(node).map(s -> s.serialHex())).contains(upstreamSerial);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.gateway.GatewaySettings;
-import dev.edgetrust.edgehub.testing.LocalEdgecore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -24,10 +23,13 @@ class EdgeGatewayUnitTest {
 
     assertThat(gateway.port()).isEqualTo(10000);
     assertThat(gateway.httpsPort()).isEqualTo(10002);
-    assertThat(settings.certificateFile()).as("not edgecore's own file").isNotEqualTo(Path.of("/etc/kubeedge/certs/server.crt"));
+    assertThat(settings.certificateFile())
+        .as("not edgecore's own file")
+        .isNotEqualTo(Path.of("/etc/kubeedge/certs/server.crt"));
     assertThat(settings.caFile()).isNotEqualTo(Path.of("/etc/kubeedge/ca/rootCA.crt"));
     String unit = Files.readString(SYSTEMD.resolve("edgetrust-edgehub.service"));
-    assertThat(unit).contains("edgehub --config /etc/edgetrust/edgecore.yaml")
+    assertThat(unit)
+        .contains("edgehub --config /etc/edgetrust/edgecore.yaml")
         .contains("ReadWritePaths=/etc/edgetrust " + gateway.directory())
         .contains("httpServer: https://127.0.0.1:" + gateway.httpsPort())
         .contains("server: 127.0.0.1:" + gateway.port());

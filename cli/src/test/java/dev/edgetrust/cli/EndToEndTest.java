@@ -5,14 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
-import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.message.Message;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
@@ -56,14 +56,23 @@ class EndToEndTest {
   @Test
   void edgeHubEnrollsConnectsRotatesAndReconnectsWithoutLosingMessages() throws Exception {
     CloudHubSettings settings =
-        CloudHubSettings.loopback(dir.resolve("cloud")).toBuilder().edgeCertSigningDuration(Duration.ofSeconds(8)).build();
-    BuiltinCa ca = BuiltinCa.loadOrCreate(BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()), Clock.systemUTC());
+        CloudHubSettings.loopback(dir.resolve("cloud")).toBuilder()
+            .edgeCertSigningDuration(Duration.ofSeconds(8))
+            .build();
+    BuiltinCa ca =
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()),
+            Clock.systemUTC());
     Cloud listener = new Cloud();
     try (CloudHub cloud = CloudHub.start(settings, ca, listener, Clock.systemUTC())) {
       NodeName node = NodeName.of("edge-1");
       EdgeHubSettings edgeSettings =
-          EdgeHubSettings.of(node, new ServerAddress("127.0.0.1", cloud.websocketAddress().orElseThrow().getPort()),
-                  URI.create("https://127.0.0.1:" + cloud.bootstrapAddress().orElseThrow().getPort()), dir.resolve("edge"))
+          EdgeHubSettings.of(
+                  node,
+                  new ServerAddress("127.0.0.1", cloud.websocketAddress().orElseThrow().getPort()),
+                  URI.create(
+                      "https://127.0.0.1:" + cloud.bootstrapAddress().orElseThrow().getPort()),
+                  dir.resolve("edge"))
               .withToken(JoinToken.parse(ca.mintJoinToken(Duration.ofHours(1)).value()));
       BlockingQueue<Message> atEdge = new LinkedBlockingQueue<>();
       try (EdgeHub edge = EdgeHub.builder(edgeSettings).onMessage(atEdge::add).build()) {
@@ -72,18 +81,31 @@ class EndToEndTest {
         String first = cloud.session(node).orElseThrow().serialHex();
 
         // Key 0600 in a 0700 directory, made on the node.
-        assertThat(Files.getPosixFilePermissions(edgeSettings.privateKeyFile())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        assertThat(Files.getPosixFilePermissions(edgeSettings.privateKeyFile().getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(edgeSettings.privateKeyFile()))
+            .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(edgeSettings.privateKeyFile().getParent()))
+            .isEqualTo(PosixFilePermissions.fromString("rwx------"));
 
         // Rotation at 70-90% of 8 s, then a reconnect on the new certificate.
-        await().atMost(Duration.ofSeconds(40)).until(() ->
-            edge.status().rotations() >= 1 && cloud.session(node).map(s -> !s.serialHex().equals(first)).orElse(false));
-        assertThat(cloud.session(node).orElseThrow().serialHex()).isEqualTo(edge.status().certificateSerial().orElseThrow());
+        await()
+            .atMost(Duration.ofSeconds(40))
+            .until(
+                () ->
+                    edge.status().rotations() >= 1
+                        && cloud
+                            .session(node)
+                            .map(s -> !s.serialHex().equals(first))
+                            .orElse(false));
+        assertThat(cloud.session(node).orElseThrow().serialHex())
+            .isEqualTo(edge.status().certificateSerial().orElseThrow());
         assertThat(edge.status().state()).isEqualTo(ConnectionState.CONNECTED);
 
         // Messages queued at the edge all arrive, in order, across whatever reconnects happen.
         for (int i = 0; i < 20; i++) {
-          edge.send(Message.create(new Message.Route("edged", "meta", "resource", "update", "n"), TextNode.valueOf("m" + i)));
+          edge.send(
+              Message.create(
+                  new Message.Route("edged", "meta", "resource", "update", "n"),
+                  TextNode.valueOf("m" + i)));
         }
         for (int i = 0; i < 20; i++) {
           Map.Entry<NodeName, Message> got = listener.received.poll(20, TimeUnit.SECONDS);
@@ -91,7 +113,12 @@ class EndToEndTest {
           assertThat(got.getKey()).isEqualTo(node);
           assertThat(got.getValue().content().asText()).isEqualTo("m" + i);
         }
-        assertThat(cloud.send(node, Message.create(new Message.Route("a", "b", "c", "d", "e"), TextNode.valueOf("down")))).isTrue();
+        assertThat(
+                cloud.send(
+                    node,
+                    Message.create(
+                        new Message.Route("a", "b", "c", "d", "e"), TextNode.valueOf("down"))))
+            .isTrue();
         assertThat(atEdge.poll(20, TimeUnit.SECONDS).content().asText()).isEqualTo("down");
       }
     }
@@ -101,10 +128,14 @@ class EndToEndTest {
   void demo_everyStepHolds() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    boolean held = new Demo(new PrintStream(out, true, StandardCharsets.UTF_8), Duration.ofSeconds(6)).run();
+    boolean held =
+        new Demo(new PrintStream(out, true, StandardCharsets.UTF_8), Duration.ofSeconds(6)).run();
 
     String text = out.toString(StandardCharsets.UTF_8);
     assertThat(held).as(text).isTrue();
-    assertThat(text).containsPattern("All \\d+ steps held\\.").doesNotContain("[FAILED]").contains("blocked edge-node-2");
+    assertThat(text)
+        .containsPattern("All \\d+ steps held\\.")
+        .doesNotContain("[FAILED]")
+        .contains("blocked edge-node-2");
   }
 }

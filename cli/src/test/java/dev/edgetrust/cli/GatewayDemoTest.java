@@ -7,7 +7,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** {@code demo --gateway}: edgetrust's CloudHub in front of the cloudcore stand-in, every step holds. */
+/**
+ * {@code demo --gateway}: edgetrust's CloudHub in front of the cloudcore stand-in, every step
+ * holds.
+ */
 class GatewayDemoTest {
   @Test
   void gatewayDemo_everyStepHolds() throws Exception {
@@ -17,9 +20,14 @@ class GatewayDemoTest {
 
     String text = out.toString(StandardCharsets.UTF_8);
     assertThat(held).as(text).isTrue();
-    assertThat(text).containsPattern("All \\d+ steps held\\.").doesNotContain("[FAILED]")
+    assertThat(text)
+        .containsPattern("All \\d+ steps held\\.")
+        .doesNotContain("[FAILED]")
         .contains("edge gateway (edgetrust EdgeHub beside edgecore) enrolled")
-        .contains("edge → cloudcore").contains("cloudcore → edge").contains("no upstream effect").contains("both legs dropped");
+        .contains("edge → cloudcore")
+        .contains("cloudcore → edge")
+        .contains("no upstream effect")
+        .contains("both legs dropped");
   }
 
   @Test
@@ -35,6 +43,7 @@ class GatewayDemoTest {
     }
 
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo("edgetrust: --gateway runs on the built-in CA; drop --pki vault");
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .isEqualTo("edgetrust: --gateway runs on the built-in CA; drop --pki vault");
   }
 }

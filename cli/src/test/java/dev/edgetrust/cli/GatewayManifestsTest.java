@@ -30,10 +30,18 @@ class GatewayManifestsTest extends KubernetesManifestsTest {
       assertThat(file.toString()).startsWith(shared + "/");
       assertThat(script).contains(" " + file);
     }
-    assertThat(script).contains("install -m 0600 " + mountPath(copy, "upstream") + "/" + upstream.keyFile().getFileName()
-        + " " + upstream.keyFile());
+    assertThat(script)
+        .contains(
+            "install -m 0600 "
+                + mountPath(copy, "upstream")
+                + "/"
+                + upstream.keyFile().getFileName()
+                + " "
+                + upstream.keyFile());
     assertThat(readOnly(copy, "shared")).isFalse();
-    assertThat(mountPath(container("cloudhub"), "upstream")).as("the CloudHub reads the copies only").isNull();
+    assertThat(mountPath(container("cloudhub"), "upstream"))
+        .as("the CloudHub reads the copies only")
+        .isNull();
   }
 
   @Test
@@ -42,7 +50,8 @@ class GatewayManifestsTest extends KubernetesManifestsTest {
     JsonNode policy = byKind.get("NetworkPolicy");
     assertThat(policy.path("metadata").path("namespace").asText()).isEqualTo("kubeedge");
     assertThat(policy.path("spec").path("policyTypes").toString()).contains("Ingress");
-    JsonNode gatewayLabels = byKind.get("Deployment").path("spec").path("template").path("metadata").path("labels");
+    JsonNode gatewayLabels =
+        byKind.get("Deployment").path("spec").path("template").path("metadata").path("labels");
     List<JsonNode> rulesWithThePort = new ArrayList<>();
     for (JsonNode rule : policy.path("spec").path("ingress")) {
       for (JsonNode port : rule.path("ports")) {

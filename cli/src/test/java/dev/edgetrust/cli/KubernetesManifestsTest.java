@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.pki.vault.config.VaultCloudConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import dev.edgetrust.pki.vault.config.VaultCloudConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -43,13 +43,19 @@ class KubernetesManifestsTest {
   @BeforeAll
   void read() throws Exception {
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-    try (MappingIterator<JsonNode> docs = yaml.readerFor(JsonNode.class).readValues(DEPLOY.resolve(manifest()).toFile())) {
+    try (MappingIterator<JsonNode> docs =
+        yaml.readerFor(JsonNode.class).readValues(DEPLOY.resolve(manifest()).toFile())) {
       for (JsonNode doc : docs.readAll()) {
-        assertThat(doc.path("apiVersion").asText()).as("every document has an apiVersion").isNotEmpty();
-        assertThat(byKind.put(doc.path("kind").asText(), doc)).as("one document of each kind").isNull();
+        assertThat(doc.path("apiVersion").asText())
+            .as("every document has an apiVersion")
+            .isNotEmpty();
+        assertThat(byKind.put(doc.path("kind").asText(), doc))
+            .as("one document of each kind")
+            .isNull();
       }
     }
-    assertThat(byKind).containsKeys("Namespace", "ServiceAccount", "ConfigMap", "Deployment", "Service");
+    assertThat(byKind)
+        .containsKeys("Namespace", "ServiceAccount", "ConfigMap", "Deployment", "Service");
     pod = byKind.get("Deployment").path("spec").path("template").path("spec");
     Path file = Files.createTempDirectory("manifests").resolve("cloudcore.yaml");
     Files.writeString(file, byKind.get("ConfigMap").path("data").path("cloudcore.yaml").asText());
@@ -64,7 +70,10 @@ class KubernetesManifestsTest {
   }
 
   JsonNode container(String name) {
-    return containers().stream().filter(c -> c.path("name").asText().equals(name)).findFirst().orElseThrow();
+    return containers().stream()
+        .filter(c -> c.path("name").asText().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   static List<String> args(JsonNode container) {
@@ -86,10 +95,12 @@ class KubernetesManifestsTest {
   void agentRunsOnceAsInitContainerAndForGoodAsSidecar_withTheCloudHubsConfig() {
     String config = args(container("cloudhub")).get(2);
     assertThat(args(container("cloudhub"))).containsExactly("cloudhub", "--config", config);
-    assertThat(args(container("certificate-agent-init"))).containsExactly("agent", "--config", config, "--once");
+    assertThat(args(container("certificate-agent-init")))
+        .containsExactly("agent", "--config", config, "--once");
     assertThat(args(container("certificate-agent"))).containsExactly("agent", "--config", config);
     assertThat(pod.path("initContainers").get(0).path("name").asText())
-        .as("the agent's first certificate comes before anything else").isEqualTo("certificate-agent-init");
+        .as("the agent's first certificate comes before anything else")
+        .isEqualTo("certificate-agent-init");
     for (JsonNode c : containers()) {
       assertThat(config).startsWith(mountPath(c, "config") + "/");
     }
@@ -117,7 +128,9 @@ class KubernetesManifestsTest {
     assertThat(hub.serverCertificateFile()).hasParentRaw(tls);
     assertThat(hub.serverKeyFile()).hasParentRaw(tls);
     assertThat(hub.caCertificateFile()).hasParentRaw(tls);
-    assertThat(readOnly(container("cloudhub"), "shared")).as("the CloudHub only reads the credentials").isTrue();
+    assertThat(readOnly(container("cloudhub"), "shared"))
+        .as("the CloudHub only reads the credentials")
+        .isTrue();
     assertThat(readOnly(container("certificate-agent"), "shared")).isFalse();
     assertThat(readOnly(container("certificate-agent-init"), "shared")).isFalse();
   }
@@ -134,7 +147,8 @@ class KubernetesManifestsTest {
   @Test
   void vaultSettingsPointAtMountedFilesAndTheBoundServiceAccount() throws Exception {
     assertThat(cloudcore.pki().name()).isEqualTo("vault");
-    var vault = cloudcore.yaml().section("modules.cloudHub.pki.vault", VaultCloudConfig.Vault.class);
+    var vault =
+        cloudcore.yaml().section("modules.cloudHub.pki.vault", VaultCloudConfig.Vault.class);
     assertThat(vault.authMethod()).isEqualTo("kubernetes");
     String vaultCaMount = mountPath(container("certificate-agent"), "vault-ca");
     assertThat(vault.serverCA()).startsWith(vaultCaMount + "/");
@@ -153,10 +167,16 @@ class KubernetesManifestsTest {
   void serviceReachesThePortsTheCloudHubListensOn() {
     CloudHubSettings hub = cloudcore.hub();
     Map<String, Integer> containerPorts = new HashMap<>();
-    container("cloudhub").path("ports").forEach(p -> containerPorts.put(p.path("name").asText(), p.path("containerPort").asInt()));
-    assertThat(containerPorts).containsEntry("websocket", hub.websocketPort()).containsEntry("https", hub.httpsPort());
+    container("cloudhub")
+        .path("ports")
+        .forEach(p -> containerPorts.put(p.path("name").asText(), p.path("containerPort").asInt()));
+    assertThat(containerPorts)
+        .containsEntry("websocket", hub.websocketPort())
+        .containsEntry("https", hub.httpsPort());
     JsonNode service = byKind.get("Service");
-    assertThat(service.path("spec").path("selector")).isEqualTo(byKind.get("Deployment").path("spec").path("template").path("metadata").path("labels"));
+    assertThat(service.path("spec").path("selector"))
+        .isEqualTo(
+            byKind.get("Deployment").path("spec").path("template").path("metadata").path("labels"));
     List<String> targets = new ArrayList<>();
     service.path("spec").path("ports").forEach(p -> targets.add(p.path("targetPort").asText()));
     assertThat(targets).containsExactlyInAnyOrder("websocket", "https");

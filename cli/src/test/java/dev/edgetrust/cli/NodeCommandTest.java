@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
-import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.x509.Certificates;
@@ -58,10 +58,13 @@ class NodeCommandTest {
   private Path config(boolean adminOn, int adminPort) throws Exception {
     Path token = dir.resolve("admin.token");
     // A secret: owner-only, as the CloudHub and EdgeHub require of it.
-    dev.edgetrust.credential.AtomicFile.writeSecret(token, (TOKEN + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    dev.edgetrust.credential.AtomicFile.writeSecret(
+        token, (TOKEN + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
     Path file = dir.resolve("cloudcore.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         modules:
           cloudHub:
             tlsCAFile: ca/rootCA.crt
@@ -75,7 +78,8 @@ class NodeCommandTest {
               enable: %s
               port: %d
               tokenFile: admin.token
-        """.formatted(adminOn, adminPort));
+        """
+            .formatted(adminOn, adminPort));
     return file;
   }
 
@@ -90,14 +94,24 @@ class NodeCommandTest {
   /** Enrolls a node through /edge.crt so that the CloudHub knows its serial. */
   private X509Certificate enroll(String node) throws Exception {
     String token = ca.mintJoinToken(Duration.ofHours(1)).value();
-    HttpResponse<byte[]> response = HttpClient.newBuilder()
-        .sslContext(JdkTls.context(Optional.empty(), ca.trustAnchors())).build()
-        .send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + hub.bootstrapAddress().orElseThrow().getPort() + "/edge.crt"))
-                .method("GET", HttpRequest.BodyPublishers.ofByteArray(Csr.create(Keys.newP256(), new X500Principal("CN=x")).der()))
-                .header("NodeName", node)
-                .header("Authorization", "Bearer " + token.substring(token.indexOf('.') + 1))
-                .build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        HttpClient.newBuilder()
+            .sslContext(JdkTls.context(Optional.empty(), ca.trustAnchors()))
+            .build()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "https://127.0.0.1:"
+                                + hub.bootstrapAddress().orElseThrow().getPort()
+                                + "/edge.crt"))
+                    .method(
+                        "GET",
+                        HttpRequest.BodyPublishers.ofByteArray(
+                            Csr.create(Keys.newP256(), new X500Principal("CN=x")).der()))
+                    .header("NodeName", node)
+                    .header("Authorization", "Bearer " + token.substring(token.indexOf('.') + 1))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     assertThat(response.statusCode()).isEqualTo(200);
     return Certificates.parseDer(response.body());
   }
@@ -122,8 +136,11 @@ class NodeCommandTest {
     assertThat(exit).as(err.toString()).isZero();
     String[] lines = out.toString().split("\n");
     assertThat(lines[0]).matches("NODE\\s+CONNECTED\\s+SINCE\\s+SERIAL\\s+EXPIRES\\s+BLOCKED");
-    assertThat(lines[1]).startsWith("edge-1").contains(dev.edgetrust.x509.SerialNumbers.toColonHex(cert.getSerialNumber()))
-        .contains(cert.getNotAfter().toInstant().toString()).endsWith("no");
+    assertThat(lines[1])
+        .startsWith("edge-1")
+        .contains(dev.edgetrust.x509.SerialNumbers.toColonHex(cert.getSerialNumber()))
+        .contains(cert.getNotAfter().toInstant().toString())
+        .endsWith("no");
   }
 
   @Test
@@ -143,8 +160,10 @@ class NodeCommandTest {
     assertThat(out.toString()).contains("BLOCKED");
 
     assertThat(run("unblock", "edge-1", "--config", config.toString())).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("(a) accept the node's renewal credential in the PKI again: done")
-        // What happens next, per kind of edge (issue 11): the EdgeHub by itself, a stock edgecore by hand.
+    assertThat(out.toString())
+        .contains("(a) accept the node's renewal credential in the PKI again: done")
+        // What happens next, per kind of edge (issue 11): the EdgeHub by itself, a stock edgecore
+        // by hand.
         .contains("next: an edgetrust EdgeHub re-enrolls by itself")
         .contains("./edgetrust token --node edge-1")
         .contains("A stock edgecore cannot re-enroll by itself: delete its certificate and key");
@@ -156,12 +175,15 @@ class NodeCommandTest {
     Path config = startHub();
     Path wrong = dir.resolve("wrong.token");
     // A secret: owner-only, as the CloudHub and EdgeHub require of it.
-    dev.edgetrust.credential.AtomicFile.writeSecret(wrong, ("not-the-admin-token-at-all").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    dev.edgetrust.credential.AtomicFile.writeSecret(
+        wrong, ("not-the-admin-token-at-all").getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
-    int exit = run("block", "edge-1", "--config", config.toString(), "--token-file", wrong.toString());
+    int exit =
+        run("block", "edge-1", "--config", config.toString(), "--token-file", wrong.toString());
 
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).isEqualTo("edgetrust: the admin API refused the credentials: wrong bearer token\n");
+    assertThat(err.toString())
+        .isEqualTo("edgetrust: the admin API refused the credentials: wrong bearer token\n");
     assertThat(ca.blockedNodes()).isEmpty();
   }
 
@@ -174,8 +196,10 @@ class NodeCommandTest {
     int exit = run("list", "--config", config.toString());
 
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).startsWith("edgetrust: cannot reach the admin API at 127.0.0.1:")
-        .contains("connection refused").hasLineCount(1);
+    assertThat(err.toString())
+        .startsWith("edgetrust: cannot reach the admin API at 127.0.0.1:")
+        .contains("connection refused")
+        .hasLineCount(1);
   }
 
   @Test
@@ -185,7 +209,10 @@ class NodeCommandTest {
     int exit = run("list", "--config", config.toString());
 
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).contains("the admin API is off").contains("modules.cloudHub.admin.enable: true").hasLineCount(1);
+    assertThat(err.toString())
+        .contains("the admin API is off")
+        .contains("modules.cloudHub.admin.enable: true")
+        .hasLineCount(1);
   }
 
   @Test

@@ -38,7 +38,9 @@ class ProviderDiscoveryTest {
   @Test
   void cloudcoreWithoutPkiSection_runsOnTheBuiltinCaFromTlsCaFiles() throws Exception {
     Path config = dir.resolve("cloudcore.yaml");
-    Files.writeString(config, "modules:\n  cloudHub:\n    tlsCAFile: ca/rootCA.crt\n    tlsCAKeyFile: ca/rootCA.key\n");
+    Files.writeString(
+        config,
+        "modules:\n  cloudHub:\n    tlsCAFile: ca/rootCA.crt\n    tlsCAKeyFile: ca/rootCA.key\n");
     CloudHubConfig.Loaded loaded = CloudHubConfig.loadAll(config);
 
     try (CloudPki pki = loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC()))) {
@@ -52,8 +54,10 @@ class ProviderDiscoveryTest {
   @Test
   void cloudcoreOnCfssl_buildsWithoutReachingIt_andMintsJoinTokensAtTheCloudHub() throws Exception {
     Path config = dir.resolve("cloudcore.yaml");
-    Files.writeString(config, "modules:\n  cloudHub:\n    tlsCAFile: ca/rootCA.crt\n    tlsCAKeyFile: ca/rootCA.key\n"
-        + "    pki:\n      provider: cfssl\n      cfssl: {address: 'http://127.0.0.1:1'}\n");
+    Files.writeString(
+        config,
+        "modules:\n  cloudHub:\n    tlsCAFile: ca/rootCA.crt\n    tlsCAKeyFile: ca/rootCA.key\n"
+            + "    pki:\n      provider: cfssl\n      cfssl: {address: 'http://127.0.0.1:1'}\n");
     CloudHubConfig.Loaded loaded = CloudHubConfig.loadAll(config);
 
     try (CloudPki pki = loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC()))) {
@@ -83,14 +87,22 @@ class ProviderDiscoveryTest {
 
     assertThat(exit).isEqualTo(1);
     String line = captured.toString(StandardCharsets.UTF_8).strip();
-    assertThat(line).isEqualTo("edgetrust: " + config + ": 'modules.cloudHub.pki.provider' is 'acme', which is no"
-        + " PKI provider here (known: " + String.join(", ", PkiProviders.installed().names()) + ")");
+    assertThat(line)
+        .isEqualTo(
+            "edgetrust: "
+                + config
+                + ": 'modules.cloudHub.pki.provider' is 'acme', which is no"
+                + " PKI provider here (known: "
+                + String.join(", ", PkiProviders.installed().names())
+                + ")");
   }
 
   @Test
   void agentOnAPkiThatSignsNoCloudHubCertificate_isOneLine_andCreatesNoCa() throws Exception {
     Path config = dir.resolve("cloudcore.yaml");
-    Files.writeString(config, "modules:\n  cloudHub:\n    tlsCAFile: ca/rootCA.crt\n    tlsCAKeyFile: ca/rootCA.key\n");
+    Files.writeString(
+        config,
+        "modules:\n  cloudHub:\n    tlsCAFile: ca/rootCA.crt\n    tlsCAKeyFile: ca/rootCA.key\n");
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     int exit;
@@ -103,8 +115,11 @@ class ProviderDiscoveryTest {
 
     assertThat(exit).isEqualTo(1);
     assertThat(captured.toString(StandardCharsets.UTF_8).strip())
-        .isEqualTo("edgetrust: " + config + ": 'modules.cloudHub.pki.provider' is builtin; the certificate agent"
-            + " serves an external PKI (set it to vault, with pki.vault)");
+        .isEqualTo(
+            "edgetrust: "
+                + config
+                + ": 'modules.cloudHub.pki.provider' is builtin; the certificate agent"
+                + " serves an external PKI (set it to vault, with pki.vault)");
     assertThat(dir.resolve("ca")).doesNotExist();
   }
 }

@@ -38,7 +38,8 @@ class SecretFileModesTest {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int exit = Main.run(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Run(
+          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);
@@ -50,7 +51,9 @@ class SecretFileModesTest {
     ca = dir.resolve("ca");
     caKey = ca.resolve("rootCA.key");
     cloudConfig = dir.resolve("cloudcore.yaml");
-    Files.writeString(cloudConfig, """
+    Files.writeString(
+        cloudConfig,
+        """
         modules:
           cloudHub:
             tlsCAFile: ca/rootCA.crt
@@ -62,7 +65,8 @@ class SecretFileModesTest {
         """);
     // The first use makes the CA: key and join-token key 0600 in a 0700 directory.
     assertThat(run("token", "--config", cloudConfig.toString()).exit()).isZero();
-    assertThat(Files.getPosixFilePermissions(caKey)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(caKey))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
   }
 
   private static void assertOneLine(Run r, String expected) {
@@ -87,7 +91,9 @@ class SecretFileModesTest {
 
     Run r = run("cloudhub", "--config", cloudConfig.toString());
 
-    assertOneLine(r, joinTokenKey + " is readable by group/others (mode 0644); run: chmod 600 " + joinTokenKey);
+    assertOneLine(
+        r,
+        joinTokenKey + " is readable by group/others (mode 0644); run: chmod 600 " + joinTokenKey);
   }
 
   @ParameterizedTest
@@ -98,8 +104,13 @@ class SecretFileModesTest {
 
     Run r = run("cloudhub", "--config", cloudConfig.toString());
 
-    assertOneLine(r, ca + " (the directory of rootCA.key) is writable by group/others (mode " + octal
-        + "); run: chmod go-w " + ca);
+    assertOneLine(
+        r,
+        ca
+            + " (the directory of rootCA.key) is writable by group/others (mode "
+            + octal
+            + "); run: chmod go-w "
+            + ca);
   }
 
   @Test
@@ -112,25 +123,37 @@ class SecretFileModesTest {
   @Test
   void adminTokenFileReadableByOthers_stopsTheCloudHub() throws Exception {
     Path adminToken = dir.resolve("admin/admin-token");
-    AtomicFile.writeSecret(adminToken, "0123456789abcdef0123456789abcdef\n".getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writeSecret(
+        adminToken, "0123456789abcdef0123456789abcdef\n".getBytes(StandardCharsets.US_ASCII));
     Files.setPosixFilePermissions(adminToken, PosixFilePermissions.fromString("rw-r-----"));
-    Files.writeString(cloudConfig, Files.readString(cloudConfig)
-        + "    admin: {enable: true, address: 127.0.0.1, port: 0, tokenFile: admin/admin-token}\n");
+    Files.writeString(
+        cloudConfig,
+        Files.readString(cloudConfig)
+            + "    admin: {enable: true, address: 127.0.0.1, port: 0, tokenFile: admin/admin-token}\n");
 
     Run r = run("cloudhub", "--config", cloudConfig.toString());
 
-    assertOneLine(r, "admin.tokenFile " + adminToken + " is readable by group/others (mode 0640); run: chmod 600 "
-        + adminToken);
+    assertOneLine(
+        r,
+        "admin.tokenFile "
+            + adminToken
+            + " is readable by group/others (mode 0640); run: chmod 600 "
+            + adminToken);
   }
 
   @Test
   void edgeNodeKeyReadableByOthers_stopsTheEdgeHub() throws Exception {
     Path certs = dir.resolve("edge/certs");
     Path nodeKey = certs.resolve("server.key");
-    AtomicFile.writeSecret(nodeKey, "-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n".getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writeSecret(
+        nodeKey,
+        "-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n"
+            .getBytes(StandardCharsets.US_ASCII));
     Files.setPosixFilePermissions(nodeKey, PosixFilePermissions.fromString("rw-r--r--"));
     Path edgeConfig = dir.resolve("edgecore.yaml");
-    Files.writeString(edgeConfig, """
+    Files.writeString(
+        edgeConfig,
+        """
         modules:
           edged:
             hostnameOverride: edge-node-1
@@ -145,6 +168,7 @@ class SecretFileModesTest {
 
     Run r = run("edgehub", "--config", edgeConfig.toString());
 
-    assertOneLine(r, nodeKey + " is readable by group/others (mode 0644); run: chmod 600 " + nodeKey);
+    assertOneLine(
+        r, nodeKey + " is readable by group/others (mode 0644); run: chmod 600 " + nodeKey);
   }
 }

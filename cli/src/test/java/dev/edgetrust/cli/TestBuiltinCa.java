@@ -5,7 +5,10 @@ import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
 import java.time.Clock;
 
-/** The built-in CA of a cloudcore.yaml's CA files, as the built-in factory loads it: for tests that need the CA itself. */
+/**
+ * The built-in CA of a cloudcore.yaml's CA files, as the built-in factory loads it: for tests that
+ * need the CA itself.
+ */
 final class TestBuiltinCa {
   private TestBuiltinCa() {}
 

@@ -5,17 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
-import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.pki.JoinTokenClaims;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.builtin.BuiltinCa;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The token model from the command line: {@code token --node}, {@code enroll} on the built-in CA
- * (a bundle the real EdgeHub runs from as is) and {@code node reset}, each with its one-line errors.
+ * The token model from the command line: {@code token --node}, {@code enroll} on the built-in CA (a
+ * bundle the real EdgeHub runs from as is) and {@code node reset}, each with its one-line errors.
  */
 class TokenCommandsTest {
   static final String ADMIN_TOKEN = "5e7a1c9b3d2f4e6a8b0c1d3e5f7a9b2c";
@@ -60,7 +60,9 @@ class TokenCommandsTest {
     Files.writeString(token, ADMIN_TOKEN + "\n");
     Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
     Path file = dir.resolve("cloudcore.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         modules:
           cloudHub:
             tlsCAFile: ca/rootCA.crt
@@ -71,7 +73,9 @@ class TokenCommandsTest {
             websocket: {address: 127.0.0.1, port: %d}
             https: {address: 127.0.0.1, port: %d}
             admin: {enable: true, port: %d, tokenFile: admin.token}
-        """.formatted(freePort(), freePort(), freePort()) + extra.indent(4));
+        """
+                .formatted(freePort(), freePort(), freePort())
+            + extra.indent(4));
     return file;
   }
 
@@ -103,16 +107,21 @@ class TokenCommandsTest {
   void tokenWithNode_printsAKubeEdgeTokenBoundToThatNode() throws Exception {
     Path config = config("");
 
-    int exit = run(new TokenCommand(), "--config", config.toString(), "--node", "edge-7", "--ttl", "2h");
+    int exit =
+        run(new TokenCommand(), "--config", config.toString(), "--node", "edge-7", "--ttl", "2h");
 
     assertThat(exit).as(err.toString()).isZero();
     String token = out.toString().strip();
     assertThat(token).matches("[0-9a-f]{64}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
-    assertThat(err.toString()).startsWith("enrolls node edge-7 only, once (token id ").doesNotContain(token);
+    assertThat(err.toString())
+        .startsWith("enrolls node edge-7 only, once (token id ")
+        .doesNotContain(token);
     BuiltinCa ca = TestBuiltinCa.load(CloudHubConfig.load(config));
     JoinTokenClaims claims = ca.verifyJoinToken(token.substring(token.indexOf('.') + 1));
-    assertThat(claims).isInstanceOfSatisfying(JoinTokenClaims.NodeBound.class,
-        b -> assertThat(b.node()).isEqualTo(NodeName.of("edge-7")));
+    assertThat(claims)
+        .isInstanceOfSatisfying(
+            JoinTokenClaims.NodeBound.class,
+            b -> assertThat(b.node()).isEqualTo(NodeName.of("edge-7")));
   }
 
   @Test
@@ -128,7 +137,10 @@ class TokenCommandsTest {
     int exit = run(new TokenCommand(), "--config", config("joinTokens: nodeBound").toString());
 
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).contains("joinTokens: nodeBound").contains("--node NAME").hasLineCount(1);
+    assertThat(err.toString())
+        .contains("joinTokens: nodeBound")
+        .contains("--node NAME")
+        .hasLineCount(1);
     assertThat(out.toString()).isEmpty();
   }
 
@@ -137,26 +149,49 @@ class TokenCommandsTest {
     int exit = run(new TokenCommand(), "--config", config("").toString(), "--node", "Edge_7");
 
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).startsWith("edgetrust: ").contains("not a valid node name").hasLineCount(1);
+    assertThat(err.toString())
+        .startsWith("edgetrust: ")
+        .contains("not a valid node name")
+        .hasLineCount(1);
   }
 
   @Test
   void tokenWithAZeroTtl_isOneLineErrorPointingAtHelp() throws Exception {
-    int exit = run(new TokenCommand(), "--config", config("").toString(), "--node", "edge-7", "--ttl", "0s");
+    int exit =
+        run(
+            new TokenCommand(),
+            "--config",
+            config("").toString(),
+            "--node",
+            "edge-7",
+            "--ttl",
+            "0s");
 
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).startsWith("edgetrust: Invalid value for option '--ttl'")
-        .contains("--help").hasLineCount(1);
+    assertThat(err.toString())
+        .startsWith("edgetrust: Invalid value for option '--ttl'")
+        .contains("--help")
+        .hasLineCount(1);
     assertThat(out.toString()).isEmpty();
   }
 
   @Test
   void tokenForAVaultCloudHub_isOneLineError() throws Exception {
-    int exit = run(new TokenCommand(), "--config",
-        config("pki: {provider: vault, vault: {address: 'https://vault.example:8200', tokenFile: vault.token}}").toString(), "--node", "edge-7");
+    int exit =
+        run(
+            new TokenCommand(),
+            "--config",
+            config(
+                    "pki: {provider: vault, vault: {address: 'https://vault.example:8200', tokenFile: vault.token}}")
+                .toString(),
+            "--node",
+            "edge-7");
 
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).contains("pki.provider: vault").contains("./edgetrust enroll NODE").hasLineCount(1);
+    assertThat(err.toString())
+        .contains("pki.provider: vault")
+        .contains("./edgetrust enroll NODE")
+        .hasLineCount(1);
   }
 
   @Test
@@ -170,7 +205,8 @@ class TokenCommandsTest {
   }
 
   @Test
-  void enrollOnTheBuiltinCa_writesABundleTheEdgeHubRunsAsIs_andItsTokenWorksOnce() throws Exception {
+  void enrollOnTheBuiltinCa_writesABundleTheEdgeHubRunsAsIs_andItsTokenWorksOnce()
+      throws Exception {
     Path config = config("");
     BuiltinCa ca = startHub(config);
     Path bundle = dir.resolve("bundle");
@@ -178,10 +214,13 @@ class TokenCommandsTest {
     int exit = run(enroll(), "edge-7", "--config", config.toString(), "--out", bundle.toString());
 
     assertThat(exit).as(err.toString()).isZero();
-    assertThat(report.toString(StandardCharsets.UTF_8)).contains("join token for edge-7 only, usable once")
+    assertThat(report.toString(StandardCharsets.UTF_8))
+        .contains("join token for edge-7 only, usable once")
         .contains("On the node: ./edgetrust edgehub --config " + bundle.resolve("edgecore.yaml"));
-    assertThat(Files.getPosixFilePermissions(bundle)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
-    assertThat(Files.getPosixFilePermissions(bundle.resolve("join-token"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(bundle))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(Files.getPosixFilePermissions(bundle.resolve("join-token")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     assertThat(bundle.resolve("ca.crt")).exists();
     String token = Files.readString(bundle.resolve("join-token")).strip();
     assertThat(report.toString(StandardCharsets.UTF_8)).doesNotContain(token);
@@ -189,19 +228,34 @@ class TokenCommandsTest {
     EdgeHubSettings settings = EdgeHubSettings.load(bundle.resolve("edgecore.yaml"));
     try (EdgeHub edge = EdgeHub.builder(settings).build()) {
       edge.start();
-      await().atMost(Duration.ofSeconds(30)).until(() -> hub.session(NodeName.of("edge-7")).isPresent());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> hub.session(NodeName.of("edge-7")).isPresent());
     }
-    assertThat(ca.joinTokenUse((JoinTokenClaims.NodeBound) ca.verifyJoinToken(token.substring(token.indexOf('.') + 1))))
+    assertThat(
+            ca.joinTokenUse(
+                (JoinTokenClaims.NodeBound)
+                    ca.verifyJoinToken(token.substring(token.indexOf('.') + 1))))
         .hasValueSatisfying(use -> assertThat(use.node()).isEqualTo(NodeName.of("edge-7")));
   }
 
   @Test
   void enrollOnTheBuiltinCa_withAVaultOption_isOneLineError() throws Exception {
-    int exit = run(enroll(), "edge-7", "--config", config("").toString(), "--out", dir.resolve("b").toString(),
-        "--auth", "approle");
+    int exit =
+        run(
+            enroll(),
+            "edge-7",
+            "--config",
+            config("").toString(),
+            "--out",
+            dir.resolve("b").toString(),
+            "--auth",
+            "approle");
 
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).startsWith("edgetrust: --auth is for enrollment with Vault").hasLineCount(1);
+    assertThat(err.toString())
+        .startsWith("edgetrust: --auth is for enrollment with Vault")
+        .hasLineCount(1);
     assertThat(dir.resolve("b")).doesNotExist();
   }
 
@@ -211,7 +265,8 @@ class TokenCommandsTest {
     Files.createDirectories(bundle);
     Files.writeString(bundle.resolve("keep.txt"), "mine");
 
-    int exit = run(enroll(), "edge-7", "--config", config("").toString(), "--out", bundle.toString());
+    int exit =
+        run(enroll(), "edge-7", "--config", config("").toString(), "--out", bundle.toString());
 
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString()).contains("is not empty").contains("--force").hasLineCount(1);
@@ -220,17 +275,34 @@ class TokenCommandsTest {
 
   @Test
   void enrollWithTheConfigOfAVaultCloudHub_isOneLineError() throws Exception {
-    int exit = run(enroll(), "edge-7", "--config",
-        config("pki: {provider: vault, vault: {address: 'https://vault.example:8200', tokenFile: vault.token}}").toString(),
-        "--out", dir.resolve("b").toString());
+    int exit =
+        run(
+            enroll(),
+            "edge-7",
+            "--config",
+            config(
+                    "pki: {provider: vault, vault: {address: 'https://vault.example:8200', tokenFile: vault.token}}")
+                .toString(),
+            "--out",
+            dir.resolve("b").toString());
 
     assertThat(exit).isEqualTo(1);
-    assertThat(err.toString()).contains("pki.provider: vault").contains("drop --config").hasLineCount(1);
+    assertThat(err.toString())
+        .contains("pki.provider: vault")
+        .contains("drop --config")
+        .hasLineCount(1);
   }
 
   @Test
   void enrollWithABadNodeName_isOneLineError() throws Exception {
-    int exit = run(enroll(), "Edge_7", "--config", config("").toString(), "--out", dir.resolve("b").toString());
+    int exit =
+        run(
+            enroll(),
+            "Edge_7",
+            "--config",
+            config("").toString(),
+            "--out",
+            dir.resolve("b").toString());
 
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString()).startsWith("edgetrust: NODE: ").hasLineCount(1);
@@ -240,19 +312,32 @@ class TokenCommandsTest {
   void nodeReset_printsEachStep_andFreesTheName() throws Exception {
     Path config = config("");
     startHub(config);
-    assertThat(run(enroll(), "edge-7", "--config", config.toString(), "--out", dir.resolve("b").toString())).isZero();
-    try (EdgeHub edge = EdgeHub.builder(EdgeHubSettings.load(dir.resolve("b/edgecore.yaml"))).build()) {
+    assertThat(
+            run(
+                enroll(),
+                "edge-7",
+                "--config",
+                config.toString(),
+                "--out",
+                dir.resolve("b").toString()))
+        .isZero();
+    try (EdgeHub edge =
+        EdgeHub.builder(EdgeHubSettings.load(dir.resolve("b/edgecore.yaml"))).build()) {
       edge.start();
-      await().atMost(Duration.ofSeconds(30)).until(() -> hub.session(NodeName.of("edge-7")).isPresent());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> hub.session(NodeName.of("edge-7")).isPresent());
 
       int exit = run(new NodeCommand(), "reset", "edge-7", "--config", config.toString());
 
       assertThat(exit).as(err.toString()).isZero();
-      assertThat(out.toString()).startsWith("reset edge-7:")
+      assertThat(out.toString())
+          .startsWith("reset edge-7:")
           .contains("(a) revoke every certificate serial known for the node: done")
           .contains("(b) close the node's live session: done")
           .contains("(c) let one new token enrollment take the name: done")
-          .contains("next: give the new device a join token (./edgetrust token --config <cloudcore.yaml> --node edge-7)");
+          .contains(
+              "next: give the new device a join token (./edgetrust token --config <cloudcore.yaml> --node edge-7)");
     }
   }
 

@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.pki.vault.auth.VaultCredentials;
-import dev.edgetrust.pki.vault.http.VaultClient;
-import dev.edgetrust.pki.vault.http.VaultConnection;
-import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.pki.vault.VaultEnrollment;
-import dev.edgetrust.pki.vault.auth.VaultTokens;
-import dev.edgetrust.pki.vault.admin.EdgeBundle;
 import dev.edgetrust.pki.vault.admin.VaultCommand;
 import dev.edgetrust.pki.vault.admin.VaultNodeEnrollment;
+import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.auth.VaultTokens;
 import dev.edgetrust.pki.vault.config.VaultConfig.AuthMethod;
 import dev.edgetrust.pki.vault.config.VaultSettings;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultConnection;
 import dev.edgetrust.pki.vault.plugin.VaultEdge;
 import dev.edgetrust.vault.testkit.VaultStandIn;
 import java.io.ByteArrayOutputStream;
@@ -47,7 +45,8 @@ class VaultCommandsTest {
   void start() throws Exception {
     vault = VaultStandIn.start();
     vaultCa = vault.writeServerCa(dir.resolve("vault-tls-ca.pem"));
-    // As an operator's shell has them after 'vault server -dev' (plus the CA, as for a real TLS listener).
+    // As an operator's shell has them after 'vault server -dev' (plus the CA, as for a real TLS
+    // listener).
     env.put("VAULT_ADDR", vault.address().toString());
     env.put("VAULT_TOKEN", vault.rootToken());
     env.put("VAULT_CACERT", vaultCa.toString());
@@ -72,7 +71,8 @@ class VaultCommandsTest {
         setup.vault.env = env;
         setup.out = print;
       } else if (c.getCommand() instanceof EnrollCommand enroll) {
-        ((VaultNodeEnrollment) c.getCommandSpec().mixins().get("vault").userObject()).vault.env = env;
+        ((VaultNodeEnrollment) c.getCommandSpec().mixins().get("vault").userObject()).vault.env =
+            env;
         enroll.stdout = print;
       }
     }
@@ -89,10 +89,18 @@ class VaultCommandsTest {
 
   @Test
   void setupTwice_secondRunFindsEveryStepAlreadyDone() {
-    Run first = setup("--cloudhub-ip", "127.0.0.1", "--cloudhub-dns", "localhost", "--approle", "--cert-auth");
+    Run first =
+        setup(
+            "--cloudhub-ip",
+            "127.0.0.1",
+            "--cloudhub-dns",
+            "localhost",
+            "--approle",
+            "--cert-auth");
 
     assertThat(first.exit()).as(first.err()).isZero();
-    assertThat(first.out()).contains("Vault at " + vault.address())
+    assertThat(first.out())
+        .contains("Vault at " + vault.address())
         .containsPattern("done +PKI secrets engine at pki/")
         .containsPattern("done +CA of pki/ \\(generated root")
         .containsPattern("done +role pki/roles/cloudhub")
@@ -101,11 +109,20 @@ class VaultCommandsTest {
         .containsPattern("done +approle auth at auth/approle/")
         .containsPattern("done +cert auth at auth/cert/");
 
-    Run second = setup("--cloudhub-ip", "127.0.0.1", "--cloudhub-dns", "localhost", "--approle", "--cert-auth");
+    Run second =
+        setup(
+            "--cloudhub-ip",
+            "127.0.0.1",
+            "--cloudhub-dns",
+            "localhost",
+            "--approle",
+            "--cert-auth");
 
     assertThat(second.exit()).isZero();
     List<String> steps = second.out().lines().filter(l -> l.startsWith("  ")).toList();
-    assertThat(steps).hasSize(9).allMatch(l -> l.strip().startsWith("already done"), "already done");
+    assertThat(steps)
+        .hasSize(9)
+        .allMatch(l -> l.strip().startsWith("already done"), "already done");
     assertThat(second.out()).contains("Vault was already set up for edgetrust.");
   }
 
@@ -115,10 +132,17 @@ class VaultCommandsTest {
     env.put("VAULT_TOKEN", "not-a-token");
     Path tokenFile = dir.resolve("operator-token");
     // A secret: owner-only, as the CloudHub and EdgeHub require of it.
-    dev.edgetrust.credential.AtomicFile.writeSecret(tokenFile, (vault.rootToken() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    dev.edgetrust.credential.AtomicFile.writeSecret(
+        tokenFile, (vault.rootToken() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
-    Run r = setup("--address", vault.address().toString(), "--token-file", tokenFile.toString(),
-        "--ca-cert", vaultCa.toString());
+    Run r =
+        setup(
+            "--address",
+            vault.address().toString(),
+            "--token-file",
+            tokenFile.toString(),
+            "--ca-cert",
+            vaultCa.toString());
 
     assertThat(r.exit()).as(r.err()).isZero();
   }
@@ -131,7 +155,10 @@ class VaultCommandsTest {
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.err()).startsWith("edgetrust: ").contains("VAULT_TOKEN").doesNotContain("s.not-a-real-token")
+    assertThat(r.err())
+        .startsWith("edgetrust: ")
+        .contains("VAULT_TOKEN")
+        .doesNotContain("s.not-a-real-token")
         .doesNotContain("Exception");
   }
 
@@ -143,7 +170,8 @@ class VaultCommandsTest {
     Run r = setup();
 
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err().strip()).startsWith("edgetrust: no Vault token: pass --token-file FILE or set VAULT_TOKEN");
+    assertThat(r.err().strip())
+        .startsWith("edgetrust: no Vault token: pass --token-file FILE or set VAULT_TOKEN");
   }
 
   @Test
@@ -159,12 +187,23 @@ class VaultCommandsTest {
     assertThat(setup().exit()).isZero();
     Path out = dir.resolve("bundle-edge-1");
 
-    Run r = run(new EnrollCommand(), "edge-1", "--out", out.toString(), "--cloudhub", "10.0.0.2:10000", "--ttl", "2h");
+    Run r =
+        run(
+            new EnrollCommand(),
+            "edge-1",
+            "--out",
+            out.toString(),
+            "--cloudhub",
+            "10.0.0.2:10000",
+            "--ttl",
+            "2h");
 
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(Files.getPosixFilePermissions(out)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(Files.getPosixFilePermissions(out))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
     Path token = out.resolve("vault-token");
-    assertThat(Files.getPosixFilePermissions(token)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(token))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     assertThat(r.out()).doesNotContain(Files.readString(token).strip()).contains("accessor ");
     assertThat(out.resolve("ca.crt")).exists();
     assertThat(out.resolve("vault-server-ca.crt")).hasSameTextualContentAs(vaultCa);
@@ -184,8 +223,12 @@ class VaultCommandsTest {
     assertThat(v.ttl()).isEqualTo(Duration.ofHours(2));
 
     // The token carries the node's policy only (and Vault's default, to look itself up and renew).
-    VaultClient client = VaultClient.connect(VaultConnection.builder(vault.address()).serverCa(vaultCa).build());
-    assertThat(new VaultTokens(client, Clock.systemUTC()).lookupSelf(VaultCredentials.tokenFile(token)).policies())
+    VaultClient client =
+        VaultClient.connect(VaultConnection.builder(vault.address()).serverCa(vaultCa).build());
+    assertThat(
+            new VaultTokens(client, Clock.systemUTC())
+                .lookupSelf(VaultCredentials.tokenFile(token))
+                .policies())
         .containsExactlyInAnyOrder("default", VaultEnrollment.policyName(NodeName.of("edge-1")));
   }
 
@@ -198,11 +241,15 @@ class VaultCommandsTest {
 
     assertThat(r.exit()).as(r.err()).isZero();
     for (String f : List.of("role-id", "secret-id", "edgecore.yaml")) {
-      assertThat(Files.getPosixFilePermissions(out.resolve(f))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      assertThat(Files.getPosixFilePermissions(out.resolve(f)))
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }
-    VaultSettings v = ((VaultEdge) EdgeHubSettings.load(out.resolve("edgecore.yaml")).pki().orElseThrow()).settings();
+    VaultSettings v =
+        ((VaultEdge) EdgeHubSettings.load(out.resolve("edgecore.yaml")).pki().orElseThrow())
+            .settings();
     assertThat(v.authMethod()).isEqualTo(AuthMethod.APPROLE);
-    assertThat(v.appRole().orElseThrow().roleId()).isEqualTo(Files.readString(out.resolve("role-id")).strip());
+    assertThat(v.appRole().orElseThrow().roleId())
+        .isEqualTo(Files.readString(out.resolve("role-id")).strip());
     assertThat(v.appRole().orElseThrow().secretIdFile()).isEqualTo(out.resolve("secret-id"));
   }
 
@@ -214,7 +261,11 @@ class VaultCommandsTest {
 
     Run refused = run(new EnrollCommand(), "edge-3", "--out", out.toString());
     assertThat(refused.exit()).isEqualTo(1);
-    assertThat(refused.err().strip()).isEqualTo("edgetrust: " + out + " is not empty; choose another --out, or pass --force to overwrite the bundle in it");
+    assertThat(refused.err().strip())
+        .isEqualTo(
+            "edgetrust: "
+                + out
+                + " is not empty; choose another --out, or pass --force to overwrite the bundle in it");
     assertThat(out.resolve("edgecore.yaml")).doesNotExist();
 
     Run forced = run(new EnrollCommand(), "edge-3", "--out", out.toString(), "--force");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgetrust.pki.vault.auth.VaultCredentials;
 import dev.edgetrust.pki.vault.http.VaultConnection;
-import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.vault.testkit.VaultStandIn;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -26,9 +25,12 @@ class VaultDemoTest {
     boolean held;
     try (VaultStandIn vault = VaultStandIn.start()) {
       Path ca = vault.writeServerCa(dir.resolve("vault-tls-ca.pem"));
-      VaultDemo demo = new VaultDemo(new PrintStream(bytes, true, StandardCharsets.UTF_8),
-          VaultConnection.builder(vault.address()).serverCa(ca).build(),
-          VaultCredentials.token(vault.rootToken(), "the stand-in's root token"), Duration.ofSeconds(10));
+      VaultDemo demo =
+          new VaultDemo(
+              new PrintStream(bytes, true, StandardCharsets.UTF_8),
+              VaultConnection.builder(vault.address()).serverCa(ca).build(),
+              VaultCredentials.token(vault.rootToken(), "the stand-in's root token"),
+              Duration.ofSeconds(10));
       held = demo.run();
     }
     String out = bytes.toString(StandardCharsets.UTF_8);
@@ -38,9 +40,11 @@ class VaultDemoTest {
         .contains("Vault set up as 'edgetrust vault setup' does")
         .contains("3 nodes enrolled as 'edgetrust enroll' does")
         .contains("3 nodes got certificates from Vault and connected")
-        .contains("refused: edge-node-3's token asks Vault for edge-node-1's certificate on edge-node-1's role")
+        .contains(
+            "refused: edge-node-3's token asks Vault for edge-node-1's certificate on edge-node-1's role")
         .contains("permission denied on pki/sign/edge-node-edge-node-1")
-        .contains("edge-node-1 renewed its certificate with Vault before it expired and reconnected on it")
+        .contains(
+            "edge-node-1 renewed its certificate with Vault before it expired and reconnected on it")
         .contains("CloudHub server certificate rotated via Vault while the nodes stayed connected")
         .contains("All 12 steps held.")
         .doesNotContain("[FAILED]");
@@ -48,8 +52,12 @@ class VaultDemoTest {
 
   @Test
   void withoutVaultAddrOrToken_oneLineSaysHowToStartADevServer() {
-    assertThatThrownBy(() -> VaultDemo.fromEnvironment(System.out, Map.of("VAULT_ADDR", "http://127.0.0.1:8200"),
-            Duration.ofSeconds(20)))
+    assertThatThrownBy(
+            () ->
+                VaultDemo.fromEnvironment(
+                    System.out,
+                    Map.of("VAULT_ADDR", "http://127.0.0.1:8200"),
+                    Duration.ofSeconds(20)))
         .isInstanceOf(UserErrors.UserException.class)
         .hasMessageContaining("vault server -dev")
         .hasMessageContaining("VAULT_TOKEN");

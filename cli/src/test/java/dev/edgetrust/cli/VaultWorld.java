@@ -1,21 +1,21 @@
 package dev.edgetrust.cli;
 
-import dev.edgetrust.pki.vault.admin.EdgeBundle;
-import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.vault.VaultEnrollment;
+import dev.edgetrust.pki.vault.VaultSetup;
+import dev.edgetrust.pki.vault.admin.EdgeBundle;
 import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.config.VaultSettings;
 import dev.edgetrust.pki.vault.http.VaultClient;
 import dev.edgetrust.pki.vault.http.VaultConnection;
 import dev.edgetrust.pki.vault.http.VaultCredential;
-import dev.edgetrust.pki.vault.VaultEnrollment;
-import dev.edgetrust.pki.vault.VaultSetup;
-import dev.edgetrust.pki.vault.config.VaultSettings;
 import dev.edgetrust.pki.vault.plugin.VaultEdge;
 import dev.edgetrust.vault.testkit.VaultStandIn;
 import java.net.URI;
@@ -30,8 +30,8 @@ import java.util.function.UnaryOperator;
 /**
  * Vault mode on loopback for tests: the in-process Vault stand-in set up as {@code vault setup}
  * does, a CloudHub on Vault's CA and a Vault server certificate, and edge nodes enrolled as {@code
- * enroll} enrolls them and run as {@code edgehub} runs them. Nothing stands in for the CloudHub, the
- * EdgeHub or the Vault client.
+ * enroll} enrolls them and run as {@code edgehub} runs them. Nothing stands in for the CloudHub,
+ * the EdgeHub or the Vault client.
  */
 final class VaultWorld implements AutoCloseable {
   final Path dir;
@@ -49,22 +49,32 @@ final class VaultWorld implements AutoCloseable {
     this.vault = VaultStandIn.start();
     resources.add(vault);
     this.vaultServerCa = vault.writeServerCa(dir.resolve("vault-tls-ca.pem"));
-    this.client = VaultClient.connect(VaultConnection.builder(vault.address()).serverCa(vaultServerCa).build());
+    this.client =
+        VaultClient.connect(
+            VaultConnection.builder(vault.address()).serverCa(vaultServerCa).build());
     this.operator = VaultCredentials.token(vault.rootToken(), "the stand-in's root token");
-    VaultSetup.builder(client, operator).cloudhubNames("cloudhub", List.of("localhost"), List.of("127.0.0.1"))
-        .build().run();
-    this.cloud = VaultCloudHub.start(CloudHubSettings.loopback(dir.resolve("cloud")), client, operator, "pki",
-        Duration.ofHours(1), new CloudHubListener() {
-          @Override
-          public void onConnected(SessionInfo session) {
-            connections.add(session);
-          }
+    VaultSetup.builder(client, operator)
+        .cloudhubNames("cloudhub", List.of("localhost"), List.of("127.0.0.1"))
+        .build()
+        .run();
+    this.cloud =
+        VaultCloudHub.start(
+            CloudHubSettings.loopback(dir.resolve("cloud")),
+            client,
+            operator,
+            "pki",
+            Duration.ofHours(1),
+            new CloudHubListener() {
+              @Override
+              public void onConnected(SessionInfo session) {
+                connections.add(session);
+              }
 
-          @Override
-          public void onMessage(NodeName node, Message message) {
-            atCloud.add(message);
-          }
-        });
+              @Override
+              public void onMessage(NodeName node, Message message) {
+                atCloud.add(message);
+              }
+            });
     resources.add(cloud);
   }
 
@@ -74,9 +84,21 @@ final class VaultWorld implements AutoCloseable {
 
   /** Enrolls {@code node} with a token, as {@code enroll NODE --out DIR} does. */
   EdgeBundle.Written enroll(NodeName node, Duration ttl) throws Exception {
-    return EdgeBundle.enroll(client, operator, node, dir.resolve("nodes").resolve(node.value()), false,
-        new EdgeBundle.Options("pki", EdgeBundle.Auth.TOKEN, ttl, Duration.ofHours(72), Duration.ofHours(72),
-            new ServerAddress("127.0.0.1", websocketPort()).authority(), vault.address(), Optional.of(vaultServerCa)));
+    return EdgeBundle.enroll(
+        client,
+        operator,
+        node,
+        dir.resolve("nodes").resolve(node.value()),
+        false,
+        new EdgeBundle.Options(
+            "pki",
+            EdgeBundle.Auth.TOKEN,
+            ttl,
+            Duration.ofHours(72),
+            Duration.ofHours(72),
+            new ServerAddress("127.0.0.1", websocketPort()).authority(),
+            vault.address(),
+            Optional.of(vaultServerCa)));
   }
 
   VaultEnrollment enrollment() {

@@ -45,8 +45,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Test support: a server that behaves as cloudcore v1.15's CloudHub on its WebSocket port, for
- * what a gateway in front of it can observe.
+ * Test support: a server that behaves as cloudcore v1.15's CloudHub on its WebSocket port, for what
+ * a gateway in front of it can observe.
  *
  * <ul>
  *   <li>Mutual TLS that checks only the chain: any client certificate of its CA is accepted,
@@ -58,15 +58,15 @@ import java.util.concurrent.TimeUnit;
  *   <li>Keepalive: a session with no keepalive message for {@code keepaliveInterval} is closed at
  *       the TCP level, without a close frame. Only keepalives count, not other messages.
  *   <li>Writes as gorilla's {@code WriteJSON}: JSON and a newline, one text frame. Answers each
- *       message from the edge that is not itself a response with {@code operation: "response"}
- *       and {@code parent_msg_id} set.
+ *       message from the edge that is not itself a response with {@code operation: "response"} and
+ *       {@code parent_msg_id} set.
  * </ul>
  *
  * <p>A test and demo aid, not part of the CloudHub anyone runs: the gateway's tests, {@code
- * edgetrust demo --gateway} and {@code edgetrust bench relay} need an upstream that behaves
- * exactly as cloudcore, and a real cloudcore needs a Kubernetes cluster. Anything it does that
- * cloudcore does not is a bug in it. Knobs for tests: hold upgrades (a slow dial), drop a node's
- * TCP connection, stop reading.
+ * edgetrust demo --gateway} and {@code edgetrust bench relay} need an upstream that behaves exactly
+ * as cloudcore, and a real cloudcore needs a Kubernetes cluster. Anything it does that cloudcore
+ * does not is a bug in it. Knobs for tests: hold upgrades (a slow dial), drop a node's TCP
+ * connection, stop reading.
  */
 public final class CloudcoreStandIn implements AutoCloseable {
   /** An upgrade request as cloudcore received it. */
@@ -91,7 +91,8 @@ public final class CloudcoreStandIn implements AutoCloseable {
     NOTHING
   }
 
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   private final Channel server;
   private final Duration keepaliveInterval;
   private final Map<String, Channel> sessions = new ConcurrentHashMap<>();
@@ -102,8 +103,12 @@ public final class CloudcoreStandIn implements AutoCloseable {
   private volatile boolean holdUpgrades;
   private final List<Runnable> held = new CopyOnWriteArrayList<>();
 
-  private CloudcoreStandIn(HeldCertificate serverCertificate, List<X509Certificate> clientCas, Duration keepaliveInterval,
-      Recording recording) throws Exception {
+  private CloudcoreStandIn(
+      HeldCertificate serverCertificate,
+      List<X509Certificate> clientCas,
+      Duration keepaliveInterval,
+      Recording recording)
+      throws Exception {
     this.keepaliveInterval = keepaliveInterval;
     this.recording = recording;
     SslContext tls =
@@ -131,13 +136,20 @@ public final class CloudcoreStandIn implements AutoCloseable {
    * @param keepaliveInterval cloudcore's {@code keepaliveInterval}: no keepalive for this long and
    *     the TCP connection is closed
    */
-  public static CloudcoreStandIn start(HeldCertificate serverCertificate, List<X509Certificate> clientCas,
-      Duration keepaliveInterval) throws Exception {
+  public static CloudcoreStandIn start(
+      HeldCertificate serverCertificate,
+      List<X509Certificate> clientCas,
+      Duration keepaliveInterval)
+      throws Exception {
     return start(serverCertificate, clientCas, keepaliveInterval, Recording.EVERYTHING);
   }
 
-  public static CloudcoreStandIn start(HeldCertificate serverCertificate, List<X509Certificate> clientCas,
-      Duration keepaliveInterval, Recording recording) throws Exception {
+  public static CloudcoreStandIn start(
+      HeldCertificate serverCertificate,
+      List<X509Certificate> clientCas,
+      Duration keepaliveInterval,
+      Recording recording)
+      throws Exception {
     return new CloudcoreStandIn(serverCertificate, clientCas, keepaliveInterval, recording);
   }
 
@@ -179,7 +191,10 @@ public final class CloudcoreStandIn implements AutoCloseable {
     sessions.get(node).writeAndFlush(new TextWebSocketFrame(text));
   }
 
-  /** Closes {@code node}'s TCP connection without a close frame, as cloudcore's keepalive check does. */
+  /**
+   * Closes {@code node}'s TCP connection without a close frame, as cloudcore's keepalive check
+   * does.
+   */
   public void dropTcp(String node) {
     sessions.get(node).close();
   }
@@ -230,13 +245,20 @@ public final class CloudcoreStandIn implements AutoCloseable {
       ch.pipeline().addLast(new HttpObjectAggregator(64 << 10));
       ch.pipeline().addLast(new UpgradeRecorder());
       // cloudcore registers "/" on its mux: every path is served by the same handler.
-      ch.pipeline().addLast(new WebSocketServerProtocolHandler(
-          WebSocketServerProtocolConfig.newBuilder().websocketPath("/").checkStartsWith(true).handleCloseFrames(true)
-              // close() closes TCP with no close frame, as cloudcore does.
-              .sendCloseFrame(null)
-              .decoderConfig(io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig.newBuilder()
-                  .maxFramePayloadLength(8 << 20).build())
-              .build()));
+      ch.pipeline()
+          .addLast(
+              new WebSocketServerProtocolHandler(
+                  WebSocketServerProtocolConfig.newBuilder()
+                      .websocketPath("/")
+                      .checkStartsWith(true)
+                      .handleCloseFrames(true)
+                      // close() closes TCP with no close frame, as cloudcore does.
+                      .sendCloseFrame(null)
+                      .decoderConfig(
+                          io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig.newBuilder()
+                              .maxFramePayloadLength(8 << 20)
+                              .build())
+                      .build()));
       ch.pipeline().addLast(new WebSocketFrameAggregator(8 << 20));
       ch.pipeline().addLast(new NodeSession());
     }
@@ -290,7 +312,10 @@ public final class CloudcoreStandIn implements AutoCloseable {
         keepalive.cancel(false);
       }
       // TCP closed, no close frame: what cloudcore does to a node that stopped sending keepalives.
-      keepalive = ctx.executor().schedule(() -> ctx.channel().close(), keepaliveInterval.toMillis(), TimeUnit.MILLISECONDS);
+      keepalive =
+          ctx.executor()
+              .schedule(
+                  () -> ctx.channel().close(), keepaliveInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -311,7 +336,9 @@ public final class CloudcoreStandIn implements AutoCloseable {
       if (message.isKeepalive()) {
         armKeepalive(ctx);
       } else if (!message.isEmpty() && !message.isResponse()) {
-        ctx.writeAndFlush(new TextWebSocketFrame(MessageCodec.encode(message.response(TextNode.valueOf("OK"))) + "\n"));
+        ctx.writeAndFlush(
+            new TextWebSocketFrame(
+                MessageCodec.encode(message.response(TextNode.valueOf("OK"))) + "\n"));
       }
     }
 

@@ -1,14 +1,14 @@
 package dev.edgetrust.cloudhub;
 
-import dev.edgetrust.cloudhub.events.SessionInfo;
-import dev.edgetrust.cloudhub.events.CloudHubListener;
-import dev.edgetrust.cloudhub.config.CloudHubException;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.admin.AdminApi;
-import dev.edgetrust.cloudhub.bootstrap.BootstrapRateLimiters;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapHandler;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapInitializer;
+import dev.edgetrust.cloudhub.bootstrap.BootstrapRateLimiters;
 import dev.edgetrust.cloudhub.bootstrap.ExternalPkiNotice;
+import dev.edgetrust.cloudhub.config.CloudHubException;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.cloudhub.gateway.UpstreamGateway;
 import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
@@ -28,7 +28,6 @@ import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
-import dev.edgetrust.pki.RevocationList;
 import dev.edgetrust.x509.HeldCertificate;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
@@ -53,9 +52,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running CloudHub: the HTTPS bootstrap server (built-in CA only) and the mutual-TLS WebSocket
- * server, with the registry of live node sessions; revocation and blocks checked at every
- * handshake and against live sessions ({@link NodeAccess}); and, when configured, the admin API
- * and the metrics listener ({@code /metrics}, {@code /healthz}, {@code /readyz}).
+ * server, with the registry of live node sessions; revocation and blocks checked at every handshake
+ * and against live sessions ({@link NodeAccess}); and, when configured, the admin API and the
+ * metrics listener ({@code /metrics}, {@code /healthz}, {@code /readyz}).
  */
 public final class CloudHub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CloudHub.class);
@@ -104,9 +103,12 @@ public final class CloudHub implements AutoCloseable {
       throws CloudHubException {
     // Metrics off (the default): nothing is wrapped and every report goes to a no-op.
     Optional<PrometheusHubMetrics> prometheus =
-        settings.metrics().enabled() ? Optional.of(new PrometheusHubMetrics(clock)) : Optional.empty();
+        settings.metrics().enabled()
+            ? Optional.of(new PrometheusHubMetrics(clock))
+            : Optional.empty();
     HubMetrics meter = prometheus.<HubMetrics>map(p -> p).orElse(HubMetrics.NONE);
-    PkiProvider provider = prometheus.<PkiProvider>map(p -> new MeteredPkiProvider(pki, p)).orElse(pki);
+    PkiProvider provider =
+        prometheus.<PkiProvider>map(p -> new MeteredPkiProvider(pki, p)).orElse(pki);
     HeldCertificate server = serverCertificate(settings, provider, clock);
     SessionRegistry registry = new SessionRegistry(settings.nodeLimit());
     NodeAccess access = NodeAccess.start(settings.revocation(), provider, registry, clock, meter);
@@ -120,7 +122,9 @@ public final class CloudHub implements AutoCloseable {
     } catch (CloudHubException | PkiException | SSLException e) {
       access.close();
       adminApi.ifPresent(AdminApi::close);
-      throw e instanceof CloudHubException c ? c : new CloudHubException("cannot set up TLS: " + e.getMessage(), e);
+      throw e instanceof CloudHubException c
+          ? c
+          : new CloudHubException("cannot set up TLS: " + e.getMessage(), e);
     }
 
     EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -133,16 +137,35 @@ public final class CloudHub implements AutoCloseable {
         gateway = Optional.of(upstreamGateway(settings.upstream().get(), settings, workers, meter));
       }
       List<Listener> all = new ArrayList<>();
-      websocket(settings, tls, registry, listener, clock, access, meter, gateway).ifPresent(all::add);
-      bootstrap(settings, tls, provider, new IssuanceRecorder(access, meter, listener), signing, access, meter)
+      websocket(settings, tls, registry, listener, clock, access, meter, gateway)
           .ifPresent(all::add);
-      adminApi.map(api -> new Listener("admin", settings.admin().address(), settings.admin().port(),
-          api.initializer(meter))).ifPresent(all::add);
+      bootstrap(
+              settings,
+              tls,
+              provider,
+              new IssuanceRecorder(access, meter, listener),
+              signing,
+              access,
+              meter)
+          .ifPresent(all::add);
+      adminApi
+          .map(
+              api ->
+                  new Listener(
+                      "admin",
+                      settings.admin().address(),
+                      settings.admin().port(),
+                      api.initializer(meter)))
+          .ifPresent(all::add);
       if (prometheus.isPresent()) {
         HubState state = new LiveHubState(registry, tls, access, listeners);
         prometheus.get().observe(state);
-        all.add(new Listener("metrics", settings.metrics().address(), settings.metrics().port(),
-            new MetricsServer(prometheus.get(), state, clock)));
+        all.add(
+            new Listener(
+                "metrics",
+                settings.metrics().address(),
+                settings.metrics().port(),
+                new MetricsServer(prometheus.get(), state, clock)));
       }
       listeners.bind(all);
     } catch (CloudHubException e) {
@@ -154,17 +177,25 @@ public final class CloudHub implements AutoCloseable {
     CredentialReloader reloader =
         new CredentialReloader(
             KeyCertificateView.of(settings.serverKeyFile(), settings.serverCertificateFile()),
-            settings.caCertificateFile(), tls, clock, settings.credentialPollInterval());
+            settings.caCertificateFile(),
+            tls,
+            clock,
+            settings.credentialPollInterval());
     reloader.reportTo(meter);
     if (settings.reconnectWindow() != null) {
-      reloader.onNewServerCertificate(() -> spreadReconnects(registry, settings.reconnectWindow(), clock));
+      reloader.onNewServerCertificate(
+          () -> spreadReconnects(registry, settings.reconnectWindow(), clock));
     }
     reloader.start();
-    CloudHub hub = new CloudHub(acceptors, workers, signing, registry, tls, reloader, listeners, access, adminApi);
+    CloudHub hub =
+        new CloudHub(
+            acceptors, workers, signing, registry, tls, reloader, listeners, access, adminApi);
     log.info(
         "CloudHub started: websocket {}{}, bootstrap {}, admin {}, metrics {}, PKI {}, server certificate serial {}",
         hub.websocketAddress().map(String::valueOf).orElse("off"),
-        gateway.map(g -> " (gateway: sessions relayed to the upstream " + g.server() + ")").orElse(""),
+        gateway
+            .map(g -> " (gateway: sessions relayed to the upstream " + g.server() + ")")
+            .orElse(""),
         hub.bootstrapAddress().map(String::valueOf).orElse("off"),
         hub.adminAddress().map(String::valueOf).orElse("off"),
         hub.metricsAddress().map(a -> "http:/" + a + "/metrics").orElse("off"),
@@ -175,14 +206,33 @@ public final class CloudHub implements AutoCloseable {
 
   /** The node-facing WebSocket listener, if it is on. */
   private static Optional<Listener> websocket(
-      CloudHubSettings settings, ServerTls tls, SessionRegistry registry, CloudHubListener listener, Clock clock,
-      NodeAccess access, HubMetrics meter, Optional<UpstreamGateway> gateway) {
+      CloudHubSettings settings,
+      ServerTls tls,
+      SessionRegistry registry,
+      CloudHubListener listener,
+      Clock clock,
+      NodeAccess access,
+      HubMetrics meter,
+      Optional<UpstreamGateway> gateway) {
     if (settings.websocketAddress() == null) {
       return Optional.empty();
     }
-    return Optional.of(new Listener("websocket", settings.websocketAddress(), settings.websocketPort(),
-        new WebSocketInitializer(tls::websocket, registry, listener, settings.keepaliveInterval(),
-            settings.writeTimeout(), clock, access::admission, meter, settings.limits(), gateway)));
+    return Optional.of(
+        new Listener(
+            "websocket",
+            settings.websocketAddress(),
+            settings.websocketPort(),
+            new WebSocketInitializer(
+                tls::websocket,
+                registry,
+                listener,
+                settings.keepaliveInterval(),
+                settings.writeTimeout(),
+                clock,
+                access::admission,
+                meter,
+                settings.limits(),
+                gateway)));
   }
 
   /**
@@ -191,28 +241,52 @@ public final class CloudHub implements AutoCloseable {
    * still call them learn why they get nothing.
    */
   private static Optional<Listener> bootstrap(
-      CloudHubSettings settings, ServerTls tls, PkiProvider provider, IssuanceRecorder issuance,
-      ExecutorService signing, NodeAccess access, HubMetrics meter) {
+      CloudHubSettings settings,
+      ServerTls tls,
+      PkiProvider provider,
+      IssuanceRecorder issuance,
+      ExecutorService signing,
+      NodeAccess access,
+      HubMetrics meter) {
     if (settings.httpsAddress() == null) {
       return Optional.empty();
     }
-    Optional<BootstrapRateLimiters> rateLimiter = Optional.ofNullable(settings.limits().bootstrapRateLimit())
-        .map(rate -> BootstrapRateLimiters.of(rate, System::nanoTime));
+    Optional<BootstrapRateLimiters> rateLimiter =
+        Optional.ofNullable(settings.limits().bootstrapRateLimit())
+            .map(rate -> BootstrapRateLimiters.of(rate, System::nanoTime));
     Optional<BootstrapEnrollment> enrollment = provider.bootstrap();
-    Supplier<ChannelHandler> handler = enrollment.isPresent()
-        ? () -> new BootstrapHandler(enrollment.get(), provider, settings.edgeCertSigningDuration(),
-            settings.joinTokens(), issuance, signing, access.enrollmentGate(), meter)
-        : () -> new ExternalPkiNotice(provider.name());
-    return Optional.of(new Listener("https", settings.httpsAddress(), settings.httpsPort(),
-        new BootstrapInitializer(tls::bootstrap, handler, meter, settings.limits(), rateLimiter)));
+    Supplier<ChannelHandler> handler =
+        enrollment.isPresent()
+            ? () ->
+                new BootstrapHandler(
+                    enrollment.get(),
+                    provider,
+                    settings.edgeCertSigningDuration(),
+                    settings.joinTokens(),
+                    issuance,
+                    signing,
+                    access.enrollmentGate(),
+                    meter)
+            : () -> new ExternalPkiNotice(provider.name());
+    return Optional.of(
+        new Listener(
+            "https",
+            settings.httpsAddress(),
+            settings.httpsPort(),
+            new BootstrapInitializer(
+                tls::bootstrap, handler, meter, settings.limits(), rateLimiter)));
   }
 
   /** The gateway to cloudcore: its TLS files must load, but cloudcore need not be reachable now. */
   private static UpstreamGateway upstreamGateway(
-      UpstreamSettings upstream, CloudHubSettings settings, EventLoopGroup workers, HubMetrics meter)
+      UpstreamSettings upstream,
+      CloudHubSettings settings,
+      EventLoopGroup workers,
+      HubMetrics meter)
       throws CloudHubException {
     try {
-      return UpstreamGateway.start(upstream, settings.writeTimeout(), settings.keepaliveInterval(), workers, meter);
+      return UpstreamGateway.start(
+          upstream, settings.writeTimeout(), settings.keepaliveInterval(), workers, meter);
     } catch (CredentialFileException e) {
       throw new CloudHubException("modules.cloudHub.upstream: " + e.getMessage(), e);
     }
@@ -223,13 +297,20 @@ public final class CloudHub implements AutoCloseable {
    * random moment within {@code window}: nodes then verify the new certificate, and a thousand of
    * them do not all come back in the same second.
    */
-  private static void spreadReconnects(SessionRegistry registry, java.time.Duration window, Clock clock) {
+  private static void spreadReconnects(
+      SessionRegistry registry, java.time.Duration window, Clock clock) {
     java.time.Instant rotatedAt = clock.instant();
-    List<Session> before = registry.all().stream().filter(s -> s.connectedAt().isBefore(rotatedAt)).toList();
-    log.info("server certificate rotated: {} live session(s) will reconnect within {}", before.size(), window);
+    List<Session> before =
+        registry.all().stream().filter(s -> s.connectedAt().isBefore(rotatedAt)).toList();
+    log.info(
+        "server certificate rotated: {} live session(s) will reconnect within {}",
+        before.size(),
+        window);
     for (Session session : before) {
       long delay = java.util.concurrent.ThreadLocalRandom.current().nextLong(window.toMillis() + 1);
-      session.closeAfter(java.time.Duration.ofMillis(delay), WebSocketCloseStatus.ENDPOINT_UNAVAILABLE,
+      session.closeAfter(
+          java.time.Duration.ofMillis(delay),
+          WebSocketCloseStatus.ENDPOINT_UNAVAILABLE,
           "server certificate rotated; reconnect");
     }
   }
@@ -248,12 +329,14 @@ public final class CloudHub implements AutoCloseable {
       return KeyCertificateFiles.readCertificates(settings.caCertificateFile());
     } catch (CredentialFileException e) {
       throw new CloudHubException(
-          e.getMessage() + ": with an external PKI, tlsCAFile must hold its CA (the certificate agent writes it)", e);
+          e.getMessage()
+              + ": with an external PKI, tlsCAFile must hold its CA (the certificate agent writes it)",
+          e);
     }
   }
 
-  private static HeldCertificate serverCertificate(CloudHubSettings settings, PkiProvider provider, Clock clock)
-      throws CloudHubException {
+  private static HeldCertificate serverCertificate(
+      CloudHubSettings settings, PkiProvider provider, Clock clock) throws CloudHubException {
     try {
       if (provider.bootstrap().isPresent()) {
         return ServerCertificate.ensure(settings, provider, clock);
@@ -265,7 +348,8 @@ public final class CloudHub implements AutoCloseable {
           .orElseThrow(
               () ->
                   new CloudHubException(
-                      "no server certificate at " + settings.serverCertificateFile()
+                      "no server certificate at "
+                          + settings.serverCertificateFile()
                           + ": with an external PKI the certificate agent must write it first",
                       null));
     } catch (CredentialFileException e) {
@@ -273,7 +357,12 @@ public final class CloudHub implements AutoCloseable {
     } catch (IOException e) {
       throw new CloudHubException("cannot write the server certificate: " + e.getMessage(), e);
     } catch (PkiException e) {
-      throw new CloudHubException("cannot obtain a server certificate from the " + provider.name() + " PKI: " + e.getMessage(), e);
+      throw new CloudHubException(
+          "cannot obtain a server certificate from the "
+              + provider.name()
+              + " PKI: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -292,7 +381,10 @@ public final class CloudHub implements AutoCloseable {
     return listeners.address("admin");
   }
 
-  /** Where the metrics listener ({@code /metrics}, {@code /healthz}, {@code /readyz}) listens, if it runs. */
+  /**
+   * Where the metrics listener ({@code /metrics}, {@code /healthz}, {@code /readyz}) listens, if it
+   * runs.
+   */
   public Optional<InetSocketAddress> metricsAddress() {
     return listeners.address("metrics");
   }
@@ -331,7 +423,10 @@ public final class CloudHub implements AutoCloseable {
 
   /** The live sessions, by node name. */
   public List<SessionInfo> sessions() {
-    return registry.all().stream().map(Session::info).sorted(Comparator.comparing(SessionInfo::node)).toList();
+    return registry.all().stream()
+        .map(Session::info)
+        .sorted(Comparator.comparing(SessionInfo::node))
+        .toList();
   }
 
   public Optional<SessionInfo> session(NodeName node) {
@@ -349,7 +444,10 @@ public final class CloudHub implements AutoCloseable {
   public void close() {
     reloader.close();
     listeners.closeServers();
-    registry.all().forEach(s -> s.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "CloudHub is shutting down"));
+    registry
+        .all()
+        .forEach(
+            s -> s.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "CloudHub is shutting down"));
     // Close every connection while the executors still run, so no callback lands on a dead one.
     listeners.closeConnections();
     shutdown(acceptors, workers, signing);
@@ -358,7 +456,8 @@ public final class CloudHub implements AutoCloseable {
     log.info("CloudHub stopped");
   }
 
-  private static void shutdown(EventLoopGroup acceptors, EventLoopGroup workers, ExecutorService signing) {
+  private static void shutdown(
+      EventLoopGroup acceptors, EventLoopGroup workers, ExecutorService signing) {
     acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     acceptors.terminationFuture().syncUninterruptibly();

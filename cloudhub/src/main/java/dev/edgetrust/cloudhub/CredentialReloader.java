@@ -29,13 +29,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Puts a new server certificate (or CA bundle) into service when its files change — the Java
- * counterpart of Go's {@code GetCertificate}, for certificates an agent renews beside the
- * CloudHub.
+ * counterpart of Go's {@code GetCertificate}, for certificates an agent renews beside the CloudHub.
  *
  * <p>The directories are watched, and the files are also compared every poll interval, because
- * events are not delivered on every file system (network volumes, some container runtimes). A
- * pair that does not parse, does not match, or is not valid now is refused with one log line and
- * the certificate in service stays.
+ * events are not delivered on every file system (network volumes, some container runtimes). A pair
+ * that does not parse, does not match, or is not valid now is refused with one log line and the
+ * certificate in service stays.
  */
 final class CredentialReloader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CredentialReloader.class);
@@ -56,12 +55,22 @@ final class CredentialReloader implements AutoCloseable {
   private volatile WatchService watcher;
   private volatile boolean closed;
   private List<Object> lastSeen;
-  /** The serial and trust anchors in service when {@link #checkNow} last answered; guarded by this. */
-  private List<Object> reportedInService;
-  private volatile Runnable onNewServerCertificate = () -> {};
-  private volatile dev.edgetrust.cloudhub.metrics.HubMetrics metrics = dev.edgetrust.cloudhub.metrics.HubMetrics.NONE;
 
-  CredentialReloader(KeyCertificateView serverFiles, Path caFile, ServerTls tls, Clock clock, Duration pollInterval) {
+  /**
+   * The serial and trust anchors in service when {@link #checkNow} last answered; guarded by this.
+   */
+  private List<Object> reportedInService;
+
+  private volatile Runnable onNewServerCertificate = () -> {};
+  private volatile dev.edgetrust.cloudhub.metrics.HubMetrics metrics =
+      dev.edgetrust.cloudhub.metrics.HubMetrics.NONE;
+
+  CredentialReloader(
+      KeyCertificateView serverFiles,
+      Path caFile,
+      ServerTls tls,
+      Clock clock,
+      Duration pollInterval) {
     this.serverFiles = serverFiles;
     this.caFile = caFile;
     this.tls = tls;
@@ -92,8 +101,8 @@ final class CredentialReloader implements AutoCloseable {
    * credentials in service differ from those of the last call (or the start).
    *
    * <p>The watcher thread may have put new files into service a moment before this call, on their
-   * write event: asking "did this call reload them?" would then answer no for credentials that
-   * did go into service, which is what a caller wants to know.
+   * write event: asking "did this call reload them?" would then answer no for credentials that did
+   * go into service, which is what a caller wants to know.
    */
   synchronized boolean checkNow() {
     reloadIfChanged();
@@ -129,17 +138,27 @@ final class CredentialReloader implements AutoCloseable {
     HeldCertificate server;
     List<X509Certificate> trust;
     try {
-      server = serverFiles.peek().orElseThrow(() -> new CredentialFileException(serverFiles.certificateFile(), "is missing"));
+      server =
+          serverFiles
+              .peek()
+              .orElseThrow(
+                  () -> new CredentialFileException(serverFiles.certificateFile(), "is missing"));
       trust = KeyCertificateFiles.readCertificates(caFile);
     } catch (CredentialFileException e) {
-      log.warn("kept the server certificate in service (serial {}): {}", tls.server().serialHex(), e.getMessage());
+      log.warn(
+          "kept the server certificate in service (serial {}): {}",
+          tls.server().serialHex(),
+          e.getMessage());
       return Outcome.REFUSED;
     }
     Instant now = clock.instant();
     if (now.isBefore(server.notBefore()) || !now.isBefore(server.notAfter())) {
       log.warn(
           "kept the server certificate in service (serial {}): the new one in {} is not valid now ({} to {})",
-          tls.server().serialHex(), serverFiles.certificateFile(), server.notBefore(), server.notAfter());
+          tls.server().serialHex(),
+          serverFiles.certificateFile(),
+          server.notBefore(),
+          server.notAfter());
       return Outcome.REFUSED;
     }
     if (server.serialHex().equals(tls.server().serialHex()) && trust.equals(tls.trust())) {
@@ -152,10 +171,16 @@ final class CredentialReloader implements AutoCloseable {
       if (newServer) {
         onNewServerCertificate.run();
       }
-      log.info("server certificate reloaded: serial {} replaces {}, valid until {}", server.serialHex(), old, server.notAfter());
+      log.info(
+          "server certificate reloaded: serial {} replaces {}, valid until {}",
+          server.serialHex(),
+          old,
+          server.notAfter());
       return Outcome.RELOADED;
     } catch (SSLException e) {
-      log.warn("kept the server certificate in service: the new one cannot be used for TLS: {}", e.getMessage());
+      log.warn(
+          "kept the server certificate in service: the new one cannot be used for TLS: {}",
+          e.getMessage());
       return Outcome.REFUSED;
     }
   }
@@ -185,7 +210,10 @@ final class CredentialReloader implements AutoCloseable {
       }
       for (Path dir : dirs) {
         try {
-          dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+          dir.register(
+              service,
+              StandardWatchEventKinds.ENTRY_CREATE,
+              StandardWatchEventKinds.ENTRY_MODIFY,
               StandardWatchEventKinds.ENTRY_DELETE);
         } catch (IOException e) {
           log.debug("cannot watch {}; polling every {}", dir, pollInterval);

@@ -9,8 +9,8 @@ import dev.edgetrust.pki.NodeName;
 
 /**
  * What {@code /edge.crt} does after it signed a certificate: the serial goes into the node
- * inventory (so that a later block revokes it), the metrics count the issuance, and the
- * CloudHub's listener is told.
+ * inventory (so that a later block revokes it), the metrics count the issuance, and the CloudHub's
+ * listener is told.
  */
 final class IssuanceRecorder implements BootstrapHandler.IssuanceListener {
   private final NodeAccess access;

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param name {@code websocket}, {@code https} (the bootstrap), {@code admin} or {@code metrics}
  * @param port 0 for any free port (tests)
  */
-record Listener(String name, String address, int port, ChannelInitializer<SocketChannel> initializer) {
+record Listener(
+    String name, String address, int port, ChannelInitializer<SocketChannel> initializer) {
   Listener {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(address, "address");

@@ -21,14 +21,15 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The CloudHub's server sockets, bound together and closed together: either every {@link
- * Listener} listens, or none does (those bound before one failed are closed again). Also the
- * group of every connection they accepted, so that a stop closes those too.
+ * The CloudHub's server sockets, bound together and closed together: either every {@link Listener}
+ * listens, or none does (those bound before one failed are closed again). Also the group of every
+ * connection they accepted, so that a stop closes those too.
  */
 final class Listeners {
   private final EventLoopGroup acceptors;
   private final EventLoopGroup workers;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
   /** By name, in the order they were bound. */
   private final Map<String, Channel> bound = new LinkedHashMap<>();
 
@@ -69,7 +70,10 @@ final class Listeners {
           .sync()
           .channel();
     } catch (Exception e) {
-      String reason = e instanceof BindException ? "address already in use (is another CloudHub running?)" : e.getMessage();
+      String reason =
+          e instanceof BindException
+              ? "address already in use (is another CloudHub running?)"
+              : e.getMessage();
       throw new CloudHubException("cannot listen for " + where + ": " + reason, e);
     } catch (Throwable t) {
       throw new CloudHubException("cannot listen for " + where + ": " + t, t);

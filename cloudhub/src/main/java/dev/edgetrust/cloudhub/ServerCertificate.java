@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class ServerCertificate {
   private static final Logger log = LoggerFactory.getLogger(ServerCertificate.class);
   static final Duration LIFETIME = Duration.ofDays(365);
+
   /** Renew on start when less than this is left, so a restart never serves a dying certificate. */
   static final Duration MIN_REMAINING = Duration.ofDays(30);
 
@@ -45,10 +46,10 @@ public final class ServerCertificate {
    *
    * @throws CredentialFileException if the files exist but are unreadable or mismatched
    */
-  public static HeldCertificate ensure(
-      CloudHubSettings settings, PkiProvider provider, Clock clock)
+  public static HeldCertificate ensure(CloudHubSettings settings, PkiProvider provider, Clock clock)
       throws CredentialFileException, IOException, PkiException {
-    KeyCertificateFiles files = new KeyCertificateFiles(settings.serverKeyFile(), settings.serverCertificateFile());
+    KeyCertificateFiles files =
+        new KeyCertificateFiles(settings.serverKeyFile(), settings.serverCertificateFile());
     Optional<HeldCertificate> existing = files.read();
     List<X509Certificate> anchors = provider.trustAnchors();
     if (existing.isPresent()) {
@@ -56,7 +57,10 @@ public final class ServerCertificate {
       if (why.isEmpty()) {
         return existing.get();
       }
-      log.info("issuing a new CloudHub server certificate: the one in {} {}", settings.serverCertificateFile(), why.get());
+      log.info(
+          "issuing a new CloudHub server certificate: the one in {} {}",
+          settings.serverCertificateFile(),
+          why.get());
     }
     KeyPair keys = Keys.newP256();
     Csr csr = Csr.create(keys, new X500Principal("CN=KubeEdge"));
@@ -67,7 +71,8 @@ public final class ServerCertificate {
     HeldCertificate held =
         new HeldCertificate(
             keys.getPrivate(),
-            java.util.stream.Stream.concat(java.util.stream.Stream.of(issued.certificate()), issued.caChain().stream())
+            java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(issued.certificate()), issued.caChain().stream())
                 .toList());
     files.write(held);
     return held;

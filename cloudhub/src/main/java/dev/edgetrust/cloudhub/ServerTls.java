@@ -16,13 +16,13 @@ import javax.net.ssl.TrustManager;
 /**
  * The CloudHub's TLS material — its certificate and the CAs it trusts — and the immutable Netty
  * contexts built from it. A context is a factory for per-connection engines, so replacing the
- * material is one reference swap: the next handshake gets the new certificate, handshakes in
- * flight finish on the old one.
+ * material is one reference swap: the next handshake gets the new certificate, handshakes in flight
+ * finish on the old one.
  *
  * <p>Node certificates are checked by a trust manager made from the trust anchors by {@code
  * clientTrust} (chain, then revocation and blocks); it reads the current revocation state on each
- * handshake, so a block never needs a new context. The admin API is not served from here: it has
- * an identity of its own, which no node can obtain ({@code admin.AdminServerIdentity}).
+ * handshake, so a block never needs a new context. The admin API is not served from here: it has an
+ * identity of its own, which no node can obtain ({@code admin.AdminServerIdentity}).
  */
 public final class ServerTls {
   private record Material(
@@ -44,11 +44,13 @@ public final class ServerTls {
   }
 
   /**
-   * @param clientTrust makes the node-facing trust manager from the anchors; {@code null} for
-   *     plain chain validation
+   * @param clientTrust makes the node-facing trust manager from the anchors; {@code null} for plain
+   *     chain validation
    */
   static ServerTls of(
-      HeldCertificate server, List<X509Certificate> trust, Function<List<X509Certificate>, TrustManager> clientTrust)
+      HeldCertificate server,
+      List<X509Certificate> trust,
+      Function<List<X509Certificate>, TrustManager> clientTrust)
       throws SSLException {
     return new ServerTls(clientTrust, build(server, trust, clientTrust));
   }
@@ -79,10 +81,14 @@ public final class ServerTls {
   }
 
   private static SslContextBuilder nodeFacing(
-      HeldCertificate server, List<X509Certificate> anchors, Function<List<X509Certificate>, TrustManager> clientTrust) {
+      HeldCertificate server,
+      List<X509Certificate> anchors,
+      Function<List<X509Certificate>, TrustManager> clientTrust) {
     SslContextBuilder builder = base(server);
     // A fresh trust manager per context: it holds the anchors of this material only.
-    return clientTrust == null ? builder.trustManager(anchors) : builder.trustManager(clientTrust.apply(anchors));
+    return clientTrust == null
+        ? builder.trustManager(anchors)
+        : builder.trustManager(clientTrust.apply(anchors));
   }
 
   private static SslContextBuilder base(HeldCertificate server) {

@@ -1,18 +1,18 @@
 package dev.edgetrust.cloudhub;
 
-import dev.edgetrust.cloudhub.config.CloudHubException;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgetrust.cloudhub.config.CloudHubException;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
-import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.tls.PinnedServerTrust;
 import dev.edgetrust.x509.Csr;
@@ -69,11 +69,17 @@ class AdminApiTest {
     tokenFile = dir.resolve("admin/token");
     Files.createDirectories(tokenFile.getParent());
     // A secret: owner-only, as the CloudHub and EdgeHub require of it.
-    dev.edgetrust.credential.AtomicFile.writeSecret(tokenFile, (TOKEN + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    dev.edgetrust.credential.AtomicFile.writeSecret(
+        tokenFile, (TOKEN + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
-    return HubFixture.start(dir, s -> s.toBuilder()
-        .admin(new CloudHubSettings.Admin("127.0.0.1", 0, tokenFile, clientCa, adminServerCertificate(dir)))
-        .build());
+    return HubFixture.start(
+        dir,
+        s ->
+            s.toBuilder()
+                .admin(
+                    new CloudHubSettings.Admin(
+                        "127.0.0.1", 0, tokenFile, clientCa, adminServerCertificate(dir)))
+                .build());
   }
 
   /** Where the admin API's own certificate goes: the default beside the CA state. */
@@ -93,14 +99,25 @@ class AdminApiTest {
 
   private HubFixture startWithAdminCa() throws Exception {
     adminCaFile = dir.resolve("admin-ca/ca.crt");
-    adminCa = BuiltinCa.loadOrCreate(BuiltinCaFiles.of(adminCaFile, dir.resolve("admin-ca/ca.key")), Clock.systemUTC());
+    adminCa =
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(adminCaFile, dir.resolve("admin-ca/ca.key")), Clock.systemUTC());
     return startWithAdmin(adminCaFile);
   }
 
-  private static HeldCertificate clientCertificate(BuiltinCa ca, X500Principal subject) throws Exception {
+  private static HeldCertificate clientCertificate(BuiltinCa ca, X500Principal subject)
+      throws Exception {
     KeyPair keys = Keys.newP256();
-    X509Certificate cert = ca.sign(new SigningRequest(subject, Csr.create(keys, new X500Principal("CN=x")),
-        Set.of(CertificateUsage.CLIENT_AUTH), List.of(), List.of(), Duration.ofHours(1))).certificate();
+    X509Certificate cert =
+        ca.sign(
+                new SigningRequest(
+                    subject,
+                    Csr.create(keys, new X500Principal("CN=x")),
+                    Set.of(CertificateUsage.CLIENT_AUTH),
+                    List.of(),
+                    List.of(),
+                    Duration.ofHours(1)))
+            .certificate();
     return new HeldCertificate(keys.getPrivate(), List.of(cert, ca.caCertificate()));
   }
 
@@ -108,13 +125,19 @@ class AdminApiTest {
     return URI.create("https://127.0.0.1:" + f.hub.adminAddress().orElseThrow().getPort() + path);
   }
 
-  private HttpResponse<String> request(SSLContext tls, String method, String path, String authorization) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.noBody())
-        .timeout(Duration.ofSeconds(30));
+  private HttpResponse<String> request(
+      SSLContext tls, String method, String path, String authorization) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri(path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(30));
     if (authorization != null) {
       b.header("Authorization", authorization);
     }
-    return HttpClient.newBuilder().sslContext(tls).build().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newBuilder()
+        .sslContext(tls)
+        .build()
+        .send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> withToken(String method, String path) throws Exception {
@@ -122,45 +145,50 @@ class AdminApiTest {
   }
 
   /** A client that presents {@code client} whatever CAs the server asks for. */
-  private static SSLContext presenting(HeldCertificate client, List<X509Certificate> trust) throws Exception {
-    X509ExtendedKeyManager always = new X509ExtendedKeyManager() {
-      @Override
-      public String[] getClientAliases(String keyType, Principal[] issuers) {
-        return new String[] {"client"};
-      }
+  private static SSLContext presenting(HeldCertificate client, List<X509Certificate> trust)
+      throws Exception {
+    X509ExtendedKeyManager always =
+        new X509ExtendedKeyManager() {
+          @Override
+          public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {"client"};
+          }
 
-      @Override
-      public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-        return "client";
-      }
+          @Override
+          public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return "client";
+          }
 
-      @Override
-      public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-        return "client";
-      }
+          @Override
+          public String chooseEngineClientAlias(
+              String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return "client";
+          }
 
-      @Override
-      public String[] getServerAliases(String keyType, Principal[] issuers) {
-        return null;
-      }
+          @Override
+          public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+          }
 
-      @Override
-      public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-        return null;
-      }
+          @Override
+          public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+          }
 
-      @Override
-      public X509Certificate[] getCertificateChain(String alias) {
-        return client.chain().toArray(X509Certificate[]::new);
-      }
+          @Override
+          public X509Certificate[] getCertificateChain(String alias) {
+            return client.chain().toArray(X509Certificate[]::new);
+          }
 
-      @Override
-      public PrivateKey getPrivateKey(String alias) {
-        return client.privateKey();
-      }
-    };
+          @Override
+          public PrivateKey getPrivateKey(String alias) {
+            return client.privateKey();
+          }
+        };
     SSLContext context = SSLContext.getInstance("TLS");
-    var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    var tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
     var store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
     store.load(null, null);
     for (int i = 0; i < trust.size(); i++) {
@@ -171,7 +199,8 @@ class AdminApiTest {
     return context;
   }
 
-  private void assertNothingChanged(HubFixture.Client session, HeldCertificate cert) throws Exception {
+  private void assertNothingChanged(HubFixture.Client session, HeldCertificate cert)
+      throws Exception {
     assertThat(f.hub.session(NodeName.of("edge-1"))).isPresent();
     assertThat(session.closes).isEmpty();
     assertThat(f.ca.blockedNodes()).isEmpty();
@@ -227,7 +256,8 @@ class AdminApiTest {
     assertThat(JSON.readTree(unblocked.body()).path("nextStep").asText()).contains("join token");
     assertThat(f.ca.blockedNodes()).isEmpty();
     List<JsonNode> audit = f.audit();
-    assertThat(audit).filteredOn(l -> l.path("action").asText().matches("block|unblock"))
+    assertThat(audit)
+        .filteredOn(l -> l.path("action").asText().matches("block|unblock"))
         .extracting(l -> l.path("who").asText())
         .hasSize(2)
         .allSatisfy(who -> assertThat(who).startsWith("token:sha256:").doesNotContain(TOKEN));
@@ -241,20 +271,25 @@ class AdminApiTest {
     HubFixture.Client session = f.connected(cert, "edge-1");
     SSLContext tls = adminTls(Optional.empty());
 
-    List<HttpResponse<String>> refused = List.of(
-        request(tls, "POST", "/nodes/edge-1/block", null),
-        request(tls, "POST", "/nodes/edge-1/block", "Bearer " + TOKEN.substring(1) + "0"),
-        request(tls, "POST", "/nodes/edge-1/block", "Bearer " + TOKEN + TOKEN),
-        request(tls, "POST", "/nodes/edge-1/block", "Basic YWRtaW46YWRtaW4="),
-        request(tls, "GET", "/nodes", "Bearer wrong"));
+    List<HttpResponse<String>> refused =
+        List.of(
+            request(tls, "POST", "/nodes/edge-1/block", null),
+            request(tls, "POST", "/nodes/edge-1/block", "Bearer " + TOKEN.substring(1) + "0"),
+            request(tls, "POST", "/nodes/edge-1/block", "Bearer " + TOKEN + TOKEN),
+            request(tls, "POST", "/nodes/edge-1/block", "Basic YWRtaW46YWRtaW4="),
+            request(tls, "GET", "/nodes", "Bearer wrong"));
 
-    assertThat(refused).allSatisfy(r -> {
-      assertThat(r.statusCode()).isEqualTo(401);
-      assertThat(r.headers().firstValue("WWW-Authenticate")).isPresent();
-      assertThat(r.body()).doesNotContain("edge-1\"");
-    });
+    assertThat(refused)
+        .allSatisfy(
+            r -> {
+              assertThat(r.statusCode()).isEqualTo(401);
+              assertThat(r.headers().firstValue("WWW-Authenticate")).isPresent();
+              assertThat(r.body()).doesNotContain("edge-1\"");
+            });
     assertNothingChanged(session, cert);
-    assertThat(f.audit()).filteredOn(l -> l.path("action").asText().equals("refuse-admin")).hasSize(5);
+    assertThat(f.audit())
+        .filteredOn(l -> l.path("action").asText().equals("refuse-admin"))
+        .hasSize(5);
   }
 
   @Test
@@ -267,8 +302,12 @@ class AdminApiTest {
     assertThat(request(tls, "GET", "/nodes", null).statusCode()).isEqualTo(200);
     assertThat(request(tls, "POST", "/nodes/edge-1/block", null).statusCode()).isEqualTo(200);
 
-    assertThat(f.audit()).filteredOn(l -> l.path("action").asText().equals("block")).singleElement()
-        .satisfies(l -> assertThat(l.path("who").asText()).startsWith("cert:CN=alice,O=operators serial "));
+    assertThat(f.audit())
+        .filteredOn(l -> l.path("action").asText().equals("block"))
+        .singleElement()
+        .satisfies(
+            l ->
+                assertThat(l.path("who").asText()).startsWith("cert:CN=alice,O=operators serial "));
   }
 
   @Test
@@ -279,7 +318,8 @@ class AdminApiTest {
     // A valid node certificate, but not from the admin CA.
     SSLContext tls = presenting(cert, List.of(pinned()));
 
-    assertThatThrownBy(() -> request(tls, "POST", "/nodes/edge-1/block", null)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> request(tls, "POST", "/nodes/edge-1/block", null))
+        .isInstanceOf(IOException.class);
     assertNothingChanged(session, cert);
   }
 
@@ -290,7 +330,8 @@ class AdminApiTest {
     HeldCertificate cert = f.enroll("edge-1");
     HubFixture.Client session = f.connected(cert, "edge-1");
 
-    HttpResponse<String> response = request(presenting(cert, List.of(pinned())), "POST", "/nodes/edge-1/block", null);
+    HttpResponse<String> response =
+        request(presenting(cert, List.of(pinned())), "POST", "/nodes/edge-1/block", null);
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.body()).contains("a node certificate is not an admin certificate");
@@ -306,28 +347,51 @@ class AdminApiTest {
     assertThat(withToken("GET", "/etc/passwd").statusCode()).isEqualTo(404);
     HttpResponse<String> badName = withToken("POST", "/nodes/Not_A_Node/block");
     assertThat(badName.statusCode()).isEqualTo(400);
-    assertThat(JSON.readTree(badName.body()).path("error").asText()).contains("not a valid node name");
+    assertThat(JSON.readTree(badName.body()).path("error").asText())
+        .contains("not a valid node name");
     // A broken percent-escape (no HTTP client sends one, so a raw socket): answered, not dropped.
-    RawTlsClient.Reply brokenEscape = RawTlsClient.send(adminTls(Optional.empty()), "127.0.0.1",
-        f.hub.adminAddress().orElseThrow(),
-        "POST /nodes/%zz/block HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
-            + "\r\nContent-Length: 0\r\n\r\n", new byte[0]);
+    RawTlsClient.Reply brokenEscape =
+        RawTlsClient.send(
+            adminTls(Optional.empty()),
+            "127.0.0.1",
+            f.hub.adminAddress().orElseThrow(),
+            "POST /nodes/%zz/block HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                + TOKEN
+                + "\r\nContent-Length: 0\r\n\r\n",
+            new byte[0]);
     assertThat(brokenEscape.status()).isEqualTo(400);
   }
 
   @Test
   void missingOrShortTokenFile_stopsTheStartNamingTheFile() throws Exception {
     Path missing = dir.resolve("nope/token");
-    assertThatThrownBy(() -> HubFixture.start(dir, s -> s.toBuilder()
-            .admin(new CloudHubSettings.Admin("127.0.0.1", 0, missing, null, adminServerCertificate(dir))).build()))
+    assertThatThrownBy(
+            () ->
+                HubFixture.start(
+                    dir,
+                    s ->
+                        s.toBuilder()
+                            .admin(
+                                new CloudHubSettings.Admin(
+                                    "127.0.0.1", 0, missing, null, adminServerCertificate(dir)))
+                            .build()))
         .isInstanceOf(CloudHubException.class)
         .hasMessage("admin.tokenFile " + missing + ": does not exist");
 
     Path shortToken = dir.resolve("short-token");
     // A secret: owner-only, as the CloudHub and EdgeHub require of it.
-    dev.edgetrust.credential.AtomicFile.writeSecret(shortToken, ("abc\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    assertThatThrownBy(() -> HubFixture.start(dir, s -> s.toBuilder()
-            .admin(new CloudHubSettings.Admin("127.0.0.1", 0, shortToken, null, adminServerCertificate(dir))).build()))
+    dev.edgetrust.credential.AtomicFile.writeSecret(
+        shortToken, ("abc\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThatThrownBy(
+            () ->
+                HubFixture.start(
+                    dir,
+                    s ->
+                        s.toBuilder()
+                            .admin(
+                                new CloudHubSettings.Admin(
+                                    "127.0.0.1", 0, shortToken, null, adminServerCertificate(dir)))
+                            .build()))
         .isInstanceOf(CloudHubException.class)
         .hasMessageContaining(shortToken.toString())
         .hasMessageContaining("at least 16");

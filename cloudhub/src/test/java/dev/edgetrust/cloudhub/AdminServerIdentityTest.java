@@ -1,10 +1,10 @@
 package dev.edgetrust.cloudhub;
 
-import dev.edgetrust.cloudhub.config.CloudHubException;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgetrust.cloudhub.config.CloudHubException;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.tls.PinnedServerTrust;
@@ -41,16 +41,27 @@ class AdminServerIdentityTest {
     Files.createDirectories(token.getParent());
     Files.writeString(token, TOKEN + "\n");
     Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
-    return HubFixture.start(dir, s -> s.toBuilder()
-        .admin(new CloudHubSettings.Admin(address, 0, token, null, AdminApiTest.adminServerCertificate(dir)))
-        .build());
+    return HubFixture.start(
+        dir,
+        s ->
+            s.toBuilder()
+                .admin(
+                    new CloudHubSettings.Admin(
+                        address, 0, token, null, AdminApiTest.adminServerCertificate(dir)))
+                .build());
   }
 
   /** The certificate the admin port presents to a client that trusts anything. */
   private X509Certificate presented(HubFixture hub) throws Exception {
-    X509Certificate pin = KeyCertificateFiles.readCertificates(hub.settings.admin().serverCertificateFile()).get(0);
-    try (SSLSocket socket = (SSLSocket) JdkTls.context(Optional.empty(), PinnedServerTrust.of(pin, "127.0.0.1"))
-        .getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), hub.hub.adminAddress().orElseThrow().getPort())) {
+    X509Certificate pin =
+        KeyCertificateFiles.readCertificates(hub.settings.admin().serverCertificateFile()).get(0);
+    try (SSLSocket socket =
+        (SSLSocket)
+            JdkTls.context(Optional.empty(), PinnedServerTrust.of(pin, "127.0.0.1"))
+                .getSocketFactory()
+                .createSocket(
+                    InetAddress.getLoopbackAddress(),
+                    hub.hub.adminAddress().orElseThrow().getPort())) {
       socket.startHandshake();
       return (X509Certificate) socket.getSession().getPeerCertificates()[0];
     }
@@ -67,10 +78,13 @@ class AdminServerIdentityTest {
     assertThat(admin).isEqualTo(KeyCertificateFiles.readCertificates(certificateFile).get(0));
     assertThat(admin).isNotEqualTo(f.hub.serverCertificate());
     assertThat(admin.getIssuerX500Principal()).isEqualTo(admin.getSubjectX500Principal());
-    assertThat(admin.getIssuerX500Principal()).isNotEqualTo(f.ca.caCertificate().getSubjectX500Principal());
+    assertThat(admin.getIssuerX500Principal())
+        .isNotEqualTo(f.ca.caCertificate().getSubjectX500Principal());
     assertThat(PinnedServerTrust.names(admin, "127.0.0.1")).isTrue();
-    assertThat(Files.getPosixFilePermissions(keyFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-    assertThat(Files.getPosixFilePermissions(keyFile.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(Files.getPosixFilePermissions(keyFile))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(keyFile.getParent()))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
     assertThat(keyFile).isEqualTo(certificateFile.resolveSibling("server.key"));
   }
 
@@ -102,7 +116,10 @@ class AdminServerIdentityTest {
         .isInstanceOf(CloudHubException.class)
         .hasMessageStartingWith("admin.serverCertFile ")
         .hasMessageContaining(certificateFile.toString())
-        .hasMessageEndingWith("; delete it and its key " + certificateFile.resolveSibling("server.key") + " to have a new one made");
+        .hasMessageEndingWith(
+            "; delete it and its key "
+                + certificateFile.resolveSibling("server.key")
+                + " to have a new one made");
   }
 
   @Test
@@ -111,6 +128,7 @@ class AdminServerIdentityTest {
     f = start("127.0.0.1");
     X509Certificate admin = presented(f);
 
-    assertThatThrownBy(() -> admin.verify(f.ca.caCertificate().getPublicKey())).isInstanceOf(Exception.class);
+    assertThatThrownBy(() -> admin.verify(f.ca.caCertificate().getPublicKey()))
+        .isInstanceOf(Exception.class);
   }
 }

@@ -48,7 +48,9 @@ class BootstrapTest {
     HttpClient http = HttpClient.newBuilder().sslContext(f.tls(f.enroll("probe"))).build();
 
     HttpResponse<byte[]> response =
-        http.send(HttpRequest.newBuilder(f.bootstrapUri("/ca.crt")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        http.send(
+            HttpRequest.newBuilder(f.bootstrapUri("/ca.crt")).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(Certificates.parseDer(response.body())).isEqualTo(f.ca.caCertificate());
@@ -59,7 +61,8 @@ class BootstrapTest {
     HeldCertificate held = f.enroll("edge-1");
 
     X509Certificate cert = held.certificate();
-    assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=system:node:edge-1,O=system:nodes");
+    assertThat(cert.getSubjectX500Principal().getName())
+        .isEqualTo("CN=system:node:edge-1,O=system:nodes");
     assertThat(cert.getExtendedKeyUsage()).containsExactly(CertificateUsage.CLIENT_AUTH.oid());
     cert.verify(f.ca.caCertificate().getPublicKey());
   }
@@ -67,7 +70,9 @@ class BootstrapTest {
   @Test
   void csrNamingAnotherNode_isRefusedWith403() throws Exception {
     HttpResponse<byte[]> response =
-        f.edgeCrt(Optional.empty(), Map.of("NodeName", "edge-1", "Authorization", "Bearer " + f.jwt()),
+        f.edgeCrt(
+            Optional.empty(),
+            Map.of("NodeName", "edge-1", "Authorization", "Bearer " + f.jwt()),
             csr("CN=system:node:edge-2, O=system:nodes"));
 
     assertThat(response.statusCode()).isEqualTo(403);
@@ -77,7 +82,9 @@ class BootstrapTest {
   @Test
   void csrNamingItsOwnNode_isAccepted() throws Exception {
     HttpResponse<byte[]> response =
-        f.edgeCrt(Optional.empty(), Map.of("NodeName", "edge-1", "Authorization", "Bearer " + f.jwt()),
+        f.edgeCrt(
+            Optional.empty(),
+            Map.of("NodeName", "edge-1", "Authorization", "Bearer " + f.jwt()),
             csr("CN=system:node:edge-1, O=system:nodes"));
 
     assertThat(response.statusCode()).isEqualTo(200);
@@ -86,8 +93,12 @@ class BootstrapTest {
   @Test
   void wrongOrMissingToken_isRefusedWith401() throws Exception {
     HttpResponse<byte[]> wrong =
-        f.edgeCrt(Optional.empty(), Map.of("NodeName", "edge-1", "Authorization", "Bearer a.b.c"), csr("CN=x"));
-    HttpResponse<byte[]> missing = f.edgeCrt(Optional.empty(), Map.of("NodeName", "edge-1"), csr("CN=x"));
+        f.edgeCrt(
+            Optional.empty(),
+            Map.of("NodeName", "edge-1", "Authorization", "Bearer a.b.c"),
+            csr("CN=x"));
+    HttpResponse<byte[]> missing =
+        f.edgeCrt(Optional.empty(), Map.of("NodeName", "edge-1"), csr("CN=x"));
 
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(missing.statusCode()).isEqualTo(401);
@@ -109,7 +120,10 @@ class BootstrapTest {
     new SecureRandom().nextBytes(garbage);
 
     HttpResponse<byte[]> response =
-        f.edgeCrt(Optional.empty(), Map.of("NodeName", "edge-1", "Authorization", "Bearer " + f.jwt()), garbage);
+        f.edgeCrt(
+            Optional.empty(),
+            Map.of("NodeName", "edge-1", "Authorization", "Bearer " + f.jwt()),
+            garbage);
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(new String(response.body(), UTF_8)).startsWith("invalid CSR");
@@ -118,7 +132,9 @@ class BootstrapTest {
   @Test
   void csrOverOneMebibyte_isRefusedWith413() throws Exception {
     HttpResponse<byte[]> response =
-        f.edgeCrt(Optional.empty(), Map.of("NodeName", "edge-1", "Authorization", "Bearer " + f.jwt()),
+        f.edgeCrt(
+            Optional.empty(),
+            Map.of("NodeName", "edge-1", "Authorization", "Bearer " + f.jwt()),
             new byte[Csr.MAX_DER_BYTES + 1]);
 
     assertThat(response.statusCode()).isEqualTo(413);
@@ -126,9 +142,13 @@ class BootstrapTest {
 
   @Test
   void brokenPercentEscapeInThePath_isAnswered404_notDroppedSilently() throws Exception {
-    RawTlsClient.Reply reply = RawTlsClient.send(
-        dev.edgetrust.tls.JdkTls.context(Optional.empty(), f.ca.trustAnchors()), "127.0.0.1",
-        f.hub.bootstrapAddress().orElseThrow(), "GET /edge.crt%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", new byte[0]);
+    RawTlsClient.Reply reply =
+        RawTlsClient.send(
+            dev.edgetrust.tls.JdkTls.context(Optional.empty(), f.ca.trustAnchors()),
+            "127.0.0.1",
+            f.hub.bootstrapAddress().orElseThrow(),
+            "GET /edge.crt%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+            new byte[0]);
 
     assertThat(reply.status()).isEqualTo(404);
   }
@@ -136,8 +156,15 @@ class BootstrapTest {
   @Test
   void unknownUsage_isRefusedWith400() throws Exception {
     HttpResponse<byte[]> response =
-        f.edgeCrt(Optional.empty(),
-            Map.of("NodeName", "edge-1", "Authorization", "Bearer " + f.jwt(), "ExtKeyUsages", "[\"code signing\"]"),
+        f.edgeCrt(
+            Optional.empty(),
+            Map.of(
+                "NodeName",
+                "edge-1",
+                "Authorization",
+                "Bearer " + f.jwt(),
+                "ExtKeyUsages",
+                "[\"code signing\"]"),
             csr("CN=x"));
 
     assertThat(response.statusCode()).isEqualTo(400);
@@ -148,7 +175,8 @@ class BootstrapTest {
   void renewalWithOwnCertificate_needsNoToken() throws Exception {
     HeldCertificate first = f.enroll("edge-1");
 
-    HttpResponse<byte[]> response = f.edgeCrt(Optional.of(first), Map.of("NodeName", "edge-1"), csr("CN=kubeedge.io"));
+    HttpResponse<byte[]> response =
+        f.edgeCrt(Optional.of(first), Map.of("NodeName", "edge-1"), csr("CN=kubeedge.io"));
 
     assertThat(response.statusCode()).isEqualTo(200);
     X509Certificate renewed = Certificates.parseDer(response.body());
@@ -160,7 +188,8 @@ class BootstrapTest {
   void renewalForAnotherNode_isRefusedWith403() throws Exception {
     HeldCertificate edge1 = f.enroll("edge-1");
 
-    HttpResponse<byte[]> response = f.edgeCrt(Optional.of(edge1), Map.of("NodeName", "edge-2"), csr("CN=x"));
+    HttpResponse<byte[]> response =
+        f.edgeCrt(Optional.of(edge1), Map.of("NodeName", "edge-2"), csr("CN=x"));
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(new String(response.body(), UTF_8)).contains("edge-2").contains("edge-1");
@@ -171,7 +200,9 @@ class BootstrapTest {
     HttpClient http = HttpClient.newBuilder().sslContext(f.tls(f.enroll("probe"))).build();
 
     HttpResponse<String> response =
-        http.send(HttpRequest.newBuilder(f.bootstrapUri("/etc/passwd")).build(), HttpResponse.BodyHandlers.ofString());
+        http.send(
+            HttpRequest.newBuilder(f.bootstrapUri("/etc/passwd")).build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(404);
   }

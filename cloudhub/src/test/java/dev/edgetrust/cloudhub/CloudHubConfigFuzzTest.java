@@ -1,9 +1,9 @@
 package dev.edgetrust.cloudhub;
 
-import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +39,10 @@ class CloudHubConfigFuzzTest {
     try {
       CloudHubConfig.loadAll(FILE);
     } catch (ConfigException refused) {
-      assertThat(refused.getMessage()).startsWith(FILE.toString()).doesNotContain("\n").doesNotContain("\r");
+      assertThat(refused.getMessage())
+          .startsWith(FILE.toString())
+          .doesNotContain("\n")
+          .doesNotContain("\r");
     }
   }
 }

@@ -1,10 +1,10 @@
 package dev.edgetrust.cloudhub;
 
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
-import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.gateway.UpstreamServer;
 import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
 import dev.edgetrust.config.ConfigException;
@@ -25,8 +25,11 @@ class CloudHubConfigTest {
   }
 
   @Test
-  void existingFileWithoutTheNewKeys_keepsTheAdminApiOff_andChecksRevocationWithDefaults() throws Exception {
-    CloudHubSettings settings = load("""
+  void existingFileWithoutTheNewKeys_keepsTheAdminApiOff_andChecksRevocationWithDefaults()
+      throws Exception {
+    CloudHubSettings settings =
+        load(
+            """
         tlsCAFile: /etc/kubeedge/ca/rootCA.crt
         tlsCAKeyFile: /etc/kubeedge/ca/rootCA.key
         https:
@@ -37,28 +40,36 @@ class CloudHubConfigTest {
     assertThat(settings.revocation().refreshInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(settings.revocation().failClosed()).isTrue();
     assertThat(settings.revocation().auditFile()).isEqualTo(Path.of("/etc/kubeedge/ca/audit.log"));
-    assertThat(settings.revocation().inventoryFile()).isEqualTo(Path.of("/etc/kubeedge/ca/node-serials.json"));
-    assertThat(settings.revocation().localListFile()).isEqualTo(Path.of("/etc/kubeedge/ca/cloudhub-blocks.json"));
+    assertThat(settings.revocation().inventoryFile())
+        .isEqualTo(Path.of("/etc/kubeedge/ca/node-serials.json"));
+    assertThat(settings.revocation().localListFile())
+        .isEqualTo(Path.of("/etc/kubeedge/ca/cloudhub-blocks.json"));
   }
 
   @Test
   void revocationLocalListFile_isReadRelativeToTheConfigFile() throws Exception {
-    assertThat(load("revocation: {localListFile: state/blocks.json}\n").revocation().localListFile())
+    assertThat(
+            load("revocation: {localListFile: state/blocks.json}\n").revocation().localListFile())
         .isEqualTo(dir.resolve("state/blocks.json"));
   }
 
   @Test
   void reconnectAfterRotation_isOffByDefault_andReadsItsWindow() throws Exception {
     assertThat(load("nodeLimit: 5\n").reconnectWindow()).isNull();
-    assertThat(load("reconnectAfterRotation: {enable: true, window: 90s}\n").reconnectWindow()).isEqualTo(Duration.ofSeconds(90));
-    assertThat(load("reconnectAfterRotation: {enable: true}\n").reconnectWindow()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(load("reconnectAfterRotation: {enable: true, window: 90s}\n").reconnectWindow())
+        .isEqualTo(Duration.ofSeconds(90));
+    assertThat(load("reconnectAfterRotation: {enable: true}\n").reconnectWindow())
+        .isEqualTo(Duration.ofMinutes(5));
     assertThatThrownBy(() -> load("reconnectAfterRotation: {enable: true, window: soon}\n"))
-        .hasMessageContaining("'modules.cloudHub.reconnectAfterRotation.window' must be a duration");
+        .hasMessageContaining(
+            "'modules.cloudHub.reconnectAfterRotation.window' must be a duration");
   }
 
   @Test
   void adminAndRevocationKeys_areReadWithPathsRelativeToTheFile() throws Exception {
-    CloudHubSettings settings = load("""
+    CloudHubSettings settings =
+        load(
+            """
         revocation:
           refreshInterval: 3
           failClosed: false
@@ -82,7 +93,10 @@ class CloudHubConfigTest {
 
   @Test
   void adminEnabledWithoutAnyCredential_isRefusedNamingTheKeys() {
-    assertThatThrownBy(() -> load("""
+    assertThatThrownBy(
+            () ->
+                load(
+                    """
         admin:
           enable: true
         """))
@@ -93,7 +107,9 @@ class CloudHubConfigTest {
 
   @Test
   void adminSectionWithEnableFalse_isOffWhateverElseItSays() throws Exception {
-    CloudHubSettings settings = load("""
+    CloudHubSettings settings =
+        load(
+            """
         admin:
           enable: false
           port: 11004
@@ -104,7 +120,10 @@ class CloudHubConfigTest {
 
   @Test
   void unknownKeyUnderAdmin_isRefusedWithItsFullName() {
-    assertThatThrownBy(() -> load("""
+    assertThatThrownBy(
+            () ->
+                load(
+                    """
         admin:
           enable: true
           tokenFile: t
@@ -116,7 +135,10 @@ class CloudHubConfigTest {
 
   @Test
   void zeroRefreshInterval_isRefused() {
-    assertThatThrownBy(() -> load("""
+    assertThatThrownBy(
+            () ->
+                load(
+                    """
         revocation:
           refreshInterval: 0
         """))
@@ -127,7 +149,10 @@ class CloudHubConfigTest {
 
   @Test
   void adminAddressThatIsNotAnIp_isRefused() {
-    assertThatThrownBy(() -> load("""
+    assertThatThrownBy(
+            () ->
+                load(
+                    """
         admin:
           enable: true
           address: localhost
@@ -143,10 +168,12 @@ class CloudHubConfigTest {
     // Issue 11: without a limit, one token holder mints a node name per request.
     CloudHubSettings settings = load("https: {enable: true, address: 0.0.0.0, port: 10002}\n");
 
-    assertThat(settings.limits().bootstrapRateLimit()).isEqualTo(CloudHubSettings.BootstrapRateLimit.DEFAULT);
+    assertThat(settings.limits().bootstrapRateLimit())
+        .isEqualTo(CloudHubSettings.BootstrapRateLimit.DEFAULT);
     assertThat(settings.limits().bootstrapRateLimit())
         .isEqualTo(new CloudHubSettings.BootstrapRateLimit(10, 50, 10_000, 60, 20));
-    assertThat(load("").limits().bootstrapRateLimit()).isEqualTo(CloudHubSettings.BootstrapRateLimit.DEFAULT);
+    assertThat(load("").limits().bootstrapRateLimit())
+        .isEqualTo(CloudHubSettings.BootstrapRateLimit.DEFAULT);
     assertThat(settings.limits().tlsHandshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(settings.limits().requestTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(load("https: {rateLimit: {perAddressQPS: 1}}\n").limits().bootstrapRateLimit())
@@ -155,16 +182,19 @@ class CloudHubConfigTest {
 
   @Test
   void bootstrapRateLimit_canStillBeTurnedOff() throws Exception {
-    assertThat(load("https: {rateLimit: {enable: false}}\n").limits().bootstrapRateLimit()).isNull();
+    assertThat(load("https: {rateLimit: {enable: false}}\n").limits().bootstrapRateLimit())
+        .isNull();
   }
 
   @Test
   void bootstrapRateLimit_takesItsValuesOrTheDefaults() throws Exception {
     assertThat(load("https: {rateLimit: {enable: true}}\n").limits().bootstrapRateLimit())
         .isEqualTo(CloudHubSettings.BootstrapRateLimit.DEFAULT);
-    assertThat(load("https: {rateLimit: {enable: true, perAddressQPS: 0.5, burst: 5, maxAddresses: 100,"
-            + " enrollmentsPerMinute: 6, enrollmentBurst: 2}}\n")
-            .limits().bootstrapRateLimit())
+    assertThat(
+            load("https: {rateLimit: {enable: true, perAddressQPS: 0.5, burst: 5, maxAddresses: 100,"
+                    + " enrollmentsPerMinute: 6, enrollmentBurst: 2}}\n")
+                .limits()
+                .bootstrapRateLimit())
         .isEqualTo(new CloudHubSettings.BootstrapRateLimit(0.5, 5, 100, 6, 2));
   }
 
@@ -178,9 +208,11 @@ class CloudHubConfigTest {
     assertThatThrownBy(() -> load("https: {rateLimit: {enrollmentsPerMinute: 0}}\n"))
         .hasMessageContaining("'modules.cloudHub.https.rateLimit.enrollmentsPerMinute' must be");
     assertThatThrownBy(() -> load("https: {rateLimit: {enrollmentBurst: 0}}\n"))
-        .hasMessageContaining("'modules.cloudHub.https.rateLimit.enrollmentBurst' must be greater than 0");
+        .hasMessageContaining(
+            "'modules.cloudHub.https.rateLimit.enrollmentBurst' must be greater than 0");
     assertThatThrownBy(() -> load("https: {rateLimit: {maxAddresses: lots}}\n"))
-        .hasMessageContaining("'modules.cloudHub.https.rateLimit.maxAddresses' must be a whole number");
+        .hasMessageContaining(
+            "'modules.cloudHub.https.rateLimit.maxAddresses' must be a whole number");
     assertThatThrownBy(() -> load("https: {rateLimit: {enabel: true}}\n"))
         .hasMessageContaining("unknown key 'modules.cloudHub.https.rateLimit.enabel'");
     assertThatThrownBy(() -> load("websocket: {rateLimit: {enable: true}}\n"))
@@ -195,7 +227,9 @@ class CloudHubConfigTest {
 
   @Test
   void upstream_enabled_readsServerFilesAndBounds_withPathsRelativeToTheFile() throws Exception {
-    CloudHubSettings settings = load("""
+    CloudHubSettings settings =
+        load(
+            """
         upstream:
           enable: true
           server: cloudcore.kubeedge:10000
@@ -214,10 +248,13 @@ class CloudHubConfigTest {
     assertThat(upstream.dialBackoff()).isEqualTo(Duration.ofSeconds(1));
     assertThat(upstream.maxDialBackoff()).isEqualTo(Duration.ofSeconds(30));
 
-    UpstreamSettings tuned = load("""
+    UpstreamSettings tuned =
+        load("""
         upstream: {enable: true, server: "[fd00::1]:10000", caFile: a, certFile: b, keyFile: c,
                    dialTimeout: 3s, maxBufferedBytes: 16777216, dialBackoff: 2s, maxDialBackoff: 1m}
-        """).upstream().orElseThrow();
+        """)
+            .upstream()
+            .orElseThrow();
     assertThat(tuned.server()).isEqualTo(new UpstreamServer("fd00::1", 10000));
     assertThat(tuned.dialTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(tuned.maxBufferedBytes()).isEqualTo(16 << 20);
@@ -228,18 +265,29 @@ class CloudHubConfigTest {
   void upstreamMistakes_areRefusedInOneLineNamingTheFullKey() {
     assertThatThrownBy(() -> load("upstream: {enable: true, caFile: a, certFile: b, keyFile: c}\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("'modules.cloudHub.upstream.server' is required when 'enable' is true");
-    assertThatThrownBy(() -> load("upstream: {enable: true, server: cloudcore:10000, certFile: b, keyFile: c}\n"))
+        .hasMessageContaining(
+            "'modules.cloudHub.upstream.server' is required when 'enable' is true");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "upstream: {enable: true, server: cloudcore:10000, certFile: b, keyFile: c}\n"))
         .hasMessageContaining("'modules.cloudHub.upstream.caFile' is required");
-    assertThatThrownBy(() -> load("upstream: {enable: true, server: cloudcore, caFile: a, certFile: b, keyFile: c}\n"))
+    assertThatThrownBy(
+            () ->
+                load(
+                    "upstream: {enable: true, server: cloudcore, caFile: a, certFile: b, keyFile: c}\n"))
         .hasMessageContaining("'modules.cloudHub.upstream.server' must be host:port");
     assertThatThrownBy(() -> load("upstream: {maxBufferedBytes: 1024}\n"))
-        .hasMessageContaining("'modules.cloudHub.upstream.maxBufferedBytes' must be at least 4194304");
+        .hasMessageContaining(
+            "'modules.cloudHub.upstream.maxBufferedBytes' must be at least 4194304");
     assertThatThrownBy(() -> load("upstream: {dialTimeout: soon}\n"))
         .hasMessageContaining("'modules.cloudHub.upstream.dialTimeout' must be a duration");
     assertThatThrownBy(() -> load("upstream: {dialBackoff: 1m, maxDialBackoff: 10s}\n"))
         .hasMessageContaining("'modules.cloudHub.upstream.maxDialBackoff'");
-    assertThatThrownBy(() -> load("upstream: {enable: true, server: cloudcore:10000, caFile: a, certFile: b, keyFile: c, dialTimout: 3s}\n"))
+    assertThatThrownBy(
+            () ->
+                load(
+                    "upstream: {enable: true, server: cloudcore:10000, caFile: a, certFile: b, keyFile: c, dialTimout: 3s}\n"))
         .hasMessageContaining("unknown key 'modules.cloudHub.upstream.dialTimout'");
   }
 }

@@ -1,9 +1,9 @@
 package dev.edgetrust.cloudhub;
 
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
-import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.Keys;
@@ -36,7 +36,8 @@ class DefaultBootstrapRateLimitTest {
     CloudHubSettings.BootstrapRateLimit limit = configured.bootstrapRateLimit();
     assertThat(limit).isEqualTo(CloudHubSettings.BootstrapRateLimit.DEFAULT);
 
-    try (HubFixture f = HubFixture.start(dir.resolve("hub"), s -> s.toBuilder().limits(configured).build())) {
+    try (HubFixture f =
+        HubFixture.start(dir.resolve("hub"), s -> s.toBuilder().limits(configured).build())) {
       InetSocketAddress server = f.hub.bootstrapAddress().orElseThrow();
       SSLContext anonymous = JdkTls.context(Optional.empty(), f.ca.trustAnchors());
       String jwt = f.jwt();
@@ -46,10 +47,21 @@ class DefaultBootstrapRateLimitTest {
       // Mint until refused (an enrollment is one a second after the burst: a slow machine may
       // earn a few more tokens while it floods, but never keeps up).
       for (int i = 0; i < 200 && refusals.isEmpty(); i++) {
-        byte[] csr = Csr.create(Keys.newP256(), new X500Principal("CN=kubeedge.io, O=kubeEdge")).der();
-        RawTlsClient.Reply reply = RawTlsClient.send(anonymous, FLOODER, server,
-            "GET /edge.crt HTTP/1.1\r\nHost: 127.0.0.1\r\nNodeName: minted-" + i + "\r\nAuthorization: Bearer " + jwt
-                + "\r\nContent-Length: " + csr.length + "\r\n\r\n", csr);
+        byte[] csr =
+            Csr.create(Keys.newP256(), new X500Principal("CN=kubeedge.io, O=kubeEdge")).der();
+        RawTlsClient.Reply reply =
+            RawTlsClient.send(
+                anonymous,
+                FLOODER,
+                server,
+                "GET /edge.crt HTTP/1.1\r\nHost: 127.0.0.1\r\nNodeName: minted-"
+                    + i
+                    + "\r\nAuthorization: Bearer "
+                    + jwt
+                    + "\r\nContent-Length: "
+                    + csr.length
+                    + "\r\n\r\n",
+                csr);
         statuses.add(reply.status());
         if (reply.status() == 429) {
           refusals.add(reply.body());
@@ -60,11 +72,13 @@ class DefaultBootstrapRateLimitTest {
       long minted = statuses.stream().filter(s -> s == 200).count();
       assertThat(refusals).as("a 429 among " + statuses).hasSize(1);
       assertThat(refusals.get(0)).contains("too many token enrollments from this address");
-      assertThat(minted).isBetween((long) limit.enrollmentBurst(), limit.enrollmentBurst() + seconds + 1);
+      assertThat(minted)
+          .isBetween((long) limit.enrollmentBurst(), limit.enrollmentBurst() + seconds + 1);
       assertThat(statuses).isSubsetOf(200, 429);
 
       // Another host enrolls as usual.
-      assertThat(f.enroll("edge-honest").certificate().getSubjectX500Principal().getName()).contains("edge-honest");
+      assertThat(f.enroll("edge-honest").certificate().getSubjectX500Principal().getName())
+          .contains("edge-honest");
     }
   }
 }

@@ -38,30 +38,54 @@ final class ForgedCertificates {
    * SANs {@code ips}, signed by the CA whose files are given.
    */
   static HeldCertificate signedByCa(
-      Path caCertificateFile, Path caKeyFile, X500Principal subject, List<String> usageOids, List<InetAddress> ips)
+      Path caCertificateFile,
+      Path caKeyFile,
+      X500Principal subject,
+      List<String> usageOids,
+      List<InetAddress> ips)
       throws Exception {
     X509Certificate ca = KeyCertificateFiles.readCertificates(caCertificateFile).get(0);
     PrivateKey caKey = KeyCertificateFiles.readKey(caKeyFile);
     KeyPair keys = Keys.newP256();
     Instant now = Instant.now();
-    JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-        ca.getSubjectX500Principal(), BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minusSeconds(60)),
-        Date.from(now.plus(Duration.ofHours(1))), subject, keys.getPublic());
+    JcaX509v3CertificateBuilder builder =
+        new JcaX509v3CertificateBuilder(
+            ca.getSubjectX500Principal(),
+            BigInteger.valueOf(now.toEpochMilli()),
+            Date.from(now.minusSeconds(60)),
+            Date.from(now.plus(Duration.ofHours(1))),
+            subject,
+            keys.getPublic());
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-    builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(usageOids.stream()
-        .map(oid -> KeyPurposeId.getInstance(new ASN1ObjectIdentifier(oid))).toArray(KeyPurposeId[]::new)));
+    builder.addExtension(
+        Extension.extendedKeyUsage,
+        false,
+        new ExtendedKeyUsage(
+            usageOids.stream()
+                .map(oid -> KeyPurposeId.getInstance(new ASN1ObjectIdentifier(oid)))
+                .toArray(KeyPurposeId[]::new)));
     if (!ips.isEmpty()) {
-      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(ips.stream()
-          .map(ip -> new GeneralName(GeneralName.iPAddress, ip.getHostAddress())).toArray(GeneralName[]::new)));
+      builder.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(
+              ips.stream()
+                  .map(ip -> new GeneralName(GeneralName.iPAddress, ip.getHostAddress()))
+                  .toArray(GeneralName[]::new)));
     }
-    X509Certificate cert = new JcaX509CertificateConverter()
-        .getCertificate(builder.build(new JcaContentSignerBuilder(Keys.signatureAlgorithm(caKey)).build(caKey)));
+    X509Certificate cert =
+        new JcaX509CertificateConverter()
+            .getCertificate(
+                builder.build(
+                    new JcaContentSignerBuilder(Keys.signatureAlgorithm(caKey)).build(caKey)));
     return new HeldCertificate(keys.getPrivate(), List.of(cert, ca));
   }
 
   /** As above, from the CA of {@code f}. */
-  static HeldCertificate signedByCa(HubFixture f, X500Principal subject, List<String> usageOids, List<InetAddress> ips)
+  static HeldCertificate signedByCa(
+      HubFixture f, X500Principal subject, List<String> usageOids, List<InetAddress> ips)
       throws Exception {
-    return signedByCa(f.settings.caCertificateFile(), f.settings.caKeyFile(), subject, usageOids, ips);
+    return signedByCa(
+        f.settings.caCertificateFile(), f.settings.caKeyFile(), subject, usageOids, ips);
   }
 }

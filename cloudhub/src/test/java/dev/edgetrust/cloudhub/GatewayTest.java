@@ -1,21 +1,21 @@
 package dev.edgetrust.cloudhub;
 
-import dev.edgetrust.cloudhub.config.CloudHubException;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.edgetrust.cloudhub.config.CloudHubException;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.gateway.UpstreamServer;
-import dev.edgetrust.standin.CloudcoreCredentials;
-import dev.edgetrust.standin.CloudcoreStandIn;
 import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
+import dev.edgetrust.standin.CloudcoreCredentials;
+import dev.edgetrust.standin.CloudcoreStandIn;
 import dev.edgetrust.x509.HeldCertificate;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GatewayTest {
   static final String PROJECT = "e632aba927ea4ac2b575ec1603d56f10";
-  static final String GOODBYE = "{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}\n";
+  static final String GOODBYE =
+      "{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}\n";
 
   @TempDir Path dir;
   HubFixture f;
@@ -53,13 +54,22 @@ class GatewayTest {
   void cloudcore() throws Exception {
     // cloudcore's own CA, unrelated to the gateway's: it signs cloudcore's server certificate and
     // the one gateway certificate.
-    BuiltinCa cloudcoreCa = BuiltinCa.loadOrCreate(
-        BuiltinCaFiles.of(dir.resolve("cloudcore/rootCA.crt"), dir.resolve("cloudcore/rootCA.key")), Clock.systemUTC());
+    BuiltinCa cloudcoreCa =
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(
+                dir.resolve("cloudcore/rootCA.crt"), dir.resolve("cloudcore/rootCA.key")),
+            Clock.systemUTC());
     CloudcoreCredentials credentials = CloudcoreCredentials.of(cloudcoreCa, Duration.ofHours(1));
-    CloudcoreCredentials.GatewayFiles files = credentials.writeGatewayFiles(dir.resolve("upstream"));
-    cloudcore = credentials.startStandIn(Duration.ofSeconds(30), CloudcoreStandIn.Recording.EVERYTHING);
-    upstream = UpstreamSettings.of(new UpstreamServer("127.0.0.1", cloudcore.port()),
-        files.caFile(), files.certFile(), files.keyFile());
+    CloudcoreCredentials.GatewayFiles files =
+        credentials.writeGatewayFiles(dir.resolve("upstream"));
+    cloudcore =
+        credentials.startStandIn(Duration.ofSeconds(30), CloudcoreStandIn.Recording.EVERYTHING);
+    upstream =
+        UpstreamSettings.of(
+            new UpstreamServer("127.0.0.1", cloudcore.port()),
+            files.caFile(),
+            files.certFile(),
+            files.keyFile());
   }
 
   @AfterEach
@@ -76,7 +86,8 @@ class GatewayTest {
 
   /** An edge connected through the gateway, once cloudcore has its session. */
   private Edge edge(String node) throws Exception {
-    Edge edge = Edge.connect(f, f.enroll(node), node, "node_id", "project_id", "ConnectionUse", "msg");
+    Edge edge =
+        Edge.connect(f, f.enroll(node), node, "node_id", "project_id", "ConnectionUse", "msg");
     await().until(() -> cloudcore.connected(node));
     return edge;
   }
@@ -85,10 +96,13 @@ class GatewayTest {
   void messagesRelayedBothWays_byteForByte() throws Exception {
     startGateway(upstream);
     Edge edge = edge("edge-1");
-    Message up = Message.create(new Message.Route("edged", "meta", "resource", "update", "default/pod/x"),
-        TextNode.valueOf("hello cloud"));
+    Message up =
+        Message.create(
+            new Message.Route("edged", "meta", "resource", "update", "default/pod/x"),
+            TextNode.valueOf("hello cloud"));
     // A field this project does not model, and gorilla's trailing newline: both must arrive.
-    String upText = MessageCodec.encode(up).replaceFirst("}$", ",\"extra\":{\"kept\":true}}") + "\n";
+    String upText =
+        MessageCodec.encode(up).replaceFirst("}$", ",\"extra\":{\"kept\":true}}") + "\n";
 
     edge.send(upText);
 
@@ -97,11 +111,18 @@ class GatewayTest {
     assertThat(atCloudcore.node()).isEqualTo("edge-1");
     assertThat(atCloudcore.text()).isEqualTo(upText);
     String ack = edge.texts.poll(10, TimeUnit.SECONDS);
-    assertThat(MessageCodec.decode(ack).isResponse()).as("cloudcore's ack reaches the edge").isTrue();
+    assertThat(MessageCodec.decode(ack).isResponse())
+        .as("cloudcore's ack reaches the edge")
+        .isTrue();
     assertThat(MessageCodec.decode(ack).header().parentId()).isEqualTo(up.header().id());
 
-    String downText = MessageCodec.encode(Message.create(
-        new Message.Route("edgecontroller", "edged", "resource", "update", "default/pod/y"), TextNode.valueOf("hello edge"))) + "\n";
+    String downText =
+        MessageCodec.encode(
+                Message.create(
+                    new Message.Route(
+                        "edgecontroller", "edged", "resource", "update", "default/pod/y"),
+                    TextNode.valueOf("hello edge")))
+            + "\n";
     cloudcore.send("edge-1", downText);
 
     assertThat(edge.texts.poll(10, TimeUnit.SECONDS)).isEqualTo(downText);
@@ -118,7 +139,9 @@ class GatewayTest {
     assertThat(upgrade.uri()).isEqualTo("/" + PROJECT + "/edge-1/events");
     assertThat(upgrade.header("node_id")).isEqualTo("edge-1");
     assertThat(upgrade.header("project_id")).isEqualTo(PROJECT);
-    assertThat(upgrade.header("ConnectionUse")).as("exactly msg: cloudcore reads nothing else").isEqualTo("msg");
+    assertThat(upgrade.header("ConnectionUse"))
+        .as("exactly msg: cloudcore reads nothing else")
+        .isEqualTo("msg");
     assertThat(upgrade.header("Origin")).isNull();
   }
 
@@ -128,7 +151,9 @@ class GatewayTest {
     Edge edge = edge("edge-1");
     String keepalive = MessageCodec.encode(Message.keepalive()) + "\n";
 
-    Message query = Message.create(new Message.Route("edged", "meta", "resource", "query", "x"), TextNode.valueOf("q"));
+    Message query =
+        Message.create(
+            new Message.Route("edged", "meta", "resource", "query", "x"), TextNode.valueOf("q"));
 
     edge.send(keepalive);
     edge.send(MessageCodec.encode(query) + "\n");
@@ -136,7 +161,9 @@ class GatewayTest {
     assertThat(cloudcore.received().poll(10, TimeUnit.SECONDS).text()).isEqualTo(keepalive);
     // In order on one connection: an answer to the keepalive would have come before this one.
     Message first = MessageCodec.decode(edge.texts.poll(10, TimeUnit.SECONDS));
-    assertThat(first.header().parentId()).as("cloudcore answers the query, not the keepalive").isEqualTo(query.header().id());
+    assertThat(first.header().parentId())
+        .as("cloudcore answers the query, not the keepalive")
+        .isEqualTo(query.header().id());
   }
 
   @Test
@@ -144,10 +171,12 @@ class GatewayTest {
     startGateway(upstream);
     HeldCertificate cert = f.enroll("edge-1");
 
-    assertThatThrownBy(() -> Edge.connect(f, cert, "edge-2", "node_id", "project_id", "ConnectionUse", "msg"))
+    assertThatThrownBy(
+            () -> Edge.connect(f, cert, "edge-2", "node_id", "project_id", "ConnectionUse", "msg"))
         .satisfies(t -> assertThat(refusalStatus(t)).isEqualTo(403));
 
-    // The same certificate, honest this time (a second enrollment of edge-1 would be a takeover: 409).
+    // The same certificate, honest this time (a second enrollment of edge-1 would be a takeover:
+    // 409).
     Edge honest = Edge.connect(f, cert, "edge-1", "node_id", "project_id", "ConnectionUse", "msg");
     await().until(() -> cloudcore.connected("edge-1"));
     CloudcoreStandIn.Upgrade only = cloudcore.upgrades().poll(10, TimeUnit.SECONDS);
@@ -159,10 +188,15 @@ class GatewayTest {
   @Test
   void stockEdgecoreShapedClient_isRelayedUnchanged() throws Exception {
     startGateway(upstream);
-    Edge edge = Edge.connect(f, f.enroll("edge-1"), "edge-1", "Node_id", "Project_id", "Connectionuse", "msg");
+    Edge edge =
+        Edge.connect(
+            f, f.enroll("edge-1"), "edge-1", "Node_id", "Project_id", "Connectionuse", "msg");
     await().until(() -> cloudcore.connected("edge-1"));
     String keepalive = MessageCodec.encode(Message.keepalive()) + "\n";
-    Message update = Message.create(new Message.Route("edged", "meta", "resource", "update", "default/pod/x"), TextNode.valueOf("x"));
+    Message update =
+        Message.create(
+            new Message.Route("edged", "meta", "resource", "update", "default/pod/x"),
+            TextNode.valueOf("x"));
     String updateText = MessageCodec.encode(update) + "\n";
 
     edge.send(keepalive);
@@ -170,14 +204,17 @@ class GatewayTest {
     edge.send(GOODBYE);
 
     assertThat(List.of(next(), next(), next())).containsExactly(keepalive, updateText, GOODBYE);
-    assertThat(cloudcore.upgrades().poll(10, TimeUnit.SECONDS).header("node_id")).isEqualTo("edge-1");
+    assertThat(cloudcore.upgrades().poll(10, TimeUnit.SECONDS).header("node_id"))
+        .isEqualTo("edge-1");
   }
 
   @Test
   void messagesSentWhileTheUpstreamIsDialed_arriveInOrderOnceItIsUp() throws Exception {
     startGateway(upstream);
     cloudcore.holdUpgrades();
-    Edge edge = Edge.connect(f, f.enroll("edge-1"), "edge-1", "node_id", "project_id", "ConnectionUse", "msg");
+    Edge edge =
+        Edge.connect(
+            f, f.enroll("edge-1"), "edge-1", "node_id", "project_id", "ConnectionUse", "msg");
     await().until(() -> cloudcore.heldUpgrades() == 1);
 
     edge.send("{\"n\":1}\n");
@@ -185,7 +222,8 @@ class GatewayTest {
     edge.send("{\"n\":3}\n");
     cloudcore.releaseUpgrades();
 
-    assertThat(List.of(next(), next(), next())).containsExactly("{\"n\":1}\n", "{\"n\":2}\n", "{\"n\":3}\n");
+    assertThat(List.of(next(), next(), next()))
+        .containsExactly("{\"n\":1}\n", "{\"n\":2}\n", "{\"n\":3}\n");
   }
 
   @Test
@@ -230,7 +268,9 @@ class GatewayTest {
   void slowUpstream_sessionCutAtItsBufferCap() throws Exception {
     startGateway(upstream.withMaxBufferedBytes(UpstreamSettings.MAX_MESSAGE_BYTES));
     cloudcore.holdUpgrades();
-    Edge edge = Edge.connect(f, f.enroll("edge-1"), "edge-1", "node_id", "project_id", "ConnectionUse", "msg");
+    Edge edge =
+        Edge.connect(
+            f, f.enroll("edge-1"), "edge-1", "node_id", "project_id", "ConnectionUse", "msg");
     await().until(() -> cloudcore.heldUpgrades() == 1);
     String oneMiB = "{\"pad\":\"" + "x".repeat((1 << 20) - 10) + "\"}";
 
@@ -251,23 +291,34 @@ class GatewayTest {
 
   @Test
   void upstreamNotReading_pausesTheEdge_thenCutsTheSessionWith1011() throws Exception {
-    // 10 s: the edge is paused long before cloudcore's leg counts as dead (three intervals with no pong).
-    f = HubFixture.start(dir.resolve("hub"), s -> s.toBuilder().upstream(upstream).keepaliveInterval(Duration.ofSeconds(10))
-        .metrics(new CloudHubSettings.Metrics("127.0.0.1", 0)).build());
+    // 10 s: the edge is paused long before cloudcore's leg counts as dead (three intervals with no
+    // pong).
+    f =
+        HubFixture.start(
+            dir.resolve("hub"),
+            s ->
+                s.toBuilder()
+                    .upstream(upstream)
+                    .keepaliveInterval(Duration.ofSeconds(10))
+                    .metrics(new CloudHubSettings.Metrics("127.0.0.1", 0))
+                    .build());
     Edge edge = edge("edge-1");
     cloudcore.stopReading("edge-1");
     String oneMiB = "{\"pad\":\"" + "x".repeat((1 << 20) - 10) + "\"}";
 
-    // Sends until the gateway stops taking them (the upstream is full, so the edge is paused) or closes.
-    Thread sender = new Thread(() -> {
-      try {
-        while (edge.closes.isEmpty()) {
-          edge.ws.sendText(oneMiB, true).get(60, TimeUnit.SECONDS);
-        }
-      } catch (Exception closedOrStuck) {
-        // The session ended under it.
-      }
-    });
+    // Sends until the gateway stops taking them (the upstream is full, so the edge is paused) or
+    // closes.
+    Thread sender =
+        new Thread(
+            () -> {
+              try {
+                while (edge.closes.isEmpty()) {
+                  edge.ws.sendText(oneMiB, true).get(60, TimeUnit.SECONDS);
+                }
+              } catch (Exception closedOrStuck) {
+                // The session ended under it.
+              }
+            });
     sender.setDaemon(true);
     sender.start();
 
@@ -275,17 +326,29 @@ class GatewayTest {
     assertThat(close).isNotNull();
     // The edge was still sending what the gateway had stopped reading: its side may see the close
     // frame, or a reset if unread bytes were still arriving when the connection closed.
-    assertThat(close).isIn(new Close(1011, "upstream too slow; reconnect"), new Close(-1, close.reason()));
+    assertThat(close)
+        .isIn(new Close(1011, "upstream too slow; reconnect"), new Close(-1, close.reason()));
     await().until(() -> f.hub.sessions().isEmpty());
-    assertThat(metrics()).contains("edgetrust_cloudhub_upstream_sessions_ended_total{reason=\"upstream_too_slow\"} 1.0");
+    assertThat(metrics())
+        .contains(
+            "edgetrust_cloudhub_upstream_sessions_ended_total{reason=\"upstream_too_slow\"} 1.0");
     cloudcore.resumeReading("edge-1");
-    assertThat(cloudcore.closed().poll(30, TimeUnit.SECONDS)).as("once it reads again, its leg is closed").isEqualTo("edge-1");
+    assertThat(cloudcore.closed().poll(30, TimeUnit.SECONDS))
+        .as("once it reads again, its leg is closed")
+        .isEqualTo("edge-1");
   }
 
   @Test
   void edgeNotReading_isCut_andCloudcoresLegClosedWithIt() throws Exception {
-    f = HubFixture.start(dir.resolve("hub"), s -> s.toBuilder().upstream(upstream)
-        .writeTimeout(Duration.ofSeconds(2)).keepaliveInterval(Duration.ofMinutes(5)).build());
+    f =
+        HubFixture.start(
+            dir.resolve("hub"),
+            s ->
+                s.toBuilder()
+                    .upstream(upstream)
+                    .writeTimeout(Duration.ofSeconds(2))
+                    .keepaliveInterval(Duration.ofMinutes(5))
+                    .build());
     Edge edge = edge("edge-1");
     edge.reading = false;
     String oneMiB = "{\"pad\":\"" + "x".repeat((1 << 20) - 10) + "\"}";
@@ -305,34 +368,54 @@ class GatewayTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       nothingListens = s.getLocalPort();
     }
-    f = HubFixture.start(dir.resolve("hub"), s -> s.toBuilder()
-        .upstream(UpstreamSettings.of(new UpstreamServer("127.0.0.1", nothingListens),
-            upstream.caFile(), upstream.certFile(), upstream.keyFile()))
-        .metrics(new CloudHubSettings.Metrics("127.0.0.1", 0))
-        .build());
+    f =
+        HubFixture.start(
+            dir.resolve("hub"),
+            s ->
+                s.toBuilder()
+                    .upstream(
+                        UpstreamSettings.of(
+                            new UpstreamServer("127.0.0.1", nothingListens),
+                            upstream.caFile(),
+                            upstream.certFile(),
+                            upstream.keyFile()))
+                    .metrics(new CloudHubSettings.Metrics("127.0.0.1", 0))
+                    .build());
 
-    Edge first = Edge.connect(f, f.enroll("edge-1"), "edge-1", "node_id", "project_id", "ConnectionUse", "msg");
+    Edge first =
+        Edge.connect(
+            f, f.enroll("edge-1"), "edge-1", "node_id", "project_id", "ConnectionUse", "msg");
     Close close = first.closes.poll(10, TimeUnit.SECONDS);
     assertThat(close.code()).isEqualTo(1013);
-    assertThat(close.reason()).contains("upstream unreachable").doesNotContain(String.valueOf(nothingListens));
+    assertThat(close.reason())
+        .contains("upstream unreachable")
+        .doesNotContain(String.valueOf(nothingListens));
 
     // Still serving: a node can still enroll and connect (and is told the same, without a dial).
-    Edge second = Edge.connect(f, f.enroll("edge-2"), "edge-2", "node_id", "project_id", "ConnectionUse", "msg");
+    Edge second =
+        Edge.connect(
+            f, f.enroll("edge-2"), "edge-2", "node_id", "project_id", "ConnectionUse", "msg");
     assertThat(second.closes.poll(10, TimeUnit.SECONDS).code()).isEqualTo(1013);
     assertThat(f.hub.websocketAddress()).isPresent();
     String metrics = metrics();
-    assertThat(metrics).containsPattern("edgetrust_cloudhub_upstream_sessions_ended_total\\{reason=\"upstream_(unreachable|backing_off)\"} [12]");
+    assertThat(metrics)
+        .containsPattern(
+            "edgetrust_cloudhub_upstream_sessions_ended_total\\{reason=\"upstream_(unreachable|backing_off)\"} [12]");
     assertThat(metrics).contains("edgetrust_cloudhub_upstream_sessions_opened_total 0");
   }
 
   @Test
   void gatewayKeyReadableByOthers_refusesToStartInOneLineNamingTheFile() throws Exception {
-    java.nio.file.Files.setPosixFilePermissions(upstream.keyFile(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    java.nio.file.Files.setPosixFilePermissions(
+        upstream.keyFile(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
 
     assertThatThrownBy(() -> startGateway(upstream))
         .isInstanceOf(CloudHubException.class)
-        .hasMessage("modules.cloudHub.upstream: " + upstream.keyFile().toAbsolutePath()
-            + " is readable by group/others (mode 0644); run: chmod 600 " + upstream.keyFile().toAbsolutePath());
+        .hasMessage(
+            "modules.cloudHub.upstream: "
+                + upstream.keyFile().toAbsolutePath()
+                + " is readable by group/others (mode 0644); run: chmod 600 "
+                + upstream.keyFile().toAbsolutePath());
   }
 
   @Test
@@ -346,8 +429,12 @@ class GatewayTest {
     Edge second = Edge.connect(f, cert, "edge-1", "node_id", "project_id", "ConnectionUse", "msg");
 
     assertThat(first.closes.poll(10, TimeUnit.SECONDS).code()).isEqualTo(1000);
-    assertThat(cloudcore.closed().poll(10, TimeUnit.SECONDS)).as("the old upstream leg").isEqualTo("edge-1");
-    assertThat(cloudcore.upgrades().poll(10, TimeUnit.SECONDS)).as("the new upstream leg").isNotNull();
+    assertThat(cloudcore.closed().poll(10, TimeUnit.SECONDS))
+        .as("the old upstream leg")
+        .isEqualTo("edge-1");
+    assertThat(cloudcore.upgrades().poll(10, TimeUnit.SECONDS))
+        .as("the new upstream leg")
+        .isNotNull();
     await().until(() -> cloudcore.connected("edge-1"));
     second.send("{\"after\":true}\n");
     assertThat(next()).isEqualTo("{\"after\":true}\n");
@@ -355,9 +442,16 @@ class GatewayTest {
   }
 
   private String metrics() throws Exception {
-    return HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + f.hub.metricsAddress().orElseThrow().getPort() + "/metrics")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    return HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + f.hub.metricsAddress().orElseThrow().getPort()
+                            + "/metrics"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private String next() throws InterruptedException {
@@ -380,20 +474,38 @@ class GatewayTest {
     final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
     final BlockingQueue<Close> closes = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
-    /** false: an edge that takes no more frames after the one it has (the JDK client then stops reading the socket). */
+
+    /**
+     * false: an edge that takes no more frames after the one it has (the JDK client then stops
+     * reading the socket).
+     */
     volatile boolean reading = true;
+
     WebSocket ws;
 
-    static Edge connect(HubFixture f, HeldCertificate cert, String nodeId, String nodeHeader, String projectHeader,
-        String useHeader, String use) throws Exception {
+    static Edge connect(
+        HubFixture f,
+        HeldCertificate cert,
+        String nodeId,
+        String nodeHeader,
+        String projectHeader,
+        String useHeader,
+        String use)
+        throws Exception {
       Edge edge = new Edge();
       int port = f.hub.websocketAddress().orElseThrow().getPort();
-      edge.ws = HttpClient.newBuilder().sslContext(f.tls(cert)).build().newWebSocketBuilder()
-          .header(nodeHeader, nodeId)
-          .header(projectHeader, PROJECT)
-          .header(useHeader, use)
-          .buildAsync(URI.create("wss://127.0.0.1:" + port + "/" + PROJECT + "/" + nodeId + "/events"), edge)
-          .get(10, TimeUnit.SECONDS);
+      edge.ws =
+          HttpClient.newBuilder()
+              .sslContext(f.tls(cert))
+              .build()
+              .newWebSocketBuilder()
+              .header(nodeHeader, nodeId)
+              .header(projectHeader, PROJECT)
+              .header(useHeader, use)
+              .buildAsync(
+                  URI.create("wss://127.0.0.1:" + port + "/" + PROJECT + "/" + nodeId + "/events"),
+                  edge)
+              .get(10, TimeUnit.SECONDS);
       return edge;
     }
 

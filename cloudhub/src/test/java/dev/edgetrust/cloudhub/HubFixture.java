@@ -2,9 +2,9 @@ package dev.edgetrust.cloudhub;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.edgetrust.cloudhub.events.SessionInfo;
-import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
 import dev.edgetrust.pki.NodeName;
@@ -50,7 +50,8 @@ final class HubFixture implements AutoCloseable {
   final List<String> events = new CopyOnWriteArrayList<>();
   final BlockingQueue<Map.Entry<NodeName, Message>> received = new LinkedBlockingQueue<>();
 
-  private HubFixture(Path dir, BuiltinCa ca, PkiProvider provider, CloudHubSettings settings) throws Exception {
+  private HubFixture(Path dir, BuiltinCa ca, PkiProvider provider, CloudHubSettings settings)
+      throws Exception {
     this.dir = dir;
     this.ca = ca;
     this.provider = provider;
@@ -87,11 +88,14 @@ final class HubFixture implements AutoCloseable {
   }
 
   /** A hub whose PKI is {@code provider} made from the built-in CA (a stand-in that wraps it). */
-  static HubFixture start(Path dir, UnaryOperator<CloudHubSettings> tweak, Function<BuiltinCa, PkiProvider> provider)
+  static HubFixture start(
+      Path dir, UnaryOperator<CloudHubSettings> tweak, Function<BuiltinCa, PkiProvider> provider)
       throws Exception {
     CloudHubSettings settings = tweak.apply(CloudHubSettings.loopback(dir));
     BuiltinCa ca =
-        BuiltinCa.loadOrCreate(BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()), Clock.systemUTC());
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()),
+            Clock.systemUTC());
     return new HubFixture(dir, ca, provider.apply(ca), settings);
   }
 
@@ -109,7 +113,10 @@ final class HubFixture implements AutoCloseable {
    */
   String tryConnect(HeldCertificate cert, String node) {
     try {
-      WebSocket ws = connect(tls(cert), node, node, new Client()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      WebSocket ws =
+          connect(tls(cert), node, node, new Client())
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
       ws.abort();
       return "open";
     } catch (Exception e) {
@@ -117,7 +124,9 @@ final class HubFixture implements AutoCloseable {
       while (c != null && !(c instanceof WebSocketHandshakeException)) {
         c = c.getCause();
       }
-      return c == null ? "tls" : "http " + ((WebSocketHandshakeException) c).getResponse().statusCode();
+      return c == null
+          ? "tls"
+          : "http " + ((WebSocketHandshakeException) c).getResponse().statusCode();
     }
   }
 
@@ -127,7 +136,8 @@ final class HubFixture implements AutoCloseable {
     if (!Files.exists(file)) {
       return List.of();
     }
-    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
     List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
     for (String line : Files.readAllLines(file)) {
       lines.add(json.readTree(line));
@@ -145,11 +155,13 @@ final class HubFixture implements AutoCloseable {
   }
 
   /** GET /edge.crt the way KubeEdge's edgecore does it. */
-  HttpResponse<byte[]> edgeCrt(Optional<HeldCertificate> client, Map<String, String> headers, byte[] body)
-      throws Exception {
-    HttpClient http = HttpClient.newBuilder().sslContext(JdkTls.context(client, ca.trustAnchors())).build();
+  HttpResponse<byte[]> edgeCrt(
+      Optional<HeldCertificate> client, Map<String, String> headers, byte[] body) throws Exception {
+    HttpClient http =
+        HttpClient.newBuilder().sslContext(JdkTls.context(client, ca.trustAnchors())).build();
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(bootstrapUri("/edge.crt")).method("GET", HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.newBuilder(bootstrapUri("/edge.crt"))
+            .method("GET", HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(request::header);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
@@ -159,11 +171,16 @@ final class HubFixture implements AutoCloseable {
     KeyPair keys = Keys.newP256();
     Csr csr = Csr.create(keys, new X500Principal("CN=kubeedge.io, O=kubeEdge"));
     HttpResponse<byte[]> response =
-        edgeCrt(Optional.empty(), Map.of("NodeName", node, "Authorization", "Bearer " + jwt()), csr.der());
+        edgeCrt(
+            Optional.empty(),
+            Map.of("NodeName", node, "Authorization", "Bearer " + jwt()),
+            csr.der());
     if (response.statusCode() != 200) {
-      throw new AssertionError("enrollment failed: " + response.statusCode() + " " + new String(response.body(), UTF_8));
+      throw new AssertionError(
+          "enrollment failed: " + response.statusCode() + " " + new String(response.body(), UTF_8));
     }
-    return new HeldCertificate(keys.getPrivate(), List.of(Certificates.parseDer(response.body()), ca.caCertificate()));
+    return new HeldCertificate(
+        keys.getPrivate(), List.of(Certificates.parseDer(response.body()), ca.caCertificate()));
   }
 
   SSLContext tls(HeldCertificate client) {
@@ -171,7 +188,8 @@ final class HubFixture implements AutoCloseable {
   }
 
   /** Opens a WebSocket session as {@code nodeId}, with KubeEdge's path and headers. */
-  CompletionStage<WebSocket> connect(SSLContext tls, String nodeId, String pathNode, Client listener) {
+  CompletionStage<WebSocket> connect(
+      SSLContext tls, String nodeId, String pathNode, Client listener) {
     int port = hub.websocketAddress().orElseThrow().getPort();
     return HttpClient.newBuilder()
         .sslContext(tls)
@@ -181,7 +199,12 @@ final class HubFixture implements AutoCloseable {
         .header("project_id", "e632aba927ea4ac2b575ec1603d56f10")
         .header("ConnectionUse", "message")
         .buildAsync(
-            URI.create("wss://127.0.0.1:" + port + "/e632aba927ea4ac2b575ec1603d56f10/" + pathNode + "/events"),
+            URI.create(
+                "wss://127.0.0.1:"
+                    + port
+                    + "/e632aba927ea4ac2b575ec1603d56f10/"
+                    + pathNode
+                    + "/events"),
             listener);
   }
 

@@ -1,11 +1,11 @@
 package dev.edgetrust.cloudhub;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.NodeName;
@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The join token model at {@code /edge.crt}, over real TLS on loopback with the built-in CA: a token
- * never takes over a name in use, a node-bound token enrolls its node once, and an operator's reset
- * frees a name for one new enrollment.
+ * The join token model at {@code /edge.crt}, over real TLS on loopback with the built-in CA: a
+ * token never takes over a name in use, a node-bound token enrolls its node once, and an operator's
+ * reset frees a name for one new enrollment.
  */
 class JoinTokenModelTest {
   static final NodeName EDGE_1 = NodeName.of("edge-1");
@@ -61,16 +61,20 @@ class JoinTokenModelTest {
   }
 
   private HttpResponse<byte[]> enroll(String node, String jwt) throws Exception {
-    return f.edgeCrt(Optional.empty(), Map.of("NodeName", node, "Authorization", "Bearer " + jwt), csr());
+    return f.edgeCrt(
+        Optional.empty(), Map.of("NodeName", node, "Authorization", "Bearer " + jwt), csr());
   }
 
   private HeldCertificate enrolled(String node, String jwt) throws Exception {
     KeyPair keys = Keys.newP256();
-    HttpResponse<byte[]> response = f.edgeCrt(Optional.empty(),
-        Map.of("NodeName", node, "Authorization", "Bearer " + jwt),
-        Csr.create(keys, new X500Principal("CN=kubeedge.io")).der());
+    HttpResponse<byte[]> response =
+        f.edgeCrt(
+            Optional.empty(),
+            Map.of("NodeName", node, "Authorization", "Bearer " + jwt),
+            Csr.create(keys, new X500Principal("CN=kubeedge.io")).der());
     assertThat(response.statusCode()).as(new String(response.body(), UTF_8)).isEqualTo(200);
-    return new HeldCertificate(keys.getPrivate(), List.of(Certificates.parseDer(response.body()), f.ca.caCertificate()));
+    return new HeldCertificate(
+        keys.getPrivate(), List.of(Certificates.parseDer(response.body()), f.ca.caCertificate()));
   }
 
   private static String body(HttpResponse<byte[]> response) {
@@ -90,7 +94,8 @@ class JoinTokenModelTest {
     HttpResponse<byte[]> takeover = enroll("edge-1", f.jwt());
 
     assertThat(takeover.statusCode()).isEqualTo(409);
-    assertThat(body(takeover).strip()).doesNotContain("\n")
+    assertThat(body(takeover).strip())
+        .doesNotContain("\n")
         .contains("node edge-1 has a live session")
         .contains("./edgetrust node reset edge-1");
     assertThat(f.hub.session(EDGE_1)).isPresent();
@@ -157,7 +162,8 @@ class JoinTokenModelTest {
     HttpResponse<byte[]> other = enroll("edge-2", jwt);
 
     assertThat(other.statusCode()).isEqualTo(403);
-    assertThat(body(other).strip()).isEqualTo("join token is bound to node 'edge-1'; it cannot enroll node 'edge-2'");
+    assertThat(body(other).strip())
+        .isEqualTo("join token is bound to node 'edge-1'; it cannot enroll node 'edge-2'");
     assertThat(enroll("edge-1", jwt).statusCode()).isEqualTo(200);
   }
 
@@ -170,7 +176,8 @@ class JoinTokenModelTest {
     HttpResponse<byte[]> again = enroll("edge-1", jwt);
 
     assertThat(again.statusCode()).isEqualTo(403);
-    assertThat(body(again).strip()).matches("join token already used for node edge-1 at \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z");
+    assertThat(body(again).strip())
+        .matches("join token already used for node edge-1 at \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z");
   }
 
   @Test
@@ -193,7 +200,8 @@ class JoinTokenModelTest {
   void useThatCannotBeRecorded_returnsNoCertificate_andTheTokenStaysUsable() throws Exception {
     f = HubFixture.start(dir);
     String jwt = boundJwt("edge-1");
-    // A directory where the used-token file goes: its atomic replacement fails, as on a failing disk.
+    // A directory where the used-token file goes: its atomic replacement fails, as on a failing
+    // disk.
     Path used = f.settings.caKeyFile().resolveSibling("used-join-tokens.json");
     Files.createDirectories(used.resolve("blocker"));
 
@@ -220,7 +228,9 @@ class JoinTokenModelTest {
     assertThat(refused.statusCode()).isEqualTo(409);
 
     f.hub.nodeAccess().reset(EDGE_1, "test operator");
-    assertThat(enroll("edge-1", jwt).statusCode()).as("a token refused for the name in use is not spent").isEqualTo(200);
+    assertThat(enroll("edge-1", jwt).statusCode())
+        .as("a token refused for the name in use is not spent")
+        .isEqualTo(200);
   }
 
   @Test
@@ -234,15 +244,19 @@ class JoinTokenModelTest {
 
     assertThat(report.succeeded()).as(report.toString()).isTrue();
     assertThat(report.action()).isEqualTo(BlockReport.Action.RESET);
-    assertThat(report.nextStep()).contains("./edgetrust token --config <cloudcore.yaml> --node edge-1");
+    assertThat(report.nextStep())
+        .contains("./edgetrust token --config <cloudcore.yaml> --node edge-1");
     await().until(() -> f.hub.session(EDGE_1).isEmpty());
     assertThat(session.closes).isNotEmpty();
     assertThat(f.tryConnect(old, "edge-1")).isEqualTo("tls");
     HeldCertificate replacement = enrolled("edge-1", shared);
     assertThat(replacement.serialHex()).isNotEqualTo(old.serialHex());
-    assertThat(enroll("edge-1", shared).statusCode()).as("only one enrollment per reset").isEqualTo(409);
+    assertThat(enroll("edge-1", shared).statusCode())
+        .as("only one enrollment per reset")
+        .isEqualTo(409);
     assertThat(f.tryConnect(replacement, "edge-1")).isEqualTo("open");
-    assertThat(audit("reset")).singleElement()
+    assertThat(audit("reset"))
+        .singleElement()
         .satisfies(l -> assertThat(l.path("who").asText()).isEqualTo("test operator"));
   }
 
@@ -255,7 +269,9 @@ class JoinTokenModelTest {
     BlockReport report = f.hub.nodeAccess().reset(EDGE_1, "test operator");
 
     assertThat(report.outcome()).isEqualTo(BlockReport.Outcome.PARTIAL);
-    assertThat(report.steps().get(2).detail()).contains("is blocked").contains("node unblock edge-1");
+    assertThat(report.steps().get(2).detail())
+        .contains("is blocked")
+        .contains("node unblock edge-1");
     assertThat(enroll("edge-1", f.jwt()).statusCode()).isEqualTo(403);
   }
 
@@ -272,12 +288,15 @@ class JoinTokenModelTest {
 
   @Test
   void joinTokensNodeBound_refusesASharedToken_andAcceptsABoundOne() throws Exception {
-    f = HubFixture.start(dir, s -> s.toBuilder().joinTokens(CloudHubSettings.JoinTokens.NODE_BOUND).build());
+    f =
+        HubFixture.start(
+            dir, s -> s.toBuilder().joinTokens(CloudHubSettings.JoinTokens.NODE_BOUND).build());
 
     HttpResponse<byte[]> shared = enroll("edge-1", f.jwt());
 
     assertThat(shared.statusCode()).isEqualTo(403);
-    assertThat(body(shared).strip()).doesNotContain("\n")
+    assertThat(body(shared).strip())
+        .doesNotContain("\n")
         .contains("modules.cloudHub.joinTokens: nodeBound")
         .contains("./edgetrust token --config <cloudcore.yaml> --node edge-1");
     assertThat(enroll("edge-1", boundJwt("edge-1")).statusCode()).isEqualTo(200);
@@ -289,7 +308,8 @@ class JoinTokenModelTest {
     HeldCertificate cert = f.enroll("edge-1");
     f.connected(cert, "edge-1");
 
-    HttpResponse<byte[]> renewal = f.edgeCrt(Optional.of(cert), Map.of("NodeName", "edge-1"), csr());
+    HttpResponse<byte[]> renewal =
+        f.edgeCrt(Optional.of(cert), Map.of("NodeName", "edge-1"), csr());
 
     assertThat(renewal.statusCode()).isEqualTo(200);
   }

@@ -1,17 +1,20 @@
 package dev.edgetrust.cloudhub;
 
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
-import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code modules.cloudHub.joinTokens} of cloudcore.yaml: shared by default, nodeBound on request, checked. */
+/**
+ * {@code modules.cloudHub.joinTokens} of cloudcore.yaml: shared by default, nodeBound on request,
+ * checked.
+ */
 class JoinTokensConfigTest {
   @TempDir Path dir;
 
@@ -28,9 +31,12 @@ class JoinTokensConfigTest {
 
   @Test
   void nodeBound_isRead_inAnyCase() throws Exception {
-    assertThat(load("joinTokens: nodeBound\n").joinTokens()).isEqualTo(CloudHubSettings.JoinTokens.NODE_BOUND);
-    assertThat(load("joinTokens: NodeBound\n").joinTokens()).isEqualTo(CloudHubSettings.JoinTokens.NODE_BOUND);
-    assertThat(load("joinTokens: shared\n").joinTokens()).isEqualTo(CloudHubSettings.JoinTokens.SHARED);
+    assertThat(load("joinTokens: nodeBound\n").joinTokens())
+        .isEqualTo(CloudHubSettings.JoinTokens.NODE_BOUND);
+    assertThat(load("joinTokens: NodeBound\n").joinTokens())
+        .isEqualTo(CloudHubSettings.JoinTokens.NODE_BOUND);
+    assertThat(load("joinTokens: shared\n").joinTokens())
+        .isEqualTo(CloudHubSettings.JoinTokens.SHARED);
   }
 
   @Test
@@ -38,7 +44,8 @@ class JoinTokensConfigTest {
     assertThatThrownBy(() -> load("joinTokens: perNode\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cloudcore.yaml")
-        .hasMessageContaining("'modules.cloudHub.joinTokens' must be shared or nodeBound, was 'perNode'")
+        .hasMessageContaining(
+            "'modules.cloudHub.joinTokens' must be shared or nodeBound, was 'perNode'")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
   }
 }

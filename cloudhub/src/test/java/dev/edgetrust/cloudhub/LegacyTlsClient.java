@@ -18,10 +18,14 @@ public final class LegacyTlsClient {
   private LegacyTlsClient() {}
 
   public static void main(String[] args) throws Exception {
-    HeldCertificate held = new KeyCertificateFiles(Path.of(args[3]), Path.of(args[4])).read().orElseThrow();
+    HeldCertificate held =
+        new KeyCertificateFiles(Path.of(args[3]), Path.of(args[4])).read().orElseThrow();
     var ca = KeyCertificateFiles.readCertificates(Path.of(args[5]));
-    try (SSLSocket socket = (SSLSocket) JdkTls.context(Optional.of(held), ca).getSocketFactory()
-        .createSocket(args[0], Integer.parseInt(args[1]))) {
+    try (SSLSocket socket =
+        (SSLSocket)
+            JdkTls.context(Optional.of(held), ca)
+                .getSocketFactory()
+                .createSocket(args[0], Integer.parseInt(args[1]))) {
       socket.setEnabledProtocols(new String[] {args[2]});
       socket.setSoTimeout(10_000);
       socket.startHandshake();

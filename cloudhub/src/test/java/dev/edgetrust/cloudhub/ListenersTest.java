@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /** The CloudHub's listeners bind together or not at all, and say which one could not. */
 class ListenersTest {
-  private final EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup acceptors =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup workers =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
 
   @AfterEach
   void stop() {
@@ -29,10 +31,14 @@ class ListenersTest {
   }
 
   private static Listener listener(String name, int port) {
-    return new Listener(name, "127.0.0.1", port, new ChannelInitializer<SocketChannel>() {
-      @Override
-      protected void initChannel(SocketChannel ch) {}
-    });
+    return new Listener(
+        name,
+        "127.0.0.1",
+        port,
+        new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {}
+        });
   }
 
   @Test
@@ -58,10 +64,16 @@ class ListenersTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Listeners listeners = new Listeners(acceptors, workers);
 
-      assertThatThrownBy(() -> listeners.bind(List.of(listener("websocket", first), listener("metrics", taken.getLocalPort()))))
+      assertThatThrownBy(
+              () ->
+                  listeners.bind(
+                      List.of(
+                          listener("websocket", first), listener("metrics", taken.getLocalPort()))))
           .isInstanceOf(CloudHubException.class)
-          .hasMessage("cannot listen for metrics on 127.0.0.1:" + taken.getLocalPort()
-              + ": address already in use (is another CloudHub running?)");
+          .hasMessage(
+              "cannot listen for metrics on 127.0.0.1:"
+                  + taken.getLocalPort()
+                  + ": address already in use (is another CloudHub running?)");
 
       assertThat(listeners.address("websocket")).isEmpty();
       // The listener bound before the failure was closed again: its port is free.

@@ -1,17 +1,20 @@
 package dev.edgetrust.cloudhub;
 
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
-import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code modules.cloudHub.metrics} of cloudcore.yaml: off by default, loopback when on, checked keys. */
+/**
+ * {@code modules.cloudHub.metrics} of cloudcore.yaml: off by default, loopback when on, checked
+ * keys.
+ */
 class MetricsConfigTest {
   @TempDir Path dir;
 
@@ -28,7 +31,9 @@ class MetricsConfigTest {
 
   @Test
   void sectionWithEnableFalse_isOffWhateverElseItSays() throws Exception {
-    assertThat(load("metrics: {enable: false, address: 0.0.0.0, port: 12345}\n").metrics().enabled()).isFalse();
+    assertThat(
+            load("metrics: {enable: false, address: 0.0.0.0, port: 12345}\n").metrics().enabled())
+        .isFalse();
   }
 
   @Test
@@ -38,7 +43,8 @@ class MetricsConfigTest {
     assertThat(metrics.address()).isEqualTo("127.0.0.1");
     assertThat(metrics.port()).isEqualTo(10008);
 
-    CloudHubSettings.Metrics pod = load("metrics: {enable: true, address: 0.0.0.0, port: 9464}\n").metrics();
+    CloudHubSettings.Metrics pod =
+        load("metrics: {enable: true, address: 0.0.0.0, port: 9464}\n").metrics();
     assertThat(pod.address()).isEqualTo("0.0.0.0");
     assertThat(pod.port()).isEqualTo(9464);
   }
@@ -48,7 +54,8 @@ class MetricsConfigTest {
     assertThatThrownBy(() -> load("metrics: {enable: true, port: 70000}\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cloudcore.yaml")
-        .hasMessageContaining("'modules.cloudHub.metrics.port' must be a port from 0 to 65535, was 70000")
+        .hasMessageContaining(
+            "'modules.cloudHub.metrics.port' must be a port from 0 to 65535, was 70000")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
   }
 
@@ -56,7 +63,8 @@ class MetricsConfigTest {
   void addressThatIsNotAnIp_isRefusedNamingTheKey() {
     assertThatThrownBy(() -> load("metrics: {enable: true, address: metrics.example}\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("'modules.cloudHub.metrics.address' 'metrics.example' is not an IP address")
+        .hasMessageContaining(
+            "'modules.cloudHub.metrics.address' 'metrics.example' is not an IP address")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
   }
 

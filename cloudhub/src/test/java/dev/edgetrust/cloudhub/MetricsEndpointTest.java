@@ -1,12 +1,12 @@
 package dev.edgetrust.cloudhub;
 
-import dev.edgetrust.cloudhub.events.CloudHubListener;
-import dev.edgetrust.cloudhub.config.CloudHubException;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
-import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.edgetrust.cloudhub.config.CloudHubConfig;
+import dev.edgetrust.cloudhub.config.CloudHubException;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
@@ -53,7 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MetricsEndpointTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   @TempDir Path dir;
   HubFixture f;
@@ -75,14 +76,18 @@ class MetricsEndpointTest {
 
   private HttpResponse<String> get(CloudHub hub, String path) throws Exception {
     int port = hub.metricsAddress().orElseThrow().getPort();
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private String scrape() throws Exception {
     HttpResponse<String> response = get(f.hub, "/metrics");
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
     return response.body();
   }
 
@@ -101,33 +106,60 @@ class MetricsEndpointTest {
   }
 
   private HeldCertificate foreignNodeCertificate(String node) throws Exception {
-    BuiltinCa other = BuiltinCa.loadOrCreate(
-        BuiltinCaFiles.of(dir.resolve("other/ca.crt"), dir.resolve("other/ca.key")), Clock.systemUTC());
+    BuiltinCa other =
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(dir.resolve("other/ca.crt"), dir.resolve("other/ca.key")),
+            Clock.systemUTC());
     KeyPair keys = Keys.newP256();
-    return new HeldCertificate(keys.getPrivate(), List.of(
-        other.sign(SigningRequest.forNode(NodeName.of(node), Csr.create(keys, new X500Principal("CN=x")),
-            Set.of(CertificateUsage.CLIENT_AUTH), Duration.ofHours(1))).certificate()));
+    return new HeldCertificate(
+        keys.getPrivate(),
+        List.of(
+            other
+                .sign(
+                    SigningRequest.forNode(
+                        NodeName.of(node),
+                        Csr.create(keys, new X500Principal("CN=x")),
+                        Set.of(CertificateUsage.CLIENT_AUTH),
+                        Duration.ofHours(1)))
+                .certificate()));
   }
 
   @Test
-  void connectedNode_showsInSessionsWithItsExpiry_andItsSeriesIsGoneAfterItDisconnects() throws Exception {
+  void connectedNode_showsInSessionsWithItsExpiry_andItsSeriesIsGoneAfterItDisconnects()
+      throws Exception {
     f = HubFixture.start(dir, MetricsEndpointTest::withMetrics);
     HeldCertificate cert = f.enroll("edge-1");
     assertThat(scraped("edgetrust_cloudhub_sessions")).isEqualTo(0);
 
-    WebSocket ws = f.connect(f.tls(cert), "edge-1", "edge-1", new HubFixture.Client()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    WebSocket ws =
+        f.connect(f.tls(cert), "edge-1", "edge-1", new HubFixture.Client())
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> f.hub.session(NodeName.of("edge-1")).isPresent());
 
     String body = scrape();
     assertThat(value(body, "edgetrust_cloudhub_sessions")).isEqualTo(1);
-    assertThat(value(body, "edgetrust_cloudhub_node_certificate_expiry_timestamp_seconds{node=\"edge-1\"}"))
+    assertThat(
+            value(
+                body,
+                "edgetrust_cloudhub_node_certificate_expiry_timestamp_seconds{node=\"edge-1\"}"))
         .isEqualTo(cert.notAfter().getEpochSecond(), Assertions.within(1.0));
-    assertThat(value(body, "edgetrust_cloudhub_tls_handshakes_total{listener=\"websocket\",outcome=\"success\"}")).isEqualTo(1);
-    assertThat(value(body, "edgetrust_cloudhub_certificates_issued_total{kind=\"enrollment\"}")).isEqualTo(1);
-    assertThat(value(body, "edgetrust_cloudhub_pki_request_duration_seconds_count{operation=\"sign\"}"))
-        .as("the enrollment's and the server certificate's signatures").isGreaterThanOrEqualTo(1);
+    assertThat(
+            value(
+                body,
+                "edgetrust_cloudhub_tls_handshakes_total{listener=\"websocket\",outcome=\"success\"}"))
+        .isEqualTo(1);
+    assertThat(value(body, "edgetrust_cloudhub_certificates_issued_total{kind=\"enrollment\"}"))
+        .isEqualTo(1);
+    assertThat(
+            value(
+                body, "edgetrust_cloudhub_pki_request_duration_seconds_count{operation=\"sign\"}"))
+        .as("the enrollment's and the server certificate's signatures")
+        .isGreaterThanOrEqualTo(1);
     assertThat(value(body, "edgetrust_cloudhub_server_certificate_expiry_timestamp_seconds"))
-        .isEqualTo(f.hub.serverCertificate().getNotAfter().toInstant().getEpochSecond(), Assertions.within(1.0));
+        .isEqualTo(
+            f.hub.serverCertificate().getNotAfter().toInstant().getEpochSecond(),
+            Assertions.within(1.0));
 
     ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> f.hub.sessions().isEmpty());
@@ -144,9 +176,14 @@ class MetricsEndpointTest {
     assertThat(f.tryConnect(foreignNodeCertificate("edge-1"), "edge-1")).isEqualTo("tls");
 
     // The server sees the handshake fail a moment after the client does (which tries twice).
-    await().atMost(WAIT).until(() -> scraped("edgetrust_cloudhub_refusals_total{reason=\"untrusted_ca\"}") >= 1);
+    await()
+        .atMost(WAIT)
+        .until(() -> scraped("edgetrust_cloudhub_refusals_total{reason=\"untrusted_ca\"}") >= 1);
     String body = scrape();
-    assertThat(value(body, "edgetrust_cloudhub_tls_handshakes_total{listener=\"websocket\",outcome=\"refused\"}"))
+    assertThat(
+            value(
+                body,
+                "edgetrust_cloudhub_tls_handshakes_total{listener=\"websocket\",outcome=\"refused\"}"))
         .isEqualTo(value(body, "edgetrust_cloudhub_refusals_total{reason=\"untrusted_ca\"}"));
     assertThat(value(body, "edgetrust_cloudhub_refusals_total{reason=\"revoked\"}")).isEqualTo(0);
     assertThat(value(body, "edgetrust_cloudhub_sessions")).isEqualTo(0);
@@ -155,20 +192,39 @@ class MetricsEndpointTest {
   @Test
   void expiredCertificateAndWrongKeyUsage_areCountedUnderTheirOwnReasons() throws Exception {
     f = HubFixture.start(dir, MetricsEndpointTest::withMetrics);
-    BuiltinCa past = BuiltinCa.loadOrCreate(BuiltinCaFiles.of(dir.resolve("ca/rootCA.crt"), dir.resolve("ca/rootCA.key")),
-        Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC));
+    BuiltinCa past =
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(dir.resolve("ca/rootCA.crt"), dir.resolve("ca/rootCA.key")),
+            Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC));
     KeyPair keys = Keys.newP256();
-    HeldCertificate expired = new HeldCertificate(keys.getPrivate(), List.of(
-        past.sign(SigningRequest.forNode(NodeName.of("edge-1"), Csr.create(keys, new X500Principal("CN=x")),
-            Set.of(CertificateUsage.CLIENT_AUTH), Duration.ofHours(1))).certificate()));
-    HeldCertificate serverOnly = ForgedCertificates.signedByCa(f, NodeName.of("edge-2").subject(),
-        List.of(CertificateUsage.SERVER_AUTH.oid()), List.of());
+    HeldCertificate expired =
+        new HeldCertificate(
+            keys.getPrivate(),
+            List.of(
+                past.sign(
+                        SigningRequest.forNode(
+                            NodeName.of("edge-1"),
+                            Csr.create(keys, new X500Principal("CN=x")),
+                            Set.of(CertificateUsage.CLIENT_AUTH),
+                            Duration.ofHours(1)))
+                    .certificate()));
+    HeldCertificate serverOnly =
+        ForgedCertificates.signedByCa(
+            f,
+            NodeName.of("edge-2").subject(),
+            List.of(CertificateUsage.SERVER_AUTH.oid()),
+            List.of());
 
     assertThat(f.tryConnect(expired, "edge-1")).isEqualTo("tls");
     assertThat(f.tryConnect(serverOnly, "edge-2")).isEqualTo("tls");
 
-    await().atMost(WAIT).until(() -> scraped("edgetrust_cloudhub_refusals_total{reason=\"certificate_expired\"}") >= 1
-        && scraped("edgetrust_cloudhub_refusals_total{reason=\"wrong_key_usage\"}") >= 1);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                scraped("edgetrust_cloudhub_refusals_total{reason=\"certificate_expired\"}") >= 1
+                    && scraped("edgetrust_cloudhub_refusals_total{reason=\"wrong_key_usage\"}")
+                        >= 1);
     assertThat(scraped("edgetrust_cloudhub_refusals_total{reason=\"untrusted_ca\"}")).isEqualTo(0);
   }
 
@@ -181,18 +237,28 @@ class MetricsEndpointTest {
     await().atMost(WAIT).until(() -> f.hub.sessions().isEmpty());
 
     assertThat(f.tryConnect(blocked, "edge-1")).isEqualTo("tls");
-    await().atMost(WAIT).until(() -> scraped("edgetrust_cloudhub_refusals_total{reason=\"blocked\"}") >= 1);
+    await()
+        .atMost(WAIT)
+        .until(() -> scraped("edgetrust_cloudhub_refusals_total{reason=\"blocked\"}") >= 1);
 
     HeldCertificate revoked = f.enroll("edge-2");
     f.ca.revoke(revoked.certificate().getSerialNumber());
     assertThat(f.hub.nodeAccess().refresh()).isTrue();
     assertThat(f.tryConnect(revoked, "edge-2")).isEqualTo("tls");
-    await().atMost(WAIT).until(() -> scraped("edgetrust_cloudhub_refusals_total{reason=\"revoked\"}") >= 1);
+    await()
+        .atMost(WAIT)
+        .until(() -> scraped("edgetrust_cloudhub_refusals_total{reason=\"revoked\"}") >= 1);
 
     String body = scrape();
-    assertThat(value(body, "edgetrust_cloudhub_refusals_total{reason=\"untrusted_ca\"}")).isEqualTo(0);
-    assertThat(value(body, "edgetrust_cloudhub_pki_request_duration_seconds_count{operation=\"block_node\"}")).isEqualTo(1);
-    assertThat(value(body, "edgetrust_cloudhub_revocation_refreshes_total{outcome=\"success\"}")).isGreaterThanOrEqualTo(2);
+    assertThat(value(body, "edgetrust_cloudhub_refusals_total{reason=\"untrusted_ca\"}"))
+        .isEqualTo(0);
+    assertThat(
+            value(
+                body,
+                "edgetrust_cloudhub_pki_request_duration_seconds_count{operation=\"block_node\"}"))
+        .isEqualTo(1);
+    assertThat(value(body, "edgetrust_cloudhub_revocation_refreshes_total{outcome=\"success\"}"))
+        .isGreaterThanOrEqualTo(2);
   }
 
   @Test
@@ -200,19 +266,29 @@ class MetricsEndpointTest {
     f = HubFixture.start(dir, MetricsEndpointTest::withMetrics);
     HeldCertificate cert = f.enroll("edge-1");
 
-    assertThat(f.connect(f.tls(cert), "edge-2", "edge-1", new HubFixture.Client()).handle((ws, e) -> e).toCompletableFuture()
-        .get(10, TimeUnit.SECONDS)).as("node_id of another node").isNotNull();
-    HttpResponse<byte[]> badToken = f.edgeCrt(Optional.empty(),
-        Map.of("NodeName", "edge-3", "Authorization", "Bearer not-a-token"), Csr.create(Keys.newP256(), new X500Principal("CN=x")).der());
+    assertThat(
+            f.connect(f.tls(cert), "edge-2", "edge-1", new HubFixture.Client())
+                .handle((ws, e) -> e)
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS))
+        .as("node_id of another node")
+        .isNotNull();
+    HttpResponse<byte[]> badToken =
+        f.edgeCrt(
+            Optional.empty(),
+            Map.of("NodeName", "edge-3", "Authorization", "Bearer not-a-token"),
+            Csr.create(Keys.newP256(), new X500Principal("CN=x")).der());
     assertThat(badToken.statusCode()).isEqualTo(401);
 
     String body = scrape();
-    assertThat(value(body, "edgetrust_cloudhub_refusals_total{reason=\"node_mismatch\"}")).isEqualTo(1);
+    assertThat(value(body, "edgetrust_cloudhub_refusals_total{reason=\"node_mismatch\"}"))
+        .isEqualTo(1);
     assertThat(value(body, "edgetrust_cloudhub_refusals_total{reason=\"bad_token\"}")).isEqualTo(1);
   }
 
   @Test
-  void readyz_is503WithOneLine_whileTheRevocationListFailsClosed_and200Again_whenItIsBack() throws Exception {
+  void readyz_is503WithOneLine_whileTheRevocationListFailsClosed_and200Again_whenItIsBack()
+      throws Exception {
     f = HubFixture.start(dir, MetricsEndpointTest::withMetrics, StandInPki::new);
     StandInPki pki = (StandInPki) f.provider;
     pki.listValidity = Duration.ofSeconds(1);
@@ -226,13 +302,23 @@ class MetricsEndpointTest {
 
     HttpResponse<String> notReady = get(f.hub, "/readyz");
     assertThat(notReady.statusCode()).isEqualTo(503);
-    assertThat(notReady.body()).startsWith("revocation list unusable: ").contains("Vault is sealed").endsWith("\n");
+    assertThat(notReady.body())
+        .startsWith("revocation list unusable: ")
+        .contains("Vault is sealed")
+        .endsWith("\n");
     assertThat(notReady.body().strip()).doesNotContain("\n");
-    assertThat(get(f.hub, "/healthz").statusCode()).as("still live: restarting would not help").isEqualTo(200);
+    assertThat(get(f.hub, "/healthz").statusCode())
+        .as("still live: restarting would not help")
+        .isEqualTo(200);
     String body = scrape();
     assertThat(value(body, "edgetrust_cloudhub_revocation_failing_closed")).isEqualTo(1);
-    assertThat(value(body, "edgetrust_cloudhub_pki_errors_total{kind=\"unavailable\",operation=\"revocation_list\"}")).isGreaterThanOrEqualTo(1);
-    assertThat(value(body, "edgetrust_cloudhub_revocation_refreshes_total{outcome=\"failure\"}")).isGreaterThanOrEqualTo(1);
+    assertThat(
+            value(
+                body,
+                "edgetrust_cloudhub_pki_errors_total{kind=\"unavailable\",operation=\"revocation_list\"}"))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(value(body, "edgetrust_cloudhub_revocation_refreshes_total{outcome=\"failure\"}"))
+        .isGreaterThanOrEqualTo(1);
 
     pki.listFailure = null;
     assertThat(f.hub.nodeAccess().refresh()).isTrue();
@@ -244,13 +330,17 @@ class MetricsEndpointTest {
   void readyz_is503_onceTheServerCertificateHasExpired() throws Exception {
     MovableClock clock = new MovableClock();
     CloudHubSettings settings = withMetrics(CloudHubSettings.loopback(dir));
-    BuiltinCa ca = BuiltinCa.loadOrCreate(BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()), clock);
+    BuiltinCa ca =
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()), clock);
     direct = CloudHub.start(settings, ca, new CloudHubListener() {}, clock);
     HttpResponse<String> ready = get(direct, "/readyz");
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body()).isEqualTo("ok\n");
 
-    clock.advance(Duration.between(clock.instant(), direct.serverCertificate().getNotAfter().toInstant()).plusSeconds(1));
+    clock.advance(
+        Duration.between(clock.instant(), direct.serverCertificate().getNotAfter().toInstant())
+            .plusSeconds(1));
 
     HttpResponse<String> expired = get(direct, "/readyz");
     assertThat(expired.statusCode()).isEqualTo(503);
@@ -274,48 +364,73 @@ class MetricsEndpointTest {
       port = probe.getLocalPort();
     }
     Path file = dir.resolve("cloudcore.yaml");
-    Files.writeString(file, "modules:\n  cloudHub:\n    metrics:\n      enable: false\n      port: " + port + "\n");
+    Files.writeString(
+        file,
+        "modules:\n  cloudHub:\n    metrics:\n      enable: false\n      port: " + port + "\n");
     CloudHubSettings.Metrics configured = CloudHubConfig.load(file).metrics();
     f = HubFixture.start(dir, s -> s.toBuilder().metrics(configured).build());
 
     assertThat(f.hub.metricsAddress()).isEmpty();
-    Assertions.assertThatThrownBy(() -> {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-      }
-    }).isInstanceOf(ConnectException.class);
+    Assertions.assertThatThrownBy(
+            () -> {
+              try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+              }
+            })
+        .isInstanceOf(ConnectException.class);
   }
 
   @Test
   void metricsPortInUse_failsTheStartInOneLineNamingTheListener() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      CloudHubSettings settings = CloudHubSettings.loopback(dir).toBuilder()
-          .metrics(new CloudHubSettings.Metrics("127.0.0.1", taken.getLocalPort())).build();
-      BuiltinCa ca = BuiltinCa.loadOrCreate(BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()), Clock.systemUTC());
-      Assertions.assertThatThrownBy(() -> direct = CloudHub.start(settings, ca, new CloudHubListener() {}, Clock.systemUTC()))
+      CloudHubSettings settings =
+          CloudHubSettings.loopback(dir).toBuilder()
+              .metrics(new CloudHubSettings.Metrics("127.0.0.1", taken.getLocalPort()))
+              .build();
+      BuiltinCa ca =
+          BuiltinCa.loadOrCreate(
+              BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()),
+              Clock.systemUTC());
+      Assertions.assertThatThrownBy(
+              () ->
+                  direct =
+                      CloudHub.start(settings, ca, new CloudHubListener() {}, Clock.systemUTC()))
           .isInstanceOf(CloudHubException.class)
           .hasMessageContaining("cannot listen for metrics on 127.0.0.1:" + taken.getLocalPort());
     }
   }
 
   @Test
-  void noTokenOrKeyMaterial_evenAppearsInTheMetrics_andEveryLabelValueIsANodeNameOrAFixedWord() throws Exception {
+  void noTokenOrKeyMaterial_evenAppearsInTheMetrics_andEveryLabelValueIsANodeNameOrAFixedWord()
+      throws Exception {
     f = HubFixture.start(dir, MetricsEndpointTest::withMetrics);
     String jwt = f.jwt();
     KeyPair keys = Keys.newP256();
-    HttpResponse<byte[]> enrolled = f.edgeCrt(Optional.empty(),
-        Map.of("NodeName", "edge-1", "Authorization", "Bearer " + jwt), Csr.create(keys, new X500Principal("CN=x")).der());
+    HttpResponse<byte[]> enrolled =
+        f.edgeCrt(
+            Optional.empty(),
+            Map.of("NodeName", "edge-1", "Authorization", "Bearer " + jwt),
+            Csr.create(keys, new X500Principal("CN=x")).der());
     assertThat(enrolled.statusCode()).isEqualTo(200);
-    HeldCertificate cert = new HeldCertificate(keys.getPrivate(),
-        List.of(dev.edgetrust.x509.Certificates.parseDer(enrolled.body()), f.ca.caCertificate()));
-    f.edgeCrt(Optional.of(cert), Map.of("NodeName", "edge-1"), Csr.create(Keys.newP256(), new X500Principal("CN=x")).der());
+    HeldCertificate cert =
+        new HeldCertificate(
+            keys.getPrivate(),
+            List.of(
+                dev.edgetrust.x509.Certificates.parseDer(enrolled.body()), f.ca.caCertificate()));
+    f.edgeCrt(
+        Optional.of(cert),
+        Map.of("NodeName", "edge-1"),
+        Csr.create(Keys.newP256(), new X500Principal("CN=x")).der());
     f.connected(cert, "edge-1");
     f.tryConnect(foreignNodeCertificate("edge-9"), "edge-9");
     f.hub.nodeAccess().block(NodeName.of("edge-1"), "test");
 
     String body = scrape();
-    assertThat(body).doesNotContain(jwt).doesNotContain(jwt.substring(jwt.lastIndexOf('.') + 1))
-        .doesNotContain("PRIVATE KEY").doesNotContain("BEGIN");
+    assertThat(body)
+        .doesNotContain(jwt)
+        .doesNotContain(jwt.substring(jwt.lastIndexOf('.') + 1))
+        .doesNotContain("PRIVATE KEY")
+        .doesNotContain("BEGIN");
     String keyBase64 = java.util.Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded());
     assertThat(body).doesNotContain(keyBase64.substring(40, 80));
 
@@ -325,7 +440,8 @@ class MetricsEndpointTest {
       values.add(m.group(1));
     }
     assertThat(values).isNotEmpty().allSatisfy(v -> assertThat(v).matches("[a-z0-9_.+-]+|\\+Inf"));
-    assertThat(value(body, "edgetrust_cloudhub_certificates_issued_total{kind=\"renewal\"}")).isEqualTo(1);
+    assertThat(value(body, "edgetrust_cloudhub_certificates_issued_total{kind=\"renewal\"}"))
+        .isEqualTo(1);
   }
 
   /** A clock a test moves forward by hand. */
@@ -351,5 +467,4 @@ class MetricsEndpointTest {
       return now;
     }
   }
-
 }

@@ -1,23 +1,23 @@
 package dev.edgetrust.cloudhub;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
-import dev.edgetrust.cloudhub.events.SessionInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.cloudhub.revocation.NodeStatus;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
-import dev.edgetrust.x509.SerialNumbers;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
+import dev.edgetrust.x509.SerialNumbers;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
@@ -55,7 +55,8 @@ class NodeBlockingTest {
   }
 
   private HttpResponse<byte[]> enrollWithToken(String node) throws Exception {
-    return f.edgeCrt(Optional.empty(), Map.of("NodeName", node, "Authorization", "Bearer " + f.jwt()), csr());
+    return f.edgeCrt(
+        Optional.empty(), Map.of("NodeName", node, "Authorization", "Bearer " + f.jwt()), csr());
   }
 
   private boolean renewalRefused(HeldCertificate cert, String node) throws Exception {
@@ -69,12 +70,16 @@ class NodeBlockingTest {
 
   private List<JsonNode> audit(String action, NodeName node) throws Exception {
     return f.audit().stream()
-        .filter(l -> l.path("action").asText().equals(action) && l.path("node").asText().equals(node.value()))
+        .filter(
+            l ->
+                l.path("action").asText().equals(action)
+                    && l.path("node").asText().equals(node.value()))
         .toList();
   }
 
   @Test
-  void block_closesTheLiveSession_refusesReconnectRenewalAndEnrollment_andLeavesOtherNodesAlone() throws Exception {
+  void block_closesTheLiveSession_refusesReconnectRenewalAndEnrollment_andLeavesOtherNodesAlone()
+      throws Exception {
     f = HubFixture.start(dir);
     HeldCertificate one = f.enroll("edge-1");
     HeldCertificate two = f.enroll("edge-2");
@@ -88,8 +93,13 @@ class NodeBlockingTest {
     assertThat(report.steps()).allMatch(s -> s.outcome() == BlockReport.StepOutcome.DONE);
     assertThat(report.steps().get(1).detail()).contains(one.serialHex());
     assertThat(report.steps().get(2).detail()).startsWith("closed the session");
-    assertThat(first.closes.poll(10, TimeUnit.SECONDS)).as("policy violation close").isEqualTo(1008);
-    await().until(() -> f.hub.sessions().stream().map(SessionInfo::node).toList().equals(List.of(EDGE_2)));
+    assertThat(first.closes.poll(10, TimeUnit.SECONDS))
+        .as("policy violation close")
+        .isEqualTo(1008);
+    await()
+        .until(
+            () ->
+                f.hub.sessions().stream().map(SessionInfo::node).toList().equals(List.of(EDGE_2)));
 
     assertThat(f.tryConnect(one, "edge-1")).as("reconnect").isEqualTo("tls");
     assertThat(renewalRefused(one, "edge-1")).as("renewal").isTrue();
@@ -98,17 +108,34 @@ class NodeBlockingTest {
     assertThat(new String(enrollment.body(), UTF_8)).contains("node edge-1 is blocked");
 
     // edge-2 carries on: its session still works, it renews, it reconnects.
-    assertThat(f.hub.send(EDGE_2, Message.create(new Message.Route("a", "b", "c", "d", "e"), TextNode.valueOf("still here")))).isTrue();
-    assertThat(second.messages.poll(10, TimeUnit.SECONDS).content().asText()).isEqualTo("still here");
-    assertThat(f.edgeCrt(Optional.of(two), Map.of("NodeName", "edge-2"), csr()).statusCode()).isEqualTo(200);
+    assertThat(
+            f.hub.send(
+                EDGE_2,
+                Message.create(
+                    new Message.Route("a", "b", "c", "d", "e"), TextNode.valueOf("still here"))))
+        .isTrue();
+    assertThat(second.messages.poll(10, TimeUnit.SECONDS).content().asText())
+        .isEqualTo("still here");
+    assertThat(f.edgeCrt(Optional.of(two), Map.of("NodeName", "edge-2"), csr()).statusCode())
+        .isEqualTo(200);
     assertThat(second.closes).isEmpty();
 
-    assertThat(audit("block", EDGE_1)).singleElement()
+    assertThat(audit("block", EDGE_1))
+        .singleElement()
         .satisfies(l -> assertThat(l.path("who").asText()).isEqualTo("operator-test"))
         .satisfies(l -> assertThat(l.path("outcome").asText()).isEqualTo("done"));
-    assertThat(audit("refuse-handshake", EDGE_1)).isNotEmpty().allSatisfy(l -> assertThat(l.path("who").asText())
-        .isEqualTo("node:edge-1 serial " + one.serialHex() + " from 127.0.0.1:" + l.path("who").asText().replaceAll(".*:", "")));
-    assertThat(audit("refuse-enrollment", EDGE_1)).singleElement()
+    assertThat(audit("refuse-handshake", EDGE_1))
+        .isNotEmpty()
+        .allSatisfy(
+            l ->
+                assertThat(l.path("who").asText())
+                    .isEqualTo(
+                        "node:edge-1 serial "
+                            + one.serialHex()
+                            + " from 127.0.0.1:"
+                            + l.path("who").asText().replaceAll(".*:", "")));
+    assertThat(audit("refuse-enrollment", EDGE_1))
+        .singleElement()
         .satisfies(l -> assertThat(l.path("who").asText()).startsWith("token:sha256:"));
     assertThat(audit("close-session", EDGE_1)).hasSize(1);
   }
@@ -126,14 +153,21 @@ class NodeBlockingTest {
     assertThat(f.tryConnect(one, "edge-1")).isEqualTo("tls");
     assertThat(enrollWithToken("edge-1").statusCode()).isEqualTo(403);
     assertThat(renewalRefused(one, "edge-1")).isTrue();
-    assertThat(f.hub.nodeAccess().nodes()).filteredOn(s -> s.node().equals(EDGE_1)).singleElement()
+    assertThat(f.hub.nodeAccess().nodes())
+        .filteredOn(s -> s.node().equals(EDGE_1))
+        .singleElement()
         .satisfies(s -> assertThat(s.blocked()).isTrue())
-        .satisfies(s -> assertThat(s.serialHex()).as("remembered from the inventory").isEqualTo(one.serialHex()));
+        .satisfies(
+            s ->
+                assertThat(s.serialHex())
+                    .as("remembered from the inventory")
+                    .isEqualTo(one.serialHex()));
     assertThat(f.tryConnect(f.enroll("edge-2"), "edge-2")).isEqualTo("open");
   }
 
   @Test
-  void unblockAndTokenEnrollment_letTheNodeBackWithANewSerial_whileTheOldSerialStaysRevoked() throws Exception {
+  void unblockAndTokenEnrollment_letTheNodeBackWithANewSerial_whileTheOldSerialStaysRevoked()
+      throws Exception {
     f = HubFixture.start(dir);
     HeldCertificate old = f.enroll("edge-1");
     f.connected(old, "edge-1");
@@ -149,7 +183,8 @@ class NodeBlockingTest {
 
     HeldCertificate fresh = f.enroll("edge-1");
 
-    assertThat(fresh.certificate().getSerialNumber()).isNotEqualTo(old.certificate().getSerialNumber());
+    assertThat(fresh.certificate().getSerialNumber())
+        .isNotEqualTo(old.certificate().getSerialNumber());
     f.connected(fresh, "edge-1");
     assertThat(f.ca.revocationList().isRevoked(old.certificate().getSerialNumber())).isTrue();
     assertThat(f.ca.revocationList().isRevoked(fresh.certificate().getSerialNumber())).isFalse();
@@ -157,9 +192,15 @@ class NodeBlockingTest {
   }
 
   @Test
-  void serialRevokedDirectlyInThePki_isClosedWithinOneRefreshInterval_andRefusedAtTheNextHandshake() throws Exception {
-    f = HubFixture.start(dir, s -> s.toBuilder()
-        .revocation(s.revocation().withRefreshInterval(Duration.ofMillis(500))).build());
+  void serialRevokedDirectlyInThePki_isClosedWithinOneRefreshInterval_andRefusedAtTheNextHandshake()
+      throws Exception {
+    f =
+        HubFixture.start(
+            dir,
+            s ->
+                s.toBuilder()
+                    .revocation(s.revocation().withRefreshInterval(Duration.ofMillis(500)))
+                    .build());
     HeldCertificate one = f.enroll("edge-1");
     HubFixture.Client client = f.connected(one, "edge-1");
     HubFixture.Client other = f.connected(f.enroll("edge-2"), "edge-2");
@@ -173,29 +214,48 @@ class NodeBlockingTest {
     assertThat(f.hub.nodeAccess().isBlocked(EDGE_1)).as("revoked, not blocked").isFalse();
     assertThat(f.hub.session(EDGE_2)).isPresent();
     assertThat(other.closes).isEmpty();
-    assertThat(f.audit()).anySatisfy(l -> assertThat(l.path("detail").asText())
-        .isEqualTo("certificate serial " + one.serialHex() + " of node edge-1 is revoked"));
+    assertThat(f.audit())
+        .anySatisfy(
+            l ->
+                assertThat(l.path("detail").asText())
+                    .isEqualTo(
+                        "certificate serial " + one.serialHex() + " of node edge-1 is revoked"));
   }
 
   @Test
   void serialSeenOnlyAtTheHandshake_isRevokedByABlock() throws Exception {
     // A PKI that keeps no list of what it issued, and a certificate the CloudHub did not issue:
     // the CloudHub knows the serial only because the node presented it.
-    f = HubFixture.start(dir, s -> s, ca -> {
-      StandInPki pki = new StandInPki(ca);
-      pki.keepsNoInventory = true;
-      return pki;
-    });
+    f =
+        HubFixture.start(
+            dir,
+            s -> s,
+            ca -> {
+              StandInPki pki = new StandInPki(ca);
+              pki.keepsNoInventory = true;
+              return pki;
+            });
     KeyPair keys = Keys.newP256();
-    HeldCertificate outside = new HeldCertificate(keys.getPrivate(), List.of(
-        f.ca.sign(SigningRequest.forNode(EDGE_1, Csr.create(keys, new X500Principal("CN=x")),
-            Set.of(CertificateUsage.CLIENT_AUTH), Duration.ofHours(1))).certificate(),
-        f.ca.caCertificate()));
+    HeldCertificate outside =
+        new HeldCertificate(
+            keys.getPrivate(),
+            List.of(
+                f.ca
+                    .sign(
+                        SigningRequest.forNode(
+                            EDGE_1,
+                            Csr.create(keys, new X500Principal("CN=x")),
+                            Set.of(CertificateUsage.CLIENT_AUTH),
+                            Duration.ofHours(1)))
+                    .certificate(),
+                f.ca.caCertificate()));
     f.connected(outside, "edge-1");
 
     BlockReport report = f.hub.nodeAccess().block(EDGE_1, "operator-test");
 
-    assertThat(report.steps().get(1).detail()).contains("revoked 1 serial").contains(outside.serialHex());
+    assertThat(report.steps().get(1).detail())
+        .contains("revoked 1 serial")
+        .contains(outside.serialHex());
     assertThat(f.ca.revocationList().isRevoked(outside.certificate().getSerialNumber())).isTrue();
   }
 
@@ -211,12 +271,17 @@ class NodeBlockingTest {
     pki.listFailure = PkiException.unavailable("Vault is sealed", null);
 
     assertThat(f.hub.nodeAccess().refresh()).isFalse();
-    assertThat(f.tryConnect(revoked, "edge-1")).as("still refused on the last good list").isEqualTo("tls");
-    assertThat(f.tryConnect(f.enroll("edge-2"), "edge-2")).as("others still accepted").isEqualTo("open");
+    assertThat(f.tryConnect(revoked, "edge-1"))
+        .as("still refused on the last good list")
+        .isEqualTo("tls");
+    assertThat(f.tryConnect(f.enroll("edge-2"), "edge-2"))
+        .as("others still accepted")
+        .isEqualTo("open");
   }
 
   @Test
-  void listPastItsNextUpdate_failsClosedByDefault_closingSessionsAndRefusingHandshakes() throws Exception {
+  void listPastItsNextUpdate_failsClosedByDefault_closingSessionsAndRefusingHandshakes()
+      throws Exception {
     f = HubFixture.start(dir, s -> s, StandInPki::new);
     StandInPki pki = (StandInPki) f.provider;
     pki.listValidity = Duration.ofSeconds(1);
@@ -233,7 +298,8 @@ class NodeBlockingTest {
     // and the node must keep its certificate and come back (RevocationNotice).
     assertThat(client.closes.poll(30, TimeUnit.SECONDS)).isEqualTo(1013);
     assertThat(f.tryConnect(one, "edge-1")).isEqualTo("tls");
-    assertThat(f.audit()).anySatisfy(l -> assertThat(l.path("detail").asText()).contains("revocation.failClosed"));
+    assertThat(f.audit())
+        .anySatisfy(l -> assertThat(l.path("detail").asText()).contains("revocation.failClosed"));
 
     pki.listFailure = null;
     assertThat(f.hub.nodeAccess().refresh()).isTrue();
@@ -242,7 +308,11 @@ class NodeBlockingTest {
 
   @Test
   void listPastItsNextUpdate_withFailClosedOff_keepsAcceptingOnTheLastList() throws Exception {
-    f = HubFixture.start(dir, s -> s.toBuilder().revocation(s.revocation().withFailClosed(false)).build(), StandInPki::new);
+    f =
+        HubFixture.start(
+            dir,
+            s -> s.toBuilder().revocation(s.revocation().withFailClosed(false)).build(),
+            StandInPki::new);
     StandInPki pki = (StandInPki) f.provider;
     pki.listValidity = Duration.ofSeconds(1);
     HeldCertificate one = f.enroll("edge-1");

@@ -59,17 +59,29 @@ class NodeCertificateUsageTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"[\"server auth\"]", "[1]", "[1,2]", "[\"client auth\",\"server auth\"]", "[\"ServerAuth\"]"})
+  @ValueSource(
+      strings = {
+        "[\"server auth\"]",
+        "[1]",
+        "[1,2]",
+        "[\"client auth\",\"server auth\"]",
+        "[\"ServerAuth\"]"
+      })
   void enrollmentAskingServerAuth_getsClientAuthOnly(String header) throws Exception {
-    HttpResponse<byte[]> response = f.edgeCrt(Optional.empty(),
-        Map.of("NodeName", "edge-1", "Authorization", "Bearer " + f.jwt(), "ExtKeyUsages", header), csr());
+    HttpResponse<byte[]> response =
+        f.edgeCrt(
+            Optional.empty(),
+            Map.of(
+                "NodeName", "edge-1", "Authorization", "Bearer " + f.jwt(), "ExtKeyUsages", header),
+            csr());
 
     assertClientAuthOnly(response);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"[\"server auth\"]", "[1]"})
-  void renewalAskingServerAuth_getsClientAuthOnly_andOneLineSaysWhatWasAsked(String header) throws Exception {
+  void renewalAskingServerAuth_getsClientAuthOnly_andOneLineSaysWhatWasAsked(String header)
+      throws Exception {
     HeldCertificate current = f.enroll("edge-1");
     ListAppender<ILoggingEvent> log = new ListAppender<>();
     log.start();
@@ -77,13 +89,16 @@ class NodeCertificateUsageTest {
     handler.addAppender(log);
     try {
       HttpResponse<byte[]> response =
-          f.edgeCrt(Optional.of(current), Map.of("NodeName", "edge-1", "ExtKeyUsages", header), csr());
+          f.edgeCrt(
+              Optional.of(current), Map.of("NodeName", "edge-1", "ExtKeyUsages", header), csr());
 
       assertClientAuthOnly(response);
-      assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+      assertThat(log.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
           .filteredOn(m -> m.contains("ExtKeyUsages"))
-          .containsExactly("node edge-1 asked for usages [server auth] in ExtKeyUsages; node certificates are client"
-              + " certificates only: issuing client auth");
+          .containsExactly(
+              "node edge-1 asked for usages [server auth] in ExtKeyUsages; node certificates are client"
+                  + " certificates only: issuing client auth");
     } finally {
       handler.detachAppender(log);
     }
@@ -92,7 +107,10 @@ class NodeCertificateUsageTest {
   @Test
   void noHeader_likeAStockEdgecore_getsClientAuth() throws Exception {
     HttpResponse<byte[]> response =
-        f.edgeCrt(Optional.empty(), Map.of("NodeName", "edge-1", "Authorization", "Bearer " + f.jwt()), csr());
+        f.edgeCrt(
+            Optional.empty(),
+            Map.of("NodeName", "edge-1", "Authorization", "Bearer " + f.jwt()),
+            csr());
 
     assertClientAuthOnly(response);
   }

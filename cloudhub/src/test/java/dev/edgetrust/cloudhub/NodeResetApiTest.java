@@ -1,10 +1,10 @@
 package dev.edgetrust.cloudhub;
 
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.tls.PinnedServerTrust;
@@ -40,16 +40,21 @@ class NodeResetApiTest {
   }
 
   private HttpResponse<String> post(String path, String token) throws Exception {
-    URI uri = URI.create("https://127.0.0.1:" + f.hub.adminAddress().orElseThrow().getPort() + path);
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody())
-        .timeout(Duration.ofSeconds(30));
+    URI uri =
+        URI.create("https://127.0.0.1:" + f.hub.adminAddress().orElseThrow().getPort() + path);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(30));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
     // As the CLI does: the admin API's own pinned certificate, not the node CA.
-    X509Certificate pinned = KeyCertificateFiles.readCertificates(f.settings.admin().serverCertificateFile()).get(0);
+    X509Certificate pinned =
+        KeyCertificateFiles.readCertificates(f.settings.admin().serverCertificateFile()).get(0);
     return HttpClient.newBuilder()
-        .sslContext(JdkTls.context(Optional.empty(), PinnedServerTrust.of(pinned, "127.0.0.1"))).build()
+        .sslContext(JdkTls.context(Optional.empty(), PinnedServerTrust.of(pinned, "127.0.0.1")))
+        .build()
         .send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -58,7 +63,19 @@ class NodeResetApiTest {
     Files.createDirectories(tokenFile.getParent());
     Files.writeString(tokenFile, TOKEN + "\n");
     Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
-    f = HubFixture.start(dir, s -> s.toBuilder().admin(new CloudHubSettings.Admin("127.0.0.1", 0, tokenFile, null, AdminApiTest.adminServerCertificate(dir))).build());
+    f =
+        HubFixture.start(
+            dir,
+            s ->
+                s.toBuilder()
+                    .admin(
+                        new CloudHubSettings.Admin(
+                            "127.0.0.1",
+                            0,
+                            tokenFile,
+                            null,
+                            AdminApiTest.adminServerCertificate(dir)))
+                    .build());
   }
 
   @Test
@@ -74,12 +91,18 @@ class NodeResetApiTest {
     assertThat(report.path("action").asText()).isEqualTo("reset");
     assertThat(report.path("outcome").asText()).isEqualTo("done");
     assertThat(report.path("steps").findValuesAsText("step")).containsExactly("a", "b", "c");
-    assertThat(report.path("nextStep").asText()).contains("token --config <cloudcore.yaml> --node edge-1");
+    assertThat(report.path("nextStep").asText())
+        .contains("token --config <cloudcore.yaml> --node edge-1");
     assertThat(session.closes.poll(10, TimeUnit.SECONDS)).isEqualTo(1008);
     assertThat(f.tryConnect(cert, "edge-1")).isEqualTo("tls");
-    assertThat(f.audit()).filteredOn(l -> l.path("action").asText().equals("reset"))
+    assertThat(f.audit())
+        .filteredOn(l -> l.path("action").asText().equals("reset"))
         .singleElement()
-        .satisfies(l -> assertThat(l.path("who").asText()).startsWith("token:sha256:").doesNotContain(TOKEN));
+        .satisfies(
+            l ->
+                assertThat(l.path("who").asText())
+                    .startsWith("token:sha256:")
+                    .doesNotContain(TOKEN));
   }
 
   @Test

@@ -66,7 +66,8 @@ class PkiWithoutBlockingTest {
   }
 
   @Test
-  void blockOnAPkiThatCannotBlock_isHeldByTheCloudHub_acrossARestart_untilUnblocked() throws Exception {
+  void blockOnAPkiThatCannotBlock_isHeldByTheCloudHub_acrossARestart_untilUnblocked()
+      throws Exception {
     HeldCertificate lost;
     Path localList;
     try (HubFixture f = start()) {
@@ -77,32 +78,48 @@ class PkiWithoutBlockingTest {
 
       assertThat(report.outcome()).isEqualTo(BlockReport.Outcome.DONE);
       assertThat(report.steps().get(0).detail())
-          .startsWith("the sign-only PKI cannot block nodes: the CloudHub refuses node edge-1 by name itself");
+          .startsWith(
+              "the sign-only PKI cannot block nodes: the CloudHub refuses node edge-1 by name itself");
       assertThat(report.steps().get(1).detail())
           .contains("revoked 1 serial")
-          .contains("the sign-only PKI cannot revoke certificates: the CloudHub refuses these serials itself");
+          .contains(
+              "the sign-only PKI cannot revoke certificates: the CloudHub refuses these serials itself");
       await().until(() -> f.hub.session(EDGE_1).isEmpty());
-      assertThat(f.tryConnect(lost, "edge-1")).as("handshake with the lost device's certificate").isEqualTo("tls");
-      assertThat(tokenEnrollment(f, "edge-1").statusCode()).as("a token enrollment under the blocked name").isEqualTo(403);
-      assertThat(f.hub.nodeAccess().nodes()).filteredOn(n -> n.node().equals(EDGE_1)).singleElement()
+      assertThat(f.tryConnect(lost, "edge-1"))
+          .as("handshake with the lost device's certificate")
+          .isEqualTo("tls");
+      assertThat(tokenEnrollment(f, "edge-1").statusCode())
+          .as("a token enrollment under the blocked name")
+          .isEqualTo(403);
+      assertThat(f.hub.nodeAccess().nodes())
+          .filteredOn(n -> n.node().equals(EDGE_1))
+          .singleElement()
           .satisfies(n -> assertThat(n.blocked()).isTrue());
 
       localList = f.settings.revocation().localListFile();
-      assertThat(Files.getPosixFilePermissions(localList)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      assertThat(Files.getPosixFilePermissions(localList))
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }
 
     try (HubFixture f = start()) {
       assertThat(f.hub.nodeAccess().isBlocked(EDGE_1)).as("blocked after a restart").isTrue();
       assertThat(f.tryConnect(lost, "edge-1")).as("handshake after a restart").isEqualTo("tls");
-      assertThat(tokenEnrollment(f, "edge-1").statusCode()).as("enrollment after a restart").isEqualTo(403);
+      assertThat(tokenEnrollment(f, "edge-1").statusCode())
+          .as("enrollment after a restart")
+          .isEqualTo(403);
 
       BlockReport report = f.hub.nodeAccess().unblock(EDGE_1, "operator-test");
 
       assertThat(report.outcome()).isEqualTo(BlockReport.Outcome.DONE);
-      assertThat(report.steps().get(0).detail()).contains("the CloudHub no longer refuses node edge-1 by name");
-      assertThat(f.tryConnect(lost, "edge-1")).as("the lost certificate stays revoked").isEqualTo("tls");
+      assertThat(report.steps().get(0).detail())
+          .contains("the CloudHub no longer refuses node edge-1 by name");
+      assertThat(f.tryConnect(lost, "edge-1"))
+          .as("the lost certificate stays revoked")
+          .isEqualTo("tls");
       HeldCertificate renewed = f.enroll("edge-1");
-      assertThat(f.tryConnect(renewed, "edge-1")).as("a new enrollment after the unblock").isEqualTo("open");
+      assertThat(f.tryConnect(renewed, "edge-1"))
+          .as("a new enrollment after the unblock")
+          .isEqualTo("open");
     }
   }
 
@@ -118,6 +135,9 @@ class PkiWithoutBlockingTest {
 
   private static HttpResponse<byte[]> tokenEnrollment(HubFixture f, String node) throws Exception {
     Csr csr = Csr.create(Keys.newP256(), new X500Principal("CN=kubeedge.io, O=kubeEdge"));
-    return f.edgeCrt(Optional.empty(), Map.of("NodeName", node, "Authorization", "Bearer " + f.jwt()), csr.der());
+    return f.edgeCrt(
+        Optional.empty(),
+        Map.of("NodeName", node, "Authorization", "Bearer " + f.jwt()),
+        csr.der());
   }
 }

@@ -21,7 +21,8 @@ final class RawTlsClient {
   private RawTlsClient() {}
 
   /** Sends one request on a fresh connection from {@code source} and reads the reply. */
-  static Reply send(SSLContext tls, String source, InetSocketAddress server, String head, byte[] body)
+  static Reply send(
+      SSLContext tls, String source, InetSocketAddress server, String head, byte[] body)
       throws IOException {
     try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket()) {
       socket.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
@@ -43,7 +44,8 @@ final class RawTlsClient {
     Map<String, String> headers = new LinkedHashMap<>();
     for (String l = line(in); l != null && !l.isEmpty(); l = line(in)) {
       int colon = l.indexOf(':');
-      headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
+      headers.put(
+          l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
     }
     int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
     String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);

@@ -47,8 +47,14 @@ class ServerCertificateReloadTest {
   private HeldCertificate newServerCertificate() throws Exception {
     KeyPair keys = Keys.newP256();
     X509Certificate cert =
-        f.ca.sign(SigningRequest.forServer("KubeEdge", Csr.create(keys, new X500Principal("CN=x")), List.of("localhost"),
-                List.of(InetAddress.getByName("127.0.0.1")), Duration.ofDays(30)))
+        f.ca
+            .sign(
+                SigningRequest.forServer(
+                    "KubeEdge",
+                    Csr.create(keys, new X500Principal("CN=x")),
+                    List.of("localhost"),
+                    List.of(InetAddress.getByName("127.0.0.1")),
+                    Duration.ofDays(30)))
             .certificate();
     return new HeldCertificate(keys.getPrivate(), List.of(cert, f.ca.caCertificate()));
   }
@@ -56,9 +62,9 @@ class ServerCertificateReloadTest {
   /**
    * Asks the hub to reload and tells whether {@code replacement} is then in service. The hub
    * watches these files as well, and its watcher may take the new pair into service before the
-   * explicit call does, which then finds nothing changed and returns false. Whoever loads it,
-   * the check is synchronized with the watcher's, so once it returns the new pair serves: that
-   * state is what is observed here, not which of the two got there first.
+   * explicit call does, which then finds nothing changed and returns false. Whoever loads it, the
+   * check is synchronized with the watcher's, so once it returns the new pair serves: that state is
+   * what is observed here, not which of the two got there first.
    */
   private boolean reloadedInto(HeldCertificate replacement) {
     f.hub.reloadCredentials();
@@ -74,8 +80,11 @@ class ServerCertificateReloadTest {
   }
 
   @Test
-  void replacedWhile50ClientsHandshakeInALoop_noHandshakeFailsAndNewOnesGetTheNewSerial() throws Exception {
-    f = HubFixture.start(dir, s -> s.toBuilder().credentialPollInterval(Duration.ofMillis(200)).build());
+  void replacedWhile50ClientsHandshakeInALoop_noHandshakeFailsAndNewOnesGetTheNewSerial()
+      throws Exception {
+    f =
+        HubFixture.start(
+            dir, s -> s.toBuilder().credentialPollInterval(Duration.ofMillis(200)).build());
     SSLContext tls = f.tls(f.enroll("edge-1"));
     int port = f.hub.websocketAddress().orElseThrow().getPort();
     BigInteger oldSerial = f.hub.serverCertificate().getSerialNumber();
@@ -87,21 +96,25 @@ class ServerCertificateReloadTest {
     Set<BigInteger> seen = ConcurrentHashMap.newKeySet();
     ExecutorService clients = Executors.newFixedThreadPool(50);
     for (int i = 0; i < 50; i++) {
-      clients.execute(() -> {
-        for (int n = 0; n < 2_000 && running.get(); n++) {
-          try {
-            seen.add(handshake(tls, port));
-            handshakes.incrementAndGet();
-          } catch (Exception e) {
-            failures.incrementAndGet();
-          }
-        }
-      });
+      clients.execute(
+          () -> {
+            for (int n = 0; n < 2_000 && running.get(); n++) {
+              try {
+                seen.add(handshake(tls, port));
+                handshakes.incrementAndGet();
+              } catch (Exception e) {
+                failures.incrementAndGet();
+              }
+            }
+          });
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> handshakes.get() >= 100);
 
-    new KeyCertificateFiles(dir.resolve("certs/server.key"), dir.resolve("certs/server.crt")).write(replacement);
-    await().atMost(Duration.ofSeconds(30)).until(() -> seen.contains(replacement.certificate().getSerialNumber()));
+    new KeyCertificateFiles(dir.resolve("certs/server.key"), dir.resolve("certs/server.crt"))
+        .write(replacement);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> seen.contains(replacement.certificate().getSerialNumber()));
     int atSwap = handshakes.get();
     await().atMost(Duration.ofSeconds(30)).until(() -> handshakes.get() >= atSwap + 100);
     running.set(false);
@@ -109,7 +122,8 @@ class ServerCertificateReloadTest {
     assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
 
     assertThat(failures.get()).isZero();
-    assertThat(seen).containsExactlyInAnyOrder(oldSerial, replacement.certificate().getSerialNumber());
+    assertThat(seen)
+        .containsExactlyInAnyOrder(oldSerial, replacement.certificate().getSerialNumber());
     assertThat(f.hub.serverCertificate()).isEqualTo(replacement.certificate());
     assertThat(handshake(tls, port)).isEqualTo(replacement.certificate().getSerialNumber());
   }
@@ -123,7 +137,9 @@ class ServerCertificateReloadTest {
     HeldCertificate replacement = newServerCertificate();
 
     // A new certificate beside a key that is not its own: what a half-done manual copy leaves.
-    AtomicFile.writePublic(dir.resolve("certs/server.crt"), Pem.certificates(replacement.chain()).getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writePublic(
+        dir.resolve("certs/server.crt"),
+        Pem.certificates(replacement.chain()).getBytes(StandardCharsets.US_ASCII));
 
     assertThat(f.hub.reloadCredentials()).isFalse();
     assertThat(f.hub.serverCertificate().getSerialNumber()).isEqualTo(oldSerial);
@@ -137,7 +153,8 @@ class ServerCertificateReloadTest {
     int port = f.hub.websocketAddress().orElseThrow().getPort();
     BigInteger oldSerial = f.hub.serverCertificate().getSerialNumber();
 
-    AtomicFile.writePublic(dir.resolve("certs/server.crt"), "not a certificate".getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writePublic(
+        dir.resolve("certs/server.crt"), "not a certificate".getBytes(StandardCharsets.US_ASCII));
 
     assertThat(f.hub.reloadCredentials()).isFalse();
     assertThat(handshake(tls, port)).isEqualTo(oldSerial);
@@ -151,14 +168,17 @@ class ServerCertificateReloadTest {
     HubFixture.Client two = f.connected(f.enroll("edge-2"), "edge-2");
     HeldCertificate replacement = newServerCertificate();
 
-    new KeyCertificateFiles(dir.resolve("certs/server.key"), dir.resolve("certs/server.crt")).write(replacement);
+    new KeyCertificateFiles(dir.resolve("certs/server.key"), dir.resolve("certs/server.crt"))
+        .write(replacement);
     assertThat(reloadedInto(replacement)).isTrue();
 
     assertThat(one.closes.poll(30, TimeUnit.SECONDS)).isEqualTo(1001);
     assertThat(two.closes.poll(30, TimeUnit.SECONDS)).isEqualTo(1001);
     // Back on its own certificate: a join token cannot enroll a name that holds one.
     HubFixture.Client again = f.connected(edge1, "edge-1");
-    assertThat(again.closes.poll(3, TimeUnit.SECONDS)).as("a session on the new certificate is left alone").isNull();
+    assertThat(again.closes.poll(3, TimeUnit.SECONDS))
+        .as("a session on the new certificate is left alone")
+        .isNull();
   }
 
   @Test
@@ -167,7 +187,8 @@ class ServerCertificateReloadTest {
     HubFixture.Client one = f.connected(f.enroll("edge-1"), "edge-1");
 
     HeldCertificate replacement = newServerCertificate();
-    new KeyCertificateFiles(dir.resolve("certs/server.key"), dir.resolve("certs/server.crt")).write(replacement);
+    new KeyCertificateFiles(dir.resolve("certs/server.key"), dir.resolve("certs/server.crt"))
+        .write(replacement);
     assertThat(reloadedInto(replacement)).isTrue();
 
     assertThat(one.closes.poll(3, TimeUnit.SECONDS)).isNull();
@@ -180,11 +201,16 @@ class ServerCertificateReloadTest {
    */
   @Test
   void rotationTheWatcherPutInService_isReportedByTheNextReloadCall_once() throws Exception {
-    f = HubFixture.start(dir, s -> s.toBuilder().credentialPollInterval(Duration.ofMillis(200)).build());
+    f =
+        HubFixture.start(
+            dir, s -> s.toBuilder().credentialPollInterval(Duration.ofMillis(200)).build());
     HeldCertificate replacement = newServerCertificate();
 
-    new KeyCertificateFiles(dir.resolve("certs/server.key"), dir.resolve("certs/server.crt")).write(replacement);
-    await().atMost(Duration.ofSeconds(30)).until(() -> f.hub.serverCertificate().equals(replacement.certificate()));
+    new KeyCertificateFiles(dir.resolve("certs/server.key"), dir.resolve("certs/server.crt"))
+        .write(replacement);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> f.hub.serverCertificate().equals(replacement.certificate()));
 
     assertThat(f.hub.reloadCredentials()).as("new credentials went into service").isTrue();
     assertThat(f.hub.reloadCredentials()).as("and nothing since").isFalse();

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Slow clients (slowloris) on both TLS ports, over loopback: a connection that says nothing, one
  * that sends its ClientHello a byte at a time, and one that completes TLS and then trickles its
- * request are all closed by the server. The limits are short here (1 s handshake, 2 s request);
- * the defaults are 10 s and 30 s.
+ * request are all closed by the server. The limits are short here (1 s handshake, 2 s request); the
+ * defaults are 10 s and 30 s.
  */
 class SlowClientTest {
   @TempDir Path dir;
@@ -37,9 +37,16 @@ class SlowClientTest {
 
   @BeforeEach
   void start() throws Exception {
-    f = HubFixture.start(dir, s -> s.toBuilder()
-        .limits(s.limits().withTlsHandshakeTimeout(Duration.ofSeconds(1)).withRequestTimeout(Duration.ofSeconds(2)))
-        .build());
+    f =
+        HubFixture.start(
+            dir,
+            s ->
+                s.toBuilder()
+                    .limits(
+                        s.limits()
+                            .withTlsHandshakeTimeout(Duration.ofSeconds(1))
+                            .withRequestTimeout(Duration.ofSeconds(2)))
+                    .build());
   }
 
   @AfterEach
@@ -57,18 +64,20 @@ class SlowClientTest {
 
   /** Waits until the server has closed the connection: a read sees the end of the stream. */
   private static void assertClosedByServer(InputStream in) {
-    CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
-      try {
-        int n;
-        while ((n = in.read()) != -1) {
-          // A TLS alert may come first; what matters is that the stream ends.
-        }
-        return n;
-      } catch (IOException e) {
-        // A reset, or the TLS layer failing the half-done handshake: closed either way.
-        return -1;
-      }
-    });
+    CompletableFuture<Integer> read =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                int n;
+                while ((n = in.read()) != -1) {
+                  // A TLS alert may come first; what matters is that the stream ends.
+                }
+                return n;
+              } catch (IOException e) {
+                // A reset, or the TLS layer failing the half-done handshake: closed either way.
+                return -1;
+              }
+            });
     await().atMost(Duration.ofSeconds(20)).until(read::isDone);
     assertThat(read.join()).isEqualTo(-1);
   }
@@ -98,11 +107,15 @@ class SlowClientTest {
   }
 
   @Test
-  void requestTrickledAfterTheHandshake_isCutOffByTheRequestDeadline_onTheBootstrapPort() throws Exception {
+  void requestTrickledAfterTheHandshake_isCutOffByTheRequestDeadline_onTheBootstrapPort()
+      throws Exception {
     SSLContext tls = JdkTls.context(Optional.empty(), f.ca.trustAnchors());
-    byte[] request = "GET /ca.crt HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"
-        .getBytes(StandardCharsets.US_ASCII);
-    try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(bootstrap().getAddress(), bootstrap().getPort())) {
+    byte[] request =
+        "GET /ca.crt HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+    try (SSLSocket socket =
+        (SSLSocket)
+            tls.getSocketFactory().createSocket(bootstrap().getAddress(), bootstrap().getPort())) {
       socket.startHandshake();
       AtomicInteger sent = new AtomicInteger();
       Thread trickle = trickle(socket.getOutputStream(), request, sent);
@@ -113,13 +126,18 @@ class SlowClientTest {
   }
 
   @Test
-  void upgradeTrickledAfterTheHandshake_isCutOffByTheUpgradeDeadline_onTheWebSocketPort() throws Exception {
+  void upgradeTrickledAfterTheHandshake_isCutOffByTheUpgradeDeadline_onTheWebSocketPort()
+      throws Exception {
     HeldCertificate node = f.enroll("edge-slow");
     SSLContext tls = f.tls(node);
-    byte[] upgrade = ("GET /e632aba927ea4ac2b575ec1603d56f10/edge-slow/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-        + "Sec-WebSocket-Version: 13\r\nnode_id: edge-slow\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-    try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(websocket().getAddress(), websocket().getPort())) {
+    byte[] upgrade =
+        ("GET /e632aba927ea4ac2b575ec1603d56f10/edge-slow/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\nnode_id: edge-slow\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    try (SSLSocket socket =
+        (SSLSocket)
+            tls.getSocketFactory().createSocket(websocket().getAddress(), websocket().getPort())) {
       socket.startHandshake();
       AtomicInteger sent = new AtomicInteger();
       Thread trickle = trickle(socket.getOutputStream(), upgrade, sent);
@@ -140,18 +158,21 @@ class SlowClientTest {
 
   /** Writes {@code bytes} one every 200 ms, counting them, until done, interrupted or refused. */
   private static Thread trickle(OutputStream out, byte[] bytes, AtomicInteger sent) {
-    Thread t = new Thread(() -> {
-      try {
-        for (byte b : bytes) {
-          out.write(b);
-          out.flush();
-          sent.incrementAndGet();
-          Thread.sleep(200);
-        }
-      } catch (IOException | InterruptedException e) {
-        // The server closed, or the test is over.
-      }
-    }, "slowloris");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                for (byte b : bytes) {
+                  out.write(b);
+                  out.flush();
+                  sent.incrementAndGet();
+                  Thread.sleep(200);
+                }
+              } catch (IOException | InterruptedException e) {
+                // The server closed, or the test is over.
+              }
+            },
+            "slowloris");
     t.setDaemon(true);
     t.start();
     return t;

@@ -4,14 +4,14 @@ import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.IssuedSerialInventory;
 import dev.edgetrust.pki.NodeBlocking;
-import dev.edgetrust.pki.Revocation;
 import dev.edgetrust.pki.NodeCredentialChange;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
+import dev.edgetrust.pki.Revocation;
+import dev.edgetrust.pki.RevocationList;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.builtin.BuiltinCa;
-import dev.edgetrust.pki.RevocationList;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -26,12 +26,16 @@ import java.util.Set;
  */
 final class StandInPki implements PkiProvider, Revocation, NodeBlocking, IssuedSerialInventory {
   final BuiltinCa ca;
+
   /** When set, revocationList() fails with this. */
   volatile PkiException listFailure;
+
   /** When set, the list's nextUpdate is this long after each fetch. */
   volatile Duration listValidity;
+
   /** The nextUpdate of the last list handed out. */
   volatile Instant lastNextUpdate;
+
   /** Whether issuedSerials() knows nothing, as with a PKI that keeps no inventory. */
   volatile boolean keepsNoInventory;
 

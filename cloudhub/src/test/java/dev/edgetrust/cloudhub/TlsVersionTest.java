@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * TLS below 1.2 is refused on both CloudHub ports, even to a client holding a valid node
  * certificate. The JDK itself no longer offers TLS 1.0/1.1, so the client runs in a JVM of its own
  * whose security properties enable them again; it must then be turned away with a protocol_version
- * alert (not a refused connection or a certificate problem), while TLS 1.2 and 1.3 clients with
- * the same certificate get through.
+ * alert (not a refused connection or a certificate problem), while TLS 1.2 and 1.3 clients with the
+ * same certificate get through.
  */
 class TlsVersionTest {
   @TempDir Path dir;
@@ -46,7 +46,8 @@ class TlsVersionTest {
     KeyCertificateFiles.writeCertificates(ca, f.ca.trustAnchors());
     // The JDK's list without TLSv1 and TLSv1.1 (and so without the ciphers' bans that need them).
     legacySecurity = dir.resolve("legacy-tls.security");
-    Files.writeString(legacySecurity,
+    Files.writeString(
+        legacySecurity,
         "jdk.tls.disabledAlgorithms=SSLv3, RC4, DES, MD5withRSA, DH keySize < 1024, EC keySize < 224, anon, NULL\n");
   }
 
@@ -55,29 +56,42 @@ class TlsVersionTest {
     f.close();
   }
 
-  private String handshake(InetSocketAddress server, String protocol) throws IOException, InterruptedException {
+  private String handshake(InetSocketAddress server, String protocol)
+      throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p = new ProcessBuilder(
-            java.toString(),
-            "-cp", System.getProperty("java.class.path"),
-            "-Djava.security.properties=" + legacySecurity,
-            LegacyTlsClient.class.getName(),
-            "127.0.0.1", Integer.toString(server.getPort()), protocol, key.toString(), cert.toString(), ca.toString())
-        .redirectErrorStream(true)
-        .start();
+    Process p =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Djava.security.properties=" + legacySecurity,
+                LegacyTlsClient.class.getName(),
+                "127.0.0.1",
+                Integer.toString(server.getPort()),
+                protocol,
+                key.toString(),
+                cert.toString(),
+                ca.toString())
+            .redirectErrorStream(true)
+            .start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("the TLS client did not finish");
     }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    return out.lines().filter(l -> l.startsWith("OK") || l.startsWith("FAIL")).findFirst().orElse(out);
+    return out.lines()
+        .filter(l -> l.startsWith("OK") || l.startsWith("FAIL"))
+        .findFirst()
+        .orElse(out);
   }
 
   @Test
   void tls11AndTls10_areRefusedWithProtocolVersion_onBothPorts() throws Exception {
-    for (InetSocketAddress port : List.of(f.hub.websocketAddress().orElseThrow(), f.hub.bootstrapAddress().orElseThrow())) {
+    for (InetSocketAddress port :
+        List.of(f.hub.websocketAddress().orElseThrow(), f.hub.bootstrapAddress().orElseThrow())) {
       for (String old : List.of("TLSv1.1", "TLSv1")) {
-        assertThat(handshake(port, old)).as(old + " on port " + port.getPort())
+        assertThat(handshake(port, old))
+            .as(old + " on port " + port.getPort())
             .startsWith("FAIL javax.net.ssl.SSLHandshakeException")
             .contains("protocol_version");
       }
@@ -86,7 +100,8 @@ class TlsVersionTest {
 
   @Test
   void tls12AndTls13_withTheSameCertificate_getThrough_onBothPorts() throws Exception {
-    for (InetSocketAddress port : List.of(f.hub.websocketAddress().orElseThrow(), f.hub.bootstrapAddress().orElseThrow())) {
+    for (InetSocketAddress port :
+        List.of(f.hub.websocketAddress().orElseThrow(), f.hub.bootstrapAddress().orElseThrow())) {
       assertThat(handshake(port, "TLSv1.2")).isEqualTo("OK TLSv1.2");
       assertThat(handshake(port, "TLSv1.3")).isEqualTo("OK TLSv1.3");
     }

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * copied from a Go tool's documentation means the same here.
  */
 public final class GoDuration {
-  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
+  private static final Pattern PART =
+      Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
 
   private GoDuration() {}
 
@@ -30,7 +31,8 @@ public final class GoDuration {
     int end = 0;
     BigDecimal nanos = BigDecimal.ZERO;
     while (m.find() && m.start() == end) {
-      nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(nanosPer(m.group(2)))));
+      nanos =
+          nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(nanosPer(m.group(2)))));
       end = m.end();
     }
     if (end == 0 || end != t.length()) {
@@ -40,11 +42,15 @@ public final class GoDuration {
     try {
       return Duration.ofNanos(nanos.longValueExact());
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("'" + key + "' is too long a duration: '" + printable(t) + "'");
+      throw new IllegalArgumentException(
+          "'" + key + "' is too long a duration: '" + printable(t) + "'");
     }
   }
 
-  /** Prints {@code d} as Go does for whole seconds ({@code 24h0m0s} becomes the shorter {@code 24h}). */
+  /**
+   * Prints {@code d} as Go does for whole seconds ({@code 24h0m0s} becomes the shorter {@code
+   * 24h}).
+   */
   public static String format(Duration d) {
     long s = d.toSeconds();
     if (s == 0) {

@@ -28,7 +28,8 @@ public final class Settings {
    *
    * @throws IllegalArgumentException naming {@code key} if it is malformed or not positive
    */
-  public static java.time.Duration duration(String key, String value, java.time.Duration defaultValue) {
+  public static java.time.Duration duration(
+      String key, String value, java.time.Duration defaultValue) {
     if (value == null || value.isBlank()) {
       return defaultValue;
     }

@@ -59,7 +59,8 @@ public final class YamlConfig {
   public static YamlConfig read(Path file) throws ConfigException {
     try {
       if (Files.size(file) > MAX_BYTES) {
-        throw new ConfigException(file + ": larger than " + MAX_BYTES + " bytes; not a configuration file");
+        throw new ConfigException(
+            file + ": larger than " + MAX_BYTES + " bytes; not a configuration file");
       }
       JsonNode root = YAML.readTree(Files.readString(file));
       if (root == null || root.isMissingNode() || root.isNull()) {
@@ -72,7 +73,8 @@ public final class YamlConfig {
     } catch (NoSuchFileException e) {
       throw new ConfigException(file + ": no such file");
     } catch (JsonProcessingException e) {
-      throw new ConfigException(file + ": not valid YAML" + at(e.getLocation()) + ": " + problem(e));
+      throw new ConfigException(
+          file + ": not valid YAML" + at(e.getLocation()) + ": " + problem(e));
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot be read: " + e.getMessage());
     }
@@ -121,13 +123,14 @@ public final class YamlConfig {
   }
 
   /**
-   * Binds the section at {@code dottedPath} to {@code type} without the keys in {@code
-   * othersKeys} (lower case; matched case-insensitively): sub-sections another reader binds, such
-   * as a PKI provider's {@code modules.edgeHub.vault}. They count as known keys in messages.
+   * Binds the section at {@code dottedPath} to {@code type} without the keys in {@code othersKeys}
+   * (lower case; matched case-insensitively): sub-sections another reader binds, such as a PKI
+   * provider's {@code modules.edgeHub.vault}. They count as known keys in messages.
    *
    * @throws ConfigException naming the file and the full key of the first problem
    */
-  public <T> T section(String dottedPath, Class<T> type, java.util.Set<String> othersKeys) throws ConfigException {
+  public <T> T section(String dottedPath, Class<T> type, java.util.Set<String> othersKeys)
+      throws ConfigException {
     JsonNode node = node(dottedPath);
     if (node.isMissingNode() || node.isNull()) {
       node = YAML.createObjectNode();
@@ -137,25 +140,38 @@ public final class YamlConfig {
     }
     if (!othersKeys.isEmpty()) {
       ObjectNode own = ((ObjectNode) node).deepCopy();
-      own.properties().removeIf(e -> othersKeys.contains(e.getKey().toLowerCase(java.util.Locale.ROOT)));
+      own.properties()
+          .removeIf(e -> othersKeys.contains(e.getKey().toLowerCase(java.util.Locale.ROOT)));
       node = own;
     }
     try {
       return YAML.treeToValue(node, type);
     } catch (UnrecognizedPropertyException e) {
       String known =
-          java.util.stream.Stream.concat(e.getKnownPropertyIds().stream().map(String::valueOf),
-                  e.getPath().size() == 1 ? othersKeys.stream() : java.util.stream.Stream.<String>empty())
-              .sorted().distinct().collect(Collectors.joining(", "));
+          java.util.stream.Stream.concat(
+                  e.getKnownPropertyIds().stream().map(String::valueOf),
+                  e.getPath().size() == 1
+                      ? othersKeys.stream()
+                      : java.util.stream.Stream.<String>empty())
+              .sorted()
+              .distinct()
+              .collect(Collectors.joining(", "));
       throw new ConfigException(
           file + ": unknown key '" + key(dottedPath, e) + "' (known keys there: " + known + ")");
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new ConfigException(file + ": " + qualify(key(dottedPath, e), String.valueOf(cause.getMessage())));
+      throw new ConfigException(
+          file + ": " + qualify(key(dottedPath, e), String.valueOf(cause.getMessage())));
     } catch (InvalidFormatException e) {
       throw new ConfigException(
-          file + ": '" + key(dottedPath, e) + "' must be " + describe(e.getTargetType())
-              + ", not '" + printable(String.valueOf(e.getValue())) + "'");
+          file
+              + ": '"
+              + key(dottedPath, e)
+              + "' must be "
+              + describe(e.getTargetType())
+              + ", not '"
+              + printable(String.valueOf(e.getValue()))
+              + "'");
     } catch (MismatchedInputException e) {
       throw new ConfigException(
           file + ": '" + key(dottedPath, e) + "' must be " + describe(e.getTargetType()));
@@ -173,7 +189,9 @@ public final class YamlConfig {
    * the user needs the full key ("'modules.cloudHub.websocket.port' must be ...").
    */
   private static String qualify(String where, String message) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^'([^']+)'(.*)$", java.util.regex.Pattern.DOTALL).matcher(message);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("^'([^']+)'(.*)$", java.util.regex.Pattern.DOTALL)
+            .matcher(message);
     if (m.matches()) {
       return "'" + where + "." + m.group(1) + "'" + m.group(2);
     }
@@ -193,8 +211,8 @@ public final class YamlConfig {
   }
 
   /**
-   * Keys and values in messages come from the user's file: keep the message one line (a quoted
-   * YAML string can hold any character) and short.
+   * Keys and values in messages come from the user's file: keep the message one line (a quoted YAML
+   * string can hold any character) and short.
    */
   private static String printable(String s) {
     return dev.edgetrust.text.UntrustedText.printable(s, 80);

@@ -15,15 +15,19 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * Replaces a file so that a crash leaves either the old or the new content, never a torn file:
- * temp file in the same directory (created with its final permissions, so a key is never readable
- * by others even for a moment), fsync, rename over the target, fsync the directory.
+ * Replaces a file so that a crash leaves either the old or the new content, never a torn file: temp
+ * file in the same directory (created with its final permissions, so a key is never readable by
+ * others even for a moment), fsync, rename over the target, fsync the directory.
  */
 public final class AtomicFile {
-  private static final Set<PosixFilePermission> SECRET = PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
-  private static final Set<PosixFilePermission> SECRET_DIR = PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> PUBLIC_DIR = PosixFilePermissions.fromString("rwxr-xr-x");
+  private static final Set<PosixFilePermission> SECRET =
+      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> PUBLIC =
+      PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> SECRET_DIR =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> PUBLIC_DIR =
+      PosixFilePermissions.fromString("rwxr-xr-x");
 
   private static final String TEMP_SUFFIX = ".tmp";
 
@@ -39,7 +43,10 @@ public final class AtomicFile {
     if (e instanceof FileSystemException f) {
       String reason = f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
       Path file = f.getFile() == null ? null : Path.of(f.getFile());
-      boolean temp = file != null && file.getFileName() != null && file.getFileName().toString().endsWith(TEMP_SUFFIX);
+      boolean temp =
+          file != null
+              && file.getFileName() != null
+              && file.getFileName().toString().endsWith(TEMP_SUFFIX);
       return reason + (file == null ? "" : " (" + (temp ? file.getParent() : file) + ")");
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -63,7 +70,10 @@ public final class AtomicFile {
     createDirectories(dir, dirMode);
     Path temp =
         Files.createTempFile(
-            dir, "." + absolute.getFileName() + ".", TEMP_SUFFIX, PosixFilePermissions.asFileAttribute(mode));
+            dir,
+            "." + absolute.getFileName() + ".",
+            TEMP_SUFFIX,
+            PosixFilePermissions.asFileAttribute(mode));
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -89,13 +99,16 @@ public final class AtomicFile {
 
   private static void move(Path source, Path target) throws IOException {
     try {
-      Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the file system of " + target.getParent() + " cannot rename atomically", e);
+      throw new IOException(
+          "the file system of " + target.getParent() + " cannot rename atomically", e);
     }
   }
 
-  private static void createDirectories(Path dir, Set<PosixFilePermission> mode) throws IOException {
+  private static void createDirectories(Path dir, Set<PosixFilePermission> mode)
+      throws IOException {
     if (Files.isDirectory(dir)) {
       return;
     }

@@ -22,7 +22,8 @@ public final class EdgeBundleDirectory {
   /**
    * Checks that {@code dir} may take a bundle: absent, empty, or {@code force}.
    *
-   * @throws ConfigException one line, if it is a file, or a non-empty directory without {@code force}
+   * @throws ConfigException one line, if it is a file, or a non-empty directory without {@code
+   *     force}
    */
   public static void checkTarget(Path dir, boolean force) throws ConfigException, IOException {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
@@ -32,7 +33,8 @@ public final class EdgeBundleDirectory {
       try (Stream<Path> entries = Files.list(dir)) {
         if (entries.findAny().isPresent()) {
           throw new ConfigException(
-              dir + " is not empty; choose another --out, or pass --force to overwrite the bundle in it");
+              dir
+                  + " is not empty; choose another --out, or pass --force to overwrite the bundle in it");
         }
       }
     }
@@ -49,7 +51,9 @@ public final class EdgeBundleDirectory {
     return (secret + "\n").getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** A YAML double-quoted scalar; the values here are names, addresses and paths, never controls. */
+  /**
+   * A YAML double-quoted scalar; the values here are names, addresses and paths, never controls.
+   */
   public static String quote(String s) {
     StringBuilder out = new StringBuilder("\"");
     for (char c : s.toCharArray()) {
@@ -57,7 +61,8 @@ public final class EdgeBundleDirectory {
         out.append('\\');
       }
       if (Character.isISOControl(c)) {
-        throw new IllegalArgumentException("a control character in '" + s.replaceAll("\\p{Cntrl}", "?") + "'");
+        throw new IllegalArgumentException(
+            "a control character in '" + s.replaceAll("\\p{Cntrl}", "?") + "'");
       }
       out.append(c);
     }

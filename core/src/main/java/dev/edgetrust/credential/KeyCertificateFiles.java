@@ -17,8 +17,8 @@ import java.util.Optional;
  *
  * <p>Each file is replaced atomically, but two renames are not one. So a new pair is first staged
  * beside the live one ({@code <file>.next}), then renamed over it key first; {@link #read()} rolls
- * a half-finished swap forward. A crash at any point leaves a matching pair: the old one or the
- * new one.
+ * a half-finished swap forward. A crash at any point leaves a matching pair: the old one or the new
+ * one.
  *
  * <p>This is the writer's handle: only the process that writes the pair reads it through here.
  * Everyone else looks through {@link #view()} / {@link KeyCertificateView}.
@@ -50,8 +50,10 @@ public final class KeyCertificateFiles {
     finishInterruptedSwap();
     Path stagedKey = staged(keyFile);
     Path stagedCertificate = staged(certificateFile);
-    AtomicFile.writeSecret(stagedKey, Pem.privateKey(held.privateKey()).getBytes(StandardCharsets.US_ASCII));
-    AtomicFile.writePublic(stagedCertificate, Pem.certificates(held.chain()).getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writeSecret(
+        stagedKey, Pem.privateKey(held.privateKey()).getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writePublic(
+        stagedCertificate, Pem.certificates(held.chain()).getBytes(StandardCharsets.US_ASCII));
     AtomicFile.rename(stagedKey, keyFile);
     AtomicFile.rename(stagedCertificate, certificateFile);
   }
@@ -82,7 +84,8 @@ public final class KeyCertificateFiles {
     try {
       finishInterruptedSwap();
     } catch (IOException e) {
-      throw new CredentialFileException(certificateFile, "could not finish an interrupted update: " + e.getMessage());
+      throw new CredentialFileException(
+          certificateFile, "could not finish an interrupted update: " + e.getMessage());
     }
   }
 
@@ -132,8 +135,10 @@ public final class KeyCertificateFiles {
   }
 
   /** Writes certificates as PEM, atomically, 0644. */
-  public static void writeCertificates(Path file, List<X509Certificate> certificates) throws IOException {
-    AtomicFile.writePublic(file, Pem.certificates(certificates).getBytes(StandardCharsets.US_ASCII));
+  public static void writeCertificates(Path file, List<X509Certificate> certificates)
+      throws IOException {
+    AtomicFile.writePublic(
+        file, Pem.certificates(certificates).getBytes(StandardCharsets.US_ASCII));
   }
 
   static Path staged(Path file) {

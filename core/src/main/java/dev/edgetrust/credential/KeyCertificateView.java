@@ -11,14 +11,14 @@ import java.util.Optional;
 
 /**
  * An onlooker's handle on a key/certificate pair that someone else replaces with {@link
- * KeyCertificateFiles}: the CloudHub watching the certificate its agent writes, a command reading
- * a running node's pair, a login presenting the node's current certificate.
+ * KeyCertificateFiles}: the CloudHub watching the certificate its agent writes, a command reading a
+ * running node's pair, a login presenting the node's current certificate.
  *
  * <p>It reads the pair as it is and can never finish an interrupted swap. Only the pair's writer
- * may do that ({@link KeyCertificateFiles#read()}, at its own start): an onlooker that "recovers"
- * a swap the writer is in the middle of races it, and can delete the staged key the writer is
- * about to rename into place. Being a separate type, with no way to recover, keeps that mistake
- * out of the code instead of in a comment.
+ * may do that ({@link KeyCertificateFiles#read()}, at its own start): an onlooker that "recovers" a
+ * swap the writer is in the middle of races it, and can delete the staged key the writer is about
+ * to rename into place. Being a separate type, with no way to recover, keeps that mistake out of
+ * the code instead of in a comment.
  */
 public final class KeyCertificateView {
   private final Path keyFile;
@@ -46,7 +46,8 @@ public final class KeyCertificateView {
    * right now, or crashed doing so. A reader that sees a mismatched pair should try again later.
    */
   public boolean updateInProgress() {
-    return Files.exists(KeyCertificateFiles.staged(keyFile)) || Files.exists(KeyCertificateFiles.staged(certificateFile));
+    return Files.exists(KeyCertificateFiles.staged(keyFile))
+        || Files.exists(KeyCertificateFiles.staged(certificateFile));
   }
 
   /**
@@ -63,17 +64,20 @@ public final class KeyCertificateView {
       return Optional.empty();
     }
     if (!hasKey) {
-      throw new CredentialFileException(keyFile, "is missing, but its certificate " + certificateFile + " exists");
+      throw new CredentialFileException(
+          keyFile, "is missing, but its certificate " + certificateFile + " exists");
     }
     if (!hasCertificate) {
-      throw new CredentialFileException(certificateFile, "is missing, but its key " + keyFile + " exists");
+      throw new CredentialFileException(
+          certificateFile, "is missing, but its key " + keyFile + " exists");
     }
     PrivateKey key = KeyCertificateFiles.readKey(keyFile);
     List<X509Certificate> chain = KeyCertificateFiles.readCertificates(certificateFile);
     try {
       return Optional.of(new HeldCertificate(key, chain));
     } catch (IllegalArgumentException e) {
-      throw new CredentialFileException(keyFile, "does not match the certificate in " + certificateFile);
+      throw new CredentialFileException(
+          keyFile, "does not match the certificate in " + certificateFile);
     }
   }
 

@@ -17,16 +17,20 @@ import java.util.Set;
  * running as root can read anything, yet a 0644 key on its disk is still a key any local user can
  * read.
  *
- * <p>A file that does not exist yet passes: the first start generates it, 0600 in a 0700
- * directory ({@link AtomicFile#writeSecret}). A file system without POSIX modes passes too.
+ * <p>A file that does not exist yet passes: the first start generates it, 0600 in a 0700 directory
+ * ({@link AtomicFile#writeSecret}). A file system without POSIX modes passes too.
  */
 public final class SecretFiles {
   private static final Set<PosixFilePermission> GROUP_OTHERS_READ =
       Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
   private static final Set<PosixFilePermission> GROUP_OTHERS_ANY =
       Set.of(
-          PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-          PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_EXECUTE);
   private static final Set<PosixFilePermission> GROUP_OTHERS_WRITE =
       Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
@@ -50,9 +54,19 @@ public final class SecretFiles {
       return;
     }
     if (mode.stream().anyMatch(GROUP_OTHERS_ANY::contains)) {
-      String access = mode.stream().anyMatch(GROUP_OTHERS_READ::contains) ? "readable" : "writable or executable";
-      throw CredentialFileException.stated(absolute,
-          absolute + " is " + access + " by group/others (mode " + octal(mode) + "); run: chmod 600 " + absolute);
+      String access =
+          mode.stream().anyMatch(GROUP_OTHERS_READ::contains)
+              ? "readable"
+              : "writable or executable";
+      throw CredentialFileException.stated(
+          absolute,
+          absolute
+              + " is "
+              + access
+              + " by group/others (mode "
+              + octal(mode)
+              + "); run: chmod 600 "
+              + absolute);
     }
     Path dir = absolute.getParent();
     if (dir == null) {
@@ -66,9 +80,15 @@ public final class SecretFiles {
     }
     if (dirMode.stream().anyMatch(GROUP_OTHERS_WRITE::contains)) {
       // go-w, not 700: the directory may hold public files (the CA certificate) others must read.
-      throw CredentialFileException.stated(absolute,
-          dir + " (the directory of " + absolute.getFileName() + ") is writable by group/others (mode "
-              + octal(dirMode) + "); run: chmod go-w " + dir);
+      throw CredentialFileException.stated(
+          absolute,
+          dir
+              + " (the directory of "
+              + absolute.getFileName()
+              + ") is writable by group/others (mode "
+              + octal(dirMode)
+              + "); run: chmod go-w "
+              + dir);
     }
   }
 

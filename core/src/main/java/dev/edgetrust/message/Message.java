@@ -40,7 +40,8 @@ public record Message(Header header, Route route, JsonNode content) {
 
   /** Where a message goes and what it does. */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
-  public record Route(String source, String destination, String group, String operation, String resource) {
+  public record Route(
+      String source, String destination, String group, String operation, String resource) {
     public static final Route EMPTY = new Route(null, null, null, null, null);
 
     @JsonIgnore
@@ -52,14 +53,17 @@ public record Message(Header header, Route route, JsonNode content) {
   /** A new message with a fresh id and the current time. */
   public static Message create(Route route, JsonNode content) {
     return new Message(
-        new Header(UUID.randomUUID().toString(), null, System.currentTimeMillis(), null, false, null),
+        new Header(
+            UUID.randomUUID().toString(), null, System.currentTimeMillis(), null, false, null),
         route,
         content);
   }
 
   /** The edge's keepalive, as edgecore sends it every {@code heartbeat} seconds. */
   public static Message keepalive() {
-    return create(new Route("websocket", null, "resource", OPERATION_KEEPALIVE, "node"), TextNode.valueOf("ping"));
+    return create(
+        new Route("websocket", null, "resource", OPERATION_KEEPALIVE, "node"),
+        TextNode.valueOf("ping"));
   }
 
   /** A reply to {@code request}: operation {@code response}, {@code parent_msg_id} set. */
@@ -67,14 +71,25 @@ public record Message(Header header, Route route, JsonNode content) {
   @SuppressWarnings("ArgumentSelectionDefectChecker")
   public Message response(JsonNode replyContent) {
     return new Message(
-        new Header(UUID.randomUUID().toString(), header.id(), System.currentTimeMillis(), null, false, null),
-        new Route(route.destination(), route.source(), route.group(), OPERATION_RESPONSE, route.resource()),
+        new Header(
+            UUID.randomUUID().toString(),
+            header.id(),
+            System.currentTimeMillis(),
+            null,
+            false,
+            null),
+        new Route(
+            route.destination(),
+            route.source(),
+            route.group(),
+            OPERATION_RESPONSE,
+            route.resource()),
         replyContent);
   }
 
   /**
-   * True for the empty message edgecore sends just before it closes ({@code "route":{}}, no id):
-   * it carries nothing and asks for nothing.
+   * True for the empty message edgecore sends just before it closes ({@code "route":{}}, no id): it
+   * carries nothing and asks for nothing.
    */
   @JsonIgnore
   public boolean isEmpty() {

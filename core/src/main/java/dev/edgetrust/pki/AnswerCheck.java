@@ -52,31 +52,46 @@ public final class AnswerCheck {
   private AnswerCheck() {}
 
   /**
-   * The first way {@code certificate} differs from what {@code request} asked for, or empty when
-   * it is exactly that.
+   * The first way {@code certificate} differs from what {@code request} asked for, or empty when it
+   * is exactly that.
    *
    * @param issuer the CA that must have signed it
    * @param requestedAt when the request was sent: the lifetime counts from here
    */
   public static Optional<Problem> find(
-      SigningRequest request, X509Certificate certificate, X509Certificate issuer, Instant requestedAt) {
+      SigningRequest request,
+      X509Certificate certificate,
+      X509Certificate issuer,
+      Instant requestedAt) {
     try {
       certificate.verify(issuer.getPublicKey());
     } catch (GeneralSecurityException | RuntimeException e) {
-      return problem(Mismatch.SIGNATURE, "is not signed by the CA " + issuer.getSubjectX500Principal().getName());
+      return problem(
+          Mismatch.SIGNATURE,
+          "is not signed by the CA " + issuer.getSubjectX500Principal().getName());
     }
     if (!certificate.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
-      return problem(Mismatch.SIGNATURE, "names issuer " + certificate.getIssuerX500Principal().getName()
-          + ", not the CA " + issuer.getSubjectX500Principal().getName());
+      return problem(
+          Mismatch.SIGNATURE,
+          "names issuer "
+              + certificate.getIssuerX500Principal().getName()
+              + ", not the CA "
+              + issuer.getSubjectX500Principal().getName());
     }
-    if (!Arrays.equals(request.csr().publicKey().getEncoded(), certificate.getPublicKey().getEncoded())) {
+    if (!Arrays.equals(
+        request.csr().publicKey().getEncoded(), certificate.getPublicKey().getEncoded())) {
       return problem(Mismatch.KEY, "is for a different key than the CSR's");
     }
     Set<String> asked = attributes(request.subject());
     Set<String> got = attributes(certificate.getSubjectX500Principal());
     if (!got.equals(asked)) {
-      return problem(Mismatch.SUBJECT, "names " + certificate.getSubjectX500Principal().getName()
-          + " but " + request.subject().getName() + " was asked for");
+      return problem(
+          Mismatch.SUBJECT,
+          "names "
+              + certificate.getSubjectX500Principal().getName()
+              + " but "
+              + request.subject().getName()
+              + " was asked for");
     }
     Set<String> usages;
     try {
@@ -85,10 +100,16 @@ public final class AnswerCheck {
     } catch (CertificateParsingException e) {
       return problem(Mismatch.USAGES, "has an unreadable extended key usage");
     }
-    Set<String> askedUsages = request.usages().stream().map(CertificateUsage::oid).collect(Collectors.toSet());
+    Set<String> askedUsages =
+        request.usages().stream().map(CertificateUsage::oid).collect(Collectors.toSet());
     if (!usages.equals(askedUsages)) {
-      return problem(Mismatch.USAGES, "has extended key usages " + usageNames(usages) + " but exactly "
-          + request.usages() + " was asked for");
+      return problem(
+          Mismatch.USAGES,
+          "has extended key usages "
+              + usageNames(usages)
+              + " but exactly "
+              + request.usages()
+              + " was asked for");
     }
     Optional<Set<String>> sans = subjectAltNames(certificate);
     if (sans.isEmpty()) {
@@ -98,16 +119,22 @@ public final class AnswerCheck {
     request.dnsNames().forEach(d -> askedSans.add("dns:" + d.toLowerCase(Locale.ROOT)));
     request.ipAddresses().forEach(ip -> askedSans.add("ip:" + ip.getHostAddress()));
     if (!sans.get().equals(askedSans)) {
-      return problem(Mismatch.SUBJECT_ALT_NAMES, "has subject alternative names " + sans.get() + " but "
-          + askedSans + " was asked for");
+      return problem(
+          Mismatch.SUBJECT_ALT_NAMES,
+          "has subject alternative names " + sans.get() + " but " + askedSans + " was asked for");
     }
     if (certificate.getBasicConstraints() >= 0) {
       return problem(Mismatch.CA, "is a CA certificate");
     }
     Instant latest = requestedAt.plus(request.ttl()).plus(CLOCK_SKEW);
     if (certificate.getNotAfter().toInstant().isAfter(latest)) {
-      return problem(Mismatch.LIFETIME, "is valid until " + certificate.getNotAfter().toInstant()
-          + ", longer than the " + request.ttl() + " asked for");
+      return problem(
+          Mismatch.LIFETIME,
+          "is valid until "
+              + certificate.getNotAfter().toInstant()
+              + ", longer than the "
+              + request.ttl()
+              + " asked for");
     }
     return Optional.empty();
   }
@@ -116,7 +143,10 @@ public final class AnswerCheck {
     return Optional.of(new Problem(mismatch, detail));
   }
 
-  /** The subject's attributes as "oid-or-type=value", order-insensitive: PKIs order RDNs differently. */
+  /**
+   * The subject's attributes as "oid-or-type=value", order-insensitive: PKIs order RDNs
+   * differently.
+   */
   private static Set<String> attributes(X500Principal principal) {
     try {
       Set<String> out = new HashSet<>();
@@ -132,8 +162,13 @@ public final class AnswerCheck {
 
   private static List<String> usageNames(Set<String> oids) {
     return oids.stream()
-        .map(oid -> Arrays.stream(CertificateUsage.values())
-            .filter(u -> u.oid().equals(oid)).map(CertificateUsage::toString).findFirst().orElse(oid))
+        .map(
+            oid ->
+                Arrays.stream(CertificateUsage.values())
+                    .filter(u -> u.oid().equals(oid))
+                    .map(CertificateUsage::toString)
+                    .findFirst()
+                    .orElse(oid))
         .sorted()
         .toList();
   }

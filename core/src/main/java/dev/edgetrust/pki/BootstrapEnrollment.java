@@ -35,8 +35,8 @@ public interface BootstrapEnrollment {
    * can never let one token enroll twice.
    *
    * @throws PkiException refused (not retryable) if the token was used already (a request that
-   *     raced another with the same token), with {@link JoinTokenUse#refusal()}; unavailable (retryable) if the use cannot be recorded now, in which case the
-   *     token stays unused
+   *     raced another with the same token), with {@link JoinTokenUse#refusal()}; unavailable
+   *     (retryable) if the use cannot be recorded now, in which case the token stays unused
    */
   void consumeJoinToken(JoinTokenClaims.NodeBound token) throws PkiException;
 }

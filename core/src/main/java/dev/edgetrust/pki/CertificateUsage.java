@@ -37,7 +37,9 @@ public enum CertificateUsage {
         return SERVER_AUTH;
       default:
         throw new IllegalArgumentException(
-            "unsupported key usage '" + NodeName.printable(text) + "' (allowed: client auth, server auth)");
+            "unsupported key usage '"
+                + NodeName.printable(text)
+                + "' (allowed: client auth, server auth)");
     }
   }
 

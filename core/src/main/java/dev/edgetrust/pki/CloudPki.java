@@ -23,9 +23,9 @@ public interface CloudPki extends AutoCloseable {
   default void startBesideCloudHub() throws IOException {}
 
   /**
-   * Join tokens for the CloudHub's bootstrap, if this PKI mints them (the built-in CA): what
-   * {@code edgetrust token} and {@code edgetrust enroll --config} use. Empty for a PKI whose nodes
-   * enroll with the PKI itself.
+   * Join tokens for the CloudHub's bootstrap, if this PKI mints them (the built-in CA): what {@code
+   * edgetrust token} and {@code edgetrust enroll --config} use. Empty for a PKI whose nodes enroll
+   * with the PKI itself.
    */
   default Optional<JoinTokenMinting> joinTokens() {
     return Optional.empty();

@@ -31,9 +31,11 @@ public final class CloudPkiContext {
   private CloudPkiContext(Builder b) {
     this.config = Objects.requireNonNull(b.config, "config");
     this.provider = Objects.requireNonNull(b.provider, "provider");
-    this.caCertificateFile = Objects.requireNonNull(b.caCertificateFile, "caCertificateFile").toAbsolutePath();
+    this.caCertificateFile =
+        Objects.requireNonNull(b.caCertificateFile, "caCertificateFile").toAbsolutePath();
     this.caKeyFile = Objects.requireNonNull(b.caKeyFile, "caKeyFile").toAbsolutePath();
-    this.serverCertificateFile = Objects.requireNonNull(b.serverCertificateFile, "serverCertificateFile").toAbsolutePath();
+    this.serverCertificateFile =
+        Objects.requireNonNull(b.serverCertificateFile, "serverCertificateFile").toAbsolutePath();
     this.serverKeyFile = Objects.requireNonNull(b.serverKeyFile, "serverKeyFile").toAbsolutePath();
     this.joinTokenFile = b.joinTokenFile.map(Path::toAbsolutePath);
     this.tokenRefresh = Objects.requireNonNull(b.tokenRefresh, "tokenRefresh");
@@ -53,7 +55,10 @@ public final class CloudPkiContext {
     return config;
   }
 
-  /** The provider's own section, {@code modules.cloudHub.pki.NAME}: bind it with {@link YamlConfig#section}. */
+  /**
+   * The provider's own section, {@code modules.cloudHub.pki.NAME}: bind it with {@link
+   * YamlConfig#section}.
+   */
   public String section() {
     return PKI_SECTION + "." + provider;
   }
@@ -68,7 +73,10 @@ public final class CloudPkiContext {
     return caCertificateFile;
   }
 
-  /** {@code modules.cloudHub.tlsCAKeyFile}: the built-in CA's key; its directory holds the CA's state. */
+  /**
+   * {@code modules.cloudHub.tlsCAKeyFile}: the built-in CA's key; its directory holds the CA's
+   * state.
+   */
   public Path caKeyFile() {
     return caKeyFile;
   }

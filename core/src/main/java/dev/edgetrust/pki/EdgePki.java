@@ -35,8 +35,8 @@ public interface EdgePki {
    * renewer). The caller closes {@link NodeIssuance#provider()} when the EdgeHub stops, which stops
    * all of it.
    *
-   * @throws ConfigException one line naming the file and key, if something the section names
-   *     cannot be used (an unreadable server CA, say)
+   * @throws ConfigException one line naming the file and key, if something the section names cannot
+   *     be used (an unreadable server CA, say)
    */
   NodeIssuance start() throws ConfigException;
 }

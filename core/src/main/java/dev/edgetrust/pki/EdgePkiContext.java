@@ -6,9 +6,9 @@ import java.time.Clock;
 import java.util.Objects;
 
 /**
- * What the EdgeHub's side gives a {@link PkiProviderFactory} for {@link
- * PkiProviderFactory#edge}: the {@code edgecore.yaml} and where the provider's section is, the
- * node, and the node's files (absolute) that the PKI's answers are written to.
+ * What the EdgeHub's side gives a {@link PkiProviderFactory} for {@link PkiProviderFactory#edge}:
+ * the {@code edgecore.yaml} and where the provider's section is, the node, and the node's files
+ * (absolute) that the PKI's answers are written to.
  */
 public final class EdgePkiContext {
   /** Where every provider's edge section lives: {@code modules.edgeHub.NAME}. */
@@ -27,7 +27,8 @@ public final class EdgePkiContext {
     this.provider = Objects.requireNonNull(b.provider, "provider");
     this.node = Objects.requireNonNull(b.node, "node");
     this.caFile = Objects.requireNonNull(b.caFile, "caFile").toAbsolutePath();
-    this.certificateFile = Objects.requireNonNull(b.certificateFile, "certificateFile").toAbsolutePath();
+    this.certificateFile =
+        Objects.requireNonNull(b.certificateFile, "certificateFile").toAbsolutePath();
     this.keyFile = Objects.requireNonNull(b.keyFile, "keyFile").toAbsolutePath();
     this.clock = Objects.requireNonNull(b.clock, "clock");
   }

@@ -1,8 +1,8 @@
 package dev.edgetrust.pki;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -29,6 +29,7 @@ public final class Hs256Jwt {
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
   private static final String HEADER =
       B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.US_ASCII));
+
   /** A join token's JWT is a few hundred bytes; anything much larger is not one. */
   private static final int MAX_LENGTH = 4096;
 
@@ -39,7 +40,9 @@ public final class Hs256Jwt {
     this.key = key.clone();
   }
 
-  /** {@code header.payload.signature}, the payload {@code claims} as a JSON object in their order. */
+  /**
+   * {@code header.payload.signature}, the payload {@code claims} as a JSON object in their order.
+   */
   public String sign(Map<String, ?> claims) {
     String payload;
     try {
@@ -54,8 +57,8 @@ public final class Hs256Jwt {
   /**
    * The claims of {@code jwt} if this key signed it. Expiry and the other claims are not looked at.
    *
-   * @throws PkiException refused, naming the part that fails ("join token signature does not
-   *     verify ..."); never quoting the token
+   * @throws PkiException refused, naming the part that fails ("join token signature does not verify
+   *     ..."); never quoting the token
    */
   public JsonNode verify(String jwt) throws PkiException {
     if (jwt == null || jwt.isEmpty()) {
@@ -79,7 +82,8 @@ public final class Hs256Jwt {
       throw PkiException.refused("join token signature is not base64url");
     }
     if (!MessageDigest.isEqual(signature, mac(parts[0] + "." + parts[1]))) {
-      throw PkiException.refused("join token signature does not verify (minted by another CloudHub, or altered)");
+      throw PkiException.refused(
+          "join token signature does not verify (minted by another CloudHub, or altered)");
     }
     return decodeJson(parts[1], "payload");
   }

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -53,7 +53,9 @@ public final class JoinToken {
     if (parts.length != 4) {
       throw new IllegalArgumentException(
           "is not a KubeEdge join token: expected <CA sha256 hex>.<JWT> (4 dot-separated parts), found "
-              + parts.length + " part" + (parts.length == 1 ? "" : "s"));
+              + parts.length
+              + " part"
+              + (parts.length == 1 ? "" : "s"));
     }
     if (!CA_HASH.matcher(parts[0]).matches()) {
       throw new IllegalArgumentException(
@@ -62,10 +64,13 @@ public final class JoinToken {
     for (int i = 1; i < 4; i++) {
       if (!JWT_PART.matcher(parts[i]).matches()) {
         throw new IllegalArgumentException(
-            "is not a KubeEdge join token: part " + (i + 1) + " is not base64url (a JWT was expected)");
+            "is not a KubeEdge join token: part "
+                + (i + 1)
+                + " is not base64url (a JWT was expected)");
       }
     }
-    return new JoinToken(parts[0].toLowerCase(java.util.Locale.ROOT), parts[1] + "." + parts[2] + "." + parts[3]);
+    return new JoinToken(
+        parts[0].toLowerCase(java.util.Locale.ROOT), parts[1] + "." + parts[2] + "." + parts[3]);
   }
 
   /** The CA certificate's SHA-256, lowercase hex. Not secret. */
@@ -87,13 +92,17 @@ public final class JoinToken {
     try {
       byte[] payload = Base64.getUrlDecoder().decode(jwt.split("\\.", -1)[1]);
       JsonNode exp = JSON.readTree(payload).path("exp");
-      return exp.canConvertToLong() ? Optional.of(Instant.ofEpochSecond(exp.asLong())) : Optional.empty();
+      return exp.canConvertToLong()
+          ? Optional.of(Instant.ofEpochSecond(exp.asLong()))
+          : Optional.empty();
     } catch (IOException | IllegalArgumentException e) {
       return Optional.empty();
     }
   }
 
-  /** The JWT, for the {@code Authorization: Bearer} header and its verification only. Never log it. */
+  /**
+   * The JWT, for the {@code Authorization: Bearer} header and its verification only. Never log it.
+   */
   public String jwt() {
     return jwt;
   }

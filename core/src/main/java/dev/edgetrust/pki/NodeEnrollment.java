@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A PKI's part of {@code edgetrust enroll NODE --out DIR} when nodes ask the PKI itself (Vault): the
- * PKI's own options, and the enrollment. Offered by {@link PkiProviderFactory#enrollment()}.
+ * A PKI's part of {@code edgetrust enroll NODE --out DIR} when nodes ask the PKI itself (Vault):
+ * the PKI's own options, and the enrollment. Offered by {@link PkiProviderFactory#enrollment()}.
  *
  * <p>The implementing class carries picocli {@code @Option} fields (core does not depend on
  * picocli): the CLI mixes them into its {@code enroll} command, fills them when it parses, and
@@ -37,7 +37,8 @@ public interface NodeEnrollment {
    * @param cloudhub the CloudHub's WebSocket address for the node, {@code host:port}
    * @param credentialTtl the lifetime of the node's PKI credential (a token)
    */
-  record Target(NodeName node, Path directory, boolean force, String cloudhub, Duration credentialTtl) {
+  record Target(
+      NodeName node, Path directory, boolean force, String cloudhub, Duration credentialTtl) {
     public Target {
       Objects.requireNonNull(node, "node");
       Objects.requireNonNull(directory, "directory");

@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * How a node gets certificates from a PKI it asks itself, as its EdgeHub's issuer needs it: the
  * provider that signs the node's CSRs and the few ways PKIs differ in. Made by {@link
- * EdgePki#start()}; immutable. Closing {@link #provider()} stops everything the PKI started for
- * the node.
+ * EdgePki#start()}; immutable. Closing {@link #provider()} stops everything the PKI started for the
+ * node.
  */
 public final class NodeIssuance {
   /** Where a certificate's lifetime starts, for picking its renewal time. */
@@ -77,8 +77,17 @@ public final class NodeIssuance {
 
   @Override
   public String toString() {
-    return "NodeIssuance[" + provider + ", ttl " + ttl + ", " + lifetimeStart + ", mayRecover " + mayRecover
-        + ", refusalRetry " + refusalRetry + "]";
+    return "NodeIssuance["
+        + provider
+        + ", ttl "
+        + ttl
+        + ", "
+        + lifetimeStart
+        + ", mayRecover "
+        + mayRecover
+        + ", refusalRetry "
+        + refusalRetry
+        + "]";
   }
 
   public static final class Builder {

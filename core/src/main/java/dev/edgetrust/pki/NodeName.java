@@ -93,9 +93,9 @@ public final class NodeName implements Comparable<NodeName> {
   }
 
   /**
-   * Whether {@code subject} claims a node: a common name starting with {@code system:node:}, or
-   * the organization {@code system:nodes} (what Kubernetes' node authorizer looks at), well formed
-   * or not. Certificates for such subjects are client certificates only, so the test is wide on
+   * Whether {@code subject} claims a node: a common name starting with {@code system:node:}, or the
+   * organization {@code system:nodes} (what Kubernetes' node authorizer looks at), well formed or
+   * not. Certificates for such subjects are client certificates only, so the test is wide on
    * purpose: a malformed node name still must not get a server certificate.
    */
   public static boolean isNodeSubject(X500Principal subject) {
@@ -106,7 +106,8 @@ public final class NodeName implements Comparable<NodeName> {
       for (AttributeTypeAndValue attribute : rdn.getTypesAndValues()) {
         if (attribute.getType().equals(BCStyle.O)) {
           ASN1Encodable value = attribute.getValue();
-          String text = value instanceof ASN1String s ? s.getString() : IETFUtils.valueToString(value);
+          String text =
+              value instanceof ASN1String s ? s.getString() : IETFUtils.valueToString(value);
           if (ORGANIZATION.equals(text)) {
             return true;
           }

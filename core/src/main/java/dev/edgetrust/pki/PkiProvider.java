@@ -9,9 +9,9 @@ import java.util.Optional;
  * signs their certificates (the built-in CA, HashiCorp Vault, ...).
  *
  * <p>Keys are generated where they are used; only CSRs reach a provider. Signing and the trust
- * anchors are what every PKI does; the rest are optional capabilities a provider offers through
- * the {@code Optional} accessors ({@link #bootstrap()}, {@link #revocation()}, {@link
- * #blocking()}, {@link #inventory()}), so that a caller sees what a PKI cannot do before it asks.
+ * anchors are what every PKI does; the rest are optional capabilities a provider offers through the
+ * {@code Optional} accessors ({@link #bootstrap()}, {@link #revocation()}, {@link #blocking()},
+ * {@link #inventory()}), so that a caller sees what a PKI cannot do before it asks.
  */
 public interface PkiProvider extends AutoCloseable {
   /** A short name for logs and the CLI: {@code builtin}, {@code vault}, ... */

@@ -57,8 +57,8 @@ public interface PkiProviderFactory {
    * Called whenever an {@code edgecore.yaml} is loaded, so it must not touch the network, start
    * threads or read secrets; {@link EdgePki#start()} does that.
    *
-   * @return empty if the section is absent or has {@code enable: false} (the default, for every
-   *     PKI whose nodes enroll through the CloudHub, which is what this default method says)
+   * @return empty if the section is absent or has {@code enable: false} (the default, for every PKI
+   *     whose nodes enroll through the CloudHub, which is what this default method says)
    * @throws ConfigException one line naming the file and key
    */
   default Optional<EdgePki> edge(EdgePkiContext context) throws ConfigException {
@@ -77,20 +77,20 @@ public interface PkiProviderFactory {
   }
 
   /**
-   * Whether this PKI signs the CloudHub's own server certificate (an external PKI: {@code
-   * edgetrust agent} writes it into {@code tlsCertFile}, with {@link
-   * CloudPki#serverCertificateLifetime()}). False (the default) for the built-in CA, whose CloudHub
-   * makes its server certificate itself. Known without building the cloud side, so that the agent
-   * refuses at once instead of, say, creating a CA.
+   * Whether this PKI signs the CloudHub's own server certificate (an external PKI: {@code edgetrust
+   * agent} writes it into {@code tlsCertFile}, with {@link CloudPki#serverCertificateLifetime()}).
+   * False (the default) for the built-in CA, whose CloudHub makes its server certificate itself.
+   * Known without building the cloud side, so that the agent refuses at once instead of, say,
+   * creating a CA.
    */
   default boolean signsCloudHubCertificate() {
     return false;
   }
 
   /**
-   * This PKI's part of {@code edgetrust enroll NODE --out DIR} (without {@code --config}), if
-   * nodes ask the PKI itself: a new object on each call (picocli fills its option fields). Empty
-   * (the default) for a PKI whose nodes enroll with join tokens.
+   * This PKI's part of {@code edgetrust enroll NODE --out DIR} (without {@code --config}), if nodes
+   * ask the PKI itself: a new object on each call (picocli fills its option fields). Empty (the
+   * default) for a PKI whose nodes enroll with join tokens.
    */
   default Optional<NodeEnrollment> enrollment() {
     return Optional.empty();

@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  * PKI from {@code pki.provider: NAME} without knowing any PKI themselves.
  */
 public final class PkiProviders {
-  /** The PKI when {@code pki.provider} is absent or blank: an existing cloudcore.yaml is unchanged. */
+  /**
+   * The PKI when {@code pki.provider} is absent or blank: an existing cloudcore.yaml is unchanged.
+   */
   public static final String DEFAULT = "builtin";
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
@@ -40,7 +42,8 @@ public final class PkiProviders {
    */
   public static PkiProviders installed() {
     List<PkiProviderFactory> found = new ArrayList<>();
-    ServiceLoader.load(PkiProviderFactory.class, PkiProviderFactory.class.getClassLoader()).forEach(found::add);
+    ServiceLoader.load(PkiProviderFactory.class, PkiProviderFactory.class.getClassLoader())
+        .forEach(found::add);
     return of(found);
   }
 
@@ -50,12 +53,18 @@ public final class PkiProviders {
     for (PkiProviderFactory f : factories) {
       String name = f.name();
       if (name == null || !NAME.matcher(name).matches()) {
-        throw new IllegalStateException(f.getClass().getName() + " has a malformed PKI name '" + name + "'");
+        throw new IllegalStateException(
+            f.getClass().getName() + " has a malformed PKI name '" + name + "'");
       }
       PkiProviderFactory before = byName.putIfAbsent(name, f);
       if (before != null && before.getClass() != f.getClass()) {
-        throw new IllegalStateException("two PKI providers are named '" + name + "': "
-            + before.getClass().getName() + " and " + f.getClass().getName());
+        throw new IllegalStateException(
+            "two PKI providers are named '"
+                + name
+                + "': "
+                + before.getClass().getName()
+                + " and "
+                + f.getClass().getName());
       }
     }
     return new PkiProviders(Map.copyOf(byName));
@@ -74,7 +83,9 @@ public final class PkiProviders {
 
   /** The factory named {@code name} (case-insensitive, as config keys are), if there is one. */
   public Optional<PkiProviderFactory> find(String name) {
-    return name == null ? Optional.empty() : Optional.ofNullable(byName.get(name.strip().toLowerCase(Locale.ROOT)));
+    return name == null
+        ? Optional.empty()
+        : Optional.ofNullable(byName.get(name.strip().toLowerCase(Locale.ROOT)));
   }
 
   /**
@@ -84,9 +95,17 @@ public final class PkiProviders {
    * @throws ConfigException one line: the unknown name and the names known
    */
   public PkiProviderFactory require(String name, String where) throws ConfigException {
-    return find(name).orElseThrow(() -> new ConfigException(
-        where + " is '" + UntrustedText.printable(String.valueOf(name), 80) + "', which is no PKI provider here"
-            + " (known: " + String.join(", ", names()) + ")"));
+    return find(name)
+        .orElseThrow(
+            () ->
+                new ConfigException(
+                    where
+                        + " is '"
+                        + UntrustedText.printable(String.valueOf(name), 80)
+                        + "', which is no PKI provider here"
+                        + " (known: "
+                        + String.join(", ", names())
+                        + ")"));
   }
 
   /**
@@ -109,14 +128,22 @@ public final class PkiProviders {
       for (Iterator<String> keys = pki.fieldNames(); keys.hasNext(); ) {
         String key = keys.next();
         if (!known.contains(key.toLowerCase(Locale.ROOT))) {
-          throw new ConfigException(config.file() + ": unknown key '" + section + "."
-              + UntrustedText.printable(key, 80) + "' (known keys there: " + String.join(", ", known) + ")");
+          throw new ConfigException(
+              config.file()
+                  + ": unknown key '"
+                  + section
+                  + "."
+                  + UntrustedText.printable(key, 80)
+                  + "' (known keys there: "
+                  + String.join(", ", known)
+                  + ")");
         }
       }
       JsonNode provider = config.node(section + ".provider");
       if (!provider.isMissingNode() && !provider.isNull()) {
         if (!provider.isTextual()) {
-          throw new ConfigException(config.file() + ": '" + section + ".provider' must be a string");
+          throw new ConfigException(
+              config.file() + ": '" + section + ".provider' must be a string");
         }
         if (!provider.asText().isBlank()) {
           name = provider.asText();

@@ -1,6 +1,5 @@
 package dev.edgetrust.pki;
 
-import dev.edgetrust.pki.RevocationList;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Collection;
@@ -14,8 +13,8 @@ import java.util.Map;
  */
 public interface Revocation {
   /**
-   * Revokes the certificate with {@code serial}: it is in every {@link #revocationList()} from
-   * now on. Revoking a serial twice is not an error.
+   * Revokes the certificate with {@code serial}: it is in every {@link #revocationList()} from now
+   * on. Revoking a serial twice is not an error.
    *
    * @return when the PKI recorded the revocation
    * @throws PkiException refused if the PKI will not revoke this serial; unavailable if it cannot
@@ -26,8 +25,8 @@ public interface Revocation {
   /**
    * Revokes every serial in {@code serials}, each as {@link #revoke} would. The default revokes
    * them one by one; a PKI that re-signs and publishes its whole list for every revocation
-   * overrides this to publish once, because a block revokes all of a node's serials together and
-   * a list of 100,000 entries takes about a second to sign and write.
+   * overrides this to publish once, because a block revokes all of a node's serials together and a
+   * list of 100,000 entries takes about a second to sign and write.
    *
    * @return the serials that could not be revoked, each with why; empty when all were
    */

@@ -47,15 +47,22 @@ public record SigningRequest(
     if (NodeName.isNodeSubject(subject)
         && (!usages.equals(NODE_USAGES) || !dnsNames.isEmpty() || !ipAddresses.isEmpty())) {
       throw new IllegalArgumentException(
-          "a node certificate is a client certificate only: " + subject.getName() + " may not carry usages "
-              + usages + (dnsNames.isEmpty() && ipAddresses.isEmpty() ? "" : " or subject alternative names"));
+          "a node certificate is a client certificate only: "
+              + subject.getName()
+              + " may not carry usages "
+              + usages
+              + (dnsNames.isEmpty() && ipAddresses.isEmpty()
+                  ? ""
+                  : " or subject alternative names"));
     }
   }
 
   /** The only usage a node certificate carries. */
   public static final Set<CertificateUsage> NODE_USAGES = Set.of(CertificateUsage.CLIENT_AUTH);
 
-  /** A node's client certificate: {@code CN=system:node:<node>, O=system:nodes}, client auth only. */
+  /**
+   * A node's client certificate: {@code CN=system:node:<node>, O=system:nodes}, client auth only.
+   */
   public static SigningRequest forNode(NodeName node, Csr csr, Duration ttl) {
     return new SigningRequest(node.subject(), csr, NODE_USAGES, List.of(), List.of(), ttl);
   }

@@ -37,7 +37,8 @@ public final class Backoff {
   public Backoff(Duration base, Duration cap, Jitter jitter) {
     this.jitter = Objects.requireNonNull(jitter, "jitter");
     if (base.isNegative() || cap.compareTo(base) < 0) {
-      throw new IllegalArgumentException("need 0 <= base <= cap, was base " + base + ", cap " + cap);
+      throw new IllegalArgumentException(
+          "need 0 <= base <= cap, was base " + base + ", cap " + cap);
     }
     this.baseNanos = base.toNanos();
     this.capNanos = cap.toNanos();

@@ -24,6 +24,7 @@ public enum RevocationNotice {
 
   public static final int CLOSE_CODE = 1008;
   public static final int UNAVAILABLE_CLOSE_CODE = 1013;
+
   /** RFC 6455: a close reason is at most 123 bytes of UTF-8. */
   static final int MAX_REASON_BYTES = 123;
 

@@ -43,7 +43,8 @@ public final class HandshakeCertificates {
 
   private HandshakeCertificates(Builder builder) {
     this.keyManager = builder.keyManager;
-    this.trustManager = builder.trustManager.orElseGet(() -> trusting(builder.trusted, builder.platformTrust));
+    this.trustManager =
+        builder.trustManager.orElseGet(() -> trusting(builder.trusted, builder.platformTrust));
     this.protocols = List.copyOf(builder.protocols);
   }
 
@@ -88,11 +89,17 @@ public final class HandshakeCertificates {
   @Override
   public String toString() {
     // Never the key: what is presented is named by its certificate only.
-    return "HandshakeCertificates[presents " + (keyManager.isPresent() ? "a certificate" : "nothing")
-        + ", trusts via " + trustManager.getClass().getSimpleName() + ", " + protocols + "]";
+    return "HandshakeCertificates[presents "
+        + (keyManager.isPresent() ? "a certificate" : "nothing")
+        + ", trusts via "
+        + trustManager.getClass().getSimpleName()
+        + ", "
+        + protocols
+        + "]";
   }
 
-  private static X509ExtendedTrustManager trusting(List<X509Certificate> trusted, boolean platform) {
+  private static X509ExtendedTrustManager trusting(
+      List<X509Certificate> trusted, boolean platform) {
     try {
       List<X509Certificate> anchors = new ArrayList<>(trusted);
       if (platform) {
@@ -105,13 +112,15 @@ public final class HandshakeCertificates {
       }
       return pkix(store);
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot build a trust manager from certificates we hold: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot build a trust manager from certificates we hold: " + e.getMessage(), e);
     }
   }
 
   /** The JDK's PKIX trust manager over {@code store} ({@code null}: the platform's roots). */
   private static X509ExtendedTrustManager pkix(KeyStore store) throws GeneralSecurityException {
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(store);
     for (TrustManager candidate : factory.getTrustManagers()) {
       if (candidate instanceof X509ExtendedTrustManager x509) {
@@ -127,8 +136,10 @@ public final class HandshakeCertificates {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
-      store.setKeyEntry("held", held.privateKey(), inMemory, held.chain().toArray(Certificate[]::new));
-      KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      store.setKeyEntry(
+          "held", held.privateKey(), inMemory, held.chain().toArray(Certificate[]::new));
+      KeyManagerFactory factory =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       factory.init(store, inMemory);
       for (KeyManager candidate : factory.getKeyManagers()) {
         if (candidate instanceof X509ExtendedKeyManager x509) {
@@ -137,7 +148,8 @@ public final class HandshakeCertificates {
       }
       throw new IllegalStateException("the JDK offers no X509ExtendedKeyManager");
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot build a key manager from a certificate we hold: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot build a key manager from a certificate we hold: " + e.getMessage(), e);
     }
   }
 
@@ -207,12 +219,13 @@ public final class HandshakeCertificates {
     }
 
     /**
-     * @throws IllegalStateException if both a trust manager and trusted certificates were given: the
-     *     one would silently ignore the other
+     * @throws IllegalStateException if both a trust manager and trusted certificates were given:
+     *     the one would silently ignore the other
      */
     public HandshakeCertificates build() {
       if (trustManager.isPresent() && (platformTrust || !trusted.isEmpty())) {
-        throw new IllegalStateException("a trust manager and trusted certificates exclude each other");
+        throw new IllegalStateException(
+            "a trust manager and trusted certificates exclude each other");
       }
       return new HandshakeCertificates(this);
     }

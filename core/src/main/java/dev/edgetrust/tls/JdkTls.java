@@ -16,11 +16,19 @@ public final class JdkTls {
 
   /** A context that trusts exactly the CAs in {@code trust}. */
   public static SSLContext context(Optional<HeldCertificate> client, List<X509Certificate> trust) {
-    return HandshakeCertificates.builder().heldCertificate(client).addTrustedCertificates(trust).build().sslContext();
+    return HandshakeCertificates.builder()
+        .heldCertificate(client)
+        .addTrustedCertificates(trust)
+        .build()
+        .sslContext();
   }
 
   /** A context that trusts exactly the server certificate {@code trust} pins, and no CA. */
   public static SSLContext context(Optional<HeldCertificate> client, PinnedServerTrust trust) {
-    return HandshakeCertificates.builder().heldCertificate(client).trustManager(trust).build().sslContext();
+    return HandshakeCertificates.builder()
+        .heldCertificate(client)
+        .trustManager(trust)
+        .build()
+        .sslContext();
   }
 }

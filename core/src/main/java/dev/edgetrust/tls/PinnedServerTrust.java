@@ -40,7 +40,8 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
    * @param host the host name or IP literal the client dials ({@code [::1]} or {@code ::1})
    */
   public static PinnedServerTrust of(X509Certificate pinned, String host) {
-    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String bare =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     return new PinnedServerTrust(pinned, bare);
   }
 
@@ -63,8 +64,14 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
     }
     X509Certificate leaf = chain[0];
     if (!Arrays.equals(Certificates.der(leaf), Certificates.der(pinned))) {
-      throw new CertificateException("the server presented " + leaf.getSubjectX500Principal().getName() + " (SHA-256 "
-          + Certificates.sha256Hex(leaf) + "), not the pinned certificate (SHA-256 " + Certificates.sha256Hex(pinned) + ")");
+      throw new CertificateException(
+          "the server presented "
+              + leaf.getSubjectX500Principal().getName()
+              + " (SHA-256 "
+              + Certificates.sha256Hex(leaf)
+              + "), not the pinned certificate (SHA-256 "
+              + Certificates.sha256Hex(pinned)
+              + ")");
     }
     if (!names(pinned, host)) {
       throw new CertificateException("the pinned certificate does not name " + host);
@@ -72,14 +79,20 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
     try {
       pinned.checkValidity();
     } catch (CertificateExpiredException | CertificateNotYetValidException e) {
-      throw new CertificateException("the pinned certificate is not valid now (valid " + pinned.getNotBefore().toInstant()
-          + " to " + pinned.getNotAfter().toInstant() + ")");
+      throw new CertificateException(
+          "the pinned certificate is not valid now (valid "
+              + pinned.getNotBefore().toInstant()
+              + " to "
+              + pinned.getNotAfter().toInstant()
+              + ")");
     }
   }
 
   /** Whether {@code certificate} carries {@code host} as an IP or DNS subject alternative name. */
   public static boolean names(X509Certificate certificate, String host) {
-    boolean ip = io.netty.util.NetUtil.isValidIpV4Address(host) || io.netty.util.NetUtil.isValidIpV6Address(host);
+    boolean ip =
+        io.netty.util.NetUtil.isValidIpV4Address(host)
+            || io.netty.util.NetUtil.isValidIpV6Address(host);
     Collection<List<?>> sans;
     try {
       sans = certificate.getSubjectAlternativeNames();
@@ -95,7 +108,9 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
       if (ip && type == 7 && sameAddress(value, host)) {
         return true;
       }
-      if (!ip && type == 2 && value.toLowerCase(Locale.ROOT).equals(host.toLowerCase(Locale.ROOT))) {
+      if (!ip
+          && type == 2
+          && value.toLowerCase(Locale.ROOT).equals(host.toLowerCase(Locale.ROOT))) {
         return true;
       }
     }
@@ -112,32 +127,38 @@ public final class PinnedServerTrust extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
     check(chain);
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
     check(chain);
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     check(chain);
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
     throw new CertificateException("a pinned server trust does not check clients");
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
     throw new CertificateException("a pinned server trust does not check clients");
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     throw new CertificateException("a pinned server trust does not check clients");
   }
 

@@ -13,9 +13,8 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
- * Why a connection or handshake failed, in words fit for a log line at any level: a
- * classification ("plain HTTP request, not TLS", "not TLS", a TLS reason), never the bytes the
- * peer sent.
+ * Why a connection or handshake failed, in words fit for a log line at any level: a classification
+ * ("plain HTTP request, not TLS", "not TLS", a TLS reason), never the bytes the peer sent.
  *
  * <p>Netty's own messages are not fit: {@link NotSslRecordException} carries a hex dump of the
  * first record, which for a plain-HTTP request to a TLS port is the request itself, bearer token
@@ -46,11 +45,14 @@ public final class TransportFailure {
     }
     // The JDK's TLS engine and certificate checks describe alerts, certificates and protocols,
     // never application data; the reason is worth keeping.
-    if (root instanceof SSLException || root instanceof GeneralSecurityException
+    if (root instanceof SSLException
+        || root instanceof GeneralSecurityException
         || (failure instanceof SSLException && !(root instanceof DecoderException))) {
       return root.getClass().getSimpleName() + ": " + oneLine(root.getMessage());
     }
-    if (root instanceof IOException && !(root instanceof DecoderException) && root.getClass().getName().startsWith("java.")) {
+    if (root instanceof IOException
+        && !(root instanceof DecoderException)
+        && root.getClass().getName().startsWith("java.")) {
       // "Connection reset", "Broken pipe": the socket's words.
       return root.getClass().getSimpleName() + ": " + oneLine(root.getMessage());
     }
@@ -60,8 +62,8 @@ public final class TransportFailure {
   }
 
   /**
-   * Reads the first few bytes back from Netty's hex dump only to classify them; they are never
-   * part of the result.
+   * Reads the first few bytes back from Netty's hex dump only to classify them; they are never part
+   * of the result.
    */
   private static String classifyNotTls(NotSslRecordException e) {
     String message = e.getMessage() == null ? "" : e.getMessage();
@@ -69,7 +71,8 @@ public final class TransportFailure {
     String hex = colon < 0 ? "" : message.substring(colon + 2).trim();
     try {
       int n = Math.min(hex.length() / 2, 8) * 2;
-      String start = new String(HexFormat.of().parseHex(hex.substring(0, n)), StandardCharsets.ISO_8859_1);
+      String start =
+          new String(HexFormat.of().parseHex(hex.substring(0, n)), StandardCharsets.ISO_8859_1);
       if (HTTP_METHOD.matcher(start.toUpperCase(Locale.ROOT)).find()) {
         return "plain HTTP request, not TLS (use https://)";
       }

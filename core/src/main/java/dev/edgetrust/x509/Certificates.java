@@ -1,7 +1,16 @@
 package dev.edgetrust.x509;
 
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -11,15 +20,6 @@ import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
-import java.security.NoSuchAlgorithmException;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.cert.CertificateEncodingException;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 
 /** Parsing and fingerprinting of X.509 certificates. */
 public final class Certificates {
@@ -113,7 +113,8 @@ public final class Certificates {
       for (AttributeTypeAndValue attribute : rdns[i].getTypesAndValues()) {
         if (attribute.getType().equals(BCStyle.CN)) {
           ASN1Encodable value = attribute.getValue();
-          result.add(value instanceof ASN1String text ? text.getString() : IETFUtils.valueToString(value));
+          result.add(
+              value instanceof ASN1String text ? text.getString() : IETFUtils.valueToString(value));
         }
       }
     }

@@ -48,7 +48,8 @@ public final class Csr {
       throw new IllegalArgumentException("CSR is empty");
     }
     if (der.length > MAX_DER_BYTES) {
-      throw new IllegalArgumentException("CSR is " + der.length + " bytes, over the limit of " + MAX_DER_BYTES);
+      throw new IllegalArgumentException(
+          "CSR is " + der.length + " bytes, over the limit of " + MAX_DER_BYTES);
     }
     JcaPKCS10CertificationRequest request;
     try {
@@ -76,8 +77,7 @@ public final class Csr {
     PublicKey key;
     try {
       key = request.getPublicKey();
-      boolean valid =
-          request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key));
+      boolean valid = request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key));
       if (!valid) {
         throw new IllegalArgumentException("CSR signature does not verify with its own public key");
       }
@@ -104,7 +104,8 @@ public final class Csr {
     if (key instanceof ECPublicKey ec) {
       int bits = ec.getParams().getCurve().getField().getFieldSize();
       if (bits < 256) {
-        throw new IllegalArgumentException("CSR key is EC-" + bits + "; at least P-256 is required");
+        throw new IllegalArgumentException(
+            "CSR key is EC-" + bits + "; at least P-256 is required");
       }
     } else if (key instanceof RSAPublicKey rsa) {
       if (rsa.getModulus().bitLength() < 2048) {
@@ -112,7 +113,8 @@ public final class Csr {
             "CSR key is RSA-" + rsa.getModulus().bitLength() + "; at least 2048 bits are required");
       }
     } else {
-      throw new IllegalArgumentException("CSR key type " + key.getAlgorithm() + " is not supported (EC or RSA)");
+      throw new IllegalArgumentException(
+          "CSR key type " + key.getAlgorithm() + " is not supported (EC or RSA)");
     }
   }
 

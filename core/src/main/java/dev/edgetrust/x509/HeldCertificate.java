@@ -1,6 +1,5 @@
 package dev.edgetrust.x509;
 
-import dev.edgetrust.x509.SerialNumbers;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -57,7 +56,12 @@ public final class HeldCertificate {
 
   @Override
   public String toString() {
-    return "HeldCertificate[" + certificate().getSubjectX500Principal().getName() + ", serial "
-        + serialHex() + ", notAfter " + notAfter() + "]";
+    return "HeldCertificate["
+        + certificate().getSubjectX500Principal().getName()
+        + ", serial "
+        + serialHex()
+        + ", notAfter "
+        + notAfter()
+        + "]";
   }
 }

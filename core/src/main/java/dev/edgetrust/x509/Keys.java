@@ -25,7 +25,8 @@ public final class Keys {
     return switch (key.getAlgorithm()) {
       case "EC" -> "SHA256withECDSA";
       case "RSA" -> "SHA256withRSA";
-      default -> throw new IllegalArgumentException("unsupported key algorithm " + key.getAlgorithm());
+      default ->
+          throw new IllegalArgumentException("unsupported key algorithm " + key.getAlgorithm());
     };
   }
 }

@@ -20,8 +20,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * PEM and DER for certificates and private keys.
  *
  * <p>Keys are written as PKCS#8 ({@code PRIVATE KEY}), which Netty, Go and OpenSSL all read; keys
- * are read in PKCS#8 or the SEC1/PKCS#1 forms KubeEdge and OpenSSL write ({@code EC PRIVATE
- * KEY}, {@code RSA PRIVATE KEY}).
+ * are read in PKCS#8 or the SEC1/PKCS#1 forms KubeEdge and OpenSSL write ({@code EC PRIVATE KEY},
+ * {@code RSA PRIVATE KEY}).
  */
 public final class Pem {
   private static final int LINE = 64;
@@ -74,9 +74,7 @@ public final class Pem {
     return result;
   }
 
-  /**
-   * Certificates from bytes that may be PEM or a single DER certificate (KubeEdge serves DER).
-   */
+  /** Certificates from bytes that may be PEM or a single DER certificate (KubeEdge serves DER). */
   public static List<X509Certificate> parseCertificates(byte[] pemOrDer) {
     String text = new String(pemOrDer, StandardCharsets.US_ASCII);
     if (text.contains("-----BEGIN")) {
@@ -104,7 +102,8 @@ public final class Pem {
           return converter.getPrivateKey(pair.getPrivateKeyInfo());
         }
         if (o.getClass().getSimpleName().contains("Encrypted")) {
-          throw new IllegalArgumentException("private key is encrypted; edgetrust reads unencrypted PEM keys");
+          throw new IllegalArgumentException(
+              "private key is encrypted; edgetrust reads unencrypted PEM keys");
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -112,7 +111,8 @@ public final class Pem {
         throw iae;
       }
       // Never echo the key material: the message names the problem only.
-      throw new IllegalArgumentException("not a PEM private key (" + e.getClass().getSimpleName() + ")", e);
+      throw new IllegalArgumentException(
+          "not a PEM private key (" + e.getClass().getSimpleName() + ")", e);
     }
     throw new IllegalArgumentException("no PEM private key found");
   }
@@ -131,7 +131,8 @@ public final class Pem {
     // CertificateFactory stops after the first certificate; what follows would be dropped silently
     // (the rest of a chain served where one certificate is expected, say).
     if (in.available() > 0) {
-      throw new CertificateException(in.available() + " bytes after the certificate; expected exactly one");
+      throw new CertificateException(
+          in.available() + " bytes after the certificate; expected exactly one");
     }
     return certificate;
   }

@@ -32,8 +32,10 @@ public final class SerialNumbers {
   public static BigInteger parse(String text) {
     String digits = text.trim().replace(":", "").replace("-", "").toLowerCase(Locale.ROOT);
     // Not Character.digit: it takes Arabic-Indic, full-width and other Unicode digits as hex.
-    if (digits.isEmpty() || !digits.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-      throw new IllegalArgumentException("'" + UntrustedText.printable(text, 80) + "' is not a hex serial number");
+    if (digits.isEmpty()
+        || !digits.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      throw new IllegalArgumentException(
+          "'" + UntrustedText.printable(text, 80) + "' is not a hex serial number");
     }
     return new BigInteger(digits, 16);
   }

@@ -29,7 +29,8 @@ class GoDurationTest {
 
   @Test
   void overflow_isRefused() {
-    assertThatThrownBy(() -> GoDuration.parse("ttl", "99999999999h")).hasMessageContaining("too long");
+    assertThatThrownBy(() -> GoDuration.parse("ttl", "99999999999h"))
+        .hasMessageContaining("too long");
   }
 
   @Test

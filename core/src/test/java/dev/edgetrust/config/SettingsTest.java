@@ -26,7 +26,8 @@ class SettingsTest {
     assertThatThrownBy(() -> Settings.port("port", 65536, 10000))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("'port' must be a port from 0 to 65535, was 65536");
-    assertThatThrownBy(() -> Settings.port("port", -1, 10000)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Settings.port("port", -1, 10000))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -40,6 +41,7 @@ class SettingsTest {
   void resolve_keepsAbsolutePathsAndResolvesRelativeOnes() {
     Path base = Path.of("/etc/kubeedge/config");
     assertThat(Settings.resolve(base, "/var/lib/ca.crt")).isEqualTo(Path.of("/var/lib/ca.crt"));
-    assertThat(Settings.resolve(base, "../certs/ca.crt")).isEqualTo(Path.of("/etc/kubeedge/certs/ca.crt"));
+    assertThat(Settings.resolve(base, "../certs/ca.crt"))
+        .isEqualTo(Path.of("/etc/kubeedge/certs/ca.crt"));
   }
 }

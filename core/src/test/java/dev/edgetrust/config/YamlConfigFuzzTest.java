@@ -45,7 +45,10 @@ class YamlConfigFuzzTest {
     }
   }
 
-  enum Mode { BUILTIN, VAULT }
+  enum Mode {
+    BUILTIN,
+    VAULT
+  }
 
   private static final Path FILE = temporaryFile();
 
@@ -70,7 +73,10 @@ class YamlConfigFuzzTest {
       yaml.node("modules.section.nested.port");
       yaml.section("modules.section", Section.class);
     } catch (ConfigException refused) {
-      assertThat(refused.getMessage()).startsWith(FILE.toString()).doesNotContain("\n").doesNotContain("\r");
+      assertThat(refused.getMessage())
+          .startsWith(FILE.toString())
+          .doesNotContain("\n")
+          .doesNotContain("\r");
     }
   }
 }

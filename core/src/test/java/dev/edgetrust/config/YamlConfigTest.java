@@ -39,7 +39,10 @@ class YamlConfigTest {
     }
   }
 
-  enum Mode { BUILTIN, VAULT }
+  enum Mode {
+    BUILTIN,
+    VAULT
+  }
 
   /** A record with a primitive, to see a null for it refused rather than turned into 0. */
   record Primitive(int count) {}
@@ -77,7 +80,12 @@ class YamlConfigTest {
     Hub hub = YamlConfig.read(file).section("modules.cloudHub", Hub.class);
     assertThat(hub)
         .isEqualTo(
-            new Hub("192.168.1.10", List.of("cloud.example", "cloud"), 45, false, Mode.VAULT,
+            new Hub(
+                "192.168.1.10",
+                List.of("cloud.example", "cloud"),
+                45,
+                false,
+                Mode.VAULT,
                 new Listener(true, "0.0.0.0", 10443)));
   }
 
@@ -86,8 +94,16 @@ class YamlConfigTest {
     Path file = write("edgecore.yaml", "modules:\n  cloudHub:\n    keepaliveInterval: 5\n");
     YamlConfig config = YamlConfig.read(file);
     assertThat(config.section("modules.cloudHub", Hub.class))
-        .isEqualTo(new Hub("127.0.0.1", List.of(), 5, true, Mode.BUILTIN, new Listener(true, "0.0.0.0", 10000)));
-    assertThat(config.section("modules.nothingHere", Listener.class)).isEqualTo(new Listener(true, "0.0.0.0", 10000));
+        .isEqualTo(
+            new Hub(
+                "127.0.0.1",
+                List.of(),
+                5,
+                true,
+                Mode.BUILTIN,
+                new Listener(true, "0.0.0.0", 10000)));
+    assertThat(config.section("modules.nothingHere", Listener.class))
+        .isEqualTo(new Listener(true, "0.0.0.0", 10000));
   }
 
   @Test
@@ -96,13 +112,18 @@ class YamlConfigTest {
         .isEqualTo(new Listener(null, null, null));
     assertThat(YamlConfig.read(write("comments.yaml", "# nothing\n")).section("a", Listener.class))
         .isEqualTo(new Listener(null, null, null));
-    assertThat(YamlConfig.read(write("null.yaml", "modules:\n  cloudHub: ~\n")).section("modules.cloudHub", Listener.class))
+    assertThat(
+            YamlConfig.read(write("null.yaml", "modules:\n  cloudHub: ~\n"))
+                .section("modules.cloudHub", Listener.class))
         .isEqualTo(new Listener(null, null, null));
   }
 
   @Test
   void keys_matchCaseInsensitivelyAsInKubeEdge() throws Exception {
-    Path file = write("c.yaml", "Modules:\n  CLOUDHUB:\n    KeepAliveInterval: 7\n    WebSocket:\n      PORT: 1\n");
+    Path file =
+        write(
+            "c.yaml",
+            "Modules:\n  CLOUDHUB:\n    KeepAliveInterval: 7\n    WebSocket:\n      PORT: 1\n");
     Hub hub = YamlConfig.read(file).section("modules.cloudHub", Hub.class);
     assertThat(hub.keepaliveInterval()).isEqualTo(7);
     assertThat(hub.websocket().port()).isEqualTo(1);
@@ -112,7 +133,8 @@ class YamlConfigTest {
   void unknownKey_isRefusedNamingTheFileAndTheFullDottedKey() throws Exception {
     Path file = write("c.yaml", "modules:\n  cloudHub:\n    keepaliveIntervall: 7\n");
     assertConfigError(file, "modules.cloudHub", Hub.class)
-        .hasMessageStartingWith(file + ": unknown key 'modules.cloudHub.keepaliveIntervall' (known keys there: ")
+        .hasMessageStartingWith(
+            file + ": unknown key 'modules.cloudHub.keepaliveIntervall' (known keys there: ")
         .hasMessageContaining("keepaliveInterval")
         .hasMessageContaining("websocket");
   }
@@ -121,7 +143,9 @@ class YamlConfigTest {
   void unknownNestedKey_isNamedWithItsFullPath() throws Exception {
     Path file = write("c.yaml", "modules:\n  cloudHub:\n    websocket:\n      prot: 1\n");
     assertConfigError(file, "modules.cloudHub", Hub.class)
-        .hasMessageStartingWith(file + ": unknown key 'modules.cloudHub.websocket.prot' (known keys there: address, enable, port)");
+        .hasMessageStartingWith(
+            file
+                + ": unknown key 'modules.cloudHub.websocket.prot' (known keys there: address, enable, port)");
   }
 
   @Test
@@ -132,11 +156,13 @@ class YamlConfigTest {
 
     Path bool = write("b.yaml", "modules:\n  cloudHub:\n    rotateCertificates: maybe\n");
     assertConfigError(bool, "modules.cloudHub", Hub.class)
-        .hasMessageStartingWith(bool + ": 'modules.cloudHub.rotateCertificates' must be true or false");
+        .hasMessageStartingWith(
+            bool + ": 'modules.cloudHub.rotateCertificates' must be true or false");
 
     Path fraction = write("f.yaml", "modules:\n  cloudHub:\n    keepaliveInterval: 1.5\n");
     assertConfigError(fraction, "modules.cloudHub", Hub.class)
-        .hasMessageStartingWith(fraction + ": 'modules.cloudHub.keepaliveInterval' must be a whole number");
+        .hasMessageStartingWith(
+            fraction + ": 'modules.cloudHub.keepaliveInterval' must be a whole number");
 
     Path mode = write("m.yaml", "modules:\n  cloudHub:\n    mode: cfssl\n");
     assertConfigError(mode, "modules.cloudHub", Hub.class)
@@ -177,7 +203,9 @@ class YamlConfigTest {
 
     Path nested = write("n.yaml", "modules:\n  cloudHub:\n    websocket:\n      port: 70000\n");
     assertConfigError(nested, "modules.cloudHub", Hub.class)
-        .hasMessage(nested + ": 'modules.cloudHub.websocket.port' must be a port from 0 to 65535, was 70000");
+        .hasMessage(
+            nested
+                + ": 'modules.cloudHub.websocket.port' must be a port from 0 to 65535, was 70000");
   }
 
   @Test
@@ -185,7 +213,9 @@ class YamlConfigTest {
     Path file = write("bad.yaml", "modules:\n  cloudHub:\n    a: 1\n   b: [\n");
     assertThatThrownBy(() -> YamlConfig.read(file))
         .isInstanceOf(ConfigException.class)
-        .hasMessage(file + ": not valid YAML at line 4: expected <block end>, but found '<block mapping start>'");
+        .hasMessage(
+            file
+                + ": not valid YAML at line 4: expected <block end>, but found '<block mapping start>'");
   }
 
   @Test
@@ -241,7 +271,8 @@ class YamlConfigTest {
 
   @Test
   void node_findsValuesByDottedPathIgnoringCase() throws Exception {
-    YamlConfig config = YamlConfig.read(write("n.yaml", "modules:\n  Edged:\n    hostnameOverride: edge-1\n"));
+    YamlConfig config =
+        YamlConfig.read(write("n.yaml", "modules:\n  Edged:\n    hostnameOverride: edge-1\n"));
     assertThat(config.node("modules.edged.hostnameOverride").asText()).isEqualTo("edge-1");
     assertThat(config.node("modules.edged.missing").isMissingNode()).isTrue();
     assertThat(config.node("modules.edged.hostnameOverride.deeper").isMissingNode()).isTrue();
@@ -255,8 +286,10 @@ class YamlConfigTest {
     YamlConfig config = YamlConfig.read(file);
     assertThat(config.file()).isEqualTo(file);
     assertThat(config.baseDirectory()).isEqualTo(dir.toAbsolutePath());
-    assertThat(Settings.resolve(config.baseDirectory(), "certs/ca.crt")).isEqualTo(dir.resolve("certs/ca.crt"));
-    assertThat(Settings.resolve(config.baseDirectory(), "/etc/kubeedge/ca.crt")).isEqualTo(Path.of("/etc/kubeedge/ca.crt"));
+    assertThat(Settings.resolve(config.baseDirectory(), "certs/ca.crt"))
+        .isEqualTo(dir.resolve("certs/ca.crt"));
+    assertThat(Settings.resolve(config.baseDirectory(), "/etc/kubeedge/ca.crt"))
+        .isEqualTo(Path.of("/etc/kubeedge/ca.crt"));
   }
 
   @Test
@@ -278,8 +311,10 @@ class YamlConfigTest {
     }
   }
 
-  private static AbstractThrowableAssert<?, ? extends Throwable> assertConfigError(Path file, String section, Class<?> type) {
-    return assertThatThrownBy(() -> YamlConfig.read(file).section(section, type)).isInstanceOf(ConfigException.class);
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertConfigError(
+      Path file, String section, Class<?> type) {
+    return assertThatThrownBy(() -> YamlConfig.read(file).section(section, type))
+        .isInstanceOf(ConfigException.class);
   }
 
   private Path write(String name, String content) throws IOException {

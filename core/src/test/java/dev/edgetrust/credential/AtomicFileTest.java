@@ -76,8 +76,16 @@ class AtomicFileTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process child =
         new ProcessBuilder(
-                "sh", "-c", "umask " + umask + " && touch \"$2/control\" && exec \"$0\" -cp \"$1\" " + UmaskProbe.class.getName() + " \"$2\"",
-                java, System.getProperty("java.class.path"), dir.toString())
+                "sh",
+                "-c",
+                "umask "
+                    + umask
+                    + " && touch \"$2/control\" && exec \"$0\" -cp \"$1\" "
+                    + UmaskProbe.class.getName()
+                    + " \"$2\"",
+                java,
+                System.getProperty("java.class.path"),
+                dir.toString())
             .redirectErrorStream(true)
             .start();
     assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
@@ -85,11 +93,12 @@ class AtomicFileTest {
     assertThat(child.exitValue()).as(output).isZero();
 
     // The control file shows the umask really applied to the child.
-    String expectedControl = switch (umask) {
-      case "0077" -> "rw-------";
-      case "0000" -> "rw-rw-rw-";
-      default -> "rw-r-----";
-    };
+    String expectedControl =
+        switch (umask) {
+          case "0077" -> "rw-------";
+          case "0000" -> "rw-rw-rw-";
+          default -> "rw-r-----";
+        };
     assertThat(mode(dir.resolve("control"))).isEqualTo(expectedControl);
     assertThat(mode(dir.resolve("secrets/edge/key.pem"))).isEqualTo("rw-------");
     assertThat(mode(dir.resolve("secrets/edge"))).isEqualTo("rwx------");
@@ -113,7 +122,8 @@ class AtomicFileTest {
     // This fails for root too, unlike a read-only directory.
     Path target = Files.createDirectory(dir.resolve("key.pem"));
     Files.writeString(target.resolve("inside"), "old");
-    assertThatThrownBy(() -> AtomicFile.writeSecret(target, bytes("new"))).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> AtomicFile.writeSecret(target, bytes("new")))
+        .isInstanceOf(IOException.class);
     assertThat(names(dir)).containsExactly("key.pem");
     assertThat(Files.readString(target.resolve("inside"))).isEqualTo("old");
   }
@@ -127,7 +137,8 @@ class AtomicFileTest {
       assumeFalse(
           permissionsDoNotBite(dir),
           "running as root (or with CAP_DAC_OVERRIDE): a read-only directory does not stop writes");
-      assertThatThrownBy(() -> AtomicFile.writeSecret(target, bytes("new"))).isInstanceOf(IOException.class);
+      assertThatThrownBy(() -> AtomicFile.writeSecret(target, bytes("new")))
+          .isInstanceOf(IOException.class);
     } finally {
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
@@ -203,11 +214,17 @@ class AtomicFileTest {
   @Test
   void describeFailure_namesTheDirectoryNotTheRandomTemporaryFile_soRetriesReadTheSame() {
     Path dir = Path.of("/var/lib/edge");
-    var full = new java.nio.file.FileSystemException(dir.resolve(".edge.key.12345.tmp").toString(), null, "No space left on device");
-    var other = new java.nio.file.AccessDeniedException(dir.resolve("edge.key").toString(), null, "Read-only file system");
+    var full =
+        new java.nio.file.FileSystemException(
+            dir.resolve(".edge.key.12345.tmp").toString(), null, "No space left on device");
+    var other =
+        new java.nio.file.AccessDeniedException(
+            dir.resolve("edge.key").toString(), null, "Read-only file system");
 
     assertThat(AtomicFile.describeFailure(full)).isEqualTo("No space left on device (" + dir + ")");
-    assertThat(AtomicFile.describeFailure(other)).isEqualTo("Read-only file system (" + dir.resolve("edge.key") + ")");
-    assertThat(AtomicFile.describeFailure(new java.io.IOException("disk on fire"))).isEqualTo("disk on fire");
+    assertThat(AtomicFile.describeFailure(other))
+        .isEqualTo("Read-only file system (" + dir.resolve("edge.key") + ")");
+    assertThat(AtomicFile.describeFailure(new java.io.IOException("disk on fire")))
+        .isEqualTo("disk on fire");
   }
 }

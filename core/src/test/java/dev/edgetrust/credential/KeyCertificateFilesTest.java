@@ -116,7 +116,8 @@ class KeyCertificateFilesTest {
   void crashAfterRenamingTheKey_finishesTheSwapAndReadsTheNewPair() throws Exception {
     files.write(oldPair);
     stageCertificate(newPair);
-    AtomicFile.writeSecret(keyFile, Pem.privateKey(newPair.privateKey()).getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writeSecret(
+        keyFile, Pem.privateKey(newPair.privateKey()).getBytes(StandardCharsets.US_ASCII));
     assertSamePair(files.read().orElseThrow(), newPair);
     assertNothingStaged();
     // Finished for good: a second read needs no recovery and gives the same.
@@ -124,14 +125,19 @@ class KeyCertificateFilesTest {
   }
 
   @Test
-  void view_duringASwapWithTheKeyAlreadyRenamed_seesTheMismatch_andLeavesTheWritersStagedCertificateAlone() throws Exception {
+  void
+      view_duringASwapWithTheKeyAlreadyRenamed_seesTheMismatch_andLeavesTheWritersStagedCertificateAlone()
+          throws Exception {
     files.write(oldPair);
     stageCertificate(newPair);
-    AtomicFile.writeSecret(keyFile, Pem.privateKey(newPair.privateKey()).getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writeSecret(
+        keyFile, Pem.privateKey(newPair.privateKey()).getBytes(StandardCharsets.US_ASCII));
     KeyCertificateView view = files.view();
 
     assertThat(view.updateInProgress()).isTrue();
-    assertThatThrownBy(view::peek).isInstanceOf(CredentialFileException.class).hasMessageContaining("does not match");
+    assertThatThrownBy(view::peek)
+        .isInstanceOf(CredentialFileException.class)
+        .hasMessageContaining("does not match");
     // Only the writer finishes the swap: the staged certificate is still there for it.
     assertThat(view.updateInProgress()).isTrue();
     assertSamePair(files.read().orElseThrow(), newPair);
@@ -145,7 +151,9 @@ class KeyCertificateFilesTest {
     stageKey(newPair);
 
     assertSamePair(KeyCertificateView.of(keyFile, certificateFile).peek().orElseThrow(), oldPair);
-    assertThat(files.view().updateInProgress()).as("the writer's staged key is left for the writer").isTrue();
+    assertThat(files.view().updateInProgress())
+        .as("the writer's staged key is left for the writer")
+        .isTrue();
   }
 
   @Test
@@ -159,19 +167,22 @@ class KeyCertificateFilesTest {
   @Test
   void firstEverWrite_crashAfterRenamingTheKey_readsTheNewPair() throws Exception {
     stageCertificate(newPair);
-    AtomicFile.writeSecret(keyFile, Pem.privateKey(newPair.privateKey()).getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writeSecret(
+        keyFile, Pem.privateKey(newPair.privateKey()).getBytes(StandardCharsets.US_ASCII));
     assertSamePair(files.read().orElseThrow(), newPair);
     assertNothingStaged();
   }
 
   @Test
-  void writeInterruptedAfterStagingItsKey_followingAnEarlierCrashAfterTheKeyRename_readsAMatchingPair()
-      throws Exception {
+  void
+      writeInterruptedAfterStagingItsKey_followingAnEarlierCrashAfterTheKeyRename_readsAMatchingPair()
+          throws Exception {
     // An earlier write of newPair died after renaming its key: live key new, live certificate old,
     // new certificate staged. No read() ran since (a CLI command that only writes, say).
     files.write(oldPair);
     stageCertificate(newPair);
-    AtomicFile.writeSecret(keyFile, Pem.privateKey(newPair.privateKey()).getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writeSecret(
+        keyFile, Pem.privateKey(newPair.privateKey()).getBytes(StandardCharsets.US_ASCII));
 
     // The next write dies after staging its key: its chain cannot be encoded.
     KeyPair thirdKey = Keys.newP256();
@@ -193,24 +204,29 @@ class KeyCertificateFilesTest {
   void readWithOnlyTheCertificate_namesTheMissingKeyFile() throws Exception {
     KeyCertificateFiles.writeCertificates(certificateFile, oldPair.chain());
     assertThatThrownBy(files::read)
-        .isInstanceOfSatisfying(CredentialFileException.class, e -> assertThat(e.file()).isEqualTo(keyFile))
+        .isInstanceOfSatisfying(
+            CredentialFileException.class, e -> assertThat(e.file()).isEqualTo(keyFile))
         .hasMessage(keyFile + ": is missing, but its certificate " + certificateFile + " exists");
   }
 
   @Test
   void readWithOnlyTheKey_namesTheMissingCertificateFile() throws Exception {
-    AtomicFile.writeSecret(keyFile, Pem.privateKey(oldPair.privateKey()).getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writeSecret(
+        keyFile, Pem.privateKey(oldPair.privateKey()).getBytes(StandardCharsets.US_ASCII));
     assertThatThrownBy(files::read)
-        .isInstanceOfSatisfying(CredentialFileException.class, e -> assertThat(e.file()).isEqualTo(certificateFile))
+        .isInstanceOfSatisfying(
+            CredentialFileException.class, e -> assertThat(e.file()).isEqualTo(certificateFile))
         .hasMessage(certificateFile + ": is missing, but its key " + keyFile + " exists");
   }
 
   @Test
   void mismatchedPair_isRefusedNamingBothFiles() throws Exception {
-    AtomicFile.writeSecret(keyFile, Pem.privateKey(oldPair.privateKey()).getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writeSecret(
+        keyFile, Pem.privateKey(oldPair.privateKey()).getBytes(StandardCharsets.US_ASCII));
     KeyCertificateFiles.writeCertificates(certificateFile, newPair.chain());
     assertThatThrownBy(files::read)
-        .isInstanceOfSatisfying(CredentialFileException.class, e -> assertThat(e.file()).isEqualTo(keyFile))
+        .isInstanceOfSatisfying(
+            CredentialFileException.class, e -> assertThat(e.file()).isEqualTo(keyFile))
         .hasMessage(keyFile + ": does not match the certificate in " + certificateFile);
   }
 
@@ -219,9 +235,11 @@ class KeyCertificateFilesTest {
     files.write(oldPair);
     String pem = Files.readString(keyFile);
     String body = pem.lines().toList().get(1);
-    Files.writeString(keyFile, pem.replace(body, body.substring(0, 20) + "%%%%" + body.substring(24)));
+    Files.writeString(
+        keyFile, pem.replace(body, body.substring(0, 20) + "%%%%" + body.substring(24)));
     assertThatThrownBy(files::read)
-        .isInstanceOfSatisfying(CredentialFileException.class, e -> assertThat(e.file()).isEqualTo(keyFile))
+        .isInstanceOfSatisfying(
+            CredentialFileException.class, e -> assertThat(e.file()).isEqualTo(keyFile))
         .hasMessageStartingWith(keyFile + ": ")
         .message()
         .doesNotContain(body.substring(0, 20))
@@ -233,7 +251,8 @@ class KeyCertificateFilesTest {
     files.write(oldPair);
     Files.writeString(certificateFile, "not a certificate\n");
     assertThatThrownBy(files::read)
-        .isInstanceOfSatisfying(CredentialFileException.class, e -> assertThat(e.file()).isEqualTo(certificateFile))
+        .isInstanceOfSatisfying(
+            CredentialFileException.class, e -> assertThat(e.file()).isEqualTo(certificateFile))
         .hasMessageStartingWith(certificateFile + ": ");
   }
 
@@ -253,7 +272,8 @@ class KeyCertificateFilesTest {
     Path bundle = dir.resolve("ca/bundle.pem");
     KeyCertificateFiles.writeCertificates(bundle, List.of(newPair.certificate(), ca));
     assertThat(mode(bundle)).isEqualTo("rw-r--r--");
-    assertThat(KeyCertificateFiles.readCertificates(bundle)).containsExactly(newPair.certificate(), ca);
+    assertThat(KeyCertificateFiles.readCertificates(bundle))
+        .containsExactly(newPair.certificate(), ca);
   }
 
   @Test
@@ -265,7 +285,8 @@ class KeyCertificateFilesTest {
 
   private void stageKey(HeldCertificate pair) throws IOException {
     AtomicFile.writeSecret(
-        KeyCertificateFiles.staged(keyFile), Pem.privateKey(pair.privateKey()).getBytes(StandardCharsets.US_ASCII));
+        KeyCertificateFiles.staged(keyFile),
+        Pem.privateKey(pair.privateKey()).getBytes(StandardCharsets.US_ASCII));
   }
 
   private void stageCertificate(HeldCertificate pair) throws IOException {

@@ -23,21 +23,26 @@ class SecretFilesTest {
   @Test
   void ownerOnlyFileInAPrivateDirectory_passes() throws Exception {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-    assertThatCode(() -> SecretFiles.requireOwnerOnly(secret("rw-------"))).doesNotThrowAnyException();
-    assertThatCode(() -> SecretFiles.requireOwnerOnly(secret("r--------"))).doesNotThrowAnyException();
+    assertThatCode(() -> SecretFiles.requireOwnerOnly(secret("rw-------")))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> SecretFiles.requireOwnerOnly(secret("r--------")))
+        .doesNotThrowAnyException();
   }
 
   @Test
   void aDirectoryOthersMayOnlyRead_passes() throws Exception {
     // ssh's rule: others may list a 0755 directory, but not replace the key in it.
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    assertThatCode(() -> SecretFiles.requireOwnerOnly(secret("rw-------"))).doesNotThrowAnyException();
+    assertThatCode(() -> SecretFiles.requireOwnerOnly(secret("rw-------")))
+        .doesNotThrowAnyException();
   }
 
   @Test
   void missingFile_passes_theFirstStartWritesIt() {
-    assertThatCode(() -> SecretFiles.requireOwnerOnly(dir.resolve("absent.key"))).doesNotThrowAnyException();
-    assertThatCode(() -> SecretFiles.requireOwnerOnly(dir.resolve("absent/dir/absent.key"))).doesNotThrowAnyException();
+    assertThatCode(() -> SecretFiles.requireOwnerOnly(dir.resolve("absent.key")))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> SecretFiles.requireOwnerOnly(dir.resolve("absent/dir/absent.key")))
+        .doesNotThrowAnyException();
   }
 
   @Test
@@ -47,14 +52,18 @@ class SecretFilesTest {
         .isInstanceOf(CredentialFileException.class)
         .hasMessage(file + " is readable by group/others (mode 0644); run: chmod 600 " + file);
     Path groupOnly = secret("rw-r-----");
-    assertThatThrownBy(() -> SecretFiles.requireOwnerOnly(groupOnly)).hasMessageContaining("(mode 0640)");
+    assertThatThrownBy(() -> SecretFiles.requireOwnerOnly(groupOnly))
+        .hasMessageContaining("(mode 0640)");
   }
 
   @Test
   void groupWritable_isRefusedToo() throws Exception {
     Path file = secret("rw--w----");
     assertThatThrownBy(() -> SecretFiles.requireOwnerOnly(file))
-        .hasMessage(file + " is writable or executable by group/others (mode 0620); run: chmod 600 " + file);
+        .hasMessage(
+            file
+                + " is writable or executable by group/others (mode 0620); run: chmod 600 "
+                + file);
   }
 
   @Test
@@ -64,7 +73,8 @@ class SecretFilesTest {
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
       assertThatThrownBy(() -> SecretFiles.requireOwnerOnly(file))
           .isInstanceOf(CredentialFileException.class)
-          .hasMessageStartingWith(dir + " (the directory of rootCA.key) is writable by group/others (mode 0")
+          .hasMessageStartingWith(
+              dir + " (the directory of rootCA.key) is writable by group/others (mode 0")
           .hasMessageEndingWith("); run: chmod go-w " + dir);
     }
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));

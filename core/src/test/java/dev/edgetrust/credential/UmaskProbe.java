@@ -12,7 +12,9 @@ public final class UmaskProbe {
 
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args[0]);
-    AtomicFile.writeSecret(root.resolve("secrets/edge/key.pem"), "secret\n".getBytes(StandardCharsets.US_ASCII));
-    AtomicFile.writePublic(root.resolve("public/certs/cert.pem"), "public\n".getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writeSecret(
+        root.resolve("secrets/edge/key.pem"), "secret\n".getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writePublic(
+        root.resolve("public/certs/cert.pem"), "public\n".getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -27,14 +27,16 @@ final class UnencodableCertificate extends X509Certificate {
   }
 
   @Override
-  public void checkValidity() throws java.security.cert.CertificateExpiredException,
-      java.security.cert.CertificateNotYetValidException {
+  public void checkValidity()
+      throws java.security.cert.CertificateExpiredException,
+          java.security.cert.CertificateNotYetValidException {
     delegate.checkValidity();
   }
 
   @Override
-  public void checkValidity(Date date) throws java.security.cert.CertificateExpiredException,
-      java.security.cert.CertificateNotYetValidException {
+  public void checkValidity(Date date)
+      throws java.security.cert.CertificateExpiredException,
+          java.security.cert.CertificateNotYetValidException {
     delegate.checkValidity(date);
   }
 
@@ -117,15 +119,21 @@ final class UnencodableCertificate extends X509Certificate {
 
   @Override
   public void verify(PublicKey key)
-      throws CertificateException, java.security.NoSuchAlgorithmException, java.security.InvalidKeyException,
-      java.security.NoSuchProviderException, java.security.SignatureException {
+      throws CertificateException,
+          java.security.NoSuchAlgorithmException,
+          java.security.InvalidKeyException,
+          java.security.NoSuchProviderException,
+          java.security.SignatureException {
     delegate.verify(key);
   }
 
   @Override
   public void verify(PublicKey key, String sigProvider)
-      throws CertificateException, java.security.NoSuchAlgorithmException, java.security.InvalidKeyException,
-      java.security.NoSuchProviderException, java.security.SignatureException {
+      throws CertificateException,
+          java.security.NoSuchAlgorithmException,
+          java.security.InvalidKeyException,
+          java.security.NoSuchProviderException,
+          java.security.SignatureException {
     delegate.verify(key, sigProvider);
   }
 

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A WebSocket text frame from a node is any string: {@link MessageCodec#decode} returns a message
- * or refuses with {@link IllegalArgumentException}, nothing else; and a message it accepted can
- * be forwarded: it encodes, the encoding decodes, and encoding that gives the same text (empty
- * fields are dropped on the first encoding, as KubeEdge's omitempty does, and never again).
+ * or refuses with {@link IllegalArgumentException}, nothing else; and a message it accepted can be
+ * forwarded: it encodes, the encoding decodes, and encoding that gives the same text (empty fields
+ * are dropped on the first encoding, as KubeEdge's omitempty does, and never again).
  */
 class MessageCodecFuzzTest {
 

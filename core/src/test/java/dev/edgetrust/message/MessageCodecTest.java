@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class MessageCodecTest {
   /** edgecore v1.15 sends this just before it closes the connection. */
-  private static final String EDGECORE_EMPTY_MESSAGE = "{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}";
+  private static final String EDGECORE_EMPTY_MESSAGE =
+      "{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}";
 
   /** A plain mapper, independent of the codec's, to look at what the codec wrote. */
   private static final ObjectMapper PLAIN = new ObjectMapper();
@@ -28,13 +29,15 @@ class MessageCodecTest {
     Message message =
         new Message(
             new Message.Header("id-1", "parent-1", 1_700_000_000_123L, "4711", true, "channel"),
-            new Message.Route("edgehub", "cloudhub", "resource", "update", "default/nodestatus/edge-1"),
+            new Message.Route(
+                "edgehub", "cloudhub", "resource", "update", "default/nodestatus/edge-1"),
             content);
     JsonNode json = PLAIN.readTree(MessageCodec.encode(message));
 
     assertThat(fieldNames(json)).containsExactly("header", "route", "content");
     assertThat(fieldNames(json.get("header")))
-        .containsExactlyInAnyOrder("msg_id", "parent_msg_id", "timestamp", "resourceversion", "sync", "type");
+        .containsExactlyInAnyOrder(
+            "msg_id", "parent_msg_id", "timestamp", "resourceversion", "sync", "type");
     assertThat(json.at("/header/msg_id").asText()).isEqualTo("id-1");
     assertThat(json.at("/header/parent_msg_id").asText()).isEqualTo("parent-1");
     assertThat(json.at("/header/timestamp").isIntegralNumber()).isTrue();
@@ -63,10 +66,14 @@ class MessageCodecTest {
               new Message.Route(empty, empty, "resource", "keepalive", empty),
               null);
       JsonNode json = PLAIN.readTree(MessageCodec.encode(message));
-      assertThat(fieldNames(json.get("header"))).as("header with %s", empty).containsExactly("msg_id", "timestamp");
+      assertThat(fieldNames(json.get("header")))
+          .as("header with %s", empty)
+          .containsExactly("msg_id", "timestamp");
       assertThat(json.at("/header/msg_id").asText()).isEmpty();
       assertThat(json.at("/header/timestamp").asLong()).isZero();
-      assertThat(fieldNames(json.get("route"))).as("route with %s", empty).containsExactlyInAnyOrder("group", "operation");
+      assertThat(fieldNames(json.get("route")))
+          .as("route with %s", empty)
+          .containsExactlyInAnyOrder("group", "operation");
       assertThat(json.has("content")).isTrue();
       assertThat(json.get("content").isNull()).isTrue();
     }
@@ -93,12 +100,19 @@ class MessageCodecTest {
 
   @Test
   void messageWithContentOrIdOrRoute_isNotEmpty() {
-    assertThat(MessageCodec.decode("{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":\"x\"}").isEmpty())
-        .isFalse();
-    assertThat(MessageCodec.decode("{\"header\":{\"msg_id\":\"a\",\"timestamp\":0},\"route\":{},\"content\":null}").isEmpty())
+    assertThat(
+            MessageCodec.decode(
+                    "{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":\"x\"}")
+                .isEmpty())
         .isFalse();
     assertThat(
-            MessageCodec.decode("{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{\"operation\":\"x\"},\"content\":null}")
+            MessageCodec.decode(
+                    "{\"header\":{\"msg_id\":\"a\",\"timestamp\":0},\"route\":{},\"content\":null}")
+                .isEmpty())
+        .isFalse();
+    assertThat(
+            MessageCodec.decode(
+                    "{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{\"operation\":\"x\"},\"content\":null}")
                 .isEmpty())
         .isFalse();
   }
@@ -112,8 +126,11 @@ class MessageCodecTest {
   @Test
   void twoObjectsInOneFrame_areRefused() {
     for (String frame :
-        List.of(EDGECORE_EMPTY_MESSAGE + EDGECORE_EMPTY_MESSAGE, EDGECORE_EMPTY_MESSAGE + "\n" + EDGECORE_EMPTY_MESSAGE,
-            EDGECORE_EMPTY_MESSAGE + " 1", EDGECORE_EMPTY_MESSAGE + "}")) {
+        List.of(
+            EDGECORE_EMPTY_MESSAGE + EDGECORE_EMPTY_MESSAGE,
+            EDGECORE_EMPTY_MESSAGE + "\n" + EDGECORE_EMPTY_MESSAGE,
+            EDGECORE_EMPTY_MESSAGE + " 1",
+            EDGECORE_EMPTY_MESSAGE + "}")) {
       assertThatThrownBy(() -> MessageCodec.decode(frame))
           .as(frame)
           .isInstanceOf(IllegalArgumentException.class)
@@ -124,14 +141,21 @@ class MessageCodecTest {
   @ParameterizedTest
   @ValueSource(strings = {"[]", "[{}]", "\"text\"", "42", "true", "null", "", "   ", "\n"})
   void nonObject_isRefused(String frame) {
-    assertThatThrownBy(() -> MessageCodec.decode(frame)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> MessageCodec.decode(frame))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "{", "{\"header\":", "{\"header\":{\"msg_id\":1", "{'header':{}}", "{\"header\":\"x\"}",
-        "{\"header\":{\"timestamp\":\"soon\"}}", "{\"route\":[1]}", "{\"header\":{\"sync\":\"perhaps\"}}"
+        "{",
+        "{\"header\":",
+        "{\"header\":{\"msg_id\":1",
+        "{'header':{}}",
+        "{\"header\":\"x\"}",
+        "{\"header\":{\"timestamp\":\"soon\"}}",
+        "{\"route\":[1]}",
+        "{\"header\":{\"sync\":\"perhaps\"}}"
       })
   void malformedMessage_isRefusedWithIllegalArgument(String frame) {
     assertThatThrownBy(() -> MessageCodec.decode(frame))
@@ -147,7 +171,8 @@ class MessageCodecTest {
         .hasMessageStartingWith("malformed message")
         .hasMessageContaining("64");
     String veryDeep = "{\"content\":" + "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000) + "}";
-    assertThatThrownBy(() -> MessageCodec.decode(veryDeep)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> MessageCodec.decode(veryDeep))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -175,7 +200,8 @@ class MessageCodecTest {
 
   @Test
   void headerNumbersAsStrings_areAccepted() {
-    Message message = MessageCodec.decode("{\"header\":{\"msg_id\":\"a\",\"timestamp\":\"1700000000000\"}}");
+    Message message =
+        MessageCodec.decode("{\"header\":{\"msg_id\":\"a\",\"timestamp\":\"1700000000000\"}}");
     assertThat(message.header().timestamp()).isEqualTo(1_700_000_000_000L);
   }
 
@@ -197,7 +223,11 @@ class MessageCodecTest {
         new Message(
             new Message.Header("id-9", "p-9", 123, "rv", true, "t"),
             new Message.Route("a", "b", "c", "d", "e"),
-            PLAIN.createArrayNode().add(1).add("two").add(PLAIN.createObjectNode().putNull("three")));
+            PLAIN
+                .createArrayNode()
+                .add(1)
+                .add("two")
+                .add(PLAIN.createObjectNode().putNull("three")));
     assertThat(MessageCodec.decode(MessageCodec.encode(original))).isEqualTo(original);
     Message keepalive = Message.keepalive();
     assertThat(MessageCodec.decode(MessageCodec.encode(keepalive))).isEqualTo(keepalive);
@@ -206,7 +236,8 @@ class MessageCodecTest {
   @Test
   void randomAndMutatedFrames_areRefusedWithIllegalArgumentOnly() {
     Random random = new Random(6);
-    List<String> seeds = new ArrayList<>(List.of(EDGECORE_EMPTY_MESSAGE, MessageCodec.encode(Message.keepalive())));
+    List<String> seeds =
+        new ArrayList<>(List.of(EDGECORE_EMPTY_MESSAGE, MessageCodec.encode(Message.keepalive())));
     String alphabet = "{}[]\":,0123456789.eE+-truefalsnl \\u\n\tabc";
     for (int i = 0; i < 3_000; i++) {
       String frame;

@@ -55,7 +55,8 @@ class MessageTest {
   @Test
   void response_isEncodedWithParentMsgIdAndOperationResponse() throws Exception {
     Message response = Message.keepalive().response(TextNode.valueOf("pong"));
-    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(MessageCodec.encode(response));
+    var json =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(MessageCodec.encode(response));
     assertThat(json.at("/header/parent_msg_id").asText()).isNotEmpty();
     assertThat(json.at("/route/operation").asText()).isEqualTo("response");
   }
@@ -74,7 +75,8 @@ class MessageTest {
   @Test
   void create_givesAFreshIdAndTheCurrentTime() {
     long before = System.currentTimeMillis();
-    Message message = Message.create(new Message.Route("a", null, "g", "insert", "r"), TextNode.valueOf("c"));
+    Message message =
+        Message.create(new Message.Route("a", null, "g", "insert", "r"), TextNode.valueOf("c"));
     assertThat(message.header().id()).hasSize(36);
     assertThat(message.header().timestamp()).isBetween(before, System.currentTimeMillis());
     assertThat(message.header().sync()).isFalse();

@@ -29,7 +29,10 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 
-/** Each way an external PKI's certificate can differ from the request is found; the exact one passes. */
+/**
+ * Each way an external PKI's certificate can differ from the request is found; the exact one
+ * passes.
+ */
 class AnswerCheckTest {
   private static final KeyPair CA_KEY = Keys.newP256();
   private static final X509Certificate CA = TestCertificates.selfSignedCa(CA_KEY, "CN=Test CA");
@@ -37,7 +40,8 @@ class AnswerCheckTest {
   private final KeyPair key = Keys.newP256();
   private final Instant now = Instant.now();
   private final SigningRequest nodeRequest =
-      SigningRequest.forNode(NODE, Csr.create(key, new X500Principal("CN=kubeedge.io")), Duration.ofHours(2));
+      SigningRequest.forNode(
+          NODE, Csr.create(key, new X500Principal("CN=kubeedge.io")), Duration.ofHours(2));
 
   /** What a PKI might answer: by default exactly the node certificate asked for. */
   private final class Answer {
@@ -50,23 +54,34 @@ class AnswerCheckTest {
     KeyPair signer = CA_KEY;
 
     X509Certificate build() throws Exception {
-      var builder = new JcaX509v3CertificateBuilder(new X500Name("CN=Test CA"), BigInteger.TEN,
-          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(lifetime)), new X500Name(subject), publicKey);
+      var builder =
+          new JcaX509v3CertificateBuilder(
+              new X500Name("CN=Test CA"),
+              BigInteger.TEN,
+              Date.from(now.minus(Duration.ofMinutes(5))),
+              Date.from(now.plus(lifetime)),
+              new X500Name(subject),
+              publicKey);
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
       if (usages.length > 0) {
         builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(usages));
       }
       if (!names.isEmpty()) {
-        builder.addExtension(Extension.subjectAlternativeName, false,
+        builder.addExtension(
+            Extension.subjectAlternativeName,
+            false,
             new GeneralNames(names.toArray(new GeneralName[0])));
       }
-      return new JcaX509CertificateConverter().getCertificate(
-          builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              builder.build(
+                  new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
     }
   }
 
   private Optional<AnswerCheck.Mismatch> check(Answer answer) throws Exception {
-    return AnswerCheck.find(nodeRequest, answer.build(), CA, now).map(AnswerCheck.Problem::mismatch);
+    return AnswerCheck.find(nodeRequest, answer.build(), CA, now)
+        .map(AnswerCheck.Problem::mismatch);
   }
 
   @Test
@@ -136,8 +151,13 @@ class AnswerCheckTest {
 
   @Test
   void serverCertificate_mustCarryExactlyTheNamesAsked() throws Exception {
-    SigningRequest server = SigningRequest.forServer("cloudhub", Csr.create(key, new X500Principal("CN=x")),
-        List.of("cloudhub.example.test"), List.of(InetAddress.getByName("127.0.0.1")), Duration.ofHours(2));
+    SigningRequest server =
+        SigningRequest.forServer(
+            "cloudhub",
+            Csr.create(key, new X500Principal("CN=x")),
+            List.of("cloudhub.example.test"),
+            List.of(InetAddress.getByName("127.0.0.1")),
+            Duration.ofHours(2));
     Answer exact = new Answer();
     exact.subject = "CN=cloudhub";
     exact.usages = new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth};

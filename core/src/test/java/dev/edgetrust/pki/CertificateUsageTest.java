@@ -21,7 +21,8 @@ class CertificateUsageTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "code signing", "any", "0", "3", "client  auth", "clientAuth,serverAuth"})
+  @ValueSource(
+      strings = {"", "code signing", "any", "0", "3", "client  auth", "clientAuth,serverAuth"})
   void otherUsages_areRefused(String text) {
     assertThatThrownBy(() -> CertificateUsage.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
@@ -42,6 +43,7 @@ class CertificateUsageTest {
     assertThat(CertificateUsage.CLIENT_AUTH.oid()).isEqualTo("1.3.6.1.5.5.7.3.2");
     assertThat(CertificateUsage.SERVER_AUTH.oid()).isEqualTo("1.3.6.1.5.5.7.3.1");
     assertThat(CertificateUsage.CLIENT_AUTH).hasToString("client auth");
-    assertThat(CertificateUsage.parse(CertificateUsage.SERVER_AUTH.toString())).isEqualTo(CertificateUsage.SERVER_AUTH);
+    assertThat(CertificateUsage.parse(CertificateUsage.SERVER_AUTH.toString()))
+        .isEqualTo(CertificateUsage.SERVER_AUTH);
   }
 }

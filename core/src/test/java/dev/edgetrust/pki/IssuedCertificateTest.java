@@ -19,7 +19,10 @@ class IssuedCertificateTest {
     X509Certificate ca = TestCertificates.selfSignedCa(caKey, "CN=ca");
     X509Certificate leaf =
         TestCertificates.leaf(
-            Keys.newP256().getPublic(), new X500Name("CN=leaf"), caKey.getPrivate(), new X500Name("CN=ca"),
+            Keys.newP256().getPublic(),
+            new X500Name("CN=leaf"),
+            caKey.getPrivate(),
+            new X500Name("CN=ca"),
             new BigInteger("00ff10", 16));
     IssuedCertificate issued = new IssuedCertificate(leaf, List.of(ca));
     assertThat(issued.serial()).isEqualTo(BigInteger.valueOf(0xff10));

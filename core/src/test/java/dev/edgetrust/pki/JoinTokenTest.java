@@ -14,7 +14,10 @@ class JoinTokenTest {
 
     assertThat(token.caHash()).isEqualTo(HASH);
     assertThat(token.jwt()).isEqualTo("aaa.bbb.secret");
-    assertThat(token.toString()).contains(HASH.substring(0, 12)).doesNotContain("secret").doesNotContain("aaa");
+    assertThat(token.toString())
+        .contains(HASH.substring(0, 12))
+        .doesNotContain("secret")
+        .doesNotContain("aaa");
   }
 
   @Test
@@ -27,7 +30,8 @@ class JoinTokenTest {
 
   @Test
   void caHashThatIsNotSha256Hex_isRefused() {
-    assertThatThrownBy(() -> JoinToken.parse("abc.aaa.bbb.secret")).hasMessageContaining("64 hex digits");
+    assertThatThrownBy(() -> JoinToken.parse("abc.aaa.bbb.secret"))
+        .hasMessageContaining("64 hex digits");
   }
 
   @Test
@@ -41,8 +45,11 @@ class JoinTokenTest {
 
   @Test
   void expiresAt_isTheUnverifiedExpClaim_orEmpty() {
-    String payload = java.util.Base64.getUrlEncoder().withoutPadding()
-        .encodeToString("{\"exp\":1700000000}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    String payload =
+        java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                "{\"exp\":1700000000}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
     assertThat(JoinToken.of(HASH, "aaa." + payload + ".sig").expiresAt())
         .contains(java.time.Instant.ofEpochSecond(1_700_000_000L));

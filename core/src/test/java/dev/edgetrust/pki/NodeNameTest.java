@@ -9,11 +9,11 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.DERUTF8String;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,14 +35,16 @@ class NodeNameTest {
 
   @Test
   void nameOf253Characters_isAccepted() {
-    String name = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(61);
+    String name =
+        "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(61);
     assertThat(name).hasSize(253);
     assertThat(NodeName.of(name).value()).isEqualTo(name);
   }
 
   @Test
   void nameOf254Characters_isRefused() {
-    String name = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(62);
+    String name =
+        "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(62);
     assertThat(name).hasSize(254);
     assertThatThrownBy(() -> NodeName.of(name))
         .isInstanceOf(IllegalArgumentException.class)
@@ -53,8 +55,22 @@ class NodeNameTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "", "Edge", "EDGE-1", "-edge", "edge-", ".edge", "edge.", "edge..one", "edge_1", "edge 1",
-        "edge:1", "system:node:edge", "édge", "edge/1", "edge\u0000", "edge\nx"
+        "",
+        "Edge",
+        "EDGE-1",
+        "-edge",
+        "edge-",
+        ".edge",
+        "edge.",
+        "edge..one",
+        "edge_1",
+        "edge 1",
+        "edge:1",
+        "system:node:edge",
+        "édge",
+        "edge/1",
+        "edge\u0000",
+        "edge\nx"
       })
   void invalidNames_areRefused(String name) {
     assertThatThrownBy(() -> NodeName.of(name))
@@ -121,7 +137,8 @@ class NodeNameTest {
     NodeName node = NodeName.of("edge-1.site-a");
     X500Principal subject = node.subject();
     assertThat(NodeName.commonNames(subject)).containsExactly("system:node:edge-1.site-a");
-    assertThat(subject.getName(X500Principal.RFC2253)).isEqualTo("CN=system:node:edge-1.site-a,O=system:nodes");
+    assertThat(subject.getName(X500Principal.RFC2253))
+        .isEqualTo("CN=system:node:edge-1.site-a,O=system:nodes");
 
     X509Certificate certificate =
         TestCertificates.selfSignedLeaf(key, X500Name.getInstance(subject.getEncoded()));
@@ -130,7 +147,8 @@ class NodeNameTest {
 
   @Test
   void fromCertificate_withWrongPrefix_isRefused() {
-    X509Certificate certificate = TestCertificates.selfSignedLeaf(key, new X500Name("CN=kubeedge.io, O=kubeEdge"));
+    X509Certificate certificate =
+        TestCertificates.selfSignedLeaf(key, new X500Name("CN=kubeedge.io, O=kubeEdge"));
     assertThatThrownBy(() -> NodeName.fromCertificate(certificate))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'kubeedge.io' is not of the form system:node:<node>");
@@ -138,7 +156,8 @@ class NodeNameTest {
 
   @Test
   void fromCertificate_withInvalidNodeNameAfterPrefix_isRefused() {
-    X509Certificate certificate = TestCertificates.selfSignedLeaf(key, new X500Name("CN=system:node:Edge_1"));
+    X509Certificate certificate =
+        TestCertificates.selfSignedLeaf(key, new X500Name("CN=system:node:Edge_1"));
     assertThatThrownBy(() -> NodeName.fromCertificate(certificate))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not of the form");
@@ -180,7 +199,8 @@ class NodeNameTest {
             .addMultiValuedRDN(
                 new AttributeTypeAndValue[] {
                   new AttributeTypeAndValue(BCStyle.CN, new DERUTF8String("system:node:edge-1")),
-                  new AttributeTypeAndValue(BCStyle.C, new org.bouncycastle.asn1.DERPrintableString("NL"))
+                  new AttributeTypeAndValue(
+                      BCStyle.C, new org.bouncycastle.asn1.DERPrintableString("NL"))
                 })
             .build();
     X509Certificate certificate = TestCertificates.selfSignedLeaf(key, subject);
@@ -189,7 +209,8 @@ class NodeNameTest {
 
   @Test
   void fromCertificate_withoutCommonName_isRefused() {
-    X509Certificate certificate = TestCertificates.selfSignedLeaf(key, new X500Name("O=system:nodes"));
+    X509Certificate certificate =
+        TestCertificates.selfSignedLeaf(key, new X500Name("O=system:nodes"));
     assertThatThrownBy(() -> NodeName.fromCertificate(certificate))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("0 common names");

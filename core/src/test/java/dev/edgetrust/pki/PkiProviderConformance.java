@@ -42,7 +42,8 @@ import org.junit.jupiter.api.TestInstance;
  * docs/providers.md. A provider module extends this class in its tests, against its real PKI (or
  * the closest thing the build can run: the built-in CA on disk, the Vault stand-in and a real Vault
  * when VAULT_ADDR is set, a real {@code cfssl serve}), and supplies {@link #provider()}; the PKI's
- * set-up is the subclass's, in its own {@code @BeforeAll}/{@code @AfterAll} (one instance per class).
+ * set-up is the subclass's, in its own {@code @BeforeAll}/{@code @AfterAll} (one instance per
+ * class).
  *
  * <ul>
  *   <li>a node CSR gets exactly the node's subject, client auth only, no names, the CSR's key, and
@@ -64,24 +65,29 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class PkiProviderConformance {
-  private final String run = HexFormat.of().formatHex(new byte[] {
-      (byte) ThreadLocalRandom.current().nextInt(), (byte) ThreadLocalRandom.current().nextInt()});
+  private final String run =
+      HexFormat.of()
+          .formatHex(
+              new byte[] {
+                (byte) ThreadLocalRandom.current().nextInt(),
+                (byte) ThreadLocalRandom.current().nextInt()
+              });
 
   /** The provider as a CloudHub holds it: trust anchors, server certificates, capabilities. */
   protected abstract PkiProvider provider() throws Exception;
 
   /**
-   * Who signs {@code node}'s CSR. The CloudHub's provider, unless the PKI gives every node its
-   * own credential (Vault: a role and token per node).
+   * Who signs {@code node}'s CSR. The CloudHub's provider, unless the PKI gives every node its own
+   * credential (Vault: a role and token per node).
    */
   protected PkiProvider nodeSigner(NodeName node) throws Exception {
     return provider();
   }
 
   /**
-   * A provider whose PKI policy would give a node certificate server auth (a misconfigured
-   * profile or role), if the PKI has such a policy to get wrong; the provider must refuse what it
-   * answers. Empty for a PKI that signs exactly what it is asked (the built-in CA).
+   * A provider whose PKI policy would give a node certificate server auth (a misconfigured profile
+   * or role), if the PKI has such a policy to get wrong; the provider must refuse what it answers.
+   * Empty for a PKI that signs exactly what it is asked (the built-in CA).
    */
   protected Optional<PkiProvider> providerWhosePolicyGrantsNodesServerAuth() throws Exception {
     return Optional.empty();
@@ -95,7 +101,10 @@ public abstract class PkiProviderConformance {
   /** The names the CloudHub's server certificate is asked for; the PKI must allow them. */
   protected SigningRequest serverRequest(Csr csr) throws Exception {
     return SigningRequest.forServer(
-        "cloudhub", csr, List.of("cloudhub.example.test"), List.of(InetAddress.getByName("127.0.0.1")),
+        "cloudhub",
+        csr,
+        List.of("cloudhub.example.test"),
+        List.of(InetAddress.getByName("127.0.0.1")),
         Duration.ofHours(24));
   }
 
@@ -112,7 +121,8 @@ public abstract class PkiProviderConformance {
     KeyPair key = Keys.newP256();
     Instant before = Instant.now();
 
-    IssuedCertificate issued = nodeSigner(node).sign(nodeRequest(node, csr(key, "CN=kubeedge.io, O=kubeEdge")));
+    IssuedCertificate issued =
+        nodeSigner(node).sign(nodeRequest(node, csr(key, "CN=kubeedge.io, O=kubeEdge")));
 
     X509Certificate cert = issued.certificate();
     assertThat(attributes(cert.getSubjectX500Principal())).isEqualTo(attributes(node.subject()));
@@ -130,7 +140,8 @@ public abstract class PkiProviderConformance {
   @Test
   public void signedNodeCertificate_chainsToTheTrustAnchors() throws Exception {
     NodeName node = newNode("chain");
-    IssuedCertificate issued = nodeSigner(node).sign(nodeRequest(node, csr(Keys.newP256(), "CN=x")));
+    IssuedCertificate issued =
+        nodeSigner(node).sign(nodeRequest(node, csr(Keys.newP256(), "CN=x")));
 
     List<X509Certificate> anchors = provider().trustAnchors();
     assertThat(anchors).isNotEmpty();
@@ -139,7 +150,8 @@ public abstract class PkiProviderConformance {
     issued.caChain().stream().filter(c -> !anchors.contains(c)).forEach(path::add);
     CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
     PKIXParameters params =
-        new PKIXParameters(anchors.stream().map(a -> new TrustAnchor(a, null)).collect(Collectors.toSet()));
+        new PKIXParameters(
+            anchors.stream().map(a -> new TrustAnchor(a, null)).collect(Collectors.toSet()));
     params.setRevocationEnabled(false);
     // Throws unless the leaf chains to one of the anchors.
     java.security.cert.CertPathValidator.getInstance("PKIX").validate(certPath, params);
@@ -150,8 +162,12 @@ public abstract class PkiProviderConformance {
     NodeName node = newNode("foreign");
     NodeName victim = newNode("victim");
     KeyPair key = Keys.newP256();
-    Csr foreign = csrWithNames(key, "CN=" + victim.commonName() + ", O=system:masters, OU=evil",
-        "cloudhub.example.test", "127.0.0.1");
+    Csr foreign =
+        csrWithNames(
+            key,
+            "CN=" + victim.commonName() + ", O=system:masters, OU=evil",
+            "cloudhub.example.test",
+            "127.0.0.1");
 
     IssuedCertificate issued;
     try {
@@ -171,22 +187,38 @@ public abstract class PkiProviderConformance {
   public void nodeRequestWithServerAuthOrNames_cannotEvenBeMade() {
     NodeName node = newNode("server");
     Csr csr = csr(Keys.newP256(), "CN=x");
-    assertThatThrownBy(() -> SigningRequest.forNode(
-            node, csr, Set.of(CertificateUsage.CLIENT_AUTH, CertificateUsage.SERVER_AUTH), nodeLifetime()))
+    assertThatThrownBy(
+            () ->
+                SigningRequest.forNode(
+                    node,
+                    csr,
+                    Set.of(CertificateUsage.CLIENT_AUTH, CertificateUsage.SERVER_AUTH),
+                    nodeLifetime()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new SigningRequest(node.subject(), csr, SigningRequest.NODE_USAGES,
-            List.of("cloudhub.example.test"), List.of(), nodeLifetime()))
+    assertThatThrownBy(
+            () ->
+                new SigningRequest(
+                    node.subject(),
+                    csr,
+                    SigningRequest.NODE_USAGES,
+                    List.of("cloudhub.example.test"),
+                    List.of(),
+                    nodeLifetime()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   public void signNode_whenThePkiPolicyGrantsServerAuth_isRefused() throws Exception {
     Optional<PkiProvider> misconfigured = providerWhosePolicyGrantsNodesServerAuth();
-    assumeTrue(misconfigured.isPresent(), "this PKI signs exactly the usages asked for: no policy to get wrong");
+    assumeTrue(
+        misconfigured.isPresent(),
+        "this PKI signs exactly the usages asked for: no policy to get wrong");
     NodeName node = newNode("lax");
 
-    PkiException refused = catchThrowableOfType(PkiException.class,
-        () -> misconfigured.get().sign(nodeRequest(node, csr(Keys.newP256(), "CN=x"))));
+    PkiException refused =
+        catchThrowableOfType(
+            PkiException.class,
+            () -> misconfigured.get().sign(nodeRequest(node, csr(Keys.newP256(), "CN=x"))));
 
     assertThat(refused).as("a node certificate with server auth left the provider").isNotNull();
     assertThat(refused.isRetryable()).isFalse();
@@ -196,14 +228,17 @@ public abstract class PkiProviderConformance {
   @Test
   public void signServerCsr_yieldsServerAuthWithExactlyTheNamesAsked() throws Exception {
     KeyPair key = Keys.newP256();
-    SigningRequest request = serverRequest(csrWithNames(key, "CN=system:node:intruder", "evil.example.test"));
+    SigningRequest request =
+        serverRequest(csrWithNames(key, "CN=system:node:intruder", "evil.example.test"));
 
     X509Certificate cert = provider().sign(request).certificate();
 
     assertThat(attributes(cert.getSubjectX500Principal())).isEqualTo(attributes(request.subject()));
     assertThat(cert.getExtendedKeyUsage()).contains(CertificateUsage.SERVER_AUTH.oid());
-    Set<String> names = cert.getSubjectAlternativeNames().stream()
-        .map(san -> String.valueOf(san.get(1))).collect(Collectors.toSet());
+    Set<String> names =
+        cert.getSubjectAlternativeNames().stream()
+            .map(san -> String.valueOf(san.get(1)))
+            .collect(Collectors.toSet());
     Set<String> asked = new java.util.HashSet<>(request.dnsNames());
     request.ipAddresses().forEach(ip -> asked.add(ip.getHostAddress()));
     assertThat(names).isEqualTo(asked);
@@ -214,9 +249,12 @@ public abstract class PkiProviderConformance {
   @Test
   public void revokedSerial_isInTheRevocationList_andRevokingTwiceIsFine() throws Exception {
     Optional<Revocation> revocation = provider().revocation();
-    assumeTrue(revocation.isPresent(), provider().name() + " offers no revocation: the CloudHub keeps its own list");
+    assumeTrue(
+        revocation.isPresent(),
+        provider().name() + " offers no revocation: the CloudHub keeps its own list");
     NodeName node = newNode("revoked");
-    IssuedCertificate issued = nodeSigner(node).sign(nodeRequest(node, csr(Keys.newP256(), "CN=x")));
+    IssuedCertificate issued =
+        nodeSigner(node).sign(nodeRequest(node, csr(Keys.newP256(), "CN=x")));
     IssuedCertificate kept = nodeSigner(node).sign(nodeRequest(node, csr(Keys.newP256(), "CN=x")));
 
     revocation.get().revoke(issued.serial());
@@ -230,7 +268,9 @@ public abstract class PkiProviderConformance {
   @Test
   public void blockedNode_isRefusedSigning_andUnblockRestoresIt() throws Exception {
     Optional<NodeBlocking> blocking = provider().blocking();
-    assumeTrue(blocking.isPresent(), provider().name() + " offers no blocking: the CloudHub refuses the node itself");
+    assumeTrue(
+        blocking.isPresent(),
+        provider().name() + " offers no blocking: the CloudHub refuses the node itself");
     NodeName node = newNode("blocked");
     PkiProvider signer = nodeSigner(node);
     signer.sign(nodeRequest(node, csr(Keys.newP256(), "CN=x")));
@@ -239,16 +279,20 @@ public abstract class PkiProviderConformance {
     blocking.get().blockNode(node);
 
     assertThat(blocking.get().blockedNodes()).contains(node);
-    PkiException refused = catchThrowableOfType(PkiException.class,
-        () -> signer.sign(nodeRequest(node, csr(Keys.newP256(), "CN=x"))));
+    PkiException refused =
+        catchThrowableOfType(
+            PkiException.class, () -> signer.sign(nodeRequest(node, csr(Keys.newP256(), "CN=x"))));
     assertThat(refused).as("signed for a blocked node").isNotNull();
     assertThat(refused.isRetryable()).isFalse();
 
     blocking.get().unblockNode(node);
 
     assertThat(blocking.get().blockedNodes()).doesNotContain(node);
-    assertThat(NodeName.fromCertificate(
-            nodeSigner(node).sign(nodeRequest(node, csr(Keys.newP256(), "CN=x"))).certificate()))
+    assertThat(
+            NodeName.fromCertificate(
+                nodeSigner(node)
+                    .sign(nodeRequest(node, csr(Keys.newP256(), "CN=x")))
+                    .certificate()))
         .isEqualTo(node);
   }
 
@@ -271,12 +315,18 @@ public abstract class PkiProviderConformance {
         general.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, name));
       }
       ExtensionsGenerator extensions = new ExtensionsGenerator();
-      extensions.addExtension(Extension.subjectAlternativeName, false,
+      extensions.addExtension(
+          Extension.subjectAlternativeName,
+          false,
           new GeneralNames(general.toArray(new GeneralName[0])));
-      var builder = new JcaPKCS10CertificationRequestBuilder(new X500Principal(subject), key.getPublic())
-          .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
-      var request = builder.build(new JcaContentSignerBuilder(Keys.signatureAlgorithm(key.getPrivate()))
-          .build(key.getPrivate()));
+      var builder =
+          new JcaPKCS10CertificationRequestBuilder(new X500Principal(subject), key.getPublic())
+              .addAttribute(
+                  PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
+      var request =
+          builder.build(
+              new JcaContentSignerBuilder(Keys.signatureAlgorithm(key.getPrivate()))
+                  .build(key.getPrivate()));
       return Csr.parseDer(request.getEncoded());
     } catch (IOException | org.bouncycastle.operator.OperatorCreationException e) {
       throw new IllegalStateException(e);
@@ -285,8 +335,7 @@ public abstract class PkiProviderConformance {
 
   /** A subject's attributes, order-insensitive: PKIs order RDNs differently. */
   protected static Set<String> attributes(X500Principal principal) throws Exception {
-    return new LdapName(principal.getName(X500Principal.RFC2253)).getRdns().stream()
-        .map(Rdn::toString)
-        .collect(Collectors.toSet());
+    return new LdapName(principal.getName(X500Principal.RFC2253))
+        .getRdns().stream().map(Rdn::toString).collect(Collectors.toSet());
   }
 }

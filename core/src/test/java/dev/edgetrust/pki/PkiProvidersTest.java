@@ -23,7 +23,8 @@ class PkiProvidersTest {
     }
   }
 
-  private final PkiProviders providers = PkiProviders.of(List.of(new Named("vault"), new Named("builtin")));
+  private final PkiProviders providers =
+      PkiProviders.of(List.of(new Named("vault"), new Named("builtin")));
 
   private YamlConfig config(String cloudHub) throws Exception {
     Path file = dir.resolve("cloudcore.yaml");
@@ -38,7 +39,8 @@ class PkiProvidersTest {
 
   @Test
   void providerName_isFound_caseInsensitively() throws Exception {
-    assertThat(providers.cloudProvider(config("pki: {provider: Vault}\n")).name()).isEqualTo("vault");
+    assertThat(providers.cloudProvider(config("pki: {provider: Vault}\n")).name())
+        .isEqualTo("vault");
   }
 
   @Test
@@ -47,8 +49,10 @@ class PkiProvidersTest {
 
     assertThatThrownBy(() -> providers.cloudProvider(yaml))
         .isInstanceOf(ConfigException.class)
-        .hasMessage(yaml.file() + ": 'modules.cloudHub.pki.provider' is 'cfsl', which is no PKI provider here"
-            + " (known: builtin, vault)");
+        .hasMessage(
+            yaml.file()
+                + ": 'modules.cloudHub.pki.provider' is 'cfsl', which is no PKI provider here"
+                + " (known: builtin, vault)");
   }
 
   @Test
@@ -56,13 +60,18 @@ class PkiProvidersTest {
     YamlConfig yaml = config("pki: {provider: vault, valut: {}}\n");
 
     assertThatThrownBy(() -> providers.cloudProvider(yaml))
-        .hasMessage(yaml.file() + ": unknown key 'modules.cloudHub.pki.valut' (known keys there: builtin, provider,"
-            + " vault)");
+        .hasMessage(
+            yaml.file()
+                + ": unknown key 'modules.cloudHub.pki.valut' (known keys there: builtin, provider,"
+                + " vault)");
   }
 
   @Test
   void sectionsOfOtherProviders_areLeftToThem() throws Exception {
-    assertThat(providers.cloudProvider(config("pki: {provider: builtin, vault: {address: x}}\n")).name())
+    assertThat(
+            providers
+                .cloudProvider(config("pki: {provider: builtin, vault: {address: x}}\n"))
+                .name())
         .isEqualTo("builtin");
   }
 

@@ -47,15 +47,26 @@ class RevocationListTest {
 
   static X509Certificate selfSigned(KeyPair keys) throws Exception {
     Instant now = Instant.now();
-    return new JcaX509CertificateConverter().getCertificate(
-        new JcaX509v3CertificateBuilder(CA_NAME, BigInteger.TEN, Date.from(now.minus(Duration.ofHours(1))),
-                Date.from(now.plus(Duration.ofDays(1))), CA_NAME, keys.getPublic())
-            .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+    return new JcaX509CertificateConverter()
+        .getCertificate(
+            new JcaX509v3CertificateBuilder(
+                    CA_NAME,
+                    BigInteger.TEN,
+                    Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(Duration.ofDays(1))),
+                    CA_NAME,
+                    keys.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
   }
 
-  static X509CRL crl(KeyPair signer, Iterable<BigInteger> serials, Instant thisUpdate, Instant nextUpdate,
-      boolean delta) throws Exception {
+  static X509CRL crl(
+      KeyPair signer,
+      Iterable<BigInteger> serials,
+      Instant thisUpdate,
+      Instant nextUpdate,
+      boolean delta)
+      throws Exception {
     X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(CA_NAME, Date.from(thisUpdate));
     builder.setNextUpdate(Date.from(nextUpdate));
     builder.addExtension(Extension.cRLNumber, false, new ASN1Integer(7));
@@ -66,8 +77,10 @@ class RevocationListTest {
     for (BigInteger s : serials) {
       builder.addCRLEntry(s, revokedAt, CRLReason.keyCompromise);
     }
-    return new JcaX509CRLConverter().getCRL(
-        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
+    return new JcaX509CRLConverter()
+        .getCRL(
+            builder.build(
+                new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
   }
 
   static Set<BigInteger> randomSerials(int n, SecureRandom random) {
@@ -83,7 +96,9 @@ class RevocationListTest {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     List<BigInteger> revoked = List.of(BigInteger.valueOf(1), new BigInteger("4a3b2c1d0e0f", 16));
 
-    RevocationList list = RevocationList.fromCrl(crl(caKeys, revoked, now, now.plus(Duration.ofDays(7)), false), List.of(ca));
+    RevocationList list =
+        RevocationList.fromCrl(
+            crl(caKeys, revoked, now, now.plus(Duration.ofDays(7)), false), List.of(ca));
 
     assertThat(list.serials()).containsExactlyInAnyOrderElementsOf(revoked);
     assertThat(list.isRevoked(new BigInteger("4a3b2c1d0e0f", 16))).isTrue();
@@ -98,9 +113,12 @@ class RevocationListTest {
   @Test
   void crlWithATamperedSignature_isRefused() throws Exception {
     Instant now = Instant.now();
-    byte[] der = crl(caKeys, List.of(BigInteger.ONE), now, now.plus(Duration.ofDays(1)), false).getEncoded();
+    byte[] der =
+        crl(caKeys, List.of(BigInteger.ONE), now, now.plus(Duration.ofDays(1)), false).getEncoded();
     der[der.length - 3] ^= 0x01; // inside the ECDSA signature value
-    X509CRL tampered = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
+    X509CRL tampered =
+        (X509CRL)
+            CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
 
     assertThatThrownBy(() -> RevocationList.fromCrl(tampered, List.of(ca)))
         .isInstanceOf(PkiException.class)
@@ -125,12 +143,22 @@ class RevocationListTest {
     Instant now = Instant.now();
     X509CRL crl = crl(caKeys, List.of(), now, now.plus(Duration.ofDays(1)), false);
     KeyPair otherKeys = Keys.newP256();
-    X509Certificate other = new JcaX509CertificateConverter().getCertificate(
-        new JcaX509v3CertificateBuilder(new X500Principal("CN=Other"), BigInteger.TWO, Date.from(now.minusSeconds(60)),
-                Date.from(now.plus(Duration.ofDays(1))), new X500Principal("CN=Other"), otherKeys.getPublic())
-            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(otherKeys.getPrivate())));
+    X509Certificate other =
+        new JcaX509CertificateConverter()
+            .getCertificate(
+                new JcaX509v3CertificateBuilder(
+                        new X500Principal("CN=Other"),
+                        BigInteger.TWO,
+                        Date.from(now.minusSeconds(60)),
+                        Date.from(now.plus(Duration.ofDays(1))),
+                        new X500Principal("CN=Other"),
+                        otherKeys.getPublic())
+                    .build(
+                        new JcaContentSignerBuilder("SHA256withECDSA")
+                            .build(otherKeys.getPrivate())));
 
-    assertThatThrownBy(() -> RevocationList.fromCrl(crl, List.of(other))).isInstanceOf(PkiException.class);
+    assertThatThrownBy(() -> RevocationList.fromCrl(crl, List.of(other)))
+        .isInstanceOf(PkiException.class);
   }
 
   @Test
@@ -174,7 +202,9 @@ class RevocationListTest {
     Set<BigInteger> revoked = randomSerials(100_000, new SecureRandom());
     Instant now = Instant.now();
 
-    RevocationList list = RevocationList.fromCrl(crl(caKeys, revoked, now, now.plus(Duration.ofDays(1)), false), List.of(ca));
+    RevocationList list =
+        RevocationList.fromCrl(
+            crl(caKeys, revoked, now, now.plus(Duration.ofDays(1)), false), List.of(ca));
 
     assertThat(list.size()).isEqualTo(100_000);
     assertThat(revoked).allMatch(list::isRevoked);

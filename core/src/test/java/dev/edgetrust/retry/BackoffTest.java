@@ -11,20 +11,22 @@ import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
-  private static final Backoff SECOND_TO_MINUTE = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), Jitter.FULL);
+  private static final Backoff SECOND_TO_MINUTE =
+      new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), Jitter.FULL);
 
   /** Draws the top of every range, so that a test sees the ceiling itself. */
-  private static final RandomGenerator ALWAYS_TOP = new RandomGenerator() {
-    @Override
-    public long nextLong() {
-      return 0;
-    }
+  private static final RandomGenerator ALWAYS_TOP =
+      new RandomGenerator() {
+        @Override
+        public long nextLong() {
+          return 0;
+        }
 
-    @Override
-    public long nextLong(long bound) {
-      return bound - 1;
-    }
-  };
+        @Override
+        public long nextLong(long bound) {
+          return bound - 1;
+        }
+      };
 
   @Test
   void ceiling_doublesFromTheBase_thenStaysAtTheCap_withoutOverflow() {
@@ -56,11 +58,12 @@ class BackoffTest {
   void equalJitter_staysWithinHalfToFullCeiling_andVaries() {
     Backoff policy = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), Jitter.EQUAL);
     RandomGenerator random = new SplittableRandom(42);
-    long distinct = java.util.stream.IntStream.range(0, 200)
-        .mapToObj(i -> policy.delay(2, random))
-        .peek(d -> assertThat(d).isBetween(Duration.ofMillis(200), Duration.ofMillis(400)))
-        .distinct()
-        .count();
+    long distinct =
+        java.util.stream.IntStream.range(0, 200)
+            .mapToObj(i -> policy.delay(2, random))
+            .peek(d -> assertThat(d).isBetween(Duration.ofMillis(200), Duration.ofMillis(400)))
+            .distinct()
+            .count();
     assertThat(distinct).isGreaterThan(100);
   }
 
@@ -84,7 +87,8 @@ class BackoffTest {
           .isBetween(Duration.ofSeconds(5), Duration.ofSeconds(60));
     }
     assertThat(retries.next(Optional.of(Duration.ofDays(3650)))).isEqualTo(Duration.ofSeconds(60));
-    assertThat(retries.next(Optional.of(Duration.ofSeconds(-5)))).isBetween(Duration.ZERO, Duration.ofSeconds(60));
+    assertThat(retries.next(Optional.of(Duration.ofSeconds(-5))))
+        .isBetween(Duration.ZERO, Duration.ofSeconds(60));
   }
 
   @Test
@@ -96,8 +100,10 @@ class BackoffTest {
   @Test
   void aCapBelowTheBase_orANegativeBase_isRefused() {
     assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(1), Jitter.FULL))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("need 0 <= base <= cap, was base PT5S, cap PT1S");
-    assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(-1), Duration.ofSeconds(1), Jitter.FULL))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("need 0 <= base <= cap, was base PT5S, cap PT1S");
+    assertThatThrownBy(
+            () -> new Backoff(Duration.ofSeconds(-1), Duration.ofSeconds(1), Jitter.FULL))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -18,7 +18,8 @@ class RevocationNoticeTest {
 
   @Test
   void otherClosesAreNotNotices() {
-    // A CloudHub that cannot check says "later" (1013); a keepalive timeout is 1008 without a prefix.
+    // A CloudHub that cannot check says "later" (1013); a keepalive timeout is 1008 without a
+    // prefix.
     assertThat(RevocationNotice.of(1013, "blocked: no")).isEmpty();
     assertThat(RevocationNotice.of(1008, "keepalive timeout")).isEmpty();
     assertThat(RevocationNotice.of(1000, "revoked: x")).isEmpty();
@@ -27,7 +28,8 @@ class RevocationNoticeTest {
 
   @Test
   void aLongDetailIsCutToWhatACloseFrameHolds_keepingThePrefix() {
-    String reason = RevocationNotice.REVOKED.reason("certificate serial " + "ab:".repeat(60) + " is revoked");
+    String reason =
+        RevocationNotice.REVOKED.reason("certificate serial " + "ab:".repeat(60) + " is revoked");
 
     assertThat(reason.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(123);
     assertThat(RevocationNotice.of(1008, reason)).contains(RevocationNotice.REVOKED);

@@ -24,34 +24,53 @@ import org.junit.jupiter.api.Test;
 /** Real handshakes on loopback between JDK sockets built from the toolkit's material. */
 class HandshakeCertificatesTest {
   private static final KeyPair CA_KEY = Keys.newP256();
-  private static final X509Certificate CA = TestCertificates.selfSignedCa(CA_KEY, "CN=toolkit test CA");
+  private static final X509Certificate CA =
+      TestCertificates.selfSignedCa(CA_KEY, "CN=toolkit test CA");
 
   private static HeldCertificate issued(String subject, long serial) {
     KeyPair key = Keys.newP256();
-    X509Certificate leaf = TestCertificates.leaf(
-        key.getPublic(), new X500Name(subject), CA_KEY.getPrivate(), new X500Name("CN=toolkit test CA"),
-        BigInteger.valueOf(serial));
+    X509Certificate leaf =
+        TestCertificates.leaf(
+            key.getPublic(),
+            new X500Name(subject),
+            CA_KEY.getPrivate(),
+            new X500Name("CN=toolkit test CA"),
+            BigInteger.valueOf(serial));
     return new HeldCertificate(key.getPrivate(), List.of(leaf, CA));
   }
 
   /** Accepts one connection, requires a client certificate, and answers with its subject. */
-  private static String handshake(HandshakeCertificates server, HandshakeCertificates client) throws Exception {
-    try (SSLServerSocket listener = (SSLServerSocket) server.sslContext().getServerSocketFactory()
-        .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+  private static String handshake(HandshakeCertificates server, HandshakeCertificates client)
+      throws Exception {
+    try (SSLServerSocket listener =
+        (SSLServerSocket)
+            server
+                .sslContext()
+                .getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       listener.setSSLParameters(server.sslParameters());
       listener.setNeedClientAuth(true);
-      CompletableFuture<String> seen = CompletableFuture.supplyAsync(() -> {
-        try (SSLSocket accepted = (SSLSocket) listener.accept()) {
-          accepted.startHandshake();
-          X509Certificate peer = (X509Certificate) accepted.getSession().getPeerCertificates()[0];
-          accepted.getOutputStream().write(1);
-          return peer.getSubjectX500Principal().getName() + " over " + accepted.getSession().getProtocol();
-        } catch (IOException e) {
-          return "refused";
-        }
-      });
-      try (SSLSocket socket = (SSLSocket) client.sslContext().getSocketFactory()
-          .createSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
+      CompletableFuture<String> seen =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (SSLSocket accepted = (SSLSocket) listener.accept()) {
+                  accepted.startHandshake();
+                  X509Certificate peer =
+                      (X509Certificate) accepted.getSession().getPeerCertificates()[0];
+                  accepted.getOutputStream().write(1);
+                  return peer.getSubjectX500Principal().getName()
+                      + " over "
+                      + accepted.getSession().getProtocol();
+                } catch (IOException e) {
+                  return "refused";
+                }
+              });
+      try (SSLSocket socket =
+          (SSLSocket)
+              client
+                  .sslContext()
+                  .getSocketFactory()
+                  .createSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
         socket.setSSLParameters(client.sslParameters());
         socket.startHandshake();
         socket.getInputStream().read();
@@ -62,10 +81,16 @@ class HandshakeCertificatesTest {
 
   @Test
   void heldCertificatesAndTrustedCa_makeAMutualTlsHandshake() throws Exception {
-    HandshakeCertificates server = HandshakeCertificates.builder()
-        .heldCertificate(issued("CN=server", 2)).addTrustedCertificate(CA).build();
-    HandshakeCertificates client = HandshakeCertificates.builder()
-        .heldCertificate(issued("CN=client", 3)).addTrustedCertificate(CA).build();
+    HandshakeCertificates server =
+        HandshakeCertificates.builder()
+            .heldCertificate(issued("CN=server", 2))
+            .addTrustedCertificate(CA)
+            .build();
+    HandshakeCertificates client =
+        HandshakeCertificates.builder()
+            .heldCertificate(issued("CN=client", 3))
+            .addTrustedCertificate(CA)
+            .build();
 
     assertThat(handshake(server, client)).isEqualTo("CN=client over TLSv1.3");
   }
@@ -73,33 +98,50 @@ class HandshakeCertificatesTest {
   @Test
   void aServerUnderAnotherCa_isRefusedByTheClient() {
     KeyPair otherKey = Keys.newP256();
-    HandshakeCertificates server = HandshakeCertificates.builder()
-        .heldCertificate(issued("CN=server", 4)).addTrustedCertificate(CA).build();
-    HandshakeCertificates client = HandshakeCertificates.builder()
-        .heldCertificate(issued("CN=client", 5))
-        .addTrustedCertificate(TestCertificates.selfSignedCa(otherKey, "CN=another CA")).build();
+    HandshakeCertificates server =
+        HandshakeCertificates.builder()
+            .heldCertificate(issued("CN=server", 4))
+            .addTrustedCertificate(CA)
+            .build();
+    HandshakeCertificates client =
+        HandshakeCertificates.builder()
+            .heldCertificate(issued("CN=client", 5))
+            .addTrustedCertificate(TestCertificates.selfSignedCa(otherKey, "CN=another CA"))
+            .build();
 
     assertThatThrownBy(() -> handshake(server, client)).isInstanceOf(SSLHandshakeException.class);
   }
 
   @Test
   void nothingTrusted_refusesEveryServer() {
-    HandshakeCertificates server = HandshakeCertificates.builder()
-        .heldCertificate(issued("CN=server", 6)).addTrustedCertificate(CA).build();
-    HandshakeCertificates client = HandshakeCertificates.builder().heldCertificate(issued("CN=client", 7)).build();
+    HandshakeCertificates server =
+        HandshakeCertificates.builder()
+            .heldCertificate(issued("CN=server", 6))
+            .addTrustedCertificate(CA)
+            .build();
+    HandshakeCertificates client =
+        HandshakeCertificates.builder().heldCertificate(issued("CN=client", 7)).build();
 
-    // The JDK's words for an empty trust store: not a handshake refusal but a failed one all the same.
-    assertThatThrownBy(() -> handshake(server, client)).isInstanceOf(SSLException.class)
+    // The JDK's words for an empty trust store: not a handshake refusal but a failed one all the
+    // same.
+    assertThatThrownBy(() -> handshake(server, client))
+        .isInstanceOf(SSLException.class)
         .hasMessageContaining("trustAnchors parameter must be non-empty");
   }
 
   @Test
   void aPinnedServerTrust_isTheOnlyTrust() throws Exception {
     HeldCertificate serverHeld = issued("CN=server", 8);
-    HandshakeCertificates server = HandshakeCertificates.builder()
-        .heldCertificate(serverHeld).addTrustedCertificate(CA).build();
-    HandshakeCertificates pinnedToAnother = HandshakeCertificates.builder().heldCertificate(issued("CN=client", 9))
-        .trustManager(PinnedServerTrust.of(issued("CN=server", 10).certificate(), "127.0.0.1")).build();
+    HandshakeCertificates server =
+        HandshakeCertificates.builder()
+            .heldCertificate(serverHeld)
+            .addTrustedCertificate(CA)
+            .build();
+    HandshakeCertificates pinnedToAnother =
+        HandshakeCertificates.builder()
+            .heldCertificate(issued("CN=client", 9))
+            .trustManager(PinnedServerTrust.of(issued("CN=server", 10).certificate(), "127.0.0.1"))
+            .build();
 
     assertThatThrownBy(() -> handshake(server, pinnedToAnother))
         .as("a certificate from the trusted CA is not the pinned one")
@@ -108,10 +150,13 @@ class HandshakeCertificatesTest {
 
   @Test
   void aTrustManagerAndTrustedCertificates_excludeEachOther() throws Exception {
-    HandshakeCertificates.Builder both = HandshakeCertificates.builder()
-        .addTrustedCertificate(CA).trustManager(PinnedServerTrust.of(CA, "127.0.0.1"));
+    HandshakeCertificates.Builder both =
+        HandshakeCertificates.builder()
+            .addTrustedCertificate(CA)
+            .trustManager(PinnedServerTrust.of(CA, "127.0.0.1"));
 
-    assertThatThrownBy(both::build).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(both::build)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage("a trust manager and trusted certificates exclude each other");
   }
 
@@ -127,10 +172,17 @@ class HandshakeCertificatesTest {
 
   @Test
   void tls12Only_isWhatAServerRestrictedToIt_speaks() throws Exception {
-    HandshakeCertificates server = HandshakeCertificates.builder().protocols("TLSv1.2")
-        .heldCertificate(issued("CN=server", 11)).addTrustedCertificate(CA).build();
-    HandshakeCertificates client = HandshakeCertificates.builder()
-        .heldCertificate(issued("CN=client", 12)).addTrustedCertificate(CA).build();
+    HandshakeCertificates server =
+        HandshakeCertificates.builder()
+            .protocols("TLSv1.2")
+            .heldCertificate(issued("CN=server", 11))
+            .addTrustedCertificate(CA)
+            .build();
+    HandshakeCertificates client =
+        HandshakeCertificates.builder()
+            .heldCertificate(issued("CN=client", 12))
+            .addTrustedCertificate(CA)
+            .build();
 
     assertThat(handshake(server, client)).isEqualTo("CN=client over TLSv1.2");
   }
@@ -138,8 +190,15 @@ class HandshakeCertificatesTest {
   @Test
   void toString_namesNoKey() {
     HeldCertificate held = issued("CN=client", 13);
-    String shown = HandshakeCertificates.builder().heldCertificate(held).addTrustedCertificate(CA).build().toString();
+    String shown =
+        HandshakeCertificates.builder()
+            .heldCertificate(held)
+            .addTrustedCertificate(CA)
+            .build()
+            .toString();
 
-    assertThat(shown).contains("presents a certificate").doesNotContain(held.privateKey().toString());
+    assertThat(shown)
+        .contains("presents a certificate")
+        .doesNotContain(held.privateKey().toString());
   }
 }

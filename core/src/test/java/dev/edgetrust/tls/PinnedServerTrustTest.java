@@ -22,18 +22,29 @@ import org.junit.jupiter.api.Test;
 
 /** The admin CLI's trust: one certificate, one host, no CA. */
 class PinnedServerTrustTest {
-  private static X509Certificate selfSigned(GeneralName san, Instant notBefore, Instant notAfter) throws Exception {
+  private static X509Certificate selfSigned(GeneralName san, Instant notBefore, Instant notAfter)
+      throws Exception {
     KeyPair keys = Keys.newP256();
     X500Name name = new X500Name("CN=admin");
-    JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-        name, BigInteger.valueOf(notBefore.toEpochMilli()), Date.from(notBefore), Date.from(notAfter), name, keys.getPublic());
+    JcaX509v3CertificateBuilder builder =
+        new JcaX509v3CertificateBuilder(
+            name,
+            BigInteger.valueOf(notBefore.toEpochMilli()),
+            Date.from(notBefore),
+            Date.from(notAfter),
+            name,
+            keys.getPublic());
     builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(san));
-    return new JcaX509CertificateConverter().getCertificate(
-        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+    return new JcaX509CertificateConverter()
+        .getCertificate(
+            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
   }
 
   private static X509Certificate forIp(String ip) throws Exception {
-    return selfSigned(new GeneralName(GeneralName.iPAddress, ip), Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofDays(1)));
+    return selfSigned(
+        new GeneralName(GeneralName.iPAddress, ip),
+        Instant.now().minusSeconds(60),
+        Instant.now().plus(Duration.ofDays(1)));
   }
 
   @Test
@@ -50,7 +61,10 @@ class PinnedServerTrustTest {
     X509Certificate pin = forIp("127.0.0.1");
     X509Certificate other = forIp("127.0.0.1");
 
-    assertThatThrownBy(() -> PinnedServerTrust.of(pin, "127.0.0.1").checkServerTrusted(new X509Certificate[] {other, pin}, "EC"))
+    assertThatThrownBy(
+            () ->
+                PinnedServerTrust.of(pin, "127.0.0.1")
+                    .checkServerTrusted(new X509Certificate[] {other, pin}, "EC"))
         .isInstanceOf(CertificateException.class)
         .hasMessageStartingWith("the server presented CN=admin (SHA-256 ")
         .hasMessageContaining("not the pinned certificate");
@@ -59,22 +73,37 @@ class PinnedServerTrustTest {
   @Test
   void thePinnedCertificate_forAnotherHost_isRefused() throws Exception {
     X509Certificate pin = forIp("192.0.2.10");
-    assertThatThrownBy(() -> PinnedServerTrust.of(pin, "127.0.0.1").checkServerTrusted(new X509Certificate[] {pin}, "EC"))
+    assertThatThrownBy(
+            () ->
+                PinnedServerTrust.of(pin, "127.0.0.1")
+                    .checkServerTrusted(new X509Certificate[] {pin}, "EC"))
         .hasMessage("the pinned certificate does not name 127.0.0.1");
 
-    X509Certificate dns = selfSigned(new GeneralName(GeneralName.dNSName, "127.0.0.1"), Instant.now().minusSeconds(60),
-        Instant.now().plus(Duration.ofDays(1)));
-    assertThatThrownBy(() -> PinnedServerTrust.of(dns, "127.0.0.1").checkServerTrusted(new X509Certificate[] {dns}, "EC"))
+    X509Certificate dns =
+        selfSigned(
+            new GeneralName(GeneralName.dNSName, "127.0.0.1"),
+            Instant.now().minusSeconds(60),
+            Instant.now().plus(Duration.ofDays(1)));
+    assertThatThrownBy(
+            () ->
+                PinnedServerTrust.of(dns, "127.0.0.1")
+                    .checkServerTrusted(new X509Certificate[] {dns}, "EC"))
         .as("an address must be an IP SAN, not a DNS name spelled like one")
         .hasMessage("the pinned certificate does not name 127.0.0.1");
   }
 
   @Test
   void anExpiredPin_isRefused() throws Exception {
-    X509Certificate pin = selfSigned(new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-        Instant.now().minus(Duration.ofDays(2)), Instant.now().minus(Duration.ofDays(1)));
+    X509Certificate pin =
+        selfSigned(
+            new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+            Instant.now().minus(Duration.ofDays(2)),
+            Instant.now().minus(Duration.ofDays(1)));
 
-    assertThatThrownBy(() -> PinnedServerTrust.of(pin, "127.0.0.1").checkServerTrusted(new X509Certificate[] {pin}, "EC"))
+    assertThatThrownBy(
+            () ->
+                PinnedServerTrust.of(pin, "127.0.0.1")
+                    .checkServerTrusted(new X509Certificate[] {pin}, "EC"))
         .hasMessageStartingWith("the pinned certificate is not valid now");
   }
 
@@ -83,7 +112,8 @@ class PinnedServerTrustTest {
     X509Certificate pin = forIp("127.0.0.1");
     PinnedServerTrust trust = PinnedServerTrust.of(pin, "127.0.0.1");
 
-    assertThatThrownBy(() -> trust.checkClientTrusted(new X509Certificate[] {pin}, "EC")).isInstanceOf(CertificateException.class);
+    assertThatThrownBy(() -> trust.checkClientTrusted(new X509Certificate[] {pin}, "EC"))
+        .isInstanceOf(CertificateException.class);
     assertThat(trust.getAcceptedIssuers()).isEmpty();
   }
 }

@@ -20,30 +20,41 @@ class TransportFailureTest {
   /** What Netty's SslHandler throws for a first record that is not TLS: a hex dump of it. */
   private static NotSslRecordException notTls(String sent) {
     return new NotSslRecordException(
-        "not an SSL/TLS record: " + ByteBufUtil.hexDump(Unpooled.wrappedBuffer(sent.getBytes(StandardCharsets.ISO_8859_1))));
+        "not an SSL/TLS record: "
+            + ByteBufUtil.hexDump(
+                Unpooled.wrappedBuffer(sent.getBytes(StandardCharsets.ISO_8859_1))));
   }
 
   @Test
   void plainHttpRequestToATlsPort_isClassified_withoutItsBytes() {
-    NotSslRecordException e = notTls("GET /nodes HTTP/1.1\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n");
-    assertThat(e.getMessage()).as("the hazard").contains(HexFormat.of().formatHex(TOKEN.getBytes(StandardCharsets.US_ASCII)));
+    NotSslRecordException e =
+        notTls("GET /nodes HTTP/1.1\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n");
+    assertThat(e.getMessage())
+        .as("the hazard")
+        .contains(HexFormat.of().formatHex(TOKEN.getBytes(StandardCharsets.US_ASCII)));
 
-    assertThat(TransportFailure.describe(e)).isEqualTo("plain HTTP request, not TLS (use https://)");
-    assertThat(TransportFailure.describe(new DecoderException(e))).isEqualTo("plain HTTP request, not TLS (use https://)");
+    assertThat(TransportFailure.describe(e))
+        .isEqualTo("plain HTTP request, not TLS (use https://)");
+    assertThat(TransportFailure.describe(new DecoderException(e)))
+        .isEqualTo("plain HTTP request, not TLS (use https://)");
   }
 
   @Test
   void otherBytesToATlsPort_areNotTls_withoutTheirBytes() {
-    assertThat(TransportFailure.describe(notTls(TOKEN + "\r\n"))).isEqualTo("not TLS (the first bytes are no TLS record)");
-    assertThat(TransportFailure.describe(new NotSslRecordException("garbled"))).isEqualTo("not TLS (the first bytes are no TLS record)");
+    assertThat(TransportFailure.describe(notTls(TOKEN + "\r\n")))
+        .isEqualTo("not TLS (the first bytes are no TLS record)");
+    assertThat(TransportFailure.describe(new NotSslRecordException("garbled")))
+        .isEqualTo("not TLS (the first bytes are no TLS record)");
   }
 
   @Test
   void tlsAndCertificateReasons_areKept() {
     SSLHandshakeException chain = new SSLHandshakeException("PKIX path validation failed");
-    chain.initCause(new CertPathValidatorException("Path does not chain with any of the trust anchors"));
+    chain.initCause(
+        new CertPathValidatorException("Path does not chain with any of the trust anchors"));
 
-    assertThat(TransportFailure.describe(new SSLHandshakeException("Empty client certificate chain")))
+    assertThat(
+            TransportFailure.describe(new SSLHandshakeException("Empty client certificate chain")))
         .isEqualTo("SSLHandshakeException: Empty client certificate chain");
     assertThat(TransportFailure.describe(chain))
         .isEqualTo("CertPathValidatorException: Path does not chain with any of the trust anchors");
@@ -51,9 +62,14 @@ class TransportFailureTest {
 
   @Test
   void decoderComplaints_giveTheirKindOnly_sinceTheyQuoteWhatTheyRead() {
-    assertThat(TransportFailure.describe(new IllegalArgumentException("a header name cannot contain: Authorization\u0001: Bearer " + TOKEN)))
+    assertThat(
+            TransportFailure.describe(
+                new IllegalArgumentException(
+                    "a header name cannot contain: Authorization\u0001: Bearer " + TOKEN)))
         .isEqualTo("malformed input (IllegalArgumentException)");
-    assertThat(TransportFailure.describe(new DecoderException(new TooLongFrameException("line: Bearer " + TOKEN))))
+    assertThat(
+            TransportFailure.describe(
+                new DecoderException(new TooLongFrameException("line: Bearer " + TOKEN))))
         .isEqualTo("malformed input (TooLongFrameException)");
   }
 }

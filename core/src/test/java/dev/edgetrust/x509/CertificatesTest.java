@@ -38,7 +38,8 @@ class CertificatesTest {
   @Test
   void anotherKeyOfTheSameKind_doesNotMatch() {
     assertThat(Certificates.matches(Keys.newP256().getPrivate(), ecCertificate)).isFalse();
-    assertThat(Certificates.matches(TestCertificates.rsa(2048).getPrivate(), rsaCertificate)).isFalse();
+    assertThat(Certificates.matches(TestCertificates.rsa(2048).getPrivate(), rsaCertificate))
+        .isFalse();
   }
 
   @Test
@@ -51,7 +52,8 @@ class CertificatesTest {
   void ecKeyOnAnotherCurve_doesNotMatchAndDoesNotThrow() throws Exception {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp384r1"));
-    assertThat(Certificates.matches(generator.generateKeyPair().getPrivate(), ecCertificate)).isFalse();
+    assertThat(Certificates.matches(generator.generateKeyPair().getPrivate(), ecCertificate))
+        .isFalse();
   }
 
   @Test
@@ -67,7 +69,9 @@ class CertificatesTest {
     digest.update(der, 0, der.length);
     byte[] expected = new byte[32];
     digest.doFinal(expected, 0);
-    assertThat(Certificates.sha256Hex(ecCertificate)).isEqualTo(Hex.toHexString(expected)).hasSize(64);
+    assertThat(Certificates.sha256Hex(ecCertificate))
+        .isEqualTo(Hex.toHexString(expected))
+        .hasSize(64);
   }
 
   @Test
@@ -111,7 +115,8 @@ class CertificatesTest {
     byte[] two = Certificates.der(rsaCertificate);
     byte[] both = Arrays.copyOf(one, one.length + two.length);
     System.arraycopy(two, 0, both, one.length, two.length);
-    assertThatThrownBy(() -> Certificates.parseDer(both)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Certificates.parseDer(both))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -119,7 +124,10 @@ class CertificatesTest {
     KeyPair leafKey = Keys.newP256();
     X509Certificate leaf =
         TestCertificates.leaf(
-            leafKey.getPublic(), new X500Name("CN=leaf"), ecKey.getPrivate(), new X500Name("CN=ec"),
+            leafKey.getPublic(),
+            new X500Name("CN=leaf"),
+            ecKey.getPrivate(),
+            new X500Name("CN=ec"),
             java.math.BigInteger.TEN);
     assertThat(Certificates.matches(leafKey.getPrivate(), leaf)).isTrue();
     assertThat(Certificates.matches(ecKey.getPrivate(), leaf)).isFalse();

@@ -147,7 +147,10 @@ class CsrTest {
     KeyPair small = generator.generateKeyPair();
     byte[] der =
         new JcaPKCS10CertificationRequestBuilder(SUBJECT, small.getPublic())
-            .build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(bc).build(small.getPrivate()))
+            .build(
+                new JcaContentSignerBuilder("SHA256withECDSA")
+                    .setProvider(bc)
+                    .build(small.getPrivate()))
             .getEncoded();
     // The JRE may not even read a P-224 key; either way the CSR is refused as a bad request.
     assertThatThrownBy(() -> Csr.parseDer(der))
@@ -176,20 +179,30 @@ class CsrTest {
     assertThatThrownBy(() -> Csr.parsePem("hello"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("no PEM certificate request found");
-    assertThatThrownBy(() -> Csr.parsePem("-----BEGIN CERTIFICATE REQUEST-----\n!!!\n-----END CERTIFICATE REQUEST-----\n"))
+    assertThatThrownBy(
+            () ->
+                Csr.parsePem(
+                    "-----BEGIN CERTIFICATE REQUEST-----\n!!!\n-----END CERTIFICATE REQUEST-----\n"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void commonName_isPresentOnlyForExactlyOne() {
-    assertThat(Csr.parseDer(Csr.create(key, new X500Principal("O=system:nodes")).der()).commonName()).isEmpty();
-    assertThat(Csr.parseDer(Csr.create(key, new X500Principal("CN=system:node:edge-1, O=system:nodes")).der())
-            .commonName())
+    assertThat(
+            Csr.parseDer(Csr.create(key, new X500Principal("O=system:nodes")).der()).commonName())
+        .isEmpty();
+    assertThat(
+            Csr.parseDer(
+                    Csr.create(key, new X500Principal("CN=system:node:edge-1, O=system:nodes"))
+                        .der())
+                .commonName())
         .contains("system:node:edge-1");
-    assertThat(Csr.parseDer(Csr.create(key, new X500Principal("CN=a, CN=b")).der()).commonName()).isEmpty();
+    assertThat(Csr.parseDer(Csr.create(key, new X500Principal("CN=a, CN=b")).der()).commonName())
+        .isEmpty();
     X500Name multiValued =
         new X500NameBuilder(BCStyle.INSTANCE)
-            .addMultiValuedRDN(new ASN1ObjectIdentifier[] {BCStyle.CN, BCStyle.CN}, new String[] {"a", "b"})
+            .addMultiValuedRDN(
+                new ASN1ObjectIdentifier[] {BCStyle.CN, BCStyle.CN}, new String[] {"a", "b"})
             .build();
     assertThat(Csr.create(key, x500(multiValued)).commonName()).isEmpty();
     assertThat(Csr.create(key, new X500Principal("")).commonName()).isEmpty();
@@ -241,7 +254,8 @@ class CsrTest {
   }
 
   @Test
-  void deeplyNestedSubjectOrAttributesInAWellFormedRequest_areRefusedWithIllegalArgument() throws Exception {
+  void deeplyNestedSubjectOrAttributesInAWellFormedRequest_areRefusedWithIllegalArgument()
+      throws Exception {
     CertificationRequest valid = CertificationRequest.getInstance(validDer);
     byte[] spki = valid.getCertificationRequestInfo().getSubjectPublicKeyInfo().getEncoded();
     byte[] algorithm = valid.getSignatureAlgorithm().getEncoded();
@@ -252,10 +266,15 @@ class CsrTest {
 
     byte[] nestedSubject = request(tlv(0x30, nested), spki, emptyAttributes, algorithm, signature);
     byte[] nestedAttribute =
-        request(tlv(0x30, new byte[0]), spki, tlv(0xa0, tlv(0x30, concat(tlv(0x06, new byte[] {0x2a, 0x03}), nested))),
-            algorithm, signature);
+        request(
+            tlv(0x30, new byte[0]),
+            spki,
+            tlv(0xa0, tlv(0x30, concat(tlv(0x06, new byte[] {0x2a, 0x03}), nested))),
+            algorithm,
+            signature);
     // The same frames, shallow, are well-formed enough to reach the signature check.
-    byte[] shallow = request(tlv(0x30, nestedIndefinite(1, 0x31)), spki, emptyAttributes, algorithm, signature);
+    byte[] shallow =
+        request(tlv(0x30, nestedIndefinite(1, 0x31)), spki, emptyAttributes, algorithm, signature);
     assertThatThrownBy(() -> Csr.parseDer(shallow))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("CSR signature does not verify with its own public key");
@@ -266,7 +285,8 @@ class CsrTest {
     }
   }
 
-  private static byte[] request(byte[] subject, byte[] spki, byte[] attributes, byte[] algorithm, byte[] signature) {
+  private static byte[] request(
+      byte[] subject, byte[] spki, byte[] attributes, byte[] algorithm, byte[] signature) {
     byte[] info = tlv(0x30, concat(new byte[] {0x02, 0x01, 0x00}, subject, spki, attributes));
     return tlv(0x30, concat(info, algorithm, signature));
   }

@@ -71,7 +71,8 @@ class HeldCertificateTest {
 
   @Test
   void nullKey_isRefused() {
-    assertThatThrownBy(() -> new HeldCertificate(null, List.of(leaf))).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new HeldCertificate(null, List.of(leaf)))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
@@ -80,7 +81,8 @@ class HeldCertificateTest {
     HeldCertificate held = new HeldCertificate(leafKey.getPrivate(), chain);
     chain.clear();
     assertThat(held.chain()).containsExactly(leaf, ca);
-    assertThatThrownBy(() -> held.chain().add(ca)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> held.chain().add(ca))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
@@ -101,6 +103,7 @@ class HeldCertificateTest {
   @Test
   void certificateNotNamingANode_isHeldButHasNoNodeName() {
     HeldCertificate held = new HeldCertificate(caKey.getPrivate(), List.of(ca));
-    assertThatThrownBy(() -> NodeName.fromCertificate(held.certificate())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> NodeName.fromCertificate(held.certificate()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

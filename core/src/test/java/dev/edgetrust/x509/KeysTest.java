@@ -23,7 +23,8 @@ class KeysTest {
   @Test
   void signatureAlgorithm_followsTheKeyKind() throws Exception {
     assertThat(Keys.signatureAlgorithm(Keys.newP256().getPrivate())).isEqualTo("SHA256withECDSA");
-    assertThat(Keys.signatureAlgorithm(TestCertificates.rsa(2048).getPrivate())).isEqualTo("SHA256withRSA");
+    assertThat(Keys.signatureAlgorithm(TestCertificates.rsa(2048).getPrivate()))
+        .isEqualTo("SHA256withRSA");
     KeyPair ed = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     assertThatThrownBy(() -> Keys.signatureAlgorithm(ed.getPrivate()))
         .isInstanceOf(IllegalArgumentException.class)

@@ -58,10 +58,12 @@ class PemTest {
     List<String> lines = pem.lines().toList();
     assertThat(lines.get(0)).isEqualTo("-----BEGIN THING-----");
     assertThat(lines.get(lines.size() - 1)).isEqualTo("-----END THING-----");
-    assertThat(lines.subList(1, lines.size() - 1)).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(64));
+    assertThat(lines.subList(1, lines.size() - 1))
+        .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(64));
     assertThat(lines.get(1)).hasSize(64);
     assertThat(pem).endsWith("-----\n");
-    assertThat(Base64.getMimeDecoder().decode(String.join("", lines.subList(1, lines.size() - 1)))).isEqualTo(der);
+    assertThat(Base64.getMimeDecoder().decode(String.join("", lines.subList(1, lines.size() - 1))))
+        .isEqualTo(der);
   }
 
   @Test
@@ -69,7 +71,8 @@ class PemTest {
     String pem = Pem.certificates(List.of(leaf, ca));
     assertThat(pem.split("-----BEGIN CERTIFICATE-----\n", -1)).hasSize(3);
     assertThat(Pem.parseCertificates(pem)).containsExactly(leaf, ca);
-    assertThat(Pem.parseCertificates(pem.getBytes(StandardCharsets.US_ASCII))).containsExactly(leaf, ca);
+    assertThat(Pem.parseCertificates(pem.getBytes(StandardCharsets.US_ASCII)))
+        .containsExactly(leaf, ca);
   }
 
   @Test
@@ -80,7 +83,10 @@ class PemTest {
   @Test
   void certificatesAfterAKeyAndWithCommentsAround_areFound() {
     String pem =
-        "subject=CN=edge\n" + Pem.privateKey(leafKey.getPrivate()) + Pem.certificate(leaf) + "# trailing comment\n"
+        "subject=CN=edge\n"
+            + Pem.privateKey(leafKey.getPrivate())
+            + Pem.certificate(leaf)
+            + "# trailing comment\n"
             + Pem.certificate(ca);
     assertThat(Pem.parseCertificates(pem)).containsExactly(leaf, ca);
   }
@@ -102,7 +108,10 @@ class PemTest {
     assertThatThrownBy(() -> Pem.parseCertificates(corrupt))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("not a PEM certificate");
-    assertThatThrownBy(() -> Pem.parseCertificates("-----BEGIN CERTIFICATE-----\n%%%%\n-----END CERTIFICATE-----\n"))
+    assertThatThrownBy(
+            () ->
+                Pem.parseCertificates(
+                    "-----BEGIN CERTIFICATE-----\n%%%%\n-----END CERTIFICATE-----\n"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Pem.parseCertificates(new byte[] {0x30, 0x03, 0x02, 0x01}))
         .isInstanceOf(IllegalArgumentException.class)
@@ -133,8 +142,11 @@ class PemTest {
     assertThat(pem).startsWith("-----BEGIN EC PRIVATE KEY-----");
     PrivateKey parsed = Pem.parsePrivateKey(pem);
     assertThat(parsed.getAlgorithm()).isEqualTo("EC");
-    assertThat(((ECPrivateKey) parsed).getS()).isEqualTo(((ECPrivateKey) bcPair.getPrivate()).getS());
-    assertThat(Certificates.matches(parsed, TestCertificates.selfSignedLeaf(bcPair, new X500Name("CN=bc"))))
+    assertThat(((ECPrivateKey) parsed).getS())
+        .isEqualTo(((ECPrivateKey) bcPair.getPrivate()).getS());
+    assertThat(
+            Certificates.matches(
+                parsed, TestCertificates.selfSignedLeaf(bcPair, new X500Name("CN=bc"))))
         .isTrue();
   }
 
@@ -144,7 +156,8 @@ class PemTest {
     ECPrivateKey ec = (ECPrivateKey) leafKey.getPrivate();
     SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(leafKey.getPublic().getEncoded());
     org.bouncycastle.asn1.sec.ECPrivateKey sec1 =
-        new org.bouncycastle.asn1.sec.ECPrivateKey(256, ec.getS(), spki.getAlgorithm().getParameters());
+        new org.bouncycastle.asn1.sec.ECPrivateKey(
+            256, ec.getS(), spki.getAlgorithm().getParameters());
     PrivateKey parsed = Pem.parsePrivateKey(Pem.encode("EC PRIVATE KEY", sec1.getEncoded()));
     assertThat(((ECPrivateKey) parsed).getS()).isEqualTo(ec.getS());
     assertThat(Certificates.matches(parsed, leaf)).isTrue();
@@ -209,7 +222,11 @@ class PemTest {
   void legacyOpenSslEncryptedKey_isRefusedWithAClearMessage() throws Exception {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-      writer.writeObject(leafKey, new JcePEMEncryptorBuilder("AES-256-CBC").setProvider(new BouncyCastleProvider()).build("secret".toCharArray()));
+      writer.writeObject(
+          leafKey,
+          new JcePEMEncryptorBuilder("AES-256-CBC")
+              .setProvider(new BouncyCastleProvider())
+              .build("secret".toCharArray()));
     }
     assertThat(out.toString()).contains("Proc-Type: 4,ENCRYPTED");
     assertThatThrownBy(() -> Pem.parsePrivateKey(out.toString()))
@@ -222,7 +239,8 @@ class PemTest {
     assertThatThrownBy(() -> Pem.parsePrivateKey(Pem.certificate(leaf)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("no PEM private key found");
-    assertThatThrownBy(() -> Pem.parsePrivateKey(Pem.encode("PUBLIC KEY", leafKey.getPublic().getEncoded())))
+    assertThatThrownBy(
+            () -> Pem.parsePrivateKey(Pem.encode("PUBLIC KEY", leafKey.getPublic().getEncoded())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("no PEM private key found");
     assertThatThrownBy(() -> Pem.parsePrivateKey("not pem at all"))
@@ -247,7 +265,11 @@ class PemTest {
               String message = String.valueOf(t.getMessage());
               for (String secret : secrets) {
                 if (message.contains(secret)) {
-                  fail("message of " + t.getClass().getName() + " contains key material: " + message);
+                  fail(
+                      "message of "
+                          + t.getClass().getName()
+                          + " contains key material: "
+                          + message);
                 }
               }
             }
@@ -290,7 +312,9 @@ class PemTest {
     List<String> lines = pem.lines().toList();
     String header = lines.get(0);
     String footer = lines.get(lines.size() - 1);
-    String body = String.join("", lines.subList(1, lines.size() - 1).stream().filter(l -> !l.contains(":")).toList());
+    String body =
+        String.join(
+            "", lines.subList(1, lines.size() - 1).stream().filter(l -> !l.contains(":")).toList());
     byte[] der = Base64.getDecoder().decode(body);
     for (int i = 0; i < 150; i++) {
       out.add(pem.substring(0, 1 + random.nextInt(pem.length() - 1)));
@@ -302,7 +326,13 @@ class PemTest {
       for (int n = 0; n <= random.nextInt(4); n++) {
         mangled[random.nextInt(mangled.length)] = (byte) random.nextInt(256);
       }
-      out.add(header + "\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(mangled) + "\n" + footer + "\n");
+      out.add(
+          header
+              + "\n"
+              + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(mangled)
+              + "\n"
+              + footer
+              + "\n");
     }
     out.add(header + "\n" + body + "\n");
     out.add(pem.replace(footer, "-----END SOMETHING ELSE-----"));

@@ -23,7 +23,9 @@ class SerialNumbersTest {
     // BigInteger.toByteArray() gives 00:80 and 00:ff:01; Vault and OpenSSL print 80 and ff:01.
     assertThat(SerialNumbers.toColonHex(BigInteger.valueOf(0x80))).isEqualTo("80");
     assertThat(SerialNumbers.toColonHex(BigInteger.valueOf(0xff01))).isEqualTo("ff:01");
-    assertThat(SerialNumbers.toColonHex(new BigInteger("ff00000000000000000000000000000000000001", 16)))
+    assertThat(
+            SerialNumbers.toColonHex(
+                new BigInteger("ff00000000000000000000000000000000000001", 16)))
         .isEqualTo("ff:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:01");
   }
 
@@ -70,7 +72,10 @@ class SerialNumbersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", " ", ":", "::", "-", "xyz", "1a:2g", "0x1a", "+1a", "1a 2b", "1a;2b", "1a\n2b"})
+  @ValueSource(
+      strings = {
+        "", " ", ":", "::", "-", "xyz", "1a:2g", "0x1a", "+1a", "1a 2b", "1a;2b", "1a\n2b"
+      })
   void notHex_isRefused(String text) {
     assertThatThrownBy(() -> SerialNumbers.parse(text))
         .isInstanceOf(IllegalArgumentException.class)

@@ -33,7 +33,11 @@ public final class TestCertificates {
 
   /** A leaf certificate for {@code subjectKey}, signed by the issuer's key. */
   public static X509Certificate leaf(
-      PublicKey subjectKey, X500Name subject, PrivateKey issuerKey, X500Name issuer, BigInteger serial) {
+      PublicKey subjectKey,
+      X500Name subject,
+      PrivateKey issuerKey,
+      X500Name issuer,
+      BigInteger serial) {
     return sign(subjectKey, subject, issuerKey, issuer, serial, false);
   }
 
@@ -73,7 +77,8 @@ public final class TestCertificates {
       return new JcaX509CertificateConverter()
           .getCertificate(
               builder.build(
-                  new JcaContentSignerBuilder(Keys.signatureAlgorithm(issuerKey)).build(issuerKey)));
+                  new JcaContentSignerBuilder(Keys.signatureAlgorithm(issuerKey))
+                      .build(issuerKey)));
     } catch (Exception e) {
       throw new AssertionError("cannot build a test certificate", e);
     }

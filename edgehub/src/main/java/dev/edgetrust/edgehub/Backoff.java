@@ -47,7 +47,10 @@ public final class Backoff {
     return retries.next();
   }
 
-  /** Like {@link #next()}, but not sooner than {@code notBefore} (a server's {@code Retry-After}), held to the cap. */
+  /**
+   * Like {@link #next()}, but not sooner than {@code notBefore} (a server's {@code Retry-After}),
+   * held to the cap.
+   */
   public Duration next(Optional<Duration> notBefore) {
     return retries.next(notBefore);
   }

@@ -37,9 +37,9 @@ final class CloudLink implements SessionListener {
   private static final Logger log = LoggerFactory.getLogger(EdgeHub.class);
 
   /**
-   * How many handshakes in a row the CloudHub must refuse before the node tries to enroll anew.
-   * The refusal alert does not say why (revoked, or a CloudHub failing closed for a while), so one
-   * is not enough to act on; three, with backoff between them, are seconds, not minutes.
+   * How many handshakes in a row the CloudHub must refuse before the node tries to enroll anew. The
+   * refusal alert does not say why (revoked, or a CloudHub failing closed for a while), so one is
+   * not enough to act on; three, with backoff between them, are seconds, not minutes.
    */
   static final int REFUSALS_BEFORE_REENROLLING = 3;
 
@@ -60,15 +60,25 @@ final class CloudLink implements SessionListener {
   private Instant activeSince = Instant.MIN;
   private Optional<Future<?>> reconnectTask = Optional.empty();
   private Optional<String> lastProblem = Optional.empty();
+
   /** TLS refusals by the CloudHub in a row with the current certificate (see {@link #judge}). */
   private int refusedInARow;
+
   /** Credentials the CloudHub retired: never dialled with again (the lifecycle enrolls anew). */
   private Optional<NodeCredentials> retired = Optional.empty();
+
   private Optional<EdgeGateway> gateway = Optional.empty();
   private boolean stopped;
 
-  CloudLink(EventLoop loop, EdgeHubSettings settings, CurrentCredentials credentials, CredentialLifecycle lifecycle,
-      Outbox outbox, StatusBoard status, Consumer<Message> messageListener, Clock clock) {
+  CloudLink(
+      EventLoop loop,
+      EdgeHubSettings settings,
+      CurrentCredentials credentials,
+      CredentialLifecycle lifecycle,
+      Outbox outbox,
+      StatusBoard status,
+      Consumer<Message> messageListener,
+      Clock clock) {
     this.loop = loop;
     this.settings = settings;
     // Every channel of this EdgeHub on its one loop: the session state is confined to it.
@@ -100,12 +110,13 @@ final class CloudLink implements SessionListener {
    * @return completes on the loop with the goodbye's close, if there was a live session
    */
   Future<Optional<ChannelFuture>> stop() {
-    return loop.submit(() -> {
-      stopped = true;
-      cancelReconnect();
-      connecting.ifPresent(c -> c.channel().close());
-      return active.map(CloudSession::closeGracefully);
-    });
+    return loop.submit(
+        () -> {
+          stopped = true;
+          cancelReconnect();
+          connecting.ifPresent(c -> c.channel().close());
+          return active.map(CloudSession::closeGracefully);
+        });
   }
 
   private void onLoop(Runnable task) {
@@ -145,7 +156,11 @@ final class CloudLink implements SessionListener {
     }
     NodeCredentials dialWith = inUse.get().credentials();
     if (dialWith.isExpiredAt(clock.instant())) {
-      String why = "certificate serial " + dialWith.held().serialHex() + " expired at " + dialWith.held().notAfter();
+      String why =
+          "certificate serial "
+              + dialWith.held().serialHex()
+              + " expired at "
+              + dialWith.held().notAfter();
       log.warn("node {}: {}; enrolling again before connecting", settings.nodeName(), why);
       if (active.isEmpty()) {
         status.publish(ConnectionState.DISCONNECTED, why);
@@ -164,14 +179,22 @@ final class CloudLink implements SessionListener {
       return;
     }
     Duration wait = reconnectBackoff.next();
-    String line = "node " + settings.nodeName() + ": " + reason + "; reconnecting in " + wait.toMillis() + " ms";
+    String line =
+        "node "
+            + settings.nodeName()
+            + ": "
+            + reason
+            + "; reconnecting in "
+            + wait.toMillis()
+            + " ms";
     if (!lastProblem.equals(Optional.of(reason))) {
       log.warn(line);
     } else {
       log.debug(line);
     }
     lastProblem = Optional.of(reason);
-    reconnectTask = Optional.of(loop.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS));
+    reconnectTask =
+        Optional.of(loop.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS));
   }
 
   private void cancelReconnect() {
@@ -191,7 +214,10 @@ final class CloudLink implements SessionListener {
     activeSince = clock.instant();
     lastProblem = Optional.empty();
     refusedInARow = 0;
-    log.info("node {} connected to {} (certificate serial {})", settings.nodeName(), settings.webSocketUri(),
+    log.info(
+        "node {} connected to {} (certificate serial {})",
+        settings.nodeName(),
+        settings.webSocketUri(),
         credentials.get().map(c -> c.credentials().held().serialHex()).orElse("?"));
     status.publish(ConnectionState.CONNECTED);
     gateway.ifPresent(EdgeGateway::upstreamOpened);
@@ -210,8 +236,11 @@ final class CloudLink implements SessionListener {
     try {
       messageListener.accept(message);
     } catch (RuntimeException e) {
-      log.warn("node {}: the message listener failed on message {}: {}", settings.nodeName(),
-          message.header().id(), e.toString());
+      log.warn(
+          "node {}: the message listener failed on message {}: {}",
+          settings.nodeName(),
+          message.header().id(),
+          e.toString());
     }
   }
 
@@ -258,14 +287,18 @@ final class CloudLink implements SessionListener {
   }
 
   private boolean dialledWithCurrent(CloudSession session) {
-    return credentials.get().map(CurrentCredentials.InUse::tls).filter(tls -> tls == session.tls()).isPresent();
+    return credentials
+        .get()
+        .map(CurrentCredentials.InUse::tls)
+        .filter(tls -> tls == session.tls())
+        .isPresent();
   }
 
   /**
-   * Reads what the end of {@code session} says about the current certificate, and acts on it.
-   * An explicit notice (close 1008, "revoked: "/"blocked: ") retires the certificate at once: the
-   * node stops dialling with it and enrolls anew until that succeeds (refused while still blocked,
-   * with the usual capped backoff). A bare TLS refusal is ambiguous; after {@link
+   * Reads what the end of {@code session} says about the current certificate, and acts on it. An
+   * explicit notice (close 1008, "revoked: "/"blocked: ") retires the certificate at once: the node
+   * stops dialling with it and enrolls anew until that succeeds (refused while still blocked, with
+   * the usual capped backoff). A bare TLS refusal is ambiguous; after {@link
    * #REFUSALS_BEFORE_REENROLLING} in a row the node tries one enrollment and, if that is refused,
    * goes on dialling with what it has.
    *
@@ -284,7 +317,12 @@ final class CloudLink implements SessionListener {
     switch (session.verdict()) {
       case REVOKED -> {
         refusedInARow = 0;
-        String why = "the CloudHub retired certificate serial " + judged.held().serialHex() + " (" + reason + ")";
+        String why =
+            "the CloudHub retired certificate serial "
+                + judged.held().serialHex()
+                + " ("
+                + reason
+                + ")";
         log.warn("node {}: {}; enrolling anew", settings.nodeName(), why);
         retired = Optional.of(judged);
         lifecycle.retire(judged, why);
@@ -295,8 +333,14 @@ final class CloudLink implements SessionListener {
           return false;
         }
         refusedInARow = 0;
-        String why = "the CloudHub refused certificate serial " + judged.held().serialHex() + " "
-            + REFUSALS_BEFORE_REENROLLING + " times in a row (" + reason + "); it may be revoked or the node blocked";
+        String why =
+            "the CloudHub refused certificate serial "
+                + judged.held().serialHex()
+                + " "
+                + REFUSALS_BEFORE_REENROLLING
+                + " times in a row ("
+                + reason
+                + "); it may be revoked or the node blocked";
         lifecycle.refusedRepeatedly(judged, why);
         return false;
       }

@@ -41,7 +41,9 @@ final class CredentialLifecycle implements AutoCloseable {
 
   /** Told, on the credential thread, that new credentials are published. Must not block. */
   interface Listener {
-    /** @param rotated whether they replace others (a renewal), so sessions move on to them */
+    /**
+     * @param rotated whether they replace others (a renewal), so sessions move on to them
+     */
     void adopted(boolean rotated);
   }
 
@@ -54,10 +56,13 @@ final class CredentialLifecycle implements AutoCloseable {
   private final Listener listener;
   private final Clock clock;
   private final ScheduledExecutorService thread;
+
   /** Set once, by {@link #close()} from any thread; read by the tasks on the credential thread. */
   private volatile boolean closed;
+
   /** How the first attempt at credentials ended: empty, or the reason to stop the EdgeHub. */
-  private final CompletableFuture<Optional<EnrollmentException>> started = new CompletableFuture<>();
+  private final CompletableFuture<Optional<EnrollmentException>> started =
+      new CompletableFuture<>();
 
   // Credential thread only.
   private final RandomGenerator random = RandomGenerator.getDefault();
@@ -65,14 +70,24 @@ final class CredentialLifecycle implements AutoCloseable {
   private Optional<ScheduledFuture<?>> renewalTask = Optional.empty();
   private Optional<ScheduledFuture<?>> lifetimeWarning = Optional.empty();
   private Optional<String> lastProblem = Optional.empty();
+
   /** The credentials the issuer has just handed over (not read from disk), until scheduled. */
   private Optional<NodeCredentials> justIssued = Optional.empty();
+
   /** Credentials the CloudHub retired: never renewed with; the node enrolls anew instead. */
   private Optional<NodeCredentials> retired = Optional.empty();
+
   private String retiredBecause = "";
 
-  CredentialLifecycle(EdgeHubSettings settings, CredentialManager credentials, RenewalWindow renewalWindow,
-      CurrentCredentials current, StatusBoard status, EdgeMetrics metrics, Listener listener, Clock clock) {
+  CredentialLifecycle(
+      EdgeHubSettings settings,
+      CredentialManager credentials,
+      RenewalWindow renewalWindow,
+      CurrentCredentials current,
+      StatusBoard status,
+      EdgeMetrics metrics,
+      Listener listener,
+      Clock clock) {
     this.settings = settings;
     this.credentials = credentials;
     this.renewalWindow = renewalWindow;
@@ -81,11 +96,13 @@ final class CredentialLifecycle implements AutoCloseable {
     this.metrics = metrics;
     this.listener = listener;
     this.clock = clock;
-    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "edgehub-credentials-" + settings.nodeName());
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "edgehub-credentials-" + settings.nodeName());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Where certificates come from, for the start-up line. */
@@ -134,7 +151,8 @@ final class CredentialLifecycle implements AutoCloseable {
     CompletableFuture<NodeCredentials> result = new CompletableFuture<>();
     if (current.get().isEmpty()) {
       // The first enrollment is still under way or waiting; it must not run twice at once.
-      result.completeExceptionally(new IllegalStateException("the node has no certificate to renew yet"));
+      result.completeExceptionally(
+          new IllegalStateException("the node has no certificate to renew yet"));
       return result;
     }
     try {
@@ -150,23 +168,25 @@ final class CredentialLifecycle implements AutoCloseable {
    * with them again; enroll anew until that succeeds. Any thread.
    */
   void retire(NodeCredentials retiredNow, String why) {
-    onThread(() -> {
-      if (!current.isCurrent(retiredNow)) {
-        return;
-      }
-      retired = Optional.of(retiredNow);
-      retiredBecause = why;
-      renew(Optional.empty());
-    });
+    onThread(
+        () -> {
+          if (!current.isCurrent(retiredNow)) {
+            return;
+          }
+          retired = Optional.of(retiredNow);
+          retiredBecause = why;
+          renew(Optional.empty());
+        });
   }
 
   /** {@code expired} ran out while in use (the node was offline): enroll again. Any thread. */
   void expired(NodeCredentials expired) {
-    onThread(() -> {
-      if (current.isCurrent(expired)) {
-        renew(Optional.empty());
-      }
-    });
+    onThread(
+        () -> {
+          if (current.isCurrent(expired)) {
+            renew(Optional.empty());
+          }
+        });
   }
 
   /**
@@ -190,17 +210,24 @@ final class CredentialLifecycle implements AutoCloseable {
 
   // ---- the credential thread ----
 
-  /** Makes {@code next} the credentials in use and tells the listener, which reconnects on a renewal. */
+  /**
+   * Makes {@code next} the credentials in use and tells the listener, which reconnects on a
+   * renewal.
+   */
   private void adopt(NodeCredentials next, boolean rotated) throws EnrollmentException {
     SslContext context;
     try {
       context = ClientTls.context(next);
     } catch (SSLException e) {
       throw EnrollmentException.refused(
-          "cannot use the certificate " + settings.certificateFile() + " for TLS: " + e.getMessage());
+          "cannot use the certificate "
+              + settings.certificateFile()
+              + " for TLS: "
+              + e.getMessage());
     }
     int rotations = current.get().map(CurrentCredentials.InUse::rotations).orElse(0);
-    current.publish(new CurrentCredentials.InUse(next, context, rotated ? rotations + 1 : rotations));
+    current.publish(
+        new CurrentCredentials.InUse(next, context, rotated ? rotations + 1 : rotations));
     metrics.certificate(next.held().notAfter());
     if (rotated) {
       metrics.renewed(clock.instant());
@@ -209,7 +236,9 @@ final class CredentialLifecycle implements AutoCloseable {
     listener.adopted(rotated);
   }
 
-  /** Renews (or, with no credentials yet or an expired certificate, enrolls); retries on failure. */
+  /**
+   * Renews (or, with no credentials yet or an expired certificate, enrolls); retries on failure.
+   */
   private void renew(Optional<CompletableFuture<NodeCredentials>> result) {
     if (closed) {
       result.ifPresent(r -> r.cancel(false));
@@ -220,12 +249,15 @@ final class CredentialLifecycle implements AutoCloseable {
     boolean wasRetired = before.isPresent() && retired.equals(before);
     try {
       NodeCredentials next =
-          before.isEmpty() ? credentials.obtain()
-              : wasRetired ? credentials.reenroll(retiredBecause)
-              : credentials.renew(before.get());
+          before.isEmpty()
+              ? credentials.obtain()
+              : wasRetired ? credentials.reenroll(retiredBecause) : credentials.renew(before.get());
       if (wasRetired) {
-        log.info("node {}: enrolled anew after the revocation of serial {}: serial {}", settings.nodeName(),
-            before.get().held().serialHex(), next.held().serialHex());
+        log.info(
+            "node {}: enrolled anew after the revocation of serial {}: serial {}",
+            settings.nodeName(),
+            before.get().held().serialHex(),
+            next.held().serialHex());
         retired = Optional.empty();
       }
       justIssued = before.isEmpty() ? Optional.empty() : Optional.of(next);
@@ -249,7 +281,8 @@ final class CredentialLifecycle implements AutoCloseable {
     }
     // Refused (an expired or revoked credential): ask again at the issuer's slow pace, if it has
     // one, so that a replaced token file is picked up without hammering the PKI meanwhile.
-    Optional<Duration> slow = e.isRetryable() ? Optional.empty() : credentials.issuer().refusalRetry();
+    Optional<Duration> slow =
+        e.isRetryable() ? Optional.empty() : credentials.issuer().refusalRetry();
     // A CloudHub that answered 429/503 with Retry-After is not asked again sooner than that.
     Duration wait = slow.isPresent() ? slow.get() : backoff.next(e.retryAfter());
     Optional<NodeCredentials> now = current.get().map(CurrentCredentials.InUse::credentials);
@@ -259,8 +292,13 @@ final class CredentialLifecycle implements AutoCloseable {
             ? "node " + settings.nodeName() + " cannot enroll yet: " + e.getMessage()
             : enrolling
                 ? "node " + settings.nodeName() + " cannot enroll anew yet: " + e.getMessage()
-                : "certificate renewal failed: " + e.getMessage() + "; keeping serial "
-                    + now.get().held().serialHex() + " (valid until " + now.get().held().notAfter() + ")";
+                : "certificate renewal failed: "
+                    + e.getMessage()
+                    + "; keeping serial "
+                    + now.get().held().serialHex()
+                    + " (valid until "
+                    + now.get().held().notAfter()
+                    + ")";
     String retry = "; retrying in " + Math.max(1, wait.toSeconds()) + " s";
     if (!lastProblem.equals(Optional.of(e.getMessage()))) {
       if (!e.isRetryable() || e.isLocalFault()) {
@@ -290,16 +328,28 @@ final class CredentialLifecycle implements AutoCloseable {
     }
     try {
       NodeCredentials next = credentials.reenroll(why);
-      log.info("node {}: enrolled anew after repeated refusals of serial {}: serial {}", settings.nodeName(),
-          refused.held().serialHex(), next.held().serialHex());
+      log.info(
+          "node {}: enrolled anew after repeated refusals of serial {}: serial {}",
+          settings.nodeName(),
+          refused.held().serialHex(),
+          next.held().serialHex());
       justIssued = Optional.of(next);
       backoff.reset();
       lastProblem = Optional.empty();
       adopt(next, true);
     } catch (EnrollmentException e) {
       // The issuer's refusal may already start with why (no token): say it once.
-      String failed = e.getMessage().startsWith(why) ? e.getMessage() : why + ", and enrolling anew failed: " + e.getMessage();
-      String line = "node " + settings.nodeName() + ": " + failed + "; still dialling with serial " + refused.held().serialHex();
+      String failed =
+          e.getMessage().startsWith(why)
+              ? e.getMessage()
+              : why + ", and enrolling anew failed: " + e.getMessage();
+      String line =
+          "node "
+              + settings.nodeName()
+              + ": "
+              + failed
+              + "; still dialling with serial "
+              + refused.held().serialHex();
       if (!lastProblem.equals(Optional.of(e.getMessage()))) {
         log.error(line);
       } else {
@@ -318,9 +368,9 @@ final class CredentialLifecycle implements AutoCloseable {
   }
 
   /**
-   * Plans the renewal of {@code planned} (and the warning due if it has not happened by 90% of
-   * the lifetime), and says so in one line: serial, expiry, time left, next renewal. Runs at start
-   * and after every renewal, so the log always tells when the certificate in use ends.
+   * Plans the renewal of {@code planned} (and the warning due if it has not happened by 90% of the
+   * lifetime), and says so in one line: serial, expiry, time left, next renewal. Runs at start and
+   * after every renewal, so the log always tells when the certificate in use ends.
    */
   private void scheduleRenewal(NodeCredentials planned) {
     cancel(renewalTask);
@@ -332,7 +382,9 @@ final class CredentialLifecycle implements AutoCloseable {
     Instant notAfter = planned.held().notAfter();
     Instant now = clock.instant();
     Optional<Instant> at =
-        settings.rotateCertificates() ? Optional.of(renewalWindow.pick(start, notAfter, random)) : Optional.empty();
+        settings.rotateCertificates()
+            ? Optional.of(renewalWindow.pick(start, notAfter, random))
+            : Optional.empty();
     if (at.isPresent()) {
       Duration delay = Duration.between(now, at.get());
       Duration floor = minimumRenewalDelay(start, notAfter);
@@ -340,9 +392,14 @@ final class CredentialLifecycle implements AutoCloseable {
         // A certificate that is due for renewal the moment it arrives: this node's clock is ahead
         // of the CA's by most of a lifetime. Renewing at once would only fetch another one just
         // like it, in a loop; wait a tenth of its lifetime instead.
-        log.warn("node {}: certificate serial {} (valid {} to {}) is due for renewal as soon as it was issued, by"
+        log.warn(
+            "node {}: certificate serial {} (valid {} to {}) is due for renewal as soon as it was issued, by"
                 + " this node's clock ({}): the clock is probably ahead of the CA's; renewing in {} s instead of at once",
-            settings.nodeName(), planned.held().serialHex(), planned.held().notBefore(), notAfter, now,
+            settings.nodeName(),
+            planned.held().serialHex(),
+            planned.held().notBefore(),
+            notAfter,
+            now,
             floor.toSeconds());
         delay = floor;
         at = Optional.of(now.plus(floor));
@@ -350,14 +407,22 @@ final class CredentialLifecycle implements AutoCloseable {
       renewalTask = schedule(() -> renew(Optional.empty()), delay, "the renewal");
     }
     metrics.nextRenewal(at.orElse(null));
-    log.info("node {}: certificate serial {} valid until {} ({} left); {}", settings.nodeName(),
-        planned.held().serialHex(), notAfter, remaining(Duration.between(now, notAfter)),
-        at.isEmpty() ? "renewal is off (rotateCertificates: false)" : "next renewal at " + at.get());
+    log.info(
+        "node {}: certificate serial {} valid until {} ({} left); {}",
+        settings.nodeName(),
+        planned.held().serialHex(),
+        notAfter,
+        remaining(Duration.between(now, notAfter)),
+        at.isEmpty()
+            ? "renewal is off (rotateCertificates: false)"
+            : "next renewal at " + at.get());
     // Queued after the renewal: when both are due at once (an old certificate at start), the
     // renewal runs first, and a successful one leaves nothing to warn about.
     long lifetime = Math.max(0, Duration.between(start, notAfter).toMillis());
     Instant lowAt = start.plusMillis(lifetime - lifetime / 10);
-    lifetimeWarning = schedule(() -> warnIfNotRenewed(planned), Duration.between(now, lowAt), "the lifetime warning");
+    lifetimeWarning =
+        schedule(
+            () -> warnIfNotRenewed(planned), Duration.between(now, lowAt), "the lifetime warning");
   }
 
   /** Once per certificate: it is down to its last 10% and no renewal has replaced it. */
@@ -366,10 +431,16 @@ final class CredentialLifecycle implements AutoCloseable {
       return;
     }
     Instant notAfter = held.held().notAfter();
-    log.warn("node {}: certificate serial {} has {} left (under 10% of its lifetime, expires {}) and has not been renewed{}",
-        settings.nodeName(), held.held().serialHex(), remaining(Duration.between(clock.instant(), notAfter)), notAfter,
+    log.warn(
+        "node {}: certificate serial {} has {} left (under 10% of its lifetime, expires {}) and has not been renewed{}",
+        settings.nodeName(),
+        held.held().serialHex(),
+        remaining(Duration.between(clock.instant(), notAfter)),
+        notAfter,
         lastProblem.isEmpty()
-            ? (settings.rotateCertificates() ? "" : "; rotateCertificates is false: renew it by hand")
+            ? (settings.rotateCertificates()
+                ? ""
+                : "; rotateCertificates is false: renew it by hand")
             : "; last attempt: " + lastProblem.get());
   }
 
@@ -401,7 +472,8 @@ final class CredentialLifecycle implements AutoCloseable {
 
   private Optional<ScheduledFuture<?>> schedule(Runnable task, Duration delay, String what) {
     try {
-      return Optional.of(thread.schedule(task, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS));
+      return Optional.of(
+          thread.schedule(task, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS));
     } catch (RejectedExecutionException closing) {
       log.debug("node {}: not scheduling {}: closing", settings.nodeName(), what);
       return Optional.empty();

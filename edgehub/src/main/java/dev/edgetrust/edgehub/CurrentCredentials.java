@@ -27,7 +27,8 @@ final class CurrentCredentials {
     }
   }
 
-  private final AtomicReference<Optional<InUse>> published = new AtomicReference<>(Optional.empty());
+  private final AtomicReference<Optional<InUse>> published =
+      new AtomicReference<>(Optional.empty());
 
   /** The credentials in use; empty until the first enrollment (or read from disk) succeeded. */
   Optional<InUse> get() {

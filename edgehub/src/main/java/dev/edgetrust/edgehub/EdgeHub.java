@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link CredentialLifecycle} — enroll, renew at the renewal window, retry, enroll anew when
- *       the CloudHub retires the certificate; on its own thread (the blocking work: file I/O,
- *       HTTPS enrollment). It publishes the certificate in use through {@link CurrentCredentials}.
+ *       the CloudHub retires the certificate; on its own thread (the blocking work: file I/O, HTTPS
+ *       enrollment). It publishes the certificate in use through {@link CurrentCredentials}.
  *   <li>{@link CloudLink} — connect, reconnect, the live session, what a session's end says about
  *       the certificate; on the Netty event loop.
  *   <li>{@link Outbox} — the send queue, its flush and the {@code messageQPS} rate limit; on the
@@ -61,9 +61,9 @@ import org.slf4j.LoggerFactory;
  * CurrentCredentials} snapshot; the {@link StatusBoard} is the one part both threads call.
  * Listeners are called on those threads and must neither block nor call {@link #close()}.
  *
- * <p>With {@code modules.edgeHub.gateway}, the {@link EdgeGateway} serves a local stock edgecore
- * on the same event loop: cloud messages go to it as well as to the listener, its messages go to
- * the same outbox as {@link #send}'s, and the session's ups and downs are told to it.
+ * <p>With {@code modules.edgeHub.gateway}, the {@link EdgeGateway} serves a local stock edgecore on
+ * the same event loop: cloud messages go to it as well as to the listener, its messages go to the
+ * same outbox as {@link #send}'s, and the session's ups and downs are told to it.
  *
  * <pre>{@code
  * EdgeHub hub = EdgeHub.builder(EdgeHubSettings.load(Path.of("edgecore.yaml")))
@@ -82,8 +82,10 @@ public final class EdgeHub implements AutoCloseable {
 
   private final EdgeHubSettings settings;
   private final Clock clock;
+
   /** Empty when the loop is borrowed from a group the caller owns (and shuts down). */
   private final Optional<EventLoopGroup> ownGroup;
+
   private final EventLoop loop;
   private final EdgeMetrics metrics = new EdgeMetrics();
   private final Outbox outbox;
@@ -93,8 +95,10 @@ public final class EdgeHub implements AutoCloseable {
 
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+
   /** Set in start() before any session exists; read from any thread. */
   private volatile Optional<EdgeGateway> gateway = Optional.empty();
+
   /** The listener for {@code /metrics}, only with modules.edgeHub.metrics; set in start(). */
   private volatile Optional<EdgeMetricsServer> metricsServer = Optional.empty();
 
@@ -103,10 +107,14 @@ public final class EdgeHub implements AutoCloseable {
     this.clock = b.clock;
     CertificateIssuer issuer = b.issuer != null ? b.issuer : bootstrapIssuer(settings, clock);
     CredentialManager credentials =
-        new CredentialManager(settings.nodeName(), settings.caFile(), settings.credentialFiles(), issuer, clock);
+        new CredentialManager(
+            settings.nodeName(), settings.caFile(), settings.credentialFiles(), issuer, clock);
     if (b.eventLoopGroup.isEmpty()) {
       EventLoopGroup own =
-          new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("edgehub-" + settings.nodeName()), NioIoHandler.newFactory());
+          new MultiThreadIoEventLoopGroup(
+              1,
+              new DefaultThreadFactory("edgehub-" + settings.nodeName()),
+              NioIoHandler.newFactory());
       this.ownGroup = Optional.of(own);
       this.loop = own.next();
     } else {
@@ -114,13 +122,18 @@ public final class EdgeHub implements AutoCloseable {
       this.loop = b.eventLoopGroup.get().next();
     }
     CurrentCredentials current = new CurrentCredentials();
-    this.outbox = new Outbox(loop, b.queueCapacity,
-        new SendRateLimiter(settings.messageQps(), settings.messageBurst(), System::nanoTime));
+    this.outbox =
+        new Outbox(
+            loop,
+            b.queueCapacity,
+            new SendRateLimiter(settings.messageQps(), settings.messageBurst(), System::nanoTime));
     this.status = new StatusBoard(settings.nodeName(), current, outbox, metrics);
     b.statusListener.ifPresent(status::addListener);
-    this.lifecycle = new CredentialLifecycle(settings, credentials, b.renewalWindow, current, status, metrics,
-        new ToLink(), clock);
-    this.link = new CloudLink(loop, settings, current, lifecycle, outbox, status, b.messageListener, clock);
+    this.lifecycle =
+        new CredentialLifecycle(
+            settings, credentials, b.renewalWindow, current, status, metrics, new ToLink(), clock);
+    this.link =
+        new CloudLink(loop, settings, current, lifecycle, outbox, status, b.messageListener, clock);
   }
 
   /** The lifecycle's news, handed to the link (which hops onto the event loop). */
@@ -139,14 +152,29 @@ public final class EdgeHub implements AutoCloseable {
     if (settings.pki().isPresent()) {
       // The EdgeHub depends on no PKI; whoever starts it wires the PKI's issuer in (the CLI does).
       String name = settings.pki().get().provider();
-      throw new IllegalArgumentException(settings.source() + ": modules.edgeHub." + name + " is enabled, but no "
-          + Character.toUpperCase(name.charAt(0)) + name.substring(1) + " issuer was given to the EdgeHub");
+      throw new IllegalArgumentException(
+          settings.source()
+              + ": modules.edgeHub."
+              + name
+              + " is enabled, but no "
+              + Character.toUpperCase(name.charAt(0))
+              + name.substring(1)
+              + " issuer was given to the EdgeHub");
     }
     Enrollment enrollment =
-        new Enrollment(settings.httpServer(), settings.nodeName(), settings.caFile(), settings.credentialFiles(),
-            settings.handshakeTimeout(), clock);
-    return new BootstrapIssuer(settings.nodeName(), new TokenSource(settings.token(), settings.tokenFile()),
-        enrollment, settings.source(), clock);
+        new Enrollment(
+            settings.httpServer(),
+            settings.nodeName(),
+            settings.caFile(),
+            settings.credentialFiles(),
+            settings.handshakeTimeout(),
+            clock);
+    return new BootstrapIssuer(
+        settings.nodeName(),
+        new TokenSource(settings.token(), settings.tokenFile()),
+        enrollment,
+        settings.source(),
+        clock);
   }
 
   /** Options beyond the configuration file; all optional. */
@@ -177,9 +205,9 @@ public final class EdgeHub implements AutoCloseable {
     }
 
     /**
-     * When in a certificate's lifetime it is renewed: unless changed here (tests, demo), 70% to 90%,
-     * or the window of the PKI the node asks itself ({@code modules.edgeHub.vault.renewalWindow}, 2/3
-     * to 3/4, with Vault).
+     * When in a certificate's lifetime it is renewed: unless changed here (tests, demo), 70% to
+     * 90%, or the window of the PKI the node asks itself ({@code
+     * modules.edgeHub.vault.renewalWindow}, 2/3 to 3/4, with Vault).
      */
     public Builder renewalWindow(RenewalWindow window) {
       this.renewalWindow = Objects.requireNonNull(window, "window");
@@ -188,8 +216,8 @@ public final class EdgeHub implements AutoCloseable {
 
     /**
      * Where certificates come from. Default: the CloudHub's bootstrap with the join token. Required
-     * when a PKI's edge section ({@code modules.edgeHub.vault}) is enabled: a {@link PkiIssuer} over
-     * that PKI's {@link dev.edgetrust.pki.NodeIssuance}.
+     * when a PKI's edge section ({@code modules.edgeHub.vault}) is enabled: a {@link PkiIssuer}
+     * over that PKI's {@link dev.edgetrust.pki.NodeIssuance}.
      */
     public Builder issuer(CertificateIssuer issuer) {
       this.issuer = Objects.requireNonNull(issuer, "issuer");
@@ -217,8 +245,8 @@ public final class EdgeHub implements AutoCloseable {
     }
 
     /**
-     * The clock certificate lifetimes are judged by (default: the system clock). Tests give an
-     * edge a clock that is ahead or behind the CloudHub's without touching the machine's.
+     * The clock certificate lifetimes are judged by (default: the system clock). Tests give an edge
+     * a clock that is ahead or behind the CloudHub's without touching the machine's.
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -231,8 +259,11 @@ public final class EdgeHub implements AutoCloseable {
      */
     public EdgeHub build() {
       if (renewalWindow == null) {
-        renewalWindow = settings.pki().map(p -> new RenewalWindow(p.renewalFrom(), p.renewalTo()))
-            .orElse(RenewalWindow.DEFAULT);
+        renewalWindow =
+            settings
+                .pki()
+                .map(p -> new RenewalWindow(p.renewalFrom(), p.renewalTo()))
+                .orElse(RenewalWindow.DEFAULT);
       }
       return new EdgeHub(this);
     }
@@ -262,16 +293,21 @@ public final class EdgeHub implements AutoCloseable {
         throw new EdgeHubException(e.getMessage(), e);
       }
     }
-    log.info("EdgeHub for node {} starting: CloudHub {}, certificates from {}", settings.nodeName(),
-        settings.webSocketUri(), settings.pki().isPresent() ? lifecycle.issuerDescription() : settings.httpServer());
+    log.info(
+        "EdgeHub for node {} starting: CloudHub {}, certificates from {}",
+        settings.nodeName(),
+        settings.webSocketUri(),
+        settings.pki().isPresent() ? lifecycle.issuerDescription() : settings.httpServer());
     if (settings.metricsPort().isPresent()) {
       try {
-        EdgeMetricsServer server = EdgeMetricsServer.start(loop, settings.metricsPort().getAsInt(), metrics);
+        EdgeMetricsServer server =
+            EdgeMetricsServer.start(loop, settings.metricsPort().getAsInt(), metrics);
         metricsServer = Optional.of(server);
         log.info("node {}: metrics at http:/{}/metrics", settings.nodeName(), server.address());
       } catch (IOException e) {
         close();
-        throw new EdgeHubException(settings.source() + ": modules.edgeHub.metrics: " + e.getMessage(), e);
+        throw new EdgeHubException(
+            settings.source() + ": modules.edgeHub.metrics: " + e.getMessage(), e);
       }
     }
     if (settings.gateway().isPresent()) {
@@ -287,8 +323,14 @@ public final class EdgeHub implements AutoCloseable {
 
   private void startGateway() throws EdgeHubException {
     try {
-      EdgeGateway local = EdgeGateway.create(loop, settings.gateway().orElseThrow(), settings.nodeName(), outbox,
-          settings.writeDeadline(), clock);
+      EdgeGateway local =
+          EdgeGateway.create(
+              loop,
+              settings.gateway().orElseThrow(),
+              settings.nodeName(),
+              outbox,
+              settings.writeDeadline(),
+              clock);
       gateway = Optional.of(local);
       link.attach(local);
       local.start();
@@ -298,14 +340,17 @@ public final class EdgeHub implements AutoCloseable {
     }
   }
 
-  /** The local gateway for a stock edgecore, when {@code modules.edgeHub.gateway} is enabled and started. */
+  /**
+   * The local gateway for a stock edgecore, when {@code modules.edgeHub.gateway} is enabled and
+   * started.
+   */
   public Optional<EdgeGateway> gateway() {
     return gateway;
   }
 
   /**
-   * Queues {@code message} for the CloudHub. It stays queued across disconnects and is dropped
-   * from the queue only once written to a session.
+   * Queues {@code message} for the CloudHub. It stays queued across disconnects and is dropped from
+   * the queue only once written to a session.
    *
    * @return false if the queue is full or the EdgeHub is closed; the message was not taken
    */
@@ -344,7 +389,8 @@ public final class EdgeHub implements AutoCloseable {
    */
   public CompletableFuture<NodeCredentials> renewNow() {
     if (!started.get() || closed.get()) {
-      return CompletableFuture.failedFuture(new IllegalStateException("the EdgeHub is not running"));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("the EdgeHub is not running"));
     }
     return lifecycle.renewNow();
   }
@@ -366,7 +412,9 @@ public final class EdgeHub implements AutoCloseable {
     try {
       Future<Optional<ChannelFuture>> stopping = link.stop();
       Future<?> outboxStopped = loop.submit(outbox::stop);
-      if (!loop.inEventLoop() && stopping.awaitUninterruptibly(5, TimeUnit.SECONDS) && stopping.isSuccess()) {
+      if (!loop.inEventLoop()
+          && stopping.awaitUninterruptibly(5, TimeUnit.SECONDS)
+          && stopping.isSuccess()) {
         goodbye = stopping.getNow();
         outboxStopped.awaitUninterruptibly(1, TimeUnit.SECONDS);
       }
@@ -376,16 +424,20 @@ public final class EdgeHub implements AutoCloseable {
     goodbye.ifPresent(g -> g.awaitUninterruptibly(settings.writeDeadline().toMillis() + 1000));
     int dropped = outbox.queued();
     if (dropped > 0) {
-      log.warn("node {}: closing with {} message(s) not yet sent; they are dropped", settings.nodeName(), dropped);
+      log.warn(
+          "node {}: closing with {} message(s) not yet sent; they are dropped",
+          settings.nodeName(),
+          dropped);
     }
     status.publish(ConnectionState.CLOSED);
     metricsServer.ifPresent(EdgeMetricsServer::close);
-    ownGroup.ifPresent(group -> {
-      Future<?> shutdown = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-      if (!loop.inEventLoop()) {
-        shutdown.awaitUninterruptibly(5, TimeUnit.SECONDS);
-      }
-    });
+    ownGroup.ifPresent(
+        group -> {
+          Future<?> shutdown = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+          if (!loop.inEventLoop()) {
+            shutdown.awaitUninterruptibly(5, TimeUnit.SECONDS);
+          }
+        });
     log.info("EdgeHub for node {} closed", settings.nodeName());
   }
 }

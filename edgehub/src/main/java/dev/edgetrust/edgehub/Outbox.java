@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The messages for the CloudHub, from {@link EdgeHub#send} and from the local gateway's edgecore:
- * queued across disconnects, written to the live session no faster than {@code messageQPS} /
- * {@code messageBurst}, and dropped from the queue only once written.
+ * queued across disconnects, written to the live session no faster than {@code messageQPS} / {@code
+ * messageBurst}, and dropped from the queue only once written.
  *
  * <p>Threads: {@link #send} and {@link #queued} from any thread — a semaphore bounds the queue and
  * the message hops to the event loop. Everything else runs on the event loop, which alone owns the
@@ -27,6 +27,7 @@ final class Outbox implements Upstream {
   private final EventLoop loop;
   private final int capacityLimit;
   private final Semaphore capacity;
+
   /** Cleared by {@link #close()} (any thread): from then on {@link #send} refuses. */
   private volatile boolean accepting = true;
 

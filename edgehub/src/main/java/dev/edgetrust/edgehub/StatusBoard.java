@@ -26,6 +26,7 @@ final class StatusBoard {
   private final Outbox outbox;
   private final EdgeMetrics metrics;
   private final List<Consumer<EdgeHubStatus>> listeners = new CopyOnWriteArrayList<>();
+
   /** Written under the lock; read without it. */
   private volatile EdgeHubStatus status;
 
@@ -48,8 +49,14 @@ final class StatusBoard {
   /** The latest status, with the queue length as of now. */
   EdgeHubStatus current() {
     EdgeHubStatus s = status;
-    return new EdgeHubStatus(s.state(), s.node(), s.certificateSerial(), s.certificateNotAfter(), s.rotations(),
-        outbox.queued(), s.detail());
+    return new EdgeHubStatus(
+        s.state(),
+        s.node(),
+        s.certificateSerial(),
+        s.certificateNotAfter(),
+        s.rotations(),
+        outbox.queued(),
+        s.detail());
   }
 
   ConnectionState state() {

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class BackoffTest {
   @Test
   void delays_stayWithinZeroAndTheDoublingCeiling_cappedAt60s() {
-    Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), new SplittableRandom(7));
+    Backoff backoff =
+        new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), new SplittableRandom(7));
 
     for (int attempt = 0; attempt < 200; attempt++) {
       long ceiling = Math.min(60_000, 1000L << Math.min(attempt, 20));
@@ -25,7 +26,8 @@ class BackoffTest {
 
   @Test
   void delaysAreJittered_acrossTheWholeRange() {
-    Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), new SplittableRandom(11));
+    Backoff backoff =
+        new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), new SplittableRandom(11));
     long min = Long.MAX_VALUE;
     long max = 0;
     for (int i = 0; i < 500; i++) {
@@ -43,17 +45,18 @@ class BackoffTest {
 
   @Test
   void reset_bringsTheCeilingBackToTheBase() {
-    RandomGenerator alwaysTop = new RandomGenerator() {
-      @Override
-      public long nextLong() {
-        return 0;
-      }
+    RandomGenerator alwaysTop =
+        new RandomGenerator() {
+          @Override
+          public long nextLong() {
+            return 0;
+          }
 
-      @Override
-      public long nextLong(long bound) {
-        return bound - 1;
-      }
-    };
+          @Override
+          public long nextLong(long bound) {
+            return bound - 1;
+          }
+        };
     Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), alwaysTop);
 
     assertThat(backoff.next()).isEqualTo(Duration.ofSeconds(1));
@@ -65,20 +68,27 @@ class BackoffTest {
 
   @Test
   void capBelowBase_isRefused() {
-    assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(1), new SplittableRandom()))
+    assertThatThrownBy(
+            () -> new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(1), new SplittableRandom()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void retryAfter_isAFloorUnderTheJitter_heldToTheCap() {
-    Backoff backoff = new Backoff(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(60), new java.util.Random(7));
+    Backoff backoff =
+        new Backoff(
+            java.time.Duration.ofSeconds(1),
+            java.time.Duration.ofSeconds(60),
+            new java.util.Random(7));
     for (int i = 0; i < 50; i++) {
       assertThat(backoff.next(java.util.Optional.of(java.time.Duration.ofSeconds(5))))
           .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(5))
           .isLessThanOrEqualTo(java.time.Duration.ofSeconds(60));
     }
     // A server asking for an hour gets the cap: it cannot park a node beyond the slowest backoff.
-    assertThat(backoff.next(java.util.Optional.of(java.time.Duration.ofHours(1)))).isEqualTo(java.time.Duration.ofSeconds(60));
-    assertThat(backoff.next(java.util.Optional.empty())).isLessThanOrEqualTo(java.time.Duration.ofSeconds(60));
+    assertThat(backoff.next(java.util.Optional.of(java.time.Duration.ofHours(1))))
+        .isEqualTo(java.time.Duration.ofSeconds(60));
+    assertThat(backoff.next(java.util.Optional.empty()))
+        .isLessThanOrEqualTo(java.time.Duration.ofSeconds(60));
   }
 }

@@ -10,12 +10,12 @@ import dev.edgetrust.edgehub.config.EdgeHubConfig;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.edgehub.enrollment.RenewalWindow;
-import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.edgehub.testing.TestBootstrapServer;
 import dev.edgetrust.edgehub.testing.TestCa;
 import dev.edgetrust.edgehub.testing.TestCloudHub;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EdgeHubTest {
-  private static final String JWT = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.dGVzdC1zaWduYXR1cmU";
+  private static final String JWT =
+      "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.dGVzdC1zaWduYXR1cmU";
   private static final NodeName NODE = NodeName.of("node-a");
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
@@ -63,13 +64,18 @@ class EdgeHubTest {
   }
 
   private EdgeHubSettings settings(TestCloudHub hub, TestBootstrapServer bootstrap) {
-    return EdgeHubSettings.of(NODE, new ServerAddress("127.0.0.1", hub.port()), bootstrap.url(), dir)
+    return EdgeHubSettings.of(
+            NODE, new ServerAddress("127.0.0.1", hub.port()), bootstrap.url(), dir)
         .withHeartbeat(Duration.ofSeconds(1), Duration.ofSeconds(1));
   }
 
   private EdgeHub edgeHub(EdgeHubSettings settings, RenewalWindow window) {
     return closing(
-        EdgeHub.builder(settings).onMessage(received::add).onStatus(statuses::add).renewalWindow(window).build());
+        EdgeHub.builder(settings)
+            .onMessage(received::add)
+            .onStatus(statuses::add)
+            .renewalWindow(window)
+            .build());
   }
 
   private EdgeHub edgeHub(EdgeHubSettings settings) {
@@ -77,10 +83,13 @@ class EdgeHubTest {
   }
 
   /** Writes CA, key and a certificate for {@code node} as an earlier enrollment would have. */
-  private HeldCertificate provision(EdgeHubSettings settings, Instant notBefore, Duration lifetime) throws Exception {
+  private HeldCertificate provision(EdgeHubSettings settings, Instant notBefore, Duration lifetime)
+      throws Exception {
     KeyPair key = Keys.newP256();
     HeldCertificate held =
-        new HeldCertificate(key.getPrivate(), List.of(ca.issueClient(NODE.subject(), key.getPublic(), notBefore, lifetime)));
+        new HeldCertificate(
+            key.getPrivate(),
+            List.of(ca.issueClient(NODE.subject(), key.getPublic(), notBefore, lifetime)));
     KeyCertificateFiles.writeCertificates(settings.caFile(), List.of(ca.certificate()));
     settings.credentialFiles().write(held);
     return held;
@@ -97,11 +106,16 @@ class EdgeHubTest {
   }
 
   private static List<String> dataIdsOn(TestCloudHub hub) {
-    return messagesOn(hub).stream().filter(m -> !m.isKeepalive() && !m.isEmpty()).map(m -> m.header().id()).toList();
+    return messagesOn(hub).stream()
+        .filter(m -> !m.isKeepalive() && !m.isEmpty())
+        .map(m -> m.header().id())
+        .toList();
   }
 
   private static Message data(int i) {
-    return Message.create(new Message.Route("edged", "twin", "resource", "update", "node/node-a/" + i), TextNode.valueOf("m" + i));
+    return Message.create(
+        new Message.Route("edged", "twin", "resource", "update", "node/node-a/" + i),
+        TextNode.valueOf("m" + i));
   }
 
   @Test
@@ -114,13 +128,19 @@ class EdgeHubTest {
     edge.start();
 
     await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.CONNECTED);
-    assertThat(hub.upgrades()).singleElement().satisfies(u -> {
-      assertThat(u.path()).isEqualTo("/" + EdgeHubConfig.DEFAULT_PROJECT_ID + "/node-a/events");
-      assertThat(u.headers().get("node_id")).isEqualTo("node-a");
-      assertThat(u.headers().get("project_id")).isEqualTo(EdgeHubConfig.DEFAULT_PROJECT_ID);
-      assertThat(u.headers().get("ConnectionUse")).as("cloudcore reads only for exactly msg").isEqualTo("msg");
-      assertThat(u.clientCertificate()).isEqualTo(held.certificate());
-    });
+    assertThat(hub.upgrades())
+        .singleElement()
+        .satisfies(
+            u -> {
+              assertThat(u.path())
+                  .isEqualTo("/" + EdgeHubConfig.DEFAULT_PROJECT_ID + "/node-a/events");
+              assertThat(u.headers().get("node_id")).isEqualTo("node-a");
+              assertThat(u.headers().get("project_id")).isEqualTo(EdgeHubConfig.DEFAULT_PROJECT_ID);
+              assertThat(u.headers().get("ConnectionUse"))
+                  .as("cloudcore reads only for exactly msg")
+                  .isEqualTo("msg");
+              assertThat(u.clientCertificate()).isEqualTo(held.certificate());
+            });
     assertThat(edge.status().certificateSerial()).contains(held.serialHex());
     assertThat(edge.status().certificateNotAfter()).contains(held.notAfter());
   }
@@ -132,15 +152,19 @@ class EdgeHubTest {
     provision(settings, Instant.now().minusSeconds(5), Duration.ofHours(1));
     edgeHub(settings).start();
 
-    await().atMost(PATIENCE).until(() -> messagesOn(hub).stream().filter(Message::isKeepalive).count() >= 3);
-    Message keepalive = messagesOn(hub).stream().filter(Message::isKeepalive).findFirst().orElseThrow();
+    await()
+        .atMost(PATIENCE)
+        .until(() -> messagesOn(hub).stream().filter(Message::isKeepalive).count() >= 3);
+    Message keepalive =
+        messagesOn(hub).stream().filter(Message::isKeepalive).findFirst().orElseThrow();
     assertThat(keepalive.route())
         .isEqualTo(new Message.Route("websocket", null, "resource", "keepalive", "node"));
     assertThat(keepalive.content().asText()).isEqualTo("ping");
   }
 
   @Test
-  void queuedMessages_surviveAServerSideDisconnect_andArriveInOrderAfterReconnect() throws Exception {
+  void queuedMessages_surviveAServerSideDisconnect_andArriveInOrderAfterReconnect()
+      throws Exception {
     TestCloudHub hub = cloudHub("127.0.0.1");
     EdgeHubSettings settings = settings(hub, bootstrap());
     provision(settings, Instant.now().minusSeconds(5), Duration.ofHours(1));
@@ -153,7 +177,9 @@ class EdgeHubTest {
     edge.addStatusListener(s -> states.add(s.state()));
 
     hub.disconnectAll();
-    await().atMost(PATIENCE).until(() -> states.stream().anyMatch(st -> st != ConnectionState.CONNECTED));
+    await()
+        .atMost(PATIENCE)
+        .until(() -> states.stream().anyMatch(st -> st != ConnectionState.CONNECTED));
     List<String> sent = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       Message m = data(i);
@@ -177,7 +203,8 @@ class EdgeHubTest {
     await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.CONNECTED);
     Message fromCloud = data(1);
 
-    hub.sendToLatest("{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}");
+    hub.sendToLatest(
+        "{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}");
     hub.sendToLatest("this is not a message");
     hub.sendToLatest(MessageCodec.encode(fromCloud) + "\n");
 
@@ -196,10 +223,16 @@ class EdgeHubTest {
 
     edge.start();
 
-    await().atMost(PATIENCE).until(() -> statuses.stream().anyMatch(s -> s.state() == ConnectionState.DISCONNECTED));
+    await()
+        .atMost(PATIENCE)
+        .until(() -> statuses.stream().anyMatch(s -> s.state() == ConnectionState.DISCONNECTED));
     EdgeHubStatus refused =
-        statuses.stream().filter(s -> s.state() == ConnectionState.DISCONNECTED).findFirst().orElseThrow();
-    assertThat(refused.detail()).hasValueSatisfying(d -> assertThat(d).contains("TLS").contains("127.0.0.1"));
+        statuses.stream()
+            .filter(s -> s.state() == ConnectionState.DISCONNECTED)
+            .findFirst()
+            .orElseThrow();
+    assertThat(refused.detail())
+        .hasValueSatisfying(d -> assertThat(d).contains("TLS").contains("127.0.0.1"));
     assertThat(hub.upgrades()).isEmpty();
     assertThat(statuses).noneMatch(s -> s.state() == ConnectionState.CONNECTED);
   }
@@ -215,8 +248,12 @@ class EdgeHubTest {
 
     edge.close();
 
-    await().atMost(PATIENCE).until(() -> hub.frames().size() >= 2
-        && hub.frames().get(hub.frames().size() - 1).text().startsWith("CLOSE"));
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                hub.frames().size() >= 2
+                    && hub.frames().get(hub.frames().size() - 1).text().startsWith("CLOSE"));
     List<TestCloudHub.Frame> frames = hub.frames();
     assertThat(frames.get(frames.size() - 2).text())
         .isEqualTo("{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}");
@@ -236,24 +273,36 @@ class EdgeHubTest {
 
     hub.fallSilent(true);
 
-    await().atMost(PATIENCE).until(() -> statuses.stream().anyMatch(
-        s -> s.state() == ConnectionState.DISCONNECTED && s.detail().orElse("").contains("connection is dead")));
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                statuses.stream()
+                    .anyMatch(
+                        s ->
+                            s.state() == ConnectionState.DISCONNECTED
+                                && s.detail().orElse("").contains("connection is dead")));
     hub.fallSilent(false);
-    await().atMost(PATIENCE).until(() -> hub.upgrades().size() >= 2 && edge.status().state() == ConnectionState.CONNECTED);
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () -> hub.upgrades().size() >= 2 && edge.status().state() == ConnectionState.CONNECTED);
   }
 
   @Test
   void firstStart_enrollsWithTheToken_thenConnectsOnTheNewCertificate() throws Exception {
     TestCloudHub hub = cloudHub("127.0.0.1");
     TestBootstrapServer bootstrap = bootstrap();
-    EdgeHubSettings settings = settings(hub, bootstrap).withToken(JoinToken.parse(bootstrap.token()));
+    EdgeHubSettings settings =
+        settings(hub, bootstrap).withToken(JoinToken.parse(bootstrap.token()));
     EdgeHub edge = edgeHub(settings);
 
     edge.start();
 
     await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.CONNECTED);
     HeldCertificate stored = settings.credentialFiles().read().orElseThrow();
-    assertThat(hub.upgrades()).singleElement()
+    assertThat(hub.upgrades())
+        .singleElement()
         .satisfies(u -> assertThat(u.clientCertificate()).isEqualTo(stored.certificate()));
     assertThat(Files.exists(settings.caFile())).isTrue();
   }
@@ -280,20 +329,26 @@ class EdgeHubTest {
 
     edge.start();
     await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.ENROLLING);
-    assertThat(edge.status().detail()).hasValueSatisfying(d -> assertThat(d).contains("no join token"));
+    assertThat(edge.status().detail())
+        .hasValueSatisfying(d -> assertThat(d).contains("no join token"));
 
     // A secret: owner-only, as the CloudHub and EdgeHub require of it.
-    dev.edgetrust.credential.AtomicFile.writeSecret(tokenFile, (bootstrap.token() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    dev.edgetrust.credential.AtomicFile.writeSecret(
+        tokenFile, (bootstrap.token() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
-    await().atMost(Duration.ofSeconds(90)).until(() -> edge.status().state() == ConnectionState.CONNECTED);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> edge.status().state() == ConnectionState.CONNECTED);
   }
 
   @Test
   void certificateExpiredWhileOffline_isReplacedByEnrollingAgainWithTheToken() throws Exception {
     TestCloudHub hub = cloudHub("127.0.0.1");
     TestBootstrapServer bootstrap = bootstrap();
-    EdgeHubSettings settings = settings(hub, bootstrap).withToken(JoinToken.parse(bootstrap.token()));
-    HeldCertificate expired = provision(settings, Instant.now().minus(Duration.ofDays(2)), Duration.ofDays(1));
+    EdgeHubSettings settings =
+        settings(hub, bootstrap).withToken(JoinToken.parse(bootstrap.token()));
+    HeldCertificate expired =
+        provision(settings, Instant.now().minus(Duration.ofDays(2)), Duration.ofDays(1));
     EdgeHub edge = edgeHub(settings);
 
     edge.start();
@@ -301,15 +356,19 @@ class EdgeHubTest {
     await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.CONNECTED);
     HeldCertificate stored = settings.credentialFiles().read().orElseThrow();
     assertThat(stored.serialHex()).isNotEqualTo(expired.serialHex());
-    assertThat(bootstrap.requests()).singleElement().satisfies(r -> assertThat(r.authorization()).isEqualTo("Bearer " + JWT));
+    assertThat(bootstrap.requests())
+        .singleElement()
+        .satisfies(r -> assertThat(r.authorization()).isEqualTo("Bearer " + JWT));
   }
 
   @Test
-  void rotation_renewsWithinTheWindow_reconnectsOnTheNewCertificate_andLosesNoMessage() throws Exception {
+  void rotation_renewsWithinTheWindow_reconnectsOnTheNewCertificate_andLosesNoMessage()
+      throws Exception {
     TestCloudHub hub = cloudHub("127.0.0.1");
     TestBootstrapServer bootstrap = bootstrap();
     bootstrap.lifetime(Duration.ofSeconds(20));
-    EdgeHubSettings settings = settings(hub, bootstrap).withToken(JoinToken.parse(bootstrap.token()));
+    EdgeHubSettings settings =
+        settings(hub, bootstrap).withToken(JoinToken.parse(bootstrap.token()));
     EdgeHub edge = edgeHub(settings, new RenewalWindow(0.1, 0.2));
     edge.start();
     await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.CONNECTED);
@@ -337,11 +396,22 @@ class EdgeHubTest {
         .isNotEqualTo(hub.upgrades().get(0).clientCertificate().getSerialNumber().toString(16));
     assertThat(bootstrap.requests().get(1).authorization()).isNull();
     // The old session said goodbye as edgecore does, and only once the new one was up.
-    await().atMost(PATIENCE).until(() -> hub.frames().stream()
-        .anyMatch(f -> f.channel() == hub.upgrades().get(0).channel() && f.text().equals("CLOSE 1000")));
-    TestCloudHub.Frame oldClose = hub.frames().stream()
-        .filter(f -> f.channel() == hub.upgrades().get(0).channel() && f.text().equals("CLOSE 1000"))
-        .findFirst().orElseThrow();
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                hub.frames().stream()
+                    .anyMatch(
+                        f ->
+                            f.channel() == hub.upgrades().get(0).channel()
+                                && f.text().equals("CLOSE 1000")));
+    TestCloudHub.Frame oldClose =
+        hub.frames().stream()
+            .filter(
+                f ->
+                    f.channel() == hub.upgrades().get(0).channel() && f.text().equals("CLOSE 1000"))
+            .findFirst()
+            .orElseThrow();
     assertThat(second.seq()).isLessThan(oldClose.seq());
     await().atMost(PATIENCE).until(() -> dataIdsOn(hub).containsAll(sent));
     assertThat(edge.status().certificateSerial()).isPresent().get().isNotEqualTo(firstSerial);

@@ -10,11 +10,11 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
-import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.edgehub.enrollment.NodeCredentials;
 import dev.edgetrust.edgehub.testing.TestBootstrapServer;
 import dev.edgetrust.edgehub.testing.TestCa;
 import dev.edgetrust.edgehub.testing.TestCloudHub;
+import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
@@ -41,9 +41,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** What the edge tells about its certificate: the expiry line in its log, and its local /metrics. */
+/**
+ * What the edge tells about its certificate: the expiry line in its log, and its local /metrics.
+ */
 class EdgeObservabilityTest {
-  private static final String JWT = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.dGVzdC1zaWduYXR1cmU";
+  private static final String JWT =
+      "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.dGVzdC1zaWduYXR1cmU";
   private static final NodeName NODE = NodeName.of("node-a");
   private static final Duration PATIENCE = Duration.ofSeconds(30);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -76,18 +79,23 @@ class EdgeObservabilityTest {
   private EdgeHubSettings enrollingSettings() throws Exception {
     TestCloudHub hub = closing(new TestCloudHub(ca.issueServer("127.0.0.1"), ca.certificate()));
     TestBootstrapServer bootstrap = closing(new TestBootstrapServer(ca, JWT, "127.0.0.1"));
-    return EdgeHubSettings.of(NODE, new ServerAddress("127.0.0.1", hub.port()), bootstrap.url(), dir)
+    return EdgeHubSettings.of(
+            NODE, new ServerAddress("127.0.0.1", hub.port()), bootstrap.url(), dir)
         .withHeartbeat(Duration.ofSeconds(1), Duration.ofSeconds(1))
         .withToken(JoinToken.parse(bootstrap.token()));
   }
 
   private static String scrape(EdgeHub edge) throws Exception {
     int port = edge.metricsAddress().orElseThrow().getPort();
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValue("text/plain; version=0.0.4; charset=utf-8");
     return response.body();
   }
 
@@ -109,7 +117,8 @@ class EdgeObservabilityTest {
 
   @Test
   void metrics_showExpiryAndConnection_andMoveOnAfterARenewal() throws Exception {
-    EdgeHub edge = closing(EdgeHub.builder(enrollingSettings().withMetricsPort(OptionalInt.of(0))).build());
+    EdgeHub edge =
+        closing(EdgeHub.builder(enrollingSettings().withMetricsPort(OptionalInt.of(0))).build());
     edge.start();
     await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.CONNECTED);
     Instant firstNotAfter = edge.status().certificateNotAfter().orElseThrow();
@@ -120,7 +129,9 @@ class EdgeObservabilityTest {
         .isEqualTo(firstNotAfter.toEpochMilli() / 1000.0, Assertions.within(0.001));
     assertThat(value(before, "edgetrust_edgehub_certificate_next_renewal_timestamp_seconds"))
         .isLessThan(firstNotAfter.getEpochSecond());
-    assertThat(value(before, "edgetrust_edgehub_certificate_last_renewal_timestamp_seconds")).as("none yet").isNaN();
+    assertThat(value(before, "edgetrust_edgehub_certificate_last_renewal_timestamp_seconds"))
+        .as("none yet")
+        .isNaN();
     assertThat(value(before, "edgetrust_edgehub_certificate_renewal_failures_total")).isEqualTo(0);
 
     Instant asked = Instant.now();
@@ -145,17 +156,23 @@ class EdgeObservabilityTest {
     await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.CONNECTED);
 
     assertThat(edge.metricsAddress()).isEmpty();
-    Assertions.assertThatThrownBy(() -> {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-      }
-    }).isInstanceOf(ConnectException.class);
+    Assertions.assertThatThrownBy(
+            () -> {
+              try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+              }
+            })
+        .isInstanceOf(ConnectException.class);
   }
 
   @Test
   void metricsPortInUse_failsTheStartInOneLineNamingTheSection() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      EdgeHub edge = closing(EdgeHub.builder(enrollingSettings().withMetricsPort(OptionalInt.of(taken.getLocalPort()))).build());
+      EdgeHub edge =
+          closing(
+              EdgeHub.builder(
+                      enrollingSettings().withMetricsPort(OptionalInt.of(taken.getLocalPort())))
+                  .build());
       Assertions.assertThatThrownBy(edge::start)
           .isInstanceOf(EdgeHubException.class)
           .hasMessageContaining("modules.edgeHub.metrics")
@@ -170,34 +187,55 @@ class EdgeObservabilityTest {
     edge.start();
     await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.CONNECTED);
     String first = edge.status().certificateSerial().orElseThrow();
-    await().atMost(PATIENCE).until(() -> !lines(Level.INFO, "certificate serial " + first + " valid until").isEmpty());
-    assertThat(lines(Level.INFO, "certificate serial " + first + " valid until")).singleElement()
-        .satisfies(l -> assertThat(l).matches(
-            "node node-a: certificate serial [0-9a-f:]+ valid until \\S+ \\((\\d+[dhms] ?)+ left\\); next renewal at \\S+"));
+    await()
+        .atMost(PATIENCE)
+        .until(() -> !lines(Level.INFO, "certificate serial " + first + " valid until").isEmpty());
+    assertThat(lines(Level.INFO, "certificate serial " + first + " valid until"))
+        .singleElement()
+        .satisfies(
+            l ->
+                assertThat(l)
+                    .matches(
+                        "node node-a: certificate serial [0-9a-f:]+ valid until \\S+ \\((\\d+[dhms] ?)+ left\\); next renewal at \\S+"));
 
     NodeCredentials renewed = edge.renewNow().get(30, TimeUnit.SECONDS);
 
     String second = renewed.held().serialHex();
-    await().atMost(PATIENCE).until(() -> !lines(Level.INFO, "certificate serial " + second + " valid until").isEmpty());
+    await()
+        .atMost(PATIENCE)
+        .until(() -> !lines(Level.INFO, "certificate serial " + second + " valid until").isEmpty());
     assertThat(lines(Level.INFO, "certificate serial " + second + " valid until").get(0))
-        .contains(renewed.held().notAfter().toString()).contains("next renewal at");
+        .contains(renewed.held().notAfter().toString())
+        .contains("next renewal at");
     assertThat(lines(Level.WARN, "under 10% of its lifetime")).isEmpty();
   }
 
   @Test
-  void certificateInItsLastTenPercent_thatCannotBeRenewed_warnsOnceWithTheLastFailure() throws Exception {
+  void certificateInItsLastTenPercent_thatCannotBeRenewed_warnsOnceWithTheLastFailure()
+      throws Exception {
     int closedPort;
     try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       closedPort = probe.getLocalPort();
     }
     // No CloudHub, no bootstrap: the renewal can only fail.
-    EdgeHubSettings settings = EdgeHubSettings.of(NODE, new ServerAddress("127.0.0.1", closedPort),
-            URI.create("https://127.0.0.1:" + closedPort), dir)
-        .withMetricsPort(OptionalInt.of(0));
+    EdgeHubSettings settings =
+        EdgeHubSettings.of(
+                NODE,
+                new ServerAddress("127.0.0.1", closedPort),
+                URI.create("https://127.0.0.1:" + closedPort),
+                dir)
+            .withMetricsPort(OptionalInt.of(0));
     KeyPair key = Keys.newP256();
     // 96 of its 100 minutes are gone.
-    HeldCertificate old = new HeldCertificate(key.getPrivate(), List.of(ca.issueClient(
-        NODE.subject(), key.getPublic(), Instant.now().minus(Duration.ofMinutes(96)), Duration.ofMinutes(100))));
+    HeldCertificate old =
+        new HeldCertificate(
+            key.getPrivate(),
+            List.of(
+                ca.issueClient(
+                    NODE.subject(),
+                    key.getPublic(),
+                    Instant.now().minus(Duration.ofMinutes(96)),
+                    Duration.ofMinutes(100))));
     KeyCertificateFiles.writeCertificates(settings.caFile(), List.of(ca.certificate()));
     settings.credentialFiles().write(old);
     EdgeHub edge = closing(EdgeHub.builder(settings).build());
@@ -205,10 +243,18 @@ class EdgeObservabilityTest {
     edge.start();
 
     await().atMost(PATIENCE).until(() -> !lines(Level.WARN, "under 10% of its lifetime").isEmpty());
-    await().atMost(PATIENCE).until(() -> value(scrape(edge), "edgetrust_edgehub_certificate_renewal_failures_total") >= 1);
-    assertThat(lines(Level.WARN, "under 10% of its lifetime")).singleElement()
-        .satisfies(l -> assertThat(l).contains("certificate serial " + old.serialHex()).contains("has not been renewed")
-            .contains("last attempt: "));
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () -> value(scrape(edge), "edgetrust_edgehub_certificate_renewal_failures_total") >= 1);
+    assertThat(lines(Level.WARN, "under 10% of its lifetime"))
+        .singleElement()
+        .satisfies(
+            l ->
+                assertThat(l)
+                    .contains("certificate serial " + old.serialHex())
+                    .contains("has not been renewed")
+                    .contains("last attempt: "));
     String body = scrape(edge);
     assertThat(value(body, "edgetrust_edgehub_connected")).isEqualTo(0);
     assertThat(value(body, "edgetrust_edgehub_certificate_expiry_timestamp_seconds"))

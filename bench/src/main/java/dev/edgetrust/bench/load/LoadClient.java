@@ -25,13 +25,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The load client, run in a JVM of its own so that its heap, file descriptors and CPU time are
- * not counted as the server's. It speaks to the bench on stdout, one prefixed line per event:
+ * The load client, run in a JVM of its own so that its heap, file descriptors and CPU time are not
+ * counted as the server's. It speaks to the bench on stdout, one prefixed line per event:
  *
  * <ul>
- *   <li>{@code handshake}: opens, upgrades and resets connections, {@code --concurrency} at a
- *       time, cycling through the node identities; after {@code --warmup-ms} prints {@code
- *       MEASURING}, after {@code --measure-ms} more prints {@code RESULT <json>} and exits.
+ *   <li>{@code handshake}: opens, upgrades and resets connections, {@code --concurrency} at a time,
+ *       cycling through the node identities; after {@code --warmup-ms} prints {@code MEASURING},
+ *       after {@code --measure-ms} more prints {@code RESULT <json>} and exits.
  *   <li>{@code sessions}: opens {@code --count} sessions ({@code --concurrency} at a time, source
  *       addresses spread over 127.0.0.2.. so no address runs out of ephemeral ports), keeps them
  *       with a keepalive every {@code --heartbeat-ms}, prints {@code READY <json>}; answers {@code
@@ -39,8 +39,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code relay}: opens {@code --sessions} sessions to each of {@code --servers} (with the
  *       identities of the same position in {@code --identities}), keeps them with keepalives,
  *       prints {@code READY <json>}, then runs one round-trip slice per {@code RUN <server> <ms>
- *       <sessions> <window>} line: that many sessions each keep {@code window} messages
- *       unanswered; prints {@code DONE <json>} with the answered count and the round-trip quantiles.
+ *       <sessions> <window>} line: that many sessions each keep {@code window} messages unanswered;
+ *       prints {@code DONE <json>} with the answered count and the round-trip quantiles.
  * </ul>
  */
 public final class LoadClient {
@@ -55,7 +55,8 @@ public final class LoadClient {
 
   public static void main(String[] argv) throws Exception {
     if (argv.length == 0) {
-      System.err.println("usage: LoadClient handshake|sessions --server host:port --identities DIR ...");
+      System.err.println(
+          "usage: LoadClient handshake|sessions --server host:port --identities DIR ...");
       System.exit(2);
     }
     Map<String, String> args = new HashMap<>();
@@ -106,10 +107,10 @@ public final class LoadClient {
 
   /**
    * Holds both servers' addresses and runs one slice per {@code RUN <server> <ms>} line on stdin:
-   * {@code --concurrency} lanes open, upgrade and reset connections to that server for {@code
-   * ms} (and until at least one succeeded), then stop starting new ones and wait for those in
-   * flight, and print {@code DONE <json>}. The JVM and its JIT stay warm from slice to slice, and
-   * nothing of one slice's server work spills into the next.
+   * {@code --concurrency} lanes open, upgrade and reset connections to that server for {@code ms}
+   * (and until at least one succeeded), then stop starting new ones and wait for those in flight,
+   * and print {@code DONE <json>}. The JVM and its JIT stay warm from slice to slice, and nothing
+   * of one slice's server work spills into the next.
    */
   private void handshakes() throws Exception {
     List<InetSocketAddress> servers = new java.util.ArrayList<>();
@@ -117,17 +118,27 @@ public final class LoadClient {
       servers.add(address(s));
     }
     SharedKeyTls tls = new SharedKeyTls(NodeIdentities.read(Path.of(arg("--identities"))));
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(intArg("--threads"), NioIoHandler.newFactory());
-    List<WebSocketDialer> dialers = servers.stream().map(a -> new WebSocketDialer(group, a, null, true)).toList();
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(intArg("--threads"), NioIoHandler.newFactory());
+    List<WebSocketDialer> dialers =
+        servers.stream().map(a -> new WebSocketDialer(group, a, null, true)).toList();
     int concurrency = intArg("--concurrency");
     AtomicInteger next = new AtomicInteger();
     say("READY", JSON.createObjectNode());
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null) {
       String[] words = line.strip().split("\\s+");
       if (words.length == 3 && words[0].equals("RUN")) {
-        say("DONE", slice(dialers.get(Integer.parseInt(words[1])), tls, next, concurrency, Long.parseLong(words[2])));
+        say(
+            "DONE",
+            slice(
+                dialers.get(Integer.parseInt(words[1])),
+                tls,
+                next,
+                concurrency,
+                Long.parseLong(words[2])));
       } else if (words[0].equals("QUIT")) {
         break;
       }
@@ -135,7 +146,8 @@ public final class LoadClient {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
   }
 
-  private ObjectNode slice(WebSocketDialer dialer, SharedKeyTls tls, AtomicInteger next, int concurrency, long millis)
+  private ObjectNode slice(
+      WebSocketDialer dialer, SharedKeyTls tls, AtomicInteger next, int concurrency, long millis)
       throws InterruptedException {
     int nodes = tls.identities().size();
     AtomicLong ok = new AtomicLong();
@@ -145,26 +157,29 @@ public final class LoadClient {
     AtomicInteger inFlight = new AtomicInteger();
     Phase phase = new Phase();
     Runnable[] lane = new Runnable[1];
-    lane[0] = () -> {
-      if (!phase.running) {
-        return;
-      }
-      int node = Math.floorMod(next.getAndIncrement(), nodes);
-      inFlight.incrementAndGet();
-      dialer.open(tls.identities().node(node), ch -> tls.handler(ch, node), null)
-          .whenComplete((channel, error) -> {
-            if (error == null) {
-              negotiated.compareAndSet("?", WebSocketDialer.negotiated(channel));
-              ok.incrementAndGet();
-              channel.close();
-            } else {
-              failed.incrementAndGet();
-              firstFailure.compareAndSet(null, String.valueOf(error));
-            }
-            inFlight.decrementAndGet();
-            lane[0].run();
-          });
-    };
+    lane[0] =
+        () -> {
+          if (!phase.running) {
+            return;
+          }
+          int node = Math.floorMod(next.getAndIncrement(), nodes);
+          inFlight.incrementAndGet();
+          dialer
+              .open(tls.identities().node(node), ch -> tls.handler(ch, node), null)
+              .whenComplete(
+                  (channel, error) -> {
+                    if (error == null) {
+                      negotiated.compareAndSet("?", WebSocketDialer.negotiated(channel));
+                      ok.incrementAndGet();
+                      channel.close();
+                    } else {
+                      failed.incrementAndGet();
+                      firstFailure.compareAndSet(null, String.valueOf(error));
+                    }
+                    inFlight.decrementAndGet();
+                    lane[0].run();
+                  });
+        };
     long start = System.nanoTime();
     for (int i = 0; i < concurrency; i++) {
       lane[0].run();
@@ -203,9 +218,11 @@ public final class LoadClient {
     SharedKeyTls tls = new SharedKeyTls(NodeIdentities.read(Path.of(arg("--identities"))));
     int count = Math.min(intArg("--count"), tls.identities().size());
     int sources = intArg("--source-addresses");
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(intArg("--threads"), NioIoHandler.newFactory());
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(intArg("--threads"), NioIoHandler.newFactory());
     WebSocketDialer dialer =
-        new WebSocketDialer(group, server, Duration.ofMillis(Long.parseLong(arg("--heartbeat-ms"))), false);
+        new WebSocketDialer(
+            group, server, Duration.ofMillis(Long.parseLong(arg("--heartbeat-ms"))), false);
     Semaphore window = new Semaphore(intArg("--concurrency"));
     ConcurrentLinkedQueue<Channel> open = new ConcurrentLinkedQueue<>();
     AtomicInteger failed = new AtomicInteger();
@@ -216,17 +233,19 @@ public final class LoadClient {
       window.acquire();
       int node = i;
       InetSocketAddress local = new InetSocketAddress("127.0.0." + (2 + i % sources), 0);
-      dialer.open(tls.identities().node(node), ch -> tls.handler(ch, node), local)
-          .whenComplete((channel, error) -> {
-            if (error == null) {
-              negotiated.compareAndSet("?", WebSocketDialer.negotiated(channel));
-              open.add(channel);
-            } else {
-              failed.incrementAndGet();
-              firstFailure.compareAndSet(null, String.valueOf(error));
-            }
-            window.release();
-          });
+      dialer
+          .open(tls.identities().node(node), ch -> tls.handler(ch, node), local)
+          .whenComplete(
+              (channel, error) -> {
+                if (error == null) {
+                  negotiated.compareAndSet("?", WebSocketDialer.negotiated(channel));
+                  open.add(channel);
+                } else {
+                  failed.incrementAndGet();
+                  firstFailure.compareAndSet(null, String.valueOf(error));
+                }
+                window.release();
+              });
     }
     window.acquire(intArg("--concurrency"));
     ObjectNode ready = JSON.createObjectNode();
@@ -238,7 +257,8 @@ public final class LoadClient {
       ready.put("firstFailure", firstFailure.get());
     }
     say("READY", ready);
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null) {
       if (line.strip().equals("COUNT")) {
@@ -258,7 +278,8 @@ public final class LoadClient {
     String[] servers = arg("--servers").split(",");
     String[] identities = arg("--identities").split(",");
     int sessions = intArg("--sessions");
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(intArg("--threads"), NioIoHandler.newFactory());
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(intArg("--threads"), NioIoHandler.newFactory());
     Duration heartbeat = Duration.ofMillis(Long.parseLong(arg("--heartbeat-ms")));
     List<List<RoundTrips>> perServer = new java.util.ArrayList<>();
     AtomicReference<String> firstFailure = new AtomicReference<>();
@@ -272,10 +293,16 @@ public final class LoadClient {
         RoundTrips trips = new RoundTrips();
         int node = i;
         try {
-          dialer.open(tls.identities().node(node), ch -> tls.handler(ch, node), null, java.util.Optional.of(trips))
+          dialer
+              .open(
+                  tls.identities().node(node),
+                  ch -> tls.handler(ch, node),
+                  null,
+                  java.util.Optional.of(trips))
               .get(60, TimeUnit.SECONDS);
           opened.add(trips);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (java.util.concurrent.ExecutionException
+            | java.util.concurrent.TimeoutException e) {
           firstFailure.compareAndSet(null, servers[s] + ": " + e.getCause());
         }
       }
@@ -288,7 +315,8 @@ public final class LoadClient {
       ready.put("firstFailure", firstFailure.get());
     }
     say("READY", ready);
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null) {
       String[] words = line.strip().split("\\s+");
@@ -303,8 +331,12 @@ public final class LoadClient {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
   }
 
-  /** One slice: every session in {@code used} keeps {@code window} messages in flight for {@code millis}. */
-  private ObjectNode roundTrips(List<RoundTrips> used, long millis, int window) throws InterruptedException {
+  /**
+   * One slice: every session in {@code used} keeps {@code window} messages in flight for {@code
+   * millis}.
+   */
+  private ObjectNode roundTrips(List<RoundTrips> used, long millis, int window)
+      throws InterruptedException {
     RoundTrips.Slice slice = new RoundTrips.Slice();
     long start = System.nanoTime();
     used.forEach(t -> t.start(slice, window));

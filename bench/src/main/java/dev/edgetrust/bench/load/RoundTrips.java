@@ -21,13 +21,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * cloudcore answers. All of it runs on the session's event loop; only the {@link Slice} is shared.
  */
 final class RoundTrips extends SimpleChannelInboundHandler<TextWebSocketFrame> {
-  private static final Message.Route ROUTE = new Message.Route("edged", "meta", "resource", "update", "default/pod/bench");
-  private static final TextNode CONTENT = TextNode.valueOf("status: Running, ready: true, restarts: 0");
+  private static final Message.Route ROUTE =
+      new Message.Route("edged", "meta", "resource", "update", "default/pod/bench");
+  private static final TextNode CONTENT =
+      TextNode.valueOf("status: Running, ready: true, restarts: 0");
 
   /** What the sessions of one timed slice share: whether to go on, and what they measured. */
   static final class Slice {
-    /** Round trips in microseconds, one counter per microsecond up to 1 s; the last one holds everything slower. */
+    /**
+     * Round trips in microseconds, one counter per microsecond up to 1 s; the last one holds
+     * everything slower.
+     */
     private final AtomicLongArray micros = new AtomicLongArray(1_000_001);
+
     private final AtomicLong answered = new AtomicLong();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicReference<String> firstFailure = new AtomicReference<>();
@@ -82,15 +88,19 @@ final class RoundTrips extends SimpleChannelInboundHandler<TextWebSocketFrame> {
     this.ctx = ctx;
   }
 
-  /** Starts this session's part of {@code slice}: {@code window} messages in flight until it stops. */
+  /**
+   * Starts this session's part of {@code slice}: {@code window} messages in flight until it stops.
+   */
   void start(Slice slice, int window) {
-    ctx.executor().execute(() -> {
-      this.slice = slice;
-      sentAt.clear();
-      for (int i = 0; i < window; i++) {
-        sendOne();
-      }
-    });
+    ctx.executor()
+        .execute(
+            () -> {
+              this.slice = slice;
+              sentAt.clear();
+              for (int i = 0; i < window; i++) {
+                sendOne();
+              }
+            });
   }
 
   private void sendOne() {

@@ -54,10 +54,11 @@ public final class WebSocketDialer {
 
   /**
    * @param heartbeat keepalive interval, or null for none (a connection that closes at once)
-   * @param resetOnClose close with a TCP reset (SO_LINGER 0), so that a client opening thousands
-   *     of short connections leaves no TIME_WAIT ports behind
+   * @param resetOnClose close with a TCP reset (SO_LINGER 0), so that a client opening thousands of
+   *     short connections leaves no TIME_WAIT ports behind
    */
-  public WebSocketDialer(EventLoopGroup group, InetSocketAddress server, Duration heartbeat, boolean resetOnClose) {
+  public WebSocketDialer(
+      EventLoopGroup group, InetSocketAddress server, Duration heartbeat, boolean resetOnClose) {
     this.group = group;
     this.server = server;
     this.heartbeat = heartbeat;
@@ -71,16 +72,20 @@ public final class WebSocketDialer {
    * @param local the source address, or null for the system's choice
    * @return completes with the channel once the upgrade is answered with 101, or exceptionally
    */
-  public CompletableFuture<Channel> open(NodeName node, Function<Channel, SslHandler> tls, InetSocketAddress local) {
+  public CompletableFuture<Channel> open(
+      NodeName node, Function<Channel, SslHandler> tls, InetSocketAddress local) {
     return open(node, tls, local, Optional.empty());
   }
 
   /**
    * As {@link #open(NodeName, Function, InetSocketAddress)}, with {@code inbound} last in the
-   * pipeline: it gets every frame the server sends (a session that looks at its answers) instead
-   * of their being dropped.
+   * pipeline: it gets every frame the server sends (a session that looks at its answers) instead of
+   * their being dropped.
    */
-  public CompletableFuture<Channel> open(NodeName node, Function<Channel, SslHandler> tls, InetSocketAddress local,
+  public CompletableFuture<Channel> open(
+      NodeName node,
+      Function<Channel, SslHandler> tls,
+      InetSocketAddress local,
       Optional<ChannelHandler> inbound) {
     CompletableFuture<Channel> opened = new CompletableFuture<>();
     Bootstrap bootstrap =
@@ -105,12 +110,14 @@ public final class WebSocketDialer {
     if (resetOnClose) {
       bootstrap.option(ChannelOption.SO_LINGER, 0);
     }
-    ChannelFuture connect = local == null ? bootstrap.connect(server) : bootstrap.connect(server, local);
-    connect.addListener(f -> {
-      if (!f.isSuccess()) {
-        opened.completeExceptionally(f.cause());
-      }
-    });
+    ChannelFuture connect =
+        local == null ? bootstrap.connect(server) : bootstrap.connect(server, local);
+    connect.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            opened.completeExceptionally(f.cause());
+          }
+        });
     return opened;
   }
 
@@ -122,7 +129,17 @@ public final class WebSocketDialer {
     // nothing reads the socket (DESIGN.md §3).
     headers.set("ConnectionUse", "msg");
     return WebSocketClientProtocolConfig.newBuilder()
-        .webSocketUri(URI.create("wss://" + server.getHostString() + ":" + server.getPort() + "/" + PROJECT + "/" + node.value() + "/events"))
+        .webSocketUri(
+            URI.create(
+                "wss://"
+                    + server.getHostString()
+                    + ":"
+                    + server.getPort()
+                    + "/"
+                    + PROJECT
+                    + "/"
+                    + node.value()
+                    + "/events"))
         .version(WebSocketVersion.V13)
         .customHeaders(headers)
         .handshakeTimeoutMillis(30_000)
@@ -130,7 +147,10 @@ public final class WebSocketDialer {
         .build();
   }
 
-  /** The TLS version and cipher suite a channel negotiated, e.g. {@code TLSv1.3 TLS_AES_128_GCM_SHA256}. */
+  /**
+   * The TLS version and cipher suite a channel negotiated, e.g. {@code TLSv1.3
+   * TLS_AES_128_GCM_SHA256}.
+   */
   public static String negotiated(Channel channel) {
     SslHandler ssl = channel.pipeline().get(SslHandler.class);
     if (ssl == null) {
@@ -157,12 +177,18 @@ public final class WebSocketDialer {
         if (heartbeat != null) {
           long every = heartbeat.toMillis();
           // Spread over the interval, as a fleet that did not all boot in the same second is.
-          beat = ctx.executor().scheduleAtFixedRate(
-              () -> beat(ctx), ThreadLocalRandom.current().nextLong(every), every, TimeUnit.MILLISECONDS);
+          beat =
+              ctx.executor()
+                  .scheduleAtFixedRate(
+                      () -> beat(ctx),
+                      ThreadLocalRandom.current().nextLong(every),
+                      every,
+                      TimeUnit.MILLISECONDS);
         }
         opened.complete(ctx.channel());
       } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-        opened.completeExceptionally(new java.util.concurrent.TimeoutException("WebSocket upgrade timed out"));
+        opened.completeExceptionally(
+            new java.util.concurrent.TimeoutException("WebSocket upgrade timed out"));
         ctx.close();
       }
       super.userEventTriggered(ctx, evt);

@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A separate JVM on this JVM's class path: client load that must not share a heap, a
- * file-descriptor limit or a CPU clock with what is measured, or an EdgeHub whose resident
- * memory is the figure. It speaks by printing lines on stdout; stderr goes to a log file that an
- * error quotes.
+ * file-descriptor limit or a CPU clock with what is measured, or an EdgeHub whose resident memory
+ * is the figure. It speaks by printing lines on stdout; stderr goes to a log file that an error
+ * quotes.
  */
 public final class ChildJvm implements AutoCloseable {
   private final String name;
@@ -79,7 +79,10 @@ public final class ChildJvm implements AutoCloseable {
       command.add(mainClass);
       command.addAll(args);
       Path log = logDirectory.resolve(name + ".log");
-      ProcessBuilder pb = new ProcessBuilder(command).redirectError(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+      ProcessBuilder pb =
+          new ProcessBuilder(command)
+              .redirectError(log.toFile())
+              .redirectInput(ProcessBuilder.Redirect.PIPE);
       pb.environment().putAll(environment);
       return new ChildJvm(name, pb.start(), log);
     }
@@ -87,7 +90,8 @@ public final class ChildJvm implements AutoCloseable {
 
   private void readStdout() {
     try (BufferedReader in =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         lines.add(line);
@@ -111,20 +115,36 @@ public final class ChildJvm implements AutoCloseable {
    *
    * @throws IOException if the process ends first or {@code timeout} passes, quoting its log
    */
-  public String awaitLine(String prefix, Duration timeout) throws IOException, InterruptedException {
+  public String awaitLine(String prefix, Duration timeout)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new IOException(name + " said no '" + prefix.strip() + "' within " + timeout.toSeconds() + " s" + tail());
+        throw new IOException(
+            name
+                + " said no '"
+                + prefix.strip()
+                + "' within "
+                + timeout.toSeconds()
+                + " s"
+                + tail());
       }
-      String line = lines.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+      String line =
+          lines.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
       if (line != null) {
         if (line.startsWith(prefix)) {
           return line.substring(prefix.length());
         }
       } else if (!process.isAlive() && lines.isEmpty()) {
-        throw new IOException(name + " exited with " + process.exitValue() + " before saying '" + prefix.strip() + "'" + tail());
+        throw new IOException(
+            name
+                + " exited with "
+                + process.exitValue()
+                + " before saying '"
+                + prefix.strip()
+                + "'"
+                + tail());
       }
     }
   }

@@ -7,7 +7,8 @@ public final class Cpu {
   private Cpu() {}
 
   public static long processNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }
     throw new IllegalStateException("this JVM does not report process CPU time");

@@ -10,8 +10,8 @@ public final class Heap {
   private Heap() {}
 
   /**
-   * Bytes of heap in use after forced collections, repeated until two readings agree within 64
-   * KiB (a collection can leave work for the next one).
+   * Bytes of heap in use after forced collections, repeated until two readings agree within 64 KiB
+   * (a collection can leave work for the next one).
    */
   public static long usedAfterGc() throws InterruptedException {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -36,6 +36,8 @@ public final class Heap {
   }
 
   public static String gcName() {
-    return String.join("+", ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList());
+    return String.join(
+        "+",
+        ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList());
   }
 }

@@ -3,8 +3,8 @@ package dev.edgetrust.bench.measure;
 import java.io.IOException;
 
 /**
- * A JVM that does nothing: says {@code READY} and waits for stdin to close. Started with an
- * edge's flags, its resident memory is the floor any Java edge process stands on.
+ * A JVM that does nothing: says {@code READY} and waits for stdin to close. Started with an edge's
+ * flags, its resident memory is the floor any Java edge process stands on.
  */
 public final class IdleJvm {
   private IdleJvm() {}

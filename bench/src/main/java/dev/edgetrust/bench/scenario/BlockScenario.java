@@ -33,19 +33,24 @@ import javax.net.ssl.SSLException;
 
 /**
  * How fast a block takes a node off the CloudHub: with N authenticated sessions open, nodes are
- * blocked one after another through {@code NodeAccess.block} — what {@code POST
- * /nodes/NAME/block} on the admin API runs — and each node's client records when it sees its
- * session close, then dials again at once with the same certificate and records when that
- * handshake is refused. The baseline, interleaved with the blocks on other nodes of the same
- * client, is {@link CloudHub#disconnect}: the session closed without blocking anything.
+ * blocked one after another through {@code NodeAccess.block} — what {@code POST /nodes/NAME/block}
+ * on the admin API runs — and each node's client records when it sees its session close, then dials
+ * again at once with the same certificate and records when that handshake is refused. The baseline,
+ * interleaved with the blocks on other nodes of the same client, is {@link CloudHub#disconnect}:
+ * the session closed without blocking anything.
  */
 public final class BlockScenario implements Scenario {
   static final int DEFAULT_SESSIONS = 1_000;
-  /** Blocked nodes (and as many disconnected ones); 100 keep a 1,000-session run near half a minute. */
+
+  /**
+   * Blocked nodes (and as many disconnected ones); 100 keep a 1,000-session run near half a minute.
+   */
   static final int SAMPLE = 100;
+
   static final int CONCURRENCY = 64;
   static final Duration HEARTBEAT = Duration.ofSeconds(10);
   static final Duration PATIENCE = Duration.ofSeconds(10);
+
   /** Both ends of every session are in this JVM; leave this many descriptors for the rest. */
   static final int SPARE_DESCRIPTORS = 256;
 
@@ -64,18 +69,25 @@ public final class BlockScenario implements Scenario {
   public ScenarioResult run(BenchContext context) throws Exception {
     int sessions = context.nodes(DEFAULT_SESSIONS);
     if (sessions < 2) {
-      throw new IllegalArgumentException("block needs at least 2 sessions (--nodes): one to block, one to disconnect as the baseline");
+      throw new IllegalArgumentException(
+          "block needs at least 2 sessions (--nodes): one to block, one to disconnect as the baseline");
     }
     long limit = FileDescriptors.limit();
     if (limit > 0 && 2L * sessions + SPARE_DESCRIPTORS > limit) {
-      throw new IllegalStateException(sessions + " sessions with their clients in this JVM need about "
-          + (2L * sessions + SPARE_DESCRIPTORS) + " file descriptors, but it may open " + limit
-          + " (ulimit -n); lower --nodes or raise the limit");
+      throw new IllegalStateException(
+          sessions
+              + " sessions with their clients in this JVM need about "
+              + (2L * sessions + SPARE_DESCRIPTORS)
+              + " file descriptors, but it may open "
+              + limit
+              + " (ulimit -n); lower --nodes or raise the limit");
     }
     int sample = Math.min(SAMPLE, sessions / 2);
 
     LoopbackCloud cloud =
-        LoopbackCloud.prepare(context.workDirectory().resolve("cloud"), b -> b.httpsAddress(null).nodeLimit(sessions + 16));
+        LoopbackCloud.prepare(
+            context.workDirectory().resolve("cloud"),
+            b -> b.httpsAddress(null).nodeLimit(sessions + 16));
     context.progress("signing " + sessions + " node certificates");
     NodeIdentities ids = cloud.issueShared("bench-node", sessions, Duration.ofDays(1));
     SharedKeyTls tls = new SharedKeyTls(ids);
@@ -95,13 +107,17 @@ public final class BlockScenario implements Scenario {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     Channel[] channels = new Channel[sessions];
     try (CloudHub hub = cloud.start(context.options().cloudHubs(), counting)) {
-      WebSocketDialer dialer = new WebSocketDialer(group, hub.websocketAddress().orElseThrow(), HEARTBEAT, false);
+      WebSocketDialer dialer =
+          new WebSocketDialer(group, hub.websocketAddress().orElseThrow(), HEARTBEAT, false);
       context.progress("opening " + sessions + " sessions");
       Opened opened = open(dialer, tls, channels);
       awaitAtHub(atHub, opened.established, Duration.ofSeconds(30));
       int heldAtHub = atHub.get();
 
-      context.progress("blocking " + sample + " nodes one after another, each after a plain disconnect of another node");
+      context.progress(
+          "blocking "
+              + sample
+              + " nodes one after another, each after a plain disconnect of another node");
       Outcomes blocks = new Outcomes();
       Outcomes disconnects = new Outcomes();
       int stride = sessions / sample;
@@ -124,7 +140,8 @@ public final class BlockScenario implements Scenario {
 
   private record Opened(int established, int failed, double seconds, String firstFailure) {}
 
-  private static Opened open(WebSocketDialer dialer, SharedKeyTls tls, Channel[] channels) throws InterruptedException {
+  private static Opened open(WebSocketDialer dialer, SharedKeyTls tls, Channel[] channels)
+      throws InterruptedException {
     Semaphore window = new Semaphore(CONCURRENCY);
     AtomicInteger established = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
@@ -133,22 +150,27 @@ public final class BlockScenario implements Scenario {
     for (int i = 0; i < channels.length; i++) {
       window.acquire();
       int node = i;
-      dialer.open(tls.identities().node(node), ch -> tls.handler(ch, node), null).whenComplete((ch, error) -> {
-        if (error == null) {
-          channels[node] = ch;
-          established.incrementAndGet();
-        } else {
-          failed.incrementAndGet();
-          firstFailure.compareAndSet(null, String.valueOf(error));
-        }
-        window.release();
-      });
+      dialer
+          .open(tls.identities().node(node), ch -> tls.handler(ch, node), null)
+          .whenComplete(
+              (ch, error) -> {
+                if (error == null) {
+                  channels[node] = ch;
+                  established.incrementAndGet();
+                } else {
+                  failed.incrementAndGet();
+                  firstFailure.compareAndSet(null, String.valueOf(error));
+                }
+                window.release();
+              });
     }
     window.acquire(CONCURRENCY);
-    return new Opened(established.get(), failed.get(), (System.nanoTime() - start) / 1e9, firstFailure.get());
+    return new Opened(
+        established.get(), failed.get(), (System.nanoTime() - start) / 1e9, firstFailure.get());
   }
 
-  private static void awaitAtHub(AtomicInteger atHub, int count, Duration limit) throws InterruptedException {
+  private static void awaitAtHub(AtomicInteger atHub, int count, Duration limit)
+      throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (atHub.get() < count && System.nanoTime() < deadline) {
       Thread.sleep(20);
@@ -178,8 +200,9 @@ public final class BlockScenario implements Scenario {
     }
   }
 
-  private static void disconnect(CloudHub hub, SharedKeyTls tls, Channel[] channels, int node,
-      Outcomes out) throws InterruptedException {
+  private static void disconnect(
+      CloudHub hub, SharedKeyTls tls, Channel[] channels, int node, Outcomes out)
+      throws InterruptedException {
     Channel channel = channels[node];
     if (channel == null) {
       return;
@@ -192,8 +215,14 @@ public final class BlockScenario implements Scenario {
     awaitClose(closed, t0, tls.identities().node(node), out);
   }
 
-  private static void block(CloudHub hub, WebSocketDialer dialer, SharedKeyTls tls, Channel[] channels, int node,
-      Outcomes out) throws InterruptedException {
+  private static void block(
+      CloudHub hub,
+      WebSocketDialer dialer,
+      SharedKeyTls tls,
+      Channel[] channels,
+      int node,
+      Outcomes out)
+      throws InterruptedException {
     Channel channel = channels[node];
     if (channel == null) {
       return;
@@ -223,11 +252,15 @@ public final class BlockScenario implements Scenario {
         out.refused.add(redial.at() - t0);
       } else {
         out.reconnectsOtherwiseFailed++;
-        out.problem(name + ": reconnect after the block failed other than by a TLS refusal: " + redial.failure());
+        out.problem(
+            name
+                + ": reconnect after the block failed other than by a TLS refusal: "
+                + redial.failure());
       }
     } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
       out.reconnectsOtherwiseFailed++;
-      out.problem(name + ": reconnect after the block: no answer within " + PATIENCE.toSeconds() + " s");
+      out.problem(
+          name + ": reconnect after the block: no answer within " + PATIENCE.toSeconds() + " s");
     }
   }
 
@@ -238,7 +271,8 @@ public final class BlockScenario implements Scenario {
     return closed;
   }
 
-  private static boolean awaitClose(CompletableFuture<Long> closed, long t0, NodeName node, Outcomes out)
+  private static boolean awaitClose(
+      CompletableFuture<Long> closed, long t0, NodeName node, Outcomes out)
       throws InterruptedException {
     try {
       out.closed.add(closed.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS) - t0);
@@ -250,18 +284,25 @@ public final class BlockScenario implements Scenario {
     }
   }
 
-  /** How a redial ended: {@code failure} null if it was accepted; {@code at} when the client saw it end. */
+  /**
+   * How a redial ended: {@code failure} null if it was accepted; {@code at} when the client saw it
+   * end.
+   */
   private record Redial(Throwable failure, long at) {}
 
-  private static CompletableFuture<Redial> redial(WebSocketDialer dialer, SharedKeyTls tls, int node) {
+  private static CompletableFuture<Redial> redial(
+      WebSocketDialer dialer, SharedKeyTls tls, int node) {
     CompletableFuture<Redial> done = new CompletableFuture<>();
-    dialer.open(tls.identities().node(node), ch -> tls.handler(ch, node), null).whenComplete((ch, error) -> {
-      long at = System.nanoTime();
-      if (error == null) {
-        ch.close();
-      }
-      done.complete(new Redial(error, at));
-    });
+    dialer
+        .open(tls.identities().node(node), ch -> tls.handler(ch, node), null)
+        .whenComplete(
+            (ch, error) -> {
+              long at = System.nanoTime();
+              if (error == null) {
+                ch.close();
+              }
+              done.complete(new Redial(error, at));
+            });
     return done;
   }
 
@@ -275,54 +316,145 @@ public final class BlockScenario implements Scenario {
     return false;
   }
 
-  private ScenarioResult result(BenchContext context, int sessions, Opened opened, int heldAtHub, int sample,
-      Outcomes blocks, Outcomes disconnects) {
+  private ScenarioResult result(
+      BenchContext context,
+      int sessions,
+      Opened opened,
+      int heldAtHub,
+      int sample,
+      Outcomes blocks,
+      Outcomes disconnects) {
     long[] blockClosed = blocks.sorted(blocks.closed);
     long[] blockRefused = blocks.sorted(blocks.refused);
     long[] blockCall = blocks.sorted(blocks.call);
     long[] plainClosed = disconnects.sorted(disconnects.closed);
-    Figure closeP50 = ms("block.closed_p50_ms", "block -> session seen closed by the client, p50", blockClosed, 0.5);
-    Figure closeP99 = ms("block.closed_p99_ms", "block -> session seen closed, p99", blockClosed, 0.99).withTarget(Target.atMost(1000));
-    Figure plainP50 = ms("disconnect.closed_p50_ms", "plain disconnect -> session seen closed, p50 (baseline)", plainClosed, 0.5);
-    Figure plainP99 = ms("disconnect.closed_p99_ms", "plain disconnect -> session seen closed, p99 (baseline)", plainClosed, 0.99);
+    Figure closeP50 =
+        ms(
+            "block.closed_p50_ms",
+            "block -> session seen closed by the client, p50",
+            blockClosed,
+            0.5);
+    Figure closeP99 =
+        ms("block.closed_p99_ms", "block -> session seen closed, p99", blockClosed, 0.99)
+            .withTarget(Target.atMost(1000));
+    Figure plainP50 =
+        ms(
+            "disconnect.closed_p50_ms",
+            "plain disconnect -> session seen closed, p50 (baseline)",
+            plainClosed,
+            0.5);
+    Figure plainP99 =
+        ms(
+            "disconnect.closed_p99_ms",
+            "plain disconnect -> session seen closed, p99 (baseline)",
+            plainClosed,
+            0.99);
     return ScenarioResult.measured(name())
-        .load("same JVM, separate event loops: " + sessions + " raw Netty WebSocket clients (SharedKeyTls, one certificate per"
-            + " node) on one 2-thread event loop group, keepalive every " + HEARTBEAT.toSeconds() + " s; the CloudHub on its own"
-            + " acceptor and worker loops; blocks and disconnects called from one bench thread, one at a time")
+        .load(
+            "same JVM, separate event loops: "
+                + sessions
+                + " raw Netty WebSocket clients (SharedKeyTls, one certificate per"
+                + " node) on one 2-thread event loop group, keepalive every "
+                + HEARTBEAT.toSeconds()
+                + " s; the CloudHub on its own"
+                + " acceptor and worker loops; blocks and disconnects called from one bench thread, one at a time")
         .figure("sessions", "sessions open at the hub before the first block", heldAtHub, "")
         .figure("sessions_failed", "sessions that failed to open", opened.failed(), "")
         .figure("blocked", "nodes blocked", blocks.attempted, "")
-        .figure("block_reports_done", "blocks whose report was done in every step", blocks.reportsDone, "")
+        .figure(
+            "block_reports_done",
+            "blocks whose report was done in every step",
+            blocks.reportsDone,
+            "")
         .figure(closeP50)
         .figure(closeP99)
         .figure(ms("block.closed_max_ms", "block -> session seen closed, max", blockClosed, 1.0))
-        .figure(ms("block.refused_p50_ms", "block -> reconnect refused in the TLS handshake, p50", blockRefused, 0.5))
-        .figure(ms("block.refused_p99_ms", "block -> reconnect refused, p99", blockRefused, 0.99).withTarget(Target.atMost(1000)))
+        .figure(
+            ms(
+                "block.refused_p50_ms",
+                "block -> reconnect refused in the TLS handshake, p50",
+                blockRefused,
+                0.5))
+        .figure(
+            ms("block.refused_p99_ms", "block -> reconnect refused, p99", blockRefused, 0.99)
+                .withTarget(Target.atMost(1000)))
         .figure(ms("block.refused_max_ms", "block -> reconnect refused, max", blockRefused, 1.0))
-        .figure(ms("block.call_p50_ms", "block call returned (the admin API's answer), p50", blockCall, 0.5))
+        .figure(
+            ms(
+                "block.call_p50_ms",
+                "block call returned (the admin API's answer), p50",
+                blockCall,
+                0.5))
         .figure(ms("block.call_p99_ms", "block call returned, p99", blockCall, 0.99))
-        .figure(Figure.of("block.reconnects_accepted", "reconnects accepted after a block", blocks.reconnectsAccepted, "")
-            .withTarget(Target.atMost(0)))
-        .figure("block.not_closed", "blocked sessions not seen closed within " + PATIENCE.toSeconds() + " s", blocks.notClosed, "")
-        .figure("block.reconnects_failed_otherwise", "reconnects that failed other than by a TLS refusal",
-            blocks.reconnectsOtherwiseFailed, "")
+        .figure(
+            Figure.of(
+                    "block.reconnects_accepted",
+                    "reconnects accepted after a block",
+                    blocks.reconnectsAccepted,
+                    "")
+                .withTarget(Target.atMost(0)))
+        .figure(
+            "block.not_closed",
+            "blocked sessions not seen closed within " + PATIENCE.toSeconds() + " s",
+            blocks.notClosed,
+            "")
+        .figure(
+            "block.reconnects_failed_otherwise",
+            "reconnects that failed other than by a TLS refusal",
+            blocks.reconnectsOtherwiseFailed,
+            "")
         .figure("disconnected", "nodes disconnected (baseline)", disconnects.attempted, "")
         .figure(plainP50)
         .figure(plainP99)
-        .comparison(Comparison.of("block_close_p50_ratio", "session closed p50, block / plain disconnect", closeP50, plainP50))
-        .comparison(Comparison.of("block_close_p99_ratio", "session closed p99, block / plain disconnect", closeP99, plainP99))
-        .note("every latency runs from the call (NodeAccess.block, as the admin API's POST /nodes/NAME/block runs it, without"
-            + " its HTTP; or CloudHub.disconnect) to the moment the client's event loop saw the channel close or the TLS alert")
-        .note("a block (a) adds the node to the CA's blocklist file, (b) revokes its serials (the CA re-signs and writes its CRL"
-            + " per serial), then refreshes the revocation state and sweeps the " + heldAtHub + " sessions before (c) closing"
-            + " the session; the files are written with fsync, which bounds it on a slow disk")
-        .note(sample + " blocked and " + sample + " disconnected nodes, spread over the " + sessions + " and interleaved"
-            + " disconnect/block; the CRL grows by one serial per block, so the last block signs a CRL of " + sample + " entries")
-        .note("sessions opened in " + Figure.format(opened.seconds()) + " s, " + CONCURRENCY + " handshakes in flight; "
-            + context.options().cloudHubs().describe())
-        .note(blocks.firstProblem == null && disconnects.firstProblem == null && opened.firstFailure() == null ? "no failures"
-            : "first problem: " + (blocks.firstProblem != null ? blocks.firstProblem
-                : disconnects.firstProblem != null ? disconnects.firstProblem : "opening: " + opened.firstFailure()))
+        .comparison(
+            Comparison.of(
+                "block_close_p50_ratio",
+                "session closed p50, block / plain disconnect",
+                closeP50,
+                plainP50))
+        .comparison(
+            Comparison.of(
+                "block_close_p99_ratio",
+                "session closed p99, block / plain disconnect",
+                closeP99,
+                plainP99))
+        .note(
+            "every latency runs from the call (NodeAccess.block, as the admin API's POST /nodes/NAME/block runs it, without"
+                + " its HTTP; or CloudHub.disconnect) to the moment the client's event loop saw the channel close or the TLS alert")
+        .note(
+            "a block (a) adds the node to the CA's blocklist file, (b) revokes its serials (the CA re-signs and writes its CRL"
+                + " per serial), then refreshes the revocation state and sweeps the "
+                + heldAtHub
+                + " sessions before (c) closing"
+                + " the session; the files are written with fsync, which bounds it on a slow disk")
+        .note(
+            sample
+                + " blocked and "
+                + sample
+                + " disconnected nodes, spread over the "
+                + sessions
+                + " and interleaved"
+                + " disconnect/block; the CRL grows by one serial per block, so the last block signs a CRL of "
+                + sample
+                + " entries")
+        .note(
+            "sessions opened in "
+                + Figure.format(opened.seconds())
+                + " s, "
+                + CONCURRENCY
+                + " handshakes in flight; "
+                + context.options().cloudHubs().describe())
+        .note(
+            blocks.firstProblem == null
+                    && disconnects.firstProblem == null
+                    && opened.firstFailure() == null
+                ? "no failures"
+                : "first problem: "
+                    + (blocks.firstProblem != null
+                        ? blocks.firstProblem
+                        : disconnects.firstProblem != null
+                            ? disconnects.firstProblem
+                            : "opening: " + opened.firstFailure()))
         .build();
   }
 

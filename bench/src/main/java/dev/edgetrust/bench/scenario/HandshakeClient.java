@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * A {@link LoadClient} JVM that knows every server and runs timed slices against one at a time on
- * command, with the CPU both processes spent inside each slice: the servers' is this JVM's
- * (nothing else runs here meanwhile), the client's is read from its process.
+ * command, with the CPU both processes spent inside each slice: the servers' is this JVM's (nothing
+ * else runs here meanwhile), the client's is read from its process.
  */
 final class HandshakeClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,8 +24,14 @@ final class HandshakeClient implements AutoCloseable {
   private final ChildJvm jvm;
 
   /** What one slice measured. */
-  record Slice(long handshakes, long failures, double seconds, double serverCpuSeconds, double clientCpuSeconds,
-      String negotiated, String firstFailure) {
+  record Slice(
+      long handshakes,
+      long failures,
+      double seconds,
+      double serverCpuSeconds,
+      double clientCpuSeconds,
+      String negotiated,
+      String firstFailure) {
     double rate() {
       return seconds == 0 ? 0 : handshakes / seconds;
     }
@@ -39,18 +45,31 @@ final class HandshakeClient implements AutoCloseable {
     this.jvm = jvm;
   }
 
-  static HandshakeClient start(BenchContext context, List<InetSocketAddress> servers, Path identities, int concurrency,
-      int threads) throws IOException, InterruptedException {
+  static HandshakeClient start(
+      BenchContext context,
+      List<InetSocketAddress> servers,
+      Path identities,
+      int concurrency,
+      int threads)
+      throws IOException, InterruptedException {
     ChildJvm jvm =
-        context.childJvm("handshake-client", LoadClient.class.getName())
+        context
+            .childJvm("handshake-client", LoadClient.class.getName())
             .jvmFlags(List.of("-Xmx512m"))
             .env("EDGETRUST_LOG_LEVEL", "WARN")
-            .args(List.of(
-                "handshake",
-                "--servers", servers.stream().map(a -> a.getHostString() + ":" + a.getPort()).collect(Collectors.joining(",")),
-                "--identities", identities.toString(),
-                "--concurrency", Integer.toString(concurrency),
-                "--threads", Integer.toString(threads)))
+            .args(
+                List.of(
+                    "handshake",
+                    "--servers",
+                    servers.stream()
+                        .map(a -> a.getHostString() + ":" + a.getPort())
+                        .collect(Collectors.joining(",")),
+                    "--identities",
+                    identities.toString(),
+                    "--concurrency",
+                    Integer.toString(concurrency),
+                    "--threads",
+                    Integer.toString(threads)))
             .start();
     try {
       jvm.awaitLine("READY", Duration.ofSeconds(60));
@@ -81,7 +100,10 @@ final class HandshakeClient implements AutoCloseable {
   }
 
   private static long cpuNanos(long pid) {
-    return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
+    return ProcessHandle.of(pid)
+        .flatMap(p -> p.info().totalCpuDuration())
+        .map(Duration::toNanos)
+        .orElse(0L);
   }
 
   @Override

@@ -24,7 +24,14 @@ final class RelayClient implements AutoCloseable {
   private final ChildJvm jvm;
 
   /** What one slice measured. */
-  record Slice(long messages, double seconds, long p50Us, long p99Us, long maxUs, long unanswered, double serverCpuSeconds,
+  record Slice(
+      long messages,
+      double seconds,
+      long p50Us,
+      long p99Us,
+      long maxUs,
+      long unanswered,
+      double serverCpuSeconds,
       String firstFailure) {
     double rate() {
       return seconds == 0 ? 0 : messages / seconds;
@@ -35,27 +42,49 @@ final class RelayClient implements AutoCloseable {
     this.jvm = jvm;
   }
 
-  /** Opens {@code sessions} sessions to each server, as the nodes in the identities of the same position. */
-  static RelayClient start(BenchContext context, List<InetSocketAddress> servers, List<Path> identities, int sessions,
-      Duration heartbeat) throws IOException, InterruptedException {
+  /**
+   * Opens {@code sessions} sessions to each server, as the nodes in the identities of the same
+   * position.
+   */
+  static RelayClient start(
+      BenchContext context,
+      List<InetSocketAddress> servers,
+      List<Path> identities,
+      int sessions,
+      Duration heartbeat)
+      throws IOException, InterruptedException {
     ChildJvm jvm =
-        context.childJvm("relay-client", LoadClient.class.getName())
+        context
+            .childJvm("relay-client", LoadClient.class.getName())
             .jvmFlags(List.of("-Xmx512m"))
             .env("EDGETRUST_LOG_LEVEL", "WARN")
-            .args(List.of(
-                "relay",
-                "--servers", servers.stream().map(a -> a.getHostString() + ":" + a.getPort()).collect(Collectors.joining(",")),
-                "--identities", identities.stream().map(Path::toString).collect(Collectors.joining(",")),
-                "--sessions", Integer.toString(sessions),
-                "--threads", "2",
-                "--heartbeat-ms", Long.toString(heartbeat.toMillis())))
+            .args(
+                List.of(
+                    "relay",
+                    "--servers",
+                    servers.stream()
+                        .map(a -> a.getHostString() + ":" + a.getPort())
+                        .collect(Collectors.joining(",")),
+                    "--identities",
+                    identities.stream().map(Path::toString).collect(Collectors.joining(",")),
+                    "--sessions",
+                    Integer.toString(sessions),
+                    "--threads",
+                    "2",
+                    "--heartbeat-ms",
+                    Long.toString(heartbeat.toMillis())))
             .start();
     try {
       JsonNode ready = JSON.readTree(jvm.awaitLine("READY ", Duration.ofSeconds(120)));
       int expected = sessions * servers.size();
       if (ready.path("established").asInt() != expected) {
-        throw new IOException("the relay client opened " + ready.path("established").asInt() + " of " + expected
-            + " sessions: " + ready.path("firstFailure").asText("no reason given"));
+        throw new IOException(
+            "the relay client opened "
+                + ready.path("established").asInt()
+                + " of "
+                + expected
+                + " sessions: "
+                + ready.path("firstFailure").asText("no reason given"));
       }
     } catch (IOException | InterruptedException e) {
       jvm.close();
@@ -64,14 +93,24 @@ final class RelayClient implements AutoCloseable {
     return new RelayClient(jvm);
   }
 
-  /** Round trips against server {@code index}: {@code sessions} sessions, {@code window} messages in flight each. */
-  Slice run(int index, Duration length, int sessions, int window) throws IOException, InterruptedException {
+  /**
+   * Round trips against server {@code index}: {@code sessions} sessions, {@code window} messages in
+   * flight each.
+   */
+  Slice run(int index, Duration length, int sessions, int window)
+      throws IOException, InterruptedException {
     long cpu0 = Cpu.processNanos();
     jvm.tell("RUN " + index + " " + length.toMillis() + " " + sessions + " " + window);
     JsonNode json = JSON.readTree(jvm.awaitLine("DONE ", length.plusSeconds(60)));
     long cpu1 = Cpu.processNanos();
-    return new Slice(json.path("messages").asLong(), json.path("seconds").asDouble(), json.path("p50Us").asLong(),
-        json.path("p99Us").asLong(), json.path("maxUs").asLong(), json.path("unanswered").asLong(), (cpu1 - cpu0) / 1e9,
+    return new Slice(
+        json.path("messages").asLong(),
+        json.path("seconds").asDouble(),
+        json.path("p50Us").asLong(),
+        json.path("p99Us").asLong(),
+        json.path("maxUs").asLong(),
+        json.path("unanswered").asLong(),
+        (cpu1 - cpu0) / 1e9,
         json.path("firstFailure").asText(null));
   }
 

@@ -6,16 +6,16 @@ import dev.edgetrust.bench.Figure;
 import dev.edgetrust.bench.Scenario;
 import dev.edgetrust.bench.ScenarioResult;
 import dev.edgetrust.bench.Target;
-import dev.edgetrust.bench.load.WebSocketDialer;
 import dev.edgetrust.bench.fixture.LoopbackCloud;
+import dev.edgetrust.bench.load.WebSocketDialer;
 import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.events.SessionInfo;
-import dev.edgetrust.edgehub.enrollment.RenewalWindow;
 import dev.edgetrust.edgehub.channel.ClientTls;
 import dev.edgetrust.edgehub.enrollment.Enrollment;
 import dev.edgetrust.edgehub.enrollment.EnrollmentException;
 import dev.edgetrust.edgehub.enrollment.NodeCredentials;
+import dev.edgetrust.edgehub.enrollment.RenewalWindow;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.NodeName;
@@ -34,7 +34,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -54,15 +53,17 @@ import java.util.stream.Collectors;
 /**
  * N nodes whose certificates were all issued in the same second, so that all reach their renewal
  * window together. Each node renews as an EdgeHub does — at the point {@link RenewalWindow#DEFAULT}
- * picks (70–90 % of the lifetime), through the real {@link Enrollment#renew} ({@code GET
- * /edge.crt} over HTTPS, authorized by the current certificate, a new key, the answer checked and
- * written atomically) — then opens a session on the new certificate with the EdgeHub's own TLS
- * context ({@link ClientTls}) and drops the old one. The CloudHub counts the renewals it signs.
+ * picks (70–90 % of the lifetime), through the real {@link Enrollment#renew} ({@code GET /edge.crt}
+ * over HTTPS, authorized by the current certificate, a new key, the answer checked and written
+ * atomically) — then opens a session on the new certificate with the EdgeHub's own TLS context
+ * ({@link ClientTls}) and drops the old one. The CloudHub counts the renewals it signs.
  */
 public final class RenewalStormScenario implements Scenario {
   static final int DEFAULT_NODES = 500;
+
   /** Each EdgeHub renews on a thread of its own; this many stand in for N of them. */
   static final int RENEWAL_THREADS = 64;
+
   static final int CONNECT_CONCURRENCY = 64;
 
   @Override
@@ -85,12 +86,21 @@ public final class RenewalStormScenario implements Scenario {
     if (ttl.compareTo(Duration.ofSeconds(3)) < 0) {
       ttl = Duration.ofSeconds(3);
     }
-    Duration heartbeat = ttl.dividedBy(3).compareTo(Duration.ofSeconds(10)) < 0 ? ttl.dividedBy(3) : Duration.ofSeconds(10);
+    Duration heartbeat =
+        ttl.dividedBy(3).compareTo(Duration.ofSeconds(10)) < 0
+            ? ttl.dividedBy(3)
+            : Duration.ofSeconds(10);
     Duration finalTtl = ttl;
     LoopbackCloud cloud =
-        LoopbackCloud.prepare(context.workDirectory().resolve("cloud"),
+        LoopbackCloud.prepare(
+            context.workDirectory().resolve("cloud"),
             b -> b.edgeCertSigningDuration(finalTtl).nodeLimit(n + 16));
-    double capacity = caSigningRate(cloud, span.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofMillis(300) : Duration.ofSeconds(1));
+    double capacity =
+        caSigningRate(
+            cloud,
+            span.compareTo(Duration.ofSeconds(10)) < 0
+                ? Duration.ofMillis(300)
+                : Duration.ofSeconds(1));
 
     ConcurrentLinkedQueue<Long> renewalsSigned = new ConcurrentLinkedQueue<>();
     CloudHubListener listener =
@@ -103,22 +113,36 @@ public final class RenewalStormScenario implements Scenario {
           }
         };
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("bench-renewal-clock"));
-    ExecutorService renewers = Executors.newFixedThreadPool(RENEWAL_THREADS, daemon("bench-renewal"));
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(daemon("bench-renewal-clock"));
+    ExecutorService renewers =
+        Executors.newFixedThreadPool(RENEWAL_THREADS, daemon("bench-renewal"));
     try (CloudHub hub = cloud.start(context.options().cloudHubs(), listener)) {
       InetSocketAddress ws = hub.websocketAddress().orElseThrow();
-      URI bootstrap = URI.create("https://127.0.0.1:" + hub.bootstrapAddress().orElseThrow().getPort());
+      URI bootstrap =
+          URI.create("https://127.0.0.1:" + hub.bootstrapAddress().orElseThrow().getPort());
       WebSocketDialer dialer = new WebSocketDialer(group, ws, heartbeat, false);
 
-      context.progress("issuing " + n + " certificates (lifetime " + ttl.toMillis() + " ms) and opening " + n + " sessions");
+      context.progress(
+          "issuing "
+              + n
+              + " certificates (lifetime "
+              + ttl.toMillis()
+              + " ms) and opening "
+              + n
+              + " sessions");
       List<Node> nodes = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         NodeName name = NodeName.of("storm-node-" + i);
         Path dir = context.workDirectory().resolve("nodes").resolve(name.value());
         HeldCertificate held = cloud.issue(name, Keys.newP256(), ttl);
         Enrollment enrollment =
-            new Enrollment(bootstrap, name, dir.resolve("ca/rootCA.crt"),
-                new dev.edgetrust.credential.KeyCertificateFiles(dir.resolve("certs/server.key"), dir.resolve("certs/server.crt")),
+            new Enrollment(
+                bootstrap,
+                name,
+                dir.resolve("ca/rootCA.crt"),
+                new dev.edgetrust.credential.KeyCertificateFiles(
+                    dir.resolve("certs/server.key"), dir.resolve("certs/server.crt")),
                 Duration.ofSeconds(30));
         nodes.add(new Node(name, enrollment, new NodeCredentials(held, cloud.caCertificate())));
       }
@@ -126,22 +150,26 @@ public final class RenewalStormScenario implements Scenario {
       Semaphore window = new Semaphore(CONNECT_CONCURRENCY);
       for (Node node : nodes) {
         window.acquire();
-        connect(dialer, ws, node, node.current).whenComplete((ch, e) -> {
-          if (e == null) {
-            node.channel = ch;
-          } else {
-            counters.failedHandshakes.incrementAndGet();
-            counters.firstFailure.compareAndSet(null, node.name + ": first session: " + e);
-          }
-          window.release();
-        });
+        connect(dialer, ws, node, node.current)
+            .whenComplete(
+                (ch, e) -> {
+                  if (e == null) {
+                    node.channel = ch;
+                  } else {
+                    counters.failedHandshakes.incrementAndGet();
+                    counters.firstFailure.compareAndSet(null, node.name + ": first session: " + e);
+                  }
+                  window.release();
+                });
       }
       window.acquire(CONNECT_CONCURRENCY);
       window.release(CONNECT_CONCURRENCY);
 
       HeldCertificate first = nodes.get(0).current.held();
-      double windowSeconds = Duration.between(first.notBefore(), first.notAfter()).toMillis() / 1000.0
-          * (RenewalWindow.DEFAULT.to() - RenewalWindow.DEFAULT.from());
+      double windowSeconds =
+          Duration.between(first.notBefore(), first.notAfter()).toMillis()
+              / 1000.0
+              * (RenewalWindow.DEFAULT.to() - RenewalWindow.DEFAULT.from());
       CountDownLatch finished = new CountDownLatch(n);
       RandomGenerator random = RandomGenerator.getDefault();
       Instant latest = Instant.now();
@@ -156,19 +184,33 @@ public final class RenewalStormScenario implements Scenario {
               counters.due.add(now);
               renewers.execute(() -> renew(dialer, ws, node, now, counters, finished));
             },
-            delay, TimeUnit.MILLISECONDS);
+            delay,
+            TimeUnit.MILLISECONDS);
       }
-      context.progress("renewals scheduled between now and " + Duration.between(Instant.now(), latest).toMillis()
-          + " ms from now (window " + Figure.format(windowSeconds) + " s wide)");
-      boolean all = finished.await(Duration.between(Instant.now(), latest).toMillis() + 60_000, TimeUnit.MILLISECONDS);
+      context.progress(
+          "renewals scheduled between now and "
+              + Duration.between(Instant.now(), latest).toMillis()
+              + " ms from now (window "
+              + Figure.format(windowSeconds)
+              + " s wide)");
+      boolean all =
+          finished.await(
+              Duration.between(Instant.now(), latest).toMillis() + 60_000, TimeUnit.MILLISECONDS);
 
-      Map<NodeName, String> atHub = hub.sessions().stream().collect(Collectors.toMap(SessionInfo::node, SessionInfo::serialHex));
-      long onNew = nodes.stream().filter(x -> x.renewed && Objects.equals(atHub.get(x.name), x.current.held().serialHex())).count();
-      nodes.forEach(x -> {
-        if (x.channel != null) {
-          x.channel.close();
-        }
-      });
+      Map<NodeName, String> atHub =
+          hub.sessions().stream()
+              .collect(Collectors.toMap(SessionInfo::node, SessionInfo::serialHex));
+      long onNew =
+          nodes.stream()
+              .filter(
+                  x -> x.renewed && Objects.equals(atHub.get(x.name), x.current.held().serialHex()))
+              .count();
+      nodes.forEach(
+          x -> {
+            if (x.channel != null) {
+              x.channel.close();
+            }
+          });
       return result(n, ttl, capacity, windowSeconds, renewalsSigned, counters, onNew, all);
     } finally {
       scheduler.shutdownNow();
@@ -210,10 +252,16 @@ public final class RenewalStormScenario implements Scenario {
     } catch (javax.net.ssl.SSLException e) {
       return java.util.concurrent.CompletableFuture.failedFuture(e);
     }
-    return dialer.open(node.name, ch -> tls.newHandler(ch.alloc(), ws.getHostString(), ws.getPort()), null);
+    return dialer.open(
+        node.name, ch -> tls.newHandler(ch.alloc(), ws.getHostString(), ws.getPort()), null);
   }
 
-  private static void renew(WebSocketDialer dialer, InetSocketAddress ws, Node node, long due, Counters counters,
+  private static void renew(
+      WebSocketDialer dialer,
+      InetSocketAddress ws,
+      Node node,
+      long due,
+      Counters counters,
       CountDownLatch finished) {
     try {
       NodeCredentials next = node.enrollment.renew(node.current);
@@ -222,7 +270,8 @@ public final class RenewalStormScenario implements Scenario {
         fresh = connect(dialer, ws, node, next).get(60, TimeUnit.SECONDS);
       } catch (Exception e) {
         counters.failedHandshakes.incrementAndGet();
-        counters.firstFailure.compareAndSet(null, node.name + ": session on the renewed certificate: " + e);
+        counters.firstFailure.compareAndSet(
+            null, node.name + ": session on the renewed certificate: " + e);
         return;
       }
       Channel old = node.channel;
@@ -256,8 +305,12 @@ public final class RenewalStormScenario implements Scenario {
   /** The built-in CA's single-thread signing rate, measured here as the storm's yardstick. */
   private static double caSigningRate(LoopbackCloud cloud, Duration d) throws Exception {
     NodeName node = NodeName.of("capacity-probe");
-    SigningRequest request = SigningRequest.forNode(node, Csr.create(Keys.newP256(), node.subject()),
-        EnumSet.of(CertificateUsage.CLIENT_AUTH), Duration.ofHours(1));
+    SigningRequest request =
+        SigningRequest.forNode(
+            node,
+            Csr.create(Keys.newP256(), node.subject()),
+            EnumSet.of(CertificateUsage.CLIENT_AUTH),
+            Duration.ofHours(1));
     for (int i = 0; i < 50; i++) {
       cloud.ca().sign(request);
     }
@@ -273,42 +326,117 @@ public final class RenewalStormScenario implements Scenario {
     return count * 1e9 / (now - start);
   }
 
-  private ScenarioResult result(int n, Duration ttl, double capacity, double windowSeconds,
-      ConcurrentLinkedQueue<Long> signed, Counters c, long onNew, boolean allFinished) {
+  private ScenarioResult result(
+      int n,
+      Duration ttl,
+      double capacity,
+      double windowSeconds,
+      ConcurrentLinkedQueue<Long> signed,
+      Counters c,
+      long onNew,
+      boolean allFinished) {
     long[] times = signed.stream().mapToLong(Long::longValue).sorted().toArray();
     double spread = times.length < 2 ? 0 : (times[times.length - 1] - times[0]) / 1e9;
     int peak = peakPerSecond(times);
     int duePeak = peakPerSecond(c.due.stream().mapToLong(Long::longValue).sorted().toArray());
     long[] lat = c.latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-    Figure peakFigure = Figure.of("peak_renewals_per_second", "peak renewals signed in any 1 s (CloudHub's count)", peak, "/s");
-    Figure even = Figure.of("even_renewals_per_second", "renewals per second if spread evenly over the window", n / windowSeconds, "/s");
-    Figure dueFigure = Figure.of("peak_renewals_due_per_second", "peak renewals falling due in any 1 s (the jitter's doing)", duePeak, "/s");
-    Figure cap = Figure.of("ca.single_thread_signing_per_second", "built-in CA signing rate, one thread (baseline)", capacity, "/s");
+    Figure peakFigure =
+        Figure.of(
+            "peak_renewals_per_second",
+            "peak renewals signed in any 1 s (CloudHub's count)",
+            peak,
+            "/s");
+    Figure even =
+        Figure.of(
+            "even_renewals_per_second",
+            "renewals per second if spread evenly over the window",
+            n / windowSeconds,
+            "/s");
+    Figure dueFigure =
+        Figure.of(
+            "peak_renewals_due_per_second",
+            "peak renewals falling due in any 1 s (the jitter's doing)",
+            duePeak,
+            "/s");
+    Figure cap =
+        Figure.of(
+            "ca.single_thread_signing_per_second",
+            "built-in CA signing rate, one thread (baseline)",
+            capacity,
+            "/s");
     int failedHandshakes = c.failedHandshakes.get();
     return ScenarioResult.measured(name())
-        .load("same JVM: " + n + " light nodes (real Enrollment.renew over HTTPS, ClientTls, WebSocket sessions on one 2-thread"
-            + " event loop group), " + RENEWAL_THREADS + " renewal threads; each node's renewal time from RenewalWindow.DEFAULT")
-        .figure("renewals", "renewals completed (signed, stored, new session open)", c.renewed.get(), "")
-        .figure(Figure.of("failed_renewals", "failed renewals", c.failedRenewals.get(), "").withTarget(Target.atMost(0)))
-        .figure("expired_while_queued", "  of which: certificate expired while the renewal queued", c.expiredWaiting.get(), "")
-        .figure(Figure.of("failed_handshakes", "failed handshakes (bootstrap HTTPS or WebSocket)", failedHandshakes, "")
-            .withTarget(Target.atMost(0)))
-        .figure("sessions_on_new_certificate", "nodes whose session at the hub carries the renewed serial", onNew, "")
+        .load(
+            "same JVM: "
+                + n
+                + " light nodes (real Enrollment.renew over HTTPS, ClientTls, WebSocket sessions on one 2-thread"
+                + " event loop group), "
+                + RENEWAL_THREADS
+                + " renewal threads; each node's renewal time from RenewalWindow.DEFAULT")
+        .figure(
+            "renewals",
+            "renewals completed (signed, stored, new session open)",
+            c.renewed.get(),
+            "")
+        .figure(
+            Figure.of("failed_renewals", "failed renewals", c.failedRenewals.get(), "")
+                .withTarget(Target.atMost(0)))
+        .figure(
+            "expired_while_queued",
+            "  of which: certificate expired while the renewal queued",
+            c.expiredWaiting.get(),
+            "")
+        .figure(
+            Figure.of(
+                    "failed_handshakes",
+                    "failed handshakes (bootstrap HTTPS or WebSocket)",
+                    failedHandshakes,
+                    "")
+                .withTarget(Target.atMost(0)))
+        .figure(
+            "sessions_on_new_certificate",
+            "nodes whose session at the hub carries the renewed serial",
+            onNew,
+            "")
         .figure(dueFigure)
         .figure(even)
         .figure(peakFigure)
         .figure("spread_seconds", "first to last renewal", spread, "s")
         .figure("window_seconds", "renewal window (20 % of the lifetime)", windowSeconds, "s")
-        .figure("latency_p50_ms", "renewal latency p50 (due -> new session open)", percentile(lat, 0.5) / 1e6, "ms")
+        .figure(
+            "latency_p50_ms",
+            "renewal latency p50 (due -> new session open)",
+            percentile(lat, 0.5) / 1e6,
+            "ms")
         .figure("latency_p99_ms", "renewal latency p99", percentile(lat, 0.99) / 1e6, "ms")
         .figure(cap)
-        .comparison(Comparison.of("due_peak_vs_even", "due peak / even spread (1.0 = perfectly even)", dueFigure, even))
-        .comparison(Comparison.of("signed_peak_vs_due_peak", "signed peak / due peak (< 1: renewals queued)",
-            peakFigure, dueFigure))
-        .comparison(Comparison.of("peak_vs_ca", "signed peak / CA single-thread signing rate", peakFigure, cap))
-        .note("certificate lifetime " + ttl.toMillis() + " ms, all " + n + " issued together; the CloudHub signs on its pool of 2")
-        .note(allFinished ? "every node finished its renewal" : "NOT every node finished within the deadline")
-        .note(c.firstFailure.get() == null ? "no failures" : "first failure: " + c.firstFailure.get())
+        .comparison(
+            Comparison.of(
+                "due_peak_vs_even",
+                "due peak / even spread (1.0 = perfectly even)",
+                dueFigure,
+                even))
+        .comparison(
+            Comparison.of(
+                "signed_peak_vs_due_peak",
+                "signed peak / due peak (< 1: renewals queued)",
+                peakFigure,
+                dueFigure))
+        .comparison(
+            Comparison.of(
+                "peak_vs_ca", "signed peak / CA single-thread signing rate", peakFigure, cap))
+        .note(
+            "certificate lifetime "
+                + ttl.toMillis()
+                + " ms, all "
+                + n
+                + " issued together; the CloudHub signs on its pool of 2")
+        .note(
+            allFinished
+                ? "every node finished its renewal"
+                : "NOT every node finished within the deadline")
+        .note(
+            c.firstFailure.get() == null ? "no failures" : "first failure: " + c.firstFailure.get())
         .build();
   }
 
@@ -341,5 +469,4 @@ public final class RenewalStormScenario implements Scenario {
       return t;
     };
   }
-
 }

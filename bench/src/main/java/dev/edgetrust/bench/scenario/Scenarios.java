@@ -1,7 +1,6 @@
 package dev.edgetrust.bench.scenario;
 
 import dev.edgetrust.bench.Scenario;
-
 import java.util.List;
 import java.util.Optional;
 

@@ -31,9 +31,16 @@ final class SliceTotals {
   }
 
   String perRound() {
-    return String.join(", ", rounds.stream()
-        .map(r -> Figure.format(r.handshakes() / r.seconds()) + " (" + Figure.format(r.serverCpuSeconds() * 1000 / Math.max(1, r.handshakes())) + ")")
-        .toList());
+    return String.join(
+        ", ",
+        rounds.stream()
+            .map(
+                r ->
+                    Figure.format(r.handshakes() / r.seconds())
+                        + " ("
+                        + Figure.format(r.serverCpuSeconds() * 1000 / Math.max(1, r.handshakes()))
+                        + ")")
+            .toList());
   }
 
   double rate() {

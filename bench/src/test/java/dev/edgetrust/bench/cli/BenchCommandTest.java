@@ -3,8 +3,8 @@ package dev.edgetrust.bench.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.edgetrust.cli.UserErrors;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgetrust.cli.UserErrors;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The bench command line: scenario names, one-line errors, JSON output. The scenarios' own smoke run is in the bench module. */
+/**
+ * The bench command line: scenario names, one-line errors, JSON output. The scenarios' own smoke
+ * run is in the bench module.
+ */
 class BenchCommandTest {
   @TempDir Path dir;
 
@@ -25,11 +28,13 @@ class BenchCommandTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      int exit = new CommandLine(new BenchCommand())
-          .setExecutionExceptionHandler(new UserErrors())
-          .setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8))
-          .execute(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      int exit =
+          new CommandLine(new BenchCommand())
+              .setExecutionExceptionHandler(new UserErrors())
+              .setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8))
+              .execute(args);
+      return new Run(
+          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
     }
@@ -41,7 +46,10 @@ class BenchCommandTest {
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.err()).contains("unknown scenario 'handshakes'").contains("handshake, sessions").contains("edge-footprint");
+    assertThat(r.err())
+        .contains("unknown scenario 'handshakes'")
+        .contains("handshake, sessions")
+        .contains("edge-footprint");
   }
 
   @Test

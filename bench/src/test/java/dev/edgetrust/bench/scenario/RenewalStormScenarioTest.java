@@ -10,7 +10,8 @@ class RenewalStormScenarioTest {
 
   @Test
   void peakPerSecond_isTheBusiestSlidingSecond_notTheBusiestCalendarSecond() {
-    // Three events either side of a second boundary: 2 per calendar second, 4 within one sliding second.
+    // Three events either side of a second boundary: 2 per calendar second, 4 within one sliding
+    // second.
     long[] times = {0, 600_000_000L, 900_000_000L, 1_100_000_000L, 1_400_000_000L, 3 * S};
 
     assertThat(RenewalStormScenario.peakPerSecond(times)).isEqualTo(4);

@@ -64,8 +64,9 @@ class CertificateWriteFaultTest {
   }
 
   @Test
-  void diskFullDuringRenewal_oldPairStaysAndServes_errorNamesTheFile_andTheRetrySucceedsOnceSpaceIsFree()
-      throws Exception {
+  void
+      diskFullDuringRenewal_oldPairStaysAndServes_errorNamesTheFile_andTheRetrySucceedsOnceSpaceIsFree()
+          throws Exception {
     Path volume = mountTmpfs();
     Node node = startNode(volume.resolve("kubeedge"));
 
@@ -74,18 +75,25 @@ class CertificateWriteFaultTest {
 
     CompletableFuture<NodeCredentials> renewal = edge.renewNow();
     String failure = failureOf(renewal);
-    assertThat(failure).contains("No space left on device").contains(node.settings.privateKeyFile().toString());
+    assertThat(failure)
+        .contains("No space left on device")
+        .contains(node.settings.privateKeyFile().toString());
     node.assertOldPairIntactAndServing();
     assertThat(logs.lines(Level.ERROR, node.settings.privateKeyFile().toString()))
-        .anySatisfy(line -> assertThat(line).contains("No space left on device").contains("keeping serial " + node.serial));
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .contains("No space left on device")
+                    .contains("keeping serial " + node.serial));
 
     Files.delete(filler);
     node.awaitRenewedWithoutRestart();
   }
 
   @Test
-  void readOnlyFileSystemDuringRenewal_oldPairStaysAndServes_errorNamesTheFile_andTheRetrySucceedsWhenWritable()
-      throws Exception {
+  void
+      readOnlyFileSystemDuringRenewal_oldPairStaysAndServes_errorNamesTheFile_andTheRetrySucceedsWhenWritable()
+          throws Exception {
     Path volume = mountTmpfs();
     Node node = startNode(volume.resolve("kubeedge"));
 
@@ -93,7 +101,9 @@ class CertificateWriteFaultTest {
     assumeTrue(remount == 0, "cannot remount the test tmpfs read-only here");
     try {
       String failure = failureOf(edge.renewNow());
-      assertThat(failure).contains("Read-only file system").contains(node.settings.privateKeyFile().toString());
+      assertThat(failure)
+          .contains("Read-only file system")
+          .contains(node.settings.privateKeyFile().toString());
       node.assertOldPairIntactAndServing();
       assertThat(logs.lines(Level.ERROR, node.settings.privateKeyFile().toString()))
           .anySatisfy(line -> assertThat(line).contains("Read-only file system"));
@@ -104,21 +114,29 @@ class CertificateWriteFaultTest {
   }
 
   /**
-   * Runs anywhere, as any user (root included): a directory where the staged key must go makes
-   * the write fail in the file layer itself, with no seam in the product.
+   * Runs anywhere, as any user (root included): a directory where the staged key must go makes the
+   * write fail in the file layer itself, with no seam in the product.
    */
   @Test
-  void somethingInTheWayOfTheStagedKey_oldPairStaysAndServes_errorNamesTheFile_andTheRetrySucceedsWhenItIsGone()
-      throws Exception {
+  void
+      somethingInTheWayOfTheStagedKey_oldPairStaysAndServes_errorNamesTheFile_andTheRetrySucceedsWhenItIsGone()
+          throws Exception {
     Node node = startNode(dir.resolve("edge"));
-    Path inTheWay = node.settings.privateKeyFile().resolveSibling(node.settings.privateKeyFile().getFileName() + ".next");
+    Path inTheWay =
+        node.settings
+            .privateKeyFile()
+            .resolveSibling(node.settings.privateKeyFile().getFileName() + ".next");
     Files.createDirectories(inTheWay.resolve("occupied"));
 
     String failure = failureOf(edge.renewNow());
-    assertThat(failure).contains("cannot write the renewed key and certificate to " + node.settings.privateKeyFile());
+    assertThat(failure)
+        .contains(
+            "cannot write the renewed key and certificate to " + node.settings.privateKeyFile());
     node.assertOldPairIntactAndServing();
     assertThat(logs.lines(Level.ERROR, node.settings.privateKeyFile().toString()))
-        .anySatisfy(line -> assertThat(line).contains("certificate renewal failed").contains("retrying in"));
+        .anySatisfy(
+            line ->
+                assertThat(line).contains("certificate renewal failed").contains("retrying in"));
 
     Files.delete(inTheWay.resolve("occupied"));
     // Emptied, it looks like a leftover staged key: the node's next write may remove it first.
@@ -145,7 +163,9 @@ class CertificateWriteFaultTest {
 
     void assertOldPairIntactAndServing() throws IOException {
       assertThat(Files.readAllBytes(settings.privateKeyFile())).as("key file").isEqualTo(key);
-      assertThat(Files.readAllBytes(settings.certificateFile())).as("certificate file").isEqualTo(certificate);
+      assertThat(Files.readAllBytes(settings.certificateFile()))
+          .as("certificate file")
+          .isEqualTo(certificate);
       // The CloudHub did sign a new certificate: the fault is on the node's side alone.
       assertThat(cloud.issued.size()).isGreaterThan(issuedBefore);
       assertThat(cloud.sessionSerial(NODE)).contains(serial);
@@ -155,24 +175,34 @@ class CertificateWriteFaultTest {
     }
 
     void awaitRenewedWithoutRestart() throws Exception {
-      await().atMost(PATIENCE).until(() -> edge.status().rotations() == 1
-          && cloud.sessionSerial(NODE).filter(s -> !s.equals(serial)).isPresent());
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () ->
+                  edge.status().rotations() == 1
+                      && cloud.sessionSerial(NODE).filter(s -> !s.equals(serial)).isPresent());
       String now = cloud.sessionSerial(NODE).orElseThrow();
       assertThat(edge.status().certificateSerial()).contains(now);
       assertThat(settings.credentialFiles().read().orElseThrow().serialHex()).isEqualTo(now);
       try (Stream<Path> left = Files.list(settings.privateKeyFile().getParent())) {
         assertThat(left.map(p -> p.getFileName().toString()))
-            .as("nothing staged or half-written is left behind").containsExactlyInAnyOrder("server.crt", "server.key");
+            .as("nothing staged or half-written is left behind")
+            .containsExactlyInAnyOrder("server.crt", "server.key");
       }
     }
   }
 
   private Node startNode(Path credentials) throws Exception {
-    EdgeHubSettings settings = cloud.edge(NODE, credentials).withToken(cloud.token(Duration.ofHours(1)));
+    EdgeHubSettings settings =
+        cloud.edge(NODE, credentials).withToken(cloud.token(Duration.ofHours(1)));
     edge = EdgeHub.builder(settings).build();
     edge.start();
-    await().atMost(PATIENCE).until(() -> cloud.sessionSerial(NODE).isPresent()
-        && edge.status().state() == ConnectionState.CONNECTED);
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                cloud.sessionSerial(NODE).isPresent()
+                    && edge.status().state() == ConnectionState.CONNECTED);
     return new Node(settings);
   }
 
@@ -190,7 +220,9 @@ class CertificateWriteFaultTest {
   private Path mountTmpfs() throws Exception {
     Path volume = Files.createDirectories(dir.resolve("tmpfs"));
     int status = run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", volume.toString());
-    assumeTrue(status == 0, "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN); the portable variant still runs");
+    assumeTrue(
+        status == 0,
+        "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN); the portable variant still runs");
     mounted = volume;
     return volume;
   }
@@ -207,7 +239,8 @@ class CertificateWriteFaultTest {
       assertThat(full.getMessage()).contains("No space left on device");
       return;
     }
-    throw new AssertionError("a 64 KiB tmpfs took 4 MiB: it is not the small file system the test mounted");
+    throw new AssertionError(
+        "a 64 KiB tmpfs took 4 MiB: it is not the small file system the test mounted");
   }
 
   private static int run(String... command) throws IOException, InterruptedException {

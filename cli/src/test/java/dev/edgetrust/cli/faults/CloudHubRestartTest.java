@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.edgehub.Backoff;
 import dev.edgetrust.edgehub.ConnectionState;
@@ -53,10 +53,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The CloudHub restarted under a thousand live sessions: a thousand real EdgeHubs (mutual TLS,
- * WebSocket, keepalives) on one shared event loop group, a real CloudHub with the built-in CA;
- * the CloudHub stops and a new one starts on the same port with the same CA and server
- * credentials. Every node must come back, and the nodes must have chosen their reconnect moments
- * at random (full jitter), so that they do not all come back in the same instant.
+ * WebSocket, keepalives) on one shared event loop group, a real CloudHub with the built-in CA; the
+ * CloudHub stops and a new one starts on the same port with the same CA and server credentials.
+ * Every node must come back, and the nodes must have chosen their reconnect moments at random (full
+ * jitter), so that they do not all come back in the same instant.
  *
  * <p>Node count: {@code -Dedgetrust.restart.nodes} (default 1000).
  */
@@ -64,7 +64,8 @@ class CloudHubRestartTest {
   private static final int NODES = Integer.getInteger("edgetrust.restart.nodes", 1000);
   private static final Duration PATIENCE = Duration.ofSeconds(60);
   private static final long BUCKET_MILLIS = 100;
-  private static final Pattern RECONNECT_DELAY = Pattern.compile("^node (\\S+): .*; reconnecting in (\\d+) ms$");
+  private static final Pattern RECONNECT_DELAY =
+      Pattern.compile("^node (\\S+): .*; reconnecting in (\\d+) ms$");
 
   @TempDir Path dir;
 
@@ -83,13 +84,21 @@ class CloudHubRestartTest {
   }
 
   @Test
-  void cloudHubRestartedUnderAThousandSessions_everyNodeComesBack_atJitteredMoments() throws Exception {
+  void cloudHubRestartedUnderAThousandSessions_everyNodeComesBack_atJitteredMoments()
+      throws Exception {
     CloudHubSettings first =
-        CloudHubSettings.loopback(dir.resolve("cloud")).toBuilder().httpsAddress(null).nodeLimit(NODES * 2).build();
-    BuiltinCa ca = BuiltinCa.loadOrCreate(BuiltinCaFiles.of(first.caCertificateFile(), first.caKeyFile()), Clock.systemUTC());
+        CloudHubSettings.loopback(dir.resolve("cloud")).toBuilder()
+            .httpsAddress(null)
+            .nodeLimit(NODES * 2)
+            .build();
+    BuiltinCa ca =
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(first.caCertificateFile(), first.caKeyFile()), Clock.systemUTC());
     EventLoopGroup edgeLoops =
-        new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("edges"), NioIoHandler.newFactory());
-    // A thousand EdgeHubs would print a few thousand INFO lines; keep the test's own output readable.
+        new MultiThreadIoEventLoopGroup(
+            2, new DefaultThreadFactory("edges"), NioIoHandler.newFactory());
+    // A thousand EdgeHubs would print a few thousand INFO lines; keep the test's own output
+    // readable.
     Logger edgeLog = (Logger) LoggerFactory.getLogger("dev.edgetrust.edgehub");
     Level edgeLevel = edgeLog.getLevel();
     edgeLog.setLevel(Level.WARN);
@@ -107,17 +116,23 @@ class CloudHubRestartTest {
         edges.add(EdgeHub.builder(settings).eventLoopGroup(edgeLoops).build());
       }
       // Start in parallel: each start reads and checks its files and builds a TLS context.
-      edges.parallelStream().forEach(edge -> {
-        try {
-          edge.start();
-        } catch (Exception e) {
-          throw new AssertionError(edge.settings().nodeName() + " did not start: " + e.getMessage(), e);
-        }
-      });
+      edges.parallelStream()
+          .forEach(
+              edge -> {
+                try {
+                  edge.start();
+                } catch (Exception e) {
+                  throw new AssertionError(
+                      edge.settings().nodeName() + " did not start: " + e.getMessage(), e);
+                }
+              });
       long startedAt = System.nanoTime();
       await().atMost(PATIENCE.multipliedBy(2)).until(() -> before.connected.size() == NODES);
-      System.out.printf("%d EdgeHubs: credentials written in %d ms, started in %d ms, all connected %d ms later%n", NODES,
-          TimeUnit.NANOSECONDS.toMillis(provisionedAt - setUp), TimeUnit.NANOSECONDS.toMillis(startedAt - provisionedAt),
+      System.out.printf(
+          "%d EdgeHubs: credentials written in %d ms, started in %d ms, all connected %d ms later%n",
+          NODES,
+          TimeUnit.NANOSECONDS.toMillis(provisionedAt - setUp),
+          TimeUnit.NANOSECONDS.toMillis(startedAt - provisionedAt),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
 
       // The restart: same port, same CA, same server key and certificate (on disk under the same
@@ -127,14 +142,21 @@ class CloudHubRestartTest {
       long restart = System.nanoTime();
       after.origin = restart;
       cloud.close();
-      cloud = CloudHub.start(first.toBuilder().websocketPort(port).build(), ca, after, Clock.systemUTC());
+      cloud =
+          CloudHub.start(
+              first.toBuilder().websocketPort(port).build(), ca, after, Clock.systemUTC());
       long upAgain = System.nanoTime();
       assertThat(cloud.serverCertificate().getSerialNumber().toString(16)).isEqualTo(serverSerial);
 
       CloudHub restarted = cloud;
-      await().atMost(PATIENCE).until(() -> after.connected.size() == NODES && restarted.sessions().size() == NODES);
+      await()
+          .atMost(PATIENCE)
+          .until(() -> after.connected.size() == NODES && restarted.sessions().size() == NODES);
       long allBack = System.nanoTime();
-      await().atMost(PATIENCE).until(() -> edges.stream().allMatch(e -> e.status().state() == ConnectionState.CONNECTED));
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () -> edges.stream().allMatch(e -> e.status().state() == ConnectionState.CONNECTED));
 
       // No node left behind: exactly the thousand names, each with a live session.
       Set<NodeName> expected = new java.util.HashSet<>();
@@ -157,8 +179,9 @@ class CloudHubRestartTest {
       long ceiling = Backoff.DEFAULT_BASE.toMillis();
       assertThat(firstWait.values()).allSatisfy(w -> assertThat(w).isBetween(0L, ceiling));
       long distinct = firstWait.values().stream().distinct().count();
-      long spread = firstWait.values().stream().mapToLong(Long::longValue).max().orElseThrow()
-          - firstWait.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+      long spread =
+          firstWait.values().stream().mapToLong(Long::longValue).max().orElseThrow()
+              - firstWait.values().stream().mapToLong(Long::longValue).min().orElseThrow();
       // Without jitter every node would wait the same time: one distinct value, no spread.
       assertThat(distinct).as("distinct first waits").isGreaterThan(NODES / 10);
       assertThat(spread).as("spread of the first waits, ms").isGreaterThan(ceiling / 2);
@@ -171,9 +194,16 @@ class CloudHubRestartTest {
           "CloudHub restart under %d sessions: down for %d ms (close + start), all %d back %d ms after the stop;"
               + " peak %d reconnects in one 100 ms bucket (%d/s) at +%d ms; %d buckets used; first waits %d distinct,"
               + " spread %d ms%n",
-          NODES, TimeUnit.NANOSECONDS.toMillis(upAgain - restart), NODES,
-          TimeUnit.NANOSECONDS.toMillis(allBack - restart), peak.getValue(), peak.getValue() * (1000 / BUCKET_MILLIS),
-          peak.getKey() * BUCKET_MILLIS, histogram.size(), distinct, spread);
+          NODES,
+          TimeUnit.NANOSECONDS.toMillis(upAgain - restart),
+          NODES,
+          TimeUnit.NANOSECONDS.toMillis(allBack - restart),
+          peak.getValue(),
+          peak.getValue() * (1000 / BUCKET_MILLIS),
+          peak.getKey() * BUCKET_MILLIS,
+          histogram.size(),
+          distinct,
+          spread);
       System.out.println("reconnects per 100 ms bucket (ms since the stop -> count): " + histogram);
     } finally {
       edges.parallelStream().forEach(EdgeHub::close);
@@ -187,8 +217,8 @@ class CloudHubRestartTest {
 
   /**
    * Credentials for every node, signed by the CA directly as /edge.crt would (one key for all: a
-   * thousand P-256 keys would cost set-up time and prove nothing more), written where each
-   * EdgeHub reads them at start.
+   * thousand P-256 keys would cost set-up time and prove nothing more), written where each EdgeHub
+   * reads them at start.
    */
   private List<EdgeHubSettings> provision(BuiltinCa ca, int port) throws Exception {
     KeyPair keys = Keys.newP256();
@@ -199,15 +229,23 @@ class CloudHubRestartTest {
     for (int i = 0; i < NODES; i++) {
       NodeName node = NodeName.of("restart-" + i);
       X509Certificate certificate =
-          ca.sign(SigningRequest.forNode(node, csr, EnumSet.of(CertificateUsage.CLIENT_AUTH), Duration.ofDays(1))).certificate();
+          ca.sign(
+                  SigningRequest.forNode(
+                      node, csr, EnumSet.of(CertificateUsage.CLIENT_AUTH), Duration.ofDays(1)))
+              .certificate();
       EdgeHubSettings settings =
-          EdgeHubSettings.of(node, new ServerAddress("127.0.0.1", port), URI.create("https://127.0.0.1:10002"),
+          EdgeHubSettings.of(
+              node,
+              new ServerAddress("127.0.0.1", port),
+              URI.create("https://127.0.0.1:10002"),
               dir.resolve("nodes/" + i));
       Files.createDirectories(settings.caFile().getParent());
       Files.createDirectories(settings.certificateFile().getParent());
       Files.write(settings.caFile(), caPem);
       dev.edgetrust.credential.AtomicFile.writeSecret(settings.privateKeyFile(), key);
-      Files.write(settings.certificateFile(), Pem.certificate(certificate).getBytes(StandardCharsets.US_ASCII));
+      Files.write(
+          settings.certificateFile(),
+          Pem.certificate(certificate).getBytes(StandardCharsets.US_ASCII));
       all.add(settings);
     }
     return all;

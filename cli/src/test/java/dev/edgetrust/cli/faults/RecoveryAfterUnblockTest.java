@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.edgehub.ConnectionState;
@@ -42,28 +42,38 @@ class RecoveryAfterUnblockTest {
 
   private World start(boolean withToken) throws Exception {
     CloudHubSettings settings = CloudHubSettings.loopback(dir.resolve("cloud"));
-    BuiltinCa ca = BuiltinCa.loadOrCreate(BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()), Clock.systemUTC());
+    BuiltinCa ca =
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()),
+            Clock.systemUTC());
     CloudHub cloud = CloudHub.start(settings, ca, new CloudHubListener() {}, Clock.systemUTC());
     Path tokenFile = dir.resolve("edge/join-token");
     if (withToken) {
       writeToken(ca, tokenFile);
     }
     EdgeHubSettings edge =
-        EdgeHubSettings.of(NODE, new ServerAddress("127.0.0.1", cloud.websocketAddress().orElseThrow().getPort()),
-                URI.create("https://127.0.0.1:" + cloud.bootstrapAddress().orElseThrow().getPort()), dir.resolve("edge"))
+        EdgeHubSettings.of(
+                NODE,
+                new ServerAddress("127.0.0.1", cloud.websocketAddress().orElseThrow().getPort()),
+                URI.create("https://127.0.0.1:" + cloud.bootstrapAddress().orElseThrow().getPort()),
+                dir.resolve("edge"))
             .withTokenFile(tokenFile);
     return new World(ca, cloud, edge);
   }
 
   private static void writeToken(BuiltinCa ca, Path tokenFile) throws Exception {
-    AtomicFile.writeSecret(tokenFile, ca.mintJoinToken(Duration.ofHours(1)).value().getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writeSecret(
+        tokenFile,
+        ca.mintJoinToken(Duration.ofHours(1)).value().getBytes(StandardCharsets.US_ASCII));
   }
 
   @Test
-  void blockedThenUnblocked_theSameEdgeHubReEnrollsWithItsTokenFileAndReconnectsWithANewSerial() throws Exception {
+  void blockedThenUnblocked_theSameEdgeHubReEnrollsWithItsTokenFileAndReconnectsWithANewSerial()
+      throws Exception {
     World w = start(true);
     // The repeats of a refusal are logged at DEBUG: seen here to count them.
-    ch.qos.logback.classic.Logger edgeLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(EdgeHub.class);
+    ch.qos.logback.classic.Logger edgeLog =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(EdgeHub.class);
     edgeLog.setLevel(Level.DEBUG);
     try (LogCapture log = LogCapture.attach();
         CloudHub cloud = w.cloud();
@@ -76,12 +86,22 @@ class RecoveryAfterUnblockTest {
 
       assertThat(blocked.outcome()).isEqualTo(BlockReport.Outcome.DONE);
       // The session is closed with the notice, and the edge's enrollment is refused while blocked.
-      await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.ENROLLING
-          && edge.status().detail().map(d -> d.contains("node " + NODE + " is blocked")).orElse(false));
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () ->
+                  edge.status().state() == ConnectionState.ENROLLING
+                      && edge.status()
+                          .detail()
+                          .map(d -> d.contains("node " + NODE + " is blocked"))
+                          .orElse(false));
       assertThat(cloud.session(NODE)).isEmpty();
-      assertThat(log.lines(Level.WARN, "the CloudHub retired certificate serial " + first)).hasSize(1);
+      assertThat(log.lines(Level.WARN, "the CloudHub retired certificate serial " + first))
+          .hasSize(1);
       // Refused more than once, said once.
-      await().atMost(PATIENCE).until(() -> log.lines(Level.DEBUG, "cannot enroll anew yet").size() >= 1);
+      await()
+          .atMost(PATIENCE)
+          .until(() -> log.lines(Level.DEBUG, "cannot enroll anew yet").size() >= 1);
       assertThat(log.lines(Level.ERROR, "cannot enroll anew yet")).hasSize(1);
 
       BlockReport unblocked = cloud.nodeAccess().unblock(NODE, "test");
@@ -91,20 +111,25 @@ class RecoveryAfterUnblockTest {
           .contains("edgetrust EdgeHub re-enrolls by itself")
           .contains("./edgetrust token --node " + NODE)
           .contains("stock edgecore cannot re-enroll by itself");
-      await().atMost(PATIENCE).until(() -> cloud.session(NODE).map(s -> !s.serialHex().equals(first)).orElse(false));
+      await()
+          .atMost(PATIENCE)
+          .until(() -> cloud.session(NODE).map(s -> !s.serialHex().equals(first)).orElse(false));
       String second = cloud.session(NODE).orElseThrow().serialHex();
       assertThat(edge.status().state()).isEqualTo(ConnectionState.CONNECTED);
       assertThat(edge.status().certificateSerial()).contains(second);
       // The old certificate stays revoked; the new one is a different key's.
-      assertThat(w.ca().revocationList().isRevoked(new BigInteger(first.replace(":", ""), 16))).isTrue();
-      assertThat(log.lines(Level.INFO, "enrolled anew after the revocation of serial " + first)).hasSize(1);
+      assertThat(w.ca().revocationList().isRevoked(new BigInteger(first.replace(":", ""), 16)))
+          .isTrue();
+      assertThat(log.lines(Level.INFO, "enrolled anew after the revocation of serial " + first))
+          .hasSize(1);
     } finally {
       edgeLog.setLevel(null);
     }
   }
 
   @Test
-  void withoutAToken_oneLineSaysWhatToDo_andATokenWrittenLaterBringsItBackWithoutARestart() throws Exception {
+  void withoutAToken_oneLineSaysWhatToDo_andATokenWrittenLaterBringsItBackWithoutARestart()
+      throws Exception {
     World w = start(false);
     Path tokenFile = w.edge().tokenFile().orElseThrow();
     // Enrolled once by hand (the token then removed, as a careful operator might).
@@ -120,13 +145,18 @@ class RecoveryAfterUnblockTest {
       cloud.nodeAccess().block(NODE, "test");
       cloud.nodeAccess().unblock(NODE, "test");
 
-      await().atMost(PATIENCE).until(() -> log.lines(Level.ERROR, "there is no join token to enroll with").size() == 1);
+      await()
+          .atMost(PATIENCE)
+          .until(() -> log.lines(Level.ERROR, "there is no join token to enroll with").size() == 1);
       assertThat(log.lines(Level.ERROR, "there is no join token to enroll with").get(0))
-          .contains(tokenFile.toString()).contains("retired certificate serial " + first);
+          .contains(tokenFile.toString())
+          .contains("retired certificate serial " + first);
 
       writeToken(w.ca(), tokenFile);
 
-      await().atMost(PATIENCE).until(() -> cloud.session(NODE).map(s -> !s.serialHex().equals(first)).orElse(false));
+      await()
+          .atMost(PATIENCE)
+          .until(() -> cloud.session(NODE).map(s -> !s.serialHex().equals(first)).orElse(false));
       assertThat(log.lines(Level.ERROR, "there is no join token to enroll with")).hasSize(1);
     }
   }
@@ -134,7 +164,8 @@ class RecoveryAfterUnblockTest {
   @Test
   void offlineDuringTheBlock_refusedHandshakesLeadItToEnrollAnewOnceUnblocked() throws Exception {
     World w = start(true);
-    try (LogCapture log = LogCapture.attach(); CloudHub cloud = w.cloud()) {
+    try (LogCapture log = LogCapture.attach();
+        CloudHub cloud = w.cloud()) {
       String first;
       try (EdgeHub edge = EdgeHub.builder(w.edge()).build()) {
         edge.start();
@@ -151,9 +182,13 @@ class RecoveryAfterUnblockTest {
         edge.start();
 
         // Only the bare TLS refusal to go on: after a few in a row it enrolls anew, and is let in.
-        await().atMost(PATIENCE).until(() -> cloud.session(NODE).map(s -> !s.serialHex().equals(first)).orElse(false));
+        await()
+            .atMost(PATIENCE)
+            .until(() -> cloud.session(NODE).map(s -> !s.serialHex().equals(first)).orElse(false));
         assertThat(edge.status().state()).isEqualTo(ConnectionState.CONNECTED);
-        assertThat(log.lines(Level.INFO, "enrolled anew after repeated refusals of serial " + first)).hasSize(1);
+        assertThat(
+                log.lines(Level.INFO, "enrolled anew after repeated refusals of serial " + first))
+            .hasSize(1);
       }
     }
   }

@@ -5,13 +5,13 @@ import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.http.TlsHandshakeLogger;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.revocation.NodeAccess;
+import dev.edgetrust.tls.TlsProtocols;
+import dev.edgetrust.x509.HeldCertificate;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import dev.edgetrust.tls.TlsProtocols;
-import dev.edgetrust.x509.HeldCertificate;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -32,6 +32,7 @@ import javax.net.ssl.SSLException;
 public final class AdminApi implements AutoCloseable {
   /** Requests are a method and a path; anything larger is not one. */
   private static final int MAX_REQUEST_BYTES = 64 << 10;
+
   private static final int READ_TIMEOUT_SECONDS = 30;
 
   private final AdminCredentials credentials;
@@ -40,17 +41,23 @@ public final class AdminApi implements AutoCloseable {
   private final X509Certificate serverCertificate;
   private final ExecutorService executor;
 
-  private AdminApi(AdminCredentials credentials, NodeAccess access, SslContext tls, X509Certificate serverCertificate) {
+  private AdminApi(
+      AdminCredentials credentials,
+      NodeAccess access,
+      SslContext tls,
+      X509Certificate serverCertificate) {
     this.credentials = credentials;
     this.access = access;
     this.tls = tls;
     this.serverCertificate = serverCertificate;
     // One at a time: blocks of the same node must not interleave, and the PKI is not hammered.
-    this.executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "edgetrust-admin");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "edgetrust-admin");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -60,17 +67,23 @@ public final class AdminApi implements AutoCloseable {
    * @throws CloudHubException naming the file if the token, client CA or server certificate file
    *     cannot be used
    */
-  public static AdminApi create(CloudHubSettings.Admin settings, NodeAccess access, Clock clock) throws CloudHubException {
+  public static AdminApi create(CloudHubSettings.Admin settings, NodeAccess access, Clock clock)
+      throws CloudHubException {
     AdminCredentials credentials = AdminCredentials.load(settings);
     HeldCertificate identity = AdminServerIdentity.loadOrCreate(settings, clock);
-    SslContextBuilder builder = SslContextBuilder.forServer(identity.privateKey(), identity.chain())
-        .sslProvider(SslProvider.JDK)
-        .protocols(TlsProtocols.supported());
+    SslContextBuilder builder =
+        SslContextBuilder.forServer(identity.privateKey(), identity.chain())
+            .sslProvider(SslProvider.JDK)
+            .protocols(TlsProtocols.supported());
     try {
-      SslContext tls = credentials.clientCas().isEmpty()
-          ? builder.clientAuth(ClientAuth.NONE).build()
-          // Optional: a caller without an admin certificate may still present the bearer token.
-          : builder.trustManager(credentials.clientCas()).clientAuth(ClientAuth.OPTIONAL).build();
+      SslContext tls =
+          credentials.clientCas().isEmpty()
+              ? builder.clientAuth(ClientAuth.NONE).build()
+              // Optional: a caller without an admin certificate may still present the bearer token.
+              : builder
+                  .trustManager(credentials.clientCas())
+                  .clientAuth(ClientAuth.OPTIONAL)
+                  .build();
       return new AdminApi(credentials, access, tls, identity.certificate());
     } catch (SSLException e) {
       throw new CloudHubException("admin API: cannot set up TLS: " + e.getMessage(), e);
@@ -89,8 +102,12 @@ public final class AdminApi implements AutoCloseable {
       protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
         // The peer's address goes into the engine, so a refused handshake can say who it was.
-        p.addLast("tls", tls.newHandler(ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort()));
-        p.addLast("handshake-log", new TlsHandshakeLogger("admin", HubMetrics.Listener.ADMIN, metrics));
+        p.addLast(
+            "tls",
+            tls.newHandler(
+                ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort()));
+        p.addLast(
+            "handshake-log", new TlsHandshakeLogger("admin", HubMetrics.Listener.ADMIN, metrics));
         p.addLast("read-timeout", new ReadTimeoutHandler(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         p.addLast("http", new HttpServerCodec());
         p.addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));

@@ -1,8 +1,8 @@
 package dev.edgetrust.cloudhub.admin;
 
+import dev.edgetrust.cloudhub.audit.AuditLog;
 import dev.edgetrust.cloudhub.config.CloudHubException;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
-import dev.edgetrust.cloudhub.audit.AuditLog;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.credential.SecretFiles;
@@ -20,8 +20,8 @@ import java.util.Optional;
 
 /**
  * Who may use the admin API: the holder of the bearer token in {@code admin.tokenFile}, or of a
- * client certificate that chains to {@code admin.clientCAFile} (the TLS handshake checks the
- * chain) and does not name a node.
+ * client certificate that chains to {@code admin.clientCAFile} (the TLS handshake checks the chain)
+ * and does not name a node.
  *
  * <p>Only the token's SHA-256 is kept. Comparing digests of equal length with {@link
  * MessageDigest#isEqual} takes the same time wherever a wrong token differs, and whatever its
@@ -77,12 +77,19 @@ final class AdminCredentials {
     } catch (NoSuchFileException e) {
       throw new CloudHubException("admin.tokenFile " + file + ": does not exist", e);
     } catch (IOException | UnsupportedOperationException e) {
-      throw new CloudHubException("admin.tokenFile " + file + ": cannot be read: " + e.getMessage(), e);
+      throw new CloudHubException(
+          "admin.tokenFile " + file + ": cannot be read: " + e.getMessage(), e);
     }
     if (token.length() < MIN_TOKEN_LENGTH || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
       throw new CloudHubException(
-          "admin.tokenFile " + file + ": must hold one token of at least " + MIN_TOKEN_LENGTH
-              + " printable characters without spaces (e.g. openssl rand -hex 32 > " + file + ")", null);
+          "admin.tokenFile "
+              + file
+              + ": must hold one token of at least "
+              + MIN_TOKEN_LENGTH
+              + " printable characters without spaces (e.g. openssl rand -hex 32 > "
+              + file
+              + ")",
+          null);
     }
     return token;
   }
@@ -101,22 +108,26 @@ final class AdminCredentials {
   Caller authenticate(Optional<X509Certificate> peer, String authorization) {
     if (peer.isPresent()) {
       X509Certificate cert = peer.get();
-      boolean namesNode = NodeName.commonNames(cert.getSubjectX500Principal()).stream()
-          .anyMatch(cn -> cn.startsWith(NodeName.COMMON_NAME_PREFIX));
+      boolean namesNode =
+          NodeName.commonNames(cert.getSubjectX500Principal()).stream()
+              .anyMatch(cn -> cn.startsWith(NodeName.COMMON_NAME_PREFIX));
       if (namesNode) {
         return new Caller(null, "a node certificate is not an admin certificate");
       }
       return new Caller(AuditLog.certificateId(cert), null);
     }
     if (authorization == null || authorization.isBlank()) {
-      return new Caller(null, "authenticate with 'Authorization: Bearer <the token in admin.tokenFile>'"
-          + (clientCas.isEmpty() ? "" : " or an admin client certificate"));
+      return new Caller(
+          null,
+          "authenticate with 'Authorization: Bearer <the token in admin.tokenFile>'"
+              + (clientCas.isEmpty() ? "" : " or an admin client certificate"));
     }
     if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return new Caller(null, "the Authorization header must be 'Bearer <token>'");
     }
     if (tokenDigest == null) {
-      return new Caller(null, "bearer tokens are not accepted here (no admin.tokenFile is configured)");
+      return new Caller(
+          null, "bearer tokens are not accepted here (no admin.tokenFile is configured)");
     }
     String token = authorization.substring(7).strip();
     if (!MessageDigest.isEqual(sha256(token), tokenDigest)) {

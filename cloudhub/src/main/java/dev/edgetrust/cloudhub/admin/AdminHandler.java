@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.cloudhub.http.PeerCertificate;
-import dev.edgetrust.cloudhub.audit.AuditLog;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.cloudhub.revocation.NodeAccess;
 import dev.edgetrust.cloudhub.revocation.NodeStatus;
@@ -35,13 +34,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin API: {@code GET /nodes}, {@code POST /nodes/NAME/block}, {@code POST
- * /nodes/NAME/unblock}, {@code POST /nodes/NAME/reset}, JSON in and out. Every request is authenticated first; one that is not
- * gets 401, is audited, and touches nothing. Blocks run on their own executor (they call the PKI).
+ * /nodes/NAME/unblock}, {@code POST /nodes/NAME/reset}, JSON in and out. Every request is
+ * authenticated first; one that is not gets 401, is audited, and touches nothing. Blocks run on
+ * their own executor (they call the PKI).
  */
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern NODE_ACTION = Pattern.compile("/nodes/([^/]+)/(block|unblock|reset)");
+  private static final Pattern NODE_ACTION =
+      Pattern.compile("/nodes/([^/]+)/(block|unblock|reset)");
 
   private final AdminCredentials credentials;
   private final NodeAccess access;
@@ -61,16 +62,28 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     AdminCredentials.Caller caller =
-        credentials.authenticate(PeerCertificate.of(ctx), request.headers().get(HttpHeaderNames.AUTHORIZATION));
+        credentials.authenticate(
+            PeerCertificate.of(ctx), request.headers().get(HttpHeaderNames.AUTHORIZATION));
     // Undecoded: routing needs no decoding, a broken escape ("%zz") must not throw, and the node
     // name in it is decoded exactly once, below.
     String path = new QueryStringDecoder(request.uri()).rawPath();
     if (!caller.authenticated()) {
-      access.audit().record("unauthenticated from " + ctx.channel().remoteAddress(), "refuse-admin", null, "refused",
-          caller.refusal() + " (" + request.method() + " " + printable(path) + ")");
-      log.info("refused admin request {} {} from {}: {}", request.method(), printable(path), ctx.channel().remoteAddress(),
+      access
+          .audit()
+          .record(
+              "unauthenticated from " + ctx.channel().remoteAddress(),
+              "refuse-admin",
+              null,
+              "refused",
+              caller.refusal() + " (" + request.method() + " " + printable(path) + ")");
+      log.info(
+          "refused admin request {} {} from {}: {}",
+          request.method(),
+          printable(path),
+          ctx.channel().remoteAddress(),
           caller.refusal());
-      FullHttpResponse response = response(HttpResponseStatus.UNAUTHORIZED, error(caller.refusal()));
+      FullHttpResponse response =
+          response(HttpResponseStatus.UNAUTHORIZED, error(caller.refusal()));
       response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"edgetrust admin\"");
       send(ctx, response, false);
       return;
@@ -85,11 +98,20 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     Matcher m = NODE_ACTION.matcher(path);
     if (!m.matches()) {
-      reply(ctx, HttpResponseStatus.NOT_FOUND, error("not found; the admin API serves GET /nodes, POST /nodes/NAME/block, POST /nodes/NAME/unblock and POST /nodes/NAME/reset"), keepAlive);
+      reply(
+          ctx,
+          HttpResponseStatus.NOT_FOUND,
+          error(
+              "not found; the admin API serves GET /nodes, POST /nodes/NAME/block, POST /nodes/NAME/unblock and POST /nodes/NAME/reset"),
+          keepAlive);
       return;
     }
     if (!HttpMethod.POST.equals(request.method())) {
-      reply(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, error("use POST " + printable(path)), keepAlive);
+      reply(
+          ctx,
+          HttpResponseStatus.METHOD_NOT_ALLOWED,
+          error("use POST " + printable(path)),
+          keepAlive);
       return;
     }
     NodeName node;
@@ -101,20 +123,31 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     BlockReport.Action action = BlockReport.Action.valueOf(m.group(2).toUpperCase(Locale.ROOT));
     try {
-      executor.execute(() -> {
-        try {
-          BlockReport report = switch (action) {
-            case BLOCK -> access.block(node, caller.actor());
-            case UNBLOCK -> access.unblock(node, caller.actor());
-            case RESET -> access.reset(node, caller.actor());
-          };
-          reply(ctx, report.outcome() == BlockReport.Outcome.FAILED ? HttpResponseStatus.BAD_GATEWAY : HttpResponseStatus.OK,
-              report(report), keepAlive);
-        } catch (RuntimeException e) {
-          log.error("{} of node {} failed", action.word(), node, e);
-          reply(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, error("internal error: " + e), false);
-        }
-      });
+      executor.execute(
+          () -> {
+            try {
+              BlockReport report =
+                  switch (action) {
+                    case BLOCK -> access.block(node, caller.actor());
+                    case UNBLOCK -> access.unblock(node, caller.actor());
+                    case RESET -> access.reset(node, caller.actor());
+                  };
+              reply(
+                  ctx,
+                  report.outcome() == BlockReport.Outcome.FAILED
+                      ? HttpResponseStatus.BAD_GATEWAY
+                      : HttpResponseStatus.OK,
+                  report(report),
+                  keepAlive);
+            } catch (RuntimeException e) {
+              log.error("{} of node {} failed", action.word(), node, e);
+              reply(
+                  ctx,
+                  HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                  error("internal error: " + e),
+                  false);
+            }
+          });
     } catch (RejectedExecutionException e) {
       reply(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, error("CloudHub is shutting down"), false);
     }
@@ -143,7 +176,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     root.put("outcome", report.outcome().word());
     ArrayNode steps = root.putArray("steps");
     for (BlockReport.Step s : report.steps()) {
-      steps.addObject().put("step", s.id()).put("title", s.title()).put("outcome", s.outcome().word())
+      steps
+          .addObject()
+          .put("step", s.id())
+          .put("title", s.title())
+          .put("outcome", s.outcome().word())
           .put("detail", s.detail());
     }
     root.put("nextStep", report.nextStep());
@@ -162,7 +199,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return JSON.createObjectNode().put("error", message);
   }
 
-  private static void reply(ChannelHandlerContext ctx, HttpResponseStatus status, ObjectNode body, boolean keepAlive) {
+  private static void reply(
+      ChannelHandlerContext ctx, HttpResponseStatus status, ObjectNode body, boolean keepAlive) {
     send(ctx, response(status, body), keepAlive);
   }
 
@@ -173,13 +211,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot encode a JSON reply", e);
     }
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
     return response;
   }
 
-  private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+  private static void send(
+      ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
     if (!keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
@@ -195,7 +235,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("admin connection from {} failed: {}", ctx.channel().remoteAddress(), TransportFailure.describe(cause));
+    log.debug(
+        "admin connection from {} failed: {}",
+        ctx.channel().remoteAddress(),
+        TransportFailure.describe(cause));
     ctx.close();
   }
 }

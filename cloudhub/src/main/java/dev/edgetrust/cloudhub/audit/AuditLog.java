@@ -3,8 +3,8 @@ package dev.edgetrust.cloudhub.audit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.x509.SerialNumbers;
 import dev.edgetrust.x509.Certificates;
+import dev.edgetrust.x509.SerialNumbers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,12 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The audit trail of who blocked, unblocked or was refused what: one JSON object a line,
- * appended to its own file and flushed after every line, so that a line written is a line kept
- * even if the CloudHub is killed right after.
+ * The audit trail of who blocked, unblocked or was refused what: one JSON object a line, appended
+ * to its own file and flushed after every line, so that a line written is a line kept even if the
+ * CloudHub is killed right after.
  *
- * <p>{@code {"time":…,"who":…,"action":…,"node":…,"outcome":…,"detail":…}}. {@code who} is an
- * actor string, never a secret: a token is named by a hash of it, a certificate by its subject and
+ * <p>{@code {"time":…,"who":…,"action":…,"node":…,"outcome":…,"detail":…}}. {@code who} is an actor
+ * string, never a secret: a token is named by a hash of it, a certificate by its subject and
  * serial. The file is created 0600 on first use; an existing CloudHub that never blocks anything
  * never gets one.
  */
@@ -56,12 +56,15 @@ public final class AuditLog implements AutoCloseable {
    * its SHA-256, enough to tell tokens apart and useless to an attacker.
    */
   public static String tokenId(String token) {
-    return "token:sha256:" + Certificates.sha256Hex(token.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    return "token:sha256:"
+        + Certificates.sha256Hex(token.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
   }
 
   /** How the audit log names a client certificate: {@code cert:<subject> serial <hex>}. */
   public static String certificateId(X509Certificate certificate) {
-    return "cert:" + certificate.getSubjectX500Principal().getName() + " serial "
+    return "cert:"
+        + certificate.getSubjectX500Principal().getName()
+        + " serial "
         + SerialNumbers.toColonHex(certificate.getSerialNumber());
   }
 
@@ -69,7 +72,8 @@ public final class AuditLog implements AutoCloseable {
    * Appends one line.
    *
    * @param who the actor: {@code token:sha256:…}, {@code cert:<subject> serial …}, {@code
-   *     node:<name> …} for a node refused at the handshake, {@code cloudhub} for the CloudHub itself
+   *     node:<name> …} for a node refused at the handshake, {@code cloudhub} for the CloudHub
+   *     itself
    * @param action {@code block}, {@code unblock}, {@code refuse-handshake}, {@code
    *     refuse-enrollment}, {@code close-session}, {@code refuse-admin}, …
    * @param node the node concerned, or {@code null}
@@ -112,7 +116,10 @@ public final class AuditLog implements AutoCloseable {
       closeQuietly();
       if (!failing) {
         failing = true;
-        log.error("cannot write the audit log {}: {}; audit lines are lost until it is writable", file, e.getMessage());
+        log.error(
+            "cannot write the audit log {}: {}; audit lines are lost until it is writable",
+            file,
+            e.getMessage());
       }
     }
   }
@@ -120,7 +127,8 @@ public final class AuditLog implements AutoCloseable {
   private OutputStream open() throws IOException {
     Files.createDirectories(file.getParent());
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (FileAlreadyExistsException e) {
       // appending to the existing trail
     }

@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
  * <p>Memory is bounded: at most {@code maxAddresses} buckets are kept, least recently used first
  * out. Dropping a bucket forgets nothing that matters once it has been idle long enough to be full
  * again ({@code burst / perSecond} seconds), and that is the bucket an idle address has. An
- * attacker with more addresses than the cap gets fresh buckets by cycling through them; the cap
- * is about memory, the per-address rate about one source, and neither replaces a firewall.
+ * attacker with more addresses than the cap gets fresh buckets by cycling through them; the cap is
+ * about memory, the per-address rate about one source, and neither replaces a firewall.
  *
  * <p>IPv6 addresses are counted per /64: one host commonly holds a whole /64 and can pick a new
  * address from it for every request.
@@ -63,12 +63,13 @@ public final class AddressRateLimiter {
     this.maxAddresses = maxAddresses;
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     // Access order: the eldest entry is the address heard from least recently.
-    this.buckets = new LinkedHashMap<>(Math.min(maxAddresses, 1024), 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Key, Bucket> eldest) {
-        return size() > AddressRateLimiter.this.maxAddresses;
-      }
-    };
+    this.buckets =
+        new LinkedHashMap<>(Math.min(maxAddresses, 1024), 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Key, Bucket> eldest) {
+            return size() > AddressRateLimiter.this.maxAddresses;
+          }
+        };
   }
 
   /** Takes one token for {@code remote}'s address, if it has one. */
@@ -94,8 +95,8 @@ public final class AddressRateLimiter {
   }
 
   /**
-   * Whether {@code remote}'s address has been refused {@code burst} times since it last had a
-   * token and still has none: its new connections are not worth a TLS handshake. Takes no token.
+   * Whether {@code remote}'s address has been refused {@code burst} times since it last had a token
+   * and still has none: its new connections are not worth a TLS handshake. Takes no token.
    */
   public synchronized boolean ignoresRefusals(SocketAddress remote) {
     Bucket bucket = buckets.get(Key.of(remote));
@@ -114,6 +115,7 @@ public final class AddressRateLimiter {
   private static final class Bucket {
     double tokens;
     long refilledAt;
+
     /** 429s answered since the address last got a token. */
     int refusedWhileEmpty;
 

@@ -1,11 +1,11 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
+import dev.edgetrust.cloudhub.audit.AuditLog;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.http.HttpReplies;
 import dev.edgetrust.cloudhub.http.PeerCertificate;
-import dev.edgetrust.cloudhub.refusal.RefusalReason;
-import dev.edgetrust.cloudhub.audit.AuditLog;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.JoinTokenClaims;
@@ -14,8 +14,8 @@ import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.SigningRequest;
-import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.tls.TransportFailure;
+import dev.edgetrust.x509.Certificates;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -33,17 +33,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * KubeEdge's HTTPS bootstrap: {@code GET /ca.crt} (the CA, raw DER) and {@code GET /edge.crt}
- * (sign the CSR in the body; raw DER back). First enrollment is authorized by a join token;
- * renewal by the node's current client certificate, which must name the same node.
+ * KubeEdge's HTTPS bootstrap: {@code GET /ca.crt} (the CA, raw DER) and {@code GET /edge.crt} (sign
+ * the CSR in the body; raw DER back). First enrollment is authorized by a join token; renewal by
+ * the node's current client certificate, which must name the same node.
  *
  * <p>A join token never takes over a name: a token enrollment for a node that holds a valid
- * certificate or a live session is refused with 409 until an operator resets the node. A
- * node-bound token enrolls its own node only, once: its use is recorded durably before the
- * certificate is returned.
+ * certificate or a live session is refused with 409 until an operator resets the node. A node-bound
+ * token enrolls its own node only, once: its use is recorded durably before the certificate is
+ * returned.
  *
- * <p>Requests are checked on the event loop; signing is handed to its own executor, since it may
- * be slow (and with an external PKI, remote), and the reply is written back from there.
+ * <p>Requests are checked on the event loop; signing is handed to its own executor, since it may be
+ * slow (and with an external PKI, remote), and the reply is written back from there.
  */
 public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(BootstrapHandler.class);
@@ -126,16 +126,24 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
           HttpReplies.refuse(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET");
           return;
         }
-        HttpReplies.ok(ctx, DER, Certificates.der(enrollment.caCertificate()), HttpUtil.isKeepAlive(request));
+        HttpReplies.ok(
+            ctx, DER, Certificates.der(enrollment.caCertificate()), HttpUtil.isKeepAlive(request));
       }
       case "/edge.crt" -> edgeCertificate(ctx, request);
-      default -> HttpReplies.refuse(ctx, HttpResponseStatus.NOT_FOUND, "not found; this server serves /ca.crt and /edge.crt");
+      default ->
+          HttpReplies.refuse(
+              ctx,
+              HttpResponseStatus.NOT_FOUND,
+              "not found; this server serves /ca.crt and /edge.crt");
     }
   }
 
   private void edgeCertificate(ChannelHandlerContext ctx, FullHttpRequest request) {
     if (!HttpMethod.GET.equals(request.method())) {
-      HttpReplies.refuse(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET with the CSR as body, as KubeEdge does");
+      HttpReplies.refuse(
+          ctx,
+          HttpResponseStatus.METHOD_NOT_ALLOWED,
+          "use GET with the CSR as body, as KubeEdge does");
       return;
     }
     EdgeCertificateRequest parsed;
@@ -153,20 +161,24 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
         throw new EdgeCertificateRequest.Refusal(403, refusal.get(), RefusalReason.BLOCKED);
       }
       boolean keepAlive = HttpUtil.isKeepAlive(request);
-      // The name check reads the PKI's inventory and a use is written with an fsync: both off the event loop.
-      signingExecutor.execute(() -> {
-        if (token.isEmpty()) {
-          sign(ctx, parsed, true, keepAlive);
-          return;
-        }
-        try {
-          enrollWithToken(ctx, parsed, token.get(), who, keepAlive);
-        } catch (RuntimeException e) {
-          // A bug, not the requester's fault: said as such, and the connection is not left hanging.
-          log.error("token enrollment of node {} failed", parsed.node(), e);
-          HttpReplies.refuse(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error while enrolling");
-        }
-      });
+      // The name check reads the PKI's inventory and a use is written with an fsync: both off the
+      // event loop.
+      signingExecutor.execute(
+          () -> {
+            if (token.isEmpty()) {
+              sign(ctx, parsed, true, keepAlive);
+              return;
+            }
+            try {
+              enrollWithToken(ctx, parsed, token.get(), who, keepAlive);
+            } catch (RuntimeException e) {
+              // A bug, not the requester's fault: said as such, and the connection is not left
+              // hanging.
+              log.error("token enrollment of node {} failed", parsed.node(), e);
+              HttpReplies.refuse(
+                  ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error while enrolling");
+            }
+          });
     } catch (EdgeCertificateRequest.Refusal r) {
       refuse(ctx, r);
     } catch (RejectedExecutionException e) {
@@ -185,13 +197,20 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
    * token's use is on disk, and only then is the certificate signed and returned.
    */
   private void enrollWithToken(
-      ChannelHandlerContext ctx, EdgeCertificateRequest request, JoinTokenClaims token, String who, boolean keepAlive) {
+      ChannelHandlerContext ctx,
+      EdgeCertificateRequest request,
+      JoinTokenClaims token,
+      String who,
+      boolean keepAlive) {
     NodeName node = request.node();
     // A used token is told so, even when its node now holds the name: that is the truer answer.
     if (token instanceof JoinTokenClaims.NodeBound bound) {
       Optional<JoinTokenUse> used = enrollment.joinTokenUse(bound);
       if (used.isPresent()) {
-        refuse(ctx, new EdgeCertificateRequest.Refusal(403, used.get().refusal(), RefusalReason.TOKEN_REUSED));
+        refuse(
+            ctx,
+            new EdgeCertificateRequest.Refusal(
+                403, used.get().refusal(), RefusalReason.TOKEN_REUSED));
         return;
       }
     }
@@ -206,10 +225,17 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
           enrollment.consumeJoinToken(bound);
         } catch (PkiException e) {
           if (e.isRetryable()) {
-            log.warn("could not record the use of join token {} for node {}: {}", bound.id(), node, e.getMessage());
+            log.warn(
+                "could not record the use of join token {} for node {}: {}",
+                bound.id(),
+                node,
+                e.getMessage());
             HttpReplies.refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, e.getMessage());
           } else {
-            refuse(ctx, new EdgeCertificateRequest.Refusal(403, e.getMessage(), RefusalReason.TOKEN_REUSED));
+            refuse(
+                ctx,
+                new EdgeCertificateRequest.Refusal(
+                    403, e.getMessage(), RefusalReason.TOKEN_REUSED));
           }
           return;
         }
@@ -220,16 +246,27 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
     }
   }
 
-  private void sign(ChannelHandlerContext ctx, EdgeCertificateRequest request, boolean renewal, boolean keepAlive) {
+  private void sign(
+      ChannelHandlerContext ctx,
+      EdgeCertificateRequest request,
+      boolean renewal,
+      boolean keepAlive) {
     try {
       if (request.askedBeyondClientAuth()) {
-        log.info("node {} asked for usages {} in ExtKeyUsages; node certificates are client certificates only: "
-            + "issuing client auth", request.node(), request.askedFor());
+        log.info(
+            "node {} asked for usages {} in ExtKeyUsages; node certificates are client certificates only: "
+                + "issuing client auth",
+            request.node(),
+            request.askedFor());
       }
-      IssuedCertificate issued = provider.sign(SigningRequest.forNode(request.node(), request.csr(), signingDuration));
+      IssuedCertificate issued =
+          provider.sign(SigningRequest.forNode(request.node(), request.csr(), signingDuration));
       log.info(
           "issued certificate serial {} to node {} ({}), valid until {}",
-          issued.serialHex(), request.node(), renewal ? "renewal" : "enrollment with a join token", issued.notAfter());
+          issued.serialHex(),
+          request.node(),
+          renewal ? "renewal" : "enrollment with a join token",
+          issued.notAfter());
       issuance.issued(request.node(), issued, renewal);
       HttpReplies.ok(ctx, DER, Certificates.der(issued.certificate()), keepAlive);
     } catch (PkiException e) {
@@ -240,29 +277,34 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
           e.getMessage());
     } catch (RuntimeException e) {
       log.error("signing for node {} failed", request.node(), e);
-      HttpReplies.refuse(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error while signing");
+      HttpReplies.refuse(
+          ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error while signing");
     }
   }
 
   /** The requester as the audit log names it: its certificate, or a hash of its join token. */
   private static String requester(ChannelHandlerContext ctx, FullHttpRequest request) {
-    String who = PeerCertificate.of(ctx)
-        .map(AuditLog::certificateId)
-        .orElseGet(() -> {
-          String authorization = request.headers().get("Authorization");
-          return authorization == null || authorization.length() < 8
-              ? "anonymous" : AuditLog.tokenId(authorization.substring(7).trim());
-        });
+    String who =
+        PeerCertificate.of(ctx)
+            .map(AuditLog::certificateId)
+            .orElseGet(
+                () -> {
+                  String authorization = request.headers().get("Authorization");
+                  return authorization == null || authorization.length() < 8
+                      ? "anonymous"
+                      : AuditLog.tokenId(authorization.substring(7).trim());
+                });
     return who + " from " + ctx.channel().remoteAddress();
   }
 
   /**
-   * A client certificate, when presented, is the credential (renewal) and must name the node in
-   * the request; otherwise the join token is.
+   * A client certificate, when presented, is the credential (renewal) and must name the node in the
+   * request; otherwise the join token is.
    *
    * @return the join token's claims; empty for a renewal
    */
-  private Optional<JoinTokenClaims> authorize(ChannelHandlerContext ctx, FullHttpRequest request, NodeName node)
+  private Optional<JoinTokenClaims> authorize(
+      ChannelHandlerContext ctx, FullHttpRequest request, NodeName node)
       throws EdgeCertificateRequest.Refusal {
     Optional<X509Certificate> presented = PeerCertificate.of(ctx);
     if (presented.isPresent()) {
@@ -271,18 +313,22 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
         holder = NodeName.fromCertificate(presented.get());
       } catch (IllegalArgumentException e) {
         throw new EdgeCertificateRequest.Refusal(
-            403, "client certificate does not name a node: " + e.getMessage(), RefusalReason.NOT_A_NODE);
+            403,
+            "client certificate does not name a node: " + e.getMessage(),
+            RefusalReason.NOT_A_NODE);
       }
       if (!holder.equals(node)) {
         throw new EdgeCertificateRequest.Refusal(
-            403, "renewal for node '" + node + "' with the certificate of node '" + holder + "'",
+            403,
+            "renewal for node '" + node + "' with the certificate of node '" + holder + "'",
             RefusalReason.NODE_MISMATCH);
       }
       return Optional.empty();
     }
     String authorization = request.headers().get("Authorization");
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new EdgeCertificateRequest.Refusal(401, "missing Authorization: Bearer <join token>, and no client certificate");
+      throw new EdgeCertificateRequest.Refusal(
+          401, "missing Authorization: Bearer <join token>, and no client certificate");
     }
     JoinTokenClaims claims;
     try {
@@ -292,13 +338,21 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
     }
     if (claims instanceof JoinTokenClaims.NodeBound bound && !bound.node().equals(node)) {
       throw new EdgeCertificateRequest.Refusal(
-          403, "join token is bound to node '" + bound.node() + "'; it cannot enroll node '" + node + "'",
+          403,
+          "join token is bound to node '"
+              + bound.node()
+              + "'; it cannot enroll node '"
+              + node
+              + "'",
           RefusalReason.NODE_MISMATCH);
     }
-    if (claims instanceof JoinTokenClaims.Shared && joinTokens == CloudHubSettings.JoinTokens.NODE_BOUND) {
+    if (claims instanceof JoinTokenClaims.Shared
+        && joinTokens == CloudHubSettings.JoinTokens.NODE_BOUND) {
       throw new EdgeCertificateRequest.Refusal(
-          403, "shared join tokens are refused here (modules.cloudHub.joinTokens: nodeBound); mint one for this node: "
-              + "./edgetrust token --config <cloudcore.yaml> --node " + node,
+          403,
+          "shared join tokens are refused here (modules.cloudHub.joinTokens: nodeBound); mint one for this node: "
+              + "./edgetrust token --config <cloudcore.yaml> --node "
+              + node,
           RefusalReason.BAD_TOKEN);
     }
     return Optional.of(claims);
@@ -306,7 +360,10 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("bootstrap connection from {} failed: {}", ctx.channel().remoteAddress(), TransportFailure.describe(cause));
+    log.debug(
+        "bootstrap connection from {} failed: {}",
+        ctx.channel().remoteAddress(),
+        TransportFailure.describe(cause));
     ctx.close();
   }
 }

@@ -2,9 +2,9 @@ package dev.edgetrust.cloudhub.bootstrap;
 
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.http.ConnectionDeadline;
-import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.cloudhub.http.TlsHandshakeLogger;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.x509.Csr;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -53,7 +53,8 @@ public final class BootstrapInitializer extends ChannelInitializer<SocketChannel
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    if (rateLimiter.isPresent() && rateLimiter.get().requests().ignoresRefusals(ch.remoteAddress())) {
+    if (rateLimiter.isPresent()
+        && rateLimiter.get().requests().ignoresRefusals(ch.remoteAddress())) {
       // It ignored its 429s: answering another one would cost a TLS handshake. Closed unread.
       metrics.refused(RefusalReason.RATE_LIMITED);
       ch.close();
@@ -61,14 +62,20 @@ public final class BootstrapInitializer extends ChannelInitializer<SocketChannel
     }
     ChannelPipeline p = ch.pipeline();
     // The peer's address goes into the engine, so a refused handshake can say who it was.
-    SslHandler ssl = tls.get().newHandler(ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort());
+    SslHandler ssl =
+        tls.get()
+            .newHandler(
+                ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort());
     ssl.setHandshakeTimeoutMillis(limits.tlsHandshakeTimeout().toMillis());
     p.addLast("tls", ssl);
-    p.addLast("handshake-log", new TlsHandshakeLogger("bootstrap", HubMetrics.Listener.BOOTSTRAP, metrics));
+    p.addLast(
+        "handshake-log",
+        new TlsHandshakeLogger("bootstrap", HubMetrics.Listener.BOOTSTRAP, metrics));
     p.addLast("read-timeout", new ReadTimeoutHandler(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
     p.addLast("http", new HttpServerCodec());
     // Idle timeouts miss a client that trickles a byte now and then; a deadline does not.
-    p.addLast("request-deadline", ConnectionDeadline.perRequest(limits.requestTimeout(), "bootstrap"));
+    p.addLast(
+        "request-deadline", ConnectionDeadline.perRequest(limits.requestTimeout(), "bootstrap"));
     if (rateLimiter.isPresent()) {
       p.addLast("rate-limit", new RateLimitHandler(rateLimiter.get(), metrics));
     }

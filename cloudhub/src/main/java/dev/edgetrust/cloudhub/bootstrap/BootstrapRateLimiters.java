@@ -17,9 +17,15 @@ public record BootstrapRateLimiters(AddressRateLimiter requests, AddressRateLimi
     Objects.requireNonNull(enrollments, "enrollments");
   }
 
-  public static BootstrapRateLimiters of(CloudHubSettings.BootstrapRateLimit limit, LongSupplier nanoTime) {
+  public static BootstrapRateLimiters of(
+      CloudHubSettings.BootstrapRateLimit limit, LongSupplier nanoTime) {
     return new BootstrapRateLimiters(
-        new AddressRateLimiter(limit.perAddressQps(), limit.burst(), limit.maxAddresses(), nanoTime),
-        new AddressRateLimiter(limit.enrollmentsPerMinute() / 60.0, limit.enrollmentBurst(), limit.maxAddresses(), nanoTime));
+        new AddressRateLimiter(
+            limit.perAddressQps(), limit.burst(), limit.maxAddresses(), nanoTime),
+        new AddressRateLimiter(
+            limit.enrollmentsPerMinute() / 60.0,
+            limit.enrollmentBurst(),
+            limit.maxAddresses(),
+            nanoTime));
   }
 }

@@ -15,9 +15,9 @@ import java.util.Set;
  * {@code NodeName}, the CSR in the body, the usages asked for in {@code ExtKeyUsages}.
  *
  * <p>Whatever {@code ExtKeyUsages} asks for, a node gets a client certificate only (cloudcore
- * honours {@code [1]}, server auth; a stock edgecore sends no header). The request is answered,
- * not refused, so a client that asks for both still works; {@link #askedBeyondClientAuth()} lets
- * the handler say so in the log. Usages edgetrust does not know at all are still a 400.
+ * honours {@code [1]}, server auth; a stock edgecore sends no header). The request is answered, not
+ * refused, so a client that asks for both still works; {@link #askedBeyondClientAuth()} lets the
+ * handler say so in the log. Usages edgetrust does not know at all are still a 400.
  *
  * <p>The CSR's subject is never used for the certificate, but a CSR that names a <em>different</em>
  * node is a request to impersonate it and is refused outright.
@@ -30,14 +30,20 @@ record EdgeCertificateRequest(NodeName node, Csr csr, Set<CertificateUsage> aske
     final int status;
     final RefusalReason reason;
 
-    /** A refusal whose kind follows from its status: 400 bad request, 401 bad token, 429 rate limited. */
+    /**
+     * A refusal whose kind follows from its status: 400 bad request, 401 bad token, 429 rate
+     * limited.
+     */
     Refusal(int status, String message) {
-      this(status, message, switch (status) {
-        case 400, 413 -> RefusalReason.BAD_REQUEST;
-        case 401 -> RefusalReason.BAD_TOKEN;
-        case 429 -> RefusalReason.RATE_LIMITED;
-        default -> RefusalReason.OTHER;
-      });
+      this(
+          status,
+          message,
+          switch (status) {
+            case 400, 413 -> RefusalReason.BAD_REQUEST;
+            case 401 -> RefusalReason.BAD_TOKEN;
+            case 429 -> RefusalReason.RATE_LIMITED;
+            default -> RefusalReason.OTHER;
+          });
     }
 
     Refusal(int status, String message, RefusalReason reason) {
@@ -47,7 +53,8 @@ record EdgeCertificateRequest(NodeName node, Csr csr, Set<CertificateUsage> aske
     }
   }
 
-  static EdgeCertificateRequest parse(String nodeNameHeader, String usagesHeader, byte[] body) throws Refusal {
+  static EdgeCertificateRequest parse(String nodeNameHeader, String usagesHeader, byte[] body)
+      throws Refusal {
     if (nodeNameHeader == null || nodeNameHeader.isBlank()) {
       throw new Refusal(400, "missing NodeName header");
     }
@@ -69,7 +76,10 @@ record EdgeCertificateRequest(NodeName node, Csr csr, Set<CertificateUsage> aske
         && !commonName.get().equals(node.commonName())) {
       throw new Refusal(
           403,
-          "CSR names '" + NodeName.printable(commonName.get()) + "' but the request is for node '" + node
+          "CSR names '"
+              + NodeName.printable(commonName.get())
+              + "' but the request is for node '"
+              + node
               + "'; a node may only request its own name",
           RefusalReason.NODE_MISMATCH);
     }

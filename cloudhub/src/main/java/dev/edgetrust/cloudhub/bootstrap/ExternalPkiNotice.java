@@ -23,7 +23,9 @@ public final class ExternalPkiNotice extends SimpleChannelInboundHandler<FullHtt
     HttpReplies.refuse(
         ctx,
         HttpResponseStatus.NOT_FOUND,
-        "this CloudHub uses an external PKI (" + provider + "): nodes enroll with it, not with /ca.crt or /edge.crt"
+        "this CloudHub uses an external PKI ("
+            + provider
+            + "): nodes enroll with it, not with /ca.crt or /edge.crt"
             + " (see ./edgetrust enroll NODE)");
   }
 }

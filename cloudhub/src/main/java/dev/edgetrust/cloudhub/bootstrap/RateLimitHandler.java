@@ -1,8 +1,8 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
 import dev.edgetrust.cloudhub.http.HttpReplies;
-import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -16,11 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Counts each bootstrap request against its address's bucket as soon as its headers are decoded,
- * before the body is gathered, a token checked or a CSR parsed, and answers one over the limit
- * with {@code 429 Too Many Requests} and {@code Retry-After} (whole seconds, at least 1). A request
- * with an {@code Authorization} header is a token enrollment and is counted against the tighter
- * enrollment bucket as well. The refused request's body is dropped as it arrives and the
- * connection closed after the reply.
+ * before the body is gathered, a token checked or a CSR parsed, and answers one over the limit with
+ * {@code 429 Too Many Requests} and {@code Retry-After} (whole seconds, at least 1). A request with
+ * an {@code Authorization} header is a token enrollment and is counted against the tighter
+ * enrollment bucket as well. The refused request's body is dropped as it arrives and the connection
+ * closed after the reply.
  *
  * <p>Sits between the HTTP codec and the aggregator; one per connection, the limiters shared.
  */
@@ -29,10 +29,13 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
 
   private final BootstrapRateLimiters limiters;
   private final HubMetrics metrics;
+
   /** Whether the rest of the current request is being dropped. */
   private boolean discarding;
 
-  /** @param metrics counts each refused request as {@link RefusalReason#RATE_LIMITED} */
+  /**
+   * @param metrics counts each refused request as {@link RefusalReason#RATE_LIMITED}
+   */
   public RateLimitHandler(BootstrapRateLimiters limiters, HubMetrics metrics) {
     this.limiters = limiters;
     this.metrics = metrics;
@@ -51,10 +54,14 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
       discarding = !decision.allowed();
       if (discarding) {
         long seconds = Math.max(1, (decision.retryAfter().toMillis() + 999) / 1000);
-        log.debug("bootstrap {} from {} over the rate limit; retry after {} s", what, remote, seconds);
+        log.debug(
+            "bootstrap {} from {} over the rate limit; retry after {} s", what, remote, seconds);
         metrics.refused(RefusalReason.RATE_LIMITED);
-        HttpReplies.refuse(ctx, HttpResponseStatus.TOO_MANY_REQUESTS,
-            "too many " + what + " from this address; retry after " + seconds + " s", seconds);
+        HttpReplies.refuse(
+            ctx,
+            HttpResponseStatus.TOO_MANY_REQUESTS,
+            "too many " + what + " from this address; retry after " + seconds + " s",
+            seconds);
       }
     }
     if (discarding) {

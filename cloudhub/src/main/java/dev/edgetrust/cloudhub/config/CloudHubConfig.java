@@ -4,11 +4,11 @@ import static dev.edgetrust.config.Settings.orDefault;
 import static dev.edgetrust.config.Settings.positive;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.edgetrust.cloudhub.gateway.UpstreamServer;
+import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
 import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.config.Settings;
 import dev.edgetrust.config.YamlConfig;
-import dev.edgetrust.cloudhub.gateway.UpstreamServer;
-import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
 import dev.edgetrust.pki.CloudPkiContext;
 import dev.edgetrust.pki.PkiProviderFactory;
 import dev.edgetrust.pki.PkiProviders;
@@ -29,14 +29,13 @@ import java.util.Optional;
  * <p>edgetrust adds {@code joinTokenFile}: when set, the CloudHub keeps a current join token in
  * that file (mode 0600), refreshed every {@code tokenRefreshDuration}. It adds {@code revocation}
  * (how often the PKI's revocation list and blocklist are re-read, whether a stale list fails
- * closed, where the audit log and the per-node serial inventory go) and {@code admin} (the
- * node list/block/unblock API: off unless {@code admin.enable} is true), {@code metrics}
- * (Prometheus {@code /metrics}, {@code /healthz}, {@code /readyz}: off unless {@code metrics.enable}
- * is true) and {@code https.rateLimit} (a per-address request rate on the bootstrap port: on
- * unless {@code https.rateLimit.enable} is false), {@code joinTokens} ({@code shared}, the
- * default, or {@code nodeBound}: only tokens minted for one node enroll) and {@code upstream} (the
- * CloudHub as a gateway in front of cloudcore's CloudHub: off unless {@code upstream.enable} is
- * true).
+ * closed, where the audit log and the per-node serial inventory go) and {@code admin} (the node
+ * list/block/unblock API: off unless {@code admin.enable} is true), {@code metrics} (Prometheus
+ * {@code /metrics}, {@code /healthz}, {@code /readyz}: off unless {@code metrics.enable} is true)
+ * and {@code https.rateLimit} (a per-address request rate on the bootstrap port: on unless {@code
+ * https.rateLimit.enable} is false), {@code joinTokens} ({@code shared}, the default, or {@code
+ * nodeBound}: only tokens minted for one node enroll) and {@code upstream} (the CloudHub as a
+ * gateway in front of cloudcore's CloudHub: off unless {@code upstream.enable} is true).
  */
 public record CloudHubConfig(
     Boolean enable,
@@ -76,29 +75,42 @@ public record CloudHubConfig(
     writeTimeout = positive("writeTimeout", writeTimeout, 30);
     quic = quic == null ? new Quic(false, null, null, null) : quic;
     unixsocket = unixsocket == null ? new UnixSocket(null, null) : unixsocket;
-    websocket = websocket == null ? Listener.defaults("websocket", 10000) : websocket.withDefaults("websocket", 10000);
+    websocket =
+        websocket == null
+            ? Listener.defaults("websocket", 10000)
+            : websocket.withDefaults("websocket", 10000);
     https = https == null ? new Https(null, null, null, null).withDefaults() : https.withDefaults();
-    advertiseAddress = advertiseAddress == null || advertiseAddress.isEmpty() ? List.of("127.0.0.1") : List.copyOf(advertiseAddress);
+    advertiseAddress =
+        advertiseAddress == null || advertiseAddress.isEmpty()
+            ? List.of("127.0.0.1")
+            : List.copyOf(advertiseAddress);
     dnsNames = dnsNames == null ? List.of() : List.copyOf(dnsNames);
     edgeCertSigningDuration = positive("edgeCertSigningDuration", edgeCertSigningDuration, 365);
     tokenRefreshDuration = positive("tokenRefreshDuration", tokenRefreshDuration, 12);
     for (String a : advertiseAddress) {
       if (!isIpLiteral(a)) {
         throw new IllegalArgumentException(
-            "'advertiseAddress' entry '" + a + "' is not an IP address (put host names in 'dnsNames')");
+            "'advertiseAddress' entry '"
+                + a
+                + "' is not an IP address (put host names in 'dnsNames')");
       }
     }
     revocation = revocation == null ? new Revocation(null, null, null, null, null) : revocation;
     admin = admin == null ? new Admin(null, null, null, null, null, null) : admin;
     // Which PKI, and its section: read by PkiProviders and the provider's factory, not here.
-    reconnectAfterRotation = reconnectAfterRotation == null ? new ReconnectAfterRotation(false, null) : reconnectAfterRotation;
+    reconnectAfterRotation =
+        reconnectAfterRotation == null
+            ? new ReconnectAfterRotation(false, null)
+            : reconnectAfterRotation;
     metrics = metrics == null ? new Metrics(null, null, null) : metrics;
-    joinTokens = joinTokens == null || joinTokens.isBlank()
-        ? CloudHubSettings.JoinTokens.SHARED.configValue()
-        : CloudHubSettings.JoinTokens.parse(joinTokens).configValue();
+    joinTokens =
+        joinTokens == null || joinTokens.isBlank()
+            ? CloudHubSettings.JoinTokens.SHARED.configValue()
+            : CloudHubSettings.JoinTokens.parse(joinTokens).configValue();
     upstream = upstream == null ? Upstream.OFF : upstream;
     if (quic.enable()) {
-      throw new IllegalArgumentException("'quic.enable' is true, but edgetrust serves WebSocket only; set it to false");
+      throw new IllegalArgumentException(
+          "'quic.enable' is true, but edgetrust serves WebSocket only; set it to false");
     }
   }
 
@@ -117,7 +129,11 @@ public record CloudHubConfig(
    * revoke).
    */
   public record Revocation(
-      Integer refreshInterval, Boolean failClosed, String auditFile, String inventoryFile, String localListFile) {
+      Integer refreshInterval,
+      Boolean failClosed,
+      String auditFile,
+      String inventoryFile,
+      String localListFile) {
     public Revocation {
       refreshInterval = positive("refreshInterval", refreshInterval, 10);
       failClosed = failClosed == null || failClosed;
@@ -131,7 +147,12 @@ public record CloudHubConfig(
    * by the CLI; default {@code admin/server.crt} beside {@code tlsCAKeyFile}, key beside it).
    */
   public record Admin(
-      Boolean enable, String address, Integer port, String tokenFile, String clientCAFile, String serverCertFile) {
+      Boolean enable,
+      String address,
+      Integer port,
+      String tokenFile,
+      String clientCAFile,
+      String serverCertFile) {
     public Admin {
       enable = enable != null && enable;
       address = orDefault(address, "127.0.0.1");
@@ -139,7 +160,9 @@ public record CloudHubConfig(
       if (!isIpLiteral(address)) {
         throw new IllegalArgumentException("'address' '" + address + "' is not an IP address");
       }
-      if (enable && (tokenFile == null || tokenFile.isBlank()) && (clientCAFile == null || clientCAFile.isBlank())) {
+      if (enable
+          && (tokenFile == null || tokenFile.isBlank())
+          && (clientCAFile == null || clientCAFile.isBlank())) {
         throw new IllegalArgumentException(
             "'enable' is true but neither 'tokenFile' nor 'clientCAFile' is set: "
                 + "nothing could authenticate to the admin API");
@@ -173,11 +196,11 @@ public record CloudHubConfig(
   }
 
   /**
-   * edgetrust: {@code upstream}, the CloudHub as a gateway in front of cloudcore's CloudHub.
-   * {@code enable} (false), {@code server} (cloudcore's {@code host:port}), {@code caFile}
-   * (cloudcore's CA), {@code certFile}/{@code keyFile} (the gateway's client certificate from
-   * cloudcore's CA), {@code dialTimeout} (10s), {@code maxBufferedBytes} (8 MiB, per session and
-   * direction, at least 4 MiB), {@code dialBackoff} (1s) and {@code maxDialBackoff} (30s).
+   * edgetrust: {@code upstream}, the CloudHub as a gateway in front of cloudcore's CloudHub. {@code
+   * enable} (false), {@code server} (cloudcore's {@code host:port}), {@code caFile} (cloudcore's
+   * CA), {@code certFile}/{@code keyFile} (the gateway's client certificate from cloudcore's CA),
+   * {@code dialTimeout} (10s), {@code maxBufferedBytes} (8 MiB, per session and direction, at least
+   * 4 MiB), {@code dialBackoff} (1s) and {@code maxDialBackoff} (30s).
    */
   public record Upstream(
       Boolean enable,
@@ -201,7 +224,15 @@ public record CloudHubConfig(
       }
       // Checked whether on or off, so that a mistake is reported before the day it is turned on.
       // (A compact constructor's fields are not set yet: the method gets the values, not 'this'.)
-      settings(Path.of("ca"), Path.of("cert"), Path.of("key"), server, dialTimeout, maxBufferedBytes, dialBackoff, maxDialBackoff);
+      settings(
+          Path.of("ca"),
+          Path.of("cert"),
+          Path.of("key"),
+          server,
+          dialTimeout,
+          maxBufferedBytes,
+          dialBackoff,
+          maxDialBackoff);
     }
 
     private static void required(String key, String value) {
@@ -233,7 +264,8 @@ public record CloudHubConfig(
           Settings.duration("dialTimeout", dialTimeout, UpstreamSettings.DEFAULT_DIAL_TIMEOUT),
           maxBufferedBytes == null ? UpstreamSettings.DEFAULT_MAX_BUFFERED_BYTES : maxBufferedBytes,
           Settings.duration("dialBackoff", dialBackoff, UpstreamSettings.DEFAULT_DIAL_BACKOFF),
-          Settings.duration("maxDialBackoff", maxDialBackoff, UpstreamSettings.DEFAULT_MAX_DIAL_BACKOFF));
+          Settings.duration(
+              "maxDialBackoff", maxDialBackoff, UpstreamSettings.DEFAULT_MAX_DIAL_BACKOFF));
     }
 
     /** The gateway settings with paths resolved against {@code base}; empty while off. */
@@ -241,8 +273,16 @@ public record CloudHubConfig(
       if (!enable) {
         return Optional.empty();
       }
-      return Optional.of(settings(Settings.resolve(base, caFile), Settings.resolve(base, certFile),
-          Settings.resolve(base, keyFile), server, dialTimeout, maxBufferedBytes, dialBackoff, maxDialBackoff));
+      return Optional.of(
+          settings(
+              Settings.resolve(base, caFile),
+              Settings.resolve(base, certFile),
+              Settings.resolve(base, keyFile),
+              server,
+              dialTimeout,
+              maxBufferedBytes,
+              dialBackoff,
+              maxDialBackoff));
     }
   }
 
@@ -259,7 +299,8 @@ public record CloudHubConfig(
       int p = Settings.port(name + ".port", port, defaultPort);
       String a = orDefault(address, "0.0.0.0");
       if (!isIpLiteral(a)) {
-        throw new IllegalArgumentException("'" + name + ".address' '" + a + "' is not an IP address");
+        throw new IllegalArgumentException(
+            "'" + name + ".address' '" + a + "' is not an IP address");
       }
       return new Listener(enable == null || enable, a, p);
     }
@@ -272,20 +313,25 @@ public record CloudHubConfig(
   public record Https(Boolean enable, String address, Integer port, RateLimit rateLimit) {
     Https withDefaults() {
       Listener l = new Listener(enable, address, port).withDefaults("https", 10002);
-      return new Https(l.enable(), l.address(), l.port(), rateLimit == null ? RateLimit.DEFAULT : rateLimit);
+      return new Https(
+          l.enable(), l.address(), l.port(), rateLimit == null ? RateLimit.DEFAULT : rateLimit);
     }
   }
 
   /**
-   * {@code https.rateLimit}: {@code enable} (true), {@code perAddressQPS} (10), {@code burst}
-   * (50), {@code maxAddresses} (10000), {@code enrollmentsPerMinute} (60), {@code enrollmentBurst}
-   * (20). On when the key is absent: without it one token holder can mint a name per request.
-   * Requests as a whole are limited generously (a site behind one NAT address renews and fetches
-   * {@code /ca.crt} at once after an outage); token enrollments, the only requests that create a
-   * name, more tightly. A refused node backs off and comes again.
+   * {@code https.rateLimit}: {@code enable} (true), {@code perAddressQPS} (10), {@code burst} (50),
+   * {@code maxAddresses} (10000), {@code enrollmentsPerMinute} (60), {@code enrollmentBurst} (20).
+   * On when the key is absent: without it one token holder can mint a name per request. Requests as
+   * a whole are limited generously (a site behind one NAT address renews and fetches {@code
+   * /ca.crt} at once after an outage); token enrollments, the only requests that create a name,
+   * more tightly. A refused node backs off and comes again.
    */
   public record RateLimit(
-      Boolean enable, Double perAddressQPS, Integer burst, Integer maxAddresses, Double enrollmentsPerMinute,
+      Boolean enable,
+      Double perAddressQPS,
+      Integer burst,
+      Integer maxAddresses,
+      Double enrollmentsPerMinute,
       Integer enrollmentBurst) {
     static final RateLimit DEFAULT = new RateLimit(true, null, null, null, null, null);
 
@@ -295,9 +341,11 @@ public record CloudHubConfig(
       perAddressQPS = perAddressQPS == null ? d.perAddressQps() : perAddressQPS;
       if (!(perAddressQPS > 0) || perAddressQPS > 1_000_000) {
         throw new IllegalArgumentException(
-            "'perAddressQPS' must be a number of requests a second above 0 (and at most 1000000), was " + perAddressQPS);
+            "'perAddressQPS' must be a number of requests a second above 0 (and at most 1000000), was "
+                + perAddressQPS);
       }
-      enrollmentsPerMinute = enrollmentsPerMinute == null ? d.enrollmentsPerMinute() : enrollmentsPerMinute;
+      enrollmentsPerMinute =
+          enrollmentsPerMinute == null ? d.enrollmentsPerMinute() : enrollmentsPerMinute;
       if (!(enrollmentsPerMinute > 0) || enrollmentsPerMinute > 60_000_000) {
         throw new IllegalArgumentException(
             "'enrollmentsPerMinute' must be a number of token enrollments a minute above 0 (and at most 60000000), was "
@@ -310,13 +358,15 @@ public record CloudHubConfig(
 
     CloudHubSettings.BootstrapRateLimit settings() {
       return enable
-          ? new CloudHubSettings.BootstrapRateLimit(perAddressQPS, burst, maxAddresses, enrollmentsPerMinute, enrollmentBurst)
+          ? new CloudHubSettings.BootstrapRateLimit(
+              perAddressQPS, burst, maxAddresses, enrollmentsPerMinute, enrollmentBurst)
           : null;
     }
   }
 
   static boolean isIpLiteral(String s) {
-    return io.netty.util.NetUtil.isValidIpV4Address(s) || io.netty.util.NetUtil.isValidIpV6Address(s);
+    return io.netty.util.NetUtil.isValidIpV4Address(s)
+        || io.netty.util.NetUtil.isValidIpV6Address(s);
   }
 
   /**
@@ -341,7 +391,9 @@ public record CloudHubConfig(
       return yaml.file();
     }
 
-    /** What the provider's factory gets: the file, its section, the CloudHub's CA and server files. */
+    /**
+     * What the provider's factory gets: the file, its section, the CloudHub's CA and server files.
+     */
     public CloudPkiContext pkiContext(Clock clock) {
       return CloudPkiContext.builder(yaml, pki.name())
           .caFiles(hub.caCertificateFile(), hub.caKeyFile())
@@ -377,7 +429,11 @@ public record CloudHubConfig(
       try {
         ips.add(InetAddress.getByName(a));
       } catch (UnknownHostException e) {
-        throw new ConfigException(source + ": 'modules.cloudHub.advertiseAddress' entry '" + a + "' is not an IP address");
+        throw new ConfigException(
+            source
+                + ": 'modules.cloudHub.advertiseAddress' entry '"
+                + a
+                + "' is not an IP address");
       }
     }
     Path caKey = Settings.resolve(base, tlsCAKeyFile);
@@ -398,15 +454,19 @@ public record CloudHubConfig(
         nodeLimit,
         Duration.ofDays(edgeCertSigningDuration),
         Duration.ofHours(tokenRefreshDuration),
-        joinTokenFile == null || joinTokenFile.isBlank() ? null : Settings.resolve(base, joinTokenFile),
+        joinTokenFile == null || joinTokenFile.isBlank()
+            ? null
+            : Settings.resolve(base, joinTokenFile),
         Duration.ofSeconds(10),
         new CloudHubSettings.Revocation(
             Duration.ofSeconds(revocation.refreshInterval()),
             revocation.failClosed(),
             revocation.auditFile() == null || revocation.auditFile().isBlank()
-                ? stateDir.resolve("audit.log") : Settings.resolve(base, revocation.auditFile()),
+                ? stateDir.resolve("audit.log")
+                : Settings.resolve(base, revocation.auditFile()),
             revocation.inventoryFile() == null || revocation.inventoryFile().isBlank()
-                ? stateDir.resolve("node-serials.json") : Settings.resolve(base, revocation.inventoryFile()),
+                ? stateDir.resolve("node-serials.json")
+                : Settings.resolve(base, revocation.inventoryFile()),
             revocation.localListFile() == null || revocation.localListFile().isBlank()
                 ? stateDir.resolve(CloudHubSettings.Revocation.LOCAL_LIST_FILE)
                 : Settings.resolve(base, revocation.localListFile())),
@@ -421,16 +481,18 @@ public record CloudHubConfig(
                     : Settings.resolve(base, admin.serverCertFile()))
             : CloudHubSettings.Admin.OFF,
         reconnectAfterRotation.enable() ? reconnectAfterRotation.windowDuration() : null,
-        metrics.enable() ? new CloudHubSettings.Metrics(metrics.address(), metrics.port()) : CloudHubSettings.Metrics.OFF,
+        metrics.enable()
+            ? new CloudHubSettings.Metrics(metrics.address(), metrics.port())
+            : CloudHubSettings.Metrics.OFF,
         CloudHubSettings.Limits.DEFAULTS.withBootstrapRateLimit(https.rateLimit().settings()),
         CloudHubSettings.JoinTokens.parse(joinTokens),
         upstream.resolve(base));
   }
 
   /**
-   * edgetrust: after the server certificate is replaced, make live sessions reconnect so every
-   * node verifies the new one, spread over {@code window} so they do not all return at once. Off
-   * by default: sessions simply stay on the certificate they started with.
+   * edgetrust: after the server certificate is replaced, make live sessions reconnect so every node
+   * verifies the new one, spread over {@code window} so they do not all return at once. Off by
+   * default: sessions simply stay on the certificate they started with.
    */
   public record ReconnectAfterRotation(Boolean enable, String window) {
     public ReconnectAfterRotation {

@@ -63,7 +63,10 @@ public record CloudHubSettings(
     Objects.requireNonNull(serverKeyFile, "serverKeyFile");
     advertiseAddresses = List.copyOf(advertiseAddresses);
     dnsNames = List.copyOf(dnsNames);
-    revocation = revocation == null ? Revocation.defaults(stateDirectory(caKeyFile, caCertificateFile)) : revocation;
+    revocation =
+        revocation == null
+            ? Revocation.defaults(stateDirectory(caKeyFile, caCertificateFile))
+            : revocation;
     admin = admin == null ? Admin.OFF : admin;
     limits = limits == null ? Limits.DEFAULTS : limits;
   }
@@ -71,14 +74,18 @@ public record CloudHubSettings(
   /**
    * What a slow or greedy client may take.
    *
-   * @param tlsHandshakeTimeout a TLS handshake not done by then is abandoned (Netty's default, 10 s)
+   * @param tlsHandshakeTimeout a TLS handshake not done by then is abandoned (Netty's default, 10
+   *     s)
    * @param requestTimeout a bootstrap request, or the WebSocket upgrade, not complete this long
    *     after the connection opened (or after the previous answer) is cut off: 30 s
    * @param bootstrapRateLimit requests per address on the bootstrap port ({@link
    *     BootstrapRateLimit#DEFAULT}), or {@code null}: no limit (only for tests and benchmarks that
    *     flood from one address on purpose: {@link #withoutBootstrapRateLimit()})
    */
-  public record Limits(Duration tlsHandshakeTimeout, Duration requestTimeout, BootstrapRateLimit bootstrapRateLimit) {
+  public record Limits(
+      Duration tlsHandshakeTimeout,
+      Duration requestTimeout,
+      BootstrapRateLimit bootstrapRateLimit) {
     public static final Limits DEFAULTS =
         new Limits(Duration.ofSeconds(10), Duration.ofSeconds(30), BootstrapRateLimit.DEFAULT);
 
@@ -125,23 +132,34 @@ public record CloudHubSettings(
    * @param enrollmentBurst token enrollments one address may make at once
    */
   public record BootstrapRateLimit(
-      double perAddressQps, int burst, int maxAddresses, double enrollmentsPerMinute, int enrollmentBurst) {
+      double perAddressQps,
+      int burst,
+      int maxAddresses,
+      double enrollmentsPerMinute,
+      int enrollmentBurst) {
     /**
-     * On unless turned off: 10 requests/s (burst 50) per address, and of those 60 token
-     * enrollments a minute (burst 20). The README's configuration table says why these numbers.
+     * On unless turned off: 10 requests/s (burst 50) per address, and of those 60 token enrollments
+     * a minute (burst 20). The README's configuration table says why these numbers.
      */
     public static final BootstrapRateLimit DEFAULT = new BootstrapRateLimit(10, 50, 10_000, 60, 20);
 
     public BootstrapRateLimit {
       if (!(perAddressQps > 0) || Double.isInfinite(perAddressQps)) {
-        throw new IllegalArgumentException("perAddressQps must be a positive number, was " + perAddressQps);
+        throw new IllegalArgumentException(
+            "perAddressQps must be a positive number, was " + perAddressQps);
       }
       if (!(enrollmentsPerMinute > 0) || Double.isInfinite(enrollmentsPerMinute)) {
-        throw new IllegalArgumentException("enrollmentsPerMinute must be a positive number, was " + enrollmentsPerMinute);
+        throw new IllegalArgumentException(
+            "enrollmentsPerMinute must be a positive number, was " + enrollmentsPerMinute);
       }
       if (burst < 1 || maxAddresses < 1 || enrollmentBurst < 1) {
-        throw new IllegalArgumentException("burst, maxAddresses and enrollmentBurst must be at least 1, were "
-            + burst + ", " + maxAddresses + ", " + enrollmentBurst);
+        throw new IllegalArgumentException(
+            "burst, maxAddresses and enrollmentBurst must be at least 1, were "
+                + burst
+                + ", "
+                + maxAddresses
+                + ", "
+                + enrollmentBurst);
       }
     }
 
@@ -157,8 +175,8 @@ public record CloudHubSettings(
    */
   public enum JoinTokens {
     /**
-     * KubeEdge's shared tokens and node-bound ones (the default: an existing fleet keeps
-     * enrolling with {@code keadm gettoken}-style tokens).
+     * KubeEdge's shared tokens and node-bound ones (the default: an existing fleet keeps enrolling
+     * with {@code keadm gettoken}-style tokens).
      */
     SHARED("shared"),
     /** Node-bound tokens only: one name, one use. A shared token is refused. */
@@ -182,8 +200,10 @@ public record CloudHubSettings(
           return t;
         }
       }
-      throw new IllegalArgumentException("'joinTokens' must be shared or nodeBound, was '"
-          + dev.edgetrust.text.UntrustedText.printable(value, 40) + "'");
+      throw new IllegalArgumentException(
+          "'joinTokens' must be shared or nodeBound, was '"
+              + dev.edgetrust.text.UntrustedText.printable(value, 40)
+              + "'");
     }
   }
 
@@ -207,8 +227,13 @@ public record CloudHubSettings(
    *     cannot hold (a PKI without blocking or revocation); unused with one that has both
    */
   public record Revocation(
-      Duration refreshInterval, boolean failClosed, Path auditFile, Path inventoryFile, Path localListFile) {
+      Duration refreshInterval,
+      boolean failClosed,
+      Path auditFile,
+      Path inventoryFile,
+      Path localListFile) {
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(10);
+
     /** The default name of {@code localListFile}, beside the inventory. */
     public static final String LOCAL_LIST_FILE = "cloudhub-blocks.json";
 
@@ -218,19 +243,32 @@ public record CloudHubSettings(
       Objects.requireNonNull(inventoryFile, "inventoryFile");
       Objects.requireNonNull(localListFile, "localListFile");
       if (refreshInterval.isNegative() || refreshInterval.isZero()) {
-        throw new IllegalArgumentException("refreshInterval must be positive, was " + refreshInterval);
+        throw new IllegalArgumentException(
+            "refreshInterval must be positive, was " + refreshInterval);
       }
     }
 
     /** As above, with {@code localListFile} beside {@code inventoryFile}. */
-    public Revocation(Duration refreshInterval, boolean failClosed, Path auditFile, Path inventoryFile) {
-      this(refreshInterval, failClosed, auditFile, inventoryFile, inventoryFile.resolveSibling(LOCAL_LIST_FILE));
+    public Revocation(
+        Duration refreshInterval, boolean failClosed, Path auditFile, Path inventoryFile) {
+      this(
+          refreshInterval,
+          failClosed,
+          auditFile,
+          inventoryFile,
+          inventoryFile.resolveSibling(LOCAL_LIST_FILE));
     }
 
-    /** Every 10 s, fail closed, {@code audit.log} and {@code node-serials.json} in {@code stateDirectory}. */
+    /**
+     * Every 10 s, fail closed, {@code audit.log} and {@code node-serials.json} in {@code
+     * stateDirectory}.
+     */
     public static Revocation defaults(Path stateDirectory) {
       return new Revocation(
-          DEFAULT_REFRESH_INTERVAL, true, stateDirectory.resolve("audit.log"), stateDirectory.resolve("node-serials.json"));
+          DEFAULT_REFRESH_INTERVAL,
+          true,
+          stateDirectory.resolve("audit.log"),
+          stateDirectory.resolve("node-serials.json"));
     }
 
     public Revocation withRefreshInterval(Duration value) {
@@ -247,19 +285,23 @@ public record CloudHubSettings(
    *
    * @param address where it listens, or {@code null} when it is off
    * @param tokenFile a file holding the bearer token, or {@code null}
-   * @param clientCaFile the CA certificates admin client certificates must chain to, or {@code null}
+   * @param clientCaFile the CA certificates admin client certificates must chain to, or {@code
+   *     null}
    * @param serverCertificateFile the admin API's own self-signed server certificate, which the
    *     CloudHub makes at first start and the CLI pins; its key is {@link #serverKeyFile()}
    */
-  public record Admin(String address, int port, Path tokenFile, Path clientCaFile, Path serverCertificateFile) {
+  public record Admin(
+      String address, int port, Path tokenFile, Path clientCaFile, Path serverCertificateFile) {
     public static final Admin OFF = new Admin(null, 10004, null, null, null);
 
     public Admin {
       if (address != null && tokenFile == null && clientCaFile == null) {
-        throw new IllegalArgumentException("the admin API needs a tokenFile or a clientCAFile to authenticate callers");
+        throw new IllegalArgumentException(
+            "the admin API needs a tokenFile or a clientCAFile to authenticate callers");
       }
       if (address != null && serverCertificateFile == null) {
-        throw new IllegalArgumentException("the admin API needs a serverCertFile for its own server certificate");
+        throw new IllegalArgumentException(
+            "the admin API needs a serverCertFile for its own server certificate");
       }
     }
 
@@ -273,19 +315,22 @@ public record CloudHubSettings(
     }
 
     /**
-     * The key of {@link #serverCertificateFile()}: beside it, named like it with {@code .key}
-     * for its {@code .crt}/{@code .pem} (or {@code .key} appended). One key in the configuration,
+     * The key of {@link #serverCertificateFile()}: beside it, named like it with {@code .key} for
+     * its {@code .crt}/{@code .pem} (or {@code .key} appended). One key in the configuration,
      * because the CLI needs only the certificate.
      */
     public Path serverKeyFile() {
       String name = serverCertificateFile.getFileName().toString();
-      String stem = name.endsWith(".crt") || name.endsWith(".pem") ? name.substring(0, name.length() - 4) : name;
+      String stem =
+          name.endsWith(".crt") || name.endsWith(".pem")
+              ? name.substring(0, name.length() - 4)
+              : name;
       return serverCertificateFile.resolveSibling(stem + ".key");
     }
 
     /**
-     * The address the CLI dials, which the admin server certificate names: the listen address,
-     * or loopback for a wildcard (nothing can dial 0.0.0.0).
+     * The address the CLI dials, which the admin server certificate names: the listen address, or
+     * loopback for a wildcard (nothing can dial 0.0.0.0).
      */
     public String dialAddress() {
       return switch (address) {
@@ -316,7 +361,10 @@ public record CloudHubSettings(
     }
   }
 
-  /** Loopback settings with every file under {@code dir} and ephemeral ports: for tests and the demo. */
+  /**
+   * Loopback settings with every file under {@code dir} and ephemeral ports: for tests and the
+   * demo.
+   */
   public static CloudHubSettings loopback(Path dir) throws java.net.UnknownHostException {
     return new CloudHubSettings(
         dir.resolve("ca/rootCA.crt"),
@@ -418,7 +466,6 @@ public record CloudHubSettings(
       metrics = value;
       return this;
     }
-
 
     public Builder limits(Limits value) {
       limits = value;

@@ -11,4 +11,8 @@ import java.time.Instant;
  * @param certificateNotAfter when that certificate expires
  */
 public record SessionInfo(
-    NodeName node, String serialHex, Instant certificateNotAfter, Instant connectedAt, SocketAddress remote) {}
+    NodeName node,
+    String serialHex,
+    Instant certificateNotAfter,
+    Instant connectedAt,
+    SocketAddress remote) {}

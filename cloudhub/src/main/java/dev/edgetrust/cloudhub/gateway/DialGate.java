@@ -12,14 +12,16 @@ import java.util.function.LongSupplier;
  * dialBackoff}; then one session probes while the others are refused, and the wait doubles with
  * each further failure up to {@code maxDialBackoff}. The first success lets everyone dial again.
  *
- * <p>Shared by every session of a gateway, on any event loop: the only state sessions share, and
- * it is guarded by this object's monitor.
+ * <p>Shared by every session of a gateway, on any event loop: the only state sessions share, and it
+ * is guarded by this object's monitor.
  */
 final class DialGate {
   /** What a session about to dial is told. */
   enum Decision {
     DIAL,
-    /** cloudcore failed recently: do not dial, close the edge session and let it come back later. */
+    /**
+     * cloudcore failed recently: do not dial, close the edge session and let it come back later.
+     */
     BACK_OFF
   }
 

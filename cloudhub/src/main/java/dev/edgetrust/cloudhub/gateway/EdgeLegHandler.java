@@ -11,8 +11,8 @@ import io.netty.handler.timeout.WriteTimeoutException;
 /**
  * In an admitted edge session's pipeline, in front of the CloudHub's session handler: takes every
  * whole message (text or binary, as KubeEdge's readers accept both) and gives it to the relay
- * instead of the CloudHub; passes everything else (session events, the keepalive timeout of an
- * edge that is really silent) on.
+ * instead of the CloudHub; passes everything else (session events, the keepalive timeout of an edge
+ * that is really silent) on.
  */
 final class EdgeLegHandler extends ChannelInboundHandlerAdapter {
   private final Relay relay;
@@ -58,7 +58,8 @@ final class EdgeLegHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof WriteTimeoutException) {
-      relay.edgeTooSlow("a write to the edge did not complete within writeTimeout: it is not reading");
+      relay.edgeTooSlow(
+          "a write to the edge did not complete within writeTimeout: it is not reading");
       return;
     }
     ctx.fireExceptionCaught(cause);

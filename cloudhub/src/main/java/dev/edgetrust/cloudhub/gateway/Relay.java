@@ -22,16 +22,17 @@ import org.slf4j.LoggerFactory;
  * One relayed session: the edge leg (a CloudHub session) and the upstream leg (a WebSocket session
  * to cloudcore), living and dying together.
  *
- * <p>Frames are passed on as they are, not decoded: a message reaches the other side byte for
- * byte (its JSON, trailing newline and fields this project does not model included), keepalives
- * included, so cloudcore's keepalive check and acks work as if the edge were connected to it.
- * Only WebSocket control frames are per hop (each leg answers its own pings and closes).
+ * <p>Frames are passed on as they are, not decoded: a message reaches the other side byte for byte
+ * (its JSON, trailing newline and fields this project does not model included), keepalives
+ * included, so cloudcore's keepalive check and acks work as if the edge were connected to it. Only
+ * WebSocket control frames are per hop (each leg answers its own pings and closes).
  *
  * <p>Both legs are on the same event loop (the upstream leg is registered on the edge's), so this
  * object is confined to one thread and needs no locks. Backpressure: a leg whose outbound buffer
  * passes its high-water mark pauses reading on the other leg until it drains below its low-water
  * mark. What one direction holds — messages read but not yet written out, including those waiting
- * for the upstream leg to come up — is capped at {@code maxBufferedBytes}; past it the session ends.
+ * for the upstream leg to come up — is capped at {@code maxBufferedBytes}; past it the session
+ * ends.
  *
  * <p>About 400 lines, on purpose: the two legs' lifecycles, the backpressure between them and the
  * byte caps all change the same thread-confined state, and split across classes that state would
@@ -40,12 +41,15 @@ import org.slf4j.LoggerFactory;
 final class Relay {
   private static final Logger log = LoggerFactory.getLogger(Relay.class);
   static final AttributeKey<Relay> KEY = AttributeKey.valueOf("edgetrust.relay");
+
   /** Past 512 KiB queued toward a leg, the other leg stops reading until it drains to 128 KiB. */
   static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(128 << 10, 512 << 10);
 
   /** Where a relayed session stands. */
   enum State {
-    /** Waiting for the predecessor's legs to close, or dialing cloudcore: edge messages are held. */
+    /**
+     * Waiting for the predecessor's legs to close, or dialing cloudcore: edge messages are held.
+     */
     DIALING,
     /** Both legs up: messages flow both ways. */
     OPEN,
@@ -67,8 +71,10 @@ final class Relay {
   private final ArrayDeque<WebSocketFrame> pending = new ArrayDeque<>();
   private final Promise<Void> finished;
   private State state = State.DIALING;
+
   /** A dial the gate allowed has not been reported back to it yet. */
   private boolean gateReportOwed;
+
   private Optional<Channel> upstream = Optional.empty();
   private ScheduledFuture<?> dialDeadline;
   private long heldForUpstream;
@@ -128,12 +134,20 @@ final class Relay {
       return;
     }
     if (gate.tryDial() == DialGate.Decision.BACK_OFF) {
-      end(RelayEnd.UPSTREAM_BACKING_OFF,
-          "not dialing the upstream " + server + ": it failed recently (next try within " + gate.currentBackoff().toSeconds() + " s)");
+      end(
+          RelayEnd.UPSTREAM_BACKING_OFF,
+          "not dialing the upstream "
+              + server
+              + ": it failed recently (next try within "
+              + gate.currentBackoff().toSeconds()
+              + " s)");
       return;
     }
     gateReportOwed = true;
-    dialDeadline = edge.channel().eventLoop().schedule(new DialDeadline(), dialTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    dialDeadline =
+        edge.channel()
+            .eventLoop()
+            .schedule(new DialDeadline(), dialTimeout.toMillis(), TimeUnit.MILLISECONDS);
     ChannelFuture connect = dialer.dial(this, handshake, edge.channel().eventLoop());
     upstream = Optional.of(connect.channel());
     connect.addListener(new ConnectOutcome());
@@ -151,8 +165,13 @@ final class Relay {
     heldForUpstream += size;
     if (heldForUpstream > maxBufferedBytes) {
       frame.release();
-      end(RelayEnd.UPSTREAM_TOO_SLOW, heldForUpstream + " bytes held for the upstream, more than maxBufferedBytes ("
-          + maxBufferedBytes + ")" + (state == State.DIALING ? " while it was being dialed" : ""));
+      end(
+          RelayEnd.UPSTREAM_TOO_SLOW,
+          heldForUpstream
+              + " bytes held for the upstream, more than maxBufferedBytes ("
+              + maxBufferedBytes
+              + ")"
+              + (state == State.DIALING ? " while it was being dialed" : ""));
       return;
     }
     if (state == State.DIALING) {
@@ -177,14 +196,16 @@ final class Relay {
   }
 
   /**
-   * The edge sent nothing for the keepalive interval. If that is because this relay stopped
-   * reading it (cloudcore not taking its messages), the fault is cloudcore's: say so.
+   * The edge sent nothing for the keepalive interval. If that is because this relay stopped reading
+   * it (cloudcore not taking its messages), the fault is cloudcore's: say so.
    *
    * @return whether the relay ended the session for it
    */
   boolean edgeIdle() {
     if (state == State.OPEN && !edge.channel().config().isAutoRead()) {
-      end(RelayEnd.UPSTREAM_TOO_SLOW, "the upstream took no messages for a whole keepalive interval");
+      end(
+          RelayEnd.UPSTREAM_TOO_SLOW,
+          "the upstream took no messages for a whole keepalive interval");
       return true;
     }
     return false;
@@ -231,7 +252,12 @@ final class Relay {
     heldForEdge += size;
     if (heldForEdge > maxBufferedBytes) {
       frame.release();
-      end(RelayEnd.EDGE_TOO_SLOW, heldForEdge + " bytes held for the edge, more than maxBufferedBytes (" + maxBufferedBytes + ")");
+      end(
+          RelayEnd.EDGE_TOO_SLOW,
+          heldForEdge
+              + " bytes held for the edge, more than maxBufferedBytes ("
+              + maxBufferedBytes
+              + ")");
       return;
     }
     write(edge.channel(), frame, size, Direction.TO_EDGE);
@@ -252,8 +278,14 @@ final class Relay {
 
   /** cloudcore sent a close frame. */
   void upstreamClosed(CloseWebSocketFrame close) {
-    end(RelayEnd.UPSTREAM_GONE, "the upstream closed the session (" + close.statusCode()
-        + (close.reasonText().isEmpty() ? "" : " " + dev.edgetrust.text.UntrustedText.printable(close.reasonText(), 80)) + ")");
+    end(
+        RelayEnd.UPSTREAM_GONE,
+        "the upstream closed the session ("
+            + close.statusCode()
+            + (close.reasonText().isEmpty()
+                ? ""
+                : " " + dev.edgetrust.text.UntrustedText.printable(close.reasonText(), 80))
+            + ")");
   }
 
   /** The upstream connection failed; before the upgrade, cloudcore counts as unreachable. */
@@ -271,7 +303,9 @@ final class Relay {
   void upstreamInactive() {
     if (state == State.DIALING) {
       settleGate(GateOutcome.FAILED);
-      end(RelayEnd.UPSTREAM_UNREACHABLE, "the upstream " + server + " closed the connection before the upgrade");
+      end(
+          RelayEnd.UPSTREAM_UNREACHABLE,
+          "the upstream " + server + " closed the connection before the upgrade");
     } else {
       end(RelayEnd.UPSTREAM_GONE, "the upstream closed the connection without a close frame");
     }
@@ -326,10 +360,15 @@ final class Relay {
     }
     Channel up = upstream.get();
     up.closeFuture().addListener(new Finished());
-    if (was == State.OPEN && up.isActive() && why != RelayEnd.UPSTREAM_TOO_SLOW && why != RelayEnd.UPSTREAM_GONE) {
+    if (was == State.OPEN
+        && up.isActive()
+        && why != RelayEnd.UPSTREAM_TOO_SLOW
+        && why != RelayEnd.UPSTREAM_GONE) {
       // cloudcore learns at once that the node left, as it would from edgecore's own close. Not
       // when cloudcore is the one not reading: the frame would wait behind what it never took.
-      up.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "edge session ended"))
+      up.writeAndFlush(
+              new CloseWebSocketFrame(
+                  WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "edge session ended"))
           .addListener(ChannelFutureListener.CLOSE);
     } else {
       up.close();
@@ -395,8 +434,13 @@ final class Relay {
     public void run() {
       if (state == State.DIALING) {
         settleGate(GateOutcome.FAILED);
-        end(RelayEnd.UPSTREAM_UNREACHABLE,
-            "no WebSocket session with the upstream " + server + " within " + dialTimeout.toMillis() + " ms (dialTimeout)");
+        end(
+            RelayEnd.UPSTREAM_UNREACHABLE,
+            "no WebSocket session with the upstream "
+                + server
+                + " within "
+                + dialTimeout.toMillis()
+                + " ms (dialTimeout)");
       }
     }
   }

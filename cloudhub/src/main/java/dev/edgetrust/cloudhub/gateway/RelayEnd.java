@@ -10,14 +10,17 @@ public enum RelayEnd {
   /** The edge session closed: the edge left, fell silent, was replaced, blocked or revoked. */
   EDGE_GONE(null, ""),
   /** cloudcore closed the session (a close frame, or TCP closed, as its keepalive check does). */
-  UPSTREAM_GONE(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "upstream closed the session; reconnect"),
+  UPSTREAM_GONE(
+      WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "upstream closed the session; reconnect"),
   /** Connect, TLS or the WebSocket upgrade to cloudcore failed. */
-  UPSTREAM_UNREACHABLE(WebSocketCloseStatus.TRY_AGAIN_LATER, "upstream unreachable; try again later"),
+  UPSTREAM_UNREACHABLE(
+      WebSocketCloseStatus.TRY_AGAIN_LATER, "upstream unreachable; try again later"),
   /** cloudcore failed recently and the dial gate keeps it from being dialed again so soon. */
-  UPSTREAM_BACKING_OFF(WebSocketCloseStatus.TRY_AGAIN_LATER, "upstream unreachable; try again later"),
+  UPSTREAM_BACKING_OFF(
+      WebSocketCloseStatus.TRY_AGAIN_LATER, "upstream unreachable; try again later"),
   /**
-   * cloudcore does not take what the edge sends: the session's buffer toward it passed its cap,
-   * a write to it timed out, or the edge was paused a whole keepalive interval.
+   * cloudcore does not take what the edge sends: the session's buffer toward it passed its cap, a
+   * write to it timed out, or the edge was paused a whole keepalive interval.
    */
   UPSTREAM_TOO_SLOW(WebSocketCloseStatus.INTERNAL_SERVER_ERROR, "upstream too slow; reconnect"),
   /**
@@ -26,12 +29,14 @@ public enum RelayEnd {
    */
   EDGE_TOO_SLOW(null, ""),
   /** The edge's project id cannot be put in the upstream URL as it is. */
-  BAD_PROJECT_ID(WebSocketCloseStatus.POLICY_VIOLATION, "project id is not a plain URL path segment");
+  BAD_PROJECT_ID(
+      WebSocketCloseStatus.POLICY_VIOLATION, "project id is not a plain URL path segment");
 
   /** The close frame the edge gets; {@code null}: its connection is closed without one. */
   private final WebSocketCloseStatus edgeStatus;
 
   private final String edgeReason;
+
   RelayEnd(WebSocketCloseStatus edgeStatus, String edgeReason) {
     this.edgeStatus = edgeStatus;
     this.edgeReason = edgeReason;

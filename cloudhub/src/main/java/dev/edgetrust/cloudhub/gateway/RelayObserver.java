@@ -1,8 +1,8 @@
 package dev.edgetrust.cloudhub.gateway;
 
 /**
- * What the gateway reports as sessions are relayed (the CloudHub's metrics). Called on I/O
- * threads: must not block.
+ * What the gateway reports as sessions are relayed (the CloudHub's metrics). Called on I/O threads:
+ * must not block.
  */
 public interface RelayObserver {
   RelayObserver NONE = new RelayObserver() {};

@@ -37,11 +37,15 @@ final class UpstreamConnector implements UpstreamDialer {
   private final Duration keepaliveInterval;
 
   /**
-   * @param keepaliveInterval the CloudHub's: cloudcore is pinged twice per interval, and a leg
-   *     that brought nothing (not even a pong) for three intervals is dead
+   * @param keepaliveInterval the CloudHub's: cloudcore is pinged twice per interval, and a leg that
+   *     brought nothing (not even a pong) for three intervals is dead
    */
   UpstreamConnector(
-      UpstreamServer server, UpstreamTls tls, Duration dialTimeout, Duration writeTimeout, Duration keepaliveInterval) {
+      UpstreamServer server,
+      UpstreamTls tls,
+      Duration dialTimeout,
+      Duration writeTimeout,
+      Duration keepaliveInterval) {
     this.server = server;
     this.tls = tls;
     this.dialTimeout = dialTimeout;
@@ -56,7 +60,9 @@ final class UpstreamConnector implements UpstreamDialer {
         // The edge leg's own event loop: both legs of a relay on one thread, no locks between them.
         .group(loop)
         .channel(NioSocketChannel.class)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, dialTimeout.toMillis()))
+        .option(
+            ChannelOption.CONNECT_TIMEOUT_MILLIS,
+            (int) Math.min(Integer.MAX_VALUE, dialTimeout.toMillis()))
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Relay.WATER_MARK)
         .handler(new Initializer(relay, handshake, context))
@@ -80,12 +86,16 @@ final class UpstreamConnector implements UpstreamDialer {
       SslHandler ssl = context.newHandler(ch.alloc(), server.host(), server.port());
       ssl.setHandshakeTimeoutMillis(dialTimeout.toMillis());
       p.addLast("tls", ssl);
-      p.addLast("write-timeout", new WriteTimeoutHandler(writeTimeout.toMillis(), TimeUnit.MILLISECONDS));
-      p.addLast("dead-connection", new ReadTimeoutHandler(keepaliveInterval.toMillis() * 3, TimeUnit.MILLISECONDS));
+      p.addLast(
+          "write-timeout", new WriteTimeoutHandler(writeTimeout.toMillis(), TimeUnit.MILLISECONDS));
+      p.addLast(
+          "dead-connection",
+          new ReadTimeoutHandler(keepaliveInterval.toMillis() * 3, TimeUnit.MILLISECONDS));
       p.addLast("http", new HttpClientCodec());
       p.addLast("http-aggregator", new HttpObjectAggregator(16 << 10));
       p.addLast("websocket", new WebSocketClientProtocolHandler(config(handshake)));
-      p.addLast("frame-aggregator", new WebSocketFrameAggregator(UpstreamSettings.MAX_MESSAGE_BYTES));
+      p.addLast(
+          "frame-aggregator", new WebSocketFrameAggregator(UpstreamSettings.MAX_MESSAGE_BYTES));
       p.addLast("heartbeat", new UpstreamHeartbeat(keepaliveInterval.dividedBy(2)));
       p.addLast("relay", new UpstreamLegHandler(relay));
     }

@@ -16,13 +16,18 @@ final class UpstreamFailure {
 
   static String describe(UpstreamServer server, Throwable cause) {
     if (cause instanceof ReadTimeoutException) {
-      return "nothing from the upstream " + server + " for three keepalive intervals, not even a pong: the connection is dead";
+      return "nothing from the upstream "
+          + server
+          + " for three keepalive intervals, not even a pong: the connection is dead";
     }
     if (cause instanceof WriteTimeoutException) {
       return "a write to the upstream " + server + " timed out";
     }
     if (cause instanceof WebSocketClientHandshakeException refused && refused.response() != null) {
-      return "the upstream " + server + " refused the WebSocket upgrade: " + refused.response().status();
+      return "the upstream "
+          + server
+          + " refused the WebSocket upgrade: "
+          + refused.response().status();
     }
     if (cause instanceof WebSocketHandshakeException handshake) {
       return "WebSocket upgrade with the upstream " + server + " failed: " + firstLine(handshake);
@@ -36,7 +41,10 @@ final class UpstreamFailure {
     Throwable tls = find(cause, SSLException.class);
     if (tls != null) {
       Throwable certificate = find(tls, CertificateException.class);
-      return "TLS with the upstream " + server + " failed: " + firstLine(certificate != null ? certificate : tls);
+      return "TLS with the upstream "
+          + server
+          + " failed: "
+          + firstLine(certificate != null ? certificate : tls);
     }
     return "the connection to the upstream " + server + " failed: " + firstLine(cause);
   }

@@ -47,22 +47,30 @@ public final class UpstreamGateway {
    * Loads the gateway's TLS files and, on {@code group}, checks once whether cloudcore is reachable
    * (one log line; it does not wait for the answer).
    *
-   * @param writeTimeout a write to cloudcore not done in this time ends the session (the
-   *     CloudHub's own {@code writeTimeout})
-   * @param keepaliveInterval the CloudHub's own: cloudcore is pinged twice per interval and its
-   *     leg counts as dead after three with nothing from it
+   * @param writeTimeout a write to cloudcore not done in this time ends the session (the CloudHub's
+   *     own {@code writeTimeout})
+   * @param keepaliveInterval the CloudHub's own: cloudcore is pinged twice per interval and its leg
+   *     counts as dead after three with nothing from it
    * @param observer hears every relayed session open and end (the metrics)
    * @throws CredentialFileException naming a TLS file that is missing, unreadable or wrong
    */
   public static UpstreamGateway start(
-      UpstreamSettings settings, Duration writeTimeout, Duration keepaliveInterval, EventLoopGroup group,
+      UpstreamSettings settings,
+      Duration writeTimeout,
+      Duration keepaliveInterval,
+      EventLoopGroup group,
       RelayObserver observer)
       throws CredentialFileException {
     UpstreamTls tls = UpstreamTls.load(settings.caFile(), settings.certFile(), settings.keyFile());
-    DialGate gate = new DialGate(settings.dialBackoff(), settings.maxDialBackoff(), System::nanoTime);
+    DialGate gate =
+        new DialGate(settings.dialBackoff(), settings.maxDialBackoff(), System::nanoTime);
     UpstreamGateway gateway =
-        new UpstreamGateway(settings, gate,
-            new UpstreamConnector(settings.server(), tls, settings.dialTimeout(), writeTimeout, keepaliveInterval), observer);
+        new UpstreamGateway(
+            settings,
+            gate,
+            new UpstreamConnector(
+                settings.server(), tls, settings.dialTimeout(), writeTimeout, keepaliveInterval),
+            observer);
     UpstreamProbe.run(group, settings.server(), tls.context(), settings.dialTimeout(), gate);
     return gateway;
   }
@@ -72,16 +80,26 @@ public final class UpstreamGateway {
   }
 
   /**
-   * Takes over an admitted edge session: returns the handler to put in its pipeline in front of
-   * the CloudHub's session handler, and dials cloudcore once the session it replaced is gone.
-   * Call on the session's event loop.
+   * Takes over an admitted edge session: returns the handler to put in its pipeline in front of the
+   * CloudHub's session handler, and dials cloudcore once the session it replaced is gone. Call on
+   * the session's event loop.
    */
   public ChannelHandler relay(EdgeSession edge) {
-    Relay relay = new Relay(edge, settings.server(), settings.maxBufferedBytes(), settings.dialTimeout(), gate, observer);
+    Relay relay =
+        new Relay(
+            edge,
+            settings.server(),
+            settings.maxBufferedBytes(),
+            settings.dialTimeout(),
+            gate,
+            observer);
     edge.channel().attr(Relay.KEY).set(relay);
     DialWhenReady dial = new DialWhenReady(relay, dialer);
     if (edge.predecessor().isPresent()) {
-      edge.predecessor().get().closeFuture().addListener(new PredecessorClosed(edge.predecessor().get(), dial));
+      edge.predecessor()
+          .get()
+          .closeFuture()
+          .addListener(new PredecessorClosed(edge.predecessor().get(), dial));
     } else {
       // A task, not a call: the handler returned here is in the pipeline before the dial starts.
       dial.schedule();

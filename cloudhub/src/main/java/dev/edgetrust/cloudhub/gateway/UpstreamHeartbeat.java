@@ -10,11 +10,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Once the upstream leg is up, sends cloudcore a WebSocket ping every interval. cloudcore sends
- * nothing of its own while it has nothing to say, and a connection that died without a reset
- * would take the edge's keepalives into a kernel buffer for many minutes; its pongs (gorilla
- * answers pings by default) prove the link alive to the read timeout in front of this handler.
- * Pings are per hop: nothing of them reaches the edge, and the edge's keepalives still reach
- * cloudcore unchanged.
+ * nothing of its own while it has nothing to say, and a connection that died without a reset would
+ * take the edge's keepalives into a kernel buffer for many minutes; its pongs (gorilla answers
+ * pings by default) prove the link alive to the read timeout in front of this handler. Pings are
+ * per hop: nothing of them reaches the edge, and the edge's keepalives still reach cloudcore
+ * unchanged.
  */
 final class UpstreamHeartbeat extends ChannelDuplexHandler {
   private final long intervalMillis;
@@ -27,7 +27,10 @@ final class UpstreamHeartbeat extends ChannelDuplexHandler {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE && beat == null) {
-      beat = ctx.executor().scheduleAtFixedRate(new Ping(ctx), intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+      beat =
+          ctx.executor()
+              .scheduleAtFixedRate(
+                  new Ping(ctx), intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
     super.userEventTriggered(ctx, event);
   }

@@ -11,8 +11,8 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The end of the upstream leg's pipeline: reports the upgrade, cloudcore's messages, its close
- * and the leg's failures to the relay.
+ * The end of the upstream leg's pipeline: reports the upgrade, cloudcore's messages, its close and
+ * the leg's failures to the relay.
  */
 final class UpstreamLegHandler extends ChannelInboundHandlerAdapter {
   private final Relay relay;

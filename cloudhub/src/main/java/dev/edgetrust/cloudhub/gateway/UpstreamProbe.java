@@ -19,21 +19,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * At start, one TCP connect and TLS handshake with cloudcore, then a close: one log line says
- * whether cloudcore is reachable and accepts the gateway certificate. It opens no WebSocket
- * session (cloudcore would take that for a node). Never stops the CloudHub: a failure only tells
- * the dial gate, so the first edge sessions do not all dial a cloudcore known to be down.
+ * whether cloudcore is reachable and accepts the gateway certificate. It opens no WebSocket session
+ * (cloudcore would take that for a node). Never stops the CloudHub: a failure only tells the dial
+ * gate, so the first edge sessions do not all dial a cloudcore known to be down.
  */
 final class UpstreamProbe {
   private static final Logger log = LoggerFactory.getLogger(UpstreamProbe.class);
 
   private UpstreamProbe() {}
 
-  static void run(EventLoopGroup group, UpstreamServer server, SslContext tls, Duration timeout, DialGate gate) {
+  static void run(
+      EventLoopGroup group,
+      UpstreamServer server,
+      SslContext tls,
+      Duration timeout,
+      DialGate gate) {
     ChannelFuture connect =
         new Bootstrap()
             .group(group)
             .channel(NioSocketChannel.class)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
             .handler(new Initializer(server, tls, timeout, gate))
             .connect(server.host(), server.port());
     connect.addListener(new ConnectOutcome(server, gate));
@@ -78,8 +85,10 @@ final class UpstreamProbe {
           log.info("upstream {} is reachable and accepts the gateway certificate", server);
         } else {
           gate.failed();
-          log.warn("upstream {} is not usable now ({}); edge sessions are closed until it is",
-              server, UpstreamFailure.describe(server, done.cause()));
+          log.warn(
+              "upstream {} is not usable now ({}); edge sessions are closed until it is",
+              server,
+              UpstreamFailure.describe(server, done.cause()));
         }
         ctx.close();
       }
@@ -105,8 +114,10 @@ final class UpstreamProbe {
     public void operationComplete(ChannelFuture future) {
       if (!future.isSuccess()) {
         gate.failed();
-        log.warn("upstream {} is not reachable now ({}); edge sessions are closed until it is",
-            server, UpstreamFailure.describe(server, future.cause()));
+        log.warn(
+            "upstream {} is not reachable now ({}); edge sessions are closed until it is",
+            server,
+            UpstreamFailure.describe(server, future.cause()));
       }
     }
   }

@@ -12,7 +12,8 @@ import java.util.Objects;
  * the EdgeHub share nothing but {@code core}.
  */
 public record UpstreamServer(String host, int port) {
-  private static final String HOST_PORT = "must be host:port (e.g. cloudcore.kubeedge:10000), was '";
+  private static final String HOST_PORT =
+      "must be host:port (e.g. cloudcore.kubeedge:10000), was '";
 
   public UpstreamServer {
     Objects.requireNonNull(host, "host");
@@ -35,11 +36,17 @@ public record UpstreamServer(String host, int port) {
     try {
       uri = new URI("wss://" + trimmed);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(HOST_PORT + dev.edgetrust.text.UntrustedText.printable(trimmed, 80) + "'");
+      throw new IllegalArgumentException(
+          HOST_PORT + dev.edgetrust.text.UntrustedText.printable(trimmed, 80) + "'");
     }
-    if (uri.getHost() == null || uri.getPort() < 0 || uri.getRawPath() == null
-        || !uri.getRawPath().isEmpty() || uri.getRawUserInfo() != null || uri.getRawQuery() != null) {
-      throw new IllegalArgumentException(HOST_PORT + dev.edgetrust.text.UntrustedText.printable(trimmed, 80) + "'");
+    if (uri.getHost() == null
+        || uri.getPort() < 0
+        || uri.getRawPath() == null
+        || !uri.getRawPath().isEmpty()
+        || uri.getRawUserInfo() != null
+        || uri.getRawQuery() != null) {
+      throw new IllegalArgumentException(
+          HOST_PORT + dev.edgetrust.text.UntrustedText.printable(trimmed, 80) + "'");
     }
     String host = uri.getHost();
     if (host.startsWith("[") && host.endsWith("]")) {

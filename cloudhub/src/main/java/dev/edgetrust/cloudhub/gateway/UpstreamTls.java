@@ -10,11 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Set;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +45,8 @@ final class UpstreamTls {
   /**
    * Loads the files once, at start.
    *
-   * @throws CredentialFileException naming the file that is missing, unreadable, readable by
-   *     others (the key), or does not parse, or whose key does not match the certificate
+   * @throws CredentialFileException naming the file that is missing, unreadable, readable by others
+   *     (the key), or does not parse, or whose key does not match the certificate
    */
   static UpstreamTls load(Path caFile, Path certFile, Path keyFile) throws CredentialFileException {
     UpstreamTls tls = new UpstreamTls(caFile, certFile, keyFile);
@@ -64,10 +62,13 @@ final class UpstreamTls {
       try {
         context = build();
         loadedVersion = now;
-        log.info("upstream TLS files changed: dialing with certificate serial {} from now on", serial());
+        log.info(
+            "upstream TLS files changed: dialing with certificate serial {} from now on", serial());
       } catch (CredentialFileException e) {
         refusedVersion = now;
-        log.warn("upstream TLS files changed but cannot be used ({}); dialing with the previous ones", e.getMessage());
+        log.warn(
+            "upstream TLS files changed but cannot be used ({}); dialing with the previous ones",
+            e.getMessage());
       }
     }
     return context;
@@ -75,7 +76,8 @@ final class UpstreamTls {
 
   private String serial() {
     try {
-      return dev.edgetrust.x509.SerialNumbers.toColonHex(KeyCertificateFiles.readCertificates(certFile).get(0).getSerialNumber());
+      return dev.edgetrust.x509.SerialNumbers.toColonHex(
+          KeyCertificateFiles.readCertificates(certFile).get(0).getSerialNumber());
     } catch (CredentialFileException e) {
       return "?";
     }
@@ -114,5 +116,4 @@ final class UpstreamTls {
       throw new CredentialFileException(certFile, "cannot be used for TLS: " + e.getMessage());
     }
   }
-
 }

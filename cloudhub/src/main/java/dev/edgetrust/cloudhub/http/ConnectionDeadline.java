@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * connection opens, whatever arrives, and closes it when it fires.
  *
  * <p>{@link #perRequest}: each HTTP request must be complete within the limit (of the connection
- * opening, or of the previous request's end). {@link #untilUpgrade}: the WebSocket upgrade must
- * be done within the limit; from then on the session's keepalive governs.
+ * opening, or of the previous request's end). {@link #untilUpgrade}: the WebSocket upgrade must be
+ * done within the limit; from then on the session's keepalive governs.
  */
 public final class ConnectionDeadline extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(ConnectionDeadline.class);
@@ -71,7 +71,8 @@ public final class ConnectionDeadline extends ChannelDuplexHandler {
   }
 
   @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
+      throws Exception {
     if (!untilUpgrade && msg instanceof LastHttpContent) {
       // The answer is out: the next request on this connection gets a full allowance of its own.
       arm(ctx);
@@ -114,7 +115,9 @@ public final class ConnectionDeadline extends ChannelDuplexHandler {
     }
     log.info(
         "closing {} connection from {}: no complete {} within {} ms",
-        listener, ctx.channel().remoteAddress(), untilUpgrade ? "WebSocket upgrade" : "request",
+        listener,
+        ctx.channel().remoteAddress(),
+        untilUpgrade ? "WebSocket upgrade" : "request",
         TimeUnit.NANOSECONDS.toMillis(limitNanos));
     ctx.close();
   }

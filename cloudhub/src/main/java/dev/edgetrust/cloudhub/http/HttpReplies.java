@@ -3,13 +3,13 @@ package dev.edgetrust.cloudhub.http;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.DateFormatter;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 
@@ -22,8 +22,14 @@ public final class HttpReplies {
     ctx.writeAndFlush(refusal(status, message)).addListener(ChannelFutureListener.CLOSE);
   }
 
-  /** As {@link #refuse}, telling the client when to ask again ({@code Retry-After}, whole seconds). */
-  public static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String message, long retryAfterSeconds) {
+  /**
+   * As {@link #refuse}, telling the client when to ask again ({@code Retry-After}, whole seconds).
+   */
+  public static void refuse(
+      ChannelHandlerContext ctx,
+      HttpResponseStatus status,
+      String message,
+      long retryAfterSeconds) {
     FullHttpResponse response = refusal(status, message);
     response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds));
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -32,7 +38,9 @@ public final class HttpReplies {
   private static FullHttpResponse refusal(HttpResponseStatus status, String message) {
     FullHttpResponse response =
         new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
+            HttpVersion.HTTP_1_1,
+            status,
+            Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     date(response);
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
@@ -48,9 +56,11 @@ public final class HttpReplies {
   }
 
   /** Replies 200 with raw bytes. */
-  public static void ok(ChannelHandlerContext ctx, String contentType, byte[] body, boolean keepAlive) {
+  public static void ok(
+      ChannelHandlerContext ctx, String contentType, byte[] body, boolean keepAlive) {
     FullHttpResponse response =
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     date(response);
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);

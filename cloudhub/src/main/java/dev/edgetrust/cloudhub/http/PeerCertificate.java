@@ -18,7 +18,9 @@ public final class PeerCertificate {
     }
     try {
       Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-      return chain.length > 0 && chain[0] instanceof X509Certificate x509 ? Optional.of(x509) : Optional.empty();
+      return chain.length > 0 && chain[0] instanceof X509Certificate x509
+          ? Optional.of(x509)
+          : Optional.empty();
     } catch (SSLPeerUnverifiedException e) {
       return Optional.empty();
     }

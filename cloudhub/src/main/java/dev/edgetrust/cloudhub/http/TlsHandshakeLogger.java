@@ -1,7 +1,7 @@
 package dev.edgetrust.cloudhub.http;
 
-import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.tls.TransportFailure;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,10 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Says, in one line, why a TLS handshake was refused (certificate from another CA, expired,
- * TLS 1.1, a plain HTTP request...). Operators see refusals without turning on debug logging;
- * removes itself after the handshake. The reason is classified ({@link TransportFailure}), never
- * the peer's bytes: a plain-HTTP request to a TLS port carries its bearer token in them.
+ * Says, in one line, why a TLS handshake was refused (certificate from another CA, expired, TLS
+ * 1.1, a plain HTTP request...). Operators see refusals without turning on debug logging; removes
+ * itself after the handshake. The reason is classified ({@link TransportFailure}), never the peer's
+ * bytes: a plain-HTTP request to a TLS port carries its bearer token in them.
  */
 public final class TlsHandshakeLogger extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(TlsHandshakeLogger.class);
@@ -38,11 +38,19 @@ public final class TlsHandshakeLogger extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof SslHandshakeCompletionEvent done) {
       if (!done.isSuccess()) {
-        log.info("refused {} TLS handshake from {}: {}", listener, ctx.channel().remoteAddress(), TransportFailure.describe(done.cause()));
+        log.info(
+            "refused {} TLS handshake from {}: {}",
+            listener,
+            ctx.channel().remoteAddress(),
+            TransportFailure.describe(done.cause()));
         if (kind != null) {
           // Classified only here, on the failure path; a success costs one counter increment.
           java.util.Optional<RefusalReason> reason = RefusalReason.ofHandshakeFailure(done.cause());
-          metrics.handshake(kind, reason.isPresent() ? HubMetrics.HandshakeOutcome.REFUSED : HubMetrics.HandshakeOutcome.ABORTED);
+          metrics.handshake(
+              kind,
+              reason.isPresent()
+                  ? HubMetrics.HandshakeOutcome.REFUSED
+                  : HubMetrics.HandshakeOutcome.ABORTED);
           if (kind != HubMetrics.Listener.ADMIN) {
             // Refusals count nodes turned away; an operator's failed admin handshake is not one.
             reason.ifPresent(metrics::refused);

@@ -1,13 +1,14 @@
 package dev.edgetrust.cloudhub.metrics;
 
-import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.cloudhub.gateway.RelayObserver;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 
 /**
  * What the CloudHub reports as it runs: handshakes, refusals, issued certificates, revocation
- * refreshes, server-certificate reloads, and (as a gateway) relayed sessions. The parts of the CloudHub call this; {@link #NONE} (the
- * default, {@code metrics.enable: false}) does nothing, so a CloudHub without metrics pays one
- * empty virtual call per event. {@link PrometheusHubMetrics} counts them for {@code /metrics}.
+ * refreshes, server-certificate reloads, and (as a gateway) relayed sessions. The parts of the
+ * CloudHub call this; {@link #NONE} (the default, {@code metrics.enable: false}) does nothing, so a
+ * CloudHub without metrics pays one empty virtual call per event. {@link PrometheusHubMetrics}
+ * counts them for {@code /metrics}.
  *
  * <p>Implementations are called on I/O threads: they must not block or allocate per call.
  */

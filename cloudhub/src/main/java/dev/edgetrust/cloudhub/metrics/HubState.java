@@ -1,15 +1,15 @@
 package dev.edgetrust.cloudhub.metrics;
 
-import dev.edgetrust.pki.RevocationList;
 import dev.edgetrust.cloudhub.events.SessionInfo;
+import dev.edgetrust.pki.RevocationList;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * What {@code /metrics}, {@code /healthz} and {@code /readyz} read from the running CloudHub at
- * the moment of the request. Read at scrape time rather than pushed, so that a gauge can never
- * disagree with the hub: a node's expiry series exists exactly while its session does.
+ * What {@code /metrics}, {@code /healthz} and {@code /readyz} read from the running CloudHub at the
+ * moment of the request. Read at scrape time rather than pushed, so that a gauge can never disagree
+ * with the hub: a node's expiry series exists exactly while its session does.
  */
 public interface HubState {
   /** The live sessions. */
@@ -24,6 +24,8 @@ public interface HubState {
   /** Why every client certificate is refused now (the list fails closed), or empty. */
   Optional<String> revocationFailingClosed();
 
-  /** The listeners that should be open and are not (e.g. {@code websocket}); empty when all are up. */
+  /**
+   * The listeners that should be open and are not (e.g. {@code websocket}); empty when all are up.
+   */
   List<String> listenersDown();
 }

@@ -9,8 +9,8 @@ import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.Revocation;
-import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.RevocationList;
+import dev.edgetrust.pki.SigningRequest;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -107,7 +107,9 @@ public final class MeteredPkiProvider implements PkiProvider {
       long start = System.nanoTime();
       Map<BigInteger, PkiException> failed = revocation.revokeAll(serials);
       metrics.pkiCall(
-          PkiOperation.REVOKE, System.nanoTime() - start, failed.values().stream().findFirst().orElse(null));
+          PkiOperation.REVOKE,
+          System.nanoTime() - start,
+          failed.values().stream().findFirst().orElse(null));
       return failed;
     }
 

@@ -49,8 +49,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class MetricsServer extends ChannelInitializer<SocketChannel> {
   private static final Logger log = LoggerFactory.getLogger(MetricsServer.class);
+
   /** A scrape request is a method, a path and a few headers. */
   private static final int MAX_REQUEST_BYTES = 16 << 10;
+
   private static final int READ_TIMEOUT_SECONDS = 10;
 
   private final PrometheusHubMetrics metrics;
@@ -75,7 +77,9 @@ public final class MetricsServer extends ChannelInitializer<SocketChannel> {
   /** Why the CloudHub is not live, or empty if it is. */
   public Optional<String> notLive() {
     List<String> down = state.listenersDown();
-    return down.isEmpty() ? Optional.empty() : Optional.of("listener(s) not open: " + String.join(", ", down));
+    return down.isEmpty()
+        ? Optional.empty()
+        : Optional.of("listener(s) not open: " + String.join(", ", down));
   }
 
   /** Why the CloudHub should not get traffic now, or empty if it should. */
@@ -112,7 +116,12 @@ public final class MetricsServer extends ChannelInitializer<SocketChannel> {
         case "/metrics" -> scrape(ctx, keepAlive);
         case "/healthz" -> verdict(ctx, notLive(), keepAlive);
         case "/readyz" -> verdict(ctx, notReady(), keepAlive);
-        default -> reply(ctx, HttpResponseStatus.NOT_FOUND, "not found; this server serves /metrics, /healthz and /readyz\n", keepAlive);
+        default ->
+            reply(
+                ctx,
+                HttpResponseStatus.NOT_FOUND,
+                "not found; this server serves /metrics, /healthz and /readyz\n",
+                keepAlive);
       }
     }
 
@@ -132,7 +141,11 @@ public final class MetricsServer extends ChannelInitializer<SocketChannel> {
     private void verdict(ChannelHandlerContext ctx, Optional<String> problem, boolean keepAlive) {
       if (problem.isPresent()) {
         // One line: a probe's log shows the body, and a newline inside a reason would split it.
-        reply(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, problem.get().replaceAll("[\\r\\n]+", " ") + "\n", keepAlive);
+        reply(
+            ctx,
+            HttpResponseStatus.SERVICE_UNAVAILABLE,
+            problem.get().replaceAll("[\\r\\n]+", " ") + "\n",
+            keepAlive);
       } else {
         reply(ctx, HttpResponseStatus.OK, "ok\n", keepAlive);
       }
@@ -140,16 +153,29 @@ public final class MetricsServer extends ChannelInitializer<SocketChannel> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      log.debug("metrics connection from {} failed: {}", ctx.channel().remoteAddress(), TransportFailure.describe(cause));
+      log.debug(
+          "metrics connection from {} failed: {}",
+          ctx.channel().remoteAddress(),
+          TransportFailure.describe(cause));
       ctx.close();
     }
   }
 
-  private static void reply(ChannelHandlerContext ctx, HttpResponseStatus status, String text, boolean keepAlive) {
-    send(ctx, status, "text/plain; charset=utf-8", Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), keepAlive);
+  private static void reply(
+      ChannelHandlerContext ctx, HttpResponseStatus status, String text, boolean keepAlive) {
+    send(
+        ctx,
+        status,
+        "text/plain; charset=utf-8",
+        Unpooled.copiedBuffer(text, StandardCharsets.UTF_8),
+        keepAlive);
   }
 
-  private static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String contentType, ByteBuf body,
+  private static void send(
+      ChannelHandlerContext ctx,
+      HttpResponseStatus status,
+      String contentType,
+      ByteBuf body,
       boolean keepAlive) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);

@@ -1,8 +1,8 @@
 package dev.edgetrust.cloudhub.metrics;
 
-import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.cloudhub.gateway.RelayEnd;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.RevocationList;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -30,13 +30,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * revocation list) are read from {@link HubState} when scraped, so they cannot drift from it and
  * their cardinality is bounded by the live sessions.
  *
- * <p>Label values are fixed enum labels, PKI operation names and node names (which {@code
- * NodeName} restricts to DNS-label characters); nothing secret is ever a label.
+ * <p>Label values are fixed enum labels, PKI operation names and node names (which {@code NodeName}
+ * restricts to DNS-label characters); nothing secret is ever a label.
  */
 public final class PrometheusHubMetrics implements HubMetrics {
   static final String PREFIX = "edgetrust_cloudhub_";
+
   /** PKI calls: local CA signatures take milliseconds, a remote Vault up to its timeouts. */
-  private static final double[] PKI_SECONDS = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+  private static final double[] PKI_SECONDS = {
+    0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
+  };
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
@@ -61,9 +64,13 @@ public final class PrometheusHubMetrics implements HubMetrics {
   public PrometheusHubMetrics(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
 
-    Counter handshakeCounter = counter(registry, PREFIX + "tls_handshakes_total",
-        "TLS handshakes on the CloudHub's listeners, by listener and outcome",
-        "listener", "outcome");
+    Counter handshakeCounter =
+        counter(
+            registry,
+            PREFIX + "tls_handshakes_total",
+            "TLS handshakes on the CloudHub's listeners, by listener and outcome",
+            "listener",
+            "outcome");
     handshakes = new CounterDataPoint[Listener.values().length][HandshakeOutcome.values().length];
     for (Listener l : Listener.values()) {
       for (HandshakeOutcome o : HandshakeOutcome.values()) {
@@ -71,55 +78,78 @@ public final class PrometheusHubMetrics implements HubMetrics {
       }
     }
 
-    Counter refusalCounter = counter(registry, PREFIX + "refusals_total",
-        "Connections and requests refused, at the TLS handshake, the WebSocket upgrade or the bootstrap endpoint, by reason",
-        "reason");
+    Counter refusalCounter =
+        counter(
+            registry,
+            PREFIX + "refusals_total",
+            "Connections and requests refused, at the TLS handshake, the WebSocket upgrade or the bootstrap endpoint, by reason",
+            "reason");
     refusals = new CounterDataPoint[RefusalReason.values().length];
     for (RefusalReason r : RefusalReason.values()) {
       refusals[r.ordinal()] = refusalCounter.labelValues(r.label());
     }
 
-    Counter issuedCounter = counter(registry, PREFIX + "certificates_issued_total",
-        "Node certificates the bootstrap endpoint issued, by kind (enrollment with a join token, or renewal)",
-        "kind");
+    Counter issuedCounter =
+        counter(
+            registry,
+            PREFIX + "certificates_issued_total",
+            "Node certificates the bootstrap endpoint issued, by kind (enrollment with a join token, or renewal)",
+            "kind");
     enrollments = issuedCounter.labelValues("enrollment");
     renewals = issuedCounter.labelValues("renewal");
 
-    Counter refreshCounter = counter(registry, PREFIX + "revocation_refreshes_total",
-        "Reads of the PKI's revocation list and blocklist, by outcome",
-        "outcome");
+    Counter refreshCounter =
+        counter(
+            registry,
+            PREFIX + "revocation_refreshes_total",
+            "Reads of the PKI's revocation list and blocklist, by outcome",
+            "outcome");
     refreshSuccesses = refreshCounter.labelValues("success");
     refreshFailures = refreshCounter.labelValues("failure");
 
-    Counter reloadCounter = counter(registry, PREFIX + "server_certificate_reloads_total",
-        "Changed server certificate files put into service (reloaded) or refused, keeping the old one (refused)",
-        "outcome");
+    Counter reloadCounter =
+        counter(
+            registry,
+            PREFIX + "server_certificate_reloads_total",
+            "Changed server certificate files put into service (reloaded) or refused, keeping the old one (refused)",
+            "outcome");
     reloadsAccepted = reloadCounter.labelValues("reloaded");
     reloadsRefused = reloadCounter.labelValues("refused");
 
-    relaysOpened = counter(registry, PREFIX + "upstream_sessions_opened_total",
-        "Gateway: edge sessions whose upstream leg to cloudcore came up");
-    Counter relayEndCounter = counter(registry, PREFIX + "upstream_sessions_ended_total",
-        "Gateway: relayed edge sessions that ended, by reason (edge_gone, upstream_gone, upstream_unreachable, "
-            + "upstream_backing_off, upstream_too_slow, edge_too_slow, bad_project_id)",
-        "reason");
+    relaysOpened =
+        counter(
+            registry,
+            PREFIX + "upstream_sessions_opened_total",
+            "Gateway: edge sessions whose upstream leg to cloudcore came up");
+    Counter relayEndCounter =
+        counter(
+            registry,
+            PREFIX + "upstream_sessions_ended_total",
+            "Gateway: relayed edge sessions that ended, by reason (edge_gone, upstream_gone, upstream_unreachable, "
+                + "upstream_backing_off, upstream_too_slow, edge_too_slow, bad_project_id)",
+            "reason");
     relaysEnded = new CounterDataPoint[RelayEnd.values().length];
     for (RelayEnd end : RelayEnd.values()) {
       relaysEnded[end.ordinal()] = relayEndCounter.labelValues(end.label());
     }
 
-    Histogram pkiHistogram = Histogram.builder()
-        .name(PREFIX + "pki_request_duration_seconds")
-        .help("Duration of calls to the PKI provider, by operation, failed calls included")
-        .labelNames("operation")
-        .classicOnly()
-        .classicUpperBounds(PKI_SECONDS)
-        .withoutExemplars()
-        .register(registry);
-    Counter pkiErrorCounter = counter(registry, PREFIX + "pki_errors_total",
-        "Failed calls to the PKI provider, by operation and kind: refused (asking again will not help), "
-            + "unavailable (retryable: down, sealed, overloaded), internal (an unexpected error)",
-        "operation", "kind");
+    Histogram pkiHistogram =
+        Histogram.builder()
+            .name(PREFIX + "pki_request_duration_seconds")
+            .help("Duration of calls to the PKI provider, by operation, failed calls included")
+            .labelNames("operation")
+            .classicOnly()
+            .classicUpperBounds(PKI_SECONDS)
+            .withoutExemplars()
+            .register(registry);
+    Counter pkiErrorCounter =
+        counter(
+            registry,
+            PREFIX + "pki_errors_total",
+            "Failed calls to the PKI provider, by operation and kind: refused (asking again will not help), "
+                + "unavailable (retryable: down, sealed, overloaded), internal (an unexpected error)",
+            "operation",
+            "kind");
     pkiDurations = new DistributionDataPoint[PkiOperation.values().length];
     pkiErrors = new CounterDataPoint[PkiOperation.values().length][3];
     for (PkiOperation op : PkiOperation.values()) {
@@ -136,35 +166,58 @@ public final class PrometheusHubMetrics implements HubMetrics {
         .register(registry);
     GaugeWithCallback.builder()
         .name(PREFIX + "node_certificate_expiry_timestamp_seconds")
-        .help("When the certificate of each connected node expires (unix seconds); a node's series exists while its session does")
+        .help(
+            "When the certificate of each connected node expires (unix seconds); a node's series exists while its session does")
         .labelNames("node")
-        .callback(cb -> ifBound(s -> {
-          for (SessionInfo session : s.sessions()) {
-            cb.call(seconds(session.certificateNotAfter()), session.node().value());
-          }
-        }))
+        .callback(
+            cb ->
+                ifBound(
+                    s -> {
+                      for (SessionInfo session : s.sessions()) {
+                        cb.call(seconds(session.certificateNotAfter()), session.node().value());
+                      }
+                    }))
         .register(registry);
     GaugeWithCallback.builder()
         .name(PREFIX + "server_certificate_expiry_timestamp_seconds")
         .help("When the server certificate in service expires (unix seconds)")
-        .callback(cb -> ifBound(s -> cb.call(seconds(s.serverCertificate().getNotAfter().toInstant()))))
+        .callback(
+            cb -> ifBound(s -> cb.call(seconds(s.serverCertificate().getNotAfter().toInstant()))))
         .register(registry);
     GaugeWithCallback.builder()
         .name(PREFIX + "revocation_list_age_seconds")
-        .help("Seconds since the revocation list in use was issued (its thisUpdate); absent until one is fetched,"
-            + " or when the PKI publishes no dated list")
-        .callback(cb -> ifBound(s -> datedList(s).ifPresent(list ->
-            cb.call(Math.max(0, (clock.millis() - list.thisUpdate().toEpochMilli()) / 1000.0)))))
+        .help(
+            "Seconds since the revocation list in use was issued (its thisUpdate); absent until one is fetched,"
+                + " or when the PKI publishes no dated list")
+        .callback(
+            cb ->
+                ifBound(
+                    s ->
+                        datedList(s)
+                            .ifPresent(
+                                list ->
+                                    cb.call(
+                                        Math.max(
+                                            0,
+                                            (clock.millis() - list.thisUpdate().toEpochMilli())
+                                                / 1000.0)))))
         .register(registry);
     GaugeWithCallback.builder()
         .name(PREFIX + "revocation_list_next_update_timestamp_seconds")
-        .help("When the revocation list in use is due to be replaced (unix seconds); absent when it has no due date")
-        .callback(cb -> ifBound(s -> s.revocationList().flatMap(RevocationList::nextUpdate)
-            .ifPresent(t -> cb.call(seconds(t)))))
+        .help(
+            "When the revocation list in use is due to be replaced (unix seconds); absent when it has no due date")
+        .callback(
+            cb ->
+                ifBound(
+                    s ->
+                        s.revocationList()
+                            .flatMap(RevocationList::nextUpdate)
+                            .ifPresent(t -> cb.call(seconds(t)))))
         .register(registry);
     GaugeWithCallback.builder()
         .name(PREFIX + "revocation_failing_closed")
-        .help("1 while every client certificate is refused for want of a current revocation list (revocation.failClosed)")
+        .help(
+            "1 while every client certificate is refused for want of a current revocation list (revocation.failClosed)")
         .callback(cb -> ifBound(s -> cb.call(s.revocationFailingClosed().isPresent() ? 1 : 0)))
         .register(registry);
     GaugeWithCallback.builder()
@@ -275,7 +328,13 @@ public final class PrometheusHubMetrics implements HubMetrics {
     relaysEnded[end.ordinal()].inc();
   }
 
-  private static Counter counter(PrometheusRegistry registry, String name, String help, String... labelNames) {
-    return Counter.builder().name(name).help(help).labelNames(labelNames).withoutExemplars().register(registry);
+  private static Counter counter(
+      PrometheusRegistry registry, String name, String help, String... labelNames) {
+    return Counter.builder()
+        .name(name)
+        .help(help)
+        .labelNames(labelNames)
+        .withoutExemplars()
+        .register(registry);
   }
 }

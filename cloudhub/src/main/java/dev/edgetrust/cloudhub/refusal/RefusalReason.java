@@ -20,7 +20,9 @@ public enum RefusalReason {
   WRONG_KEY_USAGE("wrong_key_usage"),
   REVOKED("revoked"),
   BLOCKED("blocked"),
-  /** No current revocation list, and {@code revocation.failClosed}: every certificate is refused. */
+  /**
+   * No current revocation list, and {@code revocation.failClosed}: every certificate is refused.
+   */
   REVOCATION_UNAVAILABLE("revocation_unavailable"),
   NO_CLIENT_CERTIFICATE("no_client_certificate"),
   /** The certificate does not name a node ({@code CN=system:node:<name>}). */
@@ -58,7 +60,9 @@ public enum RefusalReason {
     return label;
   }
 
-  /** Carried by a refusal the CloudHub makes itself, so that it can be told apart from the JDK's. */
+  /**
+   * Carried by a refusal the CloudHub makes itself, so that it can be told apart from the JDK's.
+   */
   public interface Carrier {
     RefusalReason reason();
   }
@@ -73,7 +77,8 @@ public enum RefusalReason {
       if (t instanceof Carrier c) {
         return Optional.of(c.reason());
       }
-      if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
+      if (t instanceof CertificateExpiredException
+          || t instanceof CertificateNotYetValidException) {
         return Optional.of(CERTIFICATE_EXPIRED);
       }
       if (t instanceof CertPathValidatorException v
@@ -81,7 +86,8 @@ public enum RefusalReason {
               || v.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID)) {
         return Optional.of(CERTIFICATE_EXPIRED);
       }
-      if (t instanceof java.nio.channels.ClosedChannelException || t instanceof io.netty.handler.ssl.SslClosedEngineException) {
+      if (t instanceof java.nio.channels.ClosedChannelException
+          || t instanceof io.netty.handler.ssl.SslClosedEngineException) {
         return Optional.empty();
       }
       if (t instanceof io.netty.handler.ssl.SslHandshakeTimeoutException) {
@@ -93,13 +99,16 @@ public enum RefusalReason {
     }
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       // Not expired (checked above): the path does not lead to a trust anchor.
-      if (t instanceof CertPathValidatorException || t instanceof java.security.cert.CertPathBuilderException) {
+      if (t instanceof CertPathValidatorException
+          || t instanceof java.security.cert.CertPathBuilderException) {
         return Optional.of(UNTRUSTED_CA);
       }
     }
     // The JDK says the rest only in words; these are the phrases of its TLS stack (17 to 25).
     String all = messages(failure);
-    if (all.contains("connection closed while") || all.contains("connection reset") || all.contains("broken pipe")) {
+    if (all.contains("connection closed while")
+        || all.contains("connection reset")
+        || all.contains("broken pipe")) {
       return Optional.empty();
     }
     if (all.contains("empty client certificate chain") || all.contains("empty certificate chain")) {
@@ -108,7 +117,9 @@ public enum RefusalReason {
     if (all.contains("key usage") || all.contains("keyusage")) {
       return Optional.of(WRONG_KEY_USAGE);
     }
-    if (all.contains("pkix path") || all.contains("certification path") || all.contains("signature check failed")) {
+    if (all.contains("pkix path")
+        || all.contains("certification path")
+        || all.contains("signature check failed")) {
       return Optional.of(UNTRUSTED_CA);
     }
     if (all.contains("protocol") || all.contains("cipher")) {

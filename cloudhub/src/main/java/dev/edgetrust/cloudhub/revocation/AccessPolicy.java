@@ -3,8 +3,8 @@ package dev.edgetrust.cloudhub.revocation;
 import dev.edgetrust.cloudhub.refusal.Refusal;
 import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.x509.SerialNumbers;
 import dev.edgetrust.pki.RevocationList;
+import dev.edgetrust.x509.SerialNumbers;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -17,13 +17,13 @@ import java.util.Set;
 
 /**
  * The one place that decides whether a node is blocked, a serial revoked, a certificate admitted:
- * asked at every TLS handshake, at every WebSocket upgrade, of every live session after a
- * refresh, and by {@code /edge.crt} before it signs for a node.
+ * asked at every TLS handshake, at every WebSocket upgrade, of every live session after a refresh,
+ * and by {@code /edge.crt} before it signs for a node.
  *
  * <p>It joins what the PKI holds (its revocation list and blocklist, read by the {@link
  * RevocationRefresher}, with blocks made here applied at once) and what the CloudHub holds itself
- * for a PKI that cannot ({@link LocalAccessList}). The PKI's state is one immutable snapshot
- * behind a volatile reference: handshakes read it without a lock, the refresher replaces it whole.
+ * for a PKI that cannot ({@link LocalAccessList}). The PKI's state is one immutable snapshot behind
+ * a volatile reference: handshakes read it without a lock, the refresher replaces it whole.
  */
 public final class AccessPolicy {
   /**
@@ -32,12 +32,17 @@ public final class AccessPolicy {
    * @param revokedHere serials revoked through this CloudHub since the last refresh
    * @param lastFailure why the last refresh failed, or {@code null} if it succeeded
    */
-  private record Snapshot(RevocationList list, Set<NodeName> blocked, Set<BigInteger> revokedHere, String lastFailure) {}
+  private record Snapshot(
+      RevocationList list,
+      Set<NodeName> blocked,
+      Set<BigInteger> revokedHere,
+      String lastFailure) {}
 
   private final boolean failClosed;
   private final Clock clock;
   private final LocalAccessList local;
-  private volatile Snapshot snapshot = new Snapshot(null, Set.of(), Set.of(), "no revocation list fetched yet");
+  private volatile Snapshot snapshot =
+      new Snapshot(null, Set.of(), Set.of(), "no revocation list fetched yet");
 
   AccessPolicy(boolean failClosed, Clock clock, LocalAccessList local) {
     this.failClosed = failClosed;
@@ -46,9 +51,9 @@ public final class AccessPolicy {
   }
 
   /**
-   * Why {@code certificate} must be refused now, or empty if it may be used. Chain and validity
-   * are checked elsewhere (the TLS trust manager); this adds the blocklist, the revocation list
-   * and, when configured, failing closed on a list that is past its nextUpdate.
+   * Why {@code certificate} must be refused now, or empty if it may be used. Chain and validity are
+   * checked elsewhere (the TLS trust manager); this adds the blocklist, the revocation list and,
+   * when configured, failing closed on a list that is past its nextUpdate.
    */
   public Optional<String> refusal(X509Certificate certificate) {
     return check(certificate).map(Refusal::message);
@@ -63,9 +68,13 @@ public final class AccessPolicy {
     }
     BigInteger serial = certificate.getSerialNumber();
     if (isRevoked(s, serial)) {
-      return Optional.of(new Refusal(RefusalReason.REVOKED,
-          "certificate serial " + SerialNumbers.toColonHex(certificate.getSerialNumber())
-              + node.map(n -> " of node " + n).orElse("") + " is revoked"));
+      return Optional.of(
+          new Refusal(
+              RefusalReason.REVOKED,
+              "certificate serial "
+                  + SerialNumbers.toColonHex(certificate.getSerialNumber())
+                  + node.map(n -> " of node " + n).orElse("")
+                  + " is revoked"));
     }
     return failingClosed(s).map(why -> new Refusal(RefusalReason.REVOCATION_UNAVAILABLE, why));
   }
@@ -87,7 +96,9 @@ public final class AccessPolicy {
   }
 
   private boolean isRevoked(Snapshot s, BigInteger serial) {
-    return (s.list() != null && s.list().isRevoked(serial)) || s.revokedHere().contains(serial) || local.isRevoked(serial);
+    return (s.list() != null && s.list().isRevoked(serial))
+        || s.revokedHere().contains(serial)
+        || local.isRevoked(serial);
   }
 
   /**
@@ -101,13 +112,19 @@ public final class AccessPolicy {
   private Optional<String> failingClosed(Snapshot s) {
     if (failClosed) {
       if (s.list() == null) {
-        return Optional.of("no revocation list could be fetched yet (" + s.lastFailure()
-            + "); refusing client certificates until one is (revocation.failClosed)");
+        return Optional.of(
+            "no revocation list could be fetched yet ("
+                + s.lastFailure()
+                + "); refusing client certificates until one is (revocation.failClosed)");
       }
       Instant now = clock.instant();
       if (s.list().isStaleAt(now)) {
-        return Optional.of("the revocation list expired at " + s.list().nextUpdate().orElseThrow()
-            + " and could not be refreshed (" + s.lastFailure() + "); refusing client certificates (revocation.failClosed)");
+        return Optional.of(
+            "the revocation list expired at "
+                + s.list().nextUpdate().orElseThrow()
+                + " and could not be refreshed ("
+                + s.lastFailure()
+                + "); refusing client certificates (revocation.failClosed)");
       }
     }
     return Optional.empty();
@@ -146,8 +163,8 @@ public final class AccessPolicy {
   }
 
   /**
-   * Applies a block (or unblock) made through this CloudHub at once, before the PKI's own list
-   * says so; the next successful refresh replaces it with the PKI's view.
+   * Applies a block (or unblock) made through this CloudHub at once, before the PKI's own list says
+   * so; the next successful refresh replaces it with the PKI's view.
    */
   synchronized void apply(NodeName node, boolean blocked, Collection<BigInteger> revoked) {
     Snapshot s = snapshot;

@@ -14,7 +14,8 @@ import java.util.Objects;
  *
  * @param nextStep what the operator must do next (how to re-enroll after an unblock); may be empty
  */
-public record BlockReport(NodeName node, Action action, Outcome outcome, List<Step> steps, String nextStep) {
+public record BlockReport(
+    NodeName node, Action action, Outcome outcome, List<Step> steps, String nextStep) {
   public BlockReport {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(action, "action");
@@ -99,7 +100,12 @@ public record BlockReport(NodeName node, Action action, Outcome outcome, List<St
       if (out.length() > 0) {
         out.append("; ");
       }
-      out.append('(').append(s.id()).append(") ").append(s.outcome().word()).append(": ").append(s.detail());
+      out.append('(')
+          .append(s.id())
+          .append(") ")
+          .append(s.outcome().word())
+          .append(": ")
+          .append(s.detail());
     }
     return out.toString();
   }

@@ -12,8 +12,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The node-facing TLS trust manager's second half: after the chain validated, the {@link
- * AccessPolicy} decides; a refusal is audited and fails the handshake, an accepted node serial
- * goes into the inventory (what a later block revokes).
+ * AccessPolicy} decides; a refusal is audited and fails the handshake, an accepted node serial goes
+ * into the inventory (what a later block revokes).
  */
 final class HandshakeAdmission implements RevocationTrustManager.HandshakeCheck {
   private final AccessPolicy policy;
@@ -38,8 +38,14 @@ final class HandshakeAdmission implements RevocationTrustManager.HandshakeCheck 
     if (refusal.isPresent()) {
       audit.record(
           node.map(n -> "node:" + n).orElse("cert:" + leaf.getSubjectX500Principal().getName())
-              + " serial " + SerialNumbers.toColonHex(leaf.getSerialNumber()) + " from " + peer,
-          "refuse-handshake", node.orElse(null), "refused", refusal.get().message());
+              + " serial "
+              + SerialNumbers.toColonHex(leaf.getSerialNumber())
+              + " from "
+              + peer,
+          "refuse-handshake",
+          node.orElse(null),
+          "refused",
+          refusal.get().message());
       // Typed, so that the handshake logger counts it as revoked/blocked, not as a chain failure.
       throw new RefusedCertificateException(refusal.get().reason(), refusal.get().message());
     }

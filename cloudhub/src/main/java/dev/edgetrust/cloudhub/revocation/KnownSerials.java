@@ -11,8 +11,8 @@ import java.util.TreeSet;
 
 /**
  * The certificate serials known for a node: those the CloudHub saw or issued ({@link
- * NodeInventory}) and those the PKI remembers issuing, where it keeps such a list. What a block
- * or reset revokes, and what makes a name "in use" for a join token.
+ * NodeInventory}) and those the PKI remembers issuing, where it keeps such a list. What a block or
+ * reset revokes, and what makes a name "in use" for a join token.
  */
 final class KnownSerials {
   /**

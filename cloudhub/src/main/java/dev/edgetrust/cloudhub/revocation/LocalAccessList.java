@@ -19,13 +19,13 @@ import java.util.TreeSet;
 
 /**
  * The blocked node names and revoked serials the CloudHub holds itself, for exactly what its PKI
- * cannot hold: a PKI without {@code blocking()} (CFSSL, for one) leaves the names here, one
- * without {@code revocation()} the serials. With a PKI that can do both this list stays empty and
- * its file is never written.
+ * cannot hold: a PKI without {@code blocking()} (CFSSL, for one) leaves the names here, one without
+ * {@code revocation()} the serials. With a PKI that can do both this list stays empty and its file
+ * is never written.
  *
- * <p>Every change is on disk (written whole, fsynced, renamed over the old file, owner-only)
- * before it is in force, so a block reported done survives a crash and a restart. Reads take one
- * immutable snapshot without a lock: every handshake asks.
+ * <p>Every change is on disk (written whole, fsynced, renamed over the old file, owner-only) before
+ * it is in force, so a block reported done survives a crash and a restart. Reads take one immutable
+ * snapshot without a lock: every handshake asks.
  */
 final class LocalAccessList {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +43,8 @@ final class LocalAccessList {
   /**
    * Reads the list; a missing file is an empty list.
    *
-   * @throws IOException with a one-line message naming the file and what to do, if it does not parse
+   * @throws IOException with a one-line message naming the file and what to do, if it does not
+   *     parse
    */
   static LocalAccessList load(Path file) throws IOException {
     byte[] bytes;
@@ -69,8 +70,12 @@ final class LocalAccessList {
       }
       return new LocalAccessList(file, new Snapshot(Set.copyOf(blocked), Set.copyOf(revoked)));
     } catch (IOException | RuntimeException e) {
-      throw new IOException(file + ": not a readable list of the nodes and serials the CloudHub refuses itself ("
-          + e.getMessage() + "); restore it from a backup: removing it lifts those blocks", e);
+      throw new IOException(
+          file
+              + ": not a readable list of the nodes and serials the CloudHub refuses itself ("
+              + e.getMessage()
+              + "); restore it from a backup: removing it lifts those blocks",
+          e);
     }
   }
 
@@ -162,6 +167,11 @@ final class LocalAccessList {
     if (s.blocked().isEmpty() && s.revoked().isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(s.blocked().size() + " blocked node(s) and " + s.revoked().size() + " revoked serial(s) in " + file);
+    return Optional.of(
+        s.blocked().size()
+            + " blocked node(s) and "
+            + s.revoked().size()
+            + " revoked serial(s) in "
+            + file);
   }
 }

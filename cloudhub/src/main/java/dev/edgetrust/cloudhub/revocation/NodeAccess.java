@@ -12,8 +12,8 @@ import dev.edgetrust.cloudhub.websocket.SessionRegistry;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiProvider;
-import dev.edgetrust.x509.SerialNumbers;
 import dev.edgetrust.pki.RevocationList;
+import dev.edgetrust.x509.SerialNumbers;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which nodes may connect, and the operator's levers on it, put together and started: the {@link
- * AccessPolicy} that decides (handshake, upgrade, enrollment), the {@link RevocationRefresher}
- * that keeps it current, the {@link NodeActions} that block, unblock and reset, the inventory of
- * serials per node and the audit trail. What the CloudHub wires in and the admin API drives.
+ * AccessPolicy} that decides (handshake, upgrade, enrollment), the {@link RevocationRefresher} that
+ * keeps it current, the {@link NodeActions} that block, unblock and reset, the inventory of serials
+ * per node and the audit trail. What the CloudHub wires in and the admin API drives.
  *
  * <p>The PKI keeps the truth (revoked serials, blocked nodes) so that blocks survive restarts and
  * reach every replica; where it cannot, the CloudHub's own {@link LocalAccessList} keeps that part.
@@ -73,14 +73,20 @@ public final class NodeAccess implements AutoCloseable {
    * @throws CloudHubException if the inventory or the CloudHub's own list exists but cannot be read
    */
   public static NodeAccess start(
-      CloudHubSettings.Revocation settings, PkiProvider provider, SessionRegistry registry, Clock clock)
+      CloudHubSettings.Revocation settings,
+      PkiProvider provider,
+      SessionRegistry registry,
+      Clock clock)
       throws CloudHubException {
     return start(settings, provider, registry, clock, HubMetrics.NONE);
   }
 
   /** As above, reporting every revocation refresh to {@code metrics}. */
   public static NodeAccess start(
-      CloudHubSettings.Revocation settings, PkiProvider provider, SessionRegistry registry, Clock clock,
+      CloudHubSettings.Revocation settings,
+      PkiProvider provider,
+      SessionRegistry registry,
+      Clock clock,
       HubMetrics metrics)
       throws CloudHubException {
     NodeInventory inventory;
@@ -91,21 +97,52 @@ public final class NodeAccess implements AutoCloseable {
     } catch (IOException e) {
       throw new CloudHubException(e.getMessage(), e);
     }
-    local.summary().ifPresent(held -> log.info("the CloudHub refuses itself what the {} PKI cannot hold: {}",
-        provider.name(), held));
+    local
+        .summary()
+        .ifPresent(
+            held ->
+                log.info(
+                    "the CloudHub refuses itself what the {} PKI cannot hold: {}",
+                    provider.name(),
+                    held));
     AuditLog audit = AuditLog.toFile(settings.auditFile(), clock);
     AccessPolicy policy = new AccessPolicy(settings.failClosed(), clock, local);
     SessionCloser closer = new SessionCloser(audit);
     RevocationRefresher refresher =
         new RevocationRefresher(
-            provider, policy, registry, closer, settings.refreshInterval(), settings.failClosed(), clock, metrics);
+            provider,
+            policy,
+            registry,
+            closer,
+            settings.refreshInterval(),
+            settings.failClosed(),
+            clock,
+            metrics);
     refresher.start();
     KnownSerials known = new KnownSerials(inventory, provider);
-    EnrollmentAdmission enrollments = new EnrollmentAdmission(policy, registry, known, inventory, audit);
+    EnrollmentAdmission enrollments =
+        new EnrollmentAdmission(policy, registry, known, inventory, audit);
     NodeActions actions =
-        new NodeActions(provider, policy, local, refresher, registry, closer, known, enrollments, inventory, audit);
-    return new NodeAccess(policy, registry, refresher, inventory, audit,
-        new HandshakeAdmission(policy, audit, inventory), enrollments, actions);
+        new NodeActions(
+            provider,
+            policy,
+            local,
+            refresher,
+            registry,
+            closer,
+            known,
+            enrollments,
+            inventory,
+            audit);
+    return new NodeAccess(
+        policy,
+        registry,
+        refresher,
+        inventory,
+        audit,
+        new HandshakeAdmission(policy, audit, inventory),
+        enrollments,
+        actions);
   }
 
   /**
@@ -116,7 +153,9 @@ public final class NodeAccess implements AutoCloseable {
     return handshakes.trustManager(anchors);
   }
 
-  /** Why a session with {@code certificate} must not open now (revoked, blocked), if it must not. */
+  /**
+   * Why a session with {@code certificate} must not open now (revoked, blocked), if it must not.
+   */
   public Optional<Refusal> admission(X509Certificate certificate) {
     return policy.check(certificate);
   }
@@ -174,12 +213,24 @@ public final class NodeAccess implements AutoCloseable {
       boolean blocked = policy.isBlocked(n);
       if (session.isPresent()) {
         SessionInfo info = session.get().info();
-        out.add(new NodeStatus(n, true, info.connectedAt(), info.serialHex(), info.certificateNotAfter(), blocked));
+        out.add(
+            new NodeStatus(
+                n,
+                true,
+                info.connectedAt(),
+                info.serialHex(),
+                info.certificateNotAfter(),
+                blocked));
       } else {
         Optional<NodeInventory.Entry> last = inventory.latest(n);
-        out.add(new NodeStatus(n, false, null,
-            last.map(e -> SerialNumbers.toColonHex(e.serial())).orElse(null),
-            last.map(NodeInventory.Entry::notAfter).orElse(null), blocked));
+        out.add(
+            new NodeStatus(
+                n,
+                false,
+                null,
+                last.map(e -> SerialNumbers.toColonHex(e.serial())).orElse(null),
+                last.map(NodeInventory.Entry::notAfter).orElse(null),
+                blocked));
       }
     }
     return out;

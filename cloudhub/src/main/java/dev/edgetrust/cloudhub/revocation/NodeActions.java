@@ -87,7 +87,8 @@ final class NodeActions {
   /** Why step (a) could not be done, and what to tell the operator. */
   private record Failure(String detail, String nextStep) {
     static Failure of(PkiException e) {
-      return new Failure(e.getMessage(),
+      return new Failure(
+          e.getMessage(),
           e.isRetryable() ? "the PKI could not answer; try again when it is reachable" : "");
     }
   }
@@ -116,7 +117,10 @@ final class NodeActions {
       steps.add(Step.skipped("b", STEP_B_BLOCK, "not attempted: step (a) failed"));
       steps.add(Step.skipped("c", STEP_C_BLOCK, "not attempted: step (a) failed"));
       steps.add(Step.skipped("d", STEP_D_BLOCK, "not attempted: step (a) failed"));
-      return finish(new BlockReport(node, Action.BLOCK, Outcome.FAILED, steps, credential.failure().get().nextStep()), who);
+      return finish(
+          new BlockReport(
+              node, Action.BLOCK, Outcome.FAILED, steps, credential.failure().get().nextStep()),
+          who);
     }
     NodeCredentialChange change = credential.change().orElseThrow();
     steps.add(Step.done("a", STEP_A_BLOCK, change.done()));
@@ -125,23 +129,45 @@ final class NodeActions {
     steps.add(revocations.step());
 
     // The policy refuses the node before its session is closed, or it would reconnect at once.
-    RevocationRefresher.Result refreshed = refresher.refreshNow(() -> policy.apply(node, true, revocations.revoked()));
+    RevocationRefresher.Result refreshed =
+        refresher.refreshNow(() -> policy.apply(node, true, revocations.revoked()));
 
-    steps.add(closeSession(node, refreshed.closed(), "c", STEP_C_BLOCK,
-        new Refusal(RefusalReason.BLOCKED, "node " + node + " is blocked")));
+    steps.add(
+        closeSession(
+            node,
+            refreshed.closed(),
+            "c",
+            STEP_C_BLOCK,
+            new Refusal(RefusalReason.BLOCKED, "node " + node + " is blocked")));
 
     if (policy.isBlocked(node)) {
-      steps.add(Step.done("d", STEP_D_BLOCK,
-          "handshakes of node " + node + " are refused from now on"
-              + (refreshed.fetched() ? "" : " (the PKI's lists could not be read again just now: "
-                  + refreshed.failure() + "; the block is held in memory until they can)")));
+      steps.add(
+          Step.done(
+              "d",
+              STEP_D_BLOCK,
+              "handshakes of node "
+                  + node
+                  + " are refused from now on"
+                  + (refreshed.fetched()
+                      ? ""
+                      : " (the PKI's lists could not be read again just now: "
+                          + refreshed.failure()
+                          + "; the block is held in memory until they can)")));
     } else {
-      // The PKI reported its blocklist without this node: its handshakes are refused by serial only.
-      steps.add(Step.failed("d", STEP_D_BLOCK,
-          "the " + provider.name() + " PKI does not list node " + node
-              + " as blocked; only its revoked serials are refused"));
+      // The PKI reported its blocklist without this node: its handshakes are refused by serial
+      // only.
+      steps.add(
+          Step.failed(
+              "d",
+              STEP_D_BLOCK,
+              "the "
+                  + provider.name()
+                  + " PKI does not list node "
+                  + node
+                  + " as blocked; only its revoked serials are refused"));
     }
-    return finish(new BlockReport(node, Action.BLOCK, Outcome.of(steps), steps, change.nextStep()), who);
+    return finish(
+        new BlockReport(node, Action.BLOCK, Outcome.of(steps), steps, change.nextStep()), who);
   }
 
   /** Step (a) of a block: at the PKI if it can block nodes, else in the CloudHub's own list. */
@@ -156,10 +182,17 @@ final class NodeActions {
     }
     try {
       boolean added = local.block(node);
-      return CredentialStep.done(new NodeCredentialChange(
-          "the " + provider.name() + " PKI cannot block nodes: the CloudHub refuses node " + node + " by name itself"
-              + (added ? "" : " (it already did)") + ", kept in " + local.file(),
-          ""));
+      return CredentialStep.done(
+          new NodeCredentialChange(
+              "the "
+                  + provider.name()
+                  + " PKI cannot block nodes: the CloudHub refuses node "
+                  + node
+                  + " by name itself"
+                  + (added ? "" : " (it already did)")
+                  + ", kept in "
+                  + local.file(),
+              ""));
     } catch (IOException e) {
       return CredentialStep.failed(new Failure(e.getMessage(), ""));
     }
@@ -182,13 +215,23 @@ final class NodeActions {
     }
     try {
       boolean removed = local.unblock(node);
-      return CredentialStep.done(new NodeCredentialChange(
-          removed
-              ? "the " + provider.name() + " PKI cannot block nodes: the CloudHub no longer refuses node " + node
-                  + " by name (" + local.file() + ")"
-              : "node " + node + " was not on the CloudHub's own blocklist (" + local.file() + ")",
-          "its revoked certificates stay revoked: the device enrolls anew (an edgetrust EdgeHub with a join token "
-              + "does so by itself at its next retry)"));
+      return CredentialStep.done(
+          new NodeCredentialChange(
+              removed
+                  ? "the "
+                      + provider.name()
+                      + " PKI cannot block nodes: the CloudHub no longer refuses node "
+                      + node
+                      + " by name ("
+                      + local.file()
+                      + ")"
+                  : "node "
+                      + node
+                      + " was not on the CloudHub's own blocklist ("
+                      + local.file()
+                      + ")",
+              "its revoked certificates stay revoked: the device enrolls anew (an edgetrust EdgeHub with a join token "
+                  + "does so by itself at its next retry)"));
     } catch (IOException e) {
       return CredentialStep.failed(new Failure(e.getMessage(), ""));
     }
@@ -223,13 +266,21 @@ final class NodeActions {
     if (serials.serials().isEmpty()) {
       detail.append("no unexpired certificate of node ").append(node).append(" is known");
     } else {
-      detail.append("revoked ").append(revoked.size()).append(revoked.size() == 1 ? " serial" : " serials");
+      detail
+          .append("revoked ")
+          .append(revoked.size())
+          .append(revoked.size() == 1 ? " serial" : " serials");
       if (!revoked.isEmpty()) {
-        detail.append(" (").append(revoked.stream().map(SerialNumbers::toColonHex).collect(Collectors.joining(", ")))
+        detail
+            .append(" (")
+            .append(
+                revoked.stream().map(SerialNumbers::toColonHex).collect(Collectors.joining(", ")))
             .append(')');
       }
       if (!revoked.isEmpty() && provider.revocation().isEmpty()) {
-        detail.append("; the ").append(provider.name())
+        detail
+            .append("; the ")
+            .append(provider.name())
             .append(" PKI cannot revoke certificates: the CloudHub refuses these serials itself");
       }
       if (!already.isEmpty()) {
@@ -239,9 +290,17 @@ final class NodeActions {
         detail.append("; could not revoke: ").append(String.join(", ", failed));
       }
     }
-    serials.pkiFailure().ifPresent(
-        why -> detail.append("; the PKI's own list of serials for the node could not be read: ").append(why));
-    Step step = failed.isEmpty() ? Step.done(stepId, stepTitle, detail.toString()) : Step.failed(stepId, stepTitle, detail.toString());
+    serials
+        .pkiFailure()
+        .ifPresent(
+            why ->
+                detail
+                    .append("; the PKI's own list of serials for the node could not be read: ")
+                    .append(why));
+    Step step =
+        failed.isEmpty()
+            ? Step.done(stepId, stepTitle, detail.toString())
+            : Step.failed(stepId, stepTitle, detail.toString());
     return new Revocations(revoked, step);
   }
 
@@ -265,45 +324,81 @@ final class NodeActions {
     return refused;
   }
 
-  private Step closeSession(NodeName node, List<SessionInfo> closedBySweep, String stepId, String stepTitle, Refusal why) {
-    Optional<SessionInfo> closed = closedBySweep.stream().filter(s -> s.node().equals(node)).findFirst();
+  private Step closeSession(
+      NodeName node,
+      List<SessionInfo> closedBySweep,
+      String stepId,
+      String stepTitle,
+      Refusal why) {
+    Optional<SessionInfo> closed =
+        closedBySweep.stream().filter(s -> s.node().equals(node)).findFirst();
     Optional<Session> live = registry.get(node);
     if (closed.isEmpty() && live.isPresent() && live.get().isOpen()) {
       closed = Optional.of(closer.close(live.get(), why));
     }
     return closed
-        .map(s -> Step.done(stepId, stepTitle,
-            "closed the session from " + s.remote() + " (connected since " + s.connectedAt() + ", serial " + s.serialHex() + ")"))
+        .map(
+            s ->
+                Step.done(
+                    stepId,
+                    stepTitle,
+                    "closed the session from "
+                        + s.remote()
+                        + " (connected since "
+                        + s.connectedAt()
+                        + ", serial "
+                        + s.serialHex()
+                        + ")"))
         .orElseGet(() -> Step.done(stepId, stepTitle, "node " + node + " had no live session"));
   }
 
   /**
-   * Resets {@code node} for a new device under its name: (a) every serial known for it is
-   * revoked, (b) its live session is closed, (c) the name is free for one new token enrollment
-   * (a shared token, or a new node-bound one: the first to enroll holds the name again). A block,
-   * if any, stays: reset does not unblock.
+   * Resets {@code node} for a new device under its name: (a) every serial known for it is revoked,
+   * (b) its live session is closed, (c) the name is free for one new token enrollment (a shared
+   * token, or a new node-bound one: the first to enroll holds the name again). A block, if any,
+   * stays: reset does not unblock.
    */
   synchronized BlockReport reset(NodeName node, String who) {
     List<Step> steps = new ArrayList<>();
     Revocations revocations = revokeKnownSerials(node, "a", STEP_A_RESET);
     steps.add(revocations.step());
-    // The policy learns the revocations before the session is closed, or it would reconnect at once.
+    // The policy learns the revocations before the session is closed, or it would reconnect at
+    // once.
     RevocationRefresher.Result refreshed =
-        refresher.refreshNow(() -> policy.apply(node, policy.isBlocked(node), revocations.revoked()));
-    steps.add(closeSession(node, refreshed.closed(), "b", STEP_B_RESET,
-        new Refusal(RefusalReason.REVOKED, "node " + node + " is reset by an operator")));
+        refresher.refreshNow(
+            () -> policy.apply(node, policy.isBlocked(node), revocations.revoked()));
+    steps.add(
+        closeSession(
+            node,
+            refreshed.closed(),
+            "b",
+            STEP_B_RESET,
+            new Refusal(RefusalReason.REVOKED, "node " + node + " is reset by an operator")));
     // The session closed in (b) may take a moment to leave the registry; certificates decide here.
     Optional<String> inUse = admission.validCertificate(node);
-    String next = "give the new device a join token (./edgetrust token --config <cloudcore.yaml> --node " + node
-        + ") and let it enroll; the old certificates stay revoked";
+    String next =
+        "give the new device a join token (./edgetrust token --config <cloudcore.yaml> --node "
+            + node
+            + ") and let it enroll; the old certificates stay revoked";
     if (policy.isBlocked(node)) {
-      steps.add(Step.failed("c", STEP_C_RESET,
-          "node " + node + " is blocked: /edge.crt refuses it until ./edgetrust node unblock " + node));
+      steps.add(
+          Step.failed(
+              "c",
+              STEP_C_RESET,
+              "node "
+                  + node
+                  + " is blocked: /edge.crt refuses it until ./edgetrust node unblock "
+                  + node));
     } else if (inUse.isPresent()) {
       steps.add(Step.failed("c", STEP_C_RESET, "the name is still in use: " + inUse.get()));
     } else {
-      steps.add(Step.done("c", STEP_C_RESET,
-          "node " + node + " holds no valid certificate and no session: the next token enrollment under its name is accepted"));
+      steps.add(
+          Step.done(
+              "c",
+              STEP_C_RESET,
+              "node "
+                  + node
+                  + " holds no valid certificate and no session: the next token enrollment under its name is accepted"));
     }
     return finish(new BlockReport(node, Action.RESET, Outcome.of(steps), steps, next), who);
   }
@@ -319,27 +414,54 @@ final class NodeActions {
     if (credential.failure().isPresent()) {
       steps.add(Step.failed("a", STEP_A_UNBLOCK, credential.failure().get().detail()));
       steps.add(Step.skipped("d", STEP_D_UNBLOCK, "not attempted: step (a) failed"));
-      return finish(new BlockReport(node, Action.UNBLOCK, Outcome.FAILED, steps, credential.failure().get().nextStep()), who);
+      return finish(
+          new BlockReport(
+              node, Action.UNBLOCK, Outcome.FAILED, steps, credential.failure().get().nextStep()),
+          who);
     }
     NodeCredentialChange change = credential.change().orElseThrow();
     steps.add(Step.done("a", STEP_A_UNBLOCK, change.done()));
-    RevocationRefresher.Result refreshed = refresher.refreshNow(() -> policy.apply(node, false, Set.of()));
+    RevocationRefresher.Result refreshed =
+        refresher.refreshNow(() -> policy.apply(node, false, Set.of()));
     int revoked = (int) inventory.serials(node).stream().filter(policy::isRevoked).count();
     if (policy.isBlocked(node)) {
-      steps.add(Step.failed("d", STEP_D_UNBLOCK,
-          "the " + provider.name() + " PKI still lists node " + node + " as blocked"));
+      steps.add(
+          Step.failed(
+              "d",
+              STEP_D_UNBLOCK,
+              "the " + provider.name() + " PKI still lists node " + node + " as blocked"));
     } else {
-      steps.add(Step.done("d", STEP_D_UNBLOCK,
-          "node " + node + " is no longer refused by name; its " + revoked + " revoked "
-              + (revoked == 1 ? "serial stays" : "serials stay") + " revoked"
-              + (refreshed.fetched() ? "" : " (the PKI's lists could not be read again just now: " + refreshed.failure() + ")")));
+      steps.add(
+          Step.done(
+              "d",
+              STEP_D_UNBLOCK,
+              "node "
+                  + node
+                  + " is no longer refused by name; its "
+                  + revoked
+                  + " revoked "
+                  + (revoked == 1 ? "serial stays" : "serials stay")
+                  + " revoked"
+                  + (refreshed.fetched()
+                      ? ""
+                      : " (the PKI's lists could not be read again just now: "
+                          + refreshed.failure()
+                          + ")")));
     }
-    return finish(new BlockReport(node, Action.UNBLOCK, Outcome.of(steps), steps, change.nextStep()), who);
+    return finish(
+        new BlockReport(node, Action.UNBLOCK, Outcome.of(steps), steps, change.nextStep()), who);
   }
 
   private BlockReport finish(BlockReport report, String who) {
-    audit.record(who, report.action().word(), report.node(), report.outcome().word(), report.summary());
-    log.info("{} {} by {}: {} — {}", report.action().word(), report.node(), who, report.outcome().word(), report.summary());
+    audit.record(
+        who, report.action().word(), report.node(), report.outcome().word(), report.summary());
+    log.info(
+        "{} {} by {}: {} — {}",
+        report.action().word(),
+        report.node(),
+        who,
+        report.outcome().word(),
+        report.summary());
     return report;
   }
 }

@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -53,15 +52,18 @@ public final class NodeInventory implements AutoCloseable {
   private final AtomicBoolean saveQueued = new AtomicBoolean();
   private final AtomicBoolean dirty = new AtomicBoolean();
 
-  private NodeInventory(Path file, Clock clock, ConcurrentMap<NodeName, ConcurrentMap<BigInteger, Entry>> nodes) {
+  private NodeInventory(
+      Path file, Clock clock, ConcurrentMap<NodeName, ConcurrentMap<BigInteger, Entry>> nodes) {
     this.file = file;
     this.clock = clock;
     this.nodes = nodes;
-    this.writer = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "edgetrust-inventory");
-      t.setDaemon(true);
-      return t;
-    });
+    this.writer =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "edgetrust-inventory");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -77,23 +79,39 @@ public final class NodeInventory implements AutoCloseable {
     } catch (NoSuchFileException e) {
       return new NodeInventory(file, clock, nodes);
     } catch (IOException e) {
-      throw new IOException(file + ": not a readable node inventory (" + e.getMessage() + "); fix it or move it away");
+      throw new IOException(
+          file
+              + ": not a readable node inventory ("
+              + e.getMessage()
+              + "); fix it or move it away");
     }
     JsonNode all = root == null ? null : root.get("nodes");
     if (all == null || !all.isObject()) {
-      throw new IOException(file + ": not a node inventory (no 'nodes' object); fix it or move it away");
+      throw new IOException(
+          file + ": not a node inventory (no 'nodes' object); fix it or move it away");
     }
     for (var e : all.properties()) {
       try {
         ConcurrentMap<BigInteger, Entry> entries = new ConcurrentHashMap<>();
         for (JsonNode c : e.getValue()) {
           BigInteger serial = SerialNumbers.parse(c.path("serial").asText(""));
-          entries.put(serial, new Entry(serial, Instant.parse(c.path("notAfter").asText("")),
-              Instant.parse(c.path("firstSeen").asText("")), c.path("source").asText("seen")));
+          entries.put(
+              serial,
+              new Entry(
+                  serial,
+                  Instant.parse(c.path("notAfter").asText("")),
+                  Instant.parse(c.path("firstSeen").asText("")),
+                  c.path("source").asText("seen")));
         }
         nodes.put(NodeName.of(e.getKey()), entries);
       } catch (IllegalArgumentException | DateTimeParseException ex) {
-        throw new IOException(file + ": unreadable entry for '" + e.getKey() + "' (" + ex.getMessage() + "); fix it or move it away");
+        throw new IOException(
+            file
+                + ": unreadable entry for '"
+                + e.getKey()
+                + "' ("
+                + ex.getMessage()
+                + "); fix it or move it away");
       }
     }
     return new NodeInventory(file, clock, nodes);
@@ -103,7 +121,8 @@ public final class NodeInventory implements AutoCloseable {
   public void record(NodeName node, X509Certificate certificate, String source) {
     BigInteger serial = certificate.getSerialNumber();
     Entry entry = new Entry(serial, certificate.getNotAfter().toInstant(), clock.instant(), source);
-    Entry before = nodes.computeIfAbsent(node, n -> new ConcurrentHashMap<>()).putIfAbsent(serial, entry);
+    Entry before =
+        nodes.computeIfAbsent(node, n -> new ConcurrentHashMap<>()).putIfAbsent(serial, entry);
     if (before == null) {
       dirty.set(true);
       queueSave();
@@ -143,7 +162,10 @@ public final class NodeInventory implements AutoCloseable {
     }
   }
 
-  /** Writes the file now if anything changed, from the caller's thread (the background writer does it otherwise). */
+  /**
+   * Writes the file now if anything changed, from the caller's thread (the background writer does
+   * it otherwise).
+   */
   public synchronized void save() {
     saveQueued.set(false);
     if (!dirty.getAndSet(false)) {
@@ -153,24 +175,32 @@ public final class NodeInventory implements AutoCloseable {
     nodes.values().forEach(m -> m.values().removeIf(e -> e.notAfter().isBefore(now)));
     ObjectNode root = JSON.createObjectNode();
     ObjectNode all = root.putObject("nodes");
-    new TreeMap<>(nodes).forEach((node, entries) -> {
-      if (entries.isEmpty()) {
-        return;
-      }
-      var array = all.putArray(node.value());
-      entries.values().stream().sorted(Comparator.comparing(Entry::firstSeen)).forEach(e ->
-          array.addObject()
-              .put("serial", SerialNumbers.toColonHex(e.serial()))
-              .put("notAfter", e.notAfter().toString())
-              .put("firstSeen", e.firstSeen().toString())
-              .put("source", e.source()));
-    });
+    new TreeMap<>(nodes)
+        .forEach(
+            (node, entries) -> {
+              if (entries.isEmpty()) {
+                return;
+              }
+              var array = all.putArray(node.value());
+              entries.values().stream()
+                  .sorted(Comparator.comparing(Entry::firstSeen))
+                  .forEach(
+                      e ->
+                          array
+                              .addObject()
+                              .put("serial", SerialNumbers.toColonHex(e.serial()))
+                              .put("notAfter", e.notAfter().toString())
+                              .put("firstSeen", e.firstSeen().toString())
+                              .put("source", e.source()));
+            });
     try {
       AtomicFile.writePublic(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     } catch (IOException e) {
       dirty.set(true);
-      log.warn("cannot write the node inventory {}: {}; it is kept in memory and written with the next change",
-          file, e.getMessage());
+      log.warn(
+          "cannot write the node inventory {}: {}; it is kept in memory and written with the next change",
+          file,
+          e.getMessage());
     }
   }
 

@@ -11,4 +11,10 @@ import java.time.Instant;
  *     none is known
  * @param expiry when that certificate expires; {@code null} if none is known
  */
-public record NodeStatus(NodeName node, boolean connected, Instant since, String serialHex, Instant expiry, boolean blocked) {}
+public record NodeStatus(
+    NodeName node,
+    boolean connected,
+    Instant since,
+    String serialHex,
+    Instant expiry,
+    boolean blocked) {}

@@ -8,7 +8,8 @@ import java.security.cert.CertificateException;
  * current revocation list). The JDK keeps it as the cause of the handshake failure, so the
  * handshake logger can count the refusal under its reason without parsing messages.
  */
-public final class RefusedCertificateException extends CertificateException implements RefusalReason.Carrier {
+public final class RefusedCertificateException extends CertificateException
+    implements RefusalReason.Carrier {
   private final transient RefusalReason reason;
 
   public RefusedCertificateException(RefusalReason reason, String message) {

@@ -1,18 +1,16 @@
 package dev.edgetrust.cloudhub.revocation;
 
-import dev.edgetrust.cloudhub.refusal.Refusal;
 import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
+import dev.edgetrust.cloudhub.refusal.Refusal;
 import dev.edgetrust.cloudhub.websocket.Session;
 import dev.edgetrust.cloudhub.websocket.SessionRegistry;
+import dev.edgetrust.pki.NodeBlocking;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
-import dev.edgetrust.pki.NodeBlocking;
 import dev.edgetrust.pki.Revocation;
 import dev.edgetrust.pki.RevocationList;
-import dev.edgetrust.revocation.RevocationNotice;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Re-reads the PKI's revocation list and blocklist every refresh interval (and on demand, after a
  * block), installs them in the {@link AccessPolicy}, then closes every live session whose
- * certificate the access policy now refuses. A session whose certificate is revoked is therefore closed
- * within one interval, wherever the revocation was made.
+ * certificate the access policy now refuses. A session whose certificate is revoked is therefore
+ * closed within one interval, wherever the revocation was made.
  *
  * <p>Every refresh, periodic or on demand, runs on one thread, in order: a refresh that started
  * before a block can never install its older view after the block's.
@@ -74,17 +72,20 @@ final class RevocationRefresher implements AutoCloseable {
     this.interval = interval;
     this.failClosed = failClosed;
     this.clock = clock;
-    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "edgetrust-revocation");
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "edgetrust-revocation");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Refreshes now (the first list is in place when this returns), then every interval. */
   Result start() {
     Result first = refreshNow(() -> {});
-    thread.scheduleWithFixedDelay(this::refreshQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(
+        this::refreshQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return first;
   }
 
@@ -96,17 +97,20 @@ final class RevocationRefresher implements AutoCloseable {
   Result refreshNow(Runnable before) {
     Future<Result> done;
     try {
-      done = thread.submit(() -> {
-        before.run();
-        return refreshAndSweep();
-      });
+      done =
+          thread.submit(
+              () -> {
+                before.run();
+                return refreshAndSweep();
+              });
     } catch (RejectedExecutionException e) {
       return new Result(false, "the CloudHub is shutting down", List.of());
     }
     try {
       return done.get(ON_DEMAND_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      return new Result(false, "the PKI did not answer within " + ON_DEMAND_LIMIT.toSeconds() + " s", List.of());
+      return new Result(
+          false, "the PKI did not answer within " + ON_DEMAND_LIMIT.toSeconds() + " s", List.of());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Result(false, "interrupted", List.of());
@@ -129,13 +133,17 @@ final class RevocationRefresher implements AutoCloseable {
       // A PKI that cannot revoke has revoked nothing, and one that cannot block has blocked no one:
       // empty lists, never a reason to fail closed.
       Optional<Revocation> revocation = provider.revocation();
-      RevocationList list = revocation.isPresent() ? revocation.get().revocationList() : RevocationList.empty();
+      RevocationList list =
+          revocation.isPresent() ? revocation.get().revocationList() : RevocationList.empty();
       Optional<NodeBlocking> blocking = provider.blocking();
       Set<NodeName> blocked = blocking.isPresent() ? blocking.get().blockedNodes() : Set.of();
       policy.install(list, blocked);
       if (failing) {
-        log.info("revocation list of the {} PKI read again: {} revoked serials, {} blocked nodes",
-            provider.name(), list.size(), blocked.size());
+        log.info(
+            "revocation list of the {} PKI read again: {} revoked serials, {} blocked nodes",
+            provider.name(),
+            list.size(),
+            blocked.size());
       }
       failing = false;
       reportedStale = false;
@@ -156,7 +164,10 @@ final class RevocationRefresher implements AutoCloseable {
     Optional<RevocationList> last = policy.list();
     if (!failing) {
       failing = true;
-      log.warn("cannot read the revocation list of the {} PKI: {}; keeping the last good one{}", provider.name(), failure,
+      log.warn(
+          "cannot read the revocation list of the {} PKI: {}; keeping the last good one{}",
+          provider.name(),
+          failure,
           last.flatMap(RevocationList::nextUpdate).map(t -> " (valid until " + t + ")").orElse(""));
     } else {
       log.debug("revocation list still unavailable: {}", failure);
@@ -165,9 +176,11 @@ final class RevocationRefresher implements AutoCloseable {
     if (stale && !reportedStale) {
       reportedStale = true;
       if (failClosed) {
-        log.error("no current revocation list: refusing every client certificate until one can be read (revocation.failClosed)");
+        log.error(
+            "no current revocation list: refusing every client certificate until one can be read (revocation.failClosed)");
       } else {
-        log.warn("no current revocation list: still accepting certificates on the last one (revocation.failClosed is false)");
+        log.warn(
+            "no current revocation list: still accepting certificates on the last one (revocation.failClosed is false)");
       }
     }
   }

@@ -13,8 +13,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * validity, key usage) first, then a {@link HandshakeCheck} — revoked serial, blocked node — so
  * that such a certificate is refused in the TLS handshake itself, before any HTTP.
  *
- * <p>It holds no state of its own: the check reads the current revocation state on every call,
- * so a TLS context built with it never needs rebuilding when that state changes.
+ * <p>It holds no state of its own: the check reads the current revocation state on every call, so a
+ * TLS context built with it never needs rebuilding when that state changes.
  */
 public final class RevocationTrustManager extends X509ExtendedTrustManager {
   /** What is checked after the chain validated. */
@@ -45,36 +45,49 @@ public final class RevocationTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
     this.chain.checkClientTrusted(chain, authType, engine);
-    check.check(chain[0], engine == null || engine.getPeerHost() == null ? "?" : engine.getPeerHost() + ":" + engine.getPeerPort());
+    check.check(
+        chain[0],
+        engine == null || engine.getPeerHost() == null
+            ? "?"
+            : engine.getPeerHost() + ":" + engine.getPeerPort());
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
     this.chain.checkClientTrusted(chain, authType, socket);
     check.check(chain[0], socket == null ? "?" : String.valueOf(socket.getRemoteSocketAddress()));
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     this.chain.checkClientTrusted(chain, authType);
     check.check(chain[0], "?");
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-    throw new CertificateException("the CloudHub's client-certificate trust manager does not check servers");
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    throw new CertificateException(
+        "the CloudHub's client-certificate trust manager does not check servers");
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    throw new CertificateException("the CloudHub's client-certificate trust manager does not check servers");
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
+    throw new CertificateException(
+        "the CloudHub's client-certificate trust manager does not check servers");
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    throw new CertificateException("the CloudHub's client-certificate trust manager does not check servers");
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
+    throw new CertificateException(
+        "the CloudHub's client-certificate trust manager does not check servers");
   }
 
   @Override

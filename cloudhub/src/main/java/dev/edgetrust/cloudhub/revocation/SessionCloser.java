@@ -10,12 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes a live session the access policy now refuses, whoever noticed (the periodic refresh, or
- * a block or reset right now): with the close code and the words {@link RevocationNotice} defines,
+ * Closes a live session the access policy now refuses, whoever noticed (the periodic refresh, or a
+ * block or reset right now): with the close code and the words {@link RevocationNotice} defines,
  * one log line and one audit line. The one place a refused session is closed.
  */
 final class SessionCloser {
   private static final Logger log = LoggerFactory.getLogger(SessionCloser.class);
+
   /** A WebSocket close reason is at most 123 bytes. */
   private static final int MAX_CLOSE_REASON = 120;
 
@@ -35,10 +36,16 @@ final class SessionCloser {
     String reason = refusal.message();
     log.info("closing the session of node {}: {}", session.node(), reason);
     switch (refusal.reason()) {
-      case BLOCKED -> session.close(WebSocketCloseStatus.POLICY_VIOLATION, RevocationNotice.BLOCKED.reason(reason));
-      case REVOKED -> session.close(WebSocketCloseStatus.POLICY_VIOLATION, RevocationNotice.REVOKED.reason(reason));
-      default -> session.close(WebSocketCloseStatus.TRY_AGAIN_LATER,
-          reason.length() > MAX_CLOSE_REASON ? reason.substring(0, MAX_CLOSE_REASON) : reason);
+      case BLOCKED ->
+          session.close(
+              WebSocketCloseStatus.POLICY_VIOLATION, RevocationNotice.BLOCKED.reason(reason));
+      case REVOKED ->
+          session.close(
+              WebSocketCloseStatus.POLICY_VIOLATION, RevocationNotice.REVOKED.reason(reason));
+      default ->
+          session.close(
+              WebSocketCloseStatus.TRY_AGAIN_LATER,
+              reason.length() > MAX_CLOSE_REASON ? reason.substring(0, MAX_CLOSE_REASON) : reason);
     }
     audit.record("cloudhub", "close-session", session.node(), "done", reason);
     return session.info();

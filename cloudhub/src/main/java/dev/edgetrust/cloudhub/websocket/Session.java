@@ -70,10 +70,17 @@ public final class Session {
 
   /** Closes the session after {@code delay}, on its own event loop. */
   public void closeAfter(java.time.Duration delay, WebSocketCloseStatus status, String reason) {
-    channel.eventLoop().schedule(() -> close(status, reason), delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    channel
+        .eventLoop()
+        .schedule(
+            () -> close(status, reason),
+            delay.toMillis(),
+            java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
-  /** The connection, for the gateway: its relay waits for a replaced session's connection to close. */
+  /**
+   * The connection, for the gateway: its relay waits for a replaced session's connection to close.
+   */
   Channel channel() {
     return channel;
   }

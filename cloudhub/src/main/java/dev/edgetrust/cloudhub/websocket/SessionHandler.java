@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One node's session once the upgrade succeeded: registers it, turns text frames into messages,
- * and closes it when the node falls silent for {@code keepaliveInterval}.
+ * One node's session once the upgrade succeeded: registers it, turns text frames into messages, and
+ * closes it when the node falls silent for {@code keepaliveInterval}.
  */
 final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
@@ -33,10 +33,14 @@ final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   private Session session;
 
   /**
-   * @param gateway when present, every admitted session is relayed to cloudcore through it and
-   *     its messages do not reach {@code listener}
+   * @param gateway when present, every admitted session is relayed to cloudcore through it and its
+   *     messages do not reach {@code listener}
    */
-  SessionHandler(SessionRegistry registry, CloudHubListener listener, Clock clock, Optional<UpstreamGateway> gateway) {
+  SessionHandler(
+      SessionRegistry registry,
+      CloudHubListener listener,
+      Clock clock,
+      Optional<UpstreamGateway> gateway) {
     this.registry = registry;
     this.listener = listener;
     this.clock = clock;
@@ -47,18 +51,33 @@ final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
       NodeName node = ctx.channel().attr(UpgradeAuthenticator.NODE).get();
-      session = new Session(node, ctx.channel(), ctx.channel().attr(UpgradeAuthenticator.CERTIFICATE).get(), clock.instant());
+      session =
+          new Session(
+              node,
+              ctx.channel(),
+              ctx.channel().attr(UpgradeAuthenticator.CERTIFICATE).get(),
+              clock.instant());
       Optional<Session> replaced = registry.register(session);
-      replaced.ifPresent(old -> old.close(WebSocketCloseStatus.NORMAL_CLOSURE, "replaced by a newer session of the same node"));
-      log.info("node {} connected from {} (certificate serial {})", node, ctx.channel().remoteAddress(), session.info().serialHex());
+      replaced.ifPresent(
+          old ->
+              old.close(
+                  WebSocketCloseStatus.NORMAL_CLOSURE,
+                  "replaced by a newer session of the same node"));
+      log.info(
+          "node {} connected from {} (certificate serial {})",
+          node,
+          ctx.channel().remoteAddress(),
+          session.info().serialHex());
       if (gateway.isPresent()) {
         // Frames from here on go to the relay, in front of this handler.
-        ctx.pipeline().addBefore(ctx.name(), "relay", gateway.get().relay(edgeSession(ctx, replaced)));
+        ctx.pipeline()
+            .addBefore(ctx.name(), "relay", gateway.get().relay(edgeSession(ctx, replaced)));
       }
       listener.onConnected(session.info());
     } else if (evt instanceof IdleStateEvent) {
       if (session != null) {
-        log.info("node {} sent nothing for the keepalive interval; closing its session", session.node());
+        log.info(
+            "node {} sent nothing for the keepalive interval; closing its session", session.node());
         session.close(WebSocketCloseStatus.POLICY_VIOLATION, "keepalive timeout");
       } else {
         ctx.close();
@@ -112,7 +131,10 @@ final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("closing session of {} after an error: {}", session == null ? ctx.channel().remoteAddress() : session.node(), TransportFailure.describe(cause));
+    log.debug(
+        "closing session of {} after an error: {}",
+        session == null ? ctx.channel().remoteAddress() : session.node(),
+        TransportFailure.describe(cause));
     ctx.close();
   }
 }

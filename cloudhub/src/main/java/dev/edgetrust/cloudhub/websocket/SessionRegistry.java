@@ -19,8 +19,8 @@ public final class SessionRegistry {
   }
 
   /**
-   * Whether {@code node} may open a session now: it already has one (it will be replaced), or
-   * the number of connected nodes is below {@code nodeLimit}.
+   * Whether {@code node} may open a session now: it already has one (it will be replaced), or the
+   * number of connected nodes is below {@code nodeLimit}.
    */
   public boolean admits(NodeName node) {
     return sessions.containsKey(node) || sessions.size() < nodeLimit;

@@ -2,9 +2,9 @@ package dev.edgetrust.cloudhub.websocket;
 
 import dev.edgetrust.cloudhub.http.HttpReplies;
 import dev.edgetrust.cloudhub.http.PeerCertificate;
+import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.refusal.Refusal;
 import dev.edgetrust.cloudhub.refusal.RefusalReason;
-import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.pki.NodeName;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -27,10 +27,16 @@ import org.slf4j.LoggerFactory;
  */
 final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(UpgradeAuthenticator.class);
-  static final AttributeKey<X509Certificate> CERTIFICATE = AttributeKey.valueOf("edgetrust.certificate");
+  static final AttributeKey<X509Certificate> CERTIFICATE =
+      AttributeKey.valueOf("edgetrust.certificate");
   static final AttributeKey<NodeName> NODE = AttributeKey.valueOf("edgetrust.node");
-  /** The first segment of the edge's path, and its {@code project_id} header (the segment if none). */
-  static final AttributeKey<String> PROJECT_SEGMENT = AttributeKey.valueOf("edgetrust.projectSegment");
+
+  /**
+   * The first segment of the edge's path, and its {@code project_id} header (the segment if none).
+   */
+  static final AttributeKey<String> PROJECT_SEGMENT =
+      AttributeKey.valueOf("edgetrust.projectSegment");
+
   static final AttributeKey<String> PROJECT_ID = AttributeKey.valueOf("edgetrust.projectId");
 
   private final SessionRegistry registry;
@@ -38,11 +44,13 @@ final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
   private final HubMetrics metrics;
 
   /**
-   * @param admission why a certificate may not open a session now (revoked, blocked), checked
-   *     again here because a block can land between the TLS handshake and the upgrade
+   * @param admission why a certificate may not open a session now (revoked, blocked), checked again
+   *     here because a block can land between the TLS handshake and the upgrade
    */
   UpgradeAuthenticator(
-      SessionRegistry registry, Function<X509Certificate, Optional<Refusal>> admission, HubMetrics metrics) {
+      SessionRegistry registry,
+      Function<X509Certificate, Optional<Refusal>> admission,
+      HubMetrics metrics) {
     this.registry = registry;
     this.admission = admission;
     this.metrics = metrics;
@@ -74,56 +82,81 @@ final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
     }
     ReferenceCountUtil.release(request);
     metrics.refused(check.reason);
-    log.info("refused WebSocket connection from {}: {}", ctx.channel().remoteAddress(), check.message);
+    log.info(
+        "refused WebSocket connection from {}: {}", ctx.channel().remoteAddress(), check.message);
     HttpReplies.refuse(ctx, check.status, check.message);
   }
 
   private Check check(ChannelHandlerContext ctx, FullHttpRequest request) {
     if (!request.decoderResult().isSuccess()) {
-      return Check.refuse(HttpResponseStatus.BAD_REQUEST, RefusalReason.BAD_REQUEST, "malformed HTTP request");
+      return Check.refuse(
+          HttpResponseStatus.BAD_REQUEST, RefusalReason.BAD_REQUEST, "malformed HTTP request");
     }
     if (!HttpMethod.GET.equals(request.method())) {
-      return Check.refuse(HttpResponseStatus.METHOD_NOT_ALLOWED, RefusalReason.BAD_REQUEST, "a WebSocket upgrade is a GET");
+      return Check.refuse(
+          HttpResponseStatus.METHOD_NOT_ALLOWED,
+          RefusalReason.BAD_REQUEST,
+          "a WebSocket upgrade is a GET");
     }
     Optional<X509Certificate> certificate = PeerCertificate.of(ctx);
     if (certificate.isEmpty()) {
-      return Check.refuse(HttpResponseStatus.UNAUTHORIZED, RefusalReason.NO_CLIENT_CERTIFICATE, "a client certificate is required");
+      return Check.refuse(
+          HttpResponseStatus.UNAUTHORIZED,
+          RefusalReason.NO_CLIENT_CERTIFICATE,
+          "a client certificate is required");
     }
     NodeName node;
     try {
       node = NodeName.fromCertificate(certificate.get());
     } catch (IllegalArgumentException e) {
-      return Check.refuse(HttpResponseStatus.FORBIDDEN, RefusalReason.NOT_A_NODE,
+      return Check.refuse(
+          HttpResponseStatus.FORBIDDEN,
+          RefusalReason.NOT_A_NODE,
           "client certificate does not name a node: " + e.getMessage());
     }
     String nodeId = request.headers().get("node_id");
     if (nodeId == null) {
-      return Check.refuse(HttpResponseStatus.BAD_REQUEST, RefusalReason.BAD_REQUEST, "missing node_id header");
+      return Check.refuse(
+          HttpResponseStatus.BAD_REQUEST, RefusalReason.BAD_REQUEST, "missing node_id header");
     }
     if (!nodeId.equals(node.value())) {
       return Check.refuse(
           HttpResponseStatus.FORBIDDEN,
           RefusalReason.NODE_MISMATCH,
-          "node_id '" + NodeName.printable(nodeId) + "' does not match the client certificate's node '" + node + "'");
+          "node_id '"
+              + NodeName.printable(nodeId)
+              + "' does not match the client certificate's node '"
+              + node
+              + "'");
     }
     // Undecoded: a node name never needs escaping, and a broken escape ("%zz") must not throw.
     String[] segments = new QueryStringDecoder(request.uri()).rawPath().split("/", -1);
     if (segments.length != 4 || !segments[0].isEmpty() || !"events".equals(segments[3])) {
-      return Check.refuse(HttpResponseStatus.NOT_FOUND, RefusalReason.BAD_REQUEST, "expected the path /<projectID>/<nodeName>/events");
+      return Check.refuse(
+          HttpResponseStatus.NOT_FOUND,
+          RefusalReason.BAD_REQUEST,
+          "expected the path /<projectID>/<nodeName>/events");
     }
     if (!segments[2].equals(node.value())) {
       return Check.refuse(
           HttpResponseStatus.FORBIDDEN,
           RefusalReason.NODE_MISMATCH,
-          "path names node '" + NodeName.printable(segments[2]) + "' but the client certificate names '" + node + "'");
+          "path names node '"
+              + NodeName.printable(segments[2])
+              + "' but the client certificate names '"
+              + node
+              + "'");
     }
     Optional<Refusal> refused = admission.apply(certificate.get());
     if (refused.isPresent()) {
-      return Check.refuse(HttpResponseStatus.FORBIDDEN, refused.get().reason(), refused.get().message());
+      return Check.refuse(
+          HttpResponseStatus.FORBIDDEN, refused.get().reason(), refused.get().message());
     }
     if (!registry.admits(node)) {
       return Check.refuse(
-          HttpResponseStatus.SERVICE_UNAVAILABLE, RefusalReason.NODE_LIMIT, "node limit reached (nodeLimit=" + registry.nodeLimit() + ")");
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          RefusalReason.NODE_LIMIT,
+          "node limit reached (nodeLimit=" + registry.nodeLimit() + ")");
     }
     return new Check(null, null, null, node, certificate.get(), segments[1]);
   }

@@ -1,12 +1,12 @@
 package dev.edgetrust.cloudhub.websocket;
 
-import dev.edgetrust.cloudhub.events.CloudHubListener;
-import dev.edgetrust.cloudhub.refusal.Refusal;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.cloudhub.gateway.UpstreamGateway;
 import dev.edgetrust.cloudhub.http.ConnectionDeadline;
 import dev.edgetrust.cloudhub.http.TlsHandshakeLogger;
-import dev.edgetrust.cloudhub.gateway.UpstreamGateway;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
+import dev.edgetrust.cloudhub.refusal.Refusal;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -20,8 +20,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.timeout.WriteTimeoutHandler;
-import java.time.Clock;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +35,7 @@ import java.util.function.Supplier;
 public final class WebSocketInitializer extends ChannelInitializer<SocketChannel> {
   /** KubeEdge messages carry pod specs and config maps; a few MiB is generous, unbounded is not. */
   public static final int MAX_MESSAGE_BYTES = 4 << 20;
+
   private static final int MAX_UPGRADE_REQUEST_BYTES = 16 << 10;
 
   private final Supplier<SslContext> tls;
@@ -82,12 +83,19 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
     ChannelPipeline p = ch.pipeline();
     // The context is read per connection: a reloaded certificate serves the next handshake.
     // The peer's address goes into the engine, so a refused handshake can say who it was.
-    SslHandler ssl = tls.get().newHandler(ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort());
+    SslHandler ssl =
+        tls.get()
+            .newHandler(
+                ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort());
     ssl.setHandshakeTimeoutMillis(limits.tlsHandshakeTimeout().toMillis());
     p.addLast("tls", ssl);
-    p.addLast("handshake-log", new TlsHandshakeLogger("WebSocket", HubMetrics.Listener.WEBSOCKET, metrics));
-    p.addLast("idle", new IdleStateHandler(keepaliveInterval.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-    p.addLast("write-timeout", new WriteTimeoutHandler(writeTimeout.toMillis(), TimeUnit.MILLISECONDS));
+    p.addLast(
+        "handshake-log",
+        new TlsHandshakeLogger("WebSocket", HubMetrics.Listener.WEBSOCKET, metrics));
+    p.addLast(
+        "idle", new IdleStateHandler(keepaliveInterval.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+    p.addLast(
+        "write-timeout", new WriteTimeoutHandler(writeTimeout.toMillis(), TimeUnit.MILLISECONDS));
     p.addLast("http", new HttpServerCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
     p.addLast("authenticate", new UpgradeAuthenticator(registry, admission, metrics));
@@ -99,10 +107,13 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
                 .checkStartsWith(true)
                 .handleCloseFrames(true)
                 .decoderConfig(
-                    WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_MESSAGE_BYTES).build())
+                    WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(MAX_MESSAGE_BYTES)
+                        .build())
                 .build()));
     // From the first byte to a completed upgrade, however slowly the bytes come.
-    p.addLast("upgrade-deadline", ConnectionDeadline.untilUpgrade(limits.requestTimeout(), "WebSocket"));
+    p.addLast(
+        "upgrade-deadline", ConnectionDeadline.untilUpgrade(limits.requestTimeout(), "WebSocket"));
     p.addLast("frame-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
     p.addLast("session", new SessionHandler(registry, listener, clock, gateway));
   }

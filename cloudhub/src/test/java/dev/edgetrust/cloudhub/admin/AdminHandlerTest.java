@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The admin API's routes, methods and authentication as the handler answers them, driven through
- * an {@link EmbeddedChannel} over a real {@link NodeAccess} on the built-in CA. (TLS and admin
- * client certificates: {@code AdminApiTest}, end to end.)
+ * The admin API's routes, methods and authentication as the handler answers them, driven through an
+ * {@link EmbeddedChannel} over a real {@link NodeAccess} on the built-in CA. (TLS and admin client
+ * certificates: {@code AdminApiTest}, end to end.)
  */
 class AdminHandlerTest {
   private static final String TOKEN = "0123456789abcdef0123456789abcdef";
@@ -43,12 +43,21 @@ class AdminHandlerTest {
 
   @BeforeEach
   void start() throws Exception {
-    BuiltinCa ca = BuiltinCa.loadOrCreate(BuiltinCaFiles.of(dir.resolve("ca.crt"), dir.resolve("ca.key")), Clock.systemUTC());
-    access = NodeAccess.start(CloudHubSettings.Revocation.defaults(dir), ca, new SessionRegistry(10), Clock.systemUTC());
+    BuiltinCa ca =
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(dir.resolve("ca.crt"), dir.resolve("ca.key")), Clock.systemUTC());
+    access =
+        NodeAccess.start(
+            CloudHubSettings.Revocation.defaults(dir),
+            ca,
+            new SessionRegistry(10),
+            Clock.systemUTC());
     Path tokenFile = dir.resolve("admin.token");
     Files.writeString(tokenFile, TOKEN);
     Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
-    credentials = AdminCredentials.load(new CloudHubSettings.Admin("127.0.0.1", 0, tokenFile, null, dir.resolve("admin.crt")));
+    credentials =
+        AdminCredentials.load(
+            new CloudHubSettings.Admin("127.0.0.1", 0, tokenFile, null, dir.resolve("admin.crt")));
   }
 
   @AfterEach
@@ -89,15 +98,22 @@ class AdminHandlerTest {
     FullHttpResponse response = ask(HttpMethod.GET, "/nodes", null);
 
     assertThat(response.status().code()).isEqualTo(401);
-    assertThat(response.headers().get(HttpHeaderNames.WWW_AUTHENTICATE)).isEqualTo("Bearer realm=\"edgetrust admin\"");
-    assertThat(json(response).get("error").asText()).startsWith("authenticate with 'Authorization: Bearer");
+    assertThat(response.headers().get(HttpHeaderNames.WWW_AUTHENTICATE))
+        .isEqualTo("Bearer realm=\"edgetrust admin\"");
+    assertThat(json(response).get("error").asText())
+        .startsWith("authenticate with 'Authorization: Bearer");
     List<String> audit = Files.readAllLines(CloudHubSettings.Revocation.defaults(dir).auditFile());
-    assertThat(audit).singleElement().asString().contains("\"refuse-admin\"").contains("GET /nodes");
+    assertThat(audit)
+        .singleElement()
+        .asString()
+        .contains("\"refuse-admin\"")
+        .contains("GET /nodes");
   }
 
   @Test
   void wrongToken_isRefusedWith401() throws Exception {
-    FullHttpResponse response = ask(HttpMethod.POST, "/nodes/edge-1/block", "Bearer not-the-token-at-all-0000");
+    FullHttpResponse response =
+        ask(HttpMethod.POST, "/nodes/edge-1/block", "Bearer not-the-token-at-all-0000");
 
     assertThat(response.status().code()).isEqualTo(401);
     assertThat(json(response).get("error").asText()).isEqualTo("wrong bearer token");
@@ -152,7 +168,9 @@ class AdminHandlerTest {
     assertThat(report.get("node").asText()).isEqualTo("edge-1");
     assertThat(report.get("action").asText()).isEqualTo("block");
     assertThat(report.get("outcome").asText()).isEqualTo("done");
-    assertThat(report.get("steps")).extracting(s -> s.get("step").asText()).containsExactly("a", "b", "c", "d");
+    assertThat(report.get("steps"))
+        .extracting(s -> s.get("step").asText())
+        .containsExactly("a", "b", "c", "d");
     assertThat(report.get("steps")).extracting(s -> s.get("outcome").asText()).containsOnly("done");
     assertThat(access.isBlocked(dev.edgetrust.pki.NodeName.of("edge-1"))).isTrue();
   }
@@ -166,6 +184,8 @@ class AdminHandlerTest {
 
     assertThat(report.get("action").asText()).isEqualTo("unblock");
     assertThat(report.get("outcome").asText()).isEqualTo("done");
-    assertThat(report.get("steps")).extracting(s -> s.get("step").asText()).containsExactly("a", "d");
+    assertThat(report.get("steps"))
+        .extracting(s -> s.get("step").asText())
+        .containsExactly("a", "d");
   }
 }

@@ -56,7 +56,9 @@ class AddressRateLimiterTest {
     AddressRateLimiter limiter = new AddressRateLimiter(1, 2, 100, now::get);
     limiter.acquire(at("10.0.0.1"));
     limiter.acquire(at("10.0.0.1"));
-    assertThat(limiter.ignoresRefusals(at("10.0.0.1"))).as("out of tokens, never refused yet").isFalse();
+    assertThat(limiter.ignoresRefusals(at("10.0.0.1")))
+        .as("out of tokens, never refused yet")
+        .isFalse();
 
     assertThat(limiter.acquire(at("10.0.0.1")).allowed()).isFalse();
     assertThat(limiter.ignoresRefusals(at("10.0.0.1"))).as("one 429 ignored").isFalse();
@@ -68,7 +70,9 @@ class AddressRateLimiterTest {
     assertThat(limiter.ignoresRefusals(at("10.0.0.1"))).as("a token is back").isFalse();
     assertThat(limiter.acquire(at("10.0.0.1")).allowed()).isTrue();
     assertThat(limiter.acquire(at("10.0.0.1")).allowed()).isFalse();
-    assertThat(limiter.ignoresRefusals(at("10.0.0.1"))).as("the count starts again after a token").isFalse();
+    assertThat(limiter.ignoresRefusals(at("10.0.0.1")))
+        .as("the count starts again after a token")
+        .isFalse();
   }
 
   @Test
@@ -104,9 +108,13 @@ class AddressRateLimiterTest {
 
   @Test
   void nonsenseSettings_areRefused() {
-    assertThatThrownBy(() -> new AddressRateLimiter(0, 1, 1, now::get)).hasMessageContaining("perSecond");
-    assertThatThrownBy(() -> new AddressRateLimiter(Double.NaN, 1, 1, now::get)).hasMessageContaining("perSecond");
-    assertThatThrownBy(() -> new AddressRateLimiter(1, 0, 1, now::get)).hasMessageContaining("burst");
-    assertThatThrownBy(() -> new AddressRateLimiter(1, 1, 0, now::get)).hasMessageContaining("maxAddresses");
+    assertThatThrownBy(() -> new AddressRateLimiter(0, 1, 1, now::get))
+        .hasMessageContaining("perSecond");
+    assertThatThrownBy(() -> new AddressRateLimiter(Double.NaN, 1, 1, now::get))
+        .hasMessageContaining("perSecond");
+    assertThatThrownBy(() -> new AddressRateLimiter(1, 0, 1, now::get))
+        .hasMessageContaining("burst");
+    assertThatThrownBy(() -> new AddressRateLimiter(1, 1, 0, now::get))
+        .hasMessageContaining("maxAddresses");
   }
 }

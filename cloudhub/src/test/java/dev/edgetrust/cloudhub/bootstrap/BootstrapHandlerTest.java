@@ -45,17 +45,20 @@ class BootstrapHandlerTest {
 
   private final List<RefusalReason> refused = new CopyOnWriteArrayList<>();
   private final List<NodeName> issued = new CopyOnWriteArrayList<>();
-  private final HubMetrics metrics = new HubMetrics() {
-    @Override
-    public void refused(RefusalReason reason) {
-      refused.add(reason);
-    }
-  };
+  private final HubMetrics metrics =
+      new HubMetrics() {
+        @Override
+        public void refused(RefusalReason reason) {
+          refused.add(reason);
+        }
+      };
   private EmbeddedChannel channel;
 
   @BeforeAll
   static void ca() throws Exception {
-    ca = BuiltinCa.loadOrCreate(BuiltinCaFiles.of(dir.resolve("ca.crt"), dir.resolve("ca.key")), Clock.systemUTC());
+    ca =
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(dir.resolve("ca.crt"), dir.resolve("ca.key")), Clock.systemUTC());
   }
 
   @AfterEach
@@ -66,7 +69,8 @@ class BootstrapHandlerTest {
   }
 
   /** A gate that refuses as told: {@code blocked} with 403's reason, {@code inUse} with 409's. */
-  private static BootstrapHandler.EnrollmentGate gate(Optional<String> blocked, Optional<String> inUse) {
+  private static BootstrapHandler.EnrollmentGate gate(
+      Optional<String> blocked, Optional<String> inUse) {
     return new BootstrapHandler.EnrollmentGate() {
       @Override
       public Optional<String> refusal(NodeName node, boolean renewal, String who) {
@@ -84,9 +88,20 @@ class BootstrapHandlerTest {
   }
 
   private FullHttpResponse ask(
-      CloudHubSettings.JoinTokens tokens, BootstrapHandler.EnrollmentGate gate, FullHttpRequest request) {
-    channel = new EmbeddedChannel(new BootstrapHandler(ca, ca, Duration.ofDays(1), tokens,
-        (node, certificate, renewal) -> issued.add(node), Runnable::run, gate, metrics));
+      CloudHubSettings.JoinTokens tokens,
+      BootstrapHandler.EnrollmentGate gate,
+      FullHttpRequest request) {
+    channel =
+        new EmbeddedChannel(
+            new BootstrapHandler(
+                ca,
+                ca,
+                Duration.ofDays(1),
+                tokens,
+                (node, certificate, renewal) -> issued.add(node),
+                Runnable::run,
+                gate,
+                metrics));
     channel.writeInbound(request);
     channel.runPendingTasks();
     FullHttpResponse response = channel.readOutbound();
@@ -95,18 +110,22 @@ class BootstrapHandlerTest {
   }
 
   private FullHttpResponse ask(FullHttpRequest request) {
-    return ask(CloudHubSettings.JoinTokens.SHARED, gate(Optional.empty(), Optional.empty()), request);
+    return ask(
+        CloudHubSettings.JoinTokens.SHARED, gate(Optional.empty(), Optional.empty()), request);
   }
 
-  private static FullHttpRequest request(HttpMethod method, String uri, Map<String, String> headers, byte[] body) {
-    FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, Unpooled.wrappedBuffer(body));
+  private static FullHttpRequest request(
+      HttpMethod method, String uri, Map<String, String> headers, byte[] body) {
+    FullHttpRequest request =
+        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, Unpooled.wrappedBuffer(body));
     headers.forEach((k, v) -> request.headers().set(k, v));
     return request;
   }
 
   private static FullHttpRequest enrollment(String node, String authorization) {
     byte[] csr = Csr.create(Keys.newP256(), new X500Principal("CN=kubeedge.io, O=kubeEdge")).der();
-    return request(HttpMethod.GET, "/edge.crt", Map.of("NodeName", node, "Authorization", authorization), csr);
+    return request(
+        HttpMethod.GET, "/edge.crt", Map.of("NodeName", node, "Authorization", authorization), csr);
   }
 
   private static String sharedToken() {
@@ -123,12 +142,14 @@ class BootstrapHandlerTest {
     FullHttpResponse response = ask(request(HttpMethod.GET, "/ca.crt", Map.of(), new byte[0]));
 
     assertThat(response.status().code()).isEqualTo(200);
-    assertThat(Certificates.parseDer(ByteBufUtil.getBytes(response.content()))).isEqualTo(ca.caCertificate());
+    assertThat(Certificates.parseDer(ByteBufUtil.getBytes(response.content())))
+        .isEqualTo(ca.caCertificate());
   }
 
   @Test
   void caCrt_post_isRefusedWith405() {
-    assertThat(ask(request(HttpMethod.POST, "/ca.crt", Map.of(), new byte[0])).status().code()).isEqualTo(405);
+    assertThat(ask(request(HttpMethod.POST, "/ca.crt", Map.of(), new byte[0])).status().code())
+        .isEqualTo(405);
   }
 
   @Test
@@ -152,7 +173,9 @@ class BootstrapHandlerTest {
     FullHttpResponse response = ask(enrollment("edge-1", sharedToken()));
 
     assertThat(response.status().code()).isEqualTo(200);
-    assertThat(NodeName.fromCertificate(Certificates.parseDer(ByteBufUtil.getBytes(response.content()))))
+    assertThat(
+            NodeName.fromCertificate(
+                Certificates.parseDer(ByteBufUtil.getBytes(response.content()))))
         .isEqualTo(NodeName.of("edge-1"));
     assertThat(issued).containsExactly(NodeName.of("edge-1"));
     assertThat(refused).isEmpty();
@@ -161,7 +184,8 @@ class BootstrapHandlerTest {
   @Test
   void edgeCrt_withoutTokenOrCertificate_isRefusedWith401() {
     byte[] csr = Csr.create(Keys.newP256(), new X500Principal("CN=kubeedge.io")).der();
-    FullHttpResponse response = ask(request(HttpMethod.GET, "/edge.crt", Map.of("NodeName", "edge-1"), csr));
+    FullHttpResponse response =
+        ask(request(HttpMethod.GET, "/edge.crt", Map.of("NodeName", "edge-1"), csr));
 
     assertThat(response.status().code()).isEqualTo(401);
     assertThat(body(response)).contains("missing Authorization: Bearer <join token>");
@@ -179,7 +203,8 @@ class BootstrapHandlerTest {
   @Test
   void edgeCrt_withATokenBoundToAnotherNode_isRefusedWith403_asANodeMismatch() {
     String bound = ca.mintJoinToken(NodeName.of("edge-2"), Duration.ofHours(1)).value();
-    FullHttpResponse response = ask(enrollment("edge-1", "Bearer " + bound.substring(bound.indexOf('.') + 1)));
+    FullHttpResponse response =
+        ask(enrollment("edge-1", "Bearer " + bound.substring(bound.indexOf('.') + 1)));
 
     assertThat(response.status().code()).isEqualTo(403);
     assertThat(body(response)).contains("join token is bound to node 'edge-2'");
@@ -188,8 +213,11 @@ class BootstrapHandlerTest {
 
   @Test
   void edgeCrt_withASharedToken_whereOnlyNodeBoundOnesEnroll_isRefusedWith403_asABadToken() {
-    FullHttpResponse response = ask(CloudHubSettings.JoinTokens.NODE_BOUND, gate(Optional.empty(), Optional.empty()),
-        enrollment("edge-1", sharedToken()));
+    FullHttpResponse response =
+        ask(
+            CloudHubSettings.JoinTokens.NODE_BOUND,
+            gate(Optional.empty(), Optional.empty()),
+            enrollment("edge-1", sharedToken()));
 
     assertThat(response.status().code()).isEqualTo(403);
     assertThat(body(response)).contains("shared join tokens are refused here");
@@ -198,8 +226,11 @@ class BootstrapHandlerTest {
 
   @Test
   void edgeCrt_forABlockedNode_isRefusedWith403_asBlocked() {
-    FullHttpResponse response = ask(CloudHubSettings.JoinTokens.SHARED,
-        gate(Optional.of("node edge-1 is blocked"), Optional.empty()), enrollment("edge-1", sharedToken()));
+    FullHttpResponse response =
+        ask(
+            CloudHubSettings.JoinTokens.SHARED,
+            gate(Optional.of("node edge-1 is blocked"), Optional.empty()),
+            enrollment("edge-1", sharedToken()));
 
     assertThat(response.status().code()).isEqualTo(403);
     assertThat(body(response)).isEqualTo("node edge-1 is blocked\n");
@@ -209,8 +240,11 @@ class BootstrapHandlerTest {
 
   @Test
   void edgeCrt_forANameInUse_isRefusedWith409_asInUse() {
-    FullHttpResponse response = ask(CloudHubSettings.JoinTokens.SHARED,
-        gate(Optional.empty(), Optional.of("node edge-1 has a live session")), enrollment("edge-1", sharedToken()));
+    FullHttpResponse response =
+        ask(
+            CloudHubSettings.JoinTokens.SHARED,
+            gate(Optional.empty(), Optional.of("node edge-1 has a live session")),
+            enrollment("edge-1", sharedToken()));
 
     assertThat(response.status().code()).isEqualTo(409);
     assertThat(refused).containsExactly(RefusalReason.NODE_IN_USE);

@@ -1,21 +1,20 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
-import dev.edgetrust.cloudhub.metrics.HubMetrics;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
 import dev.edgetrust.x509.Csr;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
@@ -47,14 +46,18 @@ class EdgeCrtFuzzTest {
   private static final BuiltinCa CA = builtinCa();
   private static final String JWT = jwt();
   private static final String[] METHODS = {"GET", "POST", "PUT", "HEAD", "OPTIONS"};
-  private static final String[] PATHS = {"/edge.crt", "/ca.crt", "/", "/edge.crt?x=1", "/../edge.crt"};
+  private static final String[] PATHS = {
+    "/edge.crt", "/ca.crt", "/", "/edge.crt?x=1", "/../edge.crt"
+  };
 
   private static BuiltinCa builtinCa() {
     // A refusal is logged per request; at fuzzing speed that is noise, not information.
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(BootstrapHandler.class)).setLevel(Level.WARN);
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(BootstrapHandler.class))
+        .setLevel(Level.WARN);
     try {
       Path dir = Files.createTempDirectory("edgecrt-fuzz");
-      return BuiltinCa.loadOrCreate(BuiltinCaFiles.of(dir.resolve("ca.crt"), dir.resolve("ca.key")), Clock.systemUTC());
+      return BuiltinCa.loadOrCreate(
+          BuiltinCaFiles.of(dir.resolve("ca.crt"), dir.resolve("ca.key")), Clock.systemUTC());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (Exception e) {
@@ -63,20 +66,22 @@ class EdgeCrtFuzzTest {
   }
 
   /** Nothing blocked, every name free: the fuzzer exercises the parsing, not the policy. */
-  private static final BootstrapHandler.EnrollmentGate OPEN_GATE = new BootstrapHandler.EnrollmentGate() {
-    @Override
-    public Optional<String> refusal(dev.edgetrust.pki.NodeName node, boolean renewal, String who) {
-      return Optional.empty();
-    }
+  private static final BootstrapHandler.EnrollmentGate OPEN_GATE =
+      new BootstrapHandler.EnrollmentGate() {
+        @Override
+        public Optional<String> refusal(
+            dev.edgetrust.pki.NodeName node, boolean renewal, String who) {
+          return Optional.empty();
+        }
 
-    @Override
-    public Optional<String> reserve(dev.edgetrust.pki.NodeName node, String who) {
-      return Optional.empty();
-    }
+        @Override
+        public Optional<String> reserve(dev.edgetrust.pki.NodeName node, String who) {
+          return Optional.empty();
+        }
 
-    @Override
-    public void release(dev.edgetrust.pki.NodeName node) {}
-  };
+        @Override
+        public void release(dev.edgetrust.pki.NodeName node) {}
+      };
 
   private static String jwt() {
     String token = CA.mintJoinToken(Duration.ofDays(1)).value();
@@ -91,8 +96,15 @@ class EdgeCrtFuzzTest {
         new EmbeddedChannel(
             new HttpServerCodec(),
             new HttpObjectAggregator(Csr.MAX_DER_BYTES),
-            new BootstrapHandler(CA, CA, Duration.ofDays(1), CloudHubSettings.JoinTokens.SHARED,
-                (node, cert, renewal) -> {}, Runnable::run, OPEN_GATE, HubMetrics.NONE));
+            new BootstrapHandler(
+                CA,
+                CA,
+                Duration.ofDays(1),
+                CloudHubSettings.JoinTokens.SHARED,
+                (node, cert, renewal) -> {},
+                Runnable::run,
+                OPEN_GATE,
+                HubMetrics.NONE));
     try {
       server.writeInbound(Unpooled.wrappedBuffer(request));
       server.runPendingTasks();
@@ -100,13 +112,17 @@ class EdgeCrtFuzzTest {
       if (responses.isEmpty()) {
         // Only an incomplete request may go unanswered, and then the connection waits for the rest.
         assertThat(server.isOpen())
-            .as("connection closed without an answer to %s",
-                dev.edgetrust.text.UntrustedText.printable(new String(request, StandardCharsets.ISO_8859_1), 300))
+            .as(
+                "connection closed without an answer to %s",
+                dev.edgetrust.text.UntrustedText.printable(
+                    new String(request, StandardCharsets.ISO_8859_1), 300))
             .isTrue();
       }
       for (HttpResponse response : responses) {
         int status = response.status().code();
-        assertThat(status == 200 || (status >= 400 && status < 500)).as("status %d", status).isTrue();
+        assertThat(status == 200 || (status >= 400 && status < 500))
+            .as("status %d", status)
+            .isTrue();
       }
     } finally {
       server.finishAndReleaseAll();
@@ -120,12 +136,14 @@ class EdgeCrtFuzzTest {
     String path = data.consumeBoolean() ? data.pickValue(PATHS) : data.consumeString(64);
     head.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: cloud\r\n");
     if (data.consumeBoolean()) {
-      head.append("NodeName: ").append(data.consumeBoolean() ? "edge-1" : data.consumeString(80)).append("\r\n");
+      head.append("NodeName: ")
+          .append(data.consumeBoolean() ? "edge-1" : data.consumeString(80))
+          .append("\r\n");
     }
     switch (data.consumeInt(0, 2)) {
       case 0 -> head.append("Authorization: Bearer ").append(JWT).append("\r\n");
       case 1 -> head.append("Authorization: ").append(data.consumeString(120)).append("\r\n");
-      default -> { }
+      default -> {}
     }
     if (data.consumeBoolean()) {
       head.append("ExtKeyUsages: ").append(data.consumeString(80)).append("\r\n");
@@ -146,9 +164,15 @@ class EdgeCrtFuzzTest {
   }
 
   private static byte[] validCsr(FuzzedDataProvider data) {
-    String cn = data.consumeBoolean() ? "kubeedge.io" : "system:node:" + data.consumeString(20).replaceAll("[,+=\"\\\\<>;#]", "");
+    String cn =
+        data.consumeBoolean()
+            ? "kubeedge.io"
+            : "system:node:" + data.consumeString(20).replaceAll("[,+=\"\\\\<>;#]", "");
     try {
-      return Csr.create(dev.edgetrust.x509.Keys.newP256(), new javax.security.auth.x500.X500Principal("CN=" + cn)).der();
+      return Csr.create(
+              dev.edgetrust.x509.Keys.newP256(),
+              new javax.security.auth.x500.X500Principal("CN=" + cn))
+          .der();
     } catch (IllegalArgumentException e) {
       return new byte[0];
     }

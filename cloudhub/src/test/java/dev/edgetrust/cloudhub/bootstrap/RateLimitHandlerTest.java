@@ -2,8 +2,8 @@ package dev.edgetrust.cloudhub.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -28,12 +28,13 @@ class RateLimitHandlerTest {
   private final AddressRateLimiter enrollments = new AddressRateLimiter(1.0 / 60, 2, 100, now::get);
   private final List<Object> passed = new ArrayList<>();
   private final List<RefusalReason> refusals = new ArrayList<>();
-  private final HubMetrics metrics = new HubMetrics() {
-    @Override
-    public void refused(RefusalReason reason) {
-      refusals.add(reason);
-    }
-  };
+  private final HubMetrics metrics =
+      new HubMetrics() {
+        @Override
+        public void refused(RefusalReason reason) {
+          refusals.add(reason);
+        }
+      };
 
   private EmbeddedChannel channel() {
     return new EmbeddedChannel(
@@ -55,16 +56,21 @@ class RateLimitHandlerTest {
   void requestWithinTheLimit_passesWithItsBody() {
     EmbeddedChannel ch = channel();
 
-    ch.writeInbound(edgeCrt(), new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[10])), new DefaultLastHttpContent());
+    ch.writeInbound(
+        edgeCrt(),
+        new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[10])),
+        new DefaultLastHttpContent());
 
-    assertThat(passed).containsExactly("DefaultHttpRequest", "DefaultHttpContent", "DefaultLastHttpContent");
+    assertThat(passed)
+        .containsExactly("DefaultHttpRequest", "DefaultHttpContent", "DefaultLastHttpContent");
     assertThat(ch.<Object>readOutbound()).isNull();
     assertThat(ch.isOpen()).isTrue();
     assertThat(refusals).isEmpty();
   }
 
   @Test
-  void requestOverTheLimit_isAnswered429WithRetryAfter_itsBodyDroppedUnread_andTheConnectionClosed() {
+  void
+      requestOverTheLimit_isAnswered429WithRetryAfter_itsBodyDroppedUnread_andTheConnectionClosed() {
     channel().writeInbound(edgeCrt(), new DefaultLastHttpContent());
     passed.clear();
     EmbeddedChannel ch = channel();
@@ -78,7 +84,8 @@ class RateLimitHandlerTest {
     assertThat(response.status()).isEqualTo(HttpResponseStatus.TOO_MANY_REQUESTS);
     // 0.5 a second: the next token is two seconds away.
     assertThat(response.headers().get("Retry-After")).isEqualTo("2");
-    assertThat(response.content().toString(java.nio.charset.StandardCharsets.UTF_8)).contains("too many requests");
+    assertThat(response.content().toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("too many requests");
     response.release();
     assertThat(ch.isOpen()).isFalse();
     assertThat(refusals).containsExactly(RefusalReason.RATE_LIMITED);
@@ -119,15 +126,17 @@ class RateLimitHandlerTest {
   void tokenEnrollments_areHeldToTheirOwnTighterBucket_renewalsAreNot() {
     // A generous request bucket: only the enrollment bucket (burst 2, one a minute) can refuse.
     AddressRateLimiter roomy = new AddressRateLimiter(1000, 1000, 100, now::get);
-    java.util.function.Supplier<EmbeddedChannel> open = () -> new EmbeddedChannel(
-        new RateLimitHandler(new BootstrapRateLimiters(roomy, enrollments), metrics),
-        new ChannelInboundHandlerAdapter() {
-          @Override
-          public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            passed.add(msg.getClass().getSimpleName());
-            ReferenceCountUtil.release(msg);
-          }
-        });
+    java.util.function.Supplier<EmbeddedChannel> open =
+        () ->
+            new EmbeddedChannel(
+                new RateLimitHandler(new BootstrapRateLimiters(roomy, enrollments), metrics),
+                new ChannelInboundHandlerAdapter() {
+                  @Override
+                  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    passed.add(msg.getClass().getSimpleName());
+                    ReferenceCountUtil.release(msg);
+                  }
+                });
     open.get().writeInbound(tokenEnrollment(), new DefaultLastHttpContent());
     open.get().writeInbound(tokenEnrollment(), new DefaultLastHttpContent());
     passed.clear();
@@ -137,7 +146,8 @@ class RateLimitHandlerTest {
     FullHttpResponse response = third.readOutbound();
     assertThat(response.status()).isEqualTo(HttpResponseStatus.TOO_MANY_REQUESTS);
     assertThat(response.headers().get("Retry-After")).isEqualTo("60");
-    assertThat(response.content().toString(java.nio.charset.StandardCharsets.UTF_8)).contains("too many token enrollments");
+    assertThat(response.content().toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("too many token enrollments");
     response.release();
     assertThat(passed).isEmpty();
 

@@ -28,25 +28,39 @@ class RelayTest {
   final List<String> edgeCloses = new ArrayList<>();
   final DialGate gate = new DialGate(Duration.ofSeconds(1), Duration.ofSeconds(30), () -> 0L);
   final List<String> observed = new ArrayList<>();
-  final RelayObserver observer = new RelayObserver() {
-    @Override
-    public void relayOpened() {
-      observed.add("opened");
-    }
+  final RelayObserver observer =
+      new RelayObserver() {
+        @Override
+        public void relayOpened() {
+          observed.add("opened");
+        }
 
-    @Override
-    public void relayEnded(RelayEnd end) {
-      observed.add(end.label());
-    }
-  };
+        @Override
+        public void relayEnded(RelayEnd end) {
+          observed.add(end.label());
+        }
+      };
   EmbeddedChannel upstream;
   Relay relay;
 
   /** A relay whose upstream leg is an embedded channel; dialed, not yet upgraded. */
   private void dialed(String projectSegment) {
-    EdgeSession session = new EdgeSession(NodeName.of("edge-1"), "p", projectSegment, edge,
-        (status, reason) -> edgeCloses.add(status.code() + " " + reason), Optional.empty());
-    relay = new Relay(session, new UpstreamServer("cloudcore.kubeedge", 10000), CAP, Duration.ofSeconds(10), gate, observer);
+    EdgeSession session =
+        new EdgeSession(
+            NodeName.of("edge-1"),
+            "p",
+            projectSegment,
+            edge,
+            (status, reason) -> edgeCloses.add(status.code() + " " + reason),
+            Optional.empty());
+    relay =
+        new Relay(
+            session,
+            new UpstreamServer("cloudcore.kubeedge", 10000),
+            CAP,
+            Duration.ofSeconds(10),
+            gate,
+            observer);
     edge.pipeline().addLast(new EdgeLegHandler(relay));
     relay.dial(new EmbeddedDialer());
   }
@@ -112,12 +126,26 @@ class RelayTest {
   @Test
   void upgradeRequest_isCloudcoresHandshakeForTheCertificatesNode() {
     EmbeddedDialer dialer = new EmbeddedDialer();
-    EdgeSession session = new EdgeSession(NodeName.of("edge-1"), "proj", "proj", edge,
-        (status, reason) -> edgeCloses.add(status.code() + " " + reason), Optional.empty());
-    relay = new Relay(session, new UpstreamServer("cloudcore.kubeedge", 10000), CAP, Duration.ofSeconds(10), gate, observer);
+    EdgeSession session =
+        new EdgeSession(
+            NodeName.of("edge-1"),
+            "proj",
+            "proj",
+            edge,
+            (status, reason) -> edgeCloses.add(status.code() + " " + reason),
+            Optional.empty());
+    relay =
+        new Relay(
+            session,
+            new UpstreamServer("cloudcore.kubeedge", 10000),
+            CAP,
+            Duration.ofSeconds(10),
+            gate,
+            observer);
     relay.dial(dialer);
 
-    assertThat(dialer.handshake.uri()).hasToString("wss://cloudcore.kubeedge:10000/proj/edge-1/events");
+    assertThat(dialer.handshake.uri())
+        .hasToString("wss://cloudcore.kubeedge:10000/proj/edge-1/events");
     assertThat(dialer.handshake.headers().get("node_id")).isEqualTo("edge-1");
     assertThat(dialer.handshake.headers().get("project_id")).isEqualTo("proj");
     assertThat(dialer.handshake.headers().get("ConnectionUse")).isEqualTo("msg");
@@ -175,12 +203,15 @@ class RelayTest {
   void edgeReallySilent_isLeftToTheCloudHubsKeepaliveCheck() {
     open();
     List<Object> passed = new ArrayList<>();
-    edge.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
-      @Override
-      public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
-        passed.add(evt);
-      }
-    });
+    edge.pipeline()
+        .addLast(
+            new io.netty.channel.ChannelInboundHandlerAdapter() {
+              @Override
+              public void userEventTriggered(
+                  io.netty.channel.ChannelHandlerContext ctx, Object evt) {
+                passed.add(evt);
+              }
+            });
 
     edge.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
 
@@ -206,17 +237,24 @@ class RelayTest {
     open();
     byte[] half = new byte[CAP / 2 + 1];
     // Writes to the edge that never complete: an edge that does not read.
-    edge.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
-      @Override
-      public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
-        io.netty.util.ReferenceCountUtil.release(msg);
-      }
-    });
+    edge.pipeline()
+        .addFirst(
+            new io.netty.channel.ChannelOutboundHandlerAdapter() {
+              @Override
+              public void write(
+                  io.netty.channel.ChannelHandlerContext ctx,
+                  Object msg,
+                  io.netty.channel.ChannelPromise promise) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+              }
+            });
 
     upstream.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(half)));
     upstream.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(half)));
 
-    assertThat(edge.isOpen()).as("not reading: closed without a close frame it would not read").isFalse();
+    assertThat(edge.isOpen())
+        .as("not reading: closed without a close frame it would not read")
+        .isFalse();
     assertThat(upstream.isOpen()).isFalse();
   }
 

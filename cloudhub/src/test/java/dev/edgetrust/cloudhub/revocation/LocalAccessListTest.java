@@ -36,8 +36,10 @@ class LocalAccessListTest {
     assertThat(list.block(NodeName.of("edge-1"))).as("twice").isFalse();
     list.revoke(List.of(BigInteger.valueOf(0xabcdef)));
 
-    assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-    assertThat(Files.getPosixFilePermissions(file.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(Files.getPosixFilePermissions(file))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(file.getParent()))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
     LocalAccessList read = LocalAccessList.load(file);
     assertThat(read.isBlocked(NodeName.of("edge-1"))).isTrue();
     assertThat(read.isRevoked(BigInteger.valueOf(0xabcdef))).isTrue();
@@ -45,7 +47,9 @@ class LocalAccessListTest {
 
     assertThat(read.unblock(NodeName.of("edge-1"))).isTrue();
     assertThat(LocalAccessList.load(file).isBlocked(NodeName.of("edge-1"))).isFalse();
-    assertThat(LocalAccessList.load(file).isRevoked(BigInteger.valueOf(0xabcdef))).as("revoked stays").isTrue();
+    assertThat(LocalAccessList.load(file).isRevoked(BigInteger.valueOf(0xabcdef)))
+        .as("revoked stays")
+        .isTrue();
   }
 
   @Test
@@ -68,7 +72,8 @@ class LocalAccessListTest {
 
     assertThatThrownBy(() -> LocalAccessList.load(file))
         .isInstanceOf(IOException.class)
-        .hasMessageStartingWith(file + ": not a readable list of the nodes and serials the CloudHub refuses itself")
+        .hasMessageStartingWith(
+            file + ": not a readable list of the nodes and serials the CloudHub refuses itself")
         .hasMessageContaining("'blockedNodes' is not a list")
         .hasMessageNotContaining("\n");
   }

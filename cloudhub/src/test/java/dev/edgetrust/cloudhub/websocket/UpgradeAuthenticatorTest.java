@@ -47,9 +47,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The WebSocket upgrade check, behind a real TLS handshake between two {@link EmbeddedChannel}s
- * (no sockets): the node is the one its client certificate names, whatever the {@code node_id}
- * header or the path say; each refusal has its status and its typed reason.
+ * The WebSocket upgrade check, behind a real TLS handshake between two {@link EmbeddedChannel}s (no
+ * sockets): the node is the one its client certificate names, whatever the {@code node_id} header
+ * or the path say; each refusal has its status and its typed reason.
  */
 class UpgradeAuthenticatorTest {
   private static final String PROJECT = "e632aba927ea4ac2b575ec1603d56f10";
@@ -65,15 +65,29 @@ class UpgradeAuthenticatorTest {
 
   @BeforeAll
   static void certificates() throws Exception {
-    ca = BuiltinCa.loadOrCreate(BuiltinCaFiles.of(dir.resolve("ca.crt"), dir.resolve("ca.key")), Clock.systemUTC());
+    ca =
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(dir.resolve("ca.crt"), dir.resolve("ca.key")), Clock.systemUTC());
     KeyPair serverKeys = Keys.newP256();
-    IssuedCertificate s = ca.sign(SigningRequest.forServer("cloudhub",
-        Csr.create(serverKeys, new X500Principal("CN=cloudhub")), List.of("localhost"), List.of(), Duration.ofDays(1)));
-    server = new HeldCertificate(serverKeys.getPrivate(), List.of(s.certificate(), ca.caCertificate()));
+    IssuedCertificate s =
+        ca.sign(
+            SigningRequest.forServer(
+                "cloudhub",
+                Csr.create(serverKeys, new X500Principal("CN=cloudhub")),
+                List.of("localhost"),
+                List.of(),
+                Duration.ofDays(1)));
+    server =
+        new HeldCertificate(serverKeys.getPrivate(), List.of(s.certificate(), ca.caCertificate()));
     KeyPair edgeKeys = Keys.newP256();
-    IssuedCertificate e = ca.sign(SigningRequest.forNode(NodeName.of("edge-1"),
-        Csr.create(edgeKeys, new X500Principal("CN=kubeedge.io")), Duration.ofDays(1)));
-    edge1 = new HeldCertificate(edgeKeys.getPrivate(), List.of(e.certificate(), ca.caCertificate()));
+    IssuedCertificate e =
+        ca.sign(
+            SigningRequest.forNode(
+                NodeName.of("edge-1"),
+                Csr.create(edgeKeys, new X500Principal("CN=kubeedge.io")),
+                Duration.ofDays(1)));
+    edge1 =
+        new HeldCertificate(edgeKeys.getPrivate(), List.of(e.certificate(), ca.caCertificate()));
   }
 
   @AfterEach
@@ -87,34 +101,52 @@ class UpgradeAuthenticatorTest {
 
   /** The server's pipeline up to the authenticator, and what passes it recorded; TLS done. */
   private void connect(
-      Optional<HeldCertificate> client, int nodeLimit, Function<X509Certificate, Optional<Refusal>> admission)
+      Optional<HeldCertificate> client,
+      int nodeLimit,
+      Function<X509Certificate, Optional<Refusal>> admission)
       throws Exception {
-    SslContext serverTls = SslContextBuilder.forServer(server.privateKey(), server.chain())
-        .sslProvider(SslProvider.JDK).protocols(TlsProtocols.supported())
-        .trustManager(ca.trustAnchors()).clientAuth(ClientAuth.OPTIONAL).build();
-    SslContextBuilder clientTls = SslContextBuilder.forClient()
-        .sslProvider(SslProvider.JDK).protocols(TlsProtocols.supported()).trustManager(ca.trustAnchors());
+    SslContext serverTls =
+        SslContextBuilder.forServer(server.privateKey(), server.chain())
+            .sslProvider(SslProvider.JDK)
+            .protocols(TlsProtocols.supported())
+            .trustManager(ca.trustAnchors())
+            .clientAuth(ClientAuth.OPTIONAL)
+            .build();
+    SslContextBuilder clientTls =
+        SslContextBuilder.forClient()
+            .sslProvider(SslProvider.JDK)
+            .protocols(TlsProtocols.supported())
+            .trustManager(ca.trustAnchors());
     if (client.isPresent()) {
       clientTls.keyManager(client.get().privateKey(), client.get().chain());
     }
-    HubMetrics metrics = new HubMetrics() {
-      @Override
-      public void refused(RefusalReason reason) {
-        refused.add(reason);
-      }
-    };
-    cloud = new EmbeddedChannel();
-    cloud.pipeline().addLast(serverTls.newHandler(cloud.alloc()), new HttpServerCodec(), new HttpObjectAggregator(65536),
-        new UpgradeAuthenticator(new SessionRegistry(nodeLimit), admission, metrics),
-        new ChannelInboundHandlerAdapter() {
+    HubMetrics metrics =
+        new HubMetrics() {
           @Override
-          public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            passed.add(msg);
+          public void refused(RefusalReason reason) {
+            refused.add(reason);
           }
-        });
+        };
+    cloud = new EmbeddedChannel();
+    cloud
+        .pipeline()
+        .addLast(
+            serverTls.newHandler(cloud.alloc()),
+            new HttpServerCodec(),
+            new HttpObjectAggregator(65536),
+            new UpgradeAuthenticator(new SessionRegistry(nodeLimit), admission, metrics),
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                passed.add(msg);
+              }
+            });
     edge = new EmbeddedChannel();
-    edge.pipeline().addLast(clientTls.build().newHandler(edge.alloc(), "localhost", 10000), new HttpClientCodec(),
-        new HttpObjectAggregator(65536));
+    edge.pipeline()
+        .addLast(
+            clientTls.build().newHandler(edge.alloc(), "localhost", 10000),
+            new HttpClientCodec(),
+            new HttpObjectAggregator(65536));
     pump();
   }
 
@@ -134,7 +166,8 @@ class UpgradeAuthenticatorTest {
     }
   }
 
-  private Optional<FullHttpResponse> upgrade(HttpMethod method, String path, Optional<String> nodeId) {
+  private Optional<FullHttpResponse> upgrade(
+      HttpMethod method, String path, Optional<String> nodeId) {
     FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path);
     nodeId.ifPresent(n -> request.headers().set("node_id", n));
     request.headers().set("project_id", PROJECT);
@@ -151,7 +184,8 @@ class UpgradeAuthenticatorTest {
     return Optional.empty();
   }
 
-  private void assertRefused(Optional<FullHttpResponse> response, int status, RefusalReason reason, String says) {
+  private void assertRefused(
+      Optional<FullHttpResponse> response, int status, RefusalReason reason, String says) {
     assertThat(response).as("a refusal").isPresent();
     try {
       assertThat(response.get().status().code()).isEqualTo(status);
@@ -180,7 +214,10 @@ class UpgradeAuthenticatorTest {
   void nodeIdHeaderNamingAnotherNode_isRefusedWith403_asAMismatch() throws Exception {
     connect(Optional.of(edge1), 10, UpgradeAuthenticatorTest::admitAll);
 
-    assertRefused(upgrade("edge-2", "edge-2"), 403, RefusalReason.NODE_MISMATCH,
+    assertRefused(
+        upgrade("edge-2", "edge-2"),
+        403,
+        RefusalReason.NODE_MISMATCH,
         "node_id 'edge-2' does not match the client certificate's node 'edge-1'");
   }
 
@@ -188,7 +225,10 @@ class UpgradeAuthenticatorTest {
   void pathNamingAnotherNode_isRefusedWith403_asAMismatch() throws Exception {
     connect(Optional.of(edge1), 10, UpgradeAuthenticatorTest::admitAll);
 
-    assertRefused(upgrade("edge-2", "edge-1"), 403, RefusalReason.NODE_MISMATCH,
+    assertRefused(
+        upgrade("edge-2", "edge-1"),
+        403,
+        RefusalReason.NODE_MISMATCH,
         "path names node 'edge-2' but the client certificate names 'edge-1'");
   }
 
@@ -196,45 +236,65 @@ class UpgradeAuthenticatorTest {
   void noNodeIdHeader_isRefusedWith400() throws Exception {
     connect(Optional.of(edge1), 10, UpgradeAuthenticatorTest::admitAll);
 
-    assertRefused(upgrade(HttpMethod.GET, "/" + PROJECT + "/edge-1/events", Optional.empty()), 400,
-        RefusalReason.BAD_REQUEST, "missing node_id header");
+    assertRefused(
+        upgrade(HttpMethod.GET, "/" + PROJECT + "/edge-1/events", Optional.empty()),
+        400,
+        RefusalReason.BAD_REQUEST,
+        "missing node_id header");
   }
 
   @Test
   void notAGet_isRefusedWith405() throws Exception {
     connect(Optional.of(edge1), 10, UpgradeAuthenticatorTest::admitAll);
 
-    assertRefused(upgrade(HttpMethod.POST, "/" + PROJECT + "/edge-1/events", Optional.of("edge-1")), 405,
-        RefusalReason.BAD_REQUEST, "a WebSocket upgrade is a GET");
+    assertRefused(
+        upgrade(HttpMethod.POST, "/" + PROJECT + "/edge-1/events", Optional.of("edge-1")),
+        405,
+        RefusalReason.BAD_REQUEST,
+        "a WebSocket upgrade is a GET");
   }
 
   @Test
   void pathOfAnotherShape_isRefusedWith404() throws Exception {
     connect(Optional.of(edge1), 10, UpgradeAuthenticatorTest::admitAll);
 
-    assertRefused(upgrade(HttpMethod.GET, "/edge-1/events", Optional.of("edge-1")), 404,
-        RefusalReason.BAD_REQUEST, "expected the path /<projectID>/<nodeName>/events");
+    assertRefused(
+        upgrade(HttpMethod.GET, "/edge-1/events", Optional.of("edge-1")),
+        404,
+        RefusalReason.BAD_REQUEST,
+        "expected the path /<projectID>/<nodeName>/events");
   }
 
   @Test
   void noClientCertificate_isRefusedWith401() throws Exception {
     connect(Optional.empty(), 10, UpgradeAuthenticatorTest::admitAll);
 
-    assertRefused(upgrade("edge-1", "edge-1"), 401, RefusalReason.NO_CLIENT_CERTIFICATE,
+    assertRefused(
+        upgrade("edge-1", "edge-1"),
+        401,
+        RefusalReason.NO_CLIENT_CERTIFICATE,
         "a client certificate is required");
   }
 
   @Test
   void certificateTheAccessPolicyRefuses_isRefusedWith403_withItsReason() throws Exception {
-    connect(Optional.of(edge1), 10, c -> Optional.of(new Refusal(RefusalReason.BLOCKED, "node edge-1 is blocked")));
+    connect(
+        Optional.of(edge1),
+        10,
+        c -> Optional.of(new Refusal(RefusalReason.BLOCKED, "node edge-1 is blocked")));
 
-    assertRefused(upgrade("edge-1", "edge-1"), 403, RefusalReason.BLOCKED, "node edge-1 is blocked");
+    assertRefused(
+        upgrade("edge-1", "edge-1"), 403, RefusalReason.BLOCKED, "node edge-1 is blocked");
   }
 
   @Test
   void nodeLimitReached_isRefusedWith503() throws Exception {
     connect(Optional.of(edge1), 0, UpgradeAuthenticatorTest::admitAll);
 
-    assertRefused(upgrade("edge-1", "edge-1"), 503, RefusalReason.NODE_LIMIT, "node limit reached (nodeLimit=0)");
+    assertRefused(
+        upgrade("edge-1", "edge-1"),
+        503,
+        RefusalReason.NODE_LIMIT,
+        "node limit reached (nodeLimit=0)");
   }
 }

@@ -1,8 +1,8 @@
 package dev.edgetrust.pki.jointoken;
 
 import dev.edgetrust.credential.AtomicFile;
-import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.JoinTokenMinting;
+import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.PkiException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +46,8 @@ public final class JoinTokenFile implements AutoCloseable {
    *
    * @throws IOException if the first token cannot be written
    */
-  public static JoinTokenFile start(JoinTokenMinting ca, Path file, Duration refresh) throws IOException {
+  public static JoinTokenFile start(JoinTokenMinting ca, Path file, Duration refresh)
+      throws IOException {
     JoinTokenFile publisher = new JoinTokenFile(ca, file, refresh);
     publisher.write();
     publisher.scheduler.scheduleAtFixedRate(

@@ -16,9 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Mints and checks the JWT half of join tokens: HS256 ({@link Hs256Jwt}) with claim {@code exp},
- * as KubeEdge's CloudHub issues them, but keyed with a secret of its own rather than with the CA
- * key.
+ * Mints and checks the JWT half of join tokens: HS256 ({@link Hs256Jwt}) with claim {@code exp}, as
+ * KubeEdge's CloudHub issues them, but keyed with a secret of its own rather than with the CA key.
  *
  * <p>A node-bound token adds claims {@code node} (the one name it enrolls) and {@code jti} (a
  * random id, what is recorded once it is used). A stock edgecore treats the JWT as opaque, so it
@@ -51,7 +50,8 @@ public final class JoinTokenSigner {
 
   private MintedJoinToken mint(Duration validity, Optional<NodeName> node) {
     if (validity.isNegative() || validity.isZero()) {
-      throw new IllegalArgumentException("a join token's validity must be positive, was " + validity);
+      throw new IllegalArgumentException(
+          "a join token's validity must be positive, was " + validity);
     }
     Instant now = clock.instant();
     Instant exp = now.plus(validity);
@@ -62,9 +62,11 @@ public final class JoinTokenSigner {
     node.ifPresent(n -> claims.put("node", n.value()));
     id.ifPresent(i -> claims.put("jti", i));
     JoinToken token = JoinToken.of(caHash, jwt.sign(claims));
-    return new MintedJoinToken(token, node.isPresent()
-        ? new JoinTokenClaims.NodeBound(node.get(), id.get(), exp)
-        : new JoinTokenClaims.Shared(exp));
+    return new MintedJoinToken(
+        token,
+        node.isPresent()
+            ? new JoinTokenClaims.NodeBound(node.get(), id.get(), exp)
+            : new JoinTokenClaims.Shared(exp));
   }
 
   /** 128 random bits, hex: unguessable and safe to write in logs and files. */
@@ -94,7 +96,8 @@ public final class JoinTokenSigner {
       throw PkiException.refused("node-bound join token has no id (claim jti)");
     }
     try {
-      return new JoinTokenClaims.NodeBound(NodeName.of(payload.path("node").asText("")), id, expiresAt);
+      return new JoinTokenClaims.NodeBound(
+          NodeName.of(payload.path("node").asText("")), id, expiresAt);
     } catch (IllegalArgumentException e) {
       throw PkiException.refused("join token names no valid node: " + e.getMessage());
     }

@@ -4,10 +4,10 @@ import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.SecretFiles;
 import dev.edgetrust.pki.BootstrapEnrollment;
-import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.JoinTokenClaims;
 import dev.edgetrust.pki.JoinTokenMinting;
 import dev.edgetrust.pki.JoinTokenUse;
+import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.x509.Certificates;
@@ -44,16 +44,20 @@ public final class TokenEnrollment implements BootstrapEnrollment, JoinTokenMint
   private final CaSource caSource;
   private final byte[] secret;
   private final Clock clock;
+
   /** Checks tokens' JWT part, which needs no CA hash. */
   private final JoinTokenSigner verifier;
+
   /** Guarded by itself: a use is written with an fsync, which must not hold up anything else. */
   private final UsedJoinTokens usedTokens;
+
   /** The CA, and the signer keyed to its hash, once known. Guarded by {@code this}. */
   private Optional<Known> known = Optional.empty();
 
   private record Known(X509Certificate ca, JoinTokenSigner signer) {}
 
-  private TokenEnrollment(CaSource caSource, byte[] secret, UsedJoinTokens usedTokens, Clock clock) {
+  private TokenEnrollment(
+      CaSource caSource, byte[] secret, UsedJoinTokens usedTokens, Clock clock) {
     this.caSource = Objects.requireNonNull(caSource, "caSource");
     this.secret = secret.clone();
     this.usedTokens = Objects.requireNonNull(usedTokens, "usedTokens");
@@ -71,7 +75,8 @@ public final class TokenEnrollment implements BootstrapEnrollment, JoinTokenMint
    */
   public static TokenEnrollment open(CaSource ca, Path secretFile, Path usedTokensFile, Clock clock)
       throws CredentialFileException, IOException {
-    return new TokenEnrollment(ca, loadOrCreateSecret(secretFile), UsedJoinTokens.load(usedTokensFile), clock);
+    return new TokenEnrollment(
+        ca, loadOrCreateSecret(secretFile), UsedJoinTokens.load(usedTokensFile), clock);
   }
 
   /** The HS256 secret in {@code file}, made (32 random bytes, mode 0600, fsync'd) when absent. */
@@ -81,7 +86,8 @@ public final class TokenEnrollment implements BootstrapEnrollment, JoinTokenMint
     try {
       byte[] secret = Files.readAllBytes(file);
       if (secret.length < 32) {
-        throw new CredentialFileException(file, "holds fewer than 32 bytes; delete it to make a new token secret");
+        throw new CredentialFileException(
+            file, "holds fewer than 32 bytes; delete it to make a new token secret");
       }
       return secret;
     } catch (NoSuchFileException e) {
@@ -96,15 +102,17 @@ public final class TokenEnrollment implements BootstrapEnrollment, JoinTokenMint
   private synchronized Known known() throws PkiException {
     if (known.isEmpty()) {
       X509Certificate ca = caSource.caCertificate();
-      known = Optional.of(new Known(ca, new JoinTokenSigner(secret, Certificates.sha256Hex(ca), clock)));
+      known =
+          Optional.of(
+              new Known(ca, new JoinTokenSigner(secret, Certificates.sha256Hex(ca), clock)));
     }
     return known.get();
   }
 
   /**
    * The CA certificate served at {@code /ca.crt}. The CloudHub serves only after it has the PKI's
-   * trust anchors, so by then the PKI has answered; should it not have, this fails rather than serve
-   * nothing.
+   * trust anchors, so by then the PKI has answered; should it not have, this fails rather than
+   * serve nothing.
    *
    * @throws IllegalStateException if the PKI cannot say which CA it signs with
    */
@@ -113,7 +121,8 @@ public final class TokenEnrollment implements BootstrapEnrollment, JoinTokenMint
     try {
       return known().ca();
     } catch (PkiException e) {
-      throw new IllegalStateException("the PKI's CA certificate is not known: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the PKI's CA certificate is not known: " + e.getMessage(), e);
     }
   }
 
@@ -149,13 +158,23 @@ public final class TokenEnrollment implements BootstrapEnrollment, JoinTokenMint
         before = usedTokens.consume(token, clock.instant());
       } catch (IOException e) {
         throw PkiException.unavailable(
-            "cannot record the use of join token " + token.id() + " in " + usedTokens.file() + ": " + e.getMessage(), e);
+            "cannot record the use of join token "
+                + token.id()
+                + " in "
+                + usedTokens.file()
+                + ": "
+                + e.getMessage(),
+            e);
       }
     }
     if (before.isPresent()) {
       throw PkiException.refused(before.get().refusal());
     }
-    log.info("join token {} for node {} used (recorded in {})", token.id(), token.node(), usedTokens.file());
+    log.info(
+        "join token {} for node {} used (recorded in {})",
+        token.id(),
+        token.node(),
+        usedTokens.file());
   }
 
   @Override

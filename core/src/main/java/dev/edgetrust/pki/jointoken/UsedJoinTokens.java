@@ -22,10 +22,10 @@ import java.util.TreeMap;
 
 /**
  * The ids of node-bound join tokens that have enrolled their node, each with the node, when, and
- * when the token expires: what refuses a token the second time. Kept as a
- * JSON file replaced atomically (temp file, fsync, rename, directory fsync) on every use, so a use
- * is on disk before the certificate it paid for is handed out. Node-bound enrollments are one per
- * device, so rewriting the file each time costs nothing that matters.
+ * when the token expires: what refuses a token the second time. Kept as a JSON file replaced
+ * atomically (temp file, fsync, rename, directory fsync) on every use, so a use is on disk before
+ * the certificate it paid for is handed out. Node-bound enrollments are one per device, so
+ * rewriting the file each time costs nothing that matters.
  *
  * <p>Entries are dropped a day after their token expires: by then the token is refused for its
  * expiry, and the day covers a clock stepped back. Not thread safe: {@link TokenEnrollment}
@@ -33,6 +33,7 @@ import java.util.TreeMap;
  */
 public final class UsedJoinTokens {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** How long a used id is kept past its token's expiry. */
   public static final Duration KEEP_AFTER_EXPIRY = Duration.ofDays(1);
 
@@ -56,7 +57,8 @@ public final class UsedJoinTokens {
     } catch (NoSuchFileException e) {
       return new UsedJoinTokens(file, used);
     } catch (IOException e) {
-      throw new CredentialFileException(file, "is not a readable JSON list of used join tokens: " + e.getMessage());
+      throw new CredentialFileException(
+          file, "is not a readable JSON list of used join tokens: " + e.getMessage());
     }
     JsonNode entries = root == null ? null : root.get("used");
     if (entries == null || !entries.isArray()) {
@@ -68,11 +70,16 @@ public final class UsedJoinTokens {
         if (id.isEmpty()) {
           throw new IllegalArgumentException("no 'id'");
         }
-        used.put(id, new Use(
-            new JoinTokenUse(NodeName.of(entry.path("node").asText("")), Instant.parse(entry.path("at").asText(""))),
-            Instant.parse(entry.path("expires").asText(""))));
+        used.put(
+            id,
+            new Use(
+                new JoinTokenUse(
+                    NodeName.of(entry.path("node").asText("")),
+                    Instant.parse(entry.path("at").asText(""))),
+                Instant.parse(entry.path("expires").asText(""))));
       } catch (IllegalArgumentException | DateTimeParseException e) {
-        throw new CredentialFileException(file, "has an unreadable entry " + entry + ": " + e.getMessage());
+        throw new CredentialFileException(
+            file, "has an unreadable entry " + entry + ": " + e.getMessage());
       }
     }
     return new UsedJoinTokens(file, used);
@@ -88,7 +95,8 @@ public final class UsedJoinTokens {
    *
    * @return the earlier use if the token was used already (then nothing is written)
    */
-  public Optional<JoinTokenUse> consume(JoinTokenClaims.NodeBound token, Instant now) throws IOException {
+  public Optional<JoinTokenUse> consume(JoinTokenClaims.NodeBound token, Instant now)
+      throws IOException {
     Use before = used.get(token.id());
     if (before != null) {
       return Optional.of(before.use());
@@ -111,11 +119,14 @@ public final class UsedJoinTokens {
     used.values().removeIf(u -> u.tokenExpiresAt().plus(KEEP_AFTER_EXPIRY).isBefore(now));
     ObjectNode root = JSON.createObjectNode();
     ArrayNode entries = root.putArray("used");
-    used.forEach((id, u) -> entries.addObject()
-        .put("id", id)
-        .put("node", u.use().node().value())
-        .put("at", u.use().at().toString())
-        .put("expires", u.tokenExpiresAt().toString()));
+    used.forEach(
+        (id, u) ->
+            entries
+                .addObject()
+                .put("id", id)
+                .put("node", u.use().node().value())
+                .put("at", u.use().at().toString())
+                .put("expires", u.tokenExpiresAt().toString()));
     // Ids are not secrets (the token's signature is what enrolls), but nobody else needs them.
     AtomicFile.writeSecret(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
   }

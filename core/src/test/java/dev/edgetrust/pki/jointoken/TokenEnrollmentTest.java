@@ -21,16 +21,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Join-token enrollment at the CloudHub, for any PKI: secret, tokens, one use of a node-bound token. */
+/**
+ * Join-token enrollment at the CloudHub, for any PKI: secret, tokens, one use of a node-bound
+ * token.
+ */
 class TokenEnrollmentTest {
-  private static final X509Certificate CA = TestCertificates.selfSignedCa(Keys.newP256(), "CN=test CA");
+  private static final X509Certificate CA =
+      TestCertificates.selfSignedCa(Keys.newP256(), "CN=test CA");
   private static final NodeName EDGE_1 = NodeName.of("edge-1");
 
   @TempDir Path dir;
 
   private TokenEnrollment open(TokenEnrollment.CaSource ca) throws Exception {
-    return TokenEnrollment.open(ca, dir.resolve("state/join-token.key"), dir.resolve("state/used.json"),
-        Clock.systemUTC());
+    return TokenEnrollment.open(
+        ca, dir.resolve("state/join-token.key"), dir.resolve("state/used.json"), Clock.systemUTC());
   }
 
   private static String jwt(MintedJoinToken token) {
@@ -62,8 +66,10 @@ class TokenEnrollmentTest {
 
   @Test
   void tokenOfAnotherSecret_isRefused() throws Exception {
-    MintedJoinToken foreign = TokenEnrollment.open(() -> CA, dir.resolve("other.key"), dir.resolve("other.json"),
-        Clock.systemUTC()).mint(Duration.ofHours(1));
+    MintedJoinToken foreign =
+        TokenEnrollment.open(
+                () -> CA, dir.resolve("other.key"), dir.resolve("other.json"), Clock.systemUTC())
+            .mint(Duration.ofHours(1));
 
     assertThatThrownBy(() -> open(() -> CA).verifyJoinToken(jwt(foreign)))
         .isInstanceOf(PkiException.class)
@@ -74,12 +80,14 @@ class TokenEnrollmentTest {
   void nodeBoundToken_isConsumedOnce_durably() throws Exception {
     TokenEnrollment tokens = open(() -> CA);
     JoinTokenClaims.NodeBound bound =
-        (JoinTokenClaims.NodeBound) tokens.verifyJoinToken(jwt(tokens.mintFor(EDGE_1, Duration.ofHours(1))));
+        (JoinTokenClaims.NodeBound)
+            tokens.verifyJoinToken(jwt(tokens.mintFor(EDGE_1, Duration.ofHours(1))));
 
     tokens.consumeJoinToken(bound);
 
     assertThat(bound.node()).isEqualTo(EDGE_1);
-    assertThat(open(() -> CA).joinTokenUse(bound)).hasValueSatisfying(u -> assertThat(u.node()).isEqualTo(EDGE_1));
+    assertThat(open(() -> CA).joinTokenUse(bound))
+        .hasValueSatisfying(u -> assertThat(u.node()).isEqualTo(EDGE_1));
     assertThatThrownBy(() -> open(() -> CA).consumeJoinToken(bound))
         .isInstanceOf(PkiException.class)
         .hasMessageStartingWith("join token already used for node edge-1 at ");
@@ -88,20 +96,25 @@ class TokenEnrollmentTest {
   @Test
   void caIsAskedOnFirstUseOnly_andAPkiThatCannotAnswerFailsTheMint() throws Exception {
     AtomicInteger asked = new AtomicInteger();
-    TokenEnrollment tokens = open(() -> {
-      asked.incrementAndGet();
-      return CA;
-    });
-    TokenEnrollment down = open(() -> {
-      throw PkiException.unavailable("CFSSL cannot be reached", null);
-    });
+    TokenEnrollment tokens =
+        open(
+            () -> {
+              asked.incrementAndGet();
+              return CA;
+            });
+    TokenEnrollment down =
+        open(
+            () -> {
+              throw PkiException.unavailable("CFSSL cannot be reached", null);
+            });
 
     assertThat(asked).hasValue(0);
     tokens.mint(Duration.ofHours(1));
     assertThat(tokens.caCertificate()).isEqualTo(CA);
     assertThat(asked).hasValue(1);
     assertThatThrownBy(() -> down.mint(Duration.ofHours(1))).isInstanceOf(PkiException.class);
-    assertThatThrownBy(down::caCertificate).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(down::caCertificate)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("CFSSL cannot be reached");
   }
 
@@ -113,7 +126,8 @@ class TokenEnrollmentTest {
     try (JoinTokenFile writer = JoinTokenFile.start(tokens, file, Duration.ofHours(12))) {
       String token = Files.readString(file).strip();
 
-      assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      assertThat(Files.getPosixFilePermissions(file))
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
       assertThat(tokens.verifyJoinToken(token.substring(token.indexOf('.') + 1)))
           .isInstanceOf(JoinTokenClaims.Shared.class);
     }

@@ -65,7 +65,8 @@ public final class CloudConnector {
         new Bootstrap()
             .group(group)
             .channel(NioSocketChannel.class)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.handshakeTimeout().toMillis())
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.handshakeTimeout().toMillis())
             .option(ChannelOption.TCP_NODELAY, true)
             .handler(
                 new ChannelInitializer<SocketChannel>() {
@@ -74,38 +75,57 @@ public final class CloudConnector {
                     pipeline(ch.pipeline(), tls, session, listener, describer);
                   }
                 });
-    ChannelFuture connect = bootstrap.connect(settings.websocketServer().host(), settings.websocketServer().port());
+    ChannelFuture connect =
+        bootstrap.connect(settings.websocketServer().host(), settings.websocketServer().port());
     Channel channel = connect.channel();
     session.attach(channel);
-    connect.addListener(f -> {
-      if (!f.isSuccess()) {
-        session.fail(describer.describe(f.cause()));
-        channel.close();
-      }
-    });
+    connect.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            session.fail(describer.describe(f.cause()));
+            channel.close();
+          }
+        });
     // Report the close a turn later, so that a connect failure completing just after the close
     // has recorded its reason first.
-    channel.closeFuture().addListener(f -> {
-      try {
-        channel.eventLoop().execute(() -> listener.closed(session, reason(session)));
-      } catch (RejectedExecutionException shuttingDown) {
-        listener.closed(session, reason(session));
-      }
-    });
+    channel
+        .closeFuture()
+        .addListener(
+            f -> {
+              try {
+                channel.eventLoop().execute(() -> listener.closed(session, reason(session)));
+              } catch (RejectedExecutionException shuttingDown) {
+                listener.closed(session, reason(session));
+              }
+            });
     return session;
   }
 
   private static String reason(CloudSession session) {
-    return session.failure() != null ? session.failure() : "the connection to " + session.peer() + " closed";
+    return session.failure() != null
+        ? session.failure()
+        : "the connection to " + session.peer() + " closed";
   }
 
   private void pipeline(
-      ChannelPipeline p, SslContext tls, CloudSession session, SessionListener listener, FailureDescriber describer) {
-    SslHandler ssl = tls.newHandler(p.channel().alloc(), settings.websocketServer().host(), settings.websocketServer().port());
+      ChannelPipeline p,
+      SslContext tls,
+      CloudSession session,
+      SessionListener listener,
+      FailureDescriber describer) {
+    SslHandler ssl =
+        tls.newHandler(
+            p.channel().alloc(),
+            settings.websocketServer().host(),
+            settings.websocketServer().port());
     ssl.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
     p.addLast("tls", ssl);
-    p.addLast("write-deadline", new WriteTimeoutHandler(settings.writeDeadline().toMillis(), TimeUnit.MILLISECONDS));
-    p.addLast("dead-connection", new ReadTimeoutHandler(settings.deadConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    p.addLast(
+        "write-deadline",
+        new WriteTimeoutHandler(settings.writeDeadline().toMillis(), TimeUnit.MILLISECONDS));
+    p.addLast(
+        "dead-connection",
+        new ReadTimeoutHandler(settings.deadConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS));
     p.addLast("http", new HttpClientCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(64 * 1024));
     p.addLast("websocket", new WebSocketClientProtocolHandler(webSocketConfig()));

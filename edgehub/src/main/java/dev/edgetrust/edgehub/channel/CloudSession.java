@@ -8,8 +8,8 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * One WebSocket connection to the CloudHub. Tracks the messages written to it whose writes have
- * not completed yet, so that a connection that dies hands them back instead of losing them.
+ * One WebSocket connection to the CloudHub. Tracks the messages written to it whose writes have not
+ * completed yet, so that a connection that dies hands them back instead of losing them.
  *
  * <p>Confined to its channel's event loop (except {@link #toString()}).
  */
@@ -61,12 +61,15 @@ public final class CloudSession {
    */
   public void write(Message message, Runnable onWritten) {
     inFlight.addLast(message);
-    channel.write(message).addListener(f -> {
-      // Writes on one channel complete in order, so the oldest in flight is the one done.
-      if (f.isSuccess() && inFlight.pollFirst() != null) {
-        onWritten.run();
-      }
-    });
+    channel
+        .write(message)
+        .addListener(
+            f -> {
+              // Writes on one channel complete in order, so the oldest in flight is the one done.
+              if (f.isSuccess() && inFlight.pollFirst() != null) {
+                onWritten.run();
+              }
+            });
   }
 
   public void flush() {
@@ -104,7 +107,10 @@ public final class CloudSession {
     return failure;
   }
 
-  /** Records what the CloudHub said about this session's certificate; a revocation outranks a refusal. */
+  /**
+   * Records what the CloudHub said about this session's certificate; a revocation outranks a
+   * refusal.
+   */
   void judge(CredentialVerdict said) {
     if (said.compareTo(verdict) > 0) {
       verdict = said;

@@ -25,13 +25,24 @@ final class FailureDescriber {
 
   String describe(Throwable cause) {
     if (cause instanceof ReadTimeoutException) {
-      return "nothing from the CloudHub " + peer + " for " + deadAfter.toSeconds() + " s; the connection is dead";
+      return "nothing from the CloudHub "
+          + peer
+          + " for "
+          + deadAfter.toSeconds()
+          + " s; the connection is dead";
     }
     if (cause instanceof WriteTimeoutException) {
-      return "a write to the CloudHub " + peer + " took longer than " + writeDeadline.toSeconds() + " s";
+      return "a write to the CloudHub "
+          + peer
+          + " took longer than "
+          + writeDeadline.toSeconds()
+          + " s";
     }
     if (cause instanceof WebSocketClientHandshakeException refused && refused.response() != null) {
-      return "the CloudHub " + peer + " refused the WebSocket upgrade: " + refused.response().status();
+      return "the CloudHub "
+          + peer
+          + " refused the WebSocket upgrade: "
+          + refused.response().status();
     }
     if (cause instanceof WebSocketHandshakeException handshake) {
       return "WebSocket handshake with " + peer + " failed: " + handshake.getMessage();
@@ -55,9 +66,14 @@ final class FailureDescriber {
    * The certificate alerts a server sends when it refuses the client's certificate. The JDK sends
    * {@code certificate_unknown} for all of them; the others are for servers that say more.
    */
-  private static final java.util.List<String> CERTIFICATE_ALERTS = java.util.List.of(
-      "certificate_unknown", "certificate_revoked", "bad_certificate", "certificate_expired",
-      "unsupported_certificate", "access_denied");
+  private static final java.util.List<String> CERTIFICATE_ALERTS =
+      java.util.List.of(
+          "certificate_unknown",
+          "certificate_revoked",
+          "bad_certificate",
+          "certificate_expired",
+          "unsupported_certificate",
+          "access_denied");
 
   /** Whether {@code cause} is the CloudHub refusing this node's certificate with an alert. */
   static CredentialVerdict verdict(Throwable cause) {
@@ -69,7 +85,8 @@ final class FailureDescriber {
     // "Received": the CloudHub sent the alert. This node refusing the CloudHub's certificate
     // reads differently, and says nothing about this node's own certificate.
     if (message.startsWith("Received fatal alert: ")
-        && CERTIFICATE_ALERTS.contains(message.substring("Received fatal alert: ".length()).strip())) {
+        && CERTIFICATE_ALERTS.contains(
+            message.substring("Received fatal alert: ".length()).strip())) {
       return CredentialVerdict.REFUSED;
     }
     return CredentialVerdict.NONE;

@@ -10,9 +10,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Once the session is up, sends edgecore's keepalive message and a WebSocket ping every
- * heartbeat: the keepalive keeps the CloudHub from expiring the session, the ping draws a pong so
- * that a silent CloudHub still proves the link alive to the read timeout.
+ * Once the session is up, sends edgecore's keepalive message and a WebSocket ping every heartbeat:
+ * the keepalive keeps the CloudHub from expiring the session, the ping draws a pong so that a
+ * silent CloudHub still proves the link alive to the read timeout.
  */
 final class HeartbeatHandler extends ChannelDuplexHandler {
   private final long intervalMillis;
@@ -26,7 +26,9 @@ final class HeartbeatHandler extends ChannelDuplexHandler {
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE && beat == null) {
       // edgecore sends its first keepalive at once, then one every heartbeat.
-      beat = ctx.executor().scheduleAtFixedRate(() -> beat(ctx), 0, intervalMillis, TimeUnit.MILLISECONDS);
+      beat =
+          ctx.executor()
+              .scheduleAtFixedRate(() -> beat(ctx), 0, intervalMillis, TimeUnit.MILLISECONDS);
     }
     super.userEventTriggered(ctx, event);
   }

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One KubeEdge message per text frame, both ways. Empty messages (edgecore's goodbye) and frames
- * that are not a message are dropped, as KubeEdge drops them, instead of ending the session.
- * Close frames pass through for the session to report.
+ * that are not a message are dropped, as KubeEdge drops them, instead of ending the session. Close
+ * frames pass through for the session to report.
  */
 final class MessageFrameCodec extends MessageToMessageCodec<WebSocketFrame, Message> {
   private static final Logger log = LoggerFactory.getLogger(MessageFrameCodec.class);
@@ -31,7 +31,9 @@ final class MessageFrameCodec extends MessageToMessageCodec<WebSocketFrame, Mess
       return;
     }
     if (!(frame instanceof TextWebSocketFrame text)) {
-      log.warn("dropping a {} from the CloudHub: messages come as text frames", frame.getClass().getSimpleName());
+      log.warn(
+          "dropping a {} from the CloudHub: messages come as text frames",
+          frame.getClass().getSimpleName());
       return;
     }
     String json = text.text();

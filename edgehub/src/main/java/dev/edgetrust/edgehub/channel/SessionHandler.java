@@ -1,7 +1,7 @@
 package dev.edgetrust.edgehub.channel;
 
-import dev.edgetrust.revocation.RevocationNotice;
 import dev.edgetrust.message.Message;
+import dev.edgetrust.revocation.RevocationNotice;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -41,8 +41,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       if (RevocationNotice.of(close.statusCode(), close.reasonText()).isPresent()) {
         session.judge(CredentialVerdict.REVOKED);
       }
-      session.fail("the CloudHub closed the session (" + close.statusCode()
-          + (close.reasonText().isEmpty() ? "" : " " + close.reasonText()) + ")");
+      session.fail(
+          "the CloudHub closed the session ("
+              + close.statusCode()
+              + (close.reasonText().isEmpty() ? "" : " " + close.reasonText())
+              + ")");
       ReferenceCountUtil.release(msg);
       ctx.close();
     } else {

@@ -2,7 +2,9 @@ package dev.edgetrust.edgehub.channel;
 
 import dev.edgetrust.message.Message;
 
-/** What a {@link CloudSession} reports, always on its event loop. Implementations must not block. */
+/**
+ * What a {@link CloudSession} reports, always on its event loop. Implementations must not block.
+ */
 public interface SessionListener {
   /** The WebSocket upgrade succeeded: the session carries messages from now on. */
   void opened(CloudSession session);

@@ -20,13 +20,23 @@ final class BootstrapUrl {
     }
     if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
       throw new IllegalArgumentException(
-          "'" + key + "' must be an https:// URL with a host, e.g. https://192.168.1.10:10002, was '" + text + "'");
+          "'"
+              + key
+              + "' must be an https:// URL with a host, e.g. https://192.168.1.10:10002, was '"
+              + text
+              + "'");
     }
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-    if (!(path.isEmpty() || path.equals("/")) || uri.getRawQuery() != null || uri.getRawUserInfo() != null
+    if (!(path.isEmpty() || path.equals("/"))
+        || uri.getRawQuery() != null
+        || uri.getRawUserInfo() != null
         || uri.getRawFragment() != null) {
       throw new IllegalArgumentException(
-          "'" + key + "' must be just https://host:port (KubeEdge adds /ca.crt and /edge.crt), was '" + text + "'");
+          "'"
+              + key
+              + "' must be just https://host:port (KubeEdge adds /ca.crt and /edge.crt), was '"
+              + text
+              + "'");
     }
     return URI.create("https://" + uri.getRawAuthority());
   }

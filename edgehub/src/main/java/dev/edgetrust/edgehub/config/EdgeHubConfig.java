@@ -1,12 +1,12 @@
 package dev.edgetrust.edgehub.config;
 
 import dev.edgetrust.config.Settings;
-import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.edgehub.gateway.GatewaySettings;
+import dev.edgetrust.pki.JoinToken;
 
 /**
- * {@code modules.edgeHub} of a KubeEdge {@code edgecore.yaml}, as written, with KubeEdge's
- * defaults applied: every key KubeEdge v1.15 has there, so an existing file loads unchanged, plus
+ * {@code modules.edgeHub} of a KubeEdge {@code edgecore.yaml}, as written, with KubeEdge's defaults
+ * applied: every key KubeEdge v1.15 has there, so an existing file loads unchanged, plus
  * edgetrust's optional extensions (whose defaults change nothing).
  *
  * <p>Relative paths are not resolved here; {@link EdgeHubSettings} does that against the file's
@@ -21,7 +21,8 @@ import dev.edgetrust.edgehub.gateway.GatewaySettings;
  * @param tlsCertFile this node's certificate
  * @param tlsPrivateKeyFile this node's private key (0600)
  * @param token a join token ({@code <CA hash>.<JWT>}) for the first enrollment; empty if none
- * @param httpServer the CloudHub's HTTPS bootstrap URL; default {@code https://<websocket host>:10002}
+ * @param httpServer the CloudHub's HTTPS bootstrap URL; default {@code https://<websocket
+ *     host>:10002}
  * @param rotateCertificates renew the certificate before it expires (default true)
  * @param websocket the WebSocket connection to the CloudHub
  * @param quic KubeEdge's QUIC transport; parsed, but it must stay disabled
@@ -51,6 +52,7 @@ public record EdgeHubConfig(
   public static final String DEFAULT_CA_FILE = "/etc/kubeedge/ca/rootCA.crt";
   public static final String DEFAULT_CERT_FILE = "/etc/kubeedge/certs/server.crt";
   public static final String DEFAULT_KEY_FILE = "/etc/kubeedge/certs/server.key";
+
   /** The CloudHub's HTTPS bootstrap port, used when {@code httpServer} is not set. */
   public static final int DEFAULT_HTTPS_PORT = 10002;
 
@@ -119,7 +121,11 @@ public record EdgeHubConfig(
    * @param writeDeadline seconds a write may take before the connection is dead (default 15)
    */
   public record WebSocket(
-      Boolean enable, Integer handshakeTimeout, Integer readDeadline, String server, Integer writeDeadline) {
+      Boolean enable,
+      Integer handshakeTimeout,
+      Integer readDeadline,
+      String server,
+      Integer writeDeadline) {
     public WebSocket {
       enable = enable == null || enable;
       handshakeTimeout = Settings.positive("handshakeTimeout", handshakeTimeout, 30);
@@ -133,7 +139,8 @@ public record EdgeHubConfig(
    * {@code modules.edgeHub.metrics}: {@code enable} (false), {@code port} (10009). Always bound to
    * 127.0.0.1: the endpoint has no authentication, and what it shows is for the device's own
    * monitoring agent. 10009 stays clear of KubeEdge's ports (CloudCore 10000-10004, edgecore
-   * 10350/10550, MQTT 1883/1884) and of the CloudHub's metrics port 10008, so one host can run both.
+   * 10350/10550, MQTT 1883/1884) and of the CloudHub's metrics port 10008, so one host can run
+   * both.
    */
   public record Metrics(Boolean enable, Integer port) {
     public static final int DEFAULT_PORT = 10009;
@@ -152,33 +159,47 @@ public record EdgeHubConfig(
    * @param enable default false
    * @param port the local WebSocket server (default 10000)
    * @param httpsPort the local {@code /ca.crt} and {@code /edge.crt} (default 10002)
-   * @param directory where the local CA and the local join token are kept (0700; default
-   *     {@code /etc/kubeedge/edgetrust-gateway})
+   * @param directory where the local CA and the local join token are kept (0700; default {@code
+   *     /etc/kubeedge/edgetrust-gateway})
    * @param maxBufferedBytes what the gateway holds for the local edgecore, written but not yet
    *     taken, or waiting while it is away, before it acts (default 4 MiB)
    * @param keepaliveInterval seconds without a message from the local edgecore before its session
    *     is closed, as cloudcore's {@code keepaliveInterval} (default 30)
    */
   public record Gateway(
-      Boolean enable, Integer port, Integer httpsPort, String directory, Integer maxBufferedBytes,
+      Boolean enable,
+      Integer port,
+      Integer httpsPort,
+      String directory,
+      Integer maxBufferedBytes,
       Integer keepaliveInterval) {
     public Gateway {
       enable = enable != null && enable;
       port = Settings.port("port", port, GatewaySettings.DEFAULT_PORT);
       httpsPort = Settings.port("httpsPort", httpsPort, GatewaySettings.DEFAULT_HTTPS_PORT);
       directory = Settings.orDefault(directory, GatewaySettings.DEFAULT_DIRECTORY).strip();
-      maxBufferedBytes = Settings.positive("maxBufferedBytes", maxBufferedBytes, GatewaySettings.DEFAULT_MAX_BUFFERED_BYTES);
-      keepaliveInterval = Settings.positive("keepaliveInterval", keepaliveInterval, GatewaySettings.DEFAULT_KEEPALIVE_SECONDS);
+      maxBufferedBytes =
+          Settings.positive(
+              "maxBufferedBytes", maxBufferedBytes, GatewaySettings.DEFAULT_MAX_BUFFERED_BYTES);
+      keepaliveInterval =
+          Settings.positive(
+              "keepaliveInterval", keepaliveInterval, GatewaySettings.DEFAULT_KEEPALIVE_SECONDS);
       if (enable && port != 0 && port.equals(httpsPort)) {
         throw new IllegalArgumentException(
-            "'port' and 'httpsPort' are both " + port + ": the WebSocket server and /edge.crt need a port each");
+            "'port' and 'httpsPort' are both "
+                + port
+                + ": the WebSocket server and /edge.crt need a port each");
       }
     }
   }
 
   /** {@code modules.edgeHub.quic}: read so that KubeEdge files load; enabling it is an error. */
   public record Quic(
-      Boolean enable, Integer handshakeTimeout, Integer readDeadline, String server, Integer writeDeadline) {
+      Boolean enable,
+      Integer handshakeTimeout,
+      Integer readDeadline,
+      String server,
+      Integer writeDeadline) {
     public Quic {
       enable = enable != null && enable;
       handshakeTimeout = Settings.positive("handshakeTimeout", handshakeTimeout, 30);

@@ -1,13 +1,11 @@
 package dev.edgetrust.edgehub.config;
 
-import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgetrust.config.ConfigException;
-import dev.edgetrust.config.GoDuration;
 import dev.edgetrust.config.Settings;
 import dev.edgetrust.config.YamlConfig;
 import dev.edgetrust.credential.KeyCertificateFiles;
-import dev.edgetrust.edgehub.enrollment.RenewalWindow;
+import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.pki.EdgePki;
 import dev.edgetrust.pki.EdgePkiContext;
 import dev.edgetrust.pki.JoinToken;
@@ -53,8 +51,8 @@ import java.util.OptionalInt;
  * @param writeDeadline a write that takes longer means the link is dead
  * @param pki the PKI the node asks for its certificates itself, when a provider's section ({@code
  *     modules.edgeHub.vault}, say) has {@code enable: true}; empty: from the CloudHub's bootstrap
- * @param metricsPort where to serve {@code /metrics} on 127.0.0.1 ({@code modules.edgeHub.metrics});
- *     empty: nowhere (the default); 0: any free port
+ * @param metricsPort where to serve {@code /metrics} on 127.0.0.1 ({@code
+ *     modules.edgeHub.metrics}); empty: nowhere (the default); 0: any free port
  * @param gateway the local server for a stock edgecore ({@code modules.edgeHub.gateway}); empty:
  *     none (the default)
  */
@@ -103,11 +101,12 @@ public record EdgeHubSettings(
     positive("writeDeadline", writeDeadline);
     Objects.requireNonNull(pki, "pki");
     metricsPort = metricsPort == null ? OptionalInt.empty() : metricsPort;
-    metricsPort.ifPresent(p -> {
-      if (p < 0 || p > 65535) {
-        throw new IllegalArgumentException("metricsPort must be from 0 to 65535, was " + p);
-      }
-    });
+    metricsPort.ifPresent(
+        p -> {
+          if (p < 0 || p > 65535) {
+            throw new IllegalArgumentException("metricsPort must be from 0 to 65535, was " + p);
+          }
+        });
     gateway = gateway == null ? Optional.empty() : gateway;
   }
 
@@ -136,8 +135,10 @@ public record EdgeHubSettings(
    * As {@link #from(YamlConfig)}, with these PKIs: each reads its own section {@code
    * modules.edgeHub.NAME}, which the EdgeHub leaves to it.
    */
-  public static EdgeHubSettings from(YamlConfig yaml, PkiProviders providers) throws ConfigException {
-    EdgeHubConfig config = yaml.section(SECTION, EdgeHubConfig.class, java.util.Set.copyOf(providers.names()));
+  public static EdgeHubSettings from(YamlConfig yaml, PkiProviders providers)
+      throws ConfigException {
+    EdgeHubConfig config =
+        yaml.section(SECTION, EdgeHubConfig.class, java.util.Set.copyOf(providers.names()));
     Path file = yaml.file();
     NodeName node = nodeName(yaml);
     if (!config.enable()) {
@@ -148,7 +149,10 @@ public record EdgeHubSettings(
     ServerAddress websocket = ServerAddress.parse(config.websocket().server());
     URI httpServer =
         config.httpServer().isEmpty()
-            ? URI.create("https://" + new ServerAddress(websocket.host(), EdgeHubConfig.DEFAULT_HTTPS_PORT).authority())
+            ? URI.create(
+                "https://"
+                    + new ServerAddress(websocket.host(), EdgeHubConfig.DEFAULT_HTTPS_PORT)
+                        .authority())
             : BootstrapUrl.parse("httpServer", config.httpServer());
     return new EdgeHubSettings(
         file.toString(),
@@ -161,7 +165,9 @@ public record EdgeHubSettings(
         Settings.resolve(base, config.tlsCertFile()),
         Settings.resolve(base, config.tlsPrivateKeyFile()),
         config.token().isEmpty() ? Optional.empty() : Optional.of(JoinToken.parse(config.token())),
-        config.tokenFile().isEmpty() ? Optional.empty() : Optional.of(Settings.resolve(base, config.tokenFile())),
+        config.tokenFile().isEmpty()
+            ? Optional.empty()
+            : Optional.of(Settings.resolve(base, config.tokenFile())),
         httpServer,
         config.rotateCertificates(),
         websocket,
@@ -170,31 +176,47 @@ public record EdgeHubSettings(
         Duration.ofSeconds(config.websocket().writeDeadline()),
         edgePki(yaml, config, node, providers),
         config.metrics().enable() ? OptionalInt.of(config.metrics().port()) : OptionalInt.empty(),
-        config.gateway().enable() ? Optional.of(gateway(base, config.gateway())) : Optional.empty());
+        config.gateway().enable()
+            ? Optional.of(gateway(base, config.gateway()))
+            : Optional.empty());
   }
 
   private static GatewaySettings gateway(Path base, EdgeHubConfig.Gateway g) {
-    return new GatewaySettings(g.port(), g.httpsPort(), Settings.resolve(base, g.directory()), g.maxBufferedBytes(),
+    return new GatewaySettings(
+        g.port(),
+        g.httpsPort(),
+        Settings.resolve(base, g.directory()),
+        g.maxBufferedBytes(),
         Duration.ofSeconds(g.keepaliveInterval()));
   }
 
   /**
-   * The PKI whose section {@code modules.edgeHub.NAME} is enabled, bound and checked by its factory;
-   * empty when none is (the node enrolls through the CloudHub's bootstrap).
+   * The PKI whose section {@code modules.edgeHub.NAME} is enabled, bound and checked by its
+   * factory; empty when none is (the node enrolls through the CloudHub's bootstrap).
    */
-  private static Optional<EdgePki> edgePki(YamlConfig yaml, EdgeHubConfig config, NodeName node, PkiProviders providers)
+  private static Optional<EdgePki> edgePki(
+      YamlConfig yaml, EdgeHubConfig config, NodeName node, PkiProviders providers)
       throws ConfigException {
     Optional<EdgePki> enabled = Optional.empty();
     for (PkiProviderFactory factory : providers.all()) {
-      EdgePkiContext context = EdgePkiContext.builder(yaml, factory.name(), node)
-          .files(Settings.resolve(yaml.baseDirectory(), config.tlsCaFile()),
-              Settings.resolve(yaml.baseDirectory(), config.tlsCertFile()),
-              Settings.resolve(yaml.baseDirectory(), config.tlsPrivateKeyFile()))
-          .build();
+      EdgePkiContext context =
+          EdgePkiContext.builder(yaml, factory.name(), node)
+              .files(
+                  Settings.resolve(yaml.baseDirectory(), config.tlsCaFile()),
+                  Settings.resolve(yaml.baseDirectory(), config.tlsCertFile()),
+                  Settings.resolve(yaml.baseDirectory(), config.tlsPrivateKeyFile()))
+              .build();
       Optional<EdgePki> edge = factory.edge(context);
       if (edge.isPresent() && enabled.isPresent()) {
-        throw new ConfigException(yaml.file() + ": '" + SECTION + "." + enabled.get().provider() + "' and '"
-            + context.section() + "' are both enabled; a node takes its certificates from one PKI");
+        throw new ConfigException(
+            yaml.file()
+                + ": '"
+                + SECTION
+                + "."
+                + enabled.get().provider()
+                + "' and '"
+                + context.section()
+                + "' are both enabled; a node takes its certificates from one PKI");
       }
       enabled = edge.isPresent() ? edge : enabled;
     }
@@ -205,7 +227,9 @@ public record EdgeHubSettings(
     JsonNode override = yaml.node(HOSTNAME_OVERRIDE);
     String name;
     String origin;
-    if (override.isMissingNode() || override.isNull() || (override.isTextual() && override.asText().isBlank())) {
+    if (override.isMissingNode()
+        || override.isNull()
+        || (override.isTextual() && override.asText().isBlank())) {
       name = hostName();
       origin = "the host name (set '" + HOSTNAME_OVERRIDE + "' to choose another)";
     } else if (override.isTextual()) {
@@ -270,27 +294,99 @@ public record EdgeHubSettings(
   }
 
   public EdgeHubSettings withToken(JoinToken newToken) {
-    return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
-        certificateFile, privateKeyFile, Optional.of(newToken), tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, pki, metricsPort, gateway);
+    return new EdgeHubSettings(
+        source,
+        nodeName,
+        projectId,
+        heartbeat,
+        messageQps,
+        messageBurst,
+        caFile,
+        certificateFile,
+        privateKeyFile,
+        Optional.of(newToken),
+        tokenFile,
+        httpServer,
+        rotateCertificates,
+        websocketServer,
+        handshakeTimeout,
+        readDeadline,
+        writeDeadline,
+        pki,
+        metricsPort,
+        gateway);
   }
 
   public EdgeHubSettings withTokenFile(Path file) {
-    return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
-        certificateFile, privateKeyFile, token, Optional.of(file), httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, pki, metricsPort, gateway);
+    return new EdgeHubSettings(
+        source,
+        nodeName,
+        projectId,
+        heartbeat,
+        messageQps,
+        messageBurst,
+        caFile,
+        certificateFile,
+        privateKeyFile,
+        token,
+        Optional.of(file),
+        httpServer,
+        rotateCertificates,
+        websocketServer,
+        handshakeTimeout,
+        readDeadline,
+        writeDeadline,
+        pki,
+        metricsPort,
+        gateway);
   }
 
   public EdgeHubSettings withHeartbeat(Duration newHeartbeat, Duration newReadDeadline) {
-    return new EdgeHubSettings(source, nodeName, projectId, newHeartbeat, messageQps, messageBurst, caFile,
-        certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, newReadDeadline, writeDeadline, pki, metricsPort, gateway);
+    return new EdgeHubSettings(
+        source,
+        nodeName,
+        projectId,
+        newHeartbeat,
+        messageQps,
+        messageBurst,
+        caFile,
+        certificateFile,
+        privateKeyFile,
+        token,
+        tokenFile,
+        httpServer,
+        rotateCertificates,
+        websocketServer,
+        handshakeTimeout,
+        newReadDeadline,
+        writeDeadline,
+        pki,
+        metricsPort,
+        gateway);
   }
 
   public EdgeHubSettings withRotateCertificates(boolean rotate) {
-    return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
-        certificateFile, privateKeyFile, token, tokenFile, httpServer, rotate,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, pki, metricsPort, gateway);
+    return new EdgeHubSettings(
+        source,
+        nodeName,
+        projectId,
+        heartbeat,
+        messageQps,
+        messageBurst,
+        caFile,
+        certificateFile,
+        privateKeyFile,
+        token,
+        tokenFile,
+        httpServer,
+        rotate,
+        websocketServer,
+        handshakeTimeout,
+        readDeadline,
+        writeDeadline,
+        pki,
+        metricsPort,
+        gateway);
   }
 
   /**
@@ -298,31 +394,95 @@ public record EdgeHubSettings(
    * the CloudHub's bootstrap (empty).
    */
   public EdgeHubSettings withPki(Optional<EdgePki> newPki) {
-    return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
-        certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, newPki, metricsPort, gateway);
+    return new EdgeHubSettings(
+        source,
+        nodeName,
+        projectId,
+        heartbeat,
+        messageQps,
+        messageBurst,
+        caFile,
+        certificateFile,
+        privateKeyFile,
+        token,
+        tokenFile,
+        httpServer,
+        rotateCertificates,
+        websocketServer,
+        handshakeTimeout,
+        readDeadline,
+        writeDeadline,
+        newPki,
+        metricsPort,
+        gateway);
   }
 
   /** These settings with {@code /metrics} served on 127.0.0.1:{@code port} (empty: not served). */
   public EdgeHubSettings withMetricsPort(OptionalInt port) {
-    return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
-        certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, pki, port, gateway);
+    return new EdgeHubSettings(
+        source,
+        nodeName,
+        projectId,
+        heartbeat,
+        messageQps,
+        messageBurst,
+        caFile,
+        certificateFile,
+        privateKeyFile,
+        token,
+        tokenFile,
+        httpServer,
+        rotateCertificates,
+        websocketServer,
+        handshakeTimeout,
+        readDeadline,
+        writeDeadline,
+        pki,
+        port,
+        gateway);
   }
 
   /** These settings with a local gateway for a stock edgecore (empty: none). */
   public EdgeHubSettings withGateway(Optional<GatewaySettings> newGateway) {
-    return new EdgeHubSettings(source, nodeName, projectId, heartbeat, messageQps, messageBurst, caFile,
-        certificateFile, privateKeyFile, token, tokenFile, httpServer, rotateCertificates,
-        websocketServer, handshakeTimeout, readDeadline, writeDeadline, pki, metricsPort, newGateway);
+    return new EdgeHubSettings(
+        source,
+        nodeName,
+        projectId,
+        heartbeat,
+        messageQps,
+        messageBurst,
+        caFile,
+        certificateFile,
+        privateKeyFile,
+        token,
+        tokenFile,
+        httpServer,
+        rotateCertificates,
+        websocketServer,
+        handshakeTimeout,
+        readDeadline,
+        writeDeadline,
+        pki,
+        metricsPort,
+        newGateway);
   }
 
   /** {@code wss://<server>/<projectID>/<nodeName>/events}, the URL edgecore dials. */
   public URI webSocketUri() {
-    return URI.create("wss://" + websocketServer.authority() + "/" + projectId + "/" + nodeName.value() + "/events");
+    return URI.create(
+        "wss://"
+            + websocketServer.authority()
+            + "/"
+            + projectId
+            + "/"
+            + nodeName.value()
+            + "/events");
   }
 
-  /** No inbound frame for this long means the connection is dead: two heartbeats plus the read deadline. */
+  /**
+   * No inbound frame for this long means the connection is dead: two heartbeats plus the read
+   * deadline.
+   */
   public Duration deadConnectionTimeout() {
     return heartbeat.multipliedBy(2).plus(readDeadline);
   }

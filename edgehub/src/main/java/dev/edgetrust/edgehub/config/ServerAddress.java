@@ -5,9 +5,9 @@ import java.net.URISyntaxException;
 import java.util.Objects;
 
 /**
- * A CloudHub endpoint as KubeEdge configures it: {@code host:port}, where the host is an IP
- * address ({@code [::1]} for IPv6) or a DNS name. The host is also what the server certificate must
- * name, so it is kept exactly as written.
+ * A CloudHub endpoint as KubeEdge configures it: {@code host:port}, where the host is an IP address
+ * ({@code [::1]} for IPv6) or a DNS name. The host is also what the server certificate must name,
+ * so it is kept exactly as written.
  */
 public record ServerAddress(String host, int port) {
   private static final String HOST_PORT = "must be host:port (e.g. 192.168.1.10:10000), was '";
@@ -35,8 +35,12 @@ public record ServerAddress(String host, int port) {
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(HOST_PORT + trimmed + "'");
     }
-    if (uri.getHost() == null || uri.getPort() < 0 || uri.getRawPath() == null
-        || !uri.getRawPath().isEmpty() || uri.getRawUserInfo() != null || uri.getRawQuery() != null) {
+    if (uri.getHost() == null
+        || uri.getPort() < 0
+        || uri.getRawPath() == null
+        || !uri.getRawPath().isEmpty()
+        || uri.getRawUserInfo() != null
+        || uri.getRawQuery() != null) {
       throw new IllegalArgumentException(HOST_PORT + trimmed + "'");
     }
     String host = uri.getHost();

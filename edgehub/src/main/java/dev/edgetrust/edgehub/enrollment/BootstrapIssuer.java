@@ -22,11 +22,13 @@ public final class BootstrapIssuer implements CertificateIssuer {
   private final Enrollment enrollment;
   private final String configName;
   private final Clock clock;
+
   /** Why the last enrollment was attempted: retries for the same reason are not logged again. */
   private String lastWhy;
 
   /** As the full constructor, with the system clock. */
-  public BootstrapIssuer(NodeName node, TokenSource tokens, Enrollment enrollment, String configName) {
+  public BootstrapIssuer(
+      NodeName node, TokenSource tokens, Enrollment enrollment, String configName) {
     this(node, tokens, enrollment, configName, Clock.systemUTC());
   }
 
@@ -34,7 +36,8 @@ public final class BootstrapIssuer implements CertificateIssuer {
    * @param configName how to name the configuration in messages (the edgecore.yaml path)
    * @param clock to tell an expired join token in the operator's message
    */
-  public BootstrapIssuer(NodeName node, TokenSource tokens, Enrollment enrollment, String configName, Clock clock) {
+  public BootstrapIssuer(
+      NodeName node, TokenSource tokens, Enrollment enrollment, String configName, Clock clock) {
     this.node = Objects.requireNonNull(node, "node");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
@@ -47,7 +50,9 @@ public final class BootstrapIssuer implements CertificateIssuer {
     Optional<JoinToken> token = tokens.current();
     if (token.isEmpty()) {
       throw EnrollmentException.refused(
-          why + ", and there is no join token to enroll with: set 'token' in " + configName
+          why
+              + ", and there is no join token to enroll with: set 'token' in "
+              + configName
               + " (modules.edgeHub) or write one to 'tokenFile'"
               + tokens.file().map(f -> " (" + f + ")").orElse("")
               + "; print one on the cloud with ./edgetrust token --config cloudcore.yaml");
@@ -62,17 +67,34 @@ public final class BootstrapIssuer implements CertificateIssuer {
     try {
       return enrollment.enroll(token.get());
     } catch (EnrollmentException e) {
-      Optional<Instant> expired = token.get().expiresAt().filter(exp -> !clock.instant().isBefore(exp));
+      Optional<Instant> expired =
+          token.get().expiresAt().filter(exp -> !clock.instant().isBefore(exp));
       if (e.isRetryable() || expired.isEmpty()) {
         throw e;
       }
       // Refused with a token past its exp: say what to do, not just what the CloudHub answered.
       String where =
-          tokens.file().map(f -> "the join token in " + f).orElse("the join token in " + configName + " (modules.edgeHub.token)");
-      String put = tokens.file().map(f -> "write it to " + f).orElse("put it in " + configName + " (modules.edgeHub.token) and restart");
+          tokens
+              .file()
+              .map(f -> "the join token in " + f)
+              .orElse("the join token in " + configName + " (modules.edgeHub.token)");
+      String put =
+          tokens
+              .file()
+              .map(f -> "write it to " + f)
+              .orElse("put it in " + configName + " (modules.edgeHub.token) and restart");
       throw EnrollmentException.refused(
-          why + ", and " + where + " expired at " + expired.get() + ": create a new token on the cloud with"
-              + " `./edgetrust token --config cloudcore.yaml` and " + put + " (the CloudHub answered: " + e.getMessage() + ")");
+          why
+              + ", and "
+              + where
+              + " expired at "
+              + expired.get()
+              + ": create a new token on the cloud with"
+              + " `./edgetrust token --config cloudcore.yaml` and "
+              + put
+              + " (the CloudHub answered: "
+              + e.getMessage()
+              + ")");
     }
   }
 

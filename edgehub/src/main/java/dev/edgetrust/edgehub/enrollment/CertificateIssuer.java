@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * Where a node's certificates come from: the CloudHub's KubeEdge bootstrap with a join token
  * ({@link BootstrapIssuer}, the default), or a PKI the node asks itself, such as HashiCorp Vault
- * ({@link PkiIssuer}). {@link CredentialManager} decides when to call which method; an issuer
- * makes the key, obtains the certificate, checks it, and stores CA, key and certificate before it
+ * ({@link PkiIssuer}). {@link CredentialManager} decides when to call which method; an issuer makes
+ * the key, obtains the certificate, checks it, and stores CA, key and certificate before it
  * returns.
  *
  * <p>Implementations are called from one thread at a time and may block.

@@ -32,7 +32,11 @@ final class ClockSkew {
     Duration skew = Duration.between(serverNow, localNow);
     if (skew.abs().compareTo(THRESHOLD) <= 0) {
       if (!reported.isZero()) {
-        log.info("node {}: clock now agrees with the CloudHub {} to within {} s", node, server, THRESHOLD.toSeconds());
+        log.info(
+            "node {}: clock now agrees with the CloudHub {} to within {} s",
+            node,
+            server,
+            THRESHOLD.toSeconds());
         reported = Duration.ZERO;
       }
       return;
@@ -44,6 +48,11 @@ final class ClockSkew {
     log.warn(
         "node {}: clock skew of about {} s vs the CloudHub {}: this node's clock is {} (local {}, CloudHub {}); "
             + "certificates still work, but their expiry and renewal are judged by the local clock: fix its time (NTP)",
-        node, skew.abs().toSeconds(), server, skew.isNegative() ? "behind" : "ahead", localNow, serverNow);
+        node,
+        skew.abs().toSeconds(),
+        server,
+        skew.isNegative() ? "behind" : "ahead",
+        localNow,
+        serverNow);
   }
 }

@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides how this node gets usable credentials: the ones on disk if they are this node's, from
- * the configured CA and not expired; otherwise new ones from the {@link CertificateIssuer} (the
- * join token with the CloudHub's bootstrap, or a PKI such as Vault). Renewal uses the current
+ * Decides how this node gets usable credentials: the ones on disk if they are this node's, from the
+ * configured CA and not expired; otherwise new ones from the {@link CertificateIssuer} (the join
+ * token with the CloudHub's bootstrap, or a PKI such as Vault). Renewal uses the current
  * certificate, or enrolls again if the certificate expired while the node was offline.
  */
 public final class CredentialManager {
@@ -35,14 +35,28 @@ public final class CredentialManager {
    * @param configName how to name the configuration in messages (the edgecore.yaml path)
    */
   public CredentialManager(
-      NodeName node, Path caFile, KeyCertificateFiles files, TokenSource tokens, Enrollment enrollment,
-      String configName, Clock clock) {
-    this(node, caFile, files, new BootstrapIssuer(node, tokens, enrollment, configName, clock), clock);
+      NodeName node,
+      Path caFile,
+      KeyCertificateFiles files,
+      TokenSource tokens,
+      Enrollment enrollment,
+      String configName,
+      Clock clock) {
+    this(
+        node,
+        caFile,
+        files,
+        new BootstrapIssuer(node, tokens, enrollment, configName, clock),
+        clock);
   }
 
   /** Credentials from {@code issuer}. */
   public CredentialManager(
-      NodeName node, Path caFile, KeyCertificateFiles files, CertificateIssuer issuer, Clock clock) {
+      NodeName node,
+      Path caFile,
+      KeyCertificateFiles files,
+      CertificateIssuer issuer,
+      Clock clock) {
     this.node = Objects.requireNonNull(node, "node");
     this.caFile = Objects.requireNonNull(caFile, "caFile");
     this.files = Objects.requireNonNull(files, "files");
@@ -69,7 +83,8 @@ public final class CredentialManager {
     try {
       held = files.read();
     } catch (CredentialFileException e) {
-      throw EnrollmentException.refused(e.getMessage() + "; fix or remove it (with a join token set, the node enrolls again)");
+      throw EnrollmentException.refused(
+          e.getMessage() + "; fix or remove it (with a join token set, the node enrolls again)");
     }
     if (held.isEmpty()) {
       return issuer.enroll("there is no certificate at " + files.certificateFile() + " yet");
@@ -91,19 +106,26 @@ public final class CredentialManager {
     if (!issuedBy(current.certificate(), ca)) {
       return issuer.enroll(files.certificateFile() + " was not issued by the CA in " + caFile);
     }
-    log.info("node {} uses its certificate {}: serial {}, valid until {}",
-        node, files.certificateFile(), current.serialHex(), current.notAfter());
+    log.info(
+        "node {} uses its certificate {}: serial {}, valid until {}",
+        node,
+        files.certificateFile(),
+        current.serialHex(),
+        current.notAfter());
     return new NodeCredentials(current, ca);
   }
 
   /**
-   * New credentials to replace {@code current}: renewed with the current certificate, or, if it
-   * has expired, enrolled again.
+   * New credentials to replace {@code current}: renewed with the current certificate, or, if it has
+   * expired, enrolled again.
    */
   public NodeCredentials renew(NodeCredentials current) throws EnrollmentException {
     if (current.isExpiredAt(clock.instant())) {
       return issuer.enroll(
-          "the certificate " + files.certificateFile() + " expired at " + current.held().notAfter()
+          "the certificate "
+              + files.certificateFile()
+              + " expired at "
+              + current.held().notAfter()
               + " (it cannot renew itself once expired)");
     }
     return issuer.renew(current);
@@ -120,18 +142,28 @@ public final class CredentialManager {
     return issuer.enroll(why);
   }
 
-  /** Why the certificate on disk cannot be used, or null. A certificate for another node is an error. */
+  /**
+   * Why the certificate on disk cannot be used, or null. A certificate for another node is an
+   * error.
+   */
   private String unusableReason(HeldCertificate held) throws EnrollmentException {
     NodeName named;
     try {
       named = NodeName.fromCertificate(held.certificate());
     } catch (IllegalArgumentException e) {
       // E.g. a certificate from KubeEdge's own CloudCore (CN=kubeedge.io): useless here.
-      return files.certificateFile() + " is not an edgetrust node certificate (" + e.getMessage() + ")";
+      return files.certificateFile()
+          + " is not an edgetrust node certificate ("
+          + e.getMessage()
+          + ")";
     }
     if (!named.equals(node)) {
       throw EnrollmentException.refused(
-          files.certificateFile() + " is for node '" + named + "', but this node is '" + node
+          files.certificateFile()
+              + " is for node '"
+              + named
+              + "', but this node is '"
+              + node
               + "' (modules.edged.hostnameOverride or the host name); fix the name or remove the old files");
     }
     if (!clock.instant().isBefore(held.notAfter())) {

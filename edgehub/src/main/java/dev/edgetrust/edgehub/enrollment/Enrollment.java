@@ -27,8 +27,8 @@ import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -53,15 +53,16 @@ import org.slf4j.LoggerFactory;
  * or IP included), authorized by the token's JWT. Renewal ({@link #renew}) is the same request
  * authorized by the current client certificate in the TLS handshake instead.
  *
- * <p>Every answer is checked before anything is written: the certificate must name this node,
- * carry the key generated here, and chain to the CA. Files are then replaced atomically. The key
- * never leaves this machine and neither it nor the token is logged.
+ * <p>Every answer is checked before anything is written: the certificate must name this node, carry
+ * the key generated here, and chain to the CA. Files are then replaced atomically. The key never
+ * leaves this machine and neither it nor the token is logged.
  */
 public final class Enrollment {
   private static final Logger log = LoggerFactory.getLogger(Enrollment.class);
 
   /** A CA or node certificate is a few KiB; anything much larger is not one. */
   private static final int MAX_BODY_BYTES = 1 << 20;
+
   /** Error bodies are shown to an operator on one line; a short text is all KubeEdge sends. */
   private static final int MAX_ERROR_TEXT = 200;
 
@@ -73,7 +74,8 @@ public final class Enrollment {
   private final Clock clock;
 
   /** As the full constructor, judging lifetimes by the system clock. */
-  public Enrollment(URI httpServer, NodeName node, Path caFile, KeyCertificateFiles files, Duration timeout) {
+  public Enrollment(
+      URI httpServer, NodeName node, Path caFile, KeyCertificateFiles files, Duration timeout) {
     this(httpServer, node, caFile, files, timeout, Clock.systemUTC());
   }
 
@@ -87,7 +89,12 @@ public final class Enrollment {
    *     CloudHub's to report skew
    */
   public Enrollment(
-      URI httpServer, NodeName node, Path caFile, KeyCertificateFiles files, Duration timeout, Clock clock) {
+      URI httpServer,
+      NodeName node,
+      Path caFile,
+      KeyCertificateFiles files,
+      Duration timeout,
+      Clock clock) {
     this.httpServer = Objects.requireNonNull(httpServer, "httpServer");
     this.node = Objects.requireNonNull(node, "node");
     this.caFile = Objects.requireNonNull(caFile, "caFile");
@@ -108,7 +115,8 @@ public final class Enrollment {
     Csr csr = Csr.create(keyPair, node.subject());
     HttpRequest request =
         certificateRequest(csr).header("Authorization", "Bearer " + token.jwt()).build();
-    X509Certificate certificate = requestCertificate(client(pinnedCa(ca, Optional.empty())), request, keyPair, ca);
+    X509Certificate certificate =
+        requestCertificate(client(pinnedCa(ca, Optional.empty())), request, keyPair, ca);
 
     HeldCertificate held = new HeldCertificate(keyPair.getPrivate(), List.of(certificate));
     try {
@@ -116,10 +124,20 @@ public final class Enrollment {
       files.write(held);
     } catch (IOException e) {
       throw EnrollmentException.cannotStore(
-          "the new credentials to " + caFile + ", " + files.keyFile() + " and " + files.certificateFile(), e);
+          "the new credentials to "
+              + caFile
+              + ", "
+              + files.keyFile()
+              + " and "
+              + files.certificateFile(),
+          e);
     }
-    log.info("node {} enrolled with {}: certificate serial {}, valid until {}",
-        node, httpServer, held.serialHex(), held.notAfter());
+    log.info(
+        "node {} enrolled with {}: certificate serial {}, valid until {}",
+        node,
+        httpServer,
+        held.serialHex(),
+        held.notAfter());
     return new NodeCredentials(held, ca);
   }
 
@@ -135,7 +153,10 @@ public final class Enrollment {
     Csr csr = Csr.create(keyPair, node.subject());
     X509Certificate certificate =
         requestCertificate(
-            client(pinnedCa(current.ca(), Optional.of(current.held()))), certificateRequest(csr).build(), keyPair, current.ca());
+            client(pinnedCa(current.ca(), Optional.of(current.held()))),
+            certificateRequest(csr).build(),
+            keyPair,
+            current.ca());
     HeldCertificate held = new HeldCertificate(keyPair.getPrivate(), List.of(certificate));
     try {
       files.write(held);
@@ -143,11 +164,19 @@ public final class Enrollment {
       // The new certificate is dropped with its key: used without being on disk, it would be lost
       // at the next restart, which would come back with the old pair. The next attempt asks again.
       throw EnrollmentException.cannotStore(
-          "the renewed key and certificate to " + files.keyFile() + " and " + files.certificateFile()
-              + " (the current pair is untouched)", e);
+          "the renewed key and certificate to "
+              + files.keyFile()
+              + " and "
+              + files.certificateFile()
+              + " (the current pair is untouched)",
+          e);
     }
-    log.info("node {} renewed its certificate: serial {} -> {}, valid until {}",
-        node, current.held().serialHex(), held.serialHex(), held.notAfter());
+    log.info(
+        "node {} renewed its certificate: serial {} -> {}, valid until {}",
+        node,
+        current.held().serialHex(),
+        held.serialHex(),
+        held.notAfter());
     return new NodeCredentials(held, current.ca());
   }
 
@@ -164,13 +193,18 @@ public final class Enrollment {
     try {
       ca = Pem.parseCertificates(reply.body()).get(0);
     } catch (IllegalArgumentException e) {
-      throw EnrollmentException.refused("GET " + uri + " did not return a certificate: " + e.getMessage());
+      throw EnrollmentException.refused(
+          "GET " + uri + " did not return a certificate: " + e.getMessage());
     }
     byte[] actual = sha256(Certificates.der(ca));
     if (!MessageDigest.isEqual(actual, token.caHashBytes())) {
       throw EnrollmentException.refused(
-          "the CA certificate from " + uri + " has sha256 " + HexFormat.of().formatHex(actual).substring(0, 16)
-              + "…, but the join token expects " + token.caHash().substring(0, 16)
+          "the CA certificate from "
+              + uri
+              + " has sha256 "
+              + HexFormat.of().formatHex(actual).substring(0, 16)
+              + "…, but the join token expects "
+              + token.caHash().substring(0, 16)
               + "…: the token is for another CloudHub, or something between this node and it is not the CloudHub");
     }
     return ca;
@@ -184,7 +218,8 @@ public final class Enrollment {
         .header("NodeName", node.value());
   }
 
-  private X509Certificate requestCertificate(HttpClient client, HttpRequest request, KeyPair keyPair, X509Certificate ca)
+  private X509Certificate requestCertificate(
+      HttpClient client, HttpRequest request, KeyPair keyPair, X509Certificate ca)
       throws EnrollmentException {
     URI uri = request.uri();
     Reply reply = send(client, request, uri);
@@ -195,13 +230,16 @@ public final class Enrollment {
     try {
       certificate = Pem.parseCertificates(reply.body()).get(0);
     } catch (IllegalArgumentException e) {
-      throw EnrollmentException.refused("GET " + uri + " did not return a certificate: " + e.getMessage());
+      throw EnrollmentException.refused(
+          "GET " + uri + " did not return a certificate: " + e.getMessage());
     }
     check(certificate, keyPair, ca, uri);
     return certificate;
   }
 
-  /** The answer must be for this node, for the key made here, from the pinned CA, and usable now. */
+  /**
+   * The answer must be for this node, for the key made here, from the pinned CA, and usable now.
+   */
   private void check(X509Certificate certificate, KeyPair keyPair, X509Certificate ca, URI uri)
       throws EnrollmentException {
     String from = "the certificate from " + uri;
@@ -212,14 +250,18 @@ public final class Enrollment {
       throw EnrollmentException.refused(from + " is not a node certificate: " + e.getMessage());
     }
     if (!named.equals(node)) {
-      throw EnrollmentException.refused(from + " names node '" + named + "', not this node '" + node + "'");
+      throw EnrollmentException.refused(
+          from + " names node '" + named + "', not this node '" + node + "'");
     }
     if (!Arrays.equals(certificate.getPublicKey().getEncoded(), keyPair.getPublic().getEncoded())) {
       throw EnrollmentException.refused(from + " is not for the key this node generated");
     }
     if (!certificate.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
       throw EnrollmentException.refused(
-          from + " was issued by '" + certificate.getIssuerX500Principal().getName() + "', not by the CA");
+          from
+              + " was issued by '"
+              + certificate.getIssuerX500Principal().getName()
+              + "', not by the CA");
     }
     try {
       certificate.verify(ca.getPublicKey());
@@ -227,7 +269,8 @@ public final class Enrollment {
       throw EnrollmentException.refused(from + " is not signed by the CA");
     }
     if (!clock.instant().isBefore(certificate.getNotAfter().toInstant())) {
-      throw EnrollmentException.refused(from + " expired at " + certificate.getNotAfter().toInstant());
+      throw EnrollmentException.refused(
+          from + " expired at " + certificate.getNotAfter().toInstant());
     }
     try {
       List<String> usages = certificate.getExtendedKeyUsage();
@@ -243,14 +286,22 @@ public final class Enrollment {
 
   private Reply send(HttpClient client, HttpRequest request, URI uri) throws EnrollmentException {
     try {
-      HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> response =
+          client.send(request, HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = response.body()) {
         byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
         if (body.length > MAX_BODY_BYTES) {
-          throw EnrollmentException.refused(request.method() + " " + uri + " answered with more than " + MAX_BODY_BYTES + " bytes");
+          throw EnrollmentException.refused(
+              request.method()
+                  + " "
+                  + uri
+                  + " answered with more than "
+                  + MAX_BODY_BYTES
+                  + " bytes");
         }
         Instant now = clock.instant();
-        Optional<Instant> date = response.headers().firstValue("Date").flatMap(Enrollment::httpDate);
+        Optional<Instant> date =
+            response.headers().firstValue("Date").flatMap(Enrollment::httpDate);
         date.ifPresent(serverNow -> clockSkew.report(node, uri.getAuthority(), now, serverNow));
         return new Reply(response.statusCode(), body, response.headers().firstValue("Retry-After"));
       }
@@ -258,16 +309,19 @@ public final class Enrollment {
       throw EnrollmentException.refused(
           "TLS handshake with " + uri.getAuthority() + " failed: " + e.getMessage() + tlsHint(e));
     } catch (HttpTimeoutException e) {
-      throw EnrollmentException.unavailable(request.method() + " " + uri + " timed out after " + timeout.toSeconds() + " s", e);
+      throw EnrollmentException.unavailable(
+          request.method() + " " + uri + " timed out after " + timeout.toSeconds() + " s", e);
     } catch (ConnectException e) {
-      throw EnrollmentException.unavailable("cannot connect to " + uri.getAuthority() + ": connection refused", e);
+      throw EnrollmentException.unavailable(
+          "cannot connect to " + uri.getAuthority() + ": connection refused", e);
     } catch (IOException e) {
       Throwable tls = sslCause(e);
       if (tls != null) {
         throw EnrollmentException.refused(
             "TLS with " + uri.getAuthority() + " failed: " + tls.getMessage() + tlsHint(tls));
       }
-      throw EnrollmentException.unavailable(request.method() + " " + uri + " failed: " + describe(e), e);
+      throw EnrollmentException.unavailable(
+          request.method() + " " + uri + " failed: " + describe(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw EnrollmentException.unavailable(request.method() + " " + uri + " was interrupted", e);
@@ -278,7 +332,8 @@ public final class Enrollment {
 
   private static Optional<Instant> httpDate(String value) {
     try {
-      return Optional.of(ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+      return Optional.of(
+          ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
@@ -286,8 +341,8 @@ public final class Enrollment {
 
   /**
    * What the operator should look at. An alert the CloudHub sent means it refused this node's
-   * certificate (revoked, blocked, another CA); anything else is this node refusing the
-   * CloudHub's, most often for not naming the address dialled.
+   * certificate (revoked, blocked, another CA); anything else is this node refusing the CloudHub's,
+   * most often for not naming the address dialled.
    */
   static String tlsHint(Throwable e) {
     String message = String.valueOf(e.getMessage());
@@ -314,25 +369,29 @@ public final class Enrollment {
   /** 401/403/400 and friends are refusals with the server's short text; 5xx/429 are retryable. */
   private static EnrollmentException failure(URI uri, Reply reply) {
     String text = printable(new String(reply.body(), StandardCharsets.UTF_8));
-    String message = "GET " + uri + " answered " + reply.status() + (text.isEmpty() ? "" : ": " + text);
+    String message =
+        "GET " + uri + " answered " + reply.status() + (text.isEmpty() ? "" : ": " + text);
     if (reply.status() >= 500 || reply.status() == 429 || reply.status() == 408) {
       Optional<Duration> after = reply.retryAfter().flatMap(Enrollment::retryAfter);
       return after.isPresent()
-          ? EnrollmentException.unavailableFor(message + " (retry after " + after.get().toSeconds() + " s)", after.get())
+          ? EnrollmentException.unavailableFor(
+              message + " (retry after " + after.get().toSeconds() + " s)", after.get())
           : EnrollmentException.unavailable(message, null);
     }
     return EnrollmentException.refused(message);
   }
 
   /**
-   * {@code Retry-After} as delta-seconds or an HTTP date; anything else (or a time already past)
-   * is ignored and the usual backoff applies.
+   * {@code Retry-After} as delta-seconds or an HTTP date; anything else (or a time already past) is
+   * ignored and the usual backoff applies.
    */
   static Optional<Duration> retryAfter(String header) {
     String value = header.strip();
     if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
       // Past a day it is not a retry hint any more; the backoff's cap applies to it anyway.
-      return value.length() > 6 ? Optional.of(Duration.ofDays(1)) : Optional.of(Duration.ofSeconds(Long.parseLong(value)));
+      return value.length() > 6
+          ? Optional.of(Duration.ofDays(1))
+          : Optional.of(Duration.ofSeconds(Long.parseLong(value)));
     }
     return httpDate(value)
         .map(at -> Duration.between(Instant.now(), at))
@@ -364,8 +423,12 @@ public final class Enrollment {
   }
 
   /** Trusts {@code ca} only (the JDK HTTP client then checks the host name or IP as well). */
-  private static HandshakeCertificates pinnedCa(X509Certificate ca, Optional<HeldCertificate> clientCertificate) {
-    return HandshakeCertificates.builder().addTrustedCertificate(ca).heldCertificate(clientCertificate).build();
+  private static HandshakeCertificates pinnedCa(
+      X509Certificate ca, Optional<HeldCertificate> clientCertificate) {
+    return HandshakeCertificates.builder()
+        .addTrustedCertificate(ca)
+        .heldCertificate(clientCertificate)
+        .build();
   }
 
   private static HandshakeCertificates trustAnyServerOnce() {

@@ -56,14 +56,17 @@ public final class EnrollmentException extends Exception {
    * @param what the files, named for the operator
    */
   public static EnrollmentException cannotStore(String what, IOException cause) {
-    return new EnrollmentException("cannot write " + what + ": " + AtomicFile.describeFailure(cause), true, true, cause, null);
+    return new EnrollmentException(
+        "cannot write " + what + ": " + AtomicFile.describeFailure(cause), true, true, cause, null);
   }
 
   public boolean isRetryable() {
     return retryable;
   }
 
-  /** A fault on this node (its disk) rather than at the CloudHub or PKI: worth an operator's look. */
+  /**
+   * A fault on this node (its disk) rather than at the CloudHub or PKI: worth an operator's look.
+   */
   public boolean isLocalFault() {
     return localFault;
   }

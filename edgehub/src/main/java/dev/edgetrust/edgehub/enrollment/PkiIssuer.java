@@ -34,10 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Certificates from a PKI the node asks itself (HashiCorp Vault, say), as its {@link NodeIssuance}
- * describes it: a P-256 key made here, a CSR for {@code CN=system:node:<node>}, signed by the provider with the
- * client-auth usage and the configured lifetime. First enrollment and renewal are the same request;
- * the provider's credential (a token file, an AppRole secret, the current certificate) is what
- * authorizes it.
+ * describes it: a P-256 key made here, a CSR for {@code CN=system:node:<node>}, signed by the
+ * provider with the client-auth usage and the configured lifetime. First enrollment and renewal are
+ * the same request; the provider's credential (a token file, an AppRole secret, the current
+ * certificate) is what authorizes it.
  *
  * <p>The answer is checked before anything is written — it must name this node, carry the key made
  * here, be signed by the first CA of the chain, be valid for client authentication and not already
@@ -59,11 +59,12 @@ public final class PkiIssuer implements CertificateIssuer {
 
   /**
    * @param issuance the provider (not closed here), the lifetime to ask for and how the PKI behaves
-   * @param caFile where the CA chain from each answer is written (what the node trusts the
-   *     CloudHub by)
+   * @param caFile where the CA chain from each answer is written (what the node trusts the CloudHub
+   *     by)
    * @param files where key and certificate are written
    */
-  public PkiIssuer(NodeName node, NodeIssuance issuance, Path caFile, KeyCertificateFiles files, Clock clock) {
+  public PkiIssuer(
+      NodeName node, NodeIssuance issuance, Path caFile, KeyCertificateFiles files, Clock clock) {
     this.node = Objects.requireNonNull(node, "node");
     this.provider = issuance.provider();
     this.ttl = issuance.ttl();
@@ -91,7 +92,9 @@ public final class PkiIssuer implements CertificateIssuer {
     Csr csr = Csr.create(keyPair, node.subject());
     IssuedCertificate issued;
     try {
-      issued = provider.sign(SigningRequest.forNode(node, csr, EnumSet.of(CertificateUsage.CLIENT_AUTH), ttl));
+      issued =
+          provider.sign(
+              SigningRequest.forNode(node, csr, EnumSet.of(CertificateUsage.CLIENT_AUTH), ttl));
     } catch (PkiException e) {
       throw e.isRetryable()
           ? EnrollmentException.unavailable(e.getMessage(), e)
@@ -105,20 +108,36 @@ public final class PkiIssuer implements CertificateIssuer {
     HeldCertificate held = new HeldCertificate(keyPair.getPrivate(), chain);
     X509Certificate ca = issued.caChain().get(0);
     try {
-      AtomicFile.writePublic(caFile, Pem.certificates(issued.caChain()).getBytes(StandardCharsets.US_ASCII));
+      AtomicFile.writePublic(
+          caFile, Pem.certificates(issued.caChain()).getBytes(StandardCharsets.US_ASCII));
       files.write(held);
     } catch (IOException e) {
       // Dropped with its key: see EnrollmentException.cannotStore. The next attempt asks again.
       throw EnrollmentException.cannotStore(
-          "the new certificate to " + caFile + ", " + files.keyFile() + " and " + files.certificateFile()
-              + (current == null ? "" : " (the current pair is untouched)"), e);
+          "the new certificate to "
+              + caFile
+              + ", "
+              + files.keyFile()
+              + " and "
+              + files.certificateFile()
+              + (current == null ? "" : " (the current pair is untouched)"),
+          e);
     }
     if (current == null) {
-      log.info("node {} got certificate serial {} from {}, valid until {}", node, held.serialHex(), provider.name(),
+      log.info(
+          "node {} got certificate serial {} from {}, valid until {}",
+          node,
+          held.serialHex(),
+          provider.name(),
           held.notAfter());
     } else {
-      log.info("node {} renewed its certificate with {}: serial {} -> {}, valid until {}", node, provider.name(),
-          current.held().serialHex(), held.serialHex(), held.notAfter());
+      log.info(
+          "node {} renewed its certificate with {}: serial {} -> {}, valid until {}",
+          node,
+          provider.name(),
+          current.held().serialHex(),
+          held.serialHex(),
+          held.notAfter());
     }
     return new NodeCredentials(held, ca);
   }
@@ -134,7 +153,8 @@ public final class PkiIssuer implements CertificateIssuer {
       throw EnrollmentException.refused(from + " is not a node certificate: " + e.getMessage());
     }
     if (!named.equals(node)) {
-      throw EnrollmentException.refused(from + " names node '" + named + "', not this node '" + node + "'");
+      throw EnrollmentException.refused(
+          from + " names node '" + named + "', not this node '" + node + "'");
     }
     if (!Arrays.equals(certificate.getPublicKey().getEncoded(), keyPair.getPublic().getEncoded())) {
       throw EnrollmentException.refused(from + " is for another key than the one this node made");
@@ -144,11 +164,15 @@ public final class PkiIssuer implements CertificateIssuer {
       certificate.verify(ca.getPublicKey());
     } catch (GeneralSecurityException e) {
       throw EnrollmentException.refused(
-          from + " is not signed by the CA it came with (" + ca.getSubjectX500Principal().getName() + ")");
+          from
+              + " is not signed by the CA it came with ("
+              + ca.getSubjectX500Principal().getName()
+              + ")");
     }
     Instant now = clock.instant();
     if (!now.isBefore(certificate.getNotAfter().toInstant())) {
-      throw EnrollmentException.refused(from + " has already expired (" + certificate.getNotAfter().toInstant() + ")");
+      throw EnrollmentException.refused(
+          from + " has already expired (" + certificate.getNotAfter().toInstant() + ")");
     }
     try {
       List<String> usages = certificate.getExtendedKeyUsage();

@@ -14,7 +14,8 @@ public record RenewalWindow(double from, double to) {
 
   public RenewalWindow {
     if (!(from >= 0 && from <= to && to <= 1)) {
-      throw new IllegalArgumentException("need 0 <= from <= to <= 1, was from " + from + ", to " + to);
+      throw new IllegalArgumentException(
+          "need 0 <= from <= to <= 1, was from " + from + ", to " + to);
     }
   }
 

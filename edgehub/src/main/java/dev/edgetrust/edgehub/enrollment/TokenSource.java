@@ -51,7 +51,8 @@ public final class TokenSource {
     }
     try {
       if (Files.size(path) > MAX_BYTES) {
-        throw EnrollmentException.refused(path + ": larger than " + MAX_BYTES + " bytes; not a join token");
+        throw EnrollmentException.refused(
+            path + ": larger than " + MAX_BYTES + " bytes; not a join token");
       }
       bytes = Files.readAllBytes(path);
     } catch (NoSuchFileException e) {

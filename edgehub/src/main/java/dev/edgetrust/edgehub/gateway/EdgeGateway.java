@@ -1,7 +1,6 @@
 package dev.edgetrust.edgehub.gateway;
 
 import dev.edgetrust.credential.AtomicFile;
-import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;
@@ -34,12 +33,15 @@ import org.slf4j.LoggerFactory;
  * its WebSocket session, and relays that session over the EdgeHub's own session to the CloudHub.
  *
  * <p>Runs on the EdgeHub's event loop (no thread of its own). The EdgeHub calls {@link
- * #upstreamOpened()}, {@link #upstreamClosed(String)} and {@link #fromCloud(Message)} on that
- * loop; {@link #start()} and {@link #close()} from outside it.
+ * #upstreamOpened()}, {@link #upstreamClosed(String)} and {@link #fromCloud(Message)} on that loop;
+ * {@link #start()} and {@link #close()} from outside it.
  */
 public final class EdgeGateway implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EdgeGateway.class);
-  /** How long the token written at start lets a local edgecore join: 2 × cloudcore's default 12 h. */
+
+  /**
+   * How long the token written at start lets a local edgecore join: 2 × cloudcore's default 12 h.
+   */
   public static final Duration TOKEN_LIFETIME = Duration.ofHours(24);
 
   private final EventLoop loop;
@@ -51,7 +53,12 @@ public final class EdgeGateway implements AutoCloseable {
   private Optional<Channel> websocket = Optional.empty();
   private Optional<Channel> https = Optional.empty();
 
-  private EdgeGateway(EventLoop loop, GatewaySettings settings, LocalCa ca, LocalRelay relay, LocalInitializer initializer,
+  private EdgeGateway(
+      EventLoop loop,
+      GatewaySettings settings,
+      LocalCa ca,
+      LocalRelay relay,
+      LocalInitializer initializer,
       Clock clock) {
     this.loop = loop;
     this.settings = settings;
@@ -67,14 +74,21 @@ public final class EdgeGateway implements AutoCloseable {
    * @param writeDeadline how long a write to the local edgecore (and its TLS handshake) may take
    * @throws GatewayException one line naming the file: see {@link LocalCa#loadOrCreate}
    */
-  public static EdgeGateway create(EventLoop loop, GatewaySettings settings, NodeName node, Upstream upstream,
-      Duration writeDeadline, Clock clock) throws GatewayException {
+  public static EdgeGateway create(
+      EventLoop loop,
+      GatewaySettings settings,
+      NodeName node,
+      Upstream upstream,
+      Duration writeDeadline,
+      Clock clock)
+      throws GatewayException {
     LocalCa ca = LocalCa.loadOrCreate(settings, node, clock);
     SslContext tls;
     try {
       tls = serverTls(ca);
     } catch (SSLException e) {
-      throw new GatewayException("modules.edgeHub.gateway: cannot set up TLS with the local CA: " + e.getMessage(), e);
+      throw new GatewayException(
+          "modules.edgeHub.gateway: cannot set up TLS with the local CA: " + e.getMessage(), e);
     }
     LocalRelay relay = new LocalRelay(node, upstream, settings.maxBufferedBytes());
     LocalInitializer initializer =
@@ -82,7 +96,10 @@ public final class EdgeGateway implements AutoCloseable {
     return new EdgeGateway(loop, settings, ca, relay, initializer, clock);
   }
 
-  /** The local listeners' TLS: the local CA's server identity; a client certificate from it optional. */
+  /**
+   * The local listeners' TLS: the local CA's server identity; a client certificate from it
+   * optional.
+   */
   static SslContext serverTls(LocalCa ca) throws SSLException {
     HeldCertificate server = ca.serverIdentity();
     return SslContextBuilder.forServer(server.privateKey(), server.chain())
@@ -103,17 +120,27 @@ public final class EdgeGateway implements AutoCloseable {
   public void start() throws GatewayException {
     JoinToken token = LocalJoinTokens.mint(ca, clock.instant().plus(TOKEN_LIFETIME));
     try {
-      AtomicFile.writeSecret(settings.tokenFile(), token.value().getBytes(StandardCharsets.US_ASCII));
+      AtomicFile.writeSecret(
+          settings.tokenFile(), token.value().getBytes(StandardCharsets.US_ASCII));
     } catch (IOException e) {
-      throw new GatewayException("modules.edgeHub.gateway.directory: cannot write the local join token "
-          + settings.tokenFile() + ": " + AtomicFile.describeFailure(e), e);
+      throw new GatewayException(
+          "modules.edgeHub.gateway.directory: cannot write the local join token "
+              + settings.tokenFile()
+              + ": "
+              + AtomicFile.describeFailure(e),
+          e);
     }
     websocket = Optional.of(bind("port", settings.port()));
     https = Optional.of(bind("httpsPort", settings.httpsPort()));
-    log.info("node {}: local gateway for a stock edgecore on wss://127.0.0.1:{} (bootstrap https://127.0.0.1:{}),"
-            + " local CA SHA-256 {}; its join token (valid until {}) is in {}", ca.node(),
-        websocketAddress().orElseThrow().getPort(), httpsAddress().orElseThrow().getPort(), ca.hash(),
-        clock.instant().plus(TOKEN_LIFETIME), settings.tokenFile());
+    log.info(
+        "node {}: local gateway for a stock edgecore on wss://127.0.0.1:{} (bootstrap https://127.0.0.1:{}),"
+            + " local CA SHA-256 {}; its join token (valid until {}) is in {}",
+        ca.node(),
+        websocketAddress().orElseThrow().getPort(),
+        httpsAddress().orElseThrow().getPort(),
+        ca.hash(),
+        clock.instant().plus(TOKEN_LIFETIME),
+        settings.tokenFile());
   }
 
   private Channel bind(String key, int port) throws GatewayException {
@@ -124,16 +151,23 @@ public final class EdgeGateway implements AutoCloseable {
     } catch (UnknownHostException impossible) {
       throw new IllegalStateException(impossible);
     }
-    ChannelFuture bound = new ServerBootstrap()
-        .group(loop)
-        .channel(NioServerSocketChannel.class)
-        .childHandler(initializer)
-        .bind(loopback, port)
-        .awaitUninterruptibly();
+    ChannelFuture bound =
+        new ServerBootstrap()
+            .group(loop)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(initializer)
+            .bind(loopback, port)
+            .awaitUninterruptibly();
     if (!bound.isSuccess()) {
       close();
-      throw new GatewayException("modules.edgeHub.gateway." + key + ": cannot listen on 127.0.0.1:" + port + ": "
-          + bound.cause().getMessage(), bound.cause());
+      throw new GatewayException(
+          "modules.edgeHub.gateway."
+              + key
+              + ": cannot listen on 127.0.0.1:"
+              + port
+              + ": "
+              + bound.cause().getMessage(),
+          bound.cause());
     }
     return bound.channel();
   }
@@ -164,7 +198,9 @@ public final class EdgeGateway implements AutoCloseable {
     relay.upstreamOpened();
   }
 
-  /** The node's session to the CloudHub ended: the local session is closed, so edgecore reconnects. */
+  /**
+   * The node's session to the CloudHub ended: the local session is closed, so edgecore reconnects.
+   */
   public void upstreamClosed(String reason) {
     relay.upstreamClosed(reason);
   }

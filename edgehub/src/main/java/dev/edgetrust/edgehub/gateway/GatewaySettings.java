@@ -25,21 +25,28 @@ public record GatewaySettings(
   public GatewaySettings {
     directory = Objects.requireNonNull(directory, "directory").toAbsolutePath();
     if (maxBufferedBytes <= 0) {
-      throw new IllegalArgumentException("maxBufferedBytes must be greater than 0, was " + maxBufferedBytes);
+      throw new IllegalArgumentException(
+          "maxBufferedBytes must be greater than 0, was " + maxBufferedBytes);
     }
     if (keepaliveInterval.isNegative() || keepaliveInterval.isZero()) {
-      throw new IllegalArgumentException("keepaliveInterval must be positive, was " + keepaliveInterval);
+      throw new IllegalArgumentException(
+          "keepaliveInterval must be positive, was " + keepaliveInterval);
     }
   }
 
   /** Defaults of {@code modules.edgeHub.gateway} with the local CA in {@code directory}. */
   public static GatewaySettings in(Path directory) {
-    return new GatewaySettings(DEFAULT_PORT, DEFAULT_HTTPS_PORT, directory, DEFAULT_MAX_BUFFERED_BYTES,
+    return new GatewaySettings(
+        DEFAULT_PORT,
+        DEFAULT_HTTPS_PORT,
+        directory,
+        DEFAULT_MAX_BUFFERED_BYTES,
         Duration.ofSeconds(DEFAULT_KEEPALIVE_SECONDS));
   }
 
   public GatewaySettings withPorts(int newPort, int newHttpsPort) {
-    return new GatewaySettings(newPort, newHttpsPort, directory, maxBufferedBytes, keepaliveInterval);
+    return new GatewaySettings(
+        newPort, newHttpsPort, directory, maxBufferedBytes, keepaliveInterval);
   }
 
   public GatewaySettings withMaxBufferedBytes(int bytes) {

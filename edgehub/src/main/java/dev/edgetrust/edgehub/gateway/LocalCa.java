@@ -4,7 +4,6 @@ import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.credential.SecretFiles;
-import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.HeldCertificate;
@@ -45,27 +44,38 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's local CA: it signs the local edgecore's client certificate and the gateway's own
- * loopback server certificate, and nothing else. Made at first start in {@code
- * gateway.directory} (key 0600 in a 0700 directory, the pair written atomically) and never sent
- * anywhere: the CloudHub never sees it, and it vouches for nothing beyond this host's loopback.
+ * loopback server certificate, and nothing else. Made at first start in {@code gateway.directory}
+ * (key 0600 in a 0700 directory, the pair written atomically) and never sent anywhere: the CloudHub
+ * never sees it, and it vouches for nothing beyond this host's loopback.
  *
  * <p>Immutable once loaded; safe on any thread.
  */
 public final class LocalCa {
   private static final Logger log = LoggerFactory.getLogger(LocalCa.class);
-  /** Long: it is trusted only on this host, and replacing it means a new join of the local edgecore. */
+
+  /**
+   * Long: it is trusted only on this host, and replacing it means a new join of the local edgecore.
+   */
   static final Duration CA_LIFETIME = Duration.ofDays(3650);
+
   /**
    * The local edgecore's certificates: short, as edgetrust's are, and renewed by edgecore itself at
    * 70-90% of this over {@code /edge.crt}.
    */
   public static final Duration NODE_LIFETIME = Duration.ofDays(30);
+
   /** The gateway's loopback server certificate: made afresh at every start, held in memory only. */
   static final Duration SERVER_LIFETIME = Duration.ofDays(400);
+
   static final X500Principal SUBJECT = new X500Principal("CN=edgetrust local gateway CA");
-  private static final Set<PosixFilePermission> OPEN_TO_OTHERS = Set.of(
-      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-      PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+  private static final Set<PosixFilePermission> OPEN_TO_OTHERS =
+      Set.of(
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_EXECUTE);
 
   private final HeldCertificate ca;
   private final NodeName node;
@@ -84,9 +94,11 @@ public final class LocalCa {
    * @throws GatewayException one line naming the file: a directory or key open to group or others,
    *     an unreadable or mismatched pair, or one that cannot be written
    */
-  public static LocalCa loadOrCreate(GatewaySettings settings, NodeName node, Clock clock) throws GatewayException {
+  public static LocalCa loadOrCreate(GatewaySettings settings, NodeName node, Clock clock)
+      throws GatewayException {
     Path dir = settings.directory();
-    KeyCertificateFiles files = new KeyCertificateFiles(settings.caKeyFile(), settings.caCertificateFile());
+    KeyCertificateFiles files =
+        new KeyCertificateFiles(settings.caKeyFile(), settings.caCertificateFile());
     refuseOpenToOthers(dir, "chmod 700 it");
     try {
       // The one rule every secret file follows (the directory's stricter 0700 is checked above).
@@ -98,8 +110,13 @@ public final class LocalCa {
     try {
       existing = files.read();
     } catch (CredentialFileException e) {
-      throw new GatewayException("modules.edgeHub.gateway.directory: " + e.getMessage()
-          + "; delete it and " + settings.caKeyFile().getFileName() + " to have a new local CA made (the local edgecore then joins again)", e);
+      throw new GatewayException(
+          "modules.edgeHub.gateway.directory: "
+              + e.getMessage()
+              + "; delete it and "
+              + settings.caKeyFile().getFileName()
+              + " to have a new local CA made (the local edgecore then joins again)",
+          e);
     }
     if (existing.isPresent()) {
       return new LocalCa(existing.get(), node, clock);
@@ -108,10 +125,17 @@ public final class LocalCa {
     try {
       files.write(made);
     } catch (IOException e) {
-      throw new GatewayException("modules.edgeHub.gateway.directory " + dir
-          + ": cannot write the local CA: " + AtomicFile.describeFailure(e), e);
+      throw new GatewayException(
+          "modules.edgeHub.gateway.directory "
+              + dir
+              + ": cannot write the local CA: "
+              + AtomicFile.describeFailure(e),
+          e);
     }
-    log.info("local gateway CA made in {} (SHA-256 {})", dir, Certificates.sha256Hex(made.certificate()));
+    log.info(
+        "local gateway CA made in {} (SHA-256 {})",
+        dir,
+        Certificates.sha256Hex(made.certificate()));
     return new LocalCa(made, node, clock);
   }
 
@@ -122,13 +146,14 @@ public final class LocalCa {
     try {
       Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
       if (mode.stream().anyMatch(OPEN_TO_OTHERS::contains)) {
-        throw new GatewayException("modules.edgeHub.gateway.directory: " + file
-            + " is open to group or others; " + fix);
+        throw new GatewayException(
+            "modules.edgeHub.gateway.directory: " + file + " is open to group or others; " + fix);
       }
     } catch (UnsupportedOperationException noPosix) {
       // Not a POSIX file system: nothing to check.
     } catch (IOException e) {
-      throw new GatewayException("modules.edgeHub.gateway.directory: " + file + " cannot be read: " + e.getMessage(), e);
+      throw new GatewayException(
+          "modules.edgeHub.gateway.directory: " + file + " cannot be read: " + e.getMessage(), e);
     }
   }
 
@@ -158,38 +183,71 @@ public final class LocalCa {
   X509Certificate issueNode(PublicKey publicKey) {
     Instant now = clock.instant();
     X500Principal subject = new X500Principal("CN=" + node.commonName() + ", O=system:nodes");
-    return sign(subject, publicKey, now, now.plus(NODE_LIFETIME), KeyPurposeId.id_kp_clientAuth, Optional.empty());
+    return sign(
+        subject,
+        publicKey,
+        now,
+        now.plus(NODE_LIFETIME),
+        KeyPurposeId.id_kp_clientAuth,
+        Optional.empty());
   }
 
   /** The gateway's server certificate for 127.0.0.1 (and {@code localhost}), with a fresh key. */
   HeldCertificate serverIdentity() {
     KeyPair keys = Keys.newP256();
     Instant now = clock.instant();
-    GeneralNames names = new GeneralNames(new GeneralName[] {
-        new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")});
-    X509Certificate cert = sign(new X500Principal("CN=edgetrust local gateway"), keys.getPublic(), now,
-        now.plus(SERVER_LIFETIME), KeyPurposeId.id_kp_serverAuth, Optional.of(names));
+    GeneralNames names =
+        new GeneralNames(
+            new GeneralName[] {
+              new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+              new GeneralName(GeneralName.dNSName, "localhost")
+            });
+    X509Certificate cert =
+        sign(
+            new X500Principal("CN=edgetrust local gateway"),
+            keys.getPublic(),
+            now,
+            now.plus(SERVER_LIFETIME),
+            KeyPurposeId.id_kp_serverAuth,
+            Optional.of(names));
     return new HeldCertificate(keys.getPrivate(), List.of(cert, ca.certificate()));
   }
 
-  private X509Certificate sign(X500Principal subject, PublicKey publicKey, Instant from, Instant to, KeyPurposeId usage,
+  private X509Certificate sign(
+      X500Principal subject,
+      PublicKey publicKey,
+      Instant from,
+      Instant to,
+      KeyPurposeId usage,
       Optional<ASN1Encodable> sans) {
     byte[] serial = new byte[16];
     random.nextBytes(serial);
     serial[0] &= 0x7f;
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-      JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(), new BigInteger(1, serial),
-          Date.from(from.minus(Duration.ofMinutes(5))), Date.from(to), subject, publicKey);
+      JcaX509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              ca.certificate(),
+              new BigInteger(1, serial),
+              Date.from(from.minus(Duration.ofMinutes(5))),
+              Date.from(to),
+              subject,
+              publicKey);
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
       builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(usage));
-      builder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.certificate()));
+      builder.addExtension(
+          Extension.authorityKeyIdentifier,
+          false,
+          ext.createAuthorityKeyIdentifier(ca.certificate()));
       if (sans.isPresent()) {
         builder.addExtension(Extension.subjectAlternativeName, false, sans.get());
       }
-      return new JcaX509CertificateConverter().getCertificate(
-          builder.build(new JcaContentSignerBuilder(Keys.signatureAlgorithm(ca.privateKey())).build(ca.privateKey())));
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              builder.build(
+                  new JcaContentSignerBuilder(Keys.signatureAlgorithm(ca.privateKey()))
+                      .build(ca.privateKey())));
     } catch (CertIOException e) {
       throw new IllegalStateException("cannot encode a certificate extension", e);
     } catch (Exception e) {
@@ -204,14 +262,26 @@ public final class LocalCa {
     serial[0] &= 0x7f;
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-      JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(SUBJECT, new BigInteger(1, serial),
-          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(CA_LIFETIME)), SUBJECT, keys.getPublic());
+      JcaX509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              SUBJECT,
+              new BigInteger(1, serial),
+              Date.from(now.minus(Duration.ofMinutes(5))),
+              Date.from(now.plus(CA_LIFETIME)),
+              SUBJECT,
+              keys.getPublic());
       // pathLen 0: it signs end-entity certificates only.
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-      builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
-      X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-          builder.build(new JcaContentSignerBuilder(Keys.signatureAlgorithm(keys.getPrivate())).build(keys.getPrivate())));
+      builder.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+      X509Certificate cert =
+          new JcaX509CertificateConverter()
+              .getCertificate(
+                  builder.build(
+                      new JcaContentSignerBuilder(Keys.signatureAlgorithm(keys.getPrivate()))
+                          .build(keys.getPrivate())));
       return new HeldCertificate(keys.getPrivate(), List.of(cert));
     } catch (Exception e) {
       throw new IllegalStateException("cannot make the local CA with a fresh P-256 key", e);

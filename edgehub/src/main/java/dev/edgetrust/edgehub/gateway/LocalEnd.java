@@ -17,7 +17,10 @@ enum LocalEnd {
    * never took, so its connection is closed without one (as cloudcore does).
    */
   LOCAL_TOO_SLOW(null, ""),
-  /** No message for {@code gateway.keepaliveInterval}: closed without a close frame, as cloudcore does. */
+  /**
+   * No message for {@code gateway.keepaliveInterval}: closed without a close frame, as cloudcore
+   * does.
+   */
   LOCAL_SILENT(null, "");
 
   private final WebSocketCloseStatus status;

@@ -35,7 +35,12 @@ final class LocalInitializer extends ChannelInitializer<SocketChannel> {
   private final Duration writeDeadline;
   private final Clock clock;
 
-  LocalInitializer(SslContext tls, LocalCa ca, LocalRelay relay, Duration keepaliveInterval, Duration writeDeadline,
+  LocalInitializer(
+      SslContext tls,
+      LocalCa ca,
+      LocalRelay relay,
+      Duration keepaliveInterval,
+      Duration writeDeadline,
       Clock clock) {
     this.tls = tls;
     this.ca = ca;
@@ -51,20 +56,28 @@ final class LocalInitializer extends ChannelInitializer<SocketChannel> {
     SslHandler ssl = tls.newHandler(ch.alloc());
     ssl.setHandshakeTimeoutMillis(writeDeadline.toMillis());
     p.addLast("tls", ssl);
-    p.addLast("keepalive-timeout", new IdleStateHandler(keepaliveInterval.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-    p.addLast("write-deadline", new WriteTimeoutHandler(writeDeadline.toMillis(), TimeUnit.MILLISECONDS));
+    p.addLast(
+        "keepalive-timeout",
+        new IdleStateHandler(keepaliveInterval.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+    p.addLast(
+        "write-deadline", new WriteTimeoutHandler(writeDeadline.toMillis(), TimeUnit.MILLISECONDS));
     p.addLast("http", new HttpServerCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(Csr.MAX_DER_BYTES + 1024));
     p.addLast("bootstrap", new LocalBootstrapHandler(ca, clock));
     p.addLast("upgrade-check", new LocalUpgradeCheck(ca.node(), relay));
-    p.addLast("websocket", new WebSocketServerProtocolHandler(
-        WebSocketServerProtocolConfig.newBuilder()
-            // cloudcore registers "/" and ignores the path; the upgrade check has looked at it.
-            .websocketPath("/")
-            .checkStartsWith(true)
-            .handleCloseFrames(true)
-            .decoderConfig(WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_MESSAGE_BYTES).build())
-            .build()));
+    p.addLast(
+        "websocket",
+        new WebSocketServerProtocolHandler(
+            WebSocketServerProtocolConfig.newBuilder()
+                // cloudcore registers "/" and ignores the path; the upgrade check has looked at it.
+                .websocketPath("/")
+                .checkStartsWith(true)
+                .handleCloseFrames(true)
+                .decoderConfig(
+                    WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(MAX_MESSAGE_BYTES)
+                        .build())
+                .build()));
     p.addLast("frame-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
     p.addLast("local-leg", new LocalLegHandler(relay));
   }

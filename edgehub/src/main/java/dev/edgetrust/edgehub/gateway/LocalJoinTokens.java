@@ -9,9 +9,9 @@ import java.util.Map;
 
 /**
  * Mints and checks the local edgecore's join tokens, in cloudcore's format ({@link JoinToken}:
- * {@code hex(sha256(CA DER)) + "." + JWT}), the JWT HS256 ({@link Hs256Jwt}) with only {@code
- * exp}, keyed (as cloudcore keys its own) with the CA's private key bytes. edgecore checks the
- * first part against {@code /ca.crt}; the gateway checks the JWT.
+ * {@code hex(sha256(CA DER)) + "." + JWT}), the JWT HS256 ({@link Hs256Jwt}) with only {@code exp},
+ * keyed (as cloudcore keys its own) with the CA's private key bytes. edgecore checks the first part
+ * against {@code /ca.crt}; the gateway checks the JWT.
  */
 public final class LocalJoinTokens {
   private LocalJoinTokens() {}
@@ -22,8 +22,8 @@ public final class LocalJoinTokens {
   }
 
   /**
-   * Whether {@code jwt} (what edgecore sends as {@code Authorization: Bearer}) was minted by
-   * {@code ca} and has not expired at {@code now}.
+   * Whether {@code jwt} (what edgecore sends as {@code Authorization: Bearer}) was minted by {@code
+   * ca} and has not expired at {@code now}.
    */
   static boolean accepts(LocalCa ca, String jwt, Instant now) {
     JsonNode claims;

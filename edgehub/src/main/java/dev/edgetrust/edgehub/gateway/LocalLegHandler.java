@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The end of the local pipeline: the upgrade makes this connection the local session; each whole
- * message (text or binary, as KubeEdge's readers take both; JSON with or without gorilla's
- * trailing newline) goes to the relay; silence, a stalled write and the close end it.
+ * message (text or binary, as KubeEdge's readers take both; JSON with or without gorilla's trailing
+ * newline) goes to the relay; silence, a stalled write and the close end it.
  */
 final class LocalLegHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(LocalLegHandler.class);
@@ -52,7 +52,8 @@ final class LocalLegHandler extends ChannelInboundHandlerAdapter {
         try {
           message = MessageCodec.decode(json);
         } catch (IllegalArgumentException e) {
-          log.warn("dropping a frame from the local edgecore that is not a message: {}", e.getMessage());
+          log.warn(
+              "dropping a frame from the local edgecore that is not a message: {}", e.getMessage());
           return;
         }
         relay.fromLocal(ctx.channel(), message);
@@ -66,9 +67,11 @@ final class LocalLegHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof WriteTimeoutException) {
-      log.warn("a write to the local edgecore did not complete within writeDeadline: it is not reading; closing its connection");
+      log.warn(
+          "a write to the local edgecore did not complete within writeDeadline: it is not reading; closing its connection");
     } else {
-      log.debug("local connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+      log.debug(
+          "local connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     }
     ctx.close();
   }

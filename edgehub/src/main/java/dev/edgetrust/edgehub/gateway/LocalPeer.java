@@ -1,14 +1,16 @@
 package dev.edgetrust.edgehub.gateway;
 
+import dev.edgetrust.pki.NodeName;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslHandler;
-import dev.edgetrust.pki.NodeName;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
-/** The client certificate the local peer presented, already verified against the local CA by TLS. */
+/**
+ * The client certificate the local peer presented, already verified against the local CA by TLS.
+ */
 final class LocalPeer {
   private LocalPeer() {}
 
@@ -19,7 +21,9 @@ final class LocalPeer {
     }
     try {
       Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-      return chain.length > 0 && chain[0] instanceof X509Certificate x509 ? Optional.of(x509) : Optional.empty();
+      return chain.length > 0 && chain[0] instanceof X509Certificate x509
+          ? Optional.of(x509)
+          : Optional.empty();
     } catch (SSLPeerUnverifiedException e) {
       return Optional.empty();
     }

@@ -23,16 +23,16 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Keepalives from the local edgecore are answered here (they keep its session alive), not
- *       relayed: the EdgeHub sends its own upstream, whether or not an edgecore is connected.
- *       Its empty goodbye is not relayed either: it speaks of the local session only.
+ *       relayed: the EdgeHub sends its own upstream, whether or not an edgecore is connected. Its
+ *       empty goodbye is not relayed either: it speaks of the local session only.
  *   <li>A local session is admitted only while the upstream session is up, and closed (1001) when
  *       it ends, so edgecore sees the cloud come and go exactly as it would with cloudcore.
  *   <li>The local edgecore leaving does not touch the upstream session. Cloud messages that arrive
  *       meanwhile are held, up to {@code maxBufferedBytes}, oldest dropped first past it, and
  *       handed over in order to the next local session.
  *   <li>Toward a connected edgecore at most {@code maxBufferedBytes} wait to be written; past it,
- *       its connection is closed. Toward the CloudHub, a full outbox closes the local session
- *       with 1011: the EdgeHub's outbox is already the bounded buffer.
+ *       its connection is closed. Toward the CloudHub, a full outbox closes the local session with
+ *       1011: the EdgeHub's outbox is already the bounded buffer.
  * </ul>
  */
 final class LocalRelay {
@@ -75,11 +75,18 @@ final class LocalRelay {
     local = Optional.of(channel);
     toLocal = 0;
     previous.ifPresent(old -> end(old, LocalEnd.REPLACED));
-    log.info("node {}: local edgecore connected from {}{}", node, channel.remoteAddress(),
+    log.info(
+        "node {}: local edgecore connected from {}{}",
+        node,
+        channel.remoteAddress(),
         held.isEmpty() ? "" : "; handing over " + held.size() + " message(s) held meanwhile");
     if (droppedWhileAway > 0) {
-      log.warn("node {}: {} cloud message(s) were dropped while no local edgecore was connected"
-          + " (more than gateway.maxBufferedBytes {} held)", node, droppedWhileAway, maxBufferedBytes);
+      log.warn(
+          "node {}: {} cloud message(s) were dropped while no local edgecore was connected"
+              + " (more than gateway.maxBufferedBytes {} held)",
+          node,
+          droppedWhileAway,
+          maxBufferedBytes);
       droppedWhileAway = 0;
     }
     while (!held.isEmpty() && local.isPresent()) {
@@ -99,7 +106,9 @@ final class LocalRelay {
       return;
     }
     if (!upstream.send(message)) {
-      log.warn("node {}: the EdgeHub's outbox to the CloudHub is full; closing the local edgecore's session", node);
+      log.warn(
+          "node {}: the EdgeHub's outbox to the CloudHub is full; closing the local edgecore's session",
+          node);
       end(channel, LocalEnd.UPSTREAM_TOO_SLOW);
     }
   }
@@ -115,7 +124,9 @@ final class LocalRelay {
 
   /** The local edgecore sent nothing, keepalives included, for the keepalive interval. */
   void localSilent(Channel channel) {
-    log.info("node {}: no message from the local edgecore within gateway.keepaliveInterval; closing its connection", node);
+    log.info(
+        "node {}: no message from the local edgecore within gateway.keepaliveInterval; closing its connection",
+        node);
     end(channel, LocalEnd.LOCAL_SILENT);
   }
 
@@ -127,10 +138,14 @@ final class LocalRelay {
 
   void upstreamClosed(String reason) {
     upstreamOpen = false;
-    local.ifPresent(channel -> {
-      log.info("node {}: the session to the CloudHub ended ({}); closing the local edgecore's session", node, reason);
-      end(channel, LocalEnd.UPSTREAM_GONE);
-    });
+    local.ifPresent(
+        channel -> {
+          log.info(
+              "node {}: the session to the CloudHub ended ({}); closing the local edgecore's session",
+              node,
+              reason);
+          end(channel, LocalEnd.UPSTREAM_GONE);
+        });
   }
 
   /** A message from the CloudHub, for the local edgecore: written, or held while it is away. */
@@ -156,12 +171,17 @@ final class LocalRelay {
   private void write(Channel channel, byte[] text) {
     toLocal += text.length;
     if (toLocal > maxBufferedBytes) {
-      log.warn("node {}: {} bytes wait for the local edgecore, more than gateway.maxBufferedBytes ({}):"
-          + " it is not reading; closing its connection", node, toLocal, maxBufferedBytes);
+      log.warn(
+          "node {}: {} bytes wait for the local edgecore, more than gateway.maxBufferedBytes ({}):"
+              + " it is not reading; closing its connection",
+          node,
+          toLocal,
+          maxBufferedBytes);
       end(channel, LocalEnd.LOCAL_TOO_SLOW);
       return;
     }
-    channel.writeAndFlush(new TextWebSocketFrame(channel.alloc().buffer(text.length).writeBytes(text)))
+    channel
+        .writeAndFlush(new TextWebSocketFrame(channel.alloc().buffer(text.length).writeBytes(text)))
         .addListener(new Written(channel, text.length));
   }
 
@@ -171,7 +191,9 @@ final class LocalRelay {
       toLocal = 0;
     }
     if (why.getsCloseFrame() && channel.isActive()) {
-      channel.writeAndFlush(new CloseWebSocketFrame(why.status(), why.reason())).addListener(ChannelFutureListener.CLOSE);
+      channel
+          .writeAndFlush(new CloseWebSocketFrame(why.status(), why.reason()))
+          .addListener(ChannelFutureListener.CLOSE);
     } else {
       channel.close();
     }

@@ -44,7 +44,10 @@ final class LocalUpgradeCheck extends ChannelInboundHandlerAdapter {
       return;
     }
     ReferenceCountUtil.release(request);
-    log.info("refused local WebSocket connection from {}: {}", ctx.channel().remoteAddress(), refusal.get().message());
+    log.info(
+        "refused local WebSocket connection from {}: {}",
+        ctx.channel().remoteAddress(),
+        refusal.get().message());
     LocalReplies.refuse(ctx, refusal.get().status(), refusal.get().message());
   }
 
@@ -61,20 +64,32 @@ final class LocalUpgradeCheck extends ChannelInboundHandlerAdapter {
     }
     Optional<X509Certificate> certificate = LocalPeer.certificate(ctx);
     if (certificate.isEmpty()) {
-      return Refusal.of(HttpResponseStatus.UNAUTHORIZED, "a client certificate from the local CA is required (join at /edge.crt first)");
+      return Refusal.of(
+          HttpResponseStatus.UNAUTHORIZED,
+          "a client certificate from the local CA is required (join at /edge.crt first)");
     }
     if (!LocalPeer.node(certificate.get()).equals(Optional.of(node))) {
-      return Refusal.of(HttpResponseStatus.FORBIDDEN, "the client certificate is not node '" + node + "'s");
+      return Refusal.of(
+          HttpResponseStatus.FORBIDDEN, "the client certificate is not node '" + node + "'s");
     }
     // Netty's headers are case-insensitive: node_id, Node_id and NODE_ID are one header.
     String nodeId = request.headers().get("node_id");
     if (nodeId == null || !nodeId.equals(node.value())) {
-      return Refusal.of(HttpResponseStatus.FORBIDDEN, "this gateway serves only node '" + node + "', not node_id '"
-          + NodeName.printable(nodeId == null ? "" : nodeId) + "'");
+      return Refusal.of(
+          HttpResponseStatus.FORBIDDEN,
+          "this gateway serves only node '"
+              + node
+              + "', not node_id '"
+              + NodeName.printable(nodeId == null ? "" : nodeId)
+              + "'");
     }
     String[] segments = new QueryStringDecoder(request.uri()).rawPath().split("/", -1);
-    if (segments.length != 4 || !segments[0].isEmpty() || !"events".equals(segments[3]) || !segments[2].equals(node.value())) {
-      return Refusal.of(HttpResponseStatus.NOT_FOUND, "expected the path /<projectID>/" + node + "/events");
+    if (segments.length != 4
+        || !segments[0].isEmpty()
+        || !"events".equals(segments[3])
+        || !segments[2].equals(node.value())) {
+      return Refusal.of(
+          HttpResponseStatus.NOT_FOUND, "expected the path /<projectID>/" + node + "/events");
     }
     String use = request.headers().get("ConnectionUse");
     if (!"msg".equals(use)) {
@@ -82,7 +97,9 @@ final class LocalUpgradeCheck extends ChannelInboundHandlerAdapter {
       return Refusal.of(HttpResponseStatus.BAD_REQUEST, "only ConnectionUse: msg is served");
     }
     if (!relay.upstreamOpen()) {
-      return Refusal.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "the node's session to the CloudHub is not up; try again later");
+      return Refusal.of(
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "the node's session to the CloudHub is not up; try again later");
     }
     return Optional.empty();
   }

@@ -2,7 +2,9 @@ package dev.edgetrust.edgehub.gateway;
 
 import dev.edgetrust.message.Message;
 
-/** Where the local edgecore's messages go: the EdgeHub's own session to the CloudHub (its outbox). */
+/**
+ * Where the local edgecore's messages go: the EdgeHub's own session to the CloudHub (its outbox).
+ */
 public interface Upstream {
   /**
    * Queues {@code message} for the CloudHub.

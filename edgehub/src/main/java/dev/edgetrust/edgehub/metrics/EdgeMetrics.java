@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * native histograms, a scheduler thread; this class is a few volatile fields and one string. With
  * no labels there is nothing to escape, and no value here is ever text from outside.
  *
- * <p>Updated from the EdgeHub's threads; each value is independent, so plain volatile fields suffice.
+ * <p>Updated from the EdgeHub's threads; each value is independent, so plain volatile fields
+ * suffice.
  */
 public final class EdgeMetrics {
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -50,17 +51,34 @@ public final class EdgeMetrics {
   /** Every metric, in the Prometheus text format; a value not known yet is left out. */
   public String render() {
     StringBuilder out = new StringBuilder(1024);
-    gauge(out, "edgetrust_edgehub_certificate_expiry_timestamp_seconds",
-        "When the certificate in use expires (unix seconds)", certificateExpiryMillis);
-    gauge(out, "edgetrust_edgehub_certificate_next_renewal_timestamp_seconds",
-        "When the certificate is planned to be renewed (unix seconds); absent when rotation is off", nextRenewalMillis);
-    gauge(out, "edgetrust_edgehub_certificate_last_renewal_timestamp_seconds",
+    gauge(
+        out,
+        "edgetrust_edgehub_certificate_expiry_timestamp_seconds",
+        "When the certificate in use expires (unix seconds)",
+        certificateExpiryMillis);
+    gauge(
+        out,
+        "edgetrust_edgehub_certificate_next_renewal_timestamp_seconds",
+        "When the certificate is planned to be renewed (unix seconds); absent when rotation is off",
+        nextRenewalMillis);
+    gauge(
+        out,
+        "edgetrust_edgehub_certificate_last_renewal_timestamp_seconds",
         "When the certificate was last renewed successfully (unix seconds); absent until the first renewal",
         lastRenewalMillis);
-    header(out, "edgetrust_edgehub_certificate_renewal_failures_total",
-        "Failed attempts to renew (or enroll for) the certificate since start; each is retried", "counter");
-    out.append("edgetrust_edgehub_certificate_renewal_failures_total ").append(renewalFailures.get()).append('\n');
-    header(out, "edgetrust_edgehub_connected", "1 while a session with the CloudHub is open, else 0", "gauge");
+    header(
+        out,
+        "edgetrust_edgehub_certificate_renewal_failures_total",
+        "Failed attempts to renew (or enroll for) the certificate since start; each is retried",
+        "counter");
+    out.append("edgetrust_edgehub_certificate_renewal_failures_total ")
+        .append(renewalFailures.get())
+        .append('\n');
+    header(
+        out,
+        "edgetrust_edgehub_connected",
+        "1 while a session with the CloudHub is open, else 0",
+        "gauge");
     out.append("edgetrust_edgehub_connected ").append(connected ? 1 : 0).append('\n');
     return out.toString();
   }

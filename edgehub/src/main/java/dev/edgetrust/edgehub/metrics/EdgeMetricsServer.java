@@ -29,9 +29,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code GET /metrics} on 127.0.0.1 only (a node exporter or agent on the device scrapes it; no
- * one else may), served on the EdgeHub's own event loop: it adds a listening socket, no thread.
- * Every answer closes its connection, so an idle scraper holds nothing open.
+ * {@code GET /metrics} on 127.0.0.1 only (a node exporter or agent on the device scrapes it; no one
+ * else may), served on the EdgeHub's own event loop: it adds a listening socket, no thread. Every
+ * answer closes its connection, so an idle scraper holds nothing open.
  */
 public final class EdgeMetricsServer implements AutoCloseable {
   public static final String ADDRESS = "127.0.0.1";
@@ -48,28 +48,33 @@ public final class EdgeMetricsServer implements AutoCloseable {
    *
    * @throws IOException with one line naming the address when it cannot listen
    */
-  public static EdgeMetricsServer start(EventLoopGroup group, int port, EdgeMetrics metrics) throws IOException {
+  public static EdgeMetricsServer start(EventLoopGroup group, int port, EdgeMetrics metrics)
+      throws IOException {
     try {
-      Channel channel = new ServerBootstrap()
-          .group(group)
-          .channel(NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              ch.pipeline()
-                  .addLast(new ReadTimeoutHandler(10, TimeUnit.SECONDS))
-                  .addLast(new HttpServerCodec())
-                  .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                  .addLast(new Handler(metrics));
-            }
-          })
-          .bind(ADDRESS, port)
-          .sync()
-          .channel();
+      Channel channel =
+          new ServerBootstrap()
+              .group(group)
+              .channel(NioServerSocketChannel.class)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ch.pipeline()
+                          .addLast(new ReadTimeoutHandler(10, TimeUnit.SECONDS))
+                          .addLast(new HttpServerCodec())
+                          .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                          .addLast(new Handler(metrics));
+                    }
+                  })
+              .bind(ADDRESS, port)
+              .sync()
+              .channel();
       return new EdgeMetricsServer(channel);
     } catch (Exception e) {
-      String reason = e instanceof BindException ? "address already in use" : String.valueOf(e.getMessage());
-      throw new IOException("cannot listen for metrics on " + ADDRESS + ":" + port + ": " + reason, e);
+      String reason =
+          e instanceof BindException ? "address already in use" : String.valueOf(e.getMessage());
+      throw new IOException(
+          "cannot listen for metrics on " + ADDRESS + ":" + port + ": " + reason, e);
     }
   }
 
@@ -92,11 +97,16 @@ public final class EdgeMetricsServer implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       if (!request.decoderResult().isSuccess() || !HttpMethod.GET.equals(request.method())) {
-        reply(ctx, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8", "use GET /metrics\n");
+        reply(
+            ctx, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8", "use GET /metrics\n");
       } else if (new QueryStringDecoder(request.uri()).rawPath().equals("/metrics")) {
         reply(ctx, HttpResponseStatus.OK, EdgeMetrics.CONTENT_TYPE, metrics.render());
       } else {
-        reply(ctx, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8", "not found; this server serves /metrics\n");
+        reply(
+            ctx,
+            HttpResponseStatus.NOT_FOUND,
+            "text/plain; charset=utf-8",
+            "not found; this server serves /metrics\n");
       }
     }
 
@@ -105,9 +115,11 @@ public final class EdgeMetricsServer implements AutoCloseable {
       ctx.close();
     }
 
-    private static void reply(ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body) {
-      FullHttpResponse response = new DefaultFullHttpResponse(
-          HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    private static void reply(
+        ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body) {
+      FullHttpResponse response =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
       response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** edgecore's keepalive and a ping: the first at once when the session is up, then every heartbeat. */
+/**
+ * edgecore's keepalive and a ping: the first at once when the session is up, then every heartbeat.
+ */
 class HeartbeatHandlerTest {
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
@@ -32,13 +34,19 @@ class HeartbeatHandlerTest {
   }
 
   /** What the handler wrote, as kinds: a keepalive message or a ping. */
-  private enum Beat { KEEPALIVE, PING, OTHER }
+  private enum Beat {
+    KEEPALIVE,
+    PING,
+    OTHER
+  }
 
   private List<Beat> written() {
     List<Beat> beats = new ArrayList<>();
     for (Object o; (o = channel.readOutbound()) != null; ) {
-      beats.add(o instanceof Message m && m.isKeepalive() ? Beat.KEEPALIVE
-          : o instanceof PingWebSocketFrame ? Beat.PING : Beat.OTHER);
+      beats.add(
+          o instanceof Message m && m.isKeepalive()
+              ? Beat.KEEPALIVE
+              : o instanceof PingWebSocketFrame ? Beat.PING : Beat.OTHER);
       ReferenceCountUtil.release(o);
     }
     return beats;

@@ -23,7 +23,9 @@ class MessageFrameCodecTest {
   }
 
   private static Message data() {
-    return Message.create(new Message.Route("edged", "twin", "resource", "update", "node/node-a/1"), TextNode.valueOf("m"));
+    return Message.create(
+        new Message.Route("edged", "twin", "resource", "update", "node/node-a/1"),
+        TextNode.valueOf("m"));
   }
 
   @Test
@@ -56,7 +58,9 @@ class MessageFrameCodecTest {
   @Test
   void blankEmptyMalformedAndBinaryFrames_areDropped_andTheChannelStaysOpen() {
     channel.writeInbound(new TextWebSocketFrame("  "));
-    channel.writeInbound(new TextWebSocketFrame("{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}"));
+    channel.writeInbound(
+        new TextWebSocketFrame(
+            "{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}"));
     channel.writeInbound(new TextWebSocketFrame("this is not a message"));
     channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1, 2, 3})));
 

@@ -61,7 +61,8 @@ class SessionHandlerTest {
 
   SessionHandlerTest() {
     session.attach(channel);
-    FailureDescriber describer = new FailureDescriber("cloudhub.test:10000", Duration.ofSeconds(40), Duration.ofSeconds(10));
+    FailureDescriber describer =
+        new FailureDescriber("cloudhub.test:10000", Duration.ofSeconds(40), Duration.ofSeconds(10));
     channel.pipeline().addLast(new SessionHandler(session, listener, describer));
   }
 
@@ -82,8 +83,12 @@ class SessionHandlerTest {
 
   @Test
   void messages_reachTheListener_inOrder() {
-    Message first = Message.create(new Message.Route("edged", "twin", "resource", "update", "a"), TextNode.valueOf("1"));
-    Message second = Message.create(new Message.Route("edged", "twin", "resource", "update", "b"), TextNode.valueOf("2"));
+    Message first =
+        Message.create(
+            new Message.Route("edged", "twin", "resource", "update", "a"), TextNode.valueOf("1"));
+    Message second =
+        Message.create(
+            new Message.Route("edged", "twin", "resource", "update", "b"), TextNode.valueOf("2"));
 
     channel.writeInbound(first, second);
 
@@ -92,7 +97,9 @@ class SessionHandlerTest {
 
   @Test
   void revocationNotice_retiresTheCertificate_andClosesTheSession() {
-    channel.writeInbound(new CloseWebSocketFrame(RevocationNotice.CLOSE_CODE, RevocationNotice.REVOKED.reason("serial 0a")));
+    channel.writeInbound(
+        new CloseWebSocketFrame(
+            RevocationNotice.CLOSE_CODE, RevocationNotice.REVOKED.reason("serial 0a")));
 
     assertThat(session.verdict()).isEqualTo(CredentialVerdict.REVOKED);
     assertThat(session.failure()).startsWith("the CloudHub closed the session (1008 revoked: ");
@@ -101,7 +108,9 @@ class SessionHandlerTest {
 
   @Test
   void blockedNotice_retiresTheCertificateToo() {
-    channel.writeInbound(new CloseWebSocketFrame(RevocationNotice.CLOSE_CODE, RevocationNotice.BLOCKED.reason("by admin")));
+    channel.writeInbound(
+        new CloseWebSocketFrame(
+            RevocationNotice.CLOSE_CODE, RevocationNotice.BLOCKED.reason("by admin")));
 
     assertThat(session.verdict()).isEqualTo(CredentialVerdict.REVOKED);
   }
@@ -117,8 +126,11 @@ class SessionHandlerTest {
 
   @Test
   void certificateAlertAtTheHandshake_isARefusal() {
-    channel.pipeline().fireUserEventTriggered(
-        new SslHandshakeCompletionEvent(new SSLHandshakeException("Received fatal alert: certificate_unknown")));
+    channel
+        .pipeline()
+        .fireUserEventTriggered(
+            new SslHandshakeCompletionEvent(
+                new SSLHandshakeException("Received fatal alert: certificate_unknown")));
 
     assertThat(session.verdict()).isEqualTo(CredentialVerdict.REFUSED);
     assertThat(session.failure()).startsWith("TLS with cloudhub.test:10000 failed");
@@ -127,7 +139,10 @@ class SessionHandlerTest {
 
   @Test
   void certificateAlertAfterTheHandshake_tls13_isARefusal_andClosesTheSession() {
-    channel.pipeline().fireExceptionCaught(new DecoderException(new SSLException("Received fatal alert: certificate_revoked")));
+    channel
+        .pipeline()
+        .fireExceptionCaught(
+            new DecoderException(new SSLException("Received fatal alert: certificate_revoked")));
 
     assertThat(session.verdict()).isEqualTo(CredentialVerdict.REFUSED);
     assertThat(channel.isOpen()).isFalse();
@@ -135,11 +150,15 @@ class SessionHandlerTest {
 
   @Test
   void refusalThenRevocation_theRevocationOutranksIt_andTheFirstReasonIsKept() {
-    channel.pipeline().fireUserEventTriggered(
-        new SslHandshakeCompletionEvent(new SSLHandshakeException("Received fatal alert: certificate_unknown")));
+    channel
+        .pipeline()
+        .fireUserEventTriggered(
+            new SslHandshakeCompletionEvent(
+                new SSLHandshakeException("Received fatal alert: certificate_unknown")));
     String first = session.failure();
 
-    channel.writeInbound(new CloseWebSocketFrame(RevocationNotice.CLOSE_CODE, RevocationNotice.REVOKED.reason("x")));
+    channel.writeInbound(
+        new CloseWebSocketFrame(RevocationNotice.CLOSE_CODE, RevocationNotice.REVOKED.reason("x")));
 
     assertThat(session.verdict()).isEqualTo(CredentialVerdict.REVOKED);
     assertThat(session.failure()).isEqualTo(first);
@@ -150,7 +169,9 @@ class SessionHandlerTest {
     channel.pipeline().fireExceptionCaught(ReadTimeoutException.INSTANCE);
 
     assertThat(session.verdict()).isEqualTo(CredentialVerdict.NONE);
-    assertThat(session.failure()).isEqualTo("nothing from the CloudHub cloudhub.test:10000 for 40 s; the connection is dead");
+    assertThat(session.failure())
+        .isEqualTo(
+            "nothing from the CloudHub cloudhub.test:10000 for 40 s; the connection is dead");
     assertThat(channel.isOpen()).isFalse();
   }
 

@@ -38,7 +38,10 @@ class EdgeHubConfigFuzzTest {
     try {
       EdgeHubSettings.load(FILE);
     } catch (ConfigException refused) {
-      assertThat(refused.getMessage()).startsWith(FILE.toString()).doesNotContain("\n").doesNotContain("\r");
+      assertThat(refused.getMessage())
+          .startsWith(FILE.toString())
+          .doesNotContain("\n")
+          .doesNotContain("\r");
     }
   }
 }

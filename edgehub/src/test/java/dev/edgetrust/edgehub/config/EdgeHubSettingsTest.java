@@ -59,13 +59,16 @@ class EdgeHubSettingsTest {
     assertThat(s.readDeadline()).isEqualTo(Duration.ofSeconds(15));
     assertThat(s.writeDeadline()).isEqualTo(Duration.ofSeconds(15));
     assertThat(s.webSocketUri())
-        .isEqualTo(URI.create("wss://192.168.1.10:10000/e632aba927ea4ac2b575ec1603d56f10/edge-node-1/events"));
+        .isEqualTo(
+            URI.create(
+                "wss://192.168.1.10:10000/e632aba927ea4ac2b575ec1603d56f10/edge-node-1/events"));
     assertThat(s.deadConnectionTimeout()).isEqualTo(Duration.ofSeconds(45));
   }
 
   @Test
   void minimalSection_getsKubeEdgeDefaults_andHttpServerOnTheWebsocketHost() throws Exception {
-    EdgeHubSettings s = EdgeHubSettings.load(write(edgeHub("websocket:\n  server: cloud.example:10000\n")));
+    EdgeHubSettings s =
+        EdgeHubSettings.load(write(edgeHub("websocket:\n  server: cloud.example:10000\n")));
 
     assertThat(s.heartbeat()).isEqualTo(Duration.ofSeconds(15));
     assertThat(s.caFile()).isEqualTo(Path.of(EdgeHubConfig.DEFAULT_CA_FILE));
@@ -77,7 +80,9 @@ class EdgeHubSettingsTest {
   void relativePaths_resolveAgainstTheConfigFilesDirectory() throws Exception {
     EdgeHubSettings s =
         EdgeHubSettings.load(
-            write(edgeHub("""
+            write(
+                edgeHub(
+                    """
                 websocket: {server: "127.0.0.1:10000"}
                 tlsCaFile: ca/rootCA.crt
                 tlsCertFile: certs/server.crt
@@ -94,7 +99,8 @@ class EdgeHubSettingsTest {
   @Test
   void token_isParsed_andNeverShownBySettingsToString() throws Exception {
     EdgeHubSettings s =
-        EdgeHubSettings.load(write(edgeHub("websocket: {server: \"127.0.0.1:10000\"}\ntoken: " + TOKEN + "\n")));
+        EdgeHubSettings.load(
+            write(edgeHub("websocket: {server: \"127.0.0.1:10000\"}\ntoken: " + TOKEN + "\n")));
 
     assertThat(s.token()).isPresent();
     assertThat(s.token().get().caHash()).isEqualTo("a".repeat(64));
@@ -145,13 +151,16 @@ class EdgeHubSettingsTest {
     assertThatThrownBy(() -> EdgeHubSettings.load(file))
         .hasMessageStartingWith(file.toString())
         .hasMessageContaining("websocket")
-        .hasMessageContaining("'modules.edgeHub.websocket.handshakeTimeout' must be greater than 0");
+        .hasMessageContaining(
+            "'modules.edgeHub.websocket.handshakeTimeout' must be greater than 0");
   }
 
   @Test
   void quicEnabled_isRefusedWithAClearMessage() throws Exception {
     Path file =
-        write(edgeHub("websocket: {enable: false, server: \"127.0.0.1:10000\"}\nquic: {enable: true, server: \"127.0.0.1:10001\"}\n"));
+        write(
+            edgeHub(
+                "websocket: {enable: false, server: \"127.0.0.1:10000\"}\nquic: {enable: true, server: \"127.0.0.1:10001\"}\n"));
 
     assertThatThrownBy(() -> EdgeHubSettings.load(file))
         .hasMessageStartingWith(file.toString())
@@ -177,7 +186,10 @@ class EdgeHubSettingsTest {
 
   @Test
   void plainHttpBootstrap_isRefused() throws Exception {
-    Path file = write(edgeHub("websocket: {server: \"127.0.0.1:10000\"}\nhttpServer: http://127.0.0.1:10002\n"));
+    Path file =
+        write(
+            edgeHub(
+                "websocket: {server: \"127.0.0.1:10000\"}\nhttpServer: http://127.0.0.1:10002\n"));
 
     assertThatThrownBy(() -> EdgeHubSettings.load(file))
         .hasMessageContaining("'modules.edgeHub.httpServer' must be an https:// URL");
@@ -185,7 +197,8 @@ class EdgeHubSettingsTest {
 
   @Test
   void malformedToken_isRefusedWithoutEchoingIt() throws Exception {
-    Path file = write(edgeHub("websocket: {server: \"127.0.0.1:10000\"}\ntoken: secret-part.other-part\n"));
+    Path file =
+        write(edgeHub("websocket: {server: \"127.0.0.1:10000\"}\ntoken: secret-part.other-part\n"));
 
     assertThatThrownBy(() -> EdgeHubSettings.load(file))
         .hasMessageContaining("'modules.edgeHub.token' is not a KubeEdge join token")
@@ -196,7 +209,8 @@ class EdgeHubSettingsTest {
   @Test
   void invalidHostnameOverride_isRefusedNamingTheKey() throws Exception {
     Path file =
-        write("modules:\n  edged:\n    hostnameOverride: Edge_Node\n  edgeHub:\n    websocket: {server: \"127.0.0.1:10000\"}\n");
+        write(
+            "modules:\n  edged:\n    hostnameOverride: Edge_Node\n  edgeHub:\n    websocket: {server: \"127.0.0.1:10000\"}\n");
 
     assertThatThrownBy(() -> EdgeHubSettings.load(file))
         .hasMessageContaining("modules.edged.hostnameOverride")
@@ -211,7 +225,8 @@ class EdgeHubSettingsTest {
     if (isValidNodeName(host)) {
       assertThat(EdgeHubSettings.load(file).nodeName().value()).isEqualTo(host);
     } else {
-      assertThatThrownBy(() -> EdgeHubSettings.load(file)).hasMessageContaining("modules.edged.hostnameOverride");
+      assertThatThrownBy(() -> EdgeHubSettings.load(file))
+          .hasMessageContaining("modules.edged.hostnameOverride");
     }
   }
 

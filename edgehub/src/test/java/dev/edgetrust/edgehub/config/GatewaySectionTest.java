@@ -1,10 +1,10 @@
 package dev.edgetrust.edgehub.config;
 
-import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgetrust.config.ConfigException;
+import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -13,14 +13,18 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code modules.edgeHub.gateway} of edgecore.yaml: off unless enabled, cloudcore's ports, checked. */
+/**
+ * {@code modules.edgeHub.gateway} of edgecore.yaml: off unless enabled, cloudcore's ports, checked.
+ */
 class GatewaySectionTest {
   @TempDir Path dir;
 
   private EdgeHubSettings load(String gateway) throws IOException, ConfigException {
     Path file = dir.resolve("edgecore.yaml");
-    Files.writeString(file, "modules:\n  edged:\n    hostnameOverride: node-a\n  edgeHub:\n"
-        + ("websocket:\n  server: 192.0.2.10:10000\n" + gateway).indent(4));
+    Files.writeString(
+        file,
+        "modules:\n  edged:\n    hostnameOverride: node-a\n  edgeHub:\n"
+            + ("websocket:\n  server: 192.0.2.10:10000\n" + gateway).indent(4));
     return EdgeHubSettings.load(file);
   }
 
@@ -34,7 +38,8 @@ class GatewaySectionTest {
   }
 
   @Test
-  void enabledSection_servesOnCloudcoresPorts_withTheLocalCaBesideTheConfig_unlessToldOtherwise() throws Exception {
+  void enabledSection_servesOnCloudcoresPorts_withTheLocalCaBesideTheConfig_unlessToldOtherwise()
+      throws Exception {
     GatewaySettings defaults = load("gateway:\n  enable: true\n").gateway().orElseThrow();
     assertThat(defaults.port()).isEqualTo(10000);
     assertThat(defaults.httpsPort()).isEqualTo(10002);
@@ -42,8 +47,11 @@ class GatewaySectionTest {
     assertThat(defaults.maxBufferedBytes()).isEqualTo(4 << 20);
     assertThat(defaults.keepaliveInterval()).isEqualTo(Duration.ofSeconds(30));
 
-    GatewaySettings set = load("gateway: {enable: true, port: 20000, httpsPort: 20002, directory: gw,"
-        + " maxBufferedBytes: 65536, keepaliveInterval: 45}\n").gateway().orElseThrow();
+    GatewaySettings set =
+        load("gateway: {enable: true, port: 20000, httpsPort: 20002, directory: gw,"
+                + " maxBufferedBytes: 65536, keepaliveInterval: 45}\n")
+            .gateway()
+            .orElseThrow();
     assertThat(set.port()).isEqualTo(20000);
     assertThat(set.httpsPort()).isEqualTo(20002);
     assertThat(set.directory()).isEqualTo(dir.resolve("gw"));

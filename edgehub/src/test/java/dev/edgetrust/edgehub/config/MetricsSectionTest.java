@@ -18,8 +18,10 @@ class MetricsSectionTest {
 
   private EdgeHubSettings load(String metrics) throws IOException, ConfigException {
     Path file = dir.resolve("edgecore.yaml");
-    Files.writeString(file, "modules:\n  edged:\n    hostnameOverride: node-a\n  edgeHub:\n"
-        + ("websocket:\n  server: 127.0.0.1:10000\n" + metrics).indent(4));
+    Files.writeString(
+        file,
+        "modules:\n  edged:\n    hostnameOverride: node-a\n  edgeHub:\n"
+            + ("websocket:\n  server: 127.0.0.1:10000\n" + metrics).indent(4));
     return EdgeHubSettings.load(file);
   }
 
@@ -35,7 +37,8 @@ class MetricsSectionTest {
   @Test
   void enabledSection_servesOnPort10009_unlessToldOtherwise() throws Exception {
     assertThat(load("metrics:\n  enable: true\n").metricsPort()).isEqualTo(OptionalInt.of(10009));
-    assertThat(load("metrics: {enable: true, port: 19100}\n").metricsPort()).isEqualTo(OptionalInt.of(19100));
+    assertThat(load("metrics: {enable: true, port: 19100}\n").metricsPort())
+        .isEqualTo(OptionalInt.of(19100));
     assertThat(load("metrics: {enable: false, port: 19100}\n").metricsPort()).isEmpty();
   }
 
@@ -44,7 +47,8 @@ class MetricsSectionTest {
     assertThatThrownBy(() -> load("metrics: {enable: true, port: 70000}\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("edgecore.yaml")
-        .hasMessageContaining("'modules.edgeHub.metrics.port' must be a port from 0 to 65535, was 70000")
+        .hasMessageContaining(
+            "'modules.edgeHub.metrics.port' must be a port from 0 to 65535, was 70000")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
   }
 

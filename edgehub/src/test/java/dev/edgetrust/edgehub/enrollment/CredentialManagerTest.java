@@ -29,20 +29,34 @@ class CredentialManagerTest {
   private final TestCa ca = new TestCa("test-ca");
 
   private KeyCertificateFiles files() {
-    return new KeyCertificateFiles(dir.resolve("certs/server.key"), dir.resolve("certs/server.crt"));
+    return new KeyCertificateFiles(
+        dir.resolve("certs/server.key"), dir.resolve("certs/server.crt"));
   }
 
   private CredentialManager manager(TokenSource tokens) {
     Enrollment unreachable =
-        new Enrollment(URI.create("https://127.0.0.1:9"), NODE, dir.resolve("ca/rootCA.crt"), files(), Duration.ofSeconds(1));
-    return new CredentialManager(NODE, dir.resolve("ca/rootCA.crt"), files(), tokens, unreachable, "edgecore.yaml",
+        new Enrollment(
+            URI.create("https://127.0.0.1:9"),
+            NODE,
+            dir.resolve("ca/rootCA.crt"),
+            files(),
+            Duration.ofSeconds(1));
+    return new CredentialManager(
+        NODE,
+        dir.resolve("ca/rootCA.crt"),
+        files(),
+        tokens,
+        unreachable,
+        "edgecore.yaml",
         Clock.systemUTC());
   }
 
   private HeldCertificate store(X500Principal subject) throws Exception {
     KeyPair key = Keys.newP256();
     HeldCertificate held =
-        new HeldCertificate(key.getPrivate(), List.of(ca.issueClient(subject, key.getPublic(), Duration.ofHours(1))));
+        new HeldCertificate(
+            key.getPrivate(),
+            List.of(ca.issueClient(subject, key.getPublic(), Duration.ofHours(1))));
     files().write(held);
     KeyCertificateFiles.writeCertificates(dir.resolve("ca/rootCA.crt"), List.of(ca.certificate()));
     return held;
@@ -52,7 +66,8 @@ class CredentialManagerTest {
   void usableCertificateOnDisk_isUsedWithoutEnrolling() throws Exception {
     HeldCertificate held = store(NODE.subject());
 
-    NodeCredentials credentials = manager(new TokenSource(Optional.empty(), Optional.empty())).obtain();
+    NodeCredentials credentials =
+        manager(new TokenSource(Optional.empty(), Optional.empty())).obtain();
 
     assertThat(credentials.held().certificate()).isEqualTo(held.certificate());
     assertThat(credentials.ca()).isEqualTo(ca.certificate());
@@ -63,10 +78,13 @@ class CredentialManagerTest {
     store(NodeName.of("node-b").subject());
     JoinToken token = JoinToken.parse(ca.hash() + ".a.b.c");
 
-    assertThatThrownBy(() -> manager(new TokenSource(Optional.of(token), Optional.empty())).obtain())
-        .isInstanceOfSatisfying(EnrollmentException.class, e -> assertThat(e.isRetryable()).isFalse())
+    assertThatThrownBy(
+            () -> manager(new TokenSource(Optional.of(token), Optional.empty())).obtain())
+        .isInstanceOfSatisfying(
+            EnrollmentException.class, e -> assertThat(e.isRetryable()).isFalse())
         .hasMessageContaining("is for node 'node-b', but this node is 'node-a'");
-    assertThat(NodeName.fromCertificate(files().read().orElseThrow().certificate())).isEqualTo(NodeName.of("node-b"));
+    assertThat(NodeName.fromCertificate(files().read().orElseThrow().certificate()))
+        .isEqualTo(NodeName.of("node-b"));
   }
 
   @Test
@@ -83,9 +101,11 @@ class CredentialManagerTest {
   void tokenFileWithoutAToken_isRefusedNamingTheFileButNotItsContent() throws Exception {
     Path tokenFile = dir.resolve("token");
     Files.writeString(tokenFile, "not-a-token-secret\n");
-    Files.setPosixFilePermissions(tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(
+        tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
-    assertThatThrownBy(() -> manager(new TokenSource(Optional.empty(), Optional.of(tokenFile))).obtain())
+    assertThatThrownBy(
+            () -> manager(new TokenSource(Optional.empty(), Optional.of(tokenFile))).obtain())
         .hasMessageContaining(tokenFile.toString())
         .hasMessageContaining("not a KubeEdge join token")
         .hasMessageNotContaining("not-a-token-secret");

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EnrollmentTest {
-  private static final String JWT = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg";
+  private static final String JWT =
+      "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg";
   private static final NodeName NODE = NodeName.of("node-a");
 
   @TempDir Path dir;
@@ -45,7 +46,8 @@ class EnrollmentTest {
   }
 
   private KeyCertificateFiles files() {
-    return new KeyCertificateFiles(dir.resolve("certs/server.key"), dir.resolve("certs/server.crt"));
+    return new KeyCertificateFiles(
+        dir.resolve("certs/server.key"), dir.resolve("certs/server.crt"));
   }
 
   private Enrollment enrollment(URI url) {
@@ -62,7 +64,8 @@ class EnrollmentTest {
   void enroll_writesCaAndA0600KeyIn0700DirWithItsMatchingCertificate() throws Exception {
     NodeCredentials credentials = enrollment(server.url()).enroll(JoinToken.parse(server.token()));
 
-    assertThat(Files.getPosixFilePermissions(files().keyFile())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(files().keyFile()))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     assertThat(Files.getPosixFilePermissions(files().keyFile().getParent()))
         .isEqualTo(PosixFilePermissions.fromString("rwx------"));
     HeldCertificate stored = files().read().orElseThrow();
@@ -71,11 +74,14 @@ class EnrollmentTest {
     assertThat(KeyCertificateFiles.readCertificates(caFile())).containsExactly(ca.certificate());
     stored.certificate().verify(ca.certificate().getPublicKey());
 
-    assertThat(server.requests()).singleElement().satisfies(r -> {
-      assertThat(r.nodeNameHeader()).isEqualTo("node-a");
-      assertThat(r.authorization()).isEqualTo("Bearer " + JWT);
-      assertThat(r.clientCertificate()).isEmpty();
-    });
+    assertThat(server.requests())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.nodeNameHeader()).isEqualTo("node-a");
+              assertThat(r.authorization()).isEqualTo("Bearer " + JWT);
+              assertThat(r.clientCertificate()).isEmpty();
+            });
   }
 
   @Test
@@ -84,7 +90,8 @@ class EnrollmentTest {
     server.serveCa(impostor.certificate());
 
     assertThatThrownBy(() -> enrollment(server.url()).enroll(JoinToken.parse(server.token())))
-        .isInstanceOfSatisfying(EnrollmentException.class, e -> assertThat(e.isRetryable()).isFalse())
+        .isInstanceOfSatisfying(
+            EnrollmentException.class, e -> assertThat(e.isRetryable()).isFalse())
         .hasMessageContaining(impostor.hash().substring(0, 16))
         .hasMessageContaining(ca.hash().substring(0, 16))
         .hasMessageNotContaining(JWT);
@@ -97,7 +104,8 @@ class EnrollmentTest {
     server.refuse(401, "join token expired at 2024-01-01T00:00:00Z");
 
     assertThatThrownBy(() -> enrollment(server.url()).enroll(JoinToken.parse(server.token())))
-        .isInstanceOfSatisfying(EnrollmentException.class, e -> assertThat(e.isRetryable()).isFalse())
+        .isInstanceOfSatisfying(
+            EnrollmentException.class, e -> assertThat(e.isRetryable()).isFalse())
         .hasMessageContaining("401")
         .hasMessageContaining("join token expired at 2024-01-01T00:00:00Z")
         .hasMessageNotContaining("\n")
@@ -110,7 +118,8 @@ class EnrollmentTest {
     server.refuse(503, "CA unavailable");
 
     assertThatThrownBy(() -> enrollment(server.url()).enroll(JoinToken.parse(server.token())))
-        .isInstanceOfSatisfying(EnrollmentException.class, e -> assertThat(e.isRetryable()).isTrue())
+        .isInstanceOfSatisfying(
+            EnrollmentException.class, e -> assertThat(e.isRetryable()).isTrue())
         .hasMessageContaining("503");
   }
 
@@ -119,10 +128,12 @@ class EnrollmentTest {
     server.refuse(429, "too many requests from this address; retry after 7 s", "7");
 
     assertThatThrownBy(() -> enrollment(server.url()).enroll(JoinToken.parse(server.token())))
-        .isInstanceOfSatisfying(EnrollmentException.class, e -> {
-          assertThat(e.isRetryable()).isTrue();
-          assertThat(e.retryAfter()).contains(java.time.Duration.ofSeconds(7));
-        })
+        .isInstanceOfSatisfying(
+            EnrollmentException.class,
+            e -> {
+              assertThat(e.isRetryable()).isTrue();
+              assertThat(e.retryAfter()).contains(java.time.Duration.ofSeconds(7));
+            })
         .hasMessageContaining("429");
     assertThat(nothingWritten()).isTrue();
   }
@@ -130,13 +141,16 @@ class EnrollmentTest {
   @Test
   void retryAfter_readsSecondsAndHttpDates_andIgnoresNonsense() {
     assertThat(Enrollment.retryAfter("12")).contains(java.time.Duration.ofSeconds(12));
-    assertThat(Enrollment.retryAfter("99999999999999999999")).contains(java.time.Duration.ofDays(1));
+    assertThat(Enrollment.retryAfter("99999999999999999999"))
+        .contains(java.time.Duration.ofDays(1));
     assertThat(Enrollment.retryAfter("soon")).isEmpty();
     assertThat(Enrollment.retryAfter("-5")).isEmpty();
     assertThat(Enrollment.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEmpty();
-    String inAMinute = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-        java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(60));
-    assertThat(Enrollment.retryAfter(inAMinute).orElseThrow()).isBetween(java.time.Duration.ofSeconds(50), java.time.Duration.ofSeconds(61));
+    String inAMinute =
+        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(60));
+    assertThat(Enrollment.retryAfter(inAMinute).orElseThrow())
+        .isBetween(java.time.Duration.ofSeconds(50), java.time.Duration.ofSeconds(61));
   }
 
   @Test
@@ -152,8 +166,10 @@ class EnrollmentTest {
   @Test
   void serverCertificateNotNamingTheAddress_isRefusedForTheCertificateRequest() throws Exception {
     try (TestBootstrapServer wrongName = new TestBootstrapServer(ca, JWT, "127.0.0.2")) {
-      assertThatThrownBy(() -> enrollment(wrongName.url()).enroll(JoinToken.parse(wrongName.token())))
-          .isInstanceOfSatisfying(EnrollmentException.class, e -> assertThat(e.isRetryable()).isFalse())
+      assertThatThrownBy(
+              () -> enrollment(wrongName.url()).enroll(JoinToken.parse(wrongName.token())))
+          .isInstanceOfSatisfying(
+              EnrollmentException.class, e -> assertThat(e.isRetryable()).isFalse())
           .hasMessageContaining("TLS")
           .hasMessageContaining("127.0.0.1");
       // The CA download is unverified by design (the hash checks it); the CSR never goes out.
@@ -169,12 +185,17 @@ class EnrollmentTest {
       port = s.getLocalPort();
     }
 
-    assertThatThrownBy(() -> enrollment(URI.create("https://127.0.0.1:" + port)).enroll(JoinToken.parse(server.token())))
-        .isInstanceOfSatisfying(EnrollmentException.class, e -> assertThat(e.isRetryable()).isTrue());
+    assertThatThrownBy(
+            () ->
+                enrollment(URI.create("https://127.0.0.1:" + port))
+                    .enroll(JoinToken.parse(server.token())))
+        .isInstanceOfSatisfying(
+            EnrollmentException.class, e -> assertThat(e.isRetryable()).isTrue());
   }
 
   @Test
-  void renew_presentsTheCurrentClientCertificate_withoutAuthorization_andStoresANewKey() throws Exception {
+  void renew_presentsTheCurrentClientCertificate_withoutAuthorization_andStoresANewKey()
+      throws Exception {
     Enrollment enrollment = enrollment(server.url());
     NodeCredentials first = enrollment.enroll(JoinToken.parse(server.token()));
 
@@ -187,7 +208,8 @@ class EnrollmentTest {
     assertThat(renewal.clientCertificate()).contains(first.held().certificate());
     HeldCertificate stored = files().read().orElseThrow();
     assertThat(stored.certificate()).isEqualTo(renewed.held().certificate());
-    assertThat(stored.certificate().getSerialNumber()).isNotEqualTo(first.held().certificate().getSerialNumber());
+    assertThat(stored.certificate().getSerialNumber())
+        .isNotEqualTo(first.held().certificate().getSerialNumber());
     assertThat(Certificates.matches(first.held().privateKey(), stored.certificate())).isFalse();
   }
 
@@ -195,10 +217,16 @@ class EnrollmentTest {
   void tlsFailureHint_tellsARefusalByTheCloudHubFromACloudHubCertificateThisNodeRefuses() {
     // The JDK's wording when the peer sent an alert, as the CloudHub does for a revoked or blocked
     // node's certificate, and when this node's own check of the CloudHub's certificate fails.
-    assertThat(Enrollment.tlsHint(new javax.net.ssl.SSLHandshakeException("Received fatal alert: certificate_unknown")))
-        .contains("refused this node's certificate").doesNotContain("httpServer");
-    assertThat(Enrollment.tlsHint(new javax.net.ssl.SSLHandshakeException(
-            "No subject alternative names matching IP address 10.0.0.9 found")))
+    assertThat(
+            Enrollment.tlsHint(
+                new javax.net.ssl.SSLHandshakeException(
+                    "Received fatal alert: certificate_unknown")))
+        .contains("refused this node's certificate")
+        .doesNotContain("httpServer");
+    assertThat(
+            Enrollment.tlsHint(
+                new javax.net.ssl.SSLHandshakeException(
+                    "No subject alternative names matching IP address 10.0.0.9 found")))
         .contains("must name the address in 'httpServer'");
   }
 
@@ -208,7 +236,9 @@ class EnrollmentTest {
     NodeCredentials first = enrollment.enroll(JoinToken.parse(server.token()));
     server.refuse(403, "node node-a is blocked");
 
-    assertThatThrownBy(() -> enrollment.renew(first)).hasMessageContaining("403").hasMessageContaining("blocked");
+    assertThatThrownBy(() -> enrollment.renew(first))
+        .hasMessageContaining("403")
+        .hasMessageContaining("blocked");
 
     assertThat(files().read().orElseThrow().certificate()).isEqualTo(first.held().certificate());
   }

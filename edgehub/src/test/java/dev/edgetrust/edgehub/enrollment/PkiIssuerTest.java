@@ -9,8 +9,8 @@ import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.edgehub.testing.TestCa;
 import dev.edgetrust.pki.CertificateUsage;
-import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.EdgePki;
+import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.NodeIssuance;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
@@ -61,7 +61,11 @@ class PkiIssuerTest {
       }
       SigningRequest r = tamper.apply(request);
       X509Certificate cert =
-          ca.issueClient(r.subject(), r.csr().publicKey(), Instant.now().minusSeconds(30), r.ttl().plusSeconds(30));
+          ca.issueClient(
+              r.subject(),
+              r.csr().publicKey(),
+              Instant.now().minusSeconds(30),
+              r.ttl().plusSeconds(30));
       return new IssuedCertificate(cert, List.of(ca.certificate()));
     }
 
@@ -74,15 +78,17 @@ class PkiIssuerTest {
   private final TestPki pki = new TestPki();
 
   private KeyCertificateFiles files() {
-    return new KeyCertificateFiles(dir.resolve("certs/server.key"), dir.resolve("certs/server.crt"));
+    return new KeyCertificateFiles(
+        dir.resolve("certs/server.key"), dir.resolve("certs/server.crt"));
   }
 
   private PkiIssuer issuer() {
-    NodeIssuance issuance = NodeIssuance.builder(pki, TTL)
-        .lifetimeStart(NodeIssuance.LifetimeStart.NOT_AFTER_MINUS_TTL)
-        .mayRecover(true)
-        .refusalRetry(Duration.ofMinutes(1))
-        .build();
+    NodeIssuance issuance =
+        NodeIssuance.builder(pki, TTL)
+            .lifetimeStart(NodeIssuance.LifetimeStart.NOT_AFTER_MINUS_TTL)
+            .mayRecover(true)
+            .refusalRetry(Duration.ofMinutes(1))
+            .build();
     return new PkiIssuer(NODE, issuance, dir.resolve("ca.crt"), files(), Clock.systemUTC());
   }
 
@@ -96,9 +102,12 @@ class PkiIssuerTest {
     assertThat(asked.ttl()).isEqualTo(TTL);
     assertThat(NodeName.fromCertificate(credentials.held().certificate())).isEqualTo(NODE);
     assertThat(credentials.ca()).isEqualTo(ca.certificate());
-    assertThat(KeyCertificateFiles.readCertificates(dir.resolve("ca.crt"))).containsExactly(ca.certificate());
-    assertThat(files().read().orElseThrow().certificate()).isEqualTo(credentials.held().certificate());
-    assertThat(Files.getPosixFilePermissions(files().keyFile())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(KeyCertificateFiles.readCertificates(dir.resolve("ca.crt")))
+        .containsExactly(ca.certificate());
+    assertThat(files().read().orElseThrow().certificate())
+        .isEqualTo(credentials.held().certificate());
+    assertThat(Files.getPosixFilePermissions(files().keyFile()))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     assertThat(Files.getPosixFilePermissions(files().keyFile().getParent()))
         .isEqualTo(PosixFilePermissions.fromString("rwx------"));
   }
@@ -110,7 +119,8 @@ class PkiIssuerTest {
     NodeCredentials second = issuer().renew(first);
 
     assertThat(second.held().serialHex()).isNotEqualTo(first.held().serialHex());
-    assertThat(second.held().certificate().getPublicKey()).isNotEqualTo(first.held().certificate().getPublicKey());
+    assertThat(second.held().certificate().getPublicKey())
+        .isNotEqualTo(first.held().certificate().getPublicKey());
     assertThat(files().read().orElseThrow().certificate()).isEqualTo(second.held().certificate());
   }
 
@@ -119,7 +129,8 @@ class PkiIssuerTest {
     pki.tamper = r -> SigningRequest.forNode(NodeName.of("node-b"), r.csr(), r.usages(), r.ttl());
 
     assertThatThrownBy(() -> issuer().enroll("first start"))
-        .isInstanceOfSatisfying(EnrollmentException.class, e -> assertThat(e.isRetryable()).isFalse())
+        .isInstanceOfSatisfying(
+            EnrollmentException.class, e -> assertThat(e.isRetryable()).isFalse())
         .hasMessageContaining("names node 'node-b', not this node 'node-a'");
     assertThat(files().exists()).isFalse();
     assertThat(dir.resolve("ca.crt")).doesNotExist();
@@ -128,7 +139,10 @@ class PkiIssuerTest {
   @Test
   void answerForAnotherKey_isRefused() {
     KeyPair other = Keys.newP256();
-    pki.tamper = r -> SigningRequest.forNode(NODE, dev.edgetrust.x509.Csr.create(other, NODE.subject()), r.usages(), r.ttl());
+    pki.tamper =
+        r ->
+            SigningRequest.forNode(
+                NODE, dev.edgetrust.x509.Csr.create(other, NODE.subject()), r.usages(), r.ttl());
 
     assertThatThrownBy(() -> issuer().enroll("first start"))
         .hasMessageContaining("for another key than the one this node made");
@@ -137,19 +151,25 @@ class PkiIssuerTest {
 
   @Test
   void pkiUnavailable_isRetryable_pkiRefusal_isNot_andTheMessageIsThePkis() {
-    pki.failure = PkiException.unavailable("Vault at https://v:8200 is sealed or unavailable (503 on pki/sign/x)", null);
+    pki.failure =
+        PkiException.unavailable(
+            "Vault at https://v:8200 is sealed or unavailable (503 on pki/sign/x)", null);
     assertThatThrownBy(() -> issuer().enroll("first start"))
-        .isInstanceOfSatisfying(EnrollmentException.class, e -> assertThat(e.isRetryable()).isTrue())
+        .isInstanceOfSatisfying(
+            EnrollmentException.class, e -> assertThat(e.isRetryable()).isTrue())
         .hasMessageContaining("sealed");
 
-    pki.failure = PkiException.refused("Vault token in /t is expired or revoked: write a new token to /t");
+    pki.failure =
+        PkiException.refused("Vault token in /t is expired or revoked: write a new token to /t");
     assertThatThrownBy(() -> issuer().enroll("first start"))
-        .isInstanceOfSatisfying(EnrollmentException.class, e -> assertThat(e.isRetryable()).isFalse())
+        .isInstanceOfSatisfying(
+            EnrollmentException.class, e -> assertThat(e.isRetryable()).isFalse())
         .hasMessage("Vault token in /t is expired or revoked: write a new token to /t");
   }
 
   @Test
-  void lifetimeStart_ignoresABackdatedNotBefore_soAShortCertificateIsNotRenewedAtOnce() throws Exception {
+  void lifetimeStart_ignoresABackdatedNotBefore_soAShortCertificateIsNotRenewedAtOnce()
+      throws Exception {
     NodeCredentials credentials = issuer().enroll("first start");
     HeldCertificate held = credentials.held();
 
@@ -161,7 +181,11 @@ class PkiIssuerTest {
   @Test
   void vaultEnabledWithoutAnIssuer_isRefusedWhenTheEdgeHubIsBuilt() {
     EdgeHubSettings settings =
-        EdgeHubSettings.of(NODE, new ServerAddress("127.0.0.1", 10000), URI.create("https://127.0.0.1:10002"), dir)
+        EdgeHubSettings.of(
+                NODE,
+                new ServerAddress("127.0.0.1", 10000),
+                URI.create("https://127.0.0.1:10002"),
+                dir)
             .withPki(Optional.of(new UnstartedPki("vault")));
 
     assertThatThrownBy(() -> EdgeHub.builder(settings).build())

@@ -14,7 +14,8 @@ class RenewalWindowTest {
   @Test
   void renewalPoint_isAlwaysBetween70And90PercentOfTheLifetime() {
     SplittableRandom random = new SplittableRandom(42);
-    for (Duration lifetime : new Duration[] {Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofDays(365)}) {
+    for (Duration lifetime :
+        new Duration[] {Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofDays(365)}) {
       Instant notAfter = NOT_BEFORE.plus(lifetime);
       Instant earliest = NOT_BEFORE.plusMillis((long) (lifetime.toMillis() * 0.7));
       Instant latest = NOT_BEFORE.plusMillis((long) (lifetime.toMillis() * 0.9));
@@ -32,8 +33,11 @@ class RenewalWindowTest {
 
   @Test
   void windowOutsideTheLifetime_isRefused() {
-    assertThatThrownBy(() -> new RenewalWindow(0.9, 0.7)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new RenewalWindow(0.5, 1.1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new RenewalWindow(Double.NaN, 0.5)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new RenewalWindow(0.9, 0.7))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new RenewalWindow(0.5, 1.1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new RenewalWindow(Double.NaN, 0.5))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

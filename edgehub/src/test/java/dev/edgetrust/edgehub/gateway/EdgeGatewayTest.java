@@ -10,7 +10,6 @@ import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.EdgeHubException;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
-import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.edgehub.testing.LocalEdgecore;
 import dev.edgetrust.edgehub.testing.TestCa;
@@ -44,7 +43,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The edge gateway with a real EdgeHub, real TLS and sockets on loopback, and an edgecore-shaped client. */
+/**
+ * The edge gateway with a real EdgeHub, real TLS and sockets on loopback, and an edgecore-shaped
+ * client.
+ */
 class EdgeGatewayTest {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
   private static final NodeName NODE = NodeName.of("node-a");
@@ -65,14 +67,27 @@ class EdgeGatewayTest {
     return resource;
   }
 
-  /** A CloudHub stand-in and an EdgeHub connected to it with the gateway on any free loopback ports. */
+  /**
+   * A CloudHub stand-in and an EdgeHub connected to it with the gateway on any free loopback ports.
+   */
   private EdgeHub edgeHubWithGateway(TestCloudHub hub, GatewaySettings gateway) throws Exception {
     EdgeHubSettings settings =
-        EdgeHubSettings.of(NODE, new ServerAddress("127.0.0.1", hub.port()), URI.create("https://127.0.0.1:1"), dir.resolve("edge"))
+        EdgeHubSettings.of(
+                NODE,
+                new ServerAddress("127.0.0.1", hub.port()),
+                URI.create("https://127.0.0.1:1"),
+                dir.resolve("edge"))
             .withGateway(Optional.of(gateway));
     KeyPair key = Keys.newP256();
-    HeldCertificate held = new HeldCertificate(key.getPrivate(),
-        List.of(ca.issueClient(NODE.subject(), key.getPublic(), Instant.now().minusSeconds(5), Duration.ofHours(1))));
+    HeldCertificate held =
+        new HeldCertificate(
+            key.getPrivate(),
+            List.of(
+                ca.issueClient(
+                    NODE.subject(),
+                    key.getPublic(),
+                    Instant.now().minusSeconds(5),
+                    Duration.ofHours(1))));
     KeyCertificateFiles.writeCertificates(settings.caFile(), List.of(ca.certificate()));
     settings.credentialFiles().write(held);
     EdgeHub edge = closing(EdgeHub.builder(settings).build());
@@ -91,7 +106,9 @@ class EdgeGatewayTest {
 
   private static LocalEdgecore localEdgecore(EdgeHub edge) {
     EdgeGateway gateway = edge.gateway().orElseThrow();
-    return new LocalEdgecore(gateway.httpsAddress().orElseThrow().getPort(), gateway.websocketAddress().orElseThrow().getPort());
+    return new LocalEdgecore(
+        gateway.httpsAddress().orElseThrow().getPort(),
+        gateway.websocketAddress().orElseThrow().getPort());
   }
 
   private static String token(GatewaySettings settings) throws Exception {
@@ -99,7 +116,9 @@ class EdgeGatewayTest {
   }
 
   private static Message data(String resource) {
-    return Message.create(new Message.Route("edged", "meta", "resource", "update", resource), TextNode.valueOf(resource));
+    return Message.create(
+        new Message.Route("edged", "meta", "resource", "update", resource),
+        TextNode.valueOf(resource));
   }
 
   private static List<Message> relayedUpstream(TestCloudHub hub) {
@@ -130,8 +149,10 @@ class EdgeGatewayTest {
     session.send("{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}\n");
 
     await().atMost(PATIENCE).until(() -> !relayedUpstream(hub).isEmpty());
-    assertThat(relayedUpstream(hub)).as("keepalive and goodbye answered locally, the update relayed")
-        .singleElement().isEqualTo(update);
+    assertThat(relayedUpstream(hub))
+        .as("keepalive and goodbye answered locally, the update relayed")
+        .singleElement()
+        .isEqualTo(update);
     assertThat(hub.upgrades()).as("one upstream session, the EdgeHub's own").hasSize(1);
 
     Message down = data("default/configmap/y");
@@ -139,7 +160,8 @@ class EdgeGatewayTest {
     String text = session.texts.poll(30, TimeUnit.SECONDS);
     assertThat(text).as("JSON and a newline, as gorilla's WriteJSON writes it").endsWith("}\n");
     assertThat(MessageCodec.decode(text)).isEqualTo(down);
-    assertThat(local.certificate().getSubjectX500Principal().getName()).isEqualTo("CN=system:node:node-a,O=system:nodes");
+    assertThat(local.certificate().getSubjectX500Principal().getName())
+        .isEqualTo("CN=system:node:node-a,O=system:nodes");
     assertThat(CertificateUsage.permitsServerAuth(local.certificate())).isFalse();
   }
 
@@ -149,8 +171,10 @@ class EdgeGatewayTest {
     GatewaySettings gateway = gatewaySettings();
     EdgeHub edge = edgeHubWithGateway(hub, gateway);
 
-    assertThat(token(gateway)).startsWith(Certificates.sha256Hex(localEdgecore(edge).fetchCa()) + ".");
-    assertThat(Files.getPosixFilePermissions(gateway.tokenFile())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(token(gateway))
+        .startsWith(Certificates.sha256Hex(localEdgecore(edge).fetchCa()) + ".");
+    assertThat(Files.getPosixFilePermissions(gateway.tokenFile()))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
   }
 
   @Test
@@ -162,12 +186,17 @@ class EdgeGatewayTest {
     String jwt = token(gateway).split("\\.", 2)[1];
 
     assertThat(edgecore.edgeCrtStatus("node-b", Optional.of(jwt), Optional.empty())).isEqualTo(403);
-    assertThat(edgecore.edgeCrtStatus("node-a", Optional.of(jwt + "x"), Optional.empty())).as("a forged token").isEqualTo(401);
+    assertThat(edgecore.edgeCrtStatus("node-a", Optional.of(jwt + "x"), Optional.empty()))
+        .as("a forged token")
+        .isEqualTo(401);
     HeldCertificate local = edgecore.join(token(gateway), "node-a");
     assertThatThrownBy(() -> edgecore.connect(local, "node-b"))
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(WebSocketHandshakeException.class)
-        .satisfies(t -> assertThat(((WebSocketHandshakeException) t.getCause()).getResponse().statusCode()).isEqualTo(403));
+        .satisfies(
+            t ->
+                assertThat(((WebSocketHandshakeException) t.getCause()).getResponse().statusCode())
+                    .isEqualTo(403));
     assertThat(hub.upgrades()).hasSize(1);
   }
 
@@ -177,16 +206,20 @@ class EdgeGatewayTest {
     EdgeHub edge = edgeHubWithGateway(hub, gatewaySettings());
     EdgeGateway gateway = edge.gateway().orElseThrow();
 
-    for (InetSocketAddress bound : List.of(gateway.websocketAddress().orElseThrow(), gateway.httpsAddress().orElseThrow())) {
+    for (InetSocketAddress bound :
+        List.of(gateway.websocketAddress().orElseThrow(), gateway.httpsAddress().orElseThrow())) {
       assertThat(bound.getAddress().getHostAddress()).isEqualTo("127.0.0.1");
       for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
         for (InetAddress address : Collections.list(nic.getInetAddresses())) {
           if (!address.isLoopbackAddress()) {
-            assertThatThrownBy(() -> {
-              try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(address, bound.getPort()), 2000);
-              }
-            }).as("port %d on %s", bound.getPort(), address).isInstanceOf(java.io.IOException.class);
+            assertThatThrownBy(
+                    () -> {
+                      try (Socket s = new Socket()) {
+                        s.connect(new InetSocketAddress(address, bound.getPort()), 2000);
+                      }
+                    })
+                .as("port %d on %s", bound.getPort(), address)
+                .isInstanceOf(java.io.IOException.class);
           }
         }
       }
@@ -194,21 +227,32 @@ class EdgeGatewayTest {
   }
 
   @Test
-  void localCa_keyIs0600InA0700Directory_andAGroupReadableKeyStopsTheStartInOneLine() throws Exception {
+  void localCa_keyIs0600InA0700Directory_andAGroupReadableKeyStopsTheStartInOneLine()
+      throws Exception {
     TestCloudHub hub = cloudHub();
     GatewaySettings gateway = gatewaySettings();
     EdgeHub edge = edgeHubWithGateway(hub, gateway);
-    assertThat(Files.getPosixFilePermissions(gateway.caKeyFile())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-    assertThat(Files.getPosixFilePermissions(gateway.directory())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(Files.getPosixFilePermissions(gateway.caKeyFile()))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(gateway.directory()))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
     edge.close();
 
-    Files.setPosixFilePermissions(gateway.caKeyFile(), PosixFilePermissions.fromString("rw-r-----"));
-    EdgeHubSettings settings = EdgeHubSettings.of(NODE, new ServerAddress("127.0.0.1", hub.port()), URI.create("https://127.0.0.1:1"),
-        dir.resolve("edge")).withGateway(Optional.of(gateway));
+    Files.setPosixFilePermissions(
+        gateway.caKeyFile(), PosixFilePermissions.fromString("rw-r-----"));
+    EdgeHubSettings settings =
+        EdgeHubSettings.of(
+                NODE,
+                new ServerAddress("127.0.0.1", hub.port()),
+                URI.create("https://127.0.0.1:1"),
+                dir.resolve("edge"))
+            .withGateway(Optional.of(gateway));
     EdgeHub again = closing(EdgeHub.builder(settings).build());
 
-    assertThatThrownBy(again::start).isInstanceOf(EdgeHubException.class)
-        .hasMessageContaining(gateway.caKeyFile().toString()).hasMessageContaining("chmod 600")
+    assertThatThrownBy(again::start)
+        .isInstanceOf(EdgeHubException.class)
+        .hasMessageContaining(gateway.caKeyFile().toString())
+        .hasMessageContaining("chmod 600")
         .hasMessageNotContaining("\n");
   }
 
@@ -218,7 +262,8 @@ class EdgeGatewayTest {
     GatewaySettings gateway = gatewaySettings();
     EdgeHub edge = edgeHubWithGateway(hub, gateway);
     LocalEdgecore edgecore = localEdgecore(edge);
-    LocalEdgecore.Session session = edgecore.connect(edgecore.join(token(gateway), "node-a"), "node-a");
+    LocalEdgecore.Session session =
+        edgecore.connect(edgecore.join(token(gateway), "node-a"), "node-a");
 
     hub.disconnectAll();
 
@@ -228,7 +273,8 @@ class EdgeGatewayTest {
   }
 
   @Test
-  void whileTheUpstreamIsDown_aLocalUpgradeIsRefused503_soEdgecoreRetriesAsWithCloudcoreAway() throws Exception {
+  void whileTheUpstreamIsDown_aLocalUpgradeIsRefused503_soEdgecoreRetriesAsWithCloudcoreAway()
+      throws Exception {
     TestCloudHub hub = cloudHub();
     GatewaySettings gateway = gatewaySettings();
     EdgeHub edge = edgeHubWithGateway(hub, gateway);
@@ -241,11 +287,15 @@ class EdgeGatewayTest {
     assertThatThrownBy(() -> edgecore.connect(local, "node-a"))
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(WebSocketHandshakeException.class)
-        .satisfies(t -> assertThat(((WebSocketHandshakeException) t.getCause()).getResponse().statusCode()).isEqualTo(503));
+        .satisfies(
+            t ->
+                assertThat(((WebSocketHandshakeException) t.getCause()).getResponse().statusCode())
+                    .isEqualTo(503));
   }
 
   @Test
-  void localEdgecoreGone_leavesTheUpstreamSession_andCloudMessagesMeanwhileAreHandedOverInOrder() throws Exception {
+  void localEdgecoreGone_leavesTheUpstreamSession_andCloudMessagesMeanwhileAreHandedOverInOrder()
+      throws Exception {
     TestCloudHub hub = cloudHub();
     GatewaySettings gateway = gatewaySettings();
     EdgeHub edge = edgeHubWithGateway(hub, gateway);
@@ -259,8 +309,13 @@ class EdgeGatewayTest {
     Message two = data("two");
     hub.sendToLatest(MessageCodec.encode(one));
     hub.sendToLatest(MessageCodec.encode(two));
-    await().atMost(PATIENCE).until(() -> edge.gateway().orElseThrow().heldNow() > 0
-        && edge.gateway().orElseThrow().heldNow() >= MessageCodec.encode(one).length() + MessageCodec.encode(two).length());
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                edge.gateway().orElseThrow().heldNow() > 0
+                    && edge.gateway().orElseThrow().heldNow()
+                        >= MessageCodec.encode(one).length() + MessageCodec.encode(two).length());
     LocalEdgecore.Session second = edgecore.connect(local, "node-a");
 
     assertThat(MessageCodec.decode(second.texts.poll(30, TimeUnit.SECONDS))).isEqualTo(one);
@@ -275,27 +330,38 @@ class EdgeGatewayTest {
     GatewaySettings gateway = gatewaySettings().withMaxBufferedBytes(64 << 10);
     EdgeHub edge = edgeHubWithGateway(hub, gateway);
     LocalEdgecore edgecore = localEdgecore(edge);
-    LocalEdgecore.Session session = edgecore.connect(edgecore.join(token(gateway), "node-a"), "node-a");
+    LocalEdgecore.Session session =
+        edgecore.connect(edgecore.join(token(gateway), "node-a"), "node-a");
     session.reading = false;
-    String big = MessageCodec.encode(Message.create(
-        new Message.Route("cloud", "edged", "resource", "update", "default/pod/big"), TextNode.valueOf("x".repeat(32 << 10))));
+    String big =
+        MessageCodec.encode(
+            Message.create(
+                new Message.Route("cloud", "edged", "resource", "update", "default/pod/big"),
+                TextNode.valueOf("x".repeat(32 << 10))));
 
-    await().atMost(PATIENCE).until(() -> {
-      if (!edge.gateway().orElseThrow().localConnectedNow()) {
-        return true;
-      }
-      // A burst per look: enough to fill the loopback socket buffers soon, whatever their size.
-      for (int i = 0; i < 16; i++) {
-        hub.sendToLatest(big);
-      }
-      return false;
-    });
-    assertThat(edge.status().state()).as("the node's own session is untouched").isEqualTo(ConnectionState.CONNECTED);
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () -> {
+              if (!edge.gateway().orElseThrow().localConnectedNow()) {
+                return true;
+              }
+              // A burst per look: enough to fill the loopback socket buffers soon, whatever their
+              // size.
+              for (int i = 0; i < 16; i++) {
+                hub.sendToLatest(big);
+              }
+              return false;
+            });
+    assertThat(edge.status().state())
+        .as("the node's own session is untouched")
+        .isEqualTo(ConnectionState.CONNECTED);
     assertThat(hub.upgrades()).hasSize(1);
   }
 
   @Test
-  void rotation_atEdgeCrtWithTheCurrentCertificate_needsNoToken_andTheNewCertificateConnects() throws Exception {
+  void rotation_atEdgeCrtWithTheCurrentCertificate_needsNoToken_andTheNewCertificateConnects()
+      throws Exception {
     TestCloudHub hub = cloudHub();
     GatewaySettings gateway = gatewaySettings();
     EdgeHub edge = edgeHubWithGateway(hub, gateway);
@@ -307,9 +373,11 @@ class EdgeGatewayTest {
     assertThat(second.serialHex()).isNotEqualTo(first.serialHex());
     assertThat(NodeName.fromCertificate(second.certificate())).isEqualTo(NODE);
     assertThat(edgecore.edgeCrtStatus("node-b", Optional.empty(), Optional.of(second)))
-        .as("a rotation names its own node").isEqualTo(403);
+        .as("a rotation names its own node")
+        .isEqualTo(403);
     assertThat(edgecore.edgeCrtStatus("node-a", Optional.empty(), Optional.empty()))
-        .as("neither token nor certificate").isEqualTo(401);
+        .as("neither token nor certificate")
+        .isEqualTo(401);
     LocalEdgecore.Session session = edgecore.connect(second, "node-a");
     Message update = data("after-rotation");
     session.send(MessageCodec.encode(update) + "\n");

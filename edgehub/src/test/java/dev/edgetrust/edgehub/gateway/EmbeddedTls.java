@@ -30,7 +30,8 @@ final class EmbeddedTls implements AutoCloseable {
   private final EmbeddedChannel server;
   private final List<Object> passedOn = new ArrayList<>();
 
-  EmbeddedTls(LocalCa ca, Optional<KeyPair> clientKey, ChannelHandler... underTest) throws Exception {
+  EmbeddedTls(LocalCa ca, Optional<KeyPair> clientKey, ChannelHandler... underTest)
+      throws Exception {
     SslContextBuilder clientTls = SslContextBuilder.forClient().trustManager(ca.certificate());
     if (clientKey.isPresent()) {
       X509Certificate certificate = ca.issueNode(clientKey.get().getPublic());
@@ -42,22 +43,31 @@ final class EmbeddedTls implements AutoCloseable {
     server.pipeline().addLast("http", new HttpServerCodec());
     server.pipeline().addLast("http-aggregator", new HttpObjectAggregator(1 << 20));
     server.pipeline().addLast(underTest);
-    server.pipeline().addLast("next", new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        passedOn.add(msg);
-      }
-    });
+    server
+        .pipeline()
+        .addLast(
+            "next",
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                passedOn.add(msg);
+              }
+            });
     // Host name checked, as edgecore checks it: the gateway listens on 127.0.0.1 only.
-    client = new EmbeddedChannel(clientTls.build().newHandler(server.alloc(), "127.0.0.1", 10000), new HttpClientCodec(),
-        new HttpObjectAggregator(1 << 20));
+    client =
+        new EmbeddedChannel(
+            clientTls.build().newHandler(server.alloc(), "127.0.0.1", 10000),
+            new HttpClientCodec(),
+            new HttpObjectAggregator(1 << 20));
     pump();
     if (!client.pipeline().get(SslHandler.class).handshakeFuture().isSuccess()) {
       throw new IllegalStateException("the TLS handshake did not complete");
     }
   }
 
-  /** Sends {@code request} as the local edgecore would, and returns the gateway's answer, if any. */
+  /**
+   * Sends {@code request} as the local edgecore would, and returns the gateway's answer, if any.
+   */
   Optional<FullHttpResponse> exchange(FullHttpRequest request) {
     client.writeOutbound(request);
     pump();

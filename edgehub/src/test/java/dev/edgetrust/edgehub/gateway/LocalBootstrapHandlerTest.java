@@ -31,7 +31,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** cloudcore's bootstrap as the gateway serves it to the local edgecore: only this node, only with proof. */
+/**
+ * cloudcore's bootstrap as the gateway serves it to the local edgecore: only this node, only with
+ * proof.
+ */
 class LocalBootstrapHandlerTest {
   private static final NodeName NODE = NodeName.of("node-a");
   private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
@@ -71,8 +74,12 @@ class LocalBootstrapHandlerTest {
   /** edgecore's {@code GET /edge.crt}: a DER CSR, its node name, and its token if it has one. */
   private static FullHttpRequest edgeCrt(String nodeName, Optional<String> token, byte[] body) {
     FullHttpRequest request =
-        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/edge.crt", Unpooled.wrappedBuffer(body));
-    request.headers().set(HttpHeaderNames.HOST, "127.0.0.1:10002").set("NodeName", nodeName)
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1, HttpMethod.GET, "/edge.crt", Unpooled.wrappedBuffer(body));
+    request
+        .headers()
+        .set(HttpHeaderNames.HOST, "127.0.0.1:10002")
+        .set("NodeName", nodeName)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     token.ifPresent(t -> request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + t));
     return request;
@@ -93,8 +100,11 @@ class LocalBootstrapHandlerTest {
 
   @Test
   void caCrt_isTheLocalCa_inDer() throws Exception {
-    Reply reply = reply(connect(Optional.empty())
-        .exchange(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/ca.crt")));
+    Reply reply =
+        reply(
+            connect(Optional.empty())
+                .exchange(
+                    new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/ca.crt")));
 
     assertThat(reply.status()).isEqualTo(HttpResponseStatus.OK);
     assertThat(Certificates.parseDer(reply.body())).isEqualTo(ca.certificate());
@@ -102,7 +112,10 @@ class LocalBootstrapHandlerTest {
 
   @Test
   void edgeCrt_withTheLocalToken_issuesAClientOnlyCertificateForThisNode() throws Exception {
-    Reply reply = reply(connect(Optional.empty()).exchange(edgeCrt("node-a", Optional.of(localToken()), csr())));
+    Reply reply =
+        reply(
+            connect(Optional.empty())
+                .exchange(edgeCrt("node-a", Optional.of(localToken()), csr())));
 
     assertThat(reply.status()).isEqualTo(HttpResponseStatus.OK);
     X509Certificate issued = Certificates.parseDer(reply.body());
@@ -113,7 +126,10 @@ class LocalBootstrapHandlerTest {
 
   @Test
   void edgeCrt_withTheNodesCertificateInTheHandshake_renewsWithoutAToken() throws Exception {
-    Reply reply = reply(connect(Optional.of(Keys.newP256())).exchange(edgeCrt("node-a", Optional.empty(), csr())));
+    Reply reply =
+        reply(
+            connect(Optional.of(Keys.newP256()))
+                .exchange(edgeCrt("node-a", Optional.empty(), csr())));
 
     assertThat(reply.status()).isEqualTo(HttpResponseStatus.OK);
     assertThat(NodeName.fromCertificate(Certificates.parseDer(reply.body()))).isEqualTo(NODE);
@@ -121,24 +137,30 @@ class LocalBootstrapHandlerTest {
 
   @Test
   void edgeCrt_forAnotherNode_isForbidden_evenWithTheToken() throws Exception {
-    Reply reply = reply(connect(Optional.empty()).exchange(edgeCrt("node-b", Optional.of(localToken()), csr())));
+    Reply reply =
+        reply(
+            connect(Optional.empty())
+                .exchange(edgeCrt("node-b", Optional.of(localToken()), csr())));
 
     assertThat(reply.status()).isEqualTo(HttpResponseStatus.FORBIDDEN);
   }
 
   @Test
   void edgeCrt_withNeitherTokenNorCertificate_isUnauthorized() throws Exception {
-    Reply reply = reply(connect(Optional.empty()).exchange(edgeCrt("node-a", Optional.empty(), csr())));
+    Reply reply =
+        reply(connect(Optional.empty()).exchange(edgeCrt("node-a", Optional.empty(), csr())));
 
     assertThat(reply.status()).isEqualTo(HttpResponseStatus.UNAUTHORIZED);
   }
 
   @Test
   void edgeCrt_withAnotherGatewaysToken_isUnauthorized() throws Exception {
-    LocalCa other = LocalCa.loadOrCreate(GatewaySettings.in(dir.resolve("other")), NODE, Clock.systemUTC());
+    LocalCa other =
+        LocalCa.loadOrCreate(GatewaySettings.in(dir.resolve("other")), NODE, Clock.systemUTC());
     String foreign = bearer(LocalJoinTokens.mint(other, Instant.now().plusSeconds(3600)));
 
-    Reply reply = reply(connect(Optional.empty()).exchange(edgeCrt("node-a", Optional.of(foreign), csr())));
+    Reply reply =
+        reply(connect(Optional.empty()).exchange(edgeCrt("node-a", Optional.of(foreign), csr())));
 
     assertThat(reply.status()).isEqualTo(HttpResponseStatus.UNAUTHORIZED);
   }
@@ -147,22 +169,29 @@ class LocalBootstrapHandlerTest {
   void edgeCrt_withAnExpiredToken_isUnauthorized() throws Exception {
     String expired = bearer(LocalJoinTokens.mint(ca, Instant.now().minusSeconds(1)));
 
-    Reply reply = reply(connect(Optional.empty()).exchange(edgeCrt("node-a", Optional.of(expired), csr())));
+    Reply reply =
+        reply(connect(Optional.empty()).exchange(edgeCrt("node-a", Optional.of(expired), csr())));
 
     assertThat(reply.status()).isEqualTo(HttpResponseStatus.UNAUTHORIZED);
   }
 
   @Test
   void edgeCrt_whoseBodyIsNotACsr_isABadRequest() throws Exception {
-    Reply reply = reply(connect(Optional.empty()).exchange(edgeCrt("node-a", Optional.of(localToken()), new byte[] {1, 2, 3})));
+    Reply reply =
+        reply(
+            connect(Optional.empty())
+                .exchange(edgeCrt("node-a", Optional.of(localToken()), new byte[] {1, 2, 3})));
 
     assertThat(reply.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
   }
 
   @Test
   void otherPaths_areNotFound() throws Exception {
-    Reply reply = reply(connect(Optional.empty())
-        .exchange(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/other")));
+    Reply reply =
+        reply(
+            connect(Optional.empty())
+                .exchange(
+                    new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/other")));
 
     assertThat(reply.status()).isEqualTo(HttpResponseStatus.NOT_FOUND);
   }
@@ -170,12 +199,18 @@ class LocalBootstrapHandlerTest {
   @Test
   void webSocketUpgrade_passesOnUntouched() throws Exception {
     EmbeddedTls link = connect(Optional.empty());
-    FullHttpRequest upgrade = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/p/node-a/events");
-    upgrade.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET).set(HttpHeaderNames.CONNECTION, "Upgrade");
+    FullHttpRequest upgrade =
+        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/p/node-a/events");
+    upgrade
+        .headers()
+        .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
+        .set(HttpHeaderNames.CONNECTION, "Upgrade");
 
     assertThat(link.exchange(upgrade)).isEmpty();
 
-    assertThat(link.passedOn()).singleElement().isInstanceOfSatisfying(FullHttpRequest.class,
-        r -> assertThat(r.uri()).isEqualTo("/p/node-a/events"));
+    assertThat(link.passedOn())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            FullHttpRequest.class, r -> assertThat(r.uri()).isEqualTo("/p/node-a/events"));
   }
 }

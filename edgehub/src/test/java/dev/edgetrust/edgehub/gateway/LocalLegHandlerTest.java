@@ -21,7 +21,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The local edgecore's session end: what it sends reaches the outbox, silence and a full outbox end it. */
+/**
+ * The local edgecore's session end: what it sends reaches the outbox, silence and a full outbox end
+ * it.
+ */
 class LocalLegHandlerTest {
   private static final NodeName NODE = NodeName.of("node-a");
 
@@ -45,11 +48,16 @@ class LocalLegHandlerTest {
 
   private void upgraded() {
     relay.upstreamOpened();
-    channel.pipeline().fireUserEventTriggered(new HandshakeComplete("/p/node-a/events", new DefaultHttpHeaders(), null));
+    channel
+        .pipeline()
+        .fireUserEventTriggered(
+            new HandshakeComplete("/p/node-a/events", new DefaultHttpHeaders(), null));
   }
 
   private static Message data(String id) {
-    return Message.create(new Message.Route("edged", "twin", "resource", "update", "node/node-a/" + id), TextNode.valueOf(id));
+    return Message.create(
+        new Message.Route("edged", "twin", "resource", "update", "node/node-a/" + id),
+        TextNode.valueOf(id));
   }
 
   @Test
@@ -66,8 +74,9 @@ class LocalLegHandlerTest {
     Message second = data("2");
 
     channel.writeInbound(new TextWebSocketFrame(MessageCodec.encode(first) + "\n"));
-    channel.writeInbound(new BinaryWebSocketFrame(
-        Unpooled.copiedBuffer(MessageCodec.encode(second), StandardCharsets.UTF_8)));
+    channel.writeInbound(
+        new BinaryWebSocketFrame(
+            Unpooled.copiedBuffer(MessageCodec.encode(second), StandardCharsets.UTF_8)));
 
     assertThat(outbox).containsExactly(first, second);
   }
@@ -77,7 +86,9 @@ class LocalLegHandlerTest {
     upgraded();
 
     channel.writeInbound(new TextWebSocketFrame(MessageCodec.encode(Message.keepalive())));
-    channel.writeInbound(new TextWebSocketFrame("{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}"));
+    channel.writeInbound(
+        new TextWebSocketFrame(
+            "{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}"));
     channel.writeInbound(new TextWebSocketFrame(" "));
     channel.writeInbound(new TextWebSocketFrame("not a message"));
 

@@ -58,8 +58,10 @@ class LocalUpgradeCheckTest {
 
   /** An upgrade as edgecore sends it; Go writes the header as {@code Node_id}. */
   private static FullHttpRequest upgrade(String path, String nodeId, String connectionUse) {
-    FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
-    request.headers()
+    FullHttpRequest request =
+        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
+    request
+        .headers()
         .set(HttpHeaderNames.HOST, "127.0.0.1:10000")
         .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
@@ -78,21 +80,26 @@ class LocalUpgradeCheckTest {
   }
 
   @Test
-  void theNodesCertificate_rightHeadersAndPath_upstreamUp_passesToTheWebSocketHandler() throws Exception {
+  void theNodesCertificate_rightHeadersAndPath_upstreamUp_passesToTheWebSocketHandler()
+      throws Exception {
     EmbeddedTls link = withTheNodesCertificate();
 
-    Optional<FullHttpResponse> response = link.exchange(upgrade("/e632aba927ea4ac2b575ec1603d56f10/node-a/events", "node-a", "msg"));
+    Optional<FullHttpResponse> response =
+        link.exchange(upgrade("/e632aba927ea4ac2b575ec1603d56f10/node-a/events", "node-a", "msg"));
 
     assertThat(response).isEmpty();
     assertThat(link.passedOn()).singleElement().isInstanceOf(FullHttpRequest.class);
-    assertThat(link.server().pipeline().get(LocalUpgradeCheck.class)).as("removed once a request passed").isNull();
+    assertThat(link.server().pipeline().get(LocalUpgradeCheck.class))
+        .as("removed once a request passed")
+        .isNull();
   }
 
   @Test
   void noClientCertificate_isUnauthorized() throws Exception {
     EmbeddedTls link = connect(Optional.empty());
 
-    assertThat(statusOf(link.exchange(upgrade("/p/node-a/events", "node-a", "msg")))).isEqualTo(HttpResponseStatus.UNAUTHORIZED);
+    assertThat(statusOf(link.exchange(upgrade("/p/node-a/events", "node-a", "msg"))))
+        .isEqualTo(HttpResponseStatus.UNAUTHORIZED);
     assertThat(link.passedOn()).isEmpty();
   }
 
@@ -100,17 +107,24 @@ class LocalUpgradeCheckTest {
   void nodeIdOfAnotherNode_isForbidden() throws Exception {
     EmbeddedTls link = withTheNodesCertificate();
 
-    assertThat(statusOf(link.exchange(upgrade("/p/node-a/events", "node-b", "msg")))).isEqualTo(HttpResponseStatus.FORBIDDEN);
+    assertThat(statusOf(link.exchange(upgrade("/p/node-a/events", "node-b", "msg"))))
+        .isEqualTo(HttpResponseStatus.FORBIDDEN);
     assertThat(link.passedOn()).isEmpty();
   }
 
   @Test
   void pathOfAnotherNodeOrNotEvents_isNotFound() throws Exception {
-    assertThat(statusOf(withTheNodesCertificate().exchange(upgrade("/p/node-b/events", "node-a", "msg"))))
+    assertThat(
+            statusOf(
+                withTheNodesCertificate().exchange(upgrade("/p/node-b/events", "node-a", "msg"))))
         .isEqualTo(HttpResponseStatus.NOT_FOUND);
-    assertThat(statusOf(withTheNodesCertificate().exchange(upgrade("/p/node-a/other", "node-a", "msg"))))
+    assertThat(
+            statusOf(
+                withTheNodesCertificate().exchange(upgrade("/p/node-a/other", "node-a", "msg"))))
         .isEqualTo(HttpResponseStatus.NOT_FOUND);
-    assertThat(statusOf(withTheNodesCertificate().exchange(upgrade("/node-a/events", "node-a", "msg"))))
+    assertThat(
+            statusOf(
+                withTheNodesCertificate().exchange(upgrade("/node-a/events", "node-a", "msg"))))
         .isEqualTo(HttpResponseStatus.NOT_FOUND);
   }
 
@@ -118,7 +132,8 @@ class LocalUpgradeCheckTest {
   void connectionUseOtherThanMsg_isABadRequest() throws Exception {
     EmbeddedTls link = withTheNodesCertificate();
 
-    assertThat(statusOf(link.exchange(upgrade("/p/node-a/events", "node-a", "str")))).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+    assertThat(statusOf(link.exchange(upgrade("/p/node-a/events", "node-a", "str"))))
+        .isEqualTo(HttpResponseStatus.BAD_REQUEST);
   }
 
   @Test
@@ -134,7 +149,9 @@ class LocalUpgradeCheckTest {
   void upstreamSessionDown_isServiceUnavailable_untilItIsBack() throws Exception {
     relay.upstreamClosed("the CloudHub went away");
 
-    assertThat(statusOf(withTheNodesCertificate().exchange(upgrade("/p/node-a/events", "node-a", "msg"))))
+    assertThat(
+            statusOf(
+                withTheNodesCertificate().exchange(upgrade("/p/node-a/events", "node-a", "msg"))))
         .isEqualTo(HttpResponseStatus.SERVICE_UNAVAILABLE);
 
     relay.upstreamOpened();

@@ -52,9 +52,15 @@ public final class LocalEdgecore {
   public X509Certificate fetchCa() throws Exception {
     SSLContext trustAll = SSLContext.getInstance("TLS");
     trustAll.init(null, new TrustManager[] {new TrustAnything()}, new SecureRandom());
-    HttpResponse<byte[]> response = HttpClient.newBuilder().sslContext(trustAll).build().send(
-        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + "/ca.crt")).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        HttpClient.newBuilder()
+            .sslContext(trustAll)
+            .build()
+            .send(
+                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + "/ca.crt"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
       throw new IllegalStateException("/ca.crt: " + response.statusCode());
     }
@@ -78,49 +84,69 @@ public final class LocalEdgecore {
   }
 
   /** The status /edge.crt answers; a certificate on 200. */
-  public int edgeCrtStatus(String nodeName, Optional<String> jwt, Optional<HeldCertificate> current) throws Exception {
+  public int edgeCrtStatus(String nodeName, Optional<String> jwt, Optional<HeldCertificate> current)
+      throws Exception {
     return send(nodeName, jwt, current, csr()).statusCode();
   }
 
-  private Optional<HeldCertificate> edgeCrt(String nodeName, Optional<String> jwt, Optional<HeldCertificate> current)
-      throws Exception {
+  private Optional<HeldCertificate> edgeCrt(
+      String nodeName, Optional<String> jwt, Optional<HeldCertificate> current) throws Exception {
     KeyPair key = Keys.newP256();
-    HttpResponse<byte[]> response = send(nodeName, jwt, current, Csr.create(key, new X500Principal("CN=kubeedge.io, O=kubeEdge")));
+    HttpResponse<byte[]> response =
+        send(
+            nodeName,
+            jwt,
+            current,
+            Csr.create(key, new X500Principal("CN=kubeedge.io, O=kubeEdge")));
     if (response.statusCode() != 200) {
-      throw new IllegalStateException("/edge.crt: " + response.statusCode() + " " + new String(response.body(), UTF_8));
+      throw new IllegalStateException(
+          "/edge.crt: " + response.statusCode() + " " + new String(response.body(), UTF_8));
     }
-    return Optional.of(new HeldCertificate(key.getPrivate(), List.of(Certificates.parseDer(response.body()))));
+    return Optional.of(
+        new HeldCertificate(key.getPrivate(), List.of(Certificates.parseDer(response.body()))));
   }
 
   private static Csr csr() {
     return Csr.create(Keys.newP256(), new X500Principal("CN=kubeedge.io, O=kubeEdge"));
   }
 
-  private HttpResponse<byte[]> send(String nodeName, Optional<String> jwt, Optional<HeldCertificate> current, Csr csr)
+  private HttpResponse<byte[]> send(
+      String nodeName, Optional<String> jwt, Optional<HeldCertificate> current, Csr csr)
       throws Exception {
     if (ca == null) {
       fetchCa();
     }
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + "/edge.crt"))
-        .timeout(Duration.ofSeconds(10))
-        // A GET with a body, as edgecore sends it.
-        .method("GET", HttpRequest.BodyPublishers.ofByteArray(csr.der()))
-        .header("NodeName", nodeName);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + "/edge.crt"))
+            .timeout(Duration.ofSeconds(10))
+            // A GET with a body, as edgecore sends it.
+            .method("GET", HttpRequest.BodyPublishers.ofByteArray(csr.der()))
+            .header("NodeName", nodeName);
     jwt.ifPresent(j -> request.header("Authorization", "Bearer " + j));
-    return HttpClient.newBuilder().sslContext(JdkTls.context(current, List.of(ca))).build()
+    return HttpClient.newBuilder()
+        .sslContext(JdkTls.context(current, List.of(ca)))
+        .build()
         .send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  /** Opens the session with Go's header spelling; the server's certificate is checked for 127.0.0.1. */
+  /**
+   * Opens the session with Go's header spelling; the server's certificate is checked for 127.0.0.1.
+   */
   public Session connect(HeldCertificate certificate, String nodeId) throws Exception {
     Session session = new Session();
-    session.ws = HttpClient.newBuilder().sslContext(JdkTls.context(Optional.of(certificate), List.of(ca))).build()
-        .newWebSocketBuilder()
-        .header("Node_id", nodeId)
-        .header("Project_id", PROJECT)
-        .header("Connectionuse", "msg")
-        .buildAsync(URI.create("wss://127.0.0.1:" + websocketPort + "/" + PROJECT + "/" + nodeId + "/events"), session)
-        .get(10, TimeUnit.SECONDS);
+    session.ws =
+        HttpClient.newBuilder()
+            .sslContext(JdkTls.context(Optional.of(certificate), List.of(ca)))
+            .build()
+            .newWebSocketBuilder()
+            .header("Node_id", nodeId)
+            .header("Project_id", PROJECT)
+            .header("Connectionuse", "msg")
+            .buildAsync(
+                URI.create(
+                    "wss://127.0.0.1:" + websocketPort + "/" + PROJECT + "/" + nodeId + "/events"),
+                session)
+            .get(10, TimeUnit.SECONDS);
     return session;
   }
 
@@ -131,8 +157,13 @@ public final class LocalEdgecore {
     public final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
     public final BlockingQueue<Close> closes = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
-    /** false: takes no more frames after the one it has (the JDK client then stops reading the socket). */
+
+    /**
+     * false: takes no more frames after the one it has (the JDK client then stops reading the
+     * socket).
+     */
     public volatile boolean reading = true;
+
     WebSocket ws;
 
     public void send(String text) throws Exception {
@@ -170,12 +201,27 @@ public final class LocalEdgecore {
 
   /** edgecore's first fetch of /ca.crt: no verification (the token's hash checks it afterwards). */
   private static final class TrustAnything extends X509ExtendedTrustManager {
-    @Override public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-    @Override public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-    @Override public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-    @Override public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-    @Override public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-    @Override public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-    @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
   }
 }

@@ -32,7 +32,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  */
 public final class TestBootstrapServer implements AutoCloseable {
   /** What one {@code /edge.crt} request carried. */
-  public record Request(String nodeNameHeader, String authorization, Optional<X509Certificate> clientCertificate) {}
+  public record Request(
+      String nodeNameHeader, String authorization, Optional<X509Certificate> clientCertificate) {}
 
   private final TestCa ca;
   private final String jwt;
@@ -50,7 +51,8 @@ public final class TestBootstrapServer implements AutoCloseable {
   /**
    * @param serverCertificateIps the IP SANs of the server's certificate (127.0.0.1 to match)
    */
-  public TestBootstrapServer(TestCa ca, String jwt, String... serverCertificateIps) throws Exception {
+  public TestBootstrapServer(TestCa ca, String jwt, String... serverCertificateIps)
+      throws Exception {
     this.ca = ca;
     this.jwt = jwt;
     this.servedCa = ca.certificate();
@@ -131,7 +133,8 @@ public final class TestBootstrapServer implements AutoCloseable {
       return;
     }
     boolean byToken = ("Bearer " + jwt).equals(authorization);
-    boolean byCertificate = peer.isPresent() && NodeName.fromCertificate(peer.get()).value().equals(nodeHeader);
+    boolean byCertificate =
+        peer.isPresent() && NodeName.fromCertificate(peer.get()).value().equals(nodeHeader);
     if (!byToken && !byCertificate) {
       reply(exchange, 401, "unauthorized".getBytes(StandardCharsets.UTF_8));
       return;

@@ -32,10 +32,17 @@ public final class TestCa {
   public TestCa(String name) {
     X500Principal subject = new X500Principal("CN=" + name);
     certificate =
-        sign(subject, keyPair.getPublic(), subject, Instant.now().minusSeconds(60), Duration.ofDays(30), builder -> {
-          builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-          builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        });
+        sign(
+            subject,
+            keyPair.getPublic(),
+            subject,
+            Instant.now().minusSeconds(60),
+            Duration.ofDays(30),
+            builder -> {
+              builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+              builder.addExtension(
+                  Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            });
   }
 
   public X509Certificate certificate() {
@@ -47,13 +54,26 @@ public final class TestCa {
     return Certificates.sha256Hex(certificate);
   }
 
-  /** A client certificate for {@code subject} and {@code key}, valid from {@code notBefore} for {@code lifetime}. */
-  public X509Certificate issueClient(X500Principal subject, PublicKey key, Instant notBefore, Duration lifetime) {
-    return sign(subject, key, certificate.getSubjectX500Principal(), notBefore, lifetime, builder -> {
-      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-    });
+  /**
+   * A client certificate for {@code subject} and {@code key}, valid from {@code notBefore} for
+   * {@code lifetime}.
+   */
+  public X509Certificate issueClient(
+      X500Principal subject, PublicKey key, Instant notBefore, Duration lifetime) {
+    return sign(
+        subject,
+        key,
+        certificate.getSubjectX500Principal(),
+        notBefore,
+        lifetime,
+        builder -> {
+          builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+          builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+          builder.addExtension(
+              Extension.extendedKeyUsage,
+              false,
+              new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+        });
   }
 
   public X509Certificate issueClient(X500Principal subject, PublicKey key, Duration lifetime) {
@@ -68,10 +88,19 @@ public final class TestCa {
       names[i] = new GeneralName(GeneralName.iPAddress, ipAddresses[i]);
     }
     X509Certificate server =
-        sign(new X500Principal("CN=cloudhub"), serverKey.getPublic(), certificate.getSubjectX500Principal(),
-            Instant.now().minusSeconds(60), Duration.ofDays(1), builder -> {
-              builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
-              builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        sign(
+            new X500Principal("CN=cloudhub"),
+            serverKey.getPublic(),
+            certificate.getSubjectX500Principal(),
+            Instant.now().minusSeconds(60),
+            Duration.ofDays(1),
+            builder -> {
+              builder.addExtension(
+                  Extension.subjectAlternativeName, false, new GeneralNames(names));
+              builder.addExtension(
+                  Extension.extendedKeyUsage,
+                  false,
+                  new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             });
     return new HeldCertificate(serverKey.getPrivate(), List.of(server, certificate));
   }
@@ -81,15 +110,26 @@ public final class TestCa {
   }
 
   private X509Certificate sign(
-      X500Principal subject, PublicKey key, X500Principal issuer, Instant notBefore, Duration lifetime, Extensions extensions) {
+      X500Principal subject,
+      PublicKey key,
+      X500Principal issuer,
+      Instant notBefore,
+      Duration lifetime,
+      Extensions extensions) {
     try {
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-              issuer, new BigInteger(64, new SecureRandom()).add(BigInteger.ONE), Date.from(notBefore),
-              Date.from(notBefore.plus(lifetime)), subject, key);
+              issuer,
+              new BigInteger(64, new SecureRandom()).add(BigInteger.ONE),
+              Date.from(notBefore),
+              Date.from(notBefore.plus(lifetime)),
+              subject,
+              key);
       extensions.add(builder);
       byte[] der =
-          builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate())).getEncoded();
+          builder
+              .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate()))
+              .getEncoded();
       return Certificates.parseDer(der);
     } catch (Exception e) {
       throw new IllegalStateException(e);

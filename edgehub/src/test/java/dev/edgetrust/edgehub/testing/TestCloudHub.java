@@ -41,21 +41,29 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class TestCloudHub implements AutoCloseable {
   /** One WebSocket upgrade request as received, numbered in the order of all events. */
-  public record Upgrade(long seq, String path, HttpHeaders headers, X509Certificate clientCertificate, Channel channel) {}
+  public record Upgrade(
+      long seq,
+      String path,
+      HttpHeaders headers,
+      X509Certificate clientCertificate,
+      Channel channel) {}
 
   /** One frame from a client: its text, or "CLOSE <code>" for a close frame; numbered likewise. */
   public record Frame(long seq, Channel channel, String text) {}
 
-  private final java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong seq =
+      new java.util.concurrent.atomic.AtomicLong();
 
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final List<Upgrade> upgrades = new CopyOnWriteArrayList<>();
   private final List<Frame> frames = new CopyOnWriteArrayList<>();
   private final Channel server;
   private volatile boolean silent;
 
-  public TestCloudHub(HeldCertificate serverCertificate, X509Certificate clientCa) throws Exception {
+  public TestCloudHub(HeldCertificate serverCertificate, X509Certificate clientCa)
+      throws Exception {
     SslContext tls =
         SslContextBuilder.forServer(serverCertificate.privateKey(), serverCertificate.chain())
             .trustManager(clientCa)
@@ -77,12 +85,13 @@ public final class TestCloudHub implements AutoCloseable {
                         .addLast(new HttpObjectAggregator(64 * 1024))
                         .addLast(new UpgradeRecorder())
                         .addLast(new PingSwallower())
-                        .addLast(new WebSocketServerProtocolHandler(
-                            WebSocketServerProtocolConfig.newBuilder()
-                                .websocketPath("/")
-                                .checkStartsWith(true)
-                                .handleCloseFrames(false)
-                                .build()))
+                        .addLast(
+                            new WebSocketServerProtocolHandler(
+                                WebSocketServerProtocolConfig.newBuilder()
+                                    .websocketPath("/")
+                                    .checkStartsWith(true)
+                                    .handleCloseFrames(false)
+                                    .build()))
                         .addLast(new FrameRecorder());
                   }
                 })
@@ -126,8 +135,15 @@ public final class TestCloudHub implements AutoCloseable {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
       if (msg instanceof FullHttpRequest request) {
         X509Certificate peer =
-            (X509Certificate) ctx.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates()[0];
-        upgrades.add(new Upgrade(seq.incrementAndGet(), request.uri(), request.headers().copy(), peer, ctx.channel()));
+            (X509Certificate)
+                ctx.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates()[0];
+        upgrades.add(
+            new Upgrade(
+                seq.incrementAndGet(),
+                request.uri(),
+                request.headers().copy(),
+                peer,
+                ctx.channel()));
       }
       super.channelRead(ctx, msg);
     }
@@ -151,8 +167,10 @@ public final class TestCloudHub implements AutoCloseable {
         if (msg instanceof TextWebSocketFrame text) {
           frames.add(new Frame(seq.incrementAndGet(), ctx.channel(), text.text()));
         } else if (msg instanceof CloseWebSocketFrame close) {
-          frames.add(new Frame(seq.incrementAndGet(), ctx.channel(), "CLOSE " + close.statusCode()));
-          ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), "")).addListener(f -> ctx.close());
+          frames.add(
+              new Frame(seq.incrementAndGet(), ctx.channel(), "CLOSE " + close.statusCode()));
+          ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), ""))
+              .addListener(f -> ctx.close());
         }
       } finally {
         ReferenceCountUtil.release(msg);

@@ -18,9 +18,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The nodes the built-in CA refuses to sign for, each with when it was blocked, kept in a JSON
- * file replaced atomically on every change so a block survives a restart or a crash. Not thread
- * safe: {@link BuiltinCa} serializes access.
+ * The nodes the built-in CA refuses to sign for, each with when it was blocked, kept in a JSON file
+ * replaced atomically on every change so a block survives a restart or a crash. Not thread safe:
+ * {@link BuiltinCa} serializes access.
  */
 final class Blocklist {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,7 +42,8 @@ final class Blocklist {
     } catch (NoSuchFileException e) {
       return new Blocklist(file, blocked);
     } catch (IOException e) {
-      throw new CredentialFileException(file, "is not a readable JSON blocklist: " + e.getMessage());
+      throw new CredentialFileException(
+          file, "is not a readable JSON blocklist: " + e.getMessage());
     }
     JsonNode nodes = root == null ? null : root.get("blocked");
     if (nodes == null || !nodes.isArray()) {
@@ -50,9 +51,12 @@ final class Blocklist {
     }
     for (JsonNode entry : nodes) {
       try {
-        blocked.put(NodeName.of(entry.path("node").asText("")), Instant.parse(entry.path("since").asText("")));
+        blocked.put(
+            NodeName.of(entry.path("node").asText("")),
+            Instant.parse(entry.path("since").asText("")));
       } catch (IllegalArgumentException | DateTimeParseException e) {
-        throw new CredentialFileException(file, "has an unreadable entry " + entry + ": " + e.getMessage());
+        throw new CredentialFileException(
+            file, "has an unreadable entry " + entry + ": " + e.getMessage());
       }
     }
     return new Blocklist(file, blocked);
@@ -103,7 +107,9 @@ final class Blocklist {
   private void save() throws IOException {
     ObjectNode root = JSON.createObjectNode();
     ArrayNode nodes = root.putArray("blocked");
-    blocked.forEach((node, since) -> nodes.addObject().put("node", node.value()).put("since", since.toString()));
+    blocked.forEach(
+        (node, since) ->
+            nodes.addObject().put("node", node.value()).put("since", since.toString()));
     AtomicFile.writePublic(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
   }
 }

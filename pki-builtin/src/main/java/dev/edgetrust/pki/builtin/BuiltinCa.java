@@ -5,21 +5,21 @@ import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.IssuedSerialInventory;
-import dev.edgetrust.pki.MintedJoinToken;
-import dev.edgetrust.pki.NodeBlocking;
-import dev.edgetrust.pki.Revocation;
 import dev.edgetrust.pki.JoinTokenClaims;
 import dev.edgetrust.pki.JoinTokenUse;
-import dev.edgetrust.pki.jointoken.TokenEnrollment;
+import dev.edgetrust.pki.MintedJoinToken;
+import dev.edgetrust.pki.NodeBlocking;
 import dev.edgetrust.pki.NodeCredentialChange;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
-import dev.edgetrust.x509.SerialNumbers;
-import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.pki.Revocation;
 import dev.edgetrust.pki.RevocationList;
+import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.pki.jointoken.TokenEnrollment;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
+import dev.edgetrust.x509.SerialNumbers;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -48,7 +49,6 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -66,29 +66,37 @@ import org.slf4j.LoggerFactory;
  * <p>It signs exactly the subject, usages and names of the {@link SigningRequest}; the CSR
  * contributes its public key only.
  *
- * <p>Revocation and blocking live in its state directory, beside the CA key: a CRL signed by the
- * CA key, a blocklist of nodes it refuses to sign for, and the serials it issued per node (what a
+ * <p>Revocation and blocking live in its state directory, beside the CA key: a CRL signed by the CA
+ * key, a blocklist of nodes it refuses to sign for, and the serials it issued per node (what a
  * block revokes). Each is replaced atomically on every change, so blocks survive restarts. The ids
  * of node-bound join tokens that have been used are kept there too, the same way.
  */
 public final class BuiltinCa
     implements PkiProvider, BootstrapEnrollment, Revocation, NodeBlocking, IssuedSerialInventory {
   private static final Logger log = LoggerFactory.getLogger(BuiltinCa.class);
+
   /** KubeEdge names its CA "KubeEdge"; keeping it helps operators who compare the two. */
   static final X500Principal CA_SUBJECT = new X500Principal("CN=KubeEdge");
 
   static final Duration CA_VALIDITY = Duration.ofDays(3650);
+
   /** Tolerates nodes whose clocks run behind, without making short certificates odd. */
   static final Duration MAX_BACKDATE = Duration.ofMinutes(5);
 
   private final HeldCertificate ca;
+
   /** Join tokens, their secret and their used ids: the bootstrap any signing PKI can offer. */
   private final TokenEnrollment tokens;
+
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  /** Guards the revocation state, and signing for nodes, so that a block and a signature never interleave. */
+  /**
+   * Guards the revocation state, and signing for nodes, so that a block and a signature never
+   * interleave.
+   */
   private final Object state = new Object();
+
   private final CrlPublisher crl;
   private final Blocklist blocklist;
   private final IssuedSerials issued;
@@ -111,8 +119,8 @@ public final class BuiltinCa
   }
 
   /**
-   * Loads the CA from its files, or creates it (and the token secret) when neither CA file
-   * exists yet.
+   * Loads the CA from its files, or creates it (and the token secret) when neither CA file exists
+   * yet.
    *
    * @throws CredentialFileException naming the file when only one of the pair exists, a file does
    *     not parse, the key does not match, or the certificate is not a CA
@@ -125,7 +133,8 @@ public final class BuiltinCa
     if (existing.isPresent()) {
       ca = existing.get();
       if (ca.certificate().getBasicConstraints() < 0) {
-        throw new CredentialFileException(files.caCertificate(), "is not a CA certificate (basicConstraints CA:false)");
+        throw new CredentialFileException(
+            files.caCertificate(), "is not a CA certificate (basicConstraints CA:false)");
       }
     } else {
       ca = createCa(clock);
@@ -134,7 +143,8 @@ public final class BuiltinCa
     X509Certificate caCertificate = ca.certificate();
     return new BuiltinCa(
         ca,
-        TokenEnrollment.open(() -> caCertificate, files.tokenSecret(), files.usedJoinTokens(), clock),
+        TokenEnrollment.open(
+            () -> caCertificate, files.tokenSecret(), files.usedJoinTokens(), clock),
         clock,
         CrlPublisher.load(files.crl(), ca, clock),
         Blocklist.load(files.blocklist()),
@@ -160,7 +170,9 @@ public final class BuiltinCa
                   true,
                   new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature))
               .addExtension(
-                  Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+                  Extension.subjectKeyIdentifier,
+                  false,
+                  ext.createSubjectKeyIdentifier(keys.getPublic()));
       return new HeldCertificate(keys.getPrivate(), List.of(build(builder, keys.getPrivate())));
     } catch (CertIOException | java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("cannot build a CA certificate", e);
@@ -185,11 +197,14 @@ public final class BuiltinCa
     synchronized (state) {
       Optional<Instant> blockedSince = blocklist.blockedSince(node.get());
       if (blockedSince.isPresent()) {
-        throw PkiException.refused("node " + node.get() + " is blocked (since " + blockedSince.get() + ")");
+        throw PkiException.refused(
+            "node " + node.get() + " is blocked (since " + blockedSince.get() + ")");
       }
       certificate = signUnchecked(request);
       try {
-        recorded = issued.append(node.get(), certificate.serial(), certificate.notAfter(), clock.instant());
+        recorded =
+            issued.append(
+                node.get(), certificate.serial(), certificate.notAfter(), clock.instant());
       } catch (IOException e) {
         throw unrecorded(node.get(), e);
       }
@@ -204,9 +219,12 @@ public final class BuiltinCa
     return certificate;
   }
 
-  /** A certificate a block could not find after a restart is worse than none: it is not handed out. */
+  /**
+   * A certificate a block could not find after a restart is worse than none: it is not handed out.
+   */
   private static PkiException unrecorded(NodeName node, IOException e) {
-    return PkiException.unavailable("cannot record the new certificate of node " + node + ": " + e.getMessage(), e);
+    return PkiException.unavailable(
+        "cannot record the new certificate of node " + node + ": " + e.getMessage(), e);
   }
 
   private static Optional<NodeName> nodeOf(X500Principal subject) {
@@ -216,8 +234,10 @@ public final class BuiltinCa
 
   private IssuedCertificate signUnchecked(SigningRequest request) throws PkiException {
     Instant now = clock.instant();
-    Duration backdate = request.ttl().dividedBy(10).compareTo(MAX_BACKDATE) < 0
-        ? request.ttl().dividedBy(10) : MAX_BACKDATE;
+    Duration backdate =
+        request.ttl().dividedBy(10).compareTo(MAX_BACKDATE) < 0
+            ? request.ttl().dividedBy(10)
+            : MAX_BACKDATE;
     Instant notAfter = now.plus(request.ttl());
     Instant caNotAfter = ca.notAfter();
     if (notAfter.isAfter(caNotAfter)) {
@@ -240,9 +260,12 @@ public final class BuiltinCa
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
               .addExtension(Extension.keyUsage, true, keyUsage(publicKey))
               .addExtension(Extension.extendedKeyUsage, false, extendedKeyUsage(request))
-              .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(publicKey))
               .addExtension(
-                  Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.certificate()));
+                  Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(publicKey))
+              .addExtension(
+                  Extension.authorityKeyIdentifier,
+                  false,
+                  ext.createAuthorityKeyIdentifier(ca.certificate()));
       GeneralNames sans = subjectAlternativeNames(request);
       if (sans != null) {
         builder.addExtension(Extension.subjectAlternativeName, false, sans);
@@ -283,13 +306,17 @@ public final class BuiltinCa
   private static X509Certificate build(X509v3CertificateBuilder builder, PrivateKey signer) {
     try {
       return new JcaX509CertificateConverter()
-          .getCertificate(builder.build(new JcaContentSignerBuilder(Keys.signatureAlgorithm(signer)).build(signer)));
+          .getCertificate(
+              builder.build(
+                  new JcaContentSignerBuilder(Keys.signatureAlgorithm(signer)).build(signer)));
     } catch (OperatorCreationException | java.security.cert.CertificateException e) {
       throw new IllegalStateException("cannot sign a certificate with the CA key", e);
     }
   }
 
-  /** 16 random bytes: 127 bits of serial after the sign bit is cleared (RFC 5280 allows 20 octets). */
+  /**
+   * 16 random bytes: 127 bits of serial after the sign bit is cleared (RFC 5280 allows 20 octets).
+   */
   private static byte[] randomBytes(SecureRandom random) {
     byte[] bytes = new byte[16];
     random.nextBytes(bytes);
@@ -351,7 +378,8 @@ public final class BuiltinCa
         log.info("revoked serial {}", SerialNumbers.toColonHex(serial));
         return at;
       } catch (IOException e) {
-        throw PkiException.unavailable("cannot write the CRL " + crl.file() + ": " + e.getMessage(), e);
+        throw PkiException.unavailable(
+            "cannot write the CRL " + crl.file() + ": " + e.getMessage(), e);
       }
     }
   }
@@ -364,7 +392,8 @@ public final class BuiltinCa
         crl.revokeAll(serials);
       } catch (IOException e) {
         PkiException failure =
-            PkiException.unavailable("cannot write the CRL " + crl.file() + ": " + e.getMessage(), e);
+            PkiException.unavailable(
+                "cannot write the CRL " + crl.file() + ": " + e.getMessage(), e);
         Map<BigInteger, PkiException> failed = new LinkedHashMap<>();
         serials.forEach(serial -> failed.put(serial, failure));
         return failed;
@@ -382,7 +411,8 @@ public final class BuiltinCa
       try {
         current = crl.current();
       } catch (IOException e) {
-        throw PkiException.unavailable("cannot write the CRL " + crl.file() + ": " + e.getMessage(), e);
+        throw PkiException.unavailable(
+            "cannot write the CRL " + crl.file() + ": " + e.getMessage(), e);
       }
       if (current != listedCrl) {
         list = RevocationList.fromCrl(current, List.of(ca.certificate()));
@@ -398,7 +428,8 @@ public final class BuiltinCa
       try {
         return crl.current();
       } catch (IOException e) {
-        throw PkiException.unavailable("cannot write the CRL " + crl.file() + ": " + e.getMessage(), e);
+        throw PkiException.unavailable(
+            "cannot write the CRL " + crl.file() + ": " + e.getMessage(), e);
       }
     }
   }
@@ -409,16 +440,23 @@ public final class BuiltinCa
       try {
         if (!blocklist.add(node, clock.instant())) {
           return new NodeCredentialChange(
-              "node " + node + " was already on the built-in CA's blocklist (since "
-                  + blocklist.blockedSince(node).orElseThrow() + "); /edge.crt refuses it",
+              "node "
+                  + node
+                  + " was already on the built-in CA's blocklist (since "
+                  + blocklist.blockedSince(node).orElseThrow()
+                  + "); /edge.crt refuses it",
               "");
         }
       } catch (IOException e) {
-        throw PkiException.unavailable("cannot write the blocklist " + blocklist.file() + ": " + e.getMessage(), e);
+        throw PkiException.unavailable(
+            "cannot write the blocklist " + blocklist.file() + ": " + e.getMessage(), e);
       }
       log.info("node {} added to the blocklist {}", node, blocklist.file());
       return new NodeCredentialChange(
-          "node " + node + " is on the built-in CA's blocklist (" + blocklist.file()
+          "node "
+              + node
+              + " is on the built-in CA's blocklist ("
+              + blocklist.file()
               + "): /edge.crt refuses it and the CA signs nothing for it",
           "");
     }
@@ -431,7 +469,8 @@ public final class BuiltinCa
       try {
         removed = blocklist.remove(node);
       } catch (IOException e) {
-        throw PkiException.unavailable("cannot write the blocklist " + blocklist.file() + ": " + e.getMessage(), e);
+        throw PkiException.unavailable(
+            "cannot write the blocklist " + blocklist.file() + ": " + e.getMessage(), e);
       }
       if (removed) {
         log.info("node {} removed from the blocklist {}", node, blocklist.file());
@@ -445,13 +484,15 @@ public final class BuiltinCa
   }
 
   /**
-   * What happens after an unblock, per kind of edge, as the README's "Recovery after unblock"
-   * says: kept beside the code that makes it true, and printed by {@code node unblock}.
+   * What happens after an unblock, per kind of edge, as the README's "Recovery after unblock" says:
+   * kept beside the code that makes it true, and printed by {@code node unblock}.
    */
   static String unblockedNextStep(NodeName node) {
     return "an edgetrust EdgeHub re-enrolls by itself (new key, its join token) at its next retry (within a"
         + " minute; a few if it was offline during the block and must first see its handshakes refused): with a shared join token in its tokenFile that is all; with a node-bound token"
-        + " (already used), mint a new one with `./edgetrust token --node " + node + "` and put it in its"
+        + " (already used), mint a new one with `./edgetrust token --node "
+        + node
+        + "` and put it in its"
         + " tokenFile (read without a restart); with no token, put one there (./edgetrust token --config"
         + " <cloudcore.yaml>). A stock edgecore cannot re-enroll by itself: delete its certificate and key"
         + " (tlsCertFile, tlsPrivateKeyFile) and restart it, so that it re-joins with the join token in its"
@@ -504,6 +545,7 @@ public final class BuiltinCa
 
   /** Minting fails only when the CA must be asked for; this CA's certificate is in hand. */
   private static IllegalStateException neverForOwnCa(PkiException e) {
-    return new IllegalStateException("minting a join token with the built-in CA's own certificate failed", e);
+    return new IllegalStateException(
+        "minting a join token with the built-in CA's own certificate failed", e);
   }
 }

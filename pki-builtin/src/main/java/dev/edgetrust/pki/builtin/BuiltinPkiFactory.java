@@ -5,8 +5,8 @@ import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.pki.CloudPki;
 import dev.edgetrust.pki.CloudPkiContext;
-import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.JoinTokenMinting;
+import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.PkiProviderFactory;
@@ -34,18 +34,28 @@ public final class BuiltinPkiFactory implements PkiProviderFactory {
   public CloudPki cloud(CloudPkiContext context) throws ConfigException {
     JsonNode own = context.config().node(context.section());
     if (!own.isMissingNode() && !own.isNull() && !(own.isObject() && own.isEmpty())) {
-      throw new ConfigException(context.config().file() + ": '" + context.section() + "' takes no keys: the"
-          + " built-in CA is modules.cloudHub.tlsCAFile and tlsCAKeyFile; remove it");
+      throw new ConfigException(
+          context.config().file()
+              + ": '"
+              + context.section()
+              + "' takes no keys: the"
+              + " built-in CA is modules.cloudHub.tlsCAFile and tlsCAKeyFile; remove it");
     }
     BuiltinCa ca;
     try {
-      ca = BuiltinCa.loadOrCreate(
-          BuiltinCaFiles.of(context.caCertificateFile(), context.caKeyFile()), context.clock());
+      ca =
+          BuiltinCa.loadOrCreate(
+              BuiltinCaFiles.of(context.caCertificateFile(), context.caKeyFile()), context.clock());
     } catch (CredentialFileException e) {
       throw new ConfigException(e.getMessage(), e);
     } catch (IOException e) {
-      throw new ConfigException("the built-in CA in " + context.caKeyFile().getParent() + " cannot be loaded or"
-          + " created: " + e.getMessage(), e);
+      throw new ConfigException(
+          "the built-in CA in "
+              + context.caKeyFile().getParent()
+              + " cannot be loaded or"
+              + " created: "
+              + e.getMessage(),
+          e);
     }
     return new Cloud(ca, context.joinTokenFile(), context.tokenRefresh());
   }

@@ -11,12 +11,12 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.CRLException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,8 +45,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * checked) at start.
  *
  * <p>A CRL promises its successor by {@code nextUpdate}; a CloudHub that sees that date pass
- * without a newer list fails closed. So the list is re-signed, unchanged, once half of its
- * validity has gone. Not thread safe: {@link BuiltinCa} serializes access.
+ * without a newer list fails closed. So the list is re-signed, unchanged, once half of its validity
+ * has gone. Not thread safe: {@link BuiltinCa} serializes access.
  */
 final class CrlPublisher {
   static final Duration VALIDITY = Duration.ofDays(7);
@@ -58,7 +58,13 @@ final class CrlPublisher {
   private BigInteger number;
   private X509CRL current;
 
-  private CrlPublisher(Path file, HeldCertificate ca, Clock clock, Map<BigInteger, Instant> revoked, BigInteger number, X509CRL current) {
+  private CrlPublisher(
+      Path file,
+      HeldCertificate ca,
+      Clock clock,
+      Map<BigInteger, Instant> revoked,
+      BigInteger number,
+      X509CRL current) {
     this.file = file;
     this.ca = ca;
     this.clock = clock;
@@ -73,7 +79,8 @@ final class CrlPublisher {
    * @throws CredentialFileException if it does not parse or the CA did not sign it (the CA was
    *     replaced and the old CRL left behind)
    */
-  static CrlPublisher load(Path file, HeldCertificate ca, Clock clock) throws CredentialFileException {
+  static CrlPublisher load(Path file, HeldCertificate ca, Clock clock)
+      throws CredentialFileException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -84,7 +91,9 @@ final class CrlPublisher {
     }
     X509CRL crl;
     try {
-      crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(bytes));
+      crl =
+          (X509CRL)
+              CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(bytes));
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new CredentialFileException(file, "is not a CRL: " + e.getMessage());
     }
@@ -92,7 +101,8 @@ final class CrlPublisher {
       crl.verify(ca.certificate().getPublicKey());
     } catch (GeneralSecurityException e) {
       throw new CredentialFileException(
-          file, "is not signed by the CA; if the CA was replaced, move this file away (its revocations were for the old CA)");
+          file,
+          "is not signed by the CA; if the CA was replaced, move this file away (its revocations were for the old CA)");
     }
     Map<BigInteger, Instant> revoked = new LinkedHashMap<>();
     if (crl.getRevokedCertificates() != null) {
@@ -109,7 +119,9 @@ final class CrlPublisher {
       return BigInteger.ZERO;
     }
     try {
-      return ASN1Integer.getInstance(ASN1OctetString.getInstance(ASN1Primitive.fromByteArray(ext)).getOctets()).getValue();
+      return ASN1Integer.getInstance(
+              ASN1OctetString.getInstance(ASN1Primitive.fromByteArray(ext)).getOctets())
+          .getValue();
     } catch (IOException | IllegalArgumentException e) {
       return BigInteger.ZERO;
     }
@@ -181,21 +193,29 @@ final class CrlPublisher {
   private void publish(Instant now) throws IOException {
     BigInteger next = number.add(BigInteger.ONE);
     X509CRL crl = build(next, now);
-    AtomicFile.writePublic(file, Pem.encode("X509 CRL", encoded(crl)).getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writePublic(
+        file, Pem.encode("X509 CRL", encoded(crl)).getBytes(StandardCharsets.US_ASCII));
     number = next;
     current = crl;
   }
 
   private X509CRL build(BigInteger crlNumber, Instant now) {
     try {
-      X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(ca.certificate().getSubjectX500Principal(), Date.from(now));
+      X509v2CRLBuilder builder =
+          new JcaX509v2CRLBuilder(ca.certificate().getSubjectX500Principal(), Date.from(now));
       builder.setNextUpdate(Date.from(now.plus(VALIDITY)));
       builder.addExtension(Extension.cRLNumber, false, new CRLNumber(crlNumber));
       builder.addExtension(
-          Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate()));
-      revoked.forEach((serial, at) -> builder.addCRLEntry(serial, Date.from(at), 0 /* unspecified */));
+          Extension.authorityKeyIdentifier,
+          false,
+          new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate()));
+      revoked.forEach(
+          (serial, at) -> builder.addCRLEntry(serial, Date.from(at), 0 /* unspecified */));
       return new JcaX509CRLConverter()
-          .getCRL(builder.build(new JcaContentSignerBuilder(Keys.signatureAlgorithm(ca.privateKey())).build(ca.privateKey())));
+          .getCRL(
+              builder.build(
+                  new JcaContentSignerBuilder(Keys.signatureAlgorithm(ca.privateKey()))
+                      .build(ca.privateKey())));
     } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
       throw new IllegalStateException("cannot sign a CRL with the CA key", e);
     }

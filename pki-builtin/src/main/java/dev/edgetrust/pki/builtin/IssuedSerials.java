@@ -22,28 +22,34 @@ import java.util.stream.Collectors;
 
 /**
  * Every node certificate the built-in CA signed and that has not expired, by node: what blocking a
- * node must revoke. Not thread safe, except {@link #awaitDurable}: {@link BuiltinCa} serializes
- * the rest, and waits for the disk outside its lock so that concurrent signatures share fsyncs.
+ * node must revoke. Not thread safe, except {@link #awaitDurable}: {@link BuiltinCa} serializes the
+ * rest, and waits for the disk outside its lock so that concurrent signatures share fsyncs.
  *
- * <p>Kept as a JSON snapshot (replaced atomically) plus a journal beside it ({@link SerialJournal}):
- * each signature appends one line, and the certificate is handed out only once an fsync (shared
- * with the signatures appended meanwhile) has covered it, so recording a serial costs the same for
- * ten nodes or ten thousand. When the journal grows as long as the inventory it is folded into
- * a new snapshot (expired entries dropped) and removed. A crash can tear only the journal's last
- * line, for a certificate that was never handed out: loading skips it.
+ * <p>Kept as a JSON snapshot (replaced atomically) plus a journal beside it ({@link
+ * SerialJournal}): each signature appends one line, and the certificate is handed out only once an
+ * fsync (shared with the signatures appended meanwhile) has covered it, so recording a serial costs
+ * the same for ten nodes or ten thousand. When the journal grows as long as the inventory it is
+ * folded into a new snapshot (expired entries dropped) and removed. A crash can tear only the
+ * journal's last line, for a certificate that was never handed out: loading skips it.
  */
 final class IssuedSerials {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Fold the journal into the snapshot once it has this many lines, or as many as the inventory. */
+
+  /**
+   * Fold the journal into the snapshot once it has this many lines, or as many as the inventory.
+   */
   static final int MIN_COMPACTION = 1024;
 
   private final Path file;
   private final SerialJournal journal;
+
   /** node → serial → notAfter, in issue order. */
   private final Map<NodeName, Map<BigInteger, Instant>> issued;
+
   private int journalLines;
 
-  private IssuedSerials(Path file, Map<NodeName, Map<BigInteger, Instant>> issued, int journalLines) {
+  private IssuedSerials(
+      Path file, Map<NodeName, Map<BigInteger, Instant>> issued, int journalLines) {
     this.file = file;
     this.journal = new SerialJournal(journalOf(file));
     this.issued = issued;
@@ -69,7 +75,8 @@ final class IssuedSerials {
     } catch (NoSuchFileException e) {
       return;
     } catch (IOException e) {
-      throw new CredentialFileException(file, "is not a readable JSON inventory: " + e.getMessage());
+      throw new CredentialFileException(
+          file, "is not a readable JSON inventory: " + e.getMessage());
     }
     JsonNode nodes = root == null ? null : root.get("nodes");
     if (nodes == null || !nodes.isObject()) {
@@ -79,11 +86,14 @@ final class IssuedSerials {
       try {
         Map<BigInteger, Instant> serials = new LinkedHashMap<>();
         for (JsonNode c : e.getValue()) {
-          serials.put(SerialNumbers.parse(c.path("serial").asText("")), Instant.parse(c.path("notAfter").asText("")));
+          serials.put(
+              SerialNumbers.parse(c.path("serial").asText("")),
+              Instant.parse(c.path("notAfter").asText("")));
         }
         issued.put(NodeName.of(e.getKey()), serials);
       } catch (IllegalArgumentException | DateTimeParseException ex) {
-        throw new CredentialFileException(file, "has an unreadable entry for '" + e.getKey() + "': " + ex.getMessage());
+        throw new CredentialFileException(
+            file, "has an unreadable entry for '" + e.getKey() + "': " + ex.getMessage());
       }
     }
   }
@@ -106,14 +116,17 @@ final class IssuedSerials {
         if (parts.length != 3) {
           throw new IllegalArgumentException("expected 'node serial notAfter'");
         }
-        issued.computeIfAbsent(NodeName.of(parts[0]), n -> new LinkedHashMap<>())
+        issued
+            .computeIfAbsent(NodeName.of(parts[0]), n -> new LinkedHashMap<>())
             .put(SerialNumbers.parse(parts[1]), Instant.parse(parts[2]));
         applied++;
       } catch (IllegalArgumentException | DateTimeParseException ex) {
         if (i < lines.size() - 1) {
-          throw new CredentialFileException(journal, "line " + (i + 1) + " is unreadable: " + ex.getMessage());
+          throw new CredentialFileException(
+              journal, "line " + (i + 1) + " is unreadable: " + ex.getMessage());
         }
-        // The last line alone may be torn by a crash during its append; nothing was handed out for it.
+        // The last line alone may be torn by a crash during its append; nothing was handed out for
+        // it.
       }
     }
     return applied;
@@ -139,7 +152,10 @@ final class IssuedSerials {
     return ticket;
   }
 
-  /** Returns when the entry with {@code ticket} is on disk (thread safe; may share an fsync with others). */
+  /**
+   * Returns when the entry with {@code ticket} is on disk (thread safe; may share an fsync with
+   * others).
+   */
   void awaitDurable(long ticket) throws IOException {
     journal.awaitDurable(ticket);
   }
@@ -175,11 +191,16 @@ final class IssuedSerials {
   private void save() throws IOException {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode nodes = root.putObject("nodes");
-    issued.forEach((node, serials) -> {
-      var array = nodes.putArray(node.value());
-      serials.forEach((s, exp) ->
-          array.addObject().put("serial", SerialNumbers.toColonHex(s)).put("notAfter", exp.toString()));
-    });
+    issued.forEach(
+        (node, serials) -> {
+          var array = nodes.putArray(node.value());
+          serials.forEach(
+              (s, exp) ->
+                  array
+                      .addObject()
+                      .put("serial", SerialNumbers.toColonHex(s))
+                      .put("notAfter", exp.toString()));
+        });
     AtomicFile.writePublic(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
   }
 }

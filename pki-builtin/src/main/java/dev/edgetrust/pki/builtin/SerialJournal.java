@@ -9,10 +9,10 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The append-only journal of {@link IssuedSerials}, with group commit: {@link #append} writes a
- * line and returns its ticket at once; {@link #awaitDurable} returns when the line is on disk.
- * One waiter at a time runs the fsync and it covers every line appended before it started, so
- * certificates signed while the disk was busy share the next fsync instead of queuing one each.
- * The file stays open between appends.
+ * line and returns its ticket at once; {@link #awaitDurable} returns when the line is on disk. One
+ * waiter at a time runs the fsync and it covers every line appended before it started, so
+ * certificates signed while the disk was busy share the next fsync instead of queuing one each. The
+ * file stays open between appends.
  *
  * <p>Thread safe. A failed fsync fails every line it was to cover (the kernel may have dropped
  * those pages, and a later fsync would not say so); lines appended after it get an fsync of their
@@ -21,13 +21,21 @@ import java.nio.file.StandardOpenOption;
 final class SerialJournal implements AutoCloseable {
   private final Path file;
   private FileChannel channel;
+
   /** The file's length while it is open: where the next line starts. */
   private long length;
-  /** Tickets are line numbers since the journal was opened: the last one written, and the last one on disk. */
+
+  /**
+   * Tickets are line numbers since the journal was opened: the last one written, and the last one
+   * on disk.
+   */
   private long appended;
+
   private long durable;
+
   /** Lines up to this ticket were covered by an fsync that failed. */
   private long failedUpTo;
+
   private IOException failure;
   private boolean syncing;
 
@@ -41,7 +49,9 @@ final class SerialJournal implements AutoCloseable {
    */
   synchronized long append(byte[] line) throws IOException {
     if (channel == null) {
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
       length = channel.size();
     }
     ByteBuffer bytes = ByteBuffer.wrap(line);
@@ -84,7 +94,8 @@ final class SerialJournal implements AutoCloseable {
             throw new IOException("fsync failed: " + failure.getMessage(), failure);
           }
           if (channel == null) {
-            throw new IOException("the journal " + file + " was closed before the line was on disk");
+            throw new IOException(
+                "the journal " + file + " was closed before the line was on disk");
           }
           syncing = true;
           leading = channel;
@@ -158,8 +169,8 @@ final class SerialJournal implements AutoCloseable {
 
   /**
    * Waits once for a change (the fsync in progress takes milliseconds); true if interrupted. The
-   * interrupt is not acted on: the certificate waiting for this line is already signed, and
-   * failing it now would only waste it.
+   * interrupt is not acted on: the certificate waiting for this line is already signed, and failing
+   * it now would only waste it.
    */
   // Both callers loop on their own condition around this; the check cannot see that.
   @SuppressWarnings("WaitNotInLoop")

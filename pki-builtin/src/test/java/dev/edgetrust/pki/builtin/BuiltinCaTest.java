@@ -35,7 +35,8 @@ class BuiltinCaTest {
   @TempDir Path dir;
 
   private BuiltinCa newCa(Clock clock) throws Exception {
-    return BuiltinCa.loadOrCreate(BuiltinCaFiles.of(dir.resolve("ca/rootCA.crt"), dir.resolve("ca/rootCA.key")), clock);
+    return BuiltinCa.loadOrCreate(
+        BuiltinCaFiles.of(dir.resolve("ca/rootCA.crt"), dir.resolve("ca/rootCA.key")), clock);
   }
 
   @Test
@@ -82,7 +83,12 @@ class BuiltinCaTest {
     Csr csr = Csr.create(keys, new X500Principal("CN=kubeedge.io, O=kubeEdge"));
 
     IssuedCertificate issued =
-        ca.sign(SigningRequest.forNode(NodeName.of("edge-1"), csr, EnumSet.of(CertificateUsage.CLIENT_AUTH), Duration.ofDays(1)));
+        ca.sign(
+            SigningRequest.forNode(
+                NodeName.of("edge-1"),
+                csr,
+                EnumSet.of(CertificateUsage.CLIENT_AUTH),
+                Duration.ofDays(1)));
 
     X509Certificate cert = issued.certificate();
     assertThat(NodeName.fromCertificate(cert)).isEqualTo(NodeName.of("edge-1"));
@@ -101,7 +107,12 @@ class BuiltinCaTest {
     Csr csr = Csr.create(Keys.newP256(), new X500Principal("CN=x"));
 
     X509Certificate cert =
-        ca.sign(SigningRequest.forNode(NodeName.of("n"), csr, Set.of(CertificateUsage.CLIENT_AUTH), Duration.ofSeconds(20)))
+        ca.sign(
+                SigningRequest.forNode(
+                    NodeName.of("n"),
+                    csr,
+                    Set.of(CertificateUsage.CLIENT_AUTH),
+                    Duration.ofSeconds(20)))
             .certificate();
 
     assertThat(cert.getNotAfter().toInstant()).isEqualTo(now.plusSeconds(20));
@@ -114,8 +125,13 @@ class BuiltinCaTest {
     Csr csr = Csr.create(Keys.newP256(), new X500Principal("CN=whatever"));
 
     X509Certificate cert =
-        ca.sign(SigningRequest.forServer("cloudhub", csr, List.of("cloudhub.example"),
-                List.of(InetAddress.getByName("127.0.0.1")), Duration.ofDays(30)))
+        ca.sign(
+                SigningRequest.forServer(
+                    "cloudhub",
+                    csr,
+                    List.of("cloudhub.example"),
+                    List.of(InetAddress.getByName("127.0.0.1")),
+                    Duration.ofDays(30)))
             .certificate();
 
     assertThat(cert.getSubjectAlternativeNames())
@@ -128,7 +144,9 @@ class BuiltinCaTest {
   void serials_areUniqueAndLong() throws Exception {
     BuiltinCa ca = newCa(Clock.systemUTC());
     Csr csr = Csr.create(Keys.newP256(), new X500Principal("CN=x"));
-    SigningRequest req = SigningRequest.forNode(NodeName.of("n"), csr, Set.of(CertificateUsage.CLIENT_AUTH), Duration.ofHours(1));
+    SigningRequest req =
+        SigningRequest.forNode(
+            NodeName.of("n"), csr, Set.of(CertificateUsage.CLIENT_AUTH), Duration.ofHours(1));
 
     IssuedCertificate a = ca.sign(req);
     IssuedCertificate b = ca.sign(req);
@@ -165,7 +183,9 @@ class BuiltinCaTest {
   void joinTokenFromAnotherCloudHub_isRefused() throws Exception {
     BuiltinCa ours = newCa(Clock.systemUTC());
     BuiltinCa theirs =
-        BuiltinCa.loadOrCreate(BuiltinCaFiles.of(dir.resolve("other/ca.crt"), dir.resolve("other/ca.key")), Clock.systemUTC());
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(dir.resolve("other/ca.crt"), dir.resolve("other/ca.key")),
+            Clock.systemUTC());
 
     String foreign = jwtOf(theirs.mintJoinToken(Duration.ofHours(1)).value());
 
@@ -198,7 +218,9 @@ class BuiltinCaTest {
   @Test
   void garbageTokens_areRefusedCleanly() throws Exception {
     BuiltinCa ca = newCa(Clock.systemUTC());
-    for (String garbage : List.of("", "a", "a.b", "a.b.c", "a.b.c.d", "!!!.???.###", "e30.e30.", "x".repeat(10_000))) {
+    for (String garbage :
+        List.of(
+            "", "a", "a.b", "a.b.c", "a.b.c.d", "!!!.???.###", "e30.e30.", "x".repeat(10_000))) {
       assertThatThrownBy(() -> ca.verifyJoinToken(garbage)).isInstanceOf(PkiException.class);
     }
   }
@@ -208,7 +230,9 @@ class BuiltinCaTest {
   }
 
   private static String b64(String json) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 
   static final class MutableClock extends Clock {

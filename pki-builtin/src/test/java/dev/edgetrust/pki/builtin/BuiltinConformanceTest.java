@@ -15,8 +15,10 @@ class BuiltinConformanceTest extends PkiProviderConformance {
   @BeforeAll
   void createCa() throws Exception {
     Path dir = Files.createTempDirectory("builtin-conformance");
-    ca = BuiltinCa.loadOrCreate(
-        BuiltinCaFiles.of(dir.resolve("ca/rootCA.crt"), dir.resolve("ca/rootCA.key")), Clock.systemUTC());
+    ca =
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(dir.resolve("ca/rootCA.crt"), dir.resolve("ca/rootCA.key")),
+            Clock.systemUTC());
   }
 
   @AfterAll

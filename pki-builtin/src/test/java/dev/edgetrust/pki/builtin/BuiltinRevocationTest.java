@@ -8,8 +8,8 @@ import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
-import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.RevocationList;
+import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.Keys;
 import java.io.ByteArrayInputStream;
@@ -63,13 +63,18 @@ class BuiltinRevocationTest {
   }
 
   private static IssuedCertificate signNode(BuiltinCa ca, String node) throws PkiException {
-    return ca.sign(SigningRequest.forNode(NodeName.of(node), Csr.create(Keys.newP256(), new X500Principal("CN=x")),
-        Set.of(CertificateUsage.CLIENT_AUTH), Duration.ofDays(1)));
+    return ca.sign(
+        SigningRequest.forNode(
+            NodeName.of(node),
+            Csr.create(Keys.newP256(), new X500Principal("CN=x")),
+            Set.of(CertificateUsage.CLIENT_AUTH),
+            Duration.ofDays(1)));
   }
 
   private X509CRL crlOnDisk() throws Exception {
-    return (X509CRL) CertificateFactory.getInstance("X.509")
-        .generateCRL(new ByteArrayInputStream(Files.readAllBytes(files().crl())));
+    return (X509CRL)
+        CertificateFactory.getInstance("X.509")
+            .generateCRL(new ByteArrayInputStream(Files.readAllBytes(files().crl())));
   }
 
   @Test
@@ -87,7 +92,8 @@ class BuiltinRevocationTest {
 
     BuiltinCa restarted = ca(Clock.systemUTC());
     assertThat(restarted.revocationList().isRevoked(cert.serial())).isTrue();
-    assertThat(restarted.revocationList().isRevoked(signNode(restarted, "edge-2").serial())).isFalse();
+    assertThat(restarted.revocationList().isRevoked(signNode(restarted, "edge-2").serial()))
+        .isFalse();
   }
 
   @Test
@@ -110,23 +116,31 @@ class BuiltinRevocationTest {
 
     assertThat(ca.revocationList().crlNumber().orElseThrow()).isGreaterThan(before);
     assertThat(ca(Clock.systemUTC()).revocationList().crlNumber().orElseThrow())
-        .as("a restart continues the numbering").isGreaterThanOrEqualTo(ca.revocationList().crlNumber().orElseThrow());
+        .as("a restart continues the numbering")
+        .isGreaterThanOrEqualTo(ca.revocationList().crlNumber().orElseThrow());
   }
 
   @Test
-  void revokeAll_publishesOneCrlWithEverySerial_andAfterARestartTheyAreStillRevoked() throws Exception {
+  void revokeAll_publishesOneCrlWithEverySerial_andAfterARestartTheyAreStillRevoked()
+      throws Exception {
     BuiltinCa ca = ca(Clock.systemUTC());
-    List<BigInteger> serials = List.of(signNode(ca, "edge-1").serial(), signNode(ca, "edge-1").serial(),
-        BigInteger.valueOf(777));
+    List<BigInteger> serials =
+        List.of(
+            signNode(ca, "edge-1").serial(),
+            signNode(ca, "edge-1").serial(),
+            BigInteger.valueOf(777));
     BigInteger before = ca.revocationList().crlNumber().orElseThrow();
 
     assertThat(ca.revokeAll(serials)).isEmpty();
 
     RevocationList list = ca.revocationList();
-    assertThat(list.crlNumber().orElseThrow()).as("one publication for all three").isEqualTo(before.add(BigInteger.ONE));
+    assertThat(list.crlNumber().orElseThrow())
+        .as("one publication for all three")
+        .isEqualTo(before.add(BigInteger.ONE));
     assertThat(list.serials()).containsExactlyInAnyOrderElementsOf(serials);
     assertThat(crlOnDisk().getRevokedCertificates()).hasSize(3);
-    assertThat(ca(Clock.systemUTC()).revocationList().serials()).containsExactlyInAnyOrderElementsOf(serials);
+    assertThat(ca(Clock.systemUTC()).revocationList().serials())
+        .containsExactlyInAnyOrderElementsOf(serials);
   }
 
   @Test
@@ -181,7 +195,9 @@ class BuiltinRevocationTest {
     BuiltinCa restarted = ca(Clock.systemUTC());
     assertThat(restarted.blockedNodes()).containsExactly(NodeName.of("edge-1"));
     assertThatThrownBy(() -> signNode(restarted, "edge-1")).hasMessageContaining("blocked");
-    assertThat(signNode(restarted, "edge-2").serial()).as("other nodes are not affected").isNotNull();
+    assertThat(signNode(restarted, "edge-2").serial())
+        .as("other nodes are not affected")
+        .isNotNull();
   }
 
   @Test
@@ -211,13 +227,19 @@ class BuiltinRevocationTest {
   }
 
   @Test
-  void issuedSerials_listsEveryNodeCertificate_survivesRestart_andLeavesServerCertificatesOut() throws Exception {
+  void issuedSerials_listsEveryNodeCertificate_survivesRestart_andLeavesServerCertificatesOut()
+      throws Exception {
     BuiltinCa ca = ca(Clock.systemUTC());
     BigInteger a = signNode(ca, "edge-1").serial();
     BigInteger b = signNode(ca, "edge-1").serial();
     BigInteger other = signNode(ca, "edge-2").serial();
-    ca.sign(SigningRequest.forServer("KubeEdge", Csr.create(Keys.newP256(), new X500Principal("CN=x")), List.of("localhost"),
-        List.of(InetAddress.getByName("127.0.0.1")), Duration.ofDays(1)));
+    ca.sign(
+        SigningRequest.forServer(
+            "KubeEdge",
+            Csr.create(Keys.newP256(), new X500Principal("CN=x")),
+            List.of("localhost"),
+            List.of(InetAddress.getByName("127.0.0.1")),
+            Duration.ofDays(1)));
 
     BuiltinCa restarted = ca(Clock.systemUTC());
 
@@ -239,7 +261,10 @@ class BuiltinRevocationTest {
 
   @Test
   void crlOfAnotherCa_leftInTheStateDirectory_stopsTheStartWithTheFileNamed() throws Exception {
-    BuiltinCa other = BuiltinCa.loadOrCreate(BuiltinCaFiles.of(dir.resolve("other/ca.crt"), dir.resolve("other/ca.key")), Clock.systemUTC());
+    BuiltinCa other =
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(dir.resolve("other/ca.crt"), dir.resolve("other/ca.key")),
+            Clock.systemUTC());
     other.revoke(BigInteger.ONE);
     ca(Clock.systemUTC());
     Files.copy(dir.resolve("other/crl.pem"), files().crl());
@@ -253,7 +278,9 @@ class BuiltinRevocationTest {
   @Test
   void corruptBlocklist_stopsTheStartWithTheFileNamed() throws Exception {
     ca(Clock.systemUTC());
-    Files.writeString(files().blocklist(), "{\"blocked\":[{\"node\":\"Not A Node\",\"since\":\"2026-01-01T00:00:00Z\"}]}");
+    Files.writeString(
+        files().blocklist(),
+        "{\"blocked\":[{\"node\":\"Not A Node\",\"since\":\"2026-01-01T00:00:00Z\"}]}");
 
     assertThatThrownBy(() -> ca(Clock.systemUTC()))
         .isInstanceOf(CredentialFileException.class)
@@ -269,7 +296,12 @@ class BuiltinRevocationTest {
 
     try (var files = Files.list(dir.resolve("ca"))) {
       assertThat(files.map(p -> p.getFileName().toString()).toList())
-          .containsExactlyInAnyOrder("rootCA.crt", "rootCA.key", "join-token.key", "crl.pem", "blocked-nodes.json",
+          .containsExactlyInAnyOrder(
+              "rootCA.crt",
+              "rootCA.key",
+              "join-token.key",
+              "crl.pem",
+              "blocked-nodes.json",
               "issued-serials.json.journal");
     }
   }

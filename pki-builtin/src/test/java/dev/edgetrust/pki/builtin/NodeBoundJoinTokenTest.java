@@ -20,7 +20,8 @@ class NodeBoundJoinTokenTest {
   @TempDir Path dir;
 
   private BuiltinCa newCa() throws Exception {
-    return BuiltinCa.loadOrCreate(BuiltinCaFiles.of(dir.resolve("ca/rootCA.crt"), dir.resolve("ca/rootCA.key")),
+    return BuiltinCa.loadOrCreate(
+        BuiltinCaFiles.of(dir.resolve("ca/rootCA.crt"), dir.resolve("ca/rootCA.key")),
         Clock.systemUTC());
   }
 
@@ -36,7 +37,8 @@ class NodeBoundJoinTokenTest {
     JoinTokenClaims claims = ca.verifyJoinToken(jwtOf(token));
 
     assertThat(token.value().split("\\.")).hasSize(4);
-    assertThat(token.value()).startsWith(dev.edgetrust.x509.Certificates.sha256Hex(ca.caCertificate()) + ".");
+    assertThat(token.value())
+        .startsWith(dev.edgetrust.x509.Certificates.sha256Hex(ca.caCertificate()) + ".");
     assertThat(claims).isInstanceOf(JoinTokenClaims.NodeBound.class);
     JoinTokenClaims.NodeBound bound = (JoinTokenClaims.NodeBound) claims;
     assertThat(bound.node()).isEqualTo(NodeName.of("edge-1"));
@@ -48,7 +50,8 @@ class NodeBoundJoinTokenTest {
   void sharedToken_verifiesAsShared() throws Exception {
     BuiltinCa ca = newCa();
 
-    assertThat(ca.verifyJoinToken(jwtOf(ca.mintJoinToken(Duration.ofHours(1))))).isInstanceOf(JoinTokenClaims.Shared.class);
+    assertThat(ca.verifyJoinToken(jwtOf(ca.mintJoinToken(Duration.ofHours(1)))))
+        .isInstanceOf(JoinTokenClaims.Shared.class);
   }
 
   @Test
@@ -59,14 +62,16 @@ class NodeBoundJoinTokenTest {
     JoinTokenClaims a = ca.mintJoinToken(node, Duration.ofHours(1)).claims();
     JoinTokenClaims b = ca.mintJoinToken(node, Duration.ofHours(1)).claims();
 
-    assertThat(((JoinTokenClaims.NodeBound) a).id()).isNotEqualTo(((JoinTokenClaims.NodeBound) b).id());
+    assertThat(((JoinTokenClaims.NodeBound) a).id())
+        .isNotEqualTo(((JoinTokenClaims.NodeBound) b).id());
   }
 
   @Test
   void consumedToken_isRefusedTheSecondTime_namingNodeAndTime() throws Exception {
     BuiltinCa ca = newCa();
     JoinTokenClaims.NodeBound token =
-        (JoinTokenClaims.NodeBound) ca.mintJoinToken(NodeName.of("edge-1"), Duration.ofHours(1)).claims();
+        (JoinTokenClaims.NodeBound)
+            ca.mintJoinToken(NodeName.of("edge-1"), Duration.ofHours(1)).claims();
     ca.consumeJoinToken(token);
 
     assertThatThrownBy(() -> ca.consumeJoinToken(token))
@@ -78,14 +83,17 @@ class NodeBoundJoinTokenTest {
   @Test
   void consumedId_survivesARestart_andIsKeptPrivate() throws Exception {
     JoinTokenClaims.NodeBound token =
-        (JoinTokenClaims.NodeBound) newCa().mintJoinToken(NodeName.of("edge-1"), Duration.ofHours(1)).claims();
+        (JoinTokenClaims.NodeBound)
+            newCa().mintJoinToken(NodeName.of("edge-1"), Duration.ofHours(1)).claims();
     newCa().consumeJoinToken(token);
 
     BuiltinCa restarted = newCa();
 
-    assertThatThrownBy(() -> restarted.consumeJoinToken(token)).hasMessageContaining("already used");
+    assertThatThrownBy(() -> restarted.consumeJoinToken(token))
+        .hasMessageContaining("already used");
     Path file = dir.resolve("ca/used-join-tokens.json");
-    assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(file))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     assertThat(Files.readString(file)).contains(token.id()).contains("edge-1");
   }
 
@@ -93,7 +101,8 @@ class NodeBoundJoinTokenTest {
   void useThatCannotBeWritten_failsRetryably_andLeavesTheTokenUnused() throws Exception {
     BuiltinCa ca = newCa();
     JoinTokenClaims.NodeBound token =
-        (JoinTokenClaims.NodeBound) ca.mintJoinToken(NodeName.of("edge-1"), Duration.ofHours(1)).claims();
+        (JoinTokenClaims.NodeBound)
+            ca.mintJoinToken(NodeName.of("edge-1"), Duration.ofHours(1)).claims();
     // A directory where the file goes: the atomic rename over it fails, as a failing disk would.
     Path file = dir.resolve("ca/used-join-tokens.json");
     Files.createDirectories(file.resolve("blocker"));
@@ -106,8 +115,11 @@ class NodeBoundJoinTokenTest {
     Files.delete(file.resolve("blocker"));
     Files.delete(file);
     ca.consumeJoinToken(token);
-    assertThat(BuiltinCa.loadOrCreate(BuiltinCaFiles.of(dir.resolve("ca/rootCA.crt"), dir.resolve("ca/rootCA.key")),
-        Clock.systemUTC())).isNotNull();
+    assertThat(
+            BuiltinCa.loadOrCreate(
+                BuiltinCaFiles.of(dir.resolve("ca/rootCA.crt"), dir.resolve("ca/rootCA.key")),
+                Clock.systemUTC()))
+        .isNotNull();
   }
 
   @Test
@@ -115,6 +127,8 @@ class NodeBoundJoinTokenTest {
     newCa();
     Files.writeString(dir.resolve("ca/used-join-tokens.json"), "{\"used\": 3}");
 
-    assertThatThrownBy(this::newCa).hasMessageContaining("used-join-tokens.json").hasMessageContaining("'used'");
+    assertThatThrownBy(this::newCa)
+        .hasMessageContaining("used-join-tokens.json")
+        .hasMessageContaining("'used'");
   }
 }

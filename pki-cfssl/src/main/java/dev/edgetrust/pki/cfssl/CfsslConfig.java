@@ -40,21 +40,28 @@ public record CfsslConfig(
 
   public CfsslConfig {
     if (address == null || address.isBlank()) {
-      throw new IllegalArgumentException("'address' is required: the CFSSL server's URL, e.g. http://127.0.0.1:8888");
+      throw new IllegalArgumentException(
+          "'address' is required: the CFSSL server's URL, e.g. http://127.0.0.1:8888");
     }
     URI uri;
     try {
       uri = URI.create(address.trim());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("'address' must be an http(s):// URL, was '" + printable(address) + "'");
+      throw new IllegalArgumentException(
+          "'address' must be an http(s):// URL, was '" + printable(address) + "'");
     }
-    if (uri.getHost() == null || uri.getScheme() == null
+    if (uri.getHost() == null
+        || uri.getScheme() == null
         || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
-      throw new IllegalArgumentException("'address' must be an http(s):// URL, was '" + printable(address) + "'");
+      throw new IllegalArgumentException(
+          "'address' must be an http(s):// URL, was '" + printable(address) + "'");
     }
     if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
-      throw new IllegalArgumentException("'address' is the server's root URL, without a path (edgetrust adds"
-          + " /api/v1/cfssl/...), was '" + printable(address) + "'");
+      throw new IllegalArgumentException(
+          "'address' is the server's root URL, without a path (edgetrust adds"
+              + " /api/v1/cfssl/...), was '"
+              + printable(address)
+              + "'");
     }
     address = address.trim();
     profile = Settings.orDefault(profile, "node");
@@ -62,11 +69,14 @@ public record CfsslConfig(
     label = label == null ? "" : label;
     Settings.duration("serverCertificateTtl", serverCertificateTtl, DEFAULT_SERVER_TTL);
     if (serverCA != null && !serverCA.isBlank() && uri.getScheme().equals("http")) {
-      throw new IllegalArgumentException("'serverCA' is set but 'address' is http://: use https:// or drop serverCA");
+      throw new IllegalArgumentException(
+          "'serverCA' is set but 'address' is http://: use https:// or drop serverCA");
     }
   }
 
-  /** The lifetime asked for the CloudHub's server certificate ({@code serverCertificateTtl}, 72h). */
+  /**
+   * The lifetime asked for the CloudHub's server certificate ({@code serverCertificateTtl}, 72h).
+   */
   public Duration serverCertificateLifetime() {
     return Settings.duration("serverCertificateTtl", serverCertificateTtl, DEFAULT_SERVER_TTL);
   }
@@ -76,7 +86,9 @@ public record CfsslConfig(
   }
 
   public Optional<Path> serverCaPath(Path base) {
-    return serverCA == null || serverCA.isBlank() ? Optional.empty() : Optional.of(Settings.resolve(base, serverCA));
+    return serverCA == null || serverCA.isBlank()
+        ? Optional.empty()
+        : Optional.of(Settings.resolve(base, serverCA));
   }
 
   public Optional<Path> authKeyPath(Path base) {

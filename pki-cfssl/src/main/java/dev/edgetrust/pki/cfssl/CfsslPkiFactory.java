@@ -17,15 +17,17 @@ import java.util.Optional;
 
 /**
  * CFSSL as a plug-in, {@code pki.provider: cfssl}, configured by {@code modules.cloudHub.pki.cfssl}
- * ({@link CfsslConfig}). Cloud side only: nodes never talk to CFSSL (they would need its auth
- * key). They enroll and renew at the CloudHub's {@code /edge.crt} with KubeEdge join tokens the
- * CloudHub mints and checks itself ({@link TokenEnrollment}: its HS256 secret and used-token list
- * beside {@code tlsCAFile}), and the CloudHub signs through CFSSL.
+ * ({@link CfsslConfig}). Cloud side only: nodes never talk to CFSSL (they would need its auth key).
+ * They enroll and renew at the CloudHub's {@code /edge.crt} with KubeEdge join tokens the CloudHub
+ * mints and checks itself ({@link TokenEnrollment}: its HS256 secret and used-token list beside
+ * {@code tlsCAFile}), and the CloudHub signs through CFSSL.
  */
 public final class CfsslPkiFactory implements PkiProviderFactory {
   public static final String NAME = "cfssl";
+
   /** The CloudHub's join-token secret, beside {@code tlsCAFile}: whoever reads it mints tokens. */
   static final String TOKEN_SECRET = "join-token.key";
+
   /** Node-bound tokens already used, beside {@code tlsCAFile}. */
   static final String USED_TOKENS = "used-join-tokens.json";
 
@@ -51,23 +53,37 @@ public final class CfsslPkiFactory implements PkiProviderFactory {
     try {
       cfssl = CfsslPkiProvider.fromConfig(config, context.baseDirectory());
     } catch (CredentialFileException e) {
-      throw new ConfigException(context.config().file() + ": " + context.section() + ": " + e.getMessage(), e);
+      throw new ConfigException(
+          context.config().file() + ": " + context.section() + ": " + e.getMessage(), e);
     }
     Path state = context.caCertificateFile().getParent();
     TokenEnrollment tokens;
     try {
-      tokens = TokenEnrollment.open(() -> cfssl.trustAnchors().get(0), state.resolve(TOKEN_SECRET),
-          state.resolve(USED_TOKENS), context.clock());
+      tokens =
+          TokenEnrollment.open(
+              () -> cfssl.trustAnchors().get(0),
+              state.resolve(TOKEN_SECRET),
+              state.resolve(USED_TOKENS),
+              context.clock());
     } catch (CredentialFileException e) {
       cfssl.close();
       throw new ConfigException(context.config().file() + ": join tokens: " + e.getMessage(), e);
     } catch (IOException e) {
       cfssl.close();
-      throw new ConfigException(context.config().file() + ": cannot make the join-token secret in " + state + ": "
-          + e.getMessage(), e);
+      throw new ConfigException(
+          context.config().file()
+              + ": cannot make the join-token secret in "
+              + state
+              + ": "
+              + e.getMessage(),
+          e);
     }
-    return new Cloud(new TokenEnrolledProvider(cfssl, tokens), tokens, config.serverCertificateLifetime(),
-        context.joinTokenFile(), context.tokenRefresh());
+    return new Cloud(
+        new TokenEnrolledProvider(cfssl, tokens),
+        tokens,
+        config.serverCertificateLifetime(),
+        context.joinTokenFile(),
+        context.tokenRefresh());
   }
 
   /** The provider with the CloudHub's join-token enrollment, and the join-token file beside it. */
@@ -79,7 +95,11 @@ public final class CfsslPkiFactory implements PkiProviderFactory {
     private final Duration refresh;
     private Optional<JoinTokenFile> writer = Optional.empty();
 
-    Cloud(PkiProvider provider, TokenEnrollment tokens, Duration serverLifetime, Optional<Path> joinTokenFile,
+    Cloud(
+        PkiProvider provider,
+        TokenEnrollment tokens,
+        Duration serverLifetime,
+        Optional<Path> joinTokenFile,
         Duration refresh) {
       this.provider = provider;
       this.tokens = tokens;

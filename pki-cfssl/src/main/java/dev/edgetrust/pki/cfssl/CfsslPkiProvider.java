@@ -58,7 +58,11 @@ public final class CfsslPkiProvider implements PkiProvider {
   private final String serverProfile;
 
   private CfsslPkiProvider(
-      CfsslClient client, Optional<AuthKey> authKey, String label, String nodeProfile, String serverProfile) {
+      CfsslClient client,
+      Optional<AuthKey> authKey,
+      String label,
+      String nodeProfile,
+      String serverProfile) {
     this.client = client;
     this.authKey = authKey;
     this.label = label;
@@ -68,7 +72,11 @@ public final class CfsslPkiProvider implements PkiProvider {
 
   /** A provider for {@code client}'s server, signing with the named profiles. */
   public static CfsslPkiProvider create(
-      CfsslClient client, Optional<AuthKey> authKey, String label, String nodeProfile, String serverProfile) {
+      CfsslClient client,
+      Optional<AuthKey> authKey,
+      String label,
+      String nodeProfile,
+      String serverProfile) {
     return new CfsslPkiProvider(
         Objects.requireNonNull(client, "client"),
         Objects.requireNonNull(authKey, "authKey"),
@@ -78,18 +86,20 @@ public final class CfsslPkiProvider implements PkiProvider {
   }
 
   /**
-   * The provider {@code config} describes; relative paths in it count from {@code base} (the
-   * config file's directory). Reads the server CA and the auth key now, so that a missing or
+   * The provider {@code config} describes; relative paths in it count from {@code base} (the config
+   * file's directory). Reads the server CA and the auth key now, so that a missing or
    * group-readable file stops the start with one line naming it.
    */
-  public static CfsslPkiProvider fromConfig(CfsslConfig config, Path base) throws CredentialFileException {
+  public static CfsslPkiProvider fromConfig(CfsslConfig config, Path base)
+      throws CredentialFileException {
     List<X509Certificate> serverCa = List.of();
     Optional<Path> caFile = config.serverCaPath(base);
     if (caFile.isPresent()) {
       try {
         serverCa = Pem.parseCertificates(Files.readString(caFile.get()));
       } catch (IOException | IllegalArgumentException e) {
-        throw CredentialFileException.stated(caFile.get(),
+        throw CredentialFileException.stated(
+            caFile.get(),
             "cannot read CFSSL's server CA (serverCA) " + caFile.get() + ": " + e.getMessage());
       }
     }
@@ -98,7 +108,11 @@ public final class CfsslPkiProvider implements PkiProvider {
     if (keyFile.isPresent()) {
       key = Optional.of(AuthKey.read(keyFile.get()));
     }
-    return create(CfsslClient.connect(config.uri(), serverCa, TIMEOUT), key, config.label(), config.profile(),
+    return create(
+        CfsslClient.connect(config.uri(), serverCa, TIMEOUT),
+        key,
+        config.label(),
+        config.profile(),
         config.serverProfile());
   }
 
@@ -128,28 +142,47 @@ public final class CfsslPkiProvider implements PkiProvider {
     request.dnsNames().forEach(hosts::add);
     request.ipAddresses().stream().map(InetAddress::getHostAddress).forEach(hosts::add);
     body.set("subject", subject(request.subject()));
-    // Newer CFSSL versions honour it; 1.2.0 takes the profile's expiry, which the check below bounds.
-    body.put("not_after", requestedAt.plus(request.ttl()).truncatedTo(ChronoUnit.SECONDS).toString());
-    JsonNode result = authKey.isPresent() ? client.authsign(body, authKey.get()) : client.sign(body);
+    // Newer CFSSL versions honour it; 1.2.0 takes the profile's expiry, which the check below
+    // bounds.
+    body.put(
+        "not_after", requestedAt.plus(request.ttl()).truncatedTo(ChronoUnit.SECONDS).toString());
+    JsonNode result =
+        authKey.isPresent() ? client.authsign(body, authKey.get()) : client.sign(body);
     X509Certificate certificate = certificate(result, "certificate", "its sign answer");
     Optional<AnswerCheck.Problem> problem = AnswerCheck.find(request, certificate, ca, requestedAt);
     if (problem.isPresent()) {
-      throw PkiException.refused("the certificate CFSSL profile '" + profile + "' returned "
-          + problem.get().detail() + ": refusing it (" + hint(problem.get().mismatch(), profile) + ")");
+      throw PkiException.refused(
+          "the certificate CFSSL profile '"
+              + profile
+              + "' returned "
+              + problem.get().detail()
+              + ": refusing it ("
+              + hint(problem.get().mismatch(), profile)
+              + ")");
     }
-    log.info("CFSSL profile {} issued serial {} to {} until {}", profile,
-        certificate.getSerialNumber().toString(16), certificate.getSubjectX500Principal().getName(),
+    log.info(
+        "CFSSL profile {} issued serial {} to {} until {}",
+        profile,
+        certificate.getSerialNumber().toString(16),
+        certificate.getSubjectX500Principal().getName(),
         certificate.getNotAfter().toInstant());
     return new IssuedCertificate(certificate, List.of(ca));
   }
 
   private static String hint(AnswerCheck.Mismatch mismatch, String profile) {
     return switch (mismatch) {
-      case USAGES -> "the usages of profile '" + profile + "' must be exactly the extended usage asked for,"
-          + " e.g. [\"digital signature\", \"key encipherment\", \"client auth\"] for nodes";
-      case SUBJECT, SUBJECT_ALT_NAMES -> "give profile '" + profile + "' a CSRWhitelist of PublicKey,"
-          + " PublicKeyAlgorithm and SignatureAlgorithm only, so that the CSR's own names are not copied";
-      case LIFETIME -> "lower the expiry of profile '" + profile + "', or ask for a longer lifetime";
+      case USAGES ->
+          "the usages of profile '"
+              + profile
+              + "' must be exactly the extended usage asked for,"
+              + " e.g. [\"digital signature\", \"key encipherment\", \"client auth\"] for nodes";
+      case SUBJECT, SUBJECT_ALT_NAMES ->
+          "give profile '"
+              + profile
+              + "' a CSRWhitelist of PublicKey,"
+              + " PublicKeyAlgorithm and SignatureAlgorithm only, so that the CSR's own names are not copied";
+      case LIFETIME ->
+          "lower the expiry of profile '" + profile + "', or ask for a longer lifetime";
       case CA -> "profile '" + profile + "' must not issue CA certificates (ca_constraint)";
       case SIGNATURE -> "is 'label' the signer that answers /info?";
       case KEY -> "CFSSL signed another key than the CSR's";
@@ -172,8 +205,12 @@ public final class CfsslPkiProvider implements PkiProvider {
       switch (type) {
         case "CN" -> subject.put("CN", value);
         case "O", "OU", "C", "ST", "L" -> names.addObject().put(type, value);
-        default -> throw new IllegalArgumentException(
-            "CFSSL's sign request cannot carry the subject attribute " + type + " of " + principal.getName());
+        default ->
+            throw new IllegalArgumentException(
+                "CFSSL's sign request cannot carry the subject attribute "
+                    + type
+                    + " of "
+                    + principal.getName());
       }
     }
     return subject;
@@ -186,15 +223,20 @@ public final class CfsslPkiProvider implements PkiProvider {
   }
 
   private X509Certificate caCertificate() throws PkiException {
-    X509Certificate ca = certificate(client.info(label, nodeProfile), "certificate", "its info answer");
+    X509Certificate ca =
+        certificate(client.info(label, nodeProfile), "certificate", "its info answer");
     if (ca.getBasicConstraints() < 0) {
-      throw PkiException.refused("the certificate CFSSL " + client.address() + " names as its CA is not a CA"
-          + " certificate: refusing it");
+      throw PkiException.refused(
+          "the certificate CFSSL "
+              + client.address()
+              + " names as its CA is not a CA"
+              + " certificate: refusing it");
     }
     return ca;
   }
 
-  private X509Certificate certificate(JsonNode result, String field, String what) throws PkiException {
+  private X509Certificate certificate(JsonNode result, String field, String what)
+      throws PkiException {
     JsonNode pem = result.path(field);
     if (!pem.isTextual() || pem.asText().isBlank()) {
       throw PkiException.refused("CFSSL " + client.address() + " sent no " + field + " in " + what);
@@ -202,14 +244,26 @@ public final class CfsslPkiProvider implements PkiProvider {
     try {
       return Pem.parseCertificates(pem.asText()).get(0);
     } catch (IllegalArgumentException e) {
-      throw PkiException.refused("CFSSL " + client.address() + " sent a " + field + " in " + what
-          + " that is not a PEM certificate");
+      throw PkiException.refused(
+          "CFSSL "
+              + client.address()
+              + " sent a "
+              + field
+              + " in "
+              + what
+              + " that is not a PEM certificate");
     }
   }
 
   @Override
   public String toString() {
-    return "CfsslPkiProvider[" + client.address() + ", profiles " + nodeProfile + "/" + serverProfile
-        + (authKey.isPresent() ? ", authsign" : ", sign") + "]";
+    return "CfsslPkiProvider["
+        + client.address()
+        + ", profiles "
+        + nodeProfile
+        + "/"
+        + serverProfile
+        + (authKey.isPresent() ? ", authsign" : ", sign")
+        + "]";
   }
 }

@@ -10,19 +10,24 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code modules.cloudHub.pki.cfssl}, bound from a cloudcore.yaml: defaults and one-line errors. */
+/**
+ * {@code modules.cloudHub.pki.cfssl}, bound from a cloudcore.yaml: defaults and one-line errors.
+ */
 class CfsslConfigTest {
   @TempDir Path dir;
 
   private CfsslConfig bind(String cfsslSection) throws Exception {
     Path file = dir.resolve("cloudcore.yaml");
-    Files.writeString(file, "modules:\n  cloudHub:\n    pki:\n      provider: cfssl\n      cfssl:\n" + cfsslSection);
+    Files.writeString(
+        file,
+        "modules:\n  cloudHub:\n    pki:\n      provider: cfssl\n      cfssl:\n" + cfsslSection);
     return YamlConfig.read(file).section("modules.cloudHub.pki.cfssl", CfsslConfig.class);
   }
 
   @Test
   void minimalSection_takesTheDefaultProfiles() throws Exception {
-    CfsslConfig config = bind("        address: http://127.0.0.1:8888\n        authKeyFile: cfssl.key\n");
+    CfsslConfig config =
+        bind("        address: http://127.0.0.1:8888\n        authKeyFile: cfssl.key\n");
 
     assertThat(config.profile()).isEqualTo("node");
     assertThat(config.serverProfile()).isEqualTo("server");
@@ -34,7 +39,8 @@ class CfsslConfigTest {
 
   @Test
   void malformedServerCertificateTtl_namesTheKey() {
-    assertThatThrownBy(() -> bind("        address: http://cfssl:8888\n        serverCertificateTtl: soon\n"))
+    assertThatThrownBy(
+            () -> bind("        address: http://cfssl:8888\n        serverCertificateTtl: soon\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("'modules.cloudHub.pki.cfssl.serverCertificateTtl'");
   }
@@ -51,7 +57,8 @@ class CfsslConfigTest {
   void addressNotHttp_namesTheKeyAndTheValue() {
     assertThatThrownBy(() -> bind("        address: ftp://cfssl:8888\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("'modules.cloudHub.pki.cfssl.address' must be an http(s):// URL, was 'ftp://cfssl:8888'");
+        .hasMessageContaining(
+            "'modules.cloudHub.pki.cfssl.address' must be an http(s):// URL, was 'ftp://cfssl:8888'");
   }
 
   @Test
@@ -65,7 +72,8 @@ class CfsslConfigTest {
   void serverCaWithPlainHttp_isRefused() {
     assertThatThrownBy(() -> bind("        address: http://cfssl:8888\n        serverCA: ca.pem\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("'modules.cloudHub.pki.cfssl.serverCA' is set but 'address' is http://");
+        .hasMessageContaining(
+            "'modules.cloudHub.pki.cfssl.serverCA' is set but 'address' is http://");
   }
 
   @Test

@@ -1,8 +1,8 @@
 package dev.edgetrust.pki.cfssl;
 
+import dev.edgetrust.cfssl.testkit.CfsslServer;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.PkiProviderConformance;
-import dev.edgetrust.cfssl.testkit.CfsslServer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
@@ -39,7 +39,8 @@ class CfsslConformanceTest extends PkiProviderConformance {
 
   @Override
   protected Duration nodeLifetime() {
-    // The node profile's expiry decides (CFSSL 1.2.0 ignores the lifetime asked); ask at least that.
+    // The node profile's expiry decides (CFSSL 1.2.0 ignores the lifetime asked); ask at least
+    // that.
     return CfsslServer.NODE_EXPIRY;
   }
 }

@@ -8,10 +8,19 @@ import java.nio.file.Path;
 final class CfsslServers {
   private CfsslServers() {}
 
-  /** The config section that points the CloudHub at {@code server}, signing nodes with {@code profile}. */
+  /**
+   * The config section that points the CloudHub at {@code server}, signing nodes with {@code
+   * profile}.
+   */
   static CfsslConfig config(CfsslServer server, String profile) {
-    return new CfsslConfig(server.address().toString(), server.tlsCaFile().map(Path::toString).orElse(null),
-        profile, "server", server.authKeyFile().toString(), null, null);
+    return new CfsslConfig(
+        server.address().toString(),
+        server.tlsCaFile().map(Path::toString).orElse(null),
+        profile,
+        "server",
+        server.authKeyFile().toString(),
+        null,
+        null);
   }
 
   /** A provider on {@code server}, signing nodes with {@code profile}. */

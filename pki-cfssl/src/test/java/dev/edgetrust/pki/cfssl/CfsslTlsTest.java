@@ -3,12 +3,12 @@ package dev.edgetrust.pki.cfssl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.edgetrust.cfssl.testkit.CfsslServer;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.cfssl.api.AuthKey;
 import dev.edgetrust.pki.cfssl.api.CfsslClient;
-import dev.edgetrust.cfssl.testkit.CfsslServer;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.Keys;
 import java.nio.file.Files;
@@ -39,8 +39,10 @@ class CfsslTlsTest {
   }
 
   private static SigningRequest nodeRequest() {
-    return SigningRequest.forNode(NodeName.of("edge-tls"),
-        Csr.create(Keys.newP256(), new X500Principal("CN=x")), CfsslServer.NODE_EXPIRY);
+    return SigningRequest.forNode(
+        NodeName.of("edge-tls"),
+        Csr.create(Keys.newP256(), new X500Principal("CN=x")),
+        CfsslServer.NODE_EXPIRY);
   }
 
   @Test
@@ -55,9 +57,14 @@ class CfsslTlsTest {
   @Test
   void httpsTrustingOnlyTheSigningCa_isRefusedAtTheHandshake() throws Exception {
     // The signing CA did not issue CFSSL's HTTPS certificate: trusting it proves nothing.
-    CfsslPkiProvider provider = CfsslPkiProvider.create(
-        CfsslClient.connect(server.address(), List.of(server.caCertificate()), Duration.ofSeconds(5)),
-        Optional.of(AuthKey.read(server.authKeyFile())), "", "node", "server");
+    CfsslPkiProvider provider =
+        CfsslPkiProvider.create(
+            CfsslClient.connect(
+                server.address(), List.of(server.caCertificate()), Duration.ofSeconds(5)),
+            Optional.of(AuthKey.read(server.authKeyFile())),
+            "",
+            "node",
+            "server");
 
     PkiException e = catchThrowableOfType(PkiException.class, () -> provider.sign(nodeRequest()));
 

@@ -20,7 +20,11 @@ import java.util.Set;
  * @param ttl the lifetime asked for; the role may cap it
  */
 public record IssueRequest(
-    String commonName, Set<CertificateUsage> usages, List<String> dnsNames, List<InetAddress> ipAddresses, Duration ttl) {
+    String commonName,
+    Set<CertificateUsage> usages,
+    List<String> dnsNames,
+    List<InetAddress> ipAddresses,
+    Duration ttl) {
 
   public IssueRequest {
     Objects.requireNonNull(commonName, "commonName");
@@ -38,15 +42,23 @@ public record IssueRequest(
     }
     // As SigningRequest: a node's certificate is a client certificate only, on every path.
     if (commonName.startsWith(NodeName.COMMON_NAME_PREFIX)
-        && (!usages.equals(Set.of(CertificateUsage.CLIENT_AUTH)) || !dnsNames.isEmpty() || !ipAddresses.isEmpty())) {
+        && (!usages.equals(Set.of(CertificateUsage.CLIENT_AUTH))
+            || !dnsNames.isEmpty()
+            || !ipAddresses.isEmpty())) {
       throw new IllegalArgumentException(
-          "a node certificate is a client certificate only: " + commonName + " may not carry usages " + usages
-              + (dnsNames.isEmpty() && ipAddresses.isEmpty() ? "" : " or subject alternative names"));
+          "a node certificate is a client certificate only: "
+              + commonName
+              + " may not carry usages "
+              + usages
+              + (dnsNames.isEmpty() && ipAddresses.isEmpty()
+                  ? ""
+                  : " or subject alternative names"));
     }
   }
 
   /** A node's client certificate: {@code CN=system:node:<node>}. */
   public static IssueRequest forNode(NodeName node, Duration ttl) {
-    return new IssueRequest(node.commonName(), EnumSet.of(CertificateUsage.CLIENT_AUTH), List.of(), List.of(), ttl);
+    return new IssueRequest(
+        node.commonName(), EnumSet.of(CertificateUsage.CLIENT_AUTH), List.of(), List.of(), ttl);
   }
 }

@@ -48,7 +48,17 @@ public record NodeCredential(
 
   @Override
   public String toString() {
-    return "NodeCredential[" + node + ", " + kind + ", accessor " + accessor + ", role " + pkiRole + ", policy "
-        + policy + roleId.map(r -> ", role_id " + r).orElse("") + "]";
+    return "NodeCredential["
+        + node
+        + ", "
+        + kind
+        + ", accessor "
+        + accessor
+        + ", role "
+        + pkiRole
+        + ", policy "
+        + policy
+        + roleId.map(r -> ", role_id " + r).orElse("")
+        + "]";
   }
 }

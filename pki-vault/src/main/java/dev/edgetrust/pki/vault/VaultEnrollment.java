@@ -152,7 +152,8 @@ public final class VaultEnrollment {
     VaultResponse secret = client.write(rolePath + "/secret-id", VaultClient.object(), operator);
     String secretId = secret.data().path("secret_id").asText("");
     if (roleId.isEmpty() || secretId.isEmpty()) {
-      throw PkiException.refused("Vault's answer for AppRole " + rolePath + " lacks role_id or secret_id");
+      throw PkiException.refused(
+          "Vault's answer for AppRole " + rolePath + " lacks role_id or secret_id");
     }
     return new NodeCredential(
         node,
@@ -166,19 +167,24 @@ public final class VaultEnrollment {
   }
 
   /**
-   * Lets the node log in with its current certificate ({@code cert} auth at {@code certMount}):
-   * an entry {@code edgetrust-node-NAME} trusting the PKI mount's CA for {@code
-   * CN=system:node:NAME} only, granting the node's policy. Then the node needs no long-lived
-   * token to renew.
+   * Lets the node log in with its current certificate ({@code cert} auth at {@code certMount}): an
+   * entry {@code edgetrust-node-NAME} trusting the PKI mount's CA for {@code CN=system:node:NAME}
+   * only, granting the node's policy. Then the node needs no long-lived token to renew.
    */
-  public void allowCertificateLogin(NodeName node, String certMount, Duration tokenTtl) throws PkiException {
+  public void allowCertificateLogin(NodeName node, String certMount, Duration tokenTtl)
+      throws PkiException {
     String m = VaultPaths.mount(certMount, "cert auth mount");
     byte[] ca =
         client
             .readRaw(mount + "/ca/pem")
-            .orElseThrow(() -> PkiException.refused(mount + "/ has no CA yet: run 'edgetrust vault setup' first"));
+            .orElseThrow(
+                () ->
+                    PkiException.refused(
+                        mount + "/ has no CA yet: run 'edgetrust vault setup' first"));
     ObjectNode body = VaultClient.object();
-    body.put("certificate", Pem.certificates(Pem.parseCertificates(new String(ca, StandardCharsets.US_ASCII))));
+    body.put(
+        "certificate",
+        Pem.certificates(Pem.parseCertificates(new String(ca, StandardCharsets.US_ASCII))));
     body.putArray("allowed_common_names").add(node.commonName());
     body.putArray("token_policies").add(policyName(node));
     body.put("token_ttl", VaultDurations.format(tokenTtl));
@@ -218,7 +224,8 @@ public final class VaultEnrollment {
 
   /**
    * Disables the node: deletes its PKI role, so that no credential can obtain a certificate for it
-   * (Vault answers "unknown role"). Certificates already issued stay valid until revoked or expired.
+   * (Vault answers "unknown role"). Certificates already issued stay valid until revoked or
+   * expired.
    */
   public void disable(NodeName node) throws PkiException {
     client.delete(mount + "/roles/" + roleName(node), operator);
@@ -309,7 +316,8 @@ public final class VaultEnrollment {
       this.certificateTtl = positive(ttl, "certificate ttl");
       this.certificateMaxTtl = positive(maxTtl, "certificate max ttl");
       if (ttl.compareTo(maxTtl) > 0) {
-        throw new IllegalArgumentException("certificate ttl " + ttl + " is longer than its max ttl " + maxTtl);
+        throw new IllegalArgumentException(
+            "certificate ttl " + ttl + " is longer than its max ttl " + maxTtl);
       }
       return this;
     }

@@ -5,14 +5,15 @@ import dev.edgetrust.pki.vault.http.VaultErrors;
 import java.time.Instant;
 
 /**
- * The {@code expiration} field of Vault's sign/issue answers: Unix seconds, written as a JSON number
- * by most versions and as a quoted string by some (and by proxies that re-encode numbers).
+ * The {@code expiration} field of Vault's sign/issue answers: Unix seconds, written as a JSON
+ * number by most versions and as a quoted string by some (and by proxies that re-encode numbers).
  */
 final class VaultExpiration {
   private VaultExpiration() {}
 
   /**
-   * @throws IllegalArgumentException if it is missing or neither a whole number nor a string of digits
+   * @throws IllegalArgumentException if it is missing or neither a whole number nor a string of
+   *     digits
    */
   static Instant parse(JsonNode node) {
     if (node == null || node.isMissingNode() || node.isNull()) {

@@ -5,20 +5,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.NodeBlocking;
-import dev.edgetrust.pki.Revocation;
+import dev.edgetrust.pki.NodeCredentialChange;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
+import dev.edgetrust.pki.Revocation;
+import dev.edgetrust.pki.RevocationList;
+import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.vault.http.VaultClient;
 import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.pki.vault.http.VaultDurations;
 import dev.edgetrust.pki.vault.http.VaultErrors;
 import dev.edgetrust.pki.vault.http.VaultPaths;
 import dev.edgetrust.pki.vault.http.VaultResponse;
-import dev.edgetrust.x509.SerialNumbers;
-import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Pem;
+import dev.edgetrust.x509.SerialNumbers;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -39,10 +41,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
-import dev.edgetrust.pki.NodeCredentialChange;
-import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.pki.RevocationList;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -53,8 +51,8 @@ import org.slf4j.LoggerFactory;
 /**
  * HashiCorp Vault's PKI secrets engine as edgetrust's certificate authority.
  *
- * <p>Signs CSRs with {@code POST /v1/<mount>/sign/<role>} (the key never leaves the requester),
- * or, as an option, has Vault generate key and certificate with {@code issue/<role>}. Fetches the CA
+ * <p>Signs CSRs with {@code POST /v1/<mount>/sign/<role>} (the key never leaves the requester), or,
+ * as an option, has Vault generate key and certificate with {@code issue/<role>}. Fetches the CA
  * chain, revokes by serial, and fetches the CRL. Uses only API Vault 1.8 already has.
  *
  * <p>Vault's answer is input like any other: the certificate must be for the CSR's key, carry the
@@ -71,7 +69,11 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
   private final VaultEnrollment nodeControl;
 
   private VaultPkiProvider(
-      VaultClient client, VaultCredential credential, String mount, String role, VaultEnrollment nodeControl) {
+      VaultClient client,
+      VaultCredential credential,
+      String mount,
+      String role,
+      VaultEnrollment nodeControl) {
     this.client = client;
     this.credential = credential;
     this.mount = mount;
@@ -84,7 +86,8 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
    * credential may manage the mount's roles). Without it, blocking is refused with a message.
    */
   public VaultPkiProvider withNodeControl(VaultEnrollment enrollment) {
-    return new VaultPkiProvider(client, credential, mount, role, Objects.requireNonNull(enrollment, "enrollment"));
+    return new VaultPkiProvider(
+        client, credential, mount, role, Objects.requireNonNull(enrollment, "enrollment"));
   }
 
   @Override
@@ -111,8 +114,15 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
     requireNodeControl("block");
     nodeControl.block(node);
     return new NodeCredentialChange(
-        "Vault role " + mount + "/roles/" + VaultEnrollment.roleName(node) + " deleted (its credential can obtain no"
-            + " certificate) and marker role " + VaultEnrollment.BLOCKED_PREFIX + node + " written",
+        "Vault role "
+            + mount
+            + "/roles/"
+            + VaultEnrollment.roleName(node)
+            + " deleted (its credential can obtain no"
+            + " certificate) and marker role "
+            + VaultEnrollment.BLOCKED_PREFIX
+            + node
+            + " written",
         "");
   }
 
@@ -121,11 +131,17 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
     requireNodeControl("unblock");
     nodeControl.unblock(node);
     return new NodeCredentialChange(
-        "Vault role " + mount + "/roles/" + VaultEnrollment.roleName(node) + " recreated, block marker removed",
+        "Vault role "
+            + mount
+            + "/roles/"
+            + VaultEnrollment.roleName(node)
+            + " recreated, block marker removed",
         // True of the edgetrust EdgeHub: a block deletes the node's role, not its Vault credential.
         "an edgetrust EdgeHub whose Vault credential (token or AppRole secret_id) is still valid gets a new"
             + " certificate by itself at its next retry (vault.recheck, 1m); if that credential expired or was"
-            + " revoked, give the device a new one with ./edgetrust enroll " + node + " --out DIR and replace its"
+            + " revoked, give the device a new one with ./edgetrust enroll "
+            + node
+            + " --out DIR and replace its"
             + " token file (read without a restart). A stock edgecore cannot use Vault: it needs the edgetrust"
             + " EdgeHub. Its old certificates stay revoked");
   }
@@ -138,8 +154,11 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
   private void requireNodeControl(String what) throws PkiException {
     if (nodeControl == null) {
       throw PkiException.refused(
-          "this CloudHub's Vault provider has no operator credential to " + what
-              + " nodes with; configure one, or " + what + " the node's Vault role directly");
+          "this CloudHub's Vault provider has no operator credential to "
+              + what
+              + " nodes with; configure one, or "
+              + what
+              + " the node's Vault role directly");
     }
   }
 
@@ -148,7 +167,8 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
    *
    * @throws IllegalArgumentException if the mount or role is not a valid Vault name
    */
-  public static VaultPkiProvider create(VaultClient client, VaultCredential credential, String mount, String role) {
+  public static VaultPkiProvider create(
+      VaultClient client, VaultCredential credential, String mount, String role) {
     return new VaultPkiProvider(
         Objects.requireNonNull(client, "client"),
         Objects.requireNonNull(credential, "credential"),
@@ -184,7 +204,14 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
     String path = mount + "/sign/" + role;
     VaultResponse response = client.write(path, body, credential);
     Answer answer = Answer.parse(response.data(), path);
-    check(answer, path, request.csr().publicKey(), commonName, request.usages(), request.dnsNames(), request.ipAddresses());
+    check(
+        answer,
+        path,
+        request.csr().publicKey(),
+        commonName,
+        request.usages(),
+        request.dnsNames(),
+        request.ipAddresses());
     logIssued(path, answer, response.warnings());
     return new IssuedCertificate(answer.certificate, answer.caChain);
   }
@@ -195,7 +222,8 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
    * requester can make a CSR.
    */
   public HeldCertificate issue(IssueRequest request) throws PkiException {
-    ObjectNode body = body(request.commonName(), request.dnsNames(), request.ipAddresses(), request.ttl());
+    ObjectNode body =
+        body(request.commonName(), request.dnsNames(), request.ipAddresses(), request.ttl());
     // PKCS#8 is what edgetrust writes; Vault 1.8 already supports asking for it.
     body.put("private_key_format", "pkcs8");
     String path = mount + "/issue/" + role;
@@ -205,9 +233,17 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
     try {
       key = Pem.parsePrivateKey(answer.data.path("private_key").asText(""));
     } catch (IllegalArgumentException e) {
-      throw PkiException.refused("Vault's answer to " + path + " has no usable private_key: " + e.getMessage());
+      throw PkiException.refused(
+          "Vault's answer to " + path + " has no usable private_key: " + e.getMessage());
     }
-    check(answer, path, null, request.commonName(), request.usages(), request.dnsNames(), request.ipAddresses());
+    check(
+        answer,
+        path,
+        null,
+        request.commonName(),
+        request.usages(),
+        request.dnsNames(),
+        request.ipAddresses());
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(answer.certificate);
     chain.addAll(answer.caChain);
@@ -221,7 +257,8 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
     return held;
   }
 
-  private ObjectNode body(String commonName, List<String> dnsNames, List<InetAddress> ips, Duration ttl) {
+  private ObjectNode body(
+      String commonName, List<String> dnsNames, List<InetAddress> ips, Duration ttl) {
     ObjectNode body = VaultClient.object();
     body.put("common_name", commonName);
     body.put("ttl", VaultDurations.format(ttl));
@@ -233,7 +270,9 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
       body.put("alt_names", String.join(",", dnsNames));
     }
     if (!ips.isEmpty()) {
-      body.put("ip_sans", ips.stream().map(InetAddress::getHostAddress).collect(Collectors.joining(",")));
+      body.put(
+          "ip_sans",
+          ips.stream().map(InetAddress::getHostAddress).collect(Collectors.joining(",")));
     }
     return body;
   }
@@ -273,42 +312,75 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
       cert.verify(answer.issuingCa.getPublicKey());
     } catch (GeneralSecurityException e) {
       throw PkiException.refused(
-          "the certificate Vault returned from " + path + " is not signed by the issuing_ca it names" + refusing);
+          "the certificate Vault returned from "
+              + path
+              + " is not signed by the issuing_ca it names"
+              + refusing);
     }
-    if (expectedKey != null && !Arrays.equals(expectedKey.getEncoded(), cert.getPublicKey().getEncoded())) {
+    if (expectedKey != null
+        && !Arrays.equals(expectedKey.getEncoded(), cert.getPublicKey().getEncoded())) {
       throw PkiException.refused(
-          "the certificate Vault returned from " + path + " is for a different key than the CSR's" + refusing);
+          "the certificate Vault returned from "
+              + path
+              + " is for a different key than the CSR's"
+              + refusing);
     }
     List<String> names = NodeName.commonNames(cert.getSubjectX500Principal());
     if (!names.equals(List.of(commonName))) {
       throw PkiException.refused(
-          "the certificate Vault returned from " + path + " names CN " + names + " but CN " + commonName
-              + " was asked for" + refusing + " (does the role set use_csr_common_name=false?)");
+          "the certificate Vault returned from "
+              + path
+              + " names CN "
+              + names
+              + " but CN "
+              + commonName
+              + " was asked for"
+              + refusing
+              + " (does the role set use_csr_common_name=false?)");
     }
     if (!SerialNumbers.parse(answer.serialHex).equals(cert.getSerialNumber())) {
       throw PkiException.refused(
-          "Vault's serial_number " + answer.serialHex + " from " + path + " is not the certificate's serial" + refusing);
+          "Vault's serial_number "
+              + answer.serialHex
+              + " from "
+              + path
+              + " is not the certificate's serial"
+              + refusing);
     }
     if (answer.expiration.isPresent()) {
       long certNotAfter = cert.getNotAfter().toInstant().getEpochSecond();
       if (Math.abs(answer.expiration.get().getEpochSecond() - certNotAfter) > 1) {
         throw PkiException.refused(
-            "Vault's expiration from " + path + " does not match the certificate's notAfter" + refusing);
+            "Vault's expiration from "
+                + path
+                + " does not match the certificate's notAfter"
+                + refusing);
       }
     }
     List<String> eku;
     try {
       eku = cert.getExtendedKeyUsage();
     } catch (CertificateParsingException e) {
-      throw PkiException.refused("the certificate Vault returned from " + path + " has an unreadable key usage" + refusing);
+      throw PkiException.refused(
+          "the certificate Vault returned from "
+              + path
+              + " has an unreadable key usage"
+              + refusing);
     }
     if (eku != null) {
       for (CertificateUsage usage : usages) {
         if (!eku.contains(usage.oid())) {
           String flag = usage == CertificateUsage.CLIENT_AUTH ? "client_flag" : "server_flag";
           throw PkiException.refused(
-              "the certificate Vault returned from " + path + " lacks the " + usage + " usage" + refusing
-                  + " (set " + flag + "=true on the role)");
+              "the certificate Vault returned from "
+                  + path
+                  + " lacks the "
+                  + usage
+                  + " usage"
+                  + refusing
+                  + " (set "
+                  + flag
+                  + "=true on the role)");
         }
       }
     }
@@ -318,19 +390,29 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
       // A node certificate an edge or the admin CLI could take for the CloudHub's: whatever the
       // role says, it never leaves this method.
       throw PkiException.refused(
-          "the certificate Vault returned from " + path + " for " + commonName + " could serve as a server certificate"
-              + " (server auth, no usage restriction, or subject alternative names)" + refusing
+          "the certificate Vault returned from "
+              + path
+              + " for "
+              + commonName
+              + " could serve as a server certificate"
+              + " (server auth, no usage restriction, or subject alternative names)"
+              + refusing
               + " (a node's role needs server_flag=false, client_flag=true and no SANs)");
     }
     for (String dns : dnsNames) {
       if (!sans.contains("dns:" + dns.toLowerCase(Locale.ROOT))) {
-        throw PkiException.refused("the certificate Vault returned from " + path + " lacks DNS name " + dns + refusing);
+        throw PkiException.refused(
+            "the certificate Vault returned from " + path + " lacks DNS name " + dns + refusing);
       }
     }
     for (InetAddress ip : ips) {
       if (!sans.contains("ip:" + ip.getHostAddress())) {
         throw PkiException.refused(
-            "the certificate Vault returned from " + path + " lacks IP address " + ip.getHostAddress() + refusing);
+            "the certificate Vault returned from "
+                + path
+                + " lacks IP address "
+                + ip.getHostAddress()
+                + refusing);
       }
     }
   }
@@ -352,7 +434,8 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
         }
       }
     } catch (CertificateParsingException | java.net.UnknownHostException e) {
-      throw PkiException.refused("the certificate Vault returned has unreadable subject alternative names");
+      throw PkiException.refused(
+          "the certificate Vault returned has unreadable subject alternative names");
     }
     return out;
   }
@@ -370,7 +453,9 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
     }
     if (certs.isEmpty()) {
       throw PkiException.refused(
-          "Vault's " + mount + " mount has no CA certificate yet: run 'edgetrust vault setup' (or configure a CA)");
+          "Vault's "
+              + mount
+              + " mount has no CA certificate yet: run 'edgetrust vault setup' (or configure a CA)");
     }
     return certs;
   }
@@ -408,10 +493,15 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
     byte[] der =
         client
             .readRaw(mount + "/crl")
-            .orElseThrow(() -> PkiException.refused("Vault's " + mount + " mount has no CRL (is a CA configured?)"));
+            .orElseThrow(
+                () ->
+                    PkiException.refused(
+                        "Vault's " + mount + " mount has no CRL (is a CA configured?)"));
     X509CRL crl;
     try {
-      crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
+      crl =
+          (X509CRL)
+              CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
     } catch (GeneralSecurityException | RuntimeException e) {
       throw PkiException.refused("Vault's " + mount + "/crl is not a DER CRL");
     }
@@ -425,12 +515,19 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
         }
       }
     }
-    throw PkiException.refused("Vault's " + mount + "/crl is not signed by the mount's CA: refusing it");
+    throw PkiException.refused(
+        "Vault's " + mount + "/crl is not signed by the mount's CA: refusing it");
   }
 
   @Override
   public String toString() {
-    return "VaultPkiProvider[" + client.connection().address() + ", " + mount + "/sign/" + role + "]";
+    return "VaultPkiProvider["
+        + client.connection().address()
+        + ", "
+        + mount
+        + "/sign/"
+        + role
+        + "]";
   }
 
   /** The parts of a sign/issue answer, parsed. */
@@ -468,7 +565,8 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
           try {
             chain.addAll(Pem.parseCertificates(pem.asText()));
           } catch (IllegalArgumentException e) {
-            throw PkiException.refused(what + ": ca_chain holds something that is not a certificate");
+            throw PkiException.refused(
+                what + ": ca_chain holds something that is not a certificate");
           }
         }
       }
@@ -482,7 +580,11 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
       try {
         SerialNumbers.parse(serial);
       } catch (IllegalArgumentException e) {
-        throw PkiException.refused(what + ": serial_number '" + VaultErrors.printable(serial) + "' is not a serial number");
+        throw PkiException.refused(
+            what
+                + ": serial_number '"
+                + VaultErrors.printable(serial)
+                + "' is not a serial number");
       }
       Optional<Instant> expiration = Optional.empty();
       if (!data.path("expiration").isMissingNode() && !data.path("expiration").isNull()) {

@@ -29,7 +29,10 @@ public final class VaultPolicy {
     return new VaultPolicy(comment);
   }
 
-  /** Grants {@code capabilities} on {@code path} (which may end in {@code *} or hold {@code +} segments). */
+  /**
+   * Grants {@code capabilities} on {@code path} (which may end in {@code *} or hold {@code +}
+   * segments).
+   */
   public VaultPolicy allow(String path, String... capabilities) {
     Objects.requireNonNull(path, "path");
     if (!PATH.matcher(path).matches()) {

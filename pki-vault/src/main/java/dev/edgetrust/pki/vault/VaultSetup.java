@@ -51,8 +51,8 @@ public final class VaultSetup {
 
   /**
    * The name of the CloudHub's policy for {@code mount}: {@value #CLOUDHUB_POLICY} for {@code pki},
-   * suffixed with the mount otherwise, so that setting up a second mount does not rewrite the
-   * first one's policy.
+   * suffixed with the mount otherwise, so that setting up a second mount does not rewrite the first
+   * one's policy.
    */
   public static String cloudhubPolicyName(String mount) {
     String m = VaultPaths.mount(mount, "PKI mount");
@@ -72,18 +72,26 @@ public final class VaultSetup {
    */
   public static String nodeControlPolicy(String mount) {
     String m = VaultPaths.mount(mount, "PKI mount");
-    return VaultPolicy.withComment("edgetrust CloudHub: block and unblock edge nodes (node roles and block markers only)")
+    return VaultPolicy.withComment(
+            "edgetrust CloudHub: block and unblock edge nodes (node roles and block markers only)")
         // Vault checks a LIST against the path with a trailing slash.
         .allow(m + "/roles/", "list")
-        .allow(m + "/roles/" + VaultEnrollment.ROLE_PREFIX + "*", "create", "update", "read", "delete")
-        .allow(m + "/roles/" + VaultEnrollment.BLOCKED_PREFIX + "*", "create", "update", "read", "delete")
+        .allow(
+            m + "/roles/" + VaultEnrollment.ROLE_PREFIX + "*", "create", "update", "read", "delete")
+        .allow(
+            m + "/roles/" + VaultEnrollment.BLOCKED_PREFIX + "*",
+            "create",
+            "update",
+            "read",
+            "delete")
         .hcl();
   }
 
   /** The policy text for the CloudHub on {@code mount}. */
   public static String cloudhubPolicy(String mount) {
     String m = VaultPaths.mount(mount, "PKI mount");
-    return VaultPolicy.withComment("edgetrust CloudHub and certificate agent: server certificates, revocation, CA and CRL")
+    return VaultPolicy.withComment(
+            "edgetrust CloudHub and certificate agent: server certificates, revocation, CA and CRL")
         .allow(m + "/sign/" + CLOUDHUB_ROLE, "update")
         .allow(m + "/issue/" + CLOUDHUB_ROLE, "update")
         .allow(m + "/revoke", "update")
@@ -125,7 +133,10 @@ public final class VaultSetup {
       String type = existing.path("type").asText("");
       if (!type.equals("pki")) {
         throw PkiException.refused(
-            b.mount + "/ is already a '" + type + "' secrets engine, not pki: choose another mount (--pki)");
+            b.mount
+                + "/ is already a '"
+                + type
+                + "' secrets engine, not pki: choose another mount (--pki)");
       }
       return SetupStep.alreadyDone(name, "");
     }
@@ -159,8 +170,12 @@ public final class VaultSetup {
           return SetupStep.alreadyDone(name, describe(wanted));
         }
         throw PkiException.refused(
-            b.mount + "/ already has CA " + describe(existing.get()) + "; refusing to replace it with "
-                + describe(wanted) + " (use another mount, or remove the CA yourself)");
+            b.mount
+                + "/ already has CA "
+                + describe(existing.get())
+                + "; refusing to replace it with "
+                + describe(wanted)
+                + " (use another mount, or remove the CA yourself)");
       }
       ObjectNode body = VaultClient.object();
       body.put("pem_bundle", b.caBundle.get());
@@ -181,7 +196,8 @@ public final class VaultSetup {
       // Vault before 1.11 answers 204 when a CA appeared meanwhile, and keeps it.
       return SetupStep.alreadyDone(name, currentCa().map(VaultSetup::describe).orElse(""));
     }
-    X509Certificate root = Pem.parseCertificates(response.data().path("certificate").asText()).get(0);
+    X509Certificate root =
+        Pem.parseCertificates(response.data().path("certificate").asText()).get(0);
     return SetupStep.done(name, "generated root " + describe(root));
   }
 
@@ -210,20 +226,24 @@ public final class VaultSetup {
     try {
       Pem.parsePrivateKey(bundle);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("the CA bundle to import has no usable private key: " + e.getMessage());
+      throw new IllegalArgumentException(
+          "the CA bundle to import has no usable private key: " + e.getMessage());
     }
     List<X509Certificate> certs = Pem.parseCertificates(bundle);
     X509Certificate first = certs.get(0);
     if (first.getBasicConstraints() < 0) {
       throw new IllegalArgumentException(
-          "the first certificate of the CA bundle (" + describe(first) + ") is not a CA certificate");
+          "the first certificate of the CA bundle ("
+              + describe(first)
+              + ") is not a CA certificate");
     }
     return first;
   }
 
   private SetupStep urls() throws PkiException {
     String name = "issuing and CRL URLs of " + b.mount + "/";
-    String base = b.publicAddress.orElse(b.client.connection().address().toString()) + "/v1/" + b.mount;
+    String base =
+        b.publicAddress.orElse(b.client.connection().address().toString()) + "/v1/" + b.mount;
     List<String> issuing = List.of(base + "/ca");
     List<String> crl = List.of(base + "/crl");
     Optional<VaultResponse> current = b.client.readIfPresent(b.mount + "/config/urls", b.operator);
@@ -281,7 +301,8 @@ public final class VaultSetup {
   }
 
   /** Writes a PKI role unless Vault already has it as defined. Shared with enrollment. */
-  static SetupStep role(String role, PkiRole definition, VaultClient client, VaultCredential operator, String mount)
+  static SetupStep role(
+      String role, PkiRole definition, VaultClient client, VaultCredential operator, String mount)
       throws PkiException {
     String name = "role " + mount + "/roles/" + role;
     Optional<VaultResponse> current = client.readIfPresent(mount + "/roles/" + role, operator);
@@ -290,7 +311,10 @@ public final class VaultSetup {
     }
     client.write(mount + "/roles/" + role, definition.request(), operator);
     return SetupStep.done(
-        name, current.isPresent() ? "updated " + String.join(", ", definition.differences(current.get().data())) : "");
+        name,
+        current.isPresent()
+            ? "updated " + String.join(", ", definition.differences(current.get().data()))
+            : "");
   }
 
   private SetupStep policy(String policy, String text) throws PkiException {
@@ -298,10 +322,12 @@ public final class VaultSetup {
   }
 
   /** Writes an ACL policy unless Vault already has exactly this text. Shared with enrollment. */
-  static SetupStep policy(String policy, String text, VaultClient client, VaultCredential operator) throws PkiException {
+  static SetupStep policy(String policy, String text, VaultClient client, VaultCredential operator)
+      throws PkiException {
     String name = "policy " + policy;
     Optional<VaultResponse> current = client.readIfPresent("sys/policies/acl/" + policy, operator);
-    if (current.isPresent() && current.get().data().path("policy").asText("").strip().equals(text.strip())) {
+    if (current.isPresent()
+        && current.get().data().path("policy").asText("").strip().equals(text.strip())) {
       return SetupStep.alreadyDone(name, "");
     }
     ObjectNode body = VaultClient.object();
@@ -317,7 +343,12 @@ public final class VaultSetup {
     if (!existing.isMissingNode()) {
       if (!existing.path("type").asText("").equals(type)) {
         throw PkiException.refused(
-            "auth/" + path + "/ is already a '" + existing.path("type").asText() + "' auth method, not " + type);
+            "auth/"
+                + path
+                + "/ is already a '"
+                + existing.path("type").asText()
+                + "' auth method, not "
+                + type);
       }
       return SetupStep.alreadyDone(name, "");
     }
@@ -397,9 +428,13 @@ public final class VaultSetup {
       return this;
     }
 
-    /** The Vault address clients use, if not the one this setup talks to (written into certificates). */
+    /**
+     * The Vault address clients use, if not the one this setup talks to (written into
+     * certificates).
+     */
     public Builder publicAddress(String address) {
-      this.publicAddress = Optional.of(VaultConnection.builder(address).build().address().toString());
+      this.publicAddress =
+          Optional.of(VaultConnection.builder(address).build().address().toString());
       return this;
     }
 
@@ -407,7 +442,8 @@ public final class VaultSetup {
      * The names the CloudHub's server certificate may carry: its CN, DNS names and IP addresses
      * (KubeEdge's {@code advertiseAddress} and {@code dnsNames}).
      */
-    public Builder cloudhubNames(String commonName, List<String> dnsNames, List<String> ipAddresses) {
+    public Builder cloudhubNames(
+        String commonName, List<String> dnsNames, List<String> ipAddresses) {
       if (commonName == null || commonName.isBlank()) {
         throw new IllegalArgumentException("CloudHub common name is empty");
       }
@@ -425,7 +461,8 @@ public final class VaultSetup {
       this.cloudhubTtl = positive(ttl, "CloudHub ttl");
       this.cloudhubMaxTtl = positive(maxTtl, "CloudHub max ttl");
       if (ttl.compareTo(maxTtl) > 0) {
-        throw new IllegalArgumentException("CloudHub ttl " + ttl + " is longer than its max ttl " + maxTtl);
+        throw new IllegalArgumentException(
+            "CloudHub ttl " + ttl + " is longer than its max ttl " + maxTtl);
       }
       return this;
     }

@@ -7,7 +7,10 @@ import dev.edgetrust.pki.vault.http.VaultFlags;
 import java.time.Duration;
 import java.time.Instant;
 
-/** A real Vault named by VAULT_ADDR / VAULT_TOKEN (and VAULT_CACERT for TLS), as the vault CLI finds it. */
+/**
+ * A real Vault named by VAULT_ADDR / VAULT_TOKEN (and VAULT_CACERT for TLS), as the vault CLI finds
+ * it.
+ */
 final class RealVaultTarget implements VaultTarget {
   static final String HOW_TO_RUN =
       "set VAULT_ADDR and VAULT_TOKEN to run the conformance scenarios against a real Vault, e.g. "

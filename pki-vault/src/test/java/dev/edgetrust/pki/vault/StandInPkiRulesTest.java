@@ -49,7 +49,9 @@ class StandInPkiRulesTest {
     client.write("pki/roles/" + name, JSON.readTree(json), target.operator());
   }
 
-  private static VaultResponse sign(String role, String commonName, boolean excludeCn, String altNames, String ipSans) throws Exception {
+  private static VaultResponse sign(
+      String role, String commonName, boolean excludeCn, String altNames, String ipSans)
+      throws Exception {
     ObjectNode body = VaultClient.object();
     body.put("csr", Csr.create(Keys.newP256(), new X500Principal("CN=ignored")).pem());
     body.put("common_name", commonName);
@@ -65,32 +67,44 @@ class StandInPkiRulesTest {
 
   @Test
   void nonHostnameCommonName_failsIdnaUnlessExcludedFromSans() throws Exception {
-    role("colon", "{\"allowed_domains\":[\"system:node:a\"],\"allow_bare_domains\":true,\"enforce_hostnames\":false,\"key_type\":\"ec\",\"use_csr_common_name\":false}");
+    role(
+        "colon",
+        "{\"allowed_domains\":[\"system:node:a\"],\"allow_bare_domains\":true,\"enforce_hostnames\":false,\"key_type\":\"ec\",\"use_csr_common_name\":false}");
 
     assertThatThrownBy(() -> sign("colon", "system:node:a", false, null, null))
         .hasMessage("Vault refused pki/sign/colon: idna: disallowed rune U+003A");
-    assertThat(sign("colon", "system:node:a", true, null, null).data().path("certificate").asText()).startsWith("-----BEGIN CERTIFICATE-----");
+    assertThat(sign("colon", "system:node:a", true, null, null).data().path("certificate").asText())
+        .startsWith("-----BEGIN CERTIFICATE-----");
   }
 
   @Test
   void enforcedHostnames_refuseANodeCommonName_evenWhenListed() throws Exception {
-    role("strict", "{\"allowed_domains\":[\"system:node:a\"],\"allow_bare_domains\":true,\"key_type\":\"ec\",\"use_csr_common_name\":false}");
+    role(
+        "strict",
+        "{\"allowed_domains\":[\"system:node:a\"],\"allow_bare_domains\":true,\"key_type\":\"ec\",\"use_csr_common_name\":false}");
 
     assertThatThrownBy(() -> sign("strict", "system:node:a", true, null, null))
-        .hasMessage("Vault refused pki/sign/strict: common name system:node:a not allowed by this role");
+        .hasMessage(
+            "Vault refused pki/sign/strict: common name system:node:a not allowed by this role");
   }
 
   @Test
   void subdomainsBareDomainsAndGlobs_followTheirFlags() throws Exception {
-    role("subs", "{\"allowed_domains\":\"example.test\",\"allow_subdomains\":true,\"key_type\":\"ec\",\"use_csr_common_name\":false,\"use_csr_sans\":false}");
-    role("globs", "{\"allowed_domains\":[\"edge-*.example.test\"],\"allow_glob_domains\":true,\"key_type\":\"ec\",\"use_csr_common_name\":false}");
+    role(
+        "subs",
+        "{\"allowed_domains\":\"example.test\",\"allow_subdomains\":true,\"key_type\":\"ec\",\"use_csr_common_name\":false,\"use_csr_sans\":false}");
+    role(
+        "globs",
+        "{\"allowed_domains\":[\"edge-*.example.test\"],\"allow_glob_domains\":true,\"key_type\":\"ec\",\"use_csr_common_name\":false}");
 
     assertThat(sign("subs", "a.example.test", false, null, null).status()).isEqualTo(200);
-    assertThatThrownBy(() -> sign("subs", "example.test", false, null, null)).hasMessageContaining("common name example.test not allowed");
+    assertThatThrownBy(() -> sign("subs", "example.test", false, null, null))
+        .hasMessageContaining("common name example.test not allowed");
     assertThatThrownBy(() -> sign("subs", "a.example.test", false, "evil.test", null))
         .hasMessageContaining("subject alternate name evil.test not allowed by this role");
     assertThat(sign("globs", "edge-7.example.test", false, null, null).status()).isEqualTo(200);
-    assertThatThrownBy(() -> sign("globs", "core-7.example.test", false, null, null)).hasMessageContaining("not allowed by this role");
+    assertThatThrownBy(() -> sign("globs", "core-7.example.test", false, null, null))
+        .hasMessageContaining("not allowed by this role");
   }
 
   @Test
@@ -98,16 +112,24 @@ class StandInPkiRulesTest {
     role("csr-sans", "{\"allow_any_name\":true,\"allow_ip_sans\":false,\"key_type\":\"ec\"}");
 
     // use_csr_sans defaults to true: alt_names and ip_sans of the request are not looked at.
-    String pem = sign("csr-sans", "host.example.test", true, "evil.test", "10.0.0.1").data().path("certificate").asText();
-    assertThat(dev.edgetrust.x509.Pem.parseCertificates(pem).get(0).getSubjectAlternativeNames()).isNull();
+    String pem =
+        sign("csr-sans", "host.example.test", true, "evil.test", "10.0.0.1")
+            .data()
+            .path("certificate")
+            .asText();
+    assertThat(dev.edgetrust.x509.Pem.parseCertificates(pem).get(0).getSubjectAlternativeNames())
+        .isNull();
   }
 
   @Test
   void ipSans_areRefusedWhenTheRoleDisallowsThem() throws Exception {
-    role("noip", "{\"allow_any_name\":true,\"allow_ip_sans\":false,\"key_type\":\"ec\",\"use_csr_sans\":false}");
+    role(
+        "noip",
+        "{\"allow_any_name\":true,\"allow_ip_sans\":false,\"key_type\":\"ec\",\"use_csr_sans\":false}");
 
     assertThatThrownBy(() -> sign("noip", "host.example.test", false, null, "10.0.0.1"))
-        .hasMessage("Vault refused pki/sign/noip: IP Subject Alternative Names are not allowed in this role, but was provided 10.0.0.1");
+        .hasMessage(
+            "Vault refused pki/sign/noip: IP Subject Alternative Names are not allowed in this role, but was provided 10.0.0.1");
   }
 
   @Test
@@ -121,7 +143,8 @@ class StandInPkiRulesTest {
   @Test
   void roleTtlLongerThanItsMax_isRefusedWhenWritten() {
     assertThatThrownBy(() -> role("bad-ttl", "{\"ttl\":\"48h\",\"max_ttl\":\"24h\"}"))
-        .hasMessage("Vault refused pki/roles/bad-ttl: \"ttl\" value must be less than \"max_ttl\" value");
+        .hasMessage(
+            "Vault refused pki/roles/bad-ttl: \"ttl\" value must be less than \"max_ttl\" value");
   }
 
   @Test
@@ -134,47 +157,98 @@ class StandInPkiRulesTest {
 
     VaultResponse response = client.write("pki/sign/short", body, target.operator());
 
-    assertThat(response.warnings()).containsExactly("TTL \"2h0m0s\" is longer than permitted maxTTL \"1h0m0s\", so maxTTL is being used");
+    assertThat(response.warnings())
+        .containsExactly(
+            "TTL \"2h0m0s\" is longer than permitted maxTTL \"1h0m0s\", so maxTTL is being used");
   }
 
   @Test
   void mountWithoutCa_hasNoTrustAnchors_andCannotSign() throws Exception {
     client.write("sys/mounts/empty", VaultClient.object().put("type", "pki"), target.operator());
-    client.write("empty/roles/any", JSON.readTree("{\"allow_any_name\":true,\"key_type\":\"ec\"}"), target.operator());
+    client.write(
+        "empty/roles/any",
+        JSON.readTree("{\"allow_any_name\":true,\"key_type\":\"ec\"}"),
+        target.operator());
     VaultPkiProvider provider = VaultPkiProvider.create(client, target.operator(), "empty", "any");
 
     assertThatThrownBy(provider::trustAnchors)
-        .hasMessage("Vault's empty mount has no CA certificate yet: run 'edgetrust vault setup' (or configure a CA)");
-    assertThatThrownBy(() -> provider.sign(SigningRequest.forServer("x.example.test", Csr.create(Keys.newP256(), new X500Principal("CN=x")), List.of(), List.of(), Duration.ofHours(1))))
-        .hasMessage("Vault refused empty/sign/any: backend must be configured with a CA certificate/key");
+        .hasMessage(
+            "Vault's empty mount has no CA certificate yet: run 'edgetrust vault setup' (or configure a CA)");
+    assertThatThrownBy(
+            () ->
+                provider.sign(
+                    SigningRequest.forServer(
+                        "x.example.test",
+                        Csr.create(Keys.newP256(), new X500Principal("CN=x")),
+                        List.of(),
+                        List.of(),
+                        Duration.ofHours(1))))
+        .hasMessage(
+            "Vault refused empty/sign/any: backend must be configured with a CA certificate/key");
   }
 
   @Test
   void identityTemplatedRole_bindsEachCertificateLoginToItsOwnName() throws Exception {
-    // One role for every node: allowed_domains is the CN of the certificate the caller logged in with.
+    // One role for every node: allowed_domains is the CN of the certificate the caller logged in
+    // with.
     String accessor = target.vault.authAccessor("cert");
     role(
         "by-identity",
-        "{\"allowed_domains\":[\"{{identity.entity.aliases." + accessor + ".name}}\"],\"allowed_domains_template\":true,"
+        "{\"allowed_domains\":[\"{{identity.entity.aliases."
+            + accessor
+            + ".name}}\"],\"allowed_domains_template\":true,"
             + "\"allow_bare_domains\":true,\"enforce_hostnames\":false,\"client_flag\":true,\"server_flag\":false,"
             + "\"key_type\":\"ec\",\"use_csr_common_name\":false,\"use_csr_sans\":false}");
-    client.write("sys/policies/acl/by-identity", VaultClient.object().put("policy", "path \"pki/sign/by-identity\" { capabilities = [\"update\"] }"), target.operator());
+    client.write(
+        "sys/policies/acl/by-identity",
+        VaultClient.object()
+            .put("policy", "path \"pki/sign/by-identity\" { capabilities = [\"update\"] }"),
+        target.operator());
     NodeName a = NodeName.of("templ-a");
     NodeName b = NodeName.of("templ-b");
     HeldCertificate aCert = certificate(a);
     ObjectNode entry = VaultClient.object();
-    entry.put("certificate", dev.edgetrust.x509.Pem.certificates(aCert.chain().subList(1, aCert.chain().size())));
+    entry.put(
+        "certificate",
+        dev.edgetrust.x509.Pem.certificates(aCert.chain().subList(1, aCert.chain().size())));
     entry.putArray("token_policies").add("by-identity");
     client.write("auth/cert/certs/nodes", entry, target.operator());
-    VaultClient mtls = VaultClient.connect(target.connection().retryPolicy(RetryPolicy.NONE).clientCertificate(() -> Optional.of(aCert)).build());
+    VaultClient mtls =
+        VaultClient.connect(
+            target
+                .connection()
+                .retryPolicy(RetryPolicy.NONE)
+                .clientCertificate(() -> Optional.of(aCert))
+                .build());
     VaultPkiProvider provider =
-        VaultPkiProvider.create(mtls, VaultCredentials.certificate("cert", Optional.empty(), target.vault.clock()), "pki", "by-identity");
+        VaultPkiProvider.create(
+            mtls,
+            VaultCredentials.certificate("cert", Optional.empty(), target.vault.clock()),
+            "pki",
+            "by-identity");
     EnumSet<CertificateUsage> client = EnumSet.of(CertificateUsage.CLIENT_AUTH);
 
-    assertThat(NodeName.fromCertificate(provider.sign(SigningRequest.forNode(a, Csr.create(Keys.newP256(), new X500Principal("CN=x")), client, Duration.ofHours(1))).certificate()))
+    assertThat(
+            NodeName.fromCertificate(
+                provider
+                    .sign(
+                        SigningRequest.forNode(
+                            a,
+                            Csr.create(Keys.newP256(), new X500Principal("CN=x")),
+                            client,
+                            Duration.ofHours(1)))
+                    .certificate()))
         .isEqualTo(a);
-    assertThatThrownBy(() -> provider.sign(SigningRequest.forNode(b, Csr.create(Keys.newP256(), new X500Principal("CN=x")), client, Duration.ofHours(1))))
-        .hasMessage("Vault refused pki/sign/by-identity: common name system:node:templ-b not allowed by this role");
+    assertThatThrownBy(
+            () ->
+                provider.sign(
+                    SigningRequest.forNode(
+                        b,
+                        Csr.create(Keys.newP256(), new X500Principal("CN=x")),
+                        client,
+                        Duration.ofHours(1))))
+        .hasMessage(
+            "Vault refused pki/sign/by-identity: common name system:node:templ-b not allowed by this role");
   }
 
   private static HeldCertificate certificate(NodeName node) throws Exception {
@@ -182,7 +256,12 @@ class StandInPkiRulesTest {
     KeyPair key = Keys.newP256();
     var issued =
         VaultPkiProvider.create(client, target.operator(), "pki", VaultEnrollment.roleName(node))
-            .sign(SigningRequest.forNode(node, Csr.create(key, new X500Principal("CN=x")), EnumSet.of(CertificateUsage.CLIENT_AUTH), Duration.ofHours(1)));
+            .sign(
+                SigningRequest.forNode(
+                    node,
+                    Csr.create(key, new X500Principal("CN=x")),
+                    EnumSet.of(CertificateUsage.CLIENT_AUTH),
+                    Duration.ofHours(1)));
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(issued.certificate());
     chain.addAll(issued.caChain());

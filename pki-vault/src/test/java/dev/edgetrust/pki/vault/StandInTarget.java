@@ -12,8 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The in-process Vault stand-in as a conformance target; public because the http and auth tests
- * run against it too.
+ * The in-process Vault stand-in as a conformance target; public because the http and auth tests run
+ * against it too.
  */
 public final class StandInTarget implements VaultTarget {
   public final VaultStandIn vault;

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A PKI answer is input too: a certificate for another key, another name, another issuer, or with a
- * serial or expiration that disagree with it, is refused. Genuine answers come from the stand-in;
- * a canned server replays them, altered, to the provider.
+ * serial or expiration that disagree with it, is refused. Genuine answers come from the stand-in; a
+ * canned server replays them, altered, to the provider.
  */
 class VaultAnswerCheckTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,8 +66,16 @@ class VaultAnswerCheckTest {
         });
     canned.start();
     VaultClient cannedClient =
-        VaultClient.connect(VaultConnection.builder("http://127.0.0.1:" + canned.getAddress().getPort()).retryPolicy(RetryPolicy.NONE).build());
-    cannedProvider = VaultPkiProvider.create(cannedClient, VaultCredentials.token("s.canned", "test"), "pki", VaultEnrollment.roleName(NODE));
+        VaultClient.connect(
+            VaultConnection.builder("http://127.0.0.1:" + canned.getAddress().getPort())
+                .retryPolicy(RetryPolicy.NONE)
+                .build());
+    cannedProvider =
+        VaultPkiProvider.create(
+            cannedClient,
+            VaultCredentials.token("s.canned", "test"),
+            "pki",
+            VaultEnrollment.roleName(NODE));
   }
 
   @AfterAll
@@ -83,11 +91,16 @@ class VaultAnswerCheckTest {
     body.put("csr", csr.pem());
     body.put("common_name", NODE.commonName());
     body.put("exclude_cn_from_sans", true);
-    genuine = (ObjectNode) client.write("pki/sign/" + VaultEnrollment.roleName(NODE), body, target.operator()).body();
+    genuine =
+        (ObjectNode)
+            client
+                .write("pki/sign/" + VaultEnrollment.roleName(NODE), body, target.operator())
+                .body();
   }
 
   private SigningRequest request(Csr c) {
-    return SigningRequest.forNode(NODE, c, EnumSet.of(CertificateUsage.CLIENT_AUTH), Duration.ofHours(1));
+    return SigningRequest.forNode(
+        NODE, c, EnumSet.of(CertificateUsage.CLIENT_AUTH), Duration.ofHours(1));
   }
 
   private void serve(ObjectNode envelope) throws Exception {
@@ -97,10 +110,12 @@ class VaultAnswerCheckTest {
   @Test
   void genuineAnswer_isAccepted_evenWithAQuotedExpiration() throws Exception {
     ObjectNode altered = genuine.deepCopy();
-    ((ObjectNode) altered.get("data")).put("expiration", altered.get("data").get("expiration").asText());
+    ((ObjectNode) altered.get("data"))
+        .put("expiration", altered.get("data").get("expiration").asText());
     serve(altered);
 
-    assertThat(NodeName.fromCertificate(cannedProvider.sign(request(csr)).certificate())).isEqualTo(NODE);
+    assertThat(NodeName.fromCertificate(cannedProvider.sign(request(csr)).certificate()))
+        .isEqualTo(NODE);
   }
 
   @Test
@@ -110,7 +125,8 @@ class VaultAnswerCheckTest {
 
     assertThatThrownBy(() -> cannedProvider.sign(request(otherKey)))
         .isInstanceOf(PkiException.class)
-        .hasMessage("the certificate Vault returned from pki/sign/edge-node-edge-a is for a different key than the CSR's: refusing it");
+        .hasMessage(
+            "the certificate Vault returned from pki/sign/edge-node-edge-a is for a different key than the CSR's: refusing it");
   }
 
   @Test
@@ -120,7 +136,8 @@ class VaultAnswerCheckTest {
     serve(altered);
 
     assertThatThrownBy(() -> cannedProvider.sign(request(csr)))
-        .hasMessage("the certificate Vault returned from pki/sign/edge-node-edge-a is not signed by the issuing_ca it names: refusing it");
+        .hasMessage(
+            "the certificate Vault returned from pki/sign/edge-node-edge-a is not signed by the issuing_ca it names: refusing it");
   }
 
   @Test
@@ -130,7 +147,8 @@ class VaultAnswerCheckTest {
     serve(altered);
 
     assertThatThrownBy(() -> cannedProvider.sign(request(csr)))
-        .hasMessage("Vault's serial_number 01:02:03 from pki/sign/edge-node-edge-a is not the certificate's serial: refusing it");
+        .hasMessage(
+            "Vault's serial_number 01:02:03 from pki/sign/edge-node-edge-a is not the certificate's serial: refusing it");
   }
 
   @Test
@@ -140,7 +158,8 @@ class VaultAnswerCheckTest {
     serve(altered);
 
     assertThatThrownBy(() -> cannedProvider.sign(request(csr)))
-        .hasMessage("Vault's expiration from pki/sign/edge-node-edge-a does not match the certificate's notAfter: refusing it");
+        .hasMessage(
+            "Vault's expiration from pki/sign/edge-node-edge-a does not match the certificate's notAfter: refusing it");
   }
 
   @Test
@@ -155,7 +174,8 @@ class VaultAnswerCheckTest {
 
   @Test
   void roleThatTakesTheCsrsCommonName_isCaught() throws Exception {
-    // A role left at Vault's default use_csr_common_name=true signs the CSR's CN, not the one asked for.
+    // A role left at Vault's default use_csr_common_name=true signs the CSR's CN, not the one asked
+    // for.
     ObjectNode lax = VaultClient.object();
     lax.put("allow_any_name", true);
     lax.put("enforce_hostnames", false);
@@ -165,8 +185,9 @@ class VaultAnswerCheckTest {
     VaultPkiProvider provider = VaultPkiProvider.create(client, target.operator(), "pki", "lax");
 
     assertThatThrownBy(() -> provider.sign(request(csr)))
-        .hasMessage("the certificate Vault returned from pki/sign/lax names CN [kubeedge.io] but CN system:node:edge-a was asked for:"
-            + " refusing it (does the role set use_csr_common_name=false?)");
+        .hasMessage(
+            "the certificate Vault returned from pki/sign/lax names CN [kubeedge.io] but CN system:node:edge-a was asked for:"
+                + " refusing it (does the role set use_csr_common_name=false?)");
   }
 
   @Test
@@ -177,13 +198,16 @@ class VaultAnswerCheckTest {
     role.put("use_csr_sans", true);
     role.put("use_csr_common_name", false);
     client.write("pki/roles/csr-sans", role, target.operator());
-    VaultPkiProvider provider = VaultPkiProvider.create(client, target.operator(), "pki", "csr-sans");
+    VaultPkiProvider provider =
+        VaultPkiProvider.create(client, target.operator(), "pki", "csr-sans");
     SigningRequest server =
-        SigningRequest.forServer("cloudhub", csr, List.of("cloudhub.example.test"), List.of(), Duration.ofHours(1));
+        SigningRequest.forServer(
+            "cloudhub", csr, List.of("cloudhub.example.test"), List.of(), Duration.ofHours(1));
 
     // The role takes SANs from the CSR (which has none), so the name asked for is missing.
     assertThatThrownBy(() -> provider.sign(server))
-        .hasMessage("the certificate Vault returned from pki/sign/csr-sans lacks DNS name cloudhub.example.test: refusing it");
+        .hasMessage(
+            "the certificate Vault returned from pki/sign/csr-sans lacks DNS name cloudhub.example.test: refusing it");
   }
 
   @Test
@@ -197,12 +221,15 @@ class VaultAnswerCheckTest {
     both.put("key_type", "ec");
     both.put("key_bits", 256);
     client.write("pki/roles/both-flags", both, target.operator());
-    VaultPkiProvider provider = VaultPkiProvider.create(client, target.operator(), "pki", "both-flags");
+    VaultPkiProvider provider =
+        VaultPkiProvider.create(client, target.operator(), "pki", "both-flags");
 
     assertThatThrownBy(() -> provider.sign(request(csr)))
         .isInstanceOf(PkiException.class)
-        .hasMessageStartingWith("the certificate Vault returned from pki/sign/both-flags for system:node:edge-a could serve as a server certificate")
-        .hasMessageEndingWith("(a node's role needs server_flag=false, client_flag=true and no SANs)");
+        .hasMessageStartingWith(
+            "the certificate Vault returned from pki/sign/both-flags for system:node:edge-a could serve as a server certificate")
+        .hasMessageEndingWith(
+            "(a node's role needs server_flag=false, client_flag=true and no SANs)");
     assertThatThrownBy(() -> provider.issue(IssueRequest.forNode(NODE, Duration.ofHours(1))))
         .isInstanceOf(PkiException.class)
         .hasMessageContaining("could serve as a server certificate");
@@ -210,8 +237,14 @@ class VaultAnswerCheckTest {
 
   @Test
   void issueRequestForANodeWithServerAuth_cannotBeMade() {
-    assertThatThrownBy(() -> new IssueRequest(NODE.commonName(), EnumSet.of(CertificateUsage.SERVER_AUTH), List.of(), List.of(),
-            Duration.ofHours(1)))
+    assertThatThrownBy(
+            () ->
+                new IssueRequest(
+                    NODE.commonName(),
+                    EnumSet.of(CertificateUsage.SERVER_AUTH),
+                    List.of(),
+                    List.of(),
+                    Duration.ofHours(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("a node certificate is a client certificate only");
   }

@@ -52,7 +52,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class VaultConformanceScenarios {
-  static final RetryPolicy FAST_RETRIES = new RetryPolicy(3, Duration.ofMillis(20), Duration.ofMillis(100));
+  static final RetryPolicy FAST_RETRIES =
+      new RetryPolicy(3, Duration.ofMillis(20), Duration.ofMillis(100));
   private static final Set<CertificateUsage> CLIENT = EnumSet.of(CertificateUsage.CLIENT_AUTH);
 
   VaultTarget target;
@@ -73,7 +74,14 @@ abstract class VaultConformanceScenarios {
   void setUpVault() throws Exception {
     target = openTarget();
     client = VaultClient.connect(target.connection().retryPolicy(FAST_RETRIES).build());
-    id = HexFormat.of().formatHex(new byte[] {(byte) ThreadLocalRandom.current().nextInt(), (byte) ThreadLocalRandom.current().nextInt(), (byte) ThreadLocalRandom.current().nextInt()});
+    id =
+        HexFormat.of()
+            .formatHex(
+                new byte[] {
+                  (byte) ThreadLocalRandom.current().nextInt(),
+                  (byte) ThreadLocalRandom.current().nextInt(),
+                  (byte) ThreadLocalRandom.current().nextInt()
+                });
     mount = "edgetrust-" + id;
     appRoleMount = "edgetrust-approle-" + id;
     cleanupMounts.add(mount);
@@ -154,12 +162,20 @@ abstract class VaultConformanceScenarios {
     return tokenFile(node.value(), enrollment.enrollWithToken(node).token().orElseThrow());
   }
 
-  /** A token carrying only the CloudHub's policy, as an operator would give the certificate agent. */
+  /**
+   * A token carrying only the CloudHub's policy, as an operator would give the certificate agent.
+   */
   VaultCredential cloudhubToken() throws Exception {
     ObjectNode body = VaultClient.object();
     body.putArray("policies").add(VaultSetup.cloudhubPolicyName(mount));
     body.put("ttl", "1h");
-    String token = client.write("auth/token/create-orphan", body, target.operator()).auth().orElseThrow().path("client_token").asText();
+    String token =
+        client
+            .write("auth/token/create-orphan", body, target.operator())
+            .auth()
+            .orElseThrow()
+            .path("client_token")
+            .asText();
     return VaultCredentials.token(token, "test cloudhub token");
   }
 
@@ -169,15 +185,19 @@ abstract class VaultConformanceScenarios {
   void signForOwnName_succeedsWithTheNodesSubjectAndClientUsageOnly() throws Exception {
     NodeName a = node("own");
     KeyPair key = Keys.newP256();
-    SigningRequest request = SigningRequest.forNode(a, kubeEdgeCsr(key), CLIENT, Duration.ofHours(1));
+    SigningRequest request =
+        SigningRequest.forNode(a, kubeEdgeCsr(key), CLIENT, Duration.ofHours(1));
 
-    IssuedCertificate issued = provider(enrolledTokenFile(a), VaultEnrollment.roleName(a)).sign(request);
+    IssuedCertificate issued =
+        provider(enrolledTokenFile(a), VaultEnrollment.roleName(a)).sign(request);
 
     X509Certificate cert = issued.certificate();
     assertThat(NodeName.fromCertificate(cert)).isEqualTo(a);
     assertThat(cert.getSubjectX500Principal().getName()).contains("O=system:nodes");
     assertThat(cert.getPublicKey().getEncoded()).isEqualTo(key.getPublic().getEncoded());
-    assertThat(cert.getExtendedKeyUsage()).contains(CertificateUsage.CLIENT_AUTH.oid()).doesNotContain(CertificateUsage.SERVER_AUTH.oid());
+    assertThat(cert.getExtendedKeyUsage())
+        .contains(CertificateUsage.CLIENT_AUTH.oid())
+        .doesNotContain(CertificateUsage.SERVER_AUTH.oid());
     assertThat(cert.getSubjectAlternativeNames()).isNull();
     cert.verify(issued.caChain().get(0).getPublicKey());
   }
@@ -191,7 +211,8 @@ abstract class VaultConformanceScenarios {
 
     assertThatThrownBy(() -> aAsB.sign(nodeRequest(b, Duration.ofHours(1))))
         .isInstanceOf(PkiException.class)
-        .hasMessageStartingWith("permission denied on " + mount + "/sign/" + VaultEnrollment.roleName(b))
+        .hasMessageStartingWith(
+            "permission denied on " + mount + "/sign/" + VaultEnrollment.roleName(b))
         .hasMessageContaining("the token's policy does not allow this path")
         .matches(e -> !((PkiException) e).isRetryable());
   }
@@ -205,8 +226,14 @@ abstract class VaultConformanceScenarios {
 
     assertThatThrownBy(() -> rootOnA.sign(nodeRequest(b, Duration.ofHours(1))))
         .isInstanceOf(PkiException.class)
-        .hasMessage("Vault refused " + mount + "/sign/" + VaultEnrollment.roleName(a) + ": common name " + b.commonName()
-            + " not allowed by this role");
+        .hasMessage(
+            "Vault refused "
+                + mount
+                + "/sign/"
+                + VaultEnrollment.roleName(a)
+                + ": common name "
+                + b.commonName()
+                + " not allowed by this role");
   }
 
   @Test
@@ -215,10 +242,14 @@ abstract class VaultConformanceScenarios {
     Instant before = target.now();
 
     IssuedCertificate issued =
-        provider(enrolledTokenFile(a), VaultEnrollment.roleName(a)).sign(nodeRequest(a, Duration.ofHours(1000)));
+        provider(enrolledTokenFile(a), VaultEnrollment.roleName(a))
+            .sign(nodeRequest(a, Duration.ofHours(1000)));
 
     Instant notAfter = issued.notAfter();
-    assertThat(notAfter).isBetween(before.plus(Duration.ofHours(72)).minusSeconds(120), target.now().plus(Duration.ofHours(72)).plusSeconds(120));
+    assertThat(notAfter)
+        .isBetween(
+            before.plus(Duration.ofHours(72)).minusSeconds(120),
+            target.now().plus(Duration.ofHours(72)).plusSeconds(120));
   }
 
   @Test
@@ -258,19 +289,31 @@ abstract class VaultConformanceScenarios {
   void expiredToken_isRefusedWithOneClearError() throws Exception {
     NodeName a = node("exp");
     VaultEnrollment shortLived =
-        VaultEnrollment.builder(client, target.operator()).mount(mount).tokenTtl(Duration.ofSeconds(2)).build();
+        VaultEnrollment.builder(client, target.operator())
+            .mount(mount)
+            .tokenTtl(Duration.ofSeconds(2))
+            .build();
     Path file = dir.resolve("expiring.token");
-    AtomicFile.writeSecret(file, shortLived.enrollWithToken(a).token().orElseThrow().getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writeSecret(
+        file,
+        shortLived.enrollWithToken(a).token().orElseThrow().getBytes(StandardCharsets.US_ASCII));
     VaultCredential credential = VaultCredentials.tokenFile(file);
     VaultPkiProvider provider = provider(credential, VaultEnrollment.roleName(a));
     VaultTokens tokens = new VaultTokens(client, Clock.systemUTC());
 
     target.passTime(Duration.ofSeconds(5));
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> expired(tokens, credential));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> expired(tokens, credential));
 
     assertThatThrownBy(() -> provider.sign(nodeRequest(a, Duration.ofHours(1))))
         .isInstanceOf(PkiException.class)
-        .hasMessage("Vault token in " + file + " is expired or revoked (403 on auth/token/lookup-self): write a new token to " + file);
+        .hasMessage(
+            "Vault token in "
+                + file
+                + " is expired or revoked (403 on auth/token/lookup-self): write a new token to "
+                + file);
   }
 
   private static boolean expired(VaultTokens tokens, VaultCredential credential) {
@@ -288,14 +331,19 @@ abstract class VaultConformanceScenarios {
     NodeCredential first = enrollment.enrollWithToken(a);
     Path file = dir.resolve("swap.token");
     AtomicFile.writeSecret(file, first.token().orElseThrow().getBytes(StandardCharsets.US_ASCII));
-    VaultPkiProvider provider = provider(VaultCredentials.tokenFile(file), VaultEnrollment.roleName(a));
+    VaultPkiProvider provider =
+        provider(VaultCredentials.tokenFile(file), VaultEnrollment.roleName(a));
     enrollment.revokeToken(first.accessor());
-    assertThatThrownBy(() -> provider.sign(nodeRequest(a, Duration.ofHours(1)))).hasMessageContaining("is expired or revoked");
+    assertThatThrownBy(() -> provider.sign(nodeRequest(a, Duration.ofHours(1))))
+        .hasMessageContaining("is expired or revoked");
 
     NodeCredential second = enrollment.enrollWithToken(a);
     AtomicFile.writeSecret(file, second.token().orElseThrow().getBytes(StandardCharsets.US_ASCII));
 
-    assertThat(NodeName.fromCertificate(provider.sign(nodeRequest(a, Duration.ofHours(1))).certificate())).isEqualTo(a);
+    assertThat(
+            NodeName.fromCertificate(
+                provider.sign(nodeRequest(a, Duration.ofHours(1))).certificate()))
+        .isEqualTo(a);
   }
 
   @Test
@@ -311,7 +359,9 @@ abstract class VaultConformanceScenarios {
 
     assertThat(first).extracting(SetupStep::outcome).containsOnly(SetupStep.Outcome.DONE);
     assertThat(second).extracting(SetupStep::outcome).containsOnly(SetupStep.Outcome.ALREADY_DONE);
-    assertThat(second).extracting(SetupStep::name).isEqualTo(first.stream().map(SetupStep::name).toList());
+    assertThat(second)
+        .extracting(SetupStep::name)
+        .isEqualTo(first.stream().map(SetupStep::name).toList());
   }
 
   @Test
@@ -321,15 +371,26 @@ abstract class VaultConformanceScenarios {
     enrollment.prepare(b);
     NodeCredential credential = enrollment.enrollWithAppRole(a);
     Path secretFile = dir.resolve(a.value() + ".secret-id");
-    AtomicFile.writeSecret(secretFile, credential.secretId().orElseThrow().getBytes(StandardCharsets.US_ASCII));
-    VaultCredential login = VaultCredentials.appRole(appRoleMount, credential.roleId().orElseThrow(), secretFile, Clock.systemUTC());
+    AtomicFile.writeSecret(
+        secretFile, credential.secretId().orElseThrow().getBytes(StandardCharsets.US_ASCII));
+    VaultCredential login =
+        VaultCredentials.appRole(
+            appRoleMount, credential.roleId().orElseThrow(), secretFile, Clock.systemUTC());
 
-    IssuedCertificate own = provider(login, VaultEnrollment.roleName(a)).sign(nodeRequest(a, Duration.ofHours(1)));
+    IssuedCertificate own =
+        provider(login, VaultEnrollment.roleName(a)).sign(nodeRequest(a, Duration.ofHours(1)));
     assertThat(NodeName.fromCertificate(own.certificate())).isEqualTo(a);
 
-    assertThatThrownBy(() -> provider(login, VaultEnrollment.roleName(b)).sign(nodeRequest(b, Duration.ofHours(1))))
-        .hasMessageStartingWith("permission denied on " + mount + "/sign/" + VaultEnrollment.roleName(b));
-    assertThatThrownBy(() -> provider(login, VaultEnrollment.roleName(a)).sign(nodeRequest(b, Duration.ofHours(1))))
+    assertThatThrownBy(
+            () ->
+                provider(login, VaultEnrollment.roleName(b))
+                    .sign(nodeRequest(b, Duration.ofHours(1))))
+        .hasMessageStartingWith(
+            "permission denied on " + mount + "/sign/" + VaultEnrollment.roleName(b));
+    assertThatThrownBy(
+            () ->
+                provider(login, VaultEnrollment.roleName(a))
+                    .sign(nodeRequest(b, Duration.ofHours(1))))
         .hasMessageContaining("common name " + b.commonName() + " not allowed by this role");
   }
 
@@ -338,14 +399,25 @@ abstract class VaultConformanceScenarios {
     NodeName a = node("sid");
     NodeCredential credential = enrollment.enrollWithAppRole(a);
     Path secretFile = dir.resolve(a.value() + ".secret-id");
-    AtomicFile.writeSecret(secretFile, credential.secretId().orElseThrow().getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writeSecret(
+        secretFile, credential.secretId().orElseThrow().getBytes(StandardCharsets.US_ASCII));
 
     assertThat(enrollment.destroySecretIds(a)).isEqualTo(1);
 
-    VaultCredential login = VaultCredentials.appRole(appRoleMount, credential.roleId().orElseThrow(), secretFile, Clock.systemUTC());
-    assertThatThrownBy(() -> provider(login, VaultEnrollment.roleName(a)).sign(nodeRequest(a, Duration.ofHours(1))))
+    VaultCredential login =
+        VaultCredentials.appRole(
+            appRoleMount, credential.roleId().orElseThrow(), secretFile, Clock.systemUTC());
+    assertThatThrownBy(
+            () ->
+                provider(login, VaultEnrollment.roleName(a))
+                    .sign(nodeRequest(a, Duration.ofHours(1))))
         .isInstanceOf(PkiException.class)
-        .hasMessageStartingWith("AppRole login at auth/" + appRoleMount + "/login (secret_id in " + secretFile + ") was refused (")
+        .hasMessageStartingWith(
+            "AppRole login at auth/"
+                + appRoleMount
+                + "/login (secret_id in "
+                + secretFile
+                + ") was refused (")
         .hasMessageEndingWith("): write a new secret_id to " + secretFile)
         .matches(e -> !((PkiException) e).isRetryable());
   }
@@ -358,11 +430,20 @@ abstract class VaultConformanceScenarios {
     enrollment.disable(a);
     assertThat(enrollment.isEnabled(a)).isFalse();
     assertThatThrownBy(() -> provider.sign(nodeRequest(a, Duration.ofHours(1))))
-        .hasMessage("Vault refused " + mount + "/sign/" + VaultEnrollment.roleName(a) + ": unknown role: " + VaultEnrollment.roleName(a));
+        .hasMessage(
+            "Vault refused "
+                + mount
+                + "/sign/"
+                + VaultEnrollment.roleName(a)
+                + ": unknown role: "
+                + VaultEnrollment.roleName(a));
 
     enrollment.enable(a);
     assertThat(enrollment.isEnabled(a)).isTrue();
-    assertThat(NodeName.fromCertificate(provider.sign(nodeRequest(a, Duration.ofHours(1))).certificate())).isEqualTo(a);
+    assertThat(
+            NodeName.fromCertificate(
+                provider.sign(nodeRequest(a, Duration.ofHours(1))).certificate()))
+        .isEqualTo(a);
   }
 
   @Test
@@ -370,8 +451,10 @@ abstract class VaultConformanceScenarios {
     NodeName a = node("blk");
     NodeName other = node("blkother");
     VaultPkiProvider nodeSigner = provider(enrolledTokenFile(a), VaultEnrollment.roleName(a));
-    VaultPkiProvider otherSigner = provider(enrolledTokenFile(other), VaultEnrollment.roleName(other));
-    VaultPkiProvider cloud = provider(target.operator(), VaultEnrollment.roleName(a)).withNodeControl(enrollment);
+    VaultPkiProvider otherSigner =
+        provider(enrolledTokenFile(other), VaultEnrollment.roleName(other));
+    VaultPkiProvider cloud =
+        provider(target.operator(), VaultEnrollment.roleName(a)).withNodeControl(enrollment);
     IssuedCertificate before = nodeSigner.sign(nodeRequest(a, Duration.ofHours(1)));
 
     cloud.blockNode(a);
@@ -382,42 +465,67 @@ abstract class VaultConformanceScenarios {
         .isInstanceOf(PkiException.class)
         .hasMessageContaining("unknown role");
     assertThat(cloud.revocationList().isRevoked(before.serial())).isTrue();
-    assertThat(NodeName.fromCertificate(otherSigner.sign(nodeRequest(other, Duration.ofHours(1))).certificate()))
-        .as("other nodes carry on").isEqualTo(other);
+    assertThat(
+            NodeName.fromCertificate(
+                otherSigner.sign(nodeRequest(other, Duration.ofHours(1))).certificate()))
+        .as("other nodes carry on")
+        .isEqualTo(other);
 
     cloud.unblockNode(a);
 
     assertThat(cloud.blockedNodes()).doesNotContain(a);
     IssuedCertificate after = nodeSigner.sign(nodeRequest(a, Duration.ofHours(1)));
     assertThat(cloud.revocationList().isRevoked(after.serial())).isFalse();
-    assertThat(cloud.revocationList().isRevoked(before.serial())).as("revoked serials stay revoked").isTrue();
+    assertThat(cloud.revocationList().isRevoked(before.serial()))
+        .as("revoked serials stay revoked")
+        .isTrue();
   }
 
   @Test
-  void nodeControlPolicy_letsTheCloudHubBlockAndUnblock_butNeverSignANodeCertificate() throws Exception {
+  void nodeControlPolicy_letsTheCloudHubBlockAndUnblock_butNeverSignANodeCertificate()
+      throws Exception {
     NodeName a = node("ctl");
     VaultPkiProvider nodeSigner = provider(enrolledTokenFile(a), VaultEnrollment.roleName(a));
     ObjectNode body = VaultClient.object();
-    body.putArray("policies").add(VaultSetup.cloudhubPolicyName(mount)).add(VaultSetup.nodeControlPolicyName(mount));
+    body.putArray("policies")
+        .add(VaultSetup.cloudhubPolicyName(mount))
+        .add(VaultSetup.nodeControlPolicyName(mount));
     body.put("ttl", "1h");
-    VaultCredential cloudhub = VaultCredentials.token(
-        client.write("auth/token/create-orphan", body, target.operator()).auth().orElseThrow().path("client_token").asText(),
-        "test cloudhub token with node control");
-    VaultPkiProvider cloud = VaultPkiProvider.create(client, cloudhub, mount, VaultSetup.CLOUDHUB_ROLE)
-        .withNodeControl(VaultEnrollment.builder(client, cloudhub).mount(mount).build());
+    VaultCredential cloudhub =
+        VaultCredentials.token(
+            client
+                .write("auth/token/create-orphan", body, target.operator())
+                .auth()
+                .orElseThrow()
+                .path("client_token")
+                .asText(),
+            "test cloudhub token with node control");
+    VaultPkiProvider cloud =
+        VaultPkiProvider.create(client, cloudhub, mount, VaultSetup.CLOUDHUB_ROLE)
+            .withNodeControl(VaultEnrollment.builder(client, cloudhub).mount(mount).build());
 
     cloud.blockNode(a);
     assertThat(cloud.blockedNodes()).contains(a);
-    assertThatThrownBy(() -> VaultPkiProvider.create(client, cloudhub, mount, VaultEnrollment.roleName(a))
-            .sign(nodeRequest(a, Duration.ofHours(1))))
-        .isInstanceOf(PkiException.class).hasMessageStartingWith("permission denied");
+    assertThatThrownBy(
+            () ->
+                VaultPkiProvider.create(client, cloudhub, mount, VaultEnrollment.roleName(a))
+                    .sign(nodeRequest(a, Duration.ofHours(1))))
+        .isInstanceOf(PkiException.class)
+        .hasMessageStartingWith("permission denied");
     cloud.unblockNode(a);
 
     assertThat(cloud.blockedNodes()).doesNotContain(a);
-    assertThat(NodeName.fromCertificate(nodeSigner.sign(nodeRequest(a, Duration.ofHours(1))).certificate())).isEqualTo(a);
-    assertThatThrownBy(() -> VaultPkiProvider.create(client, cloudhub, mount, VaultEnrollment.roleName(a))
-            .sign(nodeRequest(a, Duration.ofHours(1))))
-        .as("node control grants no signing").isInstanceOf(PkiException.class).hasMessageStartingWith("permission denied");
+    assertThat(
+            NodeName.fromCertificate(
+                nodeSigner.sign(nodeRequest(a, Duration.ofHours(1))).certificate()))
+        .isEqualTo(a);
+    assertThatThrownBy(
+            () ->
+                VaultPkiProvider.create(client, cloudhub, mount, VaultEnrollment.roleName(a))
+                    .sign(nodeRequest(a, Duration.ofHours(1))))
+        .as("node control grants no signing")
+        .isInstanceOf(PkiException.class)
+        .hasMessageStartingWith("permission denied");
   }
 
   @Test
@@ -425,7 +533,9 @@ abstract class VaultConformanceScenarios {
     NodeName a = node("noctl");
     VaultPkiProvider plain = provider(enrolledTokenFile(a), VaultEnrollment.roleName(a));
 
-    assertThatThrownBy(() -> plain.blockNode(a)).isInstanceOf(PkiException.class).hasMessageContaining("no operator credential");
+    assertThatThrownBy(() -> plain.blockNode(a))
+        .isInstanceOf(PkiException.class)
+        .hasMessageContaining("no operator credential");
     assertThat(plain.blockedNodes()).isEmpty();
   }
 
@@ -433,7 +543,9 @@ abstract class VaultConformanceScenarios {
   void issueMode_returnsAKeyMatchingItsCertificate() throws Exception {
     NodeName a = node("iss");
 
-    HeldCertificate held = provider(enrolledTokenFile(a), VaultEnrollment.roleName(a)).issue(IssueRequest.forNode(a, Duration.ofHours(1)));
+    HeldCertificate held =
+        provider(enrolledTokenFile(a), VaultEnrollment.roleName(a))
+            .issue(IssueRequest.forNode(a, Duration.ofHours(1)));
 
     assertThat(NodeName.fromCertificate(held.certificate())).isEqualTo(a);
     assertThat(held.chain()).hasSizeGreaterThanOrEqualTo(2);
@@ -444,13 +556,21 @@ abstract class VaultConformanceScenarios {
     VaultPkiProvider agent = provider(cloudhubToken(), VaultSetup.CLOUDHUB_ROLE);
     SigningRequest server =
         SigningRequest.forServer(
-            "cloudhub", Csr.create(Keys.newP256(), new X500Principal("CN=x")), List.of("cloudhub.example.test"),
-            List.of(InetAddress.getByName("127.0.0.1")), Duration.ofHours(24));
+            "cloudhub",
+            Csr.create(Keys.newP256(), new X500Principal("CN=x")),
+            List.of("cloudhub.example.test"),
+            List.of(InetAddress.getByName("127.0.0.1")),
+            Duration.ofHours(24));
 
     X509Certificate cert = agent.sign(server).certificate();
 
-    assertThat(cert.getExtendedKeyUsage()).contains(CertificateUsage.SERVER_AUTH.oid()).doesNotContain(CertificateUsage.CLIENT_AUTH.oid());
-    assertThat(cert.getSubjectAlternativeNames().stream().map(san -> String.valueOf(san.get(1))).toList())
+    assertThat(cert.getExtendedKeyUsage())
+        .contains(CertificateUsage.SERVER_AUTH.oid())
+        .doesNotContain(CertificateUsage.CLIENT_AUTH.oid());
+    assertThat(
+            cert.getSubjectAlternativeNames().stream()
+                .map(san -> String.valueOf(san.get(1)))
+                .toList())
         .contains("cloudhub.example.test", "127.0.0.1");
     NodeName victim = node("victim");
     assertThatThrownBy(() -> agent.sign(nodeRequest(victim, Duration.ofHours(1))))
@@ -472,7 +592,8 @@ abstract class VaultConformanceScenarios {
 
   @Test
   void firstSetup_reportedEveryStep() {
-    assertThat(firstSetup).extracting(SetupStep::name)
+    assertThat(firstSetup)
+        .extracting(SetupStep::name)
         .containsExactly(
             "PKI secrets engine at " + mount + "/",
             "max lease TTL of " + mount + "/",

@@ -14,14 +14,17 @@ import org.junit.jupiter.api.Test;
 class VaultExpirationTest {
   @Test
   void number_isUnixSeconds() {
-    assertThat(VaultExpiration.parse(LongNode.valueOf(1893456000L))).isEqualTo(Instant.parse("2030-01-01T00:00:00Z"));
+    assertThat(VaultExpiration.parse(LongNode.valueOf(1893456000L)))
+        .isEqualTo(Instant.parse("2030-01-01T00:00:00Z"));
     assertThat(VaultExpiration.parse(IntNode.valueOf(0))).isEqualTo(Instant.EPOCH);
   }
 
   @Test
   void quotedString_isUnixSecondsToo() {
-    assertThat(VaultExpiration.parse(TextNode.valueOf("1893456000"))).isEqualTo(Instant.parse("2030-01-01T00:00:00Z"));
-    assertThat(VaultExpiration.parse(TextNode.valueOf(" 1893456000 "))).isEqualTo(Instant.parse("2030-01-01T00:00:00Z"));
+    assertThat(VaultExpiration.parse(TextNode.valueOf("1893456000")))
+        .isEqualTo(Instant.parse("2030-01-01T00:00:00Z"));
+    assertThat(VaultExpiration.parse(TextNode.valueOf(" 1893456000 ")))
+        .isEqualTo(Instant.parse("2030-01-01T00:00:00Z"));
   }
 
   @Test
@@ -30,8 +33,11 @@ class VaultExpirationTest {
         .hasMessage("expiration \"2030-01-01T00:00:00Z\" is not Unix seconds");
     assertThatThrownBy(() -> VaultExpiration.parse(TextNode.valueOf("")))
         .hasMessage("expiration \"\" is not Unix seconds");
-    assertThatThrownBy(() -> VaultExpiration.parse(MissingNode.getInstance())).hasMessage("expiration is missing");
-    assertThatThrownBy(() -> VaultExpiration.parse(com.fasterxml.jackson.databind.node.DoubleNode.valueOf(1.5)))
+    assertThatThrownBy(() -> VaultExpiration.parse(MissingNode.getInstance()))
+        .hasMessage("expiration is missing");
+    assertThatThrownBy(
+            () ->
+                VaultExpiration.parse(com.fasterxml.jackson.databind.node.DoubleNode.valueOf(1.5)))
         .hasMessage("expiration 1.5 is not Unix seconds");
   }
 }

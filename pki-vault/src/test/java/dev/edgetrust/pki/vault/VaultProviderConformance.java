@@ -22,10 +22,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The shared provider scenarios ({@link PkiProviderConformance}) against a Vault set up as
- * {@code edgetrust vault setup} does: the CloudHub's provider signs with the cloudhub role and
- * blocks through an operator credential; each node signs with its own role and token, as an
- * EdgeHub on Vault does. The Vault-specific scenarios stay in {@link VaultConformanceScenarios}.
+ * The shared provider scenarios ({@link PkiProviderConformance}) against a Vault set up as {@code
+ * edgetrust vault setup} does: the CloudHub's provider signs with the cloudhub role and blocks
+ * through an operator credential; each node signs with its own role and token, as an EdgeHub on
+ * Vault does. The Vault-specific scenarios stay in {@link VaultConformanceScenarios}.
  */
 abstract class VaultProviderConformance extends PkiProviderConformance {
   private VaultTarget target;
@@ -43,10 +43,16 @@ abstract class VaultProviderConformance extends PkiProviderConformance {
   @BeforeAll
   void setUpVault() throws Exception {
     target = openTarget();
-    client = VaultClient.connect(
-        target.connection().retryPolicy(VaultConformanceScenarios.FAST_RETRIES).build());
-    String id = HexFormat.of().formatHex(new byte[] {
-        (byte) ThreadLocalRandom.current().nextInt(), (byte) ThreadLocalRandom.current().nextInt()});
+    client =
+        VaultClient.connect(
+            target.connection().retryPolicy(VaultConformanceScenarios.FAST_RETRIES).build());
+    String id =
+        HexFormat.of()
+            .formatHex(
+                new byte[] {
+                  (byte) ThreadLocalRandom.current().nextInt(),
+                  (byte) ThreadLocalRandom.current().nextInt()
+                });
     mount = "edgetrust-shared-" + id;
     appRoleMount = "edgetrust-shared-approle-" + id;
     policies.add(VaultSetup.cloudhubPolicyName(mount));
@@ -56,14 +62,16 @@ abstract class VaultProviderConformance extends PkiProviderConformance {
         .enableAppRole(appRoleMount)
         .build()
         .run();
-    enrollment = VaultEnrollment.builder(client, target.operator())
-        .mount(mount)
-        .appRoleMount(appRoleMount)
-        .certificateTtl(Duration.ofHours(24), Duration.ofHours(72))
-        .tokenTtl(Duration.ofHours(1))
-        .build();
-    cloudhub = VaultPkiProvider.create(client, target.operator(), mount, VaultSetup.CLOUDHUB_ROLE)
-        .withNodeControl(enrollment);
+    enrollment =
+        VaultEnrollment.builder(client, target.operator())
+            .mount(mount)
+            .appRoleMount(appRoleMount)
+            .certificateTtl(Duration.ofHours(24), Duration.ofHours(72))
+            .tokenTtl(Duration.ofHours(1))
+            .build();
+    cloudhub =
+        VaultPkiProvider.create(client, target.operator(), mount, VaultSetup.CLOUDHUB_ROLE)
+            .withNodeControl(enrollment);
     dir = Files.createTempDirectory("vault-shared-conformance");
   }
 
@@ -97,11 +105,16 @@ abstract class VaultProviderConformance extends PkiProviderConformance {
     return cloudhub;
   }
 
-  /** A node role as setup writes it, but with server_flag=true: what Vault then signs is refused. */
+  /**
+   * A node role as setup writes it, but with server_flag=true: what Vault then signs is refused.
+   */
   @Override
   protected Optional<PkiProvider> providerWhosePolicyGrantsNodesServerAuth() throws Exception {
     NodeName node = newNode("lax");
-    client.write(mount + "/roles/lax", enrollment.nodeRole(node).set("server_flag", true).request(), target.operator());
+    client.write(
+        mount + "/roles/lax",
+        enrollment.nodeRole(node).set("server_flag", true).request(),
+        target.operator());
     return Optional.of(VaultPkiProvider.create(client, target.operator(), mount, "lax"));
   }
 
@@ -112,9 +125,16 @@ abstract class VaultProviderConformance extends PkiProviderConformance {
     if (signer == null) {
       policies.add(VaultEnrollment.policyName(node));
       Path file = dir.resolve(node.value() + ".token");
-      AtomicFile.writeSecret(file,
-          enrollment.enrollWithToken(node).token().orElseThrow().getBytes(StandardCharsets.US_ASCII));
-      signer = VaultPkiProvider.create(client, VaultCredentials.tokenFile(file), mount, VaultEnrollment.roleName(node));
+      AtomicFile.writeSecret(
+          file,
+          enrollment
+              .enrollWithToken(node)
+              .token()
+              .orElseThrow()
+              .getBytes(StandardCharsets.US_ASCII));
+      signer =
+          VaultPkiProvider.create(
+              client, VaultCredentials.tokenFile(file), mount, VaultEnrollment.roleName(node));
       nodeSigners.put(node, signer);
     }
     return signer;

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Setup can make Vault an intermediate under an existing CA, and refuses to replace a CA it finds. */
+/**
+ * Setup can make Vault an intermediate under an existing CA, and refuses to replace a CA it finds.
+ */
 class VaultSetupImportTest {
   private StandInTarget target;
   private VaultClient client;
@@ -47,7 +49,9 @@ class VaultSetupImportTest {
     target.close();
   }
 
-  private static X509Certificate ca(String cn, KeyPair subjectKey, X509Certificate issuer, KeyPair issuerKey, boolean isCa) throws Exception {
+  private static X509Certificate ca(
+      String cn, KeyPair subjectKey, X509Certificate issuer, KeyPair issuerKey, boolean isCa)
+      throws Exception {
     Instant now = Instant.now();
     JcaX509v3CertificateBuilder b =
         new JcaX509v3CertificateBuilder(
@@ -59,10 +63,12 @@ class VaultSetupImportTest {
             subjectKey.getPublic());
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
     if (isCa) {
-      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      b.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     }
     return new JcaX509CertificateConverter()
-        .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
+        .getCertificate(
+            b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
   }
 
   private record Bundle(String pem, X509Certificate intermediate, X509Certificate root) {}
@@ -72,23 +78,40 @@ class VaultSetupImportTest {
     X509Certificate root = ca(name + " root", rootKey, null, rootKey, true);
     KeyPair intermediateKey = Keys.newP256();
     X509Certificate intermediate = ca(name + " intermediate", intermediateKey, root, rootKey, true);
-    return new Bundle(Pem.certificate(intermediate) + Pem.privateKey(intermediateKey.getPrivate()) + Pem.certificate(root), intermediate, root);
+    return new Bundle(
+        Pem.certificate(intermediate)
+            + Pem.privateKey(intermediateKey.getPrivate())
+            + Pem.certificate(root),
+        intermediate,
+        root);
   }
 
   @Test
   void importedIntermediate_signsNodeCertificates_chainingToTheExternalRoot() throws Exception {
     Bundle bundle = bundle("corp");
 
-    List<SetupStep> first = VaultSetup.builder(client, target.operator()).importCa(bundle.pem()).build().run();
-    List<SetupStep> second = VaultSetup.builder(client, target.operator()).importCa(bundle.pem()).build().run();
+    List<SetupStep> first =
+        VaultSetup.builder(client, target.operator()).importCa(bundle.pem()).build().run();
+    List<SetupStep> second =
+        VaultSetup.builder(client, target.operator()).importCa(bundle.pem()).build().run();
 
-    assertThat(first.get(2)).hasToString("CA of pki/: done (imported CN=corp intermediate, until " + bundle.intermediate().getNotAfter().toInstant() + ")");
+    assertThat(first.get(2))
+        .hasToString(
+            "CA of pki/: done (imported CN=corp intermediate, until "
+                + bundle.intermediate().getNotAfter().toInstant()
+                + ")");
     assertThat(second.get(2).outcome()).isEqualTo(SetupStep.Outcome.ALREADY_DONE);
     NodeName node = NodeName.of("imported");
     VaultEnrollment.builder(client, target.operator()).build().prepare(node);
-    VaultPkiProvider provider = VaultPkiProvider.create(client, target.operator(), "pki", VaultEnrollment.roleName(node));
+    VaultPkiProvider provider =
+        VaultPkiProvider.create(client, target.operator(), "pki", VaultEnrollment.roleName(node));
     IssuedCertificate issued =
-        provider.sign(SigningRequest.forNode(node, Csr.create(Keys.newP256(), new X500Principal("CN=x")), EnumSet.of(CertificateUsage.CLIENT_AUTH), Duration.ofHours(1)));
+        provider.sign(
+            SigningRequest.forNode(
+                node,
+                Csr.create(Keys.newP256(), new X500Principal("CN=x")),
+                EnumSet.of(CertificateUsage.CLIENT_AUTH),
+                Duration.ofHours(1)));
 
     assertThat(provider.trustAnchors()).containsExactly(bundle.intermediate(), bundle.root());
     assertThat(issued.caChain()).containsExactly(bundle.intermediate(), bundle.root());
@@ -99,7 +122,12 @@ class VaultSetupImportTest {
   void aDifferentCa_isNeverReplaced() throws Exception {
     VaultSetup.builder(client, target.operator()).build().run();
 
-    assertThatThrownBy(() -> VaultSetup.builder(client, target.operator()).importCa(bundle("other").pem()).build().run())
+    assertThatThrownBy(
+            () ->
+                VaultSetup.builder(client, target.operator())
+                    .importCa(bundle("other").pem())
+                    .build()
+                    .run())
         .hasMessageStartingWith("pki/ already has CA CN=edgetrust root CA")
         .hasMessageContaining("refusing to replace it with CN=other intermediate");
   }
@@ -109,7 +137,10 @@ class VaultSetupImportTest {
     KeyPair key = Keys.newP256();
     X509Certificate leaf = ca("leaf", key, null, key, false);
 
-    assertThatThrownBy(() -> VaultSetup.builder(client, target.operator()).importCa(Pem.certificate(leaf) + Pem.privateKey(key.getPrivate())))
+    assertThatThrownBy(
+            () ->
+                VaultSetup.builder(client, target.operator())
+                    .importCa(Pem.certificate(leaf) + Pem.privateKey(key.getPrivate())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("the first certificate of the CA bundle (CN=leaf");
   }

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * patterns that match ({@code *} suffix, {@code +} segment) Vault's priority rules pick one.
  */
 final class Acl {
-  private static final Set<String> ROOT = Set.of("create", "read", "update", "patch", "delete", "list", "sudo");
+  private static final Set<String> ROOT =
+      Set.of("create", "read", "update", "patch", "delete", "list", "sudo");
 
   private final boolean root;
   private final Map<String, Set<String>> exact = new HashMap<>();
@@ -32,7 +33,8 @@ final class Acl {
     Acl acl = new Acl(root);
     Map<String, Set<String>> merged = new HashMap<>();
     for (Map<String, Set<String>> policy : policies) {
-      policy.forEach((path, caps) -> merged.computeIfAbsent(path, p -> new HashSet<>()).addAll(caps));
+      policy.forEach(
+          (path, caps) -> merged.computeIfAbsent(path, p -> new HashSet<>()).addAll(caps));
     }
     merged.forEach(
         (path, caps) -> {

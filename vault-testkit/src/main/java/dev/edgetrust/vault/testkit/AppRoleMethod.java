@@ -42,7 +42,9 @@ final class AppRoleMethod implements Backend {
 
   @Override
   public boolean exists(String sub) {
-    return !sub.startsWith("role/") || sub.indexOf('/', 5) >= 0 || roles.containsKey(sub.substring(5));
+    return !sub.startsWith("role/")
+        || sub.indexOf('/', 5) >= 0
+        || roles.containsKey(sub.substring(5));
   }
 
   @Override
@@ -124,7 +126,8 @@ final class AppRoleMethod implements Backend {
         String accessor = Json.text(r.body().get("secret_id_accessor"), "");
         boolean removed = role.secrets.values().removeIf(s -> s.accessor().equals(accessor));
         if (!removed) {
-          throw VaultError.badRequest("failed to find accessor entry for secret_id_accessor: \"" + accessor + "\"");
+          throw VaultError.badRequest(
+              "failed to find accessor entry for secret_id_accessor: \"" + accessor + "\"");
         }
         return Reply.noContent();
       }
@@ -154,7 +157,8 @@ final class AppRoleMethod implements Backend {
         role.secretIdNumUses = Json.integer(b.get("secret_id_num_uses"), "secret_id_num_uses", 0);
         role.secretIdTtl = GoDurations.parse(b.get("secret_id_ttl"), "secret_id_ttl");
         if (!role.bindSecretId) {
-          throw VaultError.badRequest("the Vault stand-in supports AppRole roles with bind_secret_id only");
+          throw VaultError.badRequest(
+              "the Vault stand-in supports AppRole roles with bind_secret_id only");
         }
         return Reply.noContent();
       }

@@ -2,7 +2,9 @@ package dev.edgetrust.vault.testkit;
 
 /** A mounted secrets engine or auth method: answers the paths under its mount. */
 interface Backend {
-  /** Whether {@code sub} (the path under the mount) is answered without a token (CA, CRL, login). */
+  /**
+   * Whether {@code sub} (the path under the mount) is answered without a token (CA, CRL, login).
+   */
   default boolean unauthenticated(Request request, String sub) {
     return false;
   }

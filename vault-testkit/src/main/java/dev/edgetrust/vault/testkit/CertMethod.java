@@ -14,8 +14,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The TLS certificate auth method: entries that trust a CA (or one certificate) for a set of
- * common names, and a login that takes its proof from the TLS handshake's client certificate.
+ * The TLS certificate auth method: entries that trust a CA (or one certificate) for a set of common
+ * names, and a login that takes its proof from the TLS handshake's client certificate.
  */
 final class CertMethod implements Backend {
   private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
@@ -26,7 +26,11 @@ final class CertMethod implements Backend {
   private final LoginIssuer issuer;
   private final Map<String, Entry> entries = new TreeMap<>();
 
-  private record Entry(List<X509Certificate> trusted, List<String> allowedCommonNames, String displayName, LoginIssuer.TokenParams token) {}
+  private record Entry(
+      List<X509Certificate> trusted,
+      List<String> allowedCommonNames,
+      String displayName,
+      LoginIssuer.TokenParams token) {}
 
   CertMethod(MountEntry mount, StandInClock clock, LoginIssuer issuer) {
     this.mount = mount;
@@ -88,7 +92,10 @@ final class CertMethod implements Backend {
         }
         entries.put(
             name,
-            new Entry(trusted, Json.strings(b.get("allowed_common_names")), Json.text(b.get("display_name"), name),
+            new Entry(
+                trusted,
+                Json.strings(b.get("allowed_common_names")),
+                Json.text(b.get("display_name"), name),
                 LoginIssuer.TokenParams.parse(b)));
         return Reply.noContent();
       }
@@ -111,7 +118,8 @@ final class CertMethod implements Backend {
         continue;
       }
       if (trusted(leaf, r.peerCertificates(), e.getValue())) {
-        String cn = NodeName.commonNames(leaf.getSubjectX500Principal()).stream().findFirst().orElse("");
+        String cn =
+            NodeName.commonNames(leaf.getSubjectX500Principal()).stream().findFirst().orElse("");
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("cert_name", e.getKey());
         metadata.put("common_name", cn);
@@ -136,7 +144,8 @@ final class CertMethod implements Backend {
       return false;
     }
     if (!entry.allowedCommonNames().isEmpty()) {
-      String cn = NodeName.commonNames(leaf.getSubjectX500Principal()).stream().findFirst().orElse("");
+      String cn =
+          NodeName.commonNames(leaf.getSubjectX500Principal()).stream().findFirst().orElse("");
       if (entry.allowedCommonNames().stream().noneMatch(p -> glob(p, cn))) {
         return false;
       }
@@ -194,13 +203,13 @@ final class CertMethod implements Backend {
       byte[] id =
           oid.equals("2.5.29.14")
               ? org.bouncycastle.asn1.ASN1OctetString.getInstance(octets).getOctets()
-              : keyIdentifier(org.bouncycastle.asn1.x509.AuthorityKeyIdentifier.getInstance(octets));
+              : keyIdentifier(
+                  org.bouncycastle.asn1.x509.AuthorityKeyIdentifier.getInstance(octets));
       return id == null ? "" : HexFormat.ofDelimiter(":").formatHex(id);
     } catch (RuntimeException e) {
       return "";
     }
   }
-
 
   private static byte[] keyIdentifier(org.bouncycastle.asn1.x509.AuthorityKeyIdentifier aki) {
     org.bouncycastle.asn1.ASN1OctetString id = aki.getKeyIdentifierObject();

@@ -49,12 +49,22 @@ final class GoDurations {
       end = m.end();
     }
     if (end == 0 || end != t.length()) {
-      throw VaultError.badRequest("error converting input " + t + " for field \"" + field + "\": time: invalid duration \"" + t + "\"");
+      throw VaultError.badRequest(
+          "error converting input "
+              + t
+              + " for field \""
+              + field
+              + "\": time: invalid duration \""
+              + t
+              + "\"");
     }
     return total;
   }
 
-  /** Go's {@code time.Duration.String()} for whole seconds: {@code 72h0m0s}, {@code 30m0s}, {@code 5s}. */
+  /**
+   * Go's {@code time.Duration.String()} for whole seconds: {@code 72h0m0s}, {@code 30m0s}, {@code
+   * 5s}.
+   */
   static String format(Duration d) {
     long s = d.toSeconds();
     if (s == 0) {

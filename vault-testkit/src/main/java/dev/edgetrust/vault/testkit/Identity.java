@@ -59,7 +59,8 @@ final class Identity {
       } else if (key.equals("identity.entity.name")) {
         value = entity.name();
       } else if (key.startsWith("identity.entity.aliases.") && key.endsWith(".name")) {
-        String accessor = key.substring("identity.entity.aliases.".length(), key.length() - ".name".length());
+        String accessor =
+            key.substring("identity.entity.aliases.".length(), key.length() - ".name".length());
         value = entity.aliases().get(accessor);
       } else {
         value = null;

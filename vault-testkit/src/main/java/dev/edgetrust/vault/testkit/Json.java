@@ -35,14 +35,16 @@ final class Json {
     e.put("lease_duration", 0);
     e.set("data", data == null ? NullNode.getInstance() : data);
     e.set("wrap_info", NullNode.getInstance());
-    e.set("warnings", warnings == null || warnings.isEmpty() ? NullNode.getInstance() : array(warnings));
+    e.set(
+        "warnings",
+        warnings == null || warnings.isEmpty() ? NullNode.getInstance() : array(warnings));
     e.set("auth", auth == null ? NullNode.getInstance() : auth);
     return e;
   }
 
   /**
-   * A list field as Vault's framework reads it: a JSON array, or a comma-separated string.
-   * Missing is empty.
+   * A list field as Vault's framework reads it: a JSON array, or a comma-separated string. Missing
+   * is empty.
    */
   static List<String> strings(JsonNode node) {
     List<String> out = new ArrayList<>();
@@ -50,11 +52,12 @@ final class Json {
       return out;
     }
     if (node.isArray()) {
-      node.forEach(n -> {
-        if (!n.asText().isEmpty()) {
-          out.add(n.asText());
-        }
-      });
+      node.forEach(
+          n -> {
+            if (!n.asText().isEmpty()) {
+              out.add(n.asText());
+            }
+          });
       return out;
     }
     for (String s : node.asText().split(",")) {
@@ -80,7 +83,8 @@ final class Json {
     if (t.equalsIgnoreCase("false") || t.equals("0")) {
       return false;
     }
-    throw VaultError.badRequest("error converting input " + t + " for field \"" + field + "\": invalid syntax");
+    throw VaultError.badRequest(
+        "error converting input " + t + " for field \"" + field + "\": invalid syntax");
   }
 
   static int integer(JsonNode node, String field, int dflt) {
@@ -93,7 +97,12 @@ final class Json {
     try {
       return Integer.parseInt(node.asText().strip());
     } catch (NumberFormatException e) {
-      throw VaultError.badRequest("error converting input " + node.asText() + " for field \"" + field + "\": invalid syntax");
+      throw VaultError.badRequest(
+          "error converting input "
+              + node.asText()
+              + " for field \""
+              + field
+              + "\": invalid syntax");
     }
   }
 

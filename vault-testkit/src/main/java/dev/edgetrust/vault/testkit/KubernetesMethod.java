@@ -71,7 +71,7 @@ final class KubernetesMethod implements Backend {
         }
         return Reply.data(Json.object().set("keys", Json.array(roles.keySet())));
       }
-      default -> { }
+      default -> {}
     }
     if (!sub.startsWith("role/")) {
       throw VaultError.multi(404, "unsupported path");
@@ -94,7 +94,8 @@ final class KubernetesMethod implements Backend {
         List<String> names = Json.strings(b.get("bound_service_account_names"));
         List<String> namespaces = Json.strings(b.get("bound_service_account_namespaces"));
         if (names.isEmpty() || namespaces.isEmpty()) {
-          throw VaultError.badRequest("\"bound_service_account_names\" and \"bound_service_account_namespaces\" can not be empty");
+          throw VaultError.badRequest(
+              "\"bound_service_account_names\" and \"bound_service_account_namespaces\" can not be empty");
         }
         roles.put(name, new Role(names, namespaces, LoginIssuer.TokenParams.parse(b)));
         return Reply.noContent();

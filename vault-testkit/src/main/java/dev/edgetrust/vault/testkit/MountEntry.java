@@ -18,7 +18,8 @@ final class MountEntry {
   MountEntry(String path, String type, String accessorPrefix, String description) {
     this.path = path;
     this.type = type;
-    this.accessor = accessorPrefix + "_" + type + "_" + TokenStore.randomId("", 8).toLowerCase(Locale.ROOT);
+    this.accessor =
+        accessorPrefix + "_" + type + "_" + TokenStore.randomId("", 8).toLowerCase(Locale.ROOT);
     this.description = description;
   }
 

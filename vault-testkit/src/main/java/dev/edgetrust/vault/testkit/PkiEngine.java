@@ -1,8 +1,8 @@
 package dev.edgetrust.vault.testkit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.edgetrust.x509.SerialNumbers;
 import dev.edgetrust.x509.Pem;
+import dev.edgetrust.x509.SerialNumbers;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigInteger;
@@ -81,8 +81,12 @@ final class PkiEngine implements Backend {
   @Override
   public boolean unauthenticated(Request r, String sub) {
     return r.is(Request.READ)
-        && (sub.equals("ca") || sub.equals("ca/pem") || sub.equals("ca_chain") || sub.equals("crl")
-            || sub.equals("crl/pem") || sub.startsWith("cert/"));
+        && (sub.equals("ca")
+            || sub.equals("ca/pem")
+            || sub.equals("ca_chain")
+            || sub.equals("crl")
+            || sub.equals("crl/pem")
+            || sub.startsWith("cert/"));
   }
 
   @Override
@@ -98,21 +102,35 @@ final class PkiEngine implements Backend {
     String op = r.operation();
     switch (sub) {
       case "ca":
-        return read(op, () -> ca == null ? Reply.noContent() : Reply.raw("application/pkix-cert", der(ca)));
+        return read(
+            op, () -> ca == null ? Reply.noContent() : Reply.raw("application/pkix-cert", der(ca)));
       case "ca/pem":
-        return read(op, () -> ca == null ? Reply.noContent() : Reply.text("application/pem-certificate-chain", Pem.certificate(ca)));
+        return read(
+            op,
+            () ->
+                ca == null
+                    ? Reply.noContent()
+                    : Reply.text("application/pem-certificate-chain", Pem.certificate(ca)));
       case "ca_chain":
         return read(op, () -> Reply.text("application/pkix-cert", Pem.certificates(caChain)));
       case "crl":
-        return read(op, () -> ca == null ? Reply.noContent() : Reply.raw("application/pkix-crl", crlDer()));
+        return read(
+            op, () -> ca == null ? Reply.noContent() : Reply.raw("application/pkix-crl", crlDer()));
       case "crl/pem":
-        return read(op, () -> ca == null ? Reply.noContent() : Reply.text("application/x-pem-file", Pem.encode("X509 CRL", crlDer())));
+        return read(
+            op,
+            () ->
+                ca == null
+                    ? Reply.noContent()
+                    : Reply.text("application/x-pem-file", Pem.encode("X509 CRL", crlDer())));
       case "crl/rotate":
-        return read(op, () -> {
-          requireCa();
-          crl = null;
-          return Reply.data(Json.object().put("success", true));
-        });
+        return read(
+            op,
+            () -> {
+              requireCa();
+              crl = null;
+              return Reply.data(Json.object().put("success", true));
+            });
       case "certs":
         if (!r.is(Request.LIST)) {
           throw VaultError.unsupportedOperation();
@@ -228,17 +246,45 @@ final class PkiEngine implements Backend {
     ttl = capped(ttl, mount.effectiveMax(), warnings);
     Instant now = clock.instant();
     KeyPair key = X509.newKey(keyType, bits);
-    X500Name subject = subject(cn, Json.strings(b.get("organization")), Json.strings(b.get("ou")), List.of(), List.of(), List.of(), List.of(), List.of());
+    X500Name subject =
+        subject(
+            cn,
+            Json.strings(b.get("organization")),
+            Json.strings(b.get("ou")),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of());
     List<String> dns = new ArrayList<>(Json.strings(b.get("alt_names")));
-    if (!Json.bool(b.get("exclude_cn_from_sans"), "exclude_cn_from_sans", false) && HOSTNAME.matcher(cn).matches()) {
+    if (!Json.bool(b.get("exclude_cn_from_sans"), "exclude_cn_from_sans", false)
+        && HOSTNAME.matcher(cn).matches()) {
       dns.add(0, cn);
     }
     X509.Profile profile =
         new X509.Profile(
-            true, KeyUsage.keyCertSign | KeyUsage.cRLSign, List.of(), dns, List.of(), ips(Json.strings(b.get("ip_sans"))),
-            List.of(), crlUrls, issuingUrls, ocspUrls, false);
+            true,
+            KeyUsage.keyCertSign | KeyUsage.cRLSign,
+            List.of(),
+            dns,
+            List.of(),
+            ips(Json.strings(b.get("ip_sans"))),
+            List.of(),
+            crlUrls,
+            issuingUrls,
+            ocspUrls,
+            false);
     X509Certificate root =
-        X509.certificate(subject, key.getPrivate(), null, subject, key.getPublic(), X509.newSerial(), now.minusSeconds(30), now.plus(ttl), profile);
+        X509.certificate(
+            subject,
+            key.getPrivate(),
+            null,
+            subject,
+            key.getPublic(),
+            X509.newSerial(),
+            now.minusSeconds(30),
+            now.plus(ttl),
+            profile);
     setCa(root, key.getPrivate(), List.of(root));
     issued.put(root.getSerialNumber(), root);
     ObjectNode d = Json.object();
@@ -295,10 +341,12 @@ final class PkiEngine implements Backend {
       }
     }
     if (match == null) {
-      throw VaultError.badRequest("the private key does not match any certificate in the PEM bundle");
+      throw VaultError.badRequest(
+          "the private key does not match any certificate in the PEM bundle");
     }
     if (match.getBasicConstraints() < 0) {
-      throw VaultError.badRequest("the given certificate is not marked for CA use and cannot be used with this backend");
+      throw VaultError.badRequest(
+          "the given certificate is not marked for CA use and cannot be used with this backend");
     }
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(match);
@@ -333,10 +381,12 @@ final class PkiEngine implements Backend {
     }
     ObjectNode b = r.body();
     if (b.has("issuing_certificates")) {
-      issuingUrls = checkedUrls(Json.strings(b.get("issuing_certificates")), "issuing_certificates");
+      issuingUrls =
+          checkedUrls(Json.strings(b.get("issuing_certificates")), "issuing_certificates");
     }
     if (b.has("crl_distribution_points")) {
-      crlUrls = checkedUrls(Json.strings(b.get("crl_distribution_points")), "crl_distribution_points");
+      crlUrls =
+          checkedUrls(Json.strings(b.get("crl_distribution_points")), "crl_distribution_points");
     }
     if (b.has("ocsp_servers")) {
       ocspUrls = checkedUrls(Json.strings(b.get("ocsp_servers")), "ocsp_servers");
@@ -360,7 +410,8 @@ final class PkiEngine implements Backend {
 
   private Reply crlConfig(Request r) {
     if (r.is(Request.READ)) {
-      return Reply.data(Json.object().put("expiry", GoDurations.format(crlExpiry)).put("disable", false));
+      return Reply.data(
+          Json.object().put("expiry", GoDurations.format(crlExpiry)).put("disable", false));
     }
     if (!r.is(Request.UPDATE)) {
       throw VaultError.unsupportedOperation();
@@ -419,7 +470,8 @@ final class PkiEngine implements Backend {
       checkKey(role, publicKey);
     } else {
       if (role.keyType.equals("any")) {
-        throw VaultError.badRequest("role key type \"any\" not allowed for issuing certificates, only signing");
+        throw VaultError.badRequest(
+            "role key type \"any\" not allowed for issuing certificates, only signing");
       }
       generated = X509.newKey(role.keyType, role.keyBits);
       publicKey = generated.getPublic();
@@ -477,13 +529,15 @@ final class PkiEngine implements Backend {
     }
     if (!ipTexts.isEmpty() && !role.allowIpSans) {
       throw VaultError.badRequest(
-          "IP Subject Alternative Names are not allowed in this role, but was provided " + String.join(",", ipTexts));
+          "IP Subject Alternative Names are not allowed in this role, but was provided "
+              + String.join(",", ipTexts));
     }
     List<InetAddress> ips = ips(ipTexts);
     for (String uri : uris) {
       boolean ok = role.allowedUriSans.stream().anyMatch(p -> glob(p, uri));
       if (!ok) {
-        throw VaultError.badRequest("URI Subject Alternative Names are not allowed in this role, but were provided " + uri);
+        throw VaultError.badRequest(
+            "URI Subject Alternative Names are not allowed in this role, but were provided " + uri);
       }
     }
 
@@ -492,7 +546,8 @@ final class PkiEngine implements Backend {
     Duration ttl = GoDurations.parse(b.get("ttl"), "ttl");
     String notAfterText = Json.text(b.get("not_after"), "");
     if (!ttl.isZero() && !notAfterText.isEmpty()) {
-      throw VaultError.badRequest("Either ttl or not_after should be provided. Both should not be provided in the same request.");
+      throw VaultError.badRequest(
+          "Either ttl or not_after should be provided. Both should not be provided in the same request.");
     }
     if (ttl.isZero() && !role.ttl.isZero()) {
       ttl = role.ttl;
@@ -514,22 +569,47 @@ final class PkiEngine implements Backend {
     }
     if (notAfter.isAfter(ca.getNotAfter().toInstant())) {
       throw VaultError.badRequest(
-          "cannot satisfy request, as TTL would result in notAfter " + DateTimeFormatter.ISO_INSTANT.format(notAfter)
+          "cannot satisfy request, as TTL would result in notAfter "
+              + DateTimeFormatter.ISO_INSTANT.format(notAfter)
               + " that is beyond the expiration of the CA certificate at "
               + DateTimeFormatter.ISO_INSTANT.format(ca.getNotAfter().toInstant()));
     }
 
     X500Name subject =
-        subject(cn, role.organization, role.ou, role.country, role.locality, role.province, role.streetAddress, role.postalCode);
+        subject(
+            cn,
+            role.organization,
+            role.ou,
+            role.country,
+            role.locality,
+            role.province,
+            role.streetAddress,
+            role.postalCode);
     X509.Profile profile =
         new X509.Profile(
-            false, keyUsage(role.keyUsage), extendedKeyUsages(role), dns, emails, ips, uris, crlUrls, issuingUrls,
-            ocspUrls, role.basicConstraintsValidForNonCa);
+            false,
+            keyUsage(role.keyUsage),
+            extendedKeyUsages(role),
+            dns,
+            emails,
+            ips,
+            uris,
+            crlUrls,
+            issuingUrls,
+            ocspUrls,
+            role.basicConstraintsValidForNonCa);
     BigInteger serial = X509.newSerial();
     X509Certificate cert =
         X509.certificate(
-            X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), caKey, ca, subject, publicKey, serial,
-            now.minus(role.notBeforeDuration), notAfter, profile);
+            X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
+            caKey,
+            ca,
+            subject,
+            publicKey,
+            serial,
+            now.minus(role.notBeforeDuration),
+            notAfter,
+            profile);
     if (!role.noStore) {
       issued.put(serial, cert);
     }
@@ -564,7 +644,10 @@ final class PkiEngine implements Backend {
   private static Duration capped(Duration ttl, Duration max, List<String> warnings) {
     if (ttl.compareTo(max) > 0) {
       warnings.add(
-          "TTL \"" + GoDurations.format(ttl) + "\" is longer than permitted maxTTL \"" + GoDurations.format(max)
+          "TTL \""
+              + GoDurations.format(ttl)
+              + "\" is longer than permitted maxTTL \""
+              + GoDurations.format(max)
               + "\", so maxTTL is being used");
       return max;
     }
@@ -581,7 +664,8 @@ final class PkiEngine implements Backend {
         throw VaultError.badRequest("csr contains no data");
       }
       JcaPKCS10CertificationRequest csr = new JcaPKCS10CertificationRequest(request);
-      if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getPublicKey()))) {
+      if (!csr.isSignatureValid(
+          new JcaContentVerifierProviderBuilder().build(csr.getPublicKey()))) {
         throw VaultError.badRequest("request signature invalid");
       }
       return csr;
@@ -602,10 +686,20 @@ final class PkiEngine implements Backend {
     }
     int bits = X509.keyBits(key);
     if (role.keyType.equals("ec") && bits != role.keyBits) {
-      throw VaultError.badRequest("role requires a minimum of a " + role.keyBits + "-bit key, but CSR's key is " + bits + " bits");
+      throw VaultError.badRequest(
+          "role requires a minimum of a "
+              + role.keyBits
+              + "-bit key, but CSR's key is "
+              + bits
+              + " bits");
     }
     if (role.keyType.equals("rsa") && bits < role.keyBits) {
-      throw VaultError.badRequest("role requires a minimum of a " + role.keyBits + "-bit key, but CSR's key is " + bits + " bits");
+      throw VaultError.badRequest(
+          "role requires a minimum of a "
+              + role.keyBits
+              + "-bit key, but CSR's key is "
+              + bits
+              + " bits");
     }
   }
 
@@ -614,10 +708,20 @@ final class PkiEngine implements Backend {
     return rdns.length == 0 ? "" : rdns[0].getFirst().getValue().toString();
   }
 
-  private static void csrSans(JcaPKCS10CertificationRequest csr, List<String> dns, List<String> emails, List<String> ips, List<String> uris) {
-    for (var attribute : csr.getAttributes(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
-      var extensions = org.bouncycastle.asn1.x509.Extensions.getInstance(attribute.getAttrValues().getObjectAt(0));
-      GeneralNames names = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+  private static void csrSans(
+      JcaPKCS10CertificationRequest csr,
+      List<String> dns,
+      List<String> emails,
+      List<String> ips,
+      List<String> uris) {
+    for (var attribute :
+        csr.getAttributes(
+            org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
+      var extensions =
+          org.bouncycastle.asn1.x509.Extensions.getInstance(
+              attribute.getAttrValues().getObjectAt(0));
+      GeneralNames names =
+          GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
       if (names == null) {
         continue;
       }
@@ -628,24 +732,30 @@ final class PkiEngine implements Backend {
           case GeneralName.uniformResourceIdentifier -> uris.add(n.getName().toString());
           case GeneralName.iPAddress -> {
             try {
-              ips.add(InetAddress.getByAddress(org.bouncycastle.asn1.DEROctetString.getInstance(n.getName()).getOctets()).getHostAddress());
+              ips.add(
+                  InetAddress.getByAddress(
+                          org.bouncycastle.asn1.DEROctetString.getInstance(n.getName()).getOctets())
+                      .getHostAddress());
             } catch (UnknownHostException e) {
               throw VaultError.badRequest("invalid IP SAN in CSR");
             }
           }
-          default -> { }
+          default -> {}
         }
       }
     }
   }
 
-  /** Go's idna ToASCII with StrictDomainName: only letters, digits, '-', '.' (and '*' wildcards). */
+  /**
+   * Go's idna ToASCII with StrictDomainName: only letters, digits, '-', '.' (and '*' wildcards).
+   */
   private static void idna(String cn) {
     for (int i = 0; i < cn.length(); i++) {
       char c = cn.charAt(i);
       boolean ok = c < 0x80 && (Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '*');
       if (!ok) {
-        throw VaultError.badRequest(String.format(Locale.ROOT, "idna: disallowed rune U+%04X", (int) c));
+        throw VaultError.badRequest(
+            String.format(Locale.ROOT, "idna: disallowed rune U+%04X", (int) c));
       }
     }
   }
@@ -680,7 +790,8 @@ final class PkiEngine implements Backend {
         if (reduced.equals("localhost") || reduced.equals("localdomain")) {
           continue;
         }
-        if (role.allowSubdomains && (reduced.endsWith(".localhost") || reduced.endsWith(".localdomain"))) {
+        if (role.allowSubdomains
+            && (reduced.endsWith(".localhost") || reduced.endsWith(".localdomain"))) {
           continue;
         }
       }
@@ -697,11 +808,13 @@ final class PkiEngine implements Backend {
           }
           d = filled.get();
         }
-        if (role.allowBareDomains && (name.equalsIgnoreCase(d) || isEmail && emailDomain.equalsIgnoreCase(d))) {
+        if (role.allowBareDomains
+            && (name.equalsIgnoreCase(d) || isEmail && emailDomain.equalsIgnoreCase(d))) {
           valid = true;
           break;
         }
-        if (role.allowSubdomains && (reduced.endsWith("." + d) || isWildcard && reduced.equalsIgnoreCase(d))) {
+        if (role.allowSubdomains
+            && (reduced.endsWith("." + d) || isWildcard && reduced.equalsIgnoreCase(d))) {
           valid = true;
           break;
         }
@@ -741,7 +854,13 @@ final class PkiEngine implements Backend {
   }
 
   private static X500Name subject(
-      String cn, List<String> o, List<String> ou, List<String> c, List<String> l, List<String> st, List<String> street,
+      String cn,
+      List<String> o,
+      List<String> ou,
+      List<String> c,
+      List<String> l,
+      List<String> st,
+      List<String> street,
       List<String> postal) {
     // Go's pkix.Name order: C, O, OU, L, ST, street, postal code, CN.
     X500NameBuilder b = new X500NameBuilder(BCStyle.INSTANCE);
@@ -820,8 +939,14 @@ final class PkiEngine implements Backend {
     }
     try {
       // Vault's default "der" format: SEC1 for EC keys, PKCS#1 for RSA, as Go marshals them.
-      byte[] inner = PrivateKeyInfo.getInstance(key.getEncoded()).parsePrivateKey().toASN1Primitive().getEncoded();
-      return Pem.encode(key.getAlgorithm().equals("EC") ? "EC PRIVATE KEY" : "RSA PRIVATE KEY", inner).strip();
+      byte[] inner =
+          PrivateKeyInfo.getInstance(key.getEncoded())
+              .parsePrivateKey()
+              .toASN1Primitive()
+              .getEncoded();
+      return Pem.encode(
+              key.getAlgorithm().equals("EC") ? "EC PRIVATE KEY" : "RSA PRIVATE KEY", inner)
+          .strip();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

@@ -16,13 +16,44 @@ import java.util.Set;
 final class PkiRoleSpec {
   private static final Set<String> KNOWN =
       Set.of(
-          "name", "ttl", "max_ttl", "allow_localhost", "allowed_domains", "allowed_domains_template",
-          "allow_bare_domains", "allow_subdomains", "allow_glob_domains", "allow_any_name", "enforce_hostnames",
-          "allow_ip_sans", "allowed_uri_sans", "allowed_other_sans", "server_flag", "client_flag",
-          "code_signing_flag", "email_protection_flag", "key_type", "key_bits", "key_usage", "ext_key_usage",
-          "ext_key_usage_oids", "use_csr_common_name", "use_csr_sans", "ou", "organization", "country",
-          "locality", "province", "street_address", "postal_code", "generate_lease", "no_store", "require_cn",
-          "policy_identifiers", "basic_constraints_valid_for_non_ca", "not_before_duration");
+          "name",
+          "ttl",
+          "max_ttl",
+          "allow_localhost",
+          "allowed_domains",
+          "allowed_domains_template",
+          "allow_bare_domains",
+          "allow_subdomains",
+          "allow_glob_domains",
+          "allow_any_name",
+          "enforce_hostnames",
+          "allow_ip_sans",
+          "allowed_uri_sans",
+          "allowed_other_sans",
+          "server_flag",
+          "client_flag",
+          "code_signing_flag",
+          "email_protection_flag",
+          "key_type",
+          "key_bits",
+          "key_usage",
+          "ext_key_usage",
+          "ext_key_usage_oids",
+          "use_csr_common_name",
+          "use_csr_sans",
+          "ou",
+          "organization",
+          "country",
+          "locality",
+          "province",
+          "street_address",
+          "postal_code",
+          "generate_lease",
+          "no_store",
+          "require_cn",
+          "policy_identifiers",
+          "basic_constraints_valid_for_non_ca",
+          "not_before_duration");
 
   Duration ttl;
   Duration maxTtl;
@@ -66,10 +97,13 @@ final class PkiRoleSpec {
     r.ttl = GoDurations.parse(b.get("ttl"), "ttl");
     r.maxTtl = GoDurations.parse(b.get("max_ttl"), "max_ttl");
     r.notBeforeDuration =
-        b.has("not_before_duration") ? GoDurations.parse(b.get("not_before_duration"), "not_before_duration") : Duration.ofSeconds(30);
+        b.has("not_before_duration")
+            ? GoDurations.parse(b.get("not_before_duration"), "not_before_duration")
+            : Duration.ofSeconds(30);
     r.allowLocalhost = Json.bool(b.get("allow_localhost"), "allow_localhost", true);
     r.allowedDomains = Json.strings(b.get("allowed_domains"));
-    r.allowedDomainsTemplate = Json.bool(b.get("allowed_domains_template"), "allowed_domains_template", false);
+    r.allowedDomainsTemplate =
+        Json.bool(b.get("allowed_domains_template"), "allowed_domains_template", false);
     r.allowBareDomains = Json.bool(b.get("allow_bare_domains"), "allow_bare_domains", false);
     r.allowSubdomains = Json.bool(b.get("allow_subdomains"), "allow_subdomains", false);
     r.allowGlobDomains = Json.bool(b.get("allow_glob_domains"), "allow_glob_domains", false);
@@ -83,11 +117,14 @@ final class PkiRoleSpec {
     r.serverFlag = Json.bool(b.get("server_flag"), "server_flag", true);
     r.clientFlag = Json.bool(b.get("client_flag"), "client_flag", true);
     r.codeSigningFlag = Json.bool(b.get("code_signing_flag"), "code_signing_flag", false);
-    r.emailProtectionFlag = Json.bool(b.get("email_protection_flag"), "email_protection_flag", false);
+    r.emailProtectionFlag =
+        Json.bool(b.get("email_protection_flag"), "email_protection_flag", false);
     r.keyType = Json.text(b.get("key_type"), "rsa");
     r.keyBits = Json.integer(b.get("key_bits"), "key_bits", 0);
     r.keyUsage =
-        b.has("key_usage") ? Json.strings(b.get("key_usage")) : List.of("DigitalSignature", "KeyAgreement", "KeyEncipherment");
+        b.has("key_usage")
+            ? Json.strings(b.get("key_usage"))
+            : List.of("DigitalSignature", "KeyAgreement", "KeyEncipherment");
     r.extKeyUsage = Json.strings(b.get("ext_key_usage"));
     r.extKeyUsageOids = Json.strings(b.get("ext_key_usage_oids"));
     r.useCsrCommonName = Json.bool(b.get("use_csr_common_name"), "use_csr_common_name", true);
@@ -106,7 +143,10 @@ final class PkiRoleSpec {
       throw VaultError.badRequest("the Vault stand-in does not support policy_identifiers");
     }
     r.basicConstraintsValidForNonCa =
-        Json.bool(b.get("basic_constraints_valid_for_non_ca"), "basic_constraints_valid_for_non_ca", false);
+        Json.bool(
+            b.get("basic_constraints_valid_for_non_ca"),
+            "basic_constraints_valid_for_non_ca",
+            false);
     r.validate();
     List<String> unknown = new ArrayList<>();
     for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
@@ -128,7 +168,8 @@ final class PkiRoleSpec {
           keyBits = 2048;
         }
         if (keyBits < 2048) {
-          throw VaultError.badRequest("RSA keys < 2048 bits are unsafe and not supported: got " + keyBits);
+          throw VaultError.badRequest(
+              "RSA keys < 2048 bits are unsafe and not supported: got " + keyBits);
         }
         if (keyBits != 2048 && keyBits != 3072 && keyBits != 4096) {
           throw VaultError.badRequest("unsupported bit length for RSA key: " + keyBits);

@@ -38,7 +38,8 @@ final class PolicyText {
         rules.put(e.getKey(), capabilities(e.getValue(), e.getKey()));
       }
     } catch (IOException e) {
-      throw VaultError.badRequest("failed to parse policy: " + e.getMessage().lines().findFirst().orElse(""));
+      throw VaultError.badRequest(
+          "failed to parse policy: " + e.getMessage().lines().findFirst().orElse(""));
     }
     return rules;
   }
@@ -49,8 +50,13 @@ final class PolicyText {
       switch (e.getKey()) {
         case "capabilities" -> e.getValue().forEach(c -> caps.add(checked(c.asText(), path)));
         case "policy" -> caps.addAll(shorthand(e.getValue().asText(), path));
-        default -> throw VaultError.badRequest(
-            "failed to parse policy: the Vault stand-in does not support '" + e.getKey() + "' (path \"" + path + "\")");
+        default ->
+            throw VaultError.badRequest(
+                "failed to parse policy: the Vault stand-in does not support '"
+                    + e.getKey()
+                    + "' (path \""
+                    + path
+                    + "\")");
       }
     }
     return caps;
@@ -58,7 +64,8 @@ final class PolicyText {
 
   private static String checked(String cap, String path) {
     if (!CAPABILITIES.contains(cap)) {
-      throw VaultError.badRequest("failed to parse policy: path \"" + path + "\": invalid capability \"" + cap + "\"");
+      throw VaultError.badRequest(
+          "failed to parse policy: path \"" + path + "\": invalid capability \"" + cap + "\"");
     }
     return cap;
   }
@@ -69,7 +76,9 @@ final class PolicyText {
       case "read" -> List.of("read", "list");
       case "write" -> List.of("create", "read", "update", "delete", "list");
       case "sudo" -> List.of("create", "read", "update", "delete", "list", "sudo");
-      default -> throw VaultError.badRequest("failed to parse policy: path \"" + path + "\": invalid policy \"" + policy + "\"");
+      default ->
+          throw VaultError.badRequest(
+              "failed to parse policy: path \"" + path + "\": invalid policy \"" + policy + "\"");
     };
   }
 
@@ -115,13 +124,18 @@ final class PolicyText {
               }
             }
             case "policy" -> caps.addAll(shorthand(string(), path));
-            default -> throw error("the Vault stand-in does not support '" + key + "' (path \"" + path + "\")");
+            default ->
+                throw error(
+                    "the Vault stand-in does not support '" + key + "' (path \"" + path + "\")");
           }
         }
-        rules.merge(path, caps, (a, b) -> {
-          a.addAll(b);
-          return a;
-        });
+        rules.merge(
+            path,
+            caps,
+            (a, b) -> {
+              a.addAll(b);
+              return a;
+            });
       }
     }
 

@@ -14,7 +14,12 @@ import java.util.Optional;
  * @param token the {@code X-Vault-Token}, if any
  * @param peerCertificates the client certificate chain of the TLS session, if any
  */
-record Request(String operation, String path, ObjectNode body, Optional<String> token, List<X509Certificate> peerCertificates) {
+record Request(
+    String operation,
+    String path,
+    ObjectNode body,
+    Optional<String> token,
+    List<X509Certificate> peerCertificates) {
   static final String READ = "read";
   static final String LIST = "list";
   static final String UPDATE = "update";

@@ -33,7 +33,10 @@ final class TokenMethod implements Backend {
       }
       case "lookup" -> {
         requireWrite(r);
-        TokenStore.Token t = tokens.valid(Json.text(r.body().get("token"), "")).orElseThrow(() -> VaultError.badRequest("bad token"));
+        TokenStore.Token t =
+            tokens
+                .valid(Json.text(r.body().get("token"), ""))
+                .orElseThrow(() -> VaultError.badRequest("bad token"));
         return Reply.data(tokens.lookupData(t, true));
       }
       case "lookup-accessor" -> {
@@ -46,7 +49,10 @@ final class TokenMethod implements Backend {
       }
       case "renew" -> {
         requireWrite(r);
-        TokenStore.Token t = tokens.valid(Json.text(r.body().get("token"), "")).orElseThrow(() -> VaultError.badRequest("bad token"));
+        TokenStore.Token t =
+            tokens
+                .valid(Json.text(r.body().get("token"), ""))
+                .orElseThrow(() -> VaultError.badRequest("bad token"));
         return renew(t, r.body());
       }
       case "revoke-self" -> {
@@ -75,7 +81,9 @@ final class TokenMethod implements Backend {
   }
 
   private TokenStore.Token byAccessor(JsonNode body) {
-    return tokens.byAccessor(Json.text(body.get("accessor"), "")).orElseThrow(() -> VaultError.badRequest("invalid accessor"));
+    return tokens
+        .byAccessor(Json.text(body.get("accessor"), ""))
+        .orElseThrow(() -> VaultError.badRequest("invalid accessor"));
   }
 
   private Reply renew(TokenStore.Token t, ObjectNode body) {
@@ -120,7 +128,8 @@ final class TokenMethod implements Backend {
       m.properties().forEach(e -> meta.put(e.getKey(), e.getValue().asText()));
     }
     String display = Json.text(b.get("display_name"), "");
-    String displayName = display.isEmpty() ? "token" : "token-" + display.replaceAll("[^a-zA-Z0-9-]", "-");
+    String displayName =
+        display.isEmpty() ? "token" : "token-" + display.replaceAll("[^a-zA-Z0-9-]", "-");
     List<String> warnings = new ArrayList<>();
     TokenStore.Token t =
         tokens.create(

@@ -14,15 +14,16 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * Vault's token store: tokens with policies, TTLs, max TTLs, periods, use counts, parents (revoking a
- * parent revokes its children) and accessors, all timed by the stand-in's clock. An expired token is
- * revoked the moment it is next presented, as Vault's expiration manager would have done.
+ * Vault's token store: tokens with policies, TTLs, max TTLs, periods, use counts, parents (revoking
+ * a parent revokes its children) and accessors, all timed by the stand-in's clock. An expired token
+ * is revoked the moment it is next presented, as Vault's expiration manager would have done.
  */
 final class TokenStore {
   /** Vault's built-in default and max lease TTL (32 days). */
   static final Duration SYSTEM_TTL = Duration.ofHours(768);
 
-  private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  private static final String ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final StandInClock clock;
@@ -124,8 +125,21 @@ final class TokenStore {
   Token createRoot() {
     Token t =
         new Token(
-            randomId("s.", 24), randomId("", 24), List.of("root"), null, clock.instant(), Duration.ZERO, Duration.ZERO,
-            Duration.ZERO, Duration.ZERO, false, "root", Map.of(), "auth/token/root", "", 0);
+            randomId("s.", 24),
+            randomId("", 24),
+            List.of("root"),
+            null,
+            clock.instant(),
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ZERO,
+            Duration.ZERO,
+            false,
+            "root",
+            Map.of(),
+            "auth/token/root",
+            "",
+            0);
     add(t);
     return t;
   }
@@ -152,7 +166,10 @@ final class TokenStore {
       ttl = spec.ttl().isZero() ? SYSTEM_TTL : spec.ttl();
       if (ttl.compareTo(maxTtl) > 0) {
         warnings.add(
-            "TTL of \"" + GoDurations.format(ttl) + "\" exceeded the effective max_ttl of \"" + GoDurations.format(maxTtl)
+            "TTL of \""
+                + GoDurations.format(ttl)
+                + "\" exceeded the effective max_ttl of \""
+                + GoDurations.format(maxTtl)
                 + "\"; TTL value is capped accordingly");
         ttl = maxTtl;
       }
@@ -245,7 +262,10 @@ final class TokenStore {
     if (maxValid != null && now.plus(ttl).isAfter(maxValid)) {
       Duration capped = Duration.between(now, maxValid);
       warnings.add(
-          "TTL of \"" + GoDurations.format(ttl) + "\" exceeded the effective max_ttl of \"" + GoDurations.format(capped)
+          "TTL of \""
+              + GoDurations.format(ttl)
+              + "\" exceeded the effective max_ttl of \""
+              + GoDurations.format(capped)
               + "\"; TTL value is capped accordingly");
       ttl = capped;
     }
@@ -281,7 +301,9 @@ final class TokenStore {
     d.put("path", t.path);
     d.set("policies", Json.array(t.policies));
     d.put("renewable", t.renewable);
-    d.put("ttl", t.expireTime == null ? 0 : Math.max(0, Duration.between(now, t.expireTime).toSeconds()));
+    d.put(
+        "ttl",
+        t.expireTime == null ? 0 : Math.max(0, Duration.between(now, t.expireTime).toSeconds()));
     d.put("type", "service");
     if (!t.period.isZero()) {
       d.put("period", t.period.toSeconds());
@@ -305,7 +327,9 @@ final class TokenStore {
     }
     a.put(
         "lease_duration",
-        t.expireTime == null ? 0 : Math.max(0, Duration.between(clock.instant(), t.expireTime).toSeconds()));
+        t.expireTime == null
+            ? 0
+            : Math.max(0, Duration.between(clock.instant(), t.expireTime).toSeconds()));
     a.put("renewable", t.renewable);
     a.put("entity_id", t.entityId);
     a.put("token_type", "service");
@@ -313,7 +337,9 @@ final class TokenStore {
     return a;
   }
 
-  /** Policies as Vault stores them on a token: sorted, unique, with {@code default} unless excluded. */
+  /**
+   * Policies as Vault stores them on a token: sorted, unique, with {@code default} unless excluded.
+   */
   static List<String> policies(List<String> requested, boolean addDefault) {
     TreeSet<String> set = new TreeSet<>(requested);
     set.remove("");

@@ -37,6 +37,7 @@ final class VaultError extends RuntimeException {
   }
 
   static VaultError noHandler(String path) {
-    return new VaultError(404, List.of("no handler for route \"" + path + "\". route entry not found."));
+    return new VaultError(
+        404, List.of("no handler for route \"" + path + "\". route entry not found."));
   }
 }

@@ -60,8 +60,8 @@ import org.slf4j.LoggerFactory;
  * status codes and {@code {"errors":[...]}} bodies, and ACL policies enforced with capabilities and
  * {@code *}/{@code +} globs.
  *
- * <p>Time is a {@link StandInClock} the test can move forward. Faults can be injected: sealed (503),
- * standby (429), latency, and failing the next N requests with a 5xx.
+ * <p>Time is a {@link StandInClock} the test can move forward. Faults can be injected: sealed
+ * (503), standby (429), latency, and failing the next N requests with a 5xx.
  *
  * <p>What is not implemented answers 404/405 or a 400 naming the unsupported field, never a silent
  * success.
@@ -101,7 +101,8 @@ public final class VaultStandIn implements AutoCloseable {
   private final TokenStore tokens;
   private final Identity identity = new Identity();
   private final LoginIssuer issuer;
-  private final Map<String, KubernetesMethod.ServiceAccount> reviewedJwts = KubernetesMethod.newTable();
+  private final Map<String, KubernetesMethod.ServiceAccount> reviewedJwts =
+      KubernetesMethod.newTable();
   private final Map<String, MountEntry> mounts = new LinkedHashMap<>();
   private final Map<String, MountEntry> authMounts = new LinkedHashMap<>();
   private final Map<String, String> policyText = new LinkedHashMap<>();
@@ -126,9 +127,14 @@ public final class VaultStandIn implements AutoCloseable {
     this.issuer = new LoginIssuer(tokens, identity);
     this.rootToken = tokens.createRoot().id;
     setPolicy("default", DEFAULT_POLICY);
-    mounts.put("cubbyhole", new MountEntry("cubbyhole", "cubbyhole", "cubbyhole", "per-token private secret storage"));
+    mounts.put(
+        "cubbyhole",
+        new MountEntry("cubbyhole", "cubbyhole", "cubbyhole", "per-token private secret storage"));
     mounts.put("identity", new MountEntry("identity", "identity", "identity", "identity store"));
-    mounts.put("sys", new MountEntry("sys", "system", "system", "system endpoints used for control, policy and debugging"));
+    mounts.put(
+        "sys",
+        new MountEntry(
+            "sys", "system", "system", "system endpoints used for control, policy and debugging"));
     MountEntry tokenMount = new MountEntry("token", "token", "auth", "token based credentials");
     tokenMount.backend = new TokenMethod(tokens);
     authMounts.put("token", tokenMount);
@@ -139,17 +145,49 @@ public final class VaultStandIn implements AutoCloseable {
     X500Name caName = new X500Name("CN=Vault stand-in TLS CA");
     this.tlsCa =
         X509.certificate(
-            caName, caKey.getPrivate(), null, caName, caKey.getPublic(), X509.newSerial(), now.minusSeconds(60),
+            caName,
+            caKey.getPrivate(),
+            null,
+            caName,
+            caKey.getPublic(),
+            X509.newSerial(),
+            now.minusSeconds(60),
             now.plus(Duration.ofDays(2)),
-            new X509.Profile(true, KeyUsage.keyCertSign | KeyUsage.cRLSign, List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), List.of(), List.of(), false));
+            new X509.Profile(
+                true,
+                KeyUsage.keyCertSign | KeyUsage.cRLSign,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                false));
     KeyPair serverKey = X509.newKey("ec", 256);
     X509Certificate serverCert =
         X509.certificate(
-            caName, caKey.getPrivate(), tlsCa, new X500Name("CN=localhost"), serverKey.getPublic(), X509.newSerial(),
-            now.minusSeconds(60), now.plus(Duration.ofDays(1)),
-            new X509.Profile(false, KeyUsage.digitalSignature, List.of(KeyPurposeId.id_kp_serverAuth), List.of("localhost"),
-                List.of(), List.of(InetAddress.getLoopbackAddress()), List.of(), List.of(), List.of(), List.of(), false));
+            caName,
+            caKey.getPrivate(),
+            tlsCa,
+            new X500Name("CN=localhost"),
+            serverKey.getPublic(),
+            X509.newSerial(),
+            now.minusSeconds(60),
+            now.plus(Duration.ofDays(1)),
+            new X509.Profile(
+                false,
+                KeyUsage.digitalSignature,
+                List.of(KeyPurposeId.id_kp_serverAuth),
+                List.of("localhost"),
+                List.of(),
+                List.of(InetAddress.getLoopbackAddress()),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                false));
     SSLContext tls = serverContext(serverKey, serverCert, tlsCa);
 
     this.executor =
@@ -167,7 +205,8 @@ public final class VaultStandIn implements AutoCloseable {
           @Override
           public void configure(HttpsParameters params) {
             SSLParameters p = getSSLContext().getDefaultSSLParameters();
-            // Like Vault's listener: ask for a client certificate, verify it in the cert auth method.
+            // Like Vault's listener: ask for a client certificate, verify it in the cert auth
+            // method.
             p.setWantClientAuth(true);
             p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
             params.setSSLParameters(p);
@@ -203,7 +242,9 @@ public final class VaultStandIn implements AutoCloseable {
 
   /** The plain-HTTP address, if the stand-in was started with one. */
   public Optional<URI> httpAddress() {
-    return http == null ? Optional.empty() : Optional.of(URI.create("http://127.0.0.1:" + http.getAddress().getPort()));
+    return http == null
+        ? Optional.empty()
+        : Optional.of(URI.create("http://127.0.0.1:" + http.getAddress().getPort()));
   }
 
   /** The CA that the stand-in's TLS certificate chains to: what a client's serverCA must hold. */
@@ -226,7 +267,9 @@ public final class VaultStandIn implements AutoCloseable {
     return clock;
   }
 
-  /** Seals the stand-in: every request but {@code sys/health} and {@code sys/seal-status} gets 503. */
+  /**
+   * Seals the stand-in: every request but {@code sys/health} and {@code sys/seal-status} gets 503.
+   */
   public void seal() {
     sealed = true;
   }
@@ -332,7 +375,8 @@ public final class VaultStandIn implements AutoCloseable {
       log.error("Vault stand-in failed on {} {}", method, path, e);
       reply = Reply.error(VaultError.multi(500, "internal error: " + e));
     }
-    String op = "GET".equals(method) && query != null && query.contains("list=true") ? "LIST" : method;
+    String op =
+        "GET".equals(method) && query != null && query.contains("list=true") ? "LIST" : method;
     recorded.add(new RecordedRequest(op, path == null ? rawPath : path, reply.status()));
     if (reply.contentType() != null) {
       ex.getResponseHeaders().set("Content-Type", reply.contentType());
@@ -349,7 +393,8 @@ public final class VaultStandIn implements AutoCloseable {
     ex.close();
   }
 
-  private Reply answer(String method, String path, String query, HttpExchange ex) throws IOException {
+  private Reply answer(String method, String path, String query, HttpExchange ex)
+      throws IOException {
     if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return Reply.error(VaultError.multi(failureStatus, "injected failure"));
     }
@@ -434,7 +479,8 @@ public final class VaultStandIn implements AutoCloseable {
           case Request.UPDATE -> backend != null && !backend.exists(sub) ? "create" : "update";
           default -> r.operation();
         };
-    if (!caller.acl().allows(aclPath, capability) || needsSudo(r) && !caller.acl().allows(aclPath, "sudo")) {
+    if (!caller.acl().allows(aclPath, capability)
+        || needsSudo(r) && !caller.acl().allows(aclPath, "sudo")) {
       throw VaultError.permissionDenied();
     }
     tokens.use(caller.token());
@@ -448,7 +494,9 @@ public final class VaultStandIn implements AutoCloseable {
     return path.equals("sys/health") || path.equals("sys/seal-status");
   }
 
-  /** Vault's root-protected paths among those the stand-in has: enabling and disabling auth methods. */
+  /**
+   * Vault's root-protected paths among those the stand-in has: enabling and disabling auth methods.
+   */
   private static boolean needsSudo(Request r) {
     return r.path().startsWith("sys/auth/") && !r.is(Request.READ);
   }
@@ -456,7 +504,8 @@ public final class VaultStandIn implements AutoCloseable {
   private static MountEntry longest(Map<String, MountEntry> table, String path) {
     MountEntry best = null;
     for (MountEntry m : table.values()) {
-      if ((path.equals(m.path) || path.startsWith(m.path + "/")) && (best == null || m.path.length() > best.path.length())) {
+      if ((path.equals(m.path) || path.startsWith(m.path + "/"))
+          && (best == null || m.path.length() > best.path.length())) {
         best = m;
       }
     }
@@ -544,7 +593,7 @@ public final class VaultStandIn implements AutoCloseable {
         }
         return Reply.data(d);
       }
-      default -> { }
+      default -> {}
     }
     if (sub.startsWith("policies/acl/")) {
       return policy(r, sub.substring("policies/acl/".length()));
@@ -594,7 +643,8 @@ public final class VaultStandIn implements AutoCloseable {
     if (type.isEmpty()) {
       throw VaultError.badRequest("backend type must be specified as a string");
     }
-    if (longest(mounts, path) != null || mounts.values().stream().anyMatch(m -> m.path.startsWith(path + "/"))) {
+    if (longest(mounts, path) != null
+        || mounts.values().stream().anyMatch(m -> m.path.startsWith(path + "/"))) {
       throw VaultError.badRequest("path is already in use at " + path + "/");
     }
     MountEntry m = new MountEntry(path, type, type, Json.text(r.body().get("description"), ""));
@@ -604,9 +654,11 @@ public final class VaultStandIn implements AutoCloseable {
     m.backend =
         switch (type) {
           case "pki" -> new PkiEngine(m, clock);
-          case "kv", "kv-v2", "generic" -> (req, s, c) -> {
-            throw VaultError.badRequest("the Vault stand-in mounts " + type + " engines but does not implement them");
-          };
+          case "kv", "kv-v2", "generic" ->
+              (req, s, c) -> {
+                throw VaultError.badRequest(
+                    "the Vault stand-in mounts " + type + " engines but does not implement them");
+              };
           default -> throw VaultError.badRequest("plugin not found in the catalog: " + type);
         };
     mounts.put(path, m);
@@ -634,9 +686,14 @@ public final class VaultStandIn implements AutoCloseable {
     if (r.body().has("default_lease_ttl")) {
       m.defaultLeaseTtl = GoDurations.parse(r.body().get("default_lease_ttl"), "default_lease_ttl");
     }
-    if (!m.defaultLeaseTtl.isZero() && !m.maxLeaseTtl.isZero() && m.defaultLeaseTtl.compareTo(m.maxLeaseTtl) > 0) {
-      throw VaultError.badRequest("backend max lease TTL of " + m.maxLeaseTtl.toSeconds()
-          + " would be less than backend default lease TTL of " + m.defaultLeaseTtl.toSeconds());
+    if (!m.defaultLeaseTtl.isZero()
+        && !m.maxLeaseTtl.isZero()
+        && m.defaultLeaseTtl.compareTo(m.maxLeaseTtl) > 0) {
+      throw VaultError.badRequest(
+          "backend max lease TTL of "
+              + m.maxLeaseTtl.toSeconds()
+              + " would be less than backend default lease TTL of "
+              + m.defaultLeaseTtl.toSeconds());
     }
     return Reply.noContent();
   }
@@ -660,7 +717,8 @@ public final class VaultStandIn implements AutoCloseable {
           case "approle" -> new AppRoleMethod(m, clock, issuer);
           case "cert" -> new CertMethod(m, clock, issuer);
           case "kubernetes" -> new KubernetesMethod(m, issuer, reviewedJwts);
-          case "token" -> throw VaultError.badRequest("token credential backend cannot be instantiated");
+          case "token" ->
+              throw VaultError.badRequest("token credential backend cannot be instantiated");
           case "" -> throw VaultError.badRequest("backend type must be specified as a string");
           default -> throw VaultError.badRequest("plugin not found in the catalog: " + type);
         };
@@ -711,10 +769,14 @@ public final class VaultStandIn implements AutoCloseable {
       store.load(null, null);
       char[] password = "stand-in".toCharArray();
       store.setKeyEntry("server", key.getPrivate(), password, new Certificate[] {cert, ca});
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(store, password);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(kmf.getKeyManagers(), new X509ExtendedTrustManager[] {new ClientCertificatesToAuthMethod()}, null);
+      context.init(
+          kmf.getKeyManagers(),
+          new X509ExtendedTrustManager[] {new ClientCertificatesToAuthMethod()},
+          null);
       return context;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot set up the stand-in's TLS", e);
@@ -749,7 +811,8 @@ public final class VaultStandIn implements AutoCloseable {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws java.security.cert.CertificateException {
       throw new java.security.cert.CertificateException("the stand-in is a server");
     }
 

@@ -48,7 +48,10 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Keys, certificates and CRLs for the stand-in, made with BouncyCastle as Go's crypto/x509 makes Vault's. */
+/**
+ * Keys, certificates and CRLs for the stand-in, made with BouncyCastle as Go's crypto/x509 makes
+ * Vault's.
+ */
 final class X509 {
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -100,7 +103,9 @@ final class X509 {
   }
 
   static String keyType(PublicKey key) {
-    return key instanceof ECPublicKey ? "ec" : key instanceof RSAPublicKey ? "rsa" : key.getAlgorithm().toLowerCase(Locale.ROOT);
+    return key instanceof ECPublicKey
+        ? "ec"
+        : key instanceof RSAPublicKey ? "rsa" : key.getAlgorithm().toLowerCase(Locale.ROOT);
   }
 
   static int keyBits(PublicKey key) {
@@ -140,11 +145,16 @@ final class X509 {
               Date.from(notAfter),
               subject,
               SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()));
-      b.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey));
+      b.addExtension(
+          Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey));
       if (issuerCert != null) {
-        b.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuerCert));
+        b.addExtension(
+            Extension.authorityKeyIdentifier,
+            false,
+            utils.createAuthorityKeyIdentifier(issuerCert));
       } else {
-        b.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(publicKey));
+        b.addExtension(
+            Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(publicKey));
       }
       if (p.ca()) {
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
@@ -156,7 +166,9 @@ final class X509 {
       }
       if (!p.extendedKeyUsages().isEmpty()) {
         b.addExtension(
-            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(p.extendedKeyUsages().toArray(new KeyPurposeId[0])));
+            Extension.extendedKeyUsage,
+            false,
+            new ExtendedKeyUsage(p.extendedKeyUsages().toArray(new KeyPurposeId[0])));
       }
       List<GeneralName> sans = new ArrayList<>();
       p.dnsNames().forEach(d -> sans.add(new GeneralName(GeneralName.dNSName, d)));
@@ -164,31 +176,51 @@ final class X509 {
       p.ips().forEach(ip -> sans.add(new GeneralName(GeneralName.iPAddress, ip.getHostAddress())));
       p.uris().forEach(u -> sans.add(new GeneralName(GeneralName.uniformResourceIdentifier, u)));
       if (!sans.isEmpty()) {
-        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(new GeneralName[0])));
+        b.addExtension(
+            Extension.subjectAlternativeName,
+            false,
+            new GeneralNames(sans.toArray(new GeneralName[0])));
       }
       if (!p.crlUrls().isEmpty()) {
         List<DistributionPoint> points = new ArrayList<>();
         for (String url : p.crlUrls()) {
           points.add(
               new DistributionPoint(
-                  new DistributionPointName(new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, url))),
+                  new DistributionPointName(
+                      new GeneralNames(
+                          new GeneralName(GeneralName.uniformResourceIdentifier, url))),
                   null,
                   null));
         }
-        b.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(points.toArray(new DistributionPoint[0])));
+        b.addExtension(
+            Extension.cRLDistributionPoints,
+            false,
+            new CRLDistPoint(points.toArray(new DistributionPoint[0])));
       }
       List<ASN1Encodable> access = new ArrayList<>();
       p.issuingUrls()
-          .forEach(u -> access.add(new AccessDescription(AccessDescription.id_ad_caIssuers, new GeneralName(GeneralName.uniformResourceIdentifier, u))));
+          .forEach(
+              u ->
+                  access.add(
+                      new AccessDescription(
+                          AccessDescription.id_ad_caIssuers,
+                          new GeneralName(GeneralName.uniformResourceIdentifier, u))));
       p.ocspUrls()
-          .forEach(u -> access.add(new AccessDescription(AccessDescription.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, u))));
+          .forEach(
+              u ->
+                  access.add(
+                      new AccessDescription(
+                          AccessDescription.id_ad_ocsp,
+                          new GeneralName(GeneralName.uniformResourceIdentifier, u))));
       if (!access.isEmpty()) {
         b.addExtension(
             Extension.authorityInfoAccess,
             false,
-            AuthorityInformationAccess.getInstance(new DERSequence(access.toArray(new ASN1Encodable[0]))));
+            AuthorityInformationAccess.getInstance(
+                new DERSequence(access.toArray(new ASN1Encodable[0]))));
       }
-      ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(issuerKey)).build(issuerKey);
+      ContentSigner signer =
+          new JcaContentSignerBuilder(signatureAlgorithm(issuerKey)).build(issuerKey);
       X509CertificateHolder holder = b.build(signer);
       return new JcaX509CertificateConverter().getCertificate(holder);
     } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
@@ -197,14 +229,25 @@ final class X509 {
   }
 
   static X509CRL crl(
-      X509Certificate ca, PrivateKey caKey, Map<BigInteger, Instant> revoked, Instant thisUpdate, Instant nextUpdate, BigInteger number) {
+      X509Certificate ca,
+      PrivateKey caKey,
+      Map<BigInteger, Instant> revoked,
+      Instant thisUpdate,
+      Instant nextUpdate,
+      BigInteger number) {
     try {
-      X509v2CRLBuilder b = new X509v2CRLBuilder(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), Date.from(thisUpdate));
+      X509v2CRLBuilder b =
+          new X509v2CRLBuilder(
+              X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
+              Date.from(thisUpdate));
       b.setNextUpdate(Date.from(nextUpdate));
       // Go's CreateRevocationList writes entries without a reason code, as RFC 5280 prefers.
       revoked.forEach((serial, at) -> b.addCRLEntry(serial, Date.from(at), null));
       b.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
-      b.addExtension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca));
+      b.addExtension(
+          Extension.authorityKeyIdentifier,
+          false,
+          new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca));
       ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(caKey)).build(caKey);
       return new JcaX509CRLConverter().getCRL(b.build(signer));
     } catch (IOException | GeneralSecurityException | OperatorCreationException e) {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** ACL evaluation as Vault documents it: exact beats glob, priority among globs, merging and deny. */
+/**
+ * ACL evaluation as Vault documents it: exact beats glob, priority among globs, merging and deny.
+ */
 class AclTest {
   private static Acl acl(String... policies) {
     return Acl.of(java.util.Arrays.stream(policies).map(PolicyText::parse).toList(), false);
@@ -62,9 +64,17 @@ class AclTest {
 
   @Test
   void samePathInTwoPolicies_isMerged_andDenyWins() {
-    assertThat(acl("path \"a/b\" { capabilities = [\"read\"] }", "path \"a/b\" { capabilities = [\"update\"] }").capabilities("a/b"))
+    assertThat(
+            acl(
+                    "path \"a/b\" { capabilities = [\"read\"] }",
+                    "path \"a/b\" { capabilities = [\"update\"] }")
+                .capabilities("a/b"))
         .containsExactlyInAnyOrder("read", "update");
-    assertThat(acl("path \"a/b\" { capabilities = [\"read\"] }", "path \"a/b\" { capabilities = [\"deny\"] }").allows("a/b", "read"))
+    assertThat(
+            acl(
+                    "path \"a/b\" { capabilities = [\"read\"] }",
+                    "path \"a/b\" { capabilities = [\"deny\"] }")
+                .allows("a/b", "read"))
         .isFalse();
   }
 

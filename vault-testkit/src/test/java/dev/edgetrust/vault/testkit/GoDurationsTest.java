@@ -13,9 +13,11 @@ class GoDurationsTest {
   void parsesSecondsAndGoDurations() {
     assertThat(GoDurations.parse(IntNode.valueOf(90), "ttl")).isEqualTo(Duration.ofSeconds(90));
     assertThat(GoDurations.parse(TextNode.valueOf("90"), "ttl")).isEqualTo(Duration.ofSeconds(90));
-    assertThat(GoDurations.parse(TextNode.valueOf("1h30m"), "ttl")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(GoDurations.parse(TextNode.valueOf("1h30m"), "ttl"))
+        .isEqualTo(Duration.ofMinutes(90));
     assertThat(GoDurations.parse(TextNode.valueOf("86400s"), "ttl")).isEqualTo(Duration.ofDays(1));
-    assertThatThrownBy(() -> GoDurations.parse(TextNode.valueOf("1 hour"), "ttl")).isInstanceOf(VaultError.class);
+    assertThatThrownBy(() -> GoDurations.parse(TextNode.valueOf("1 hour"), "ttl"))
+        .isInstanceOf(VaultError.class);
   }
 
   @Test

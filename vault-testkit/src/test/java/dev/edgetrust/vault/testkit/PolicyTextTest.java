@@ -29,7 +29,8 @@ class PolicyTextTest {
 
   @Test
   void jsonPolicy_isParsedToo() {
-    assertThat(PolicyText.parse("{\"path\":{\"pki/crl\":{\"capabilities\":[\"read\"]}}}")).containsEntry("pki/crl", Set.of("read"));
+    assertThat(PolicyText.parse("{\"path\":{\"pki/crl\":{\"capabilities\":[\"read\"]}}}"))
+        .containsEntry("pki/crl", Set.of("read"));
   }
 
   @Test
@@ -41,7 +42,10 @@ class PolicyTextTest {
 
   @Test
   void parameterConstraints_areRefusedRatherThanIgnored() {
-    assertThatThrownBy(() -> PolicyText.parse("path \"a\" { capabilities = [\"update\"]\n allowed_parameters = {} }"))
+    assertThatThrownBy(
+            () ->
+                PolicyText.parse(
+                    "path \"a\" { capabilities = [\"update\"]\n allowed_parameters = {} }"))
         .isInstanceOf(VaultError.class)
         .hasMessageContaining("does not support 'allowed_parameters'");
   }

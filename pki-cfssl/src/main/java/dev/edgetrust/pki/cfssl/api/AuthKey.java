@@ -12,9 +12,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A CFSSL "standard" auth key: the hex string a profile's {@code auth_keys} entry holds, used as
- * an HMAC-SHA256 key over each request's bytes. Never printed: {@link #toString()} says only where
- * it came from.
+ * A CFSSL "standard" auth key: the hex string a profile's {@code auth_keys} entry holds, used as an
+ * HMAC-SHA256 key over each request's bytes. Never printed: {@link #toString()} says only where it
+ * came from.
  */
 public final class AuthKey {
   private final byte[] key;
@@ -37,10 +37,15 @@ public final class AuthKey {
     try {
       text = Files.readString(file, StandardCharsets.US_ASCII).strip();
     } catch (java.nio.file.NoSuchFileException e) {
-      throw CredentialFileException.stated(file, "the CFSSL auth key " + file + " is missing: write there, mode 0600,"
-          + " the hex key of the auth_keys entry CFSSL's profiles name");
+      throw CredentialFileException.stated(
+          file,
+          "the CFSSL auth key "
+              + file
+              + " is missing: write there, mode 0600,"
+              + " the hex key of the auth_keys entry CFSSL's profiles name");
     } catch (IOException e) {
-      throw CredentialFileException.stated(file, "cannot read the CFSSL auth key " + file + ": " + e.getMessage());
+      throw CredentialFileException.stated(
+          file, "cannot read the CFSSL auth key " + file + ": " + e.getMessage());
     }
     try {
       return of(text, file.toString());
@@ -59,12 +64,13 @@ public final class AuthKey {
     try {
       key = HexFormat.of().parseHex(hex);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("a CFSSL auth key is an even number of hex digits (as in the server's"
-          + " auth_keys entry); this one is not");
+      throw new IllegalArgumentException(
+          "a CFSSL auth key is an even number of hex digits (as in the server's"
+              + " auth_keys entry); this one is not");
     }
     if (key.length < 16) {
-      throw new IllegalArgumentException("a CFSSL auth key needs at least 16 bytes (32 hex digits), this one has "
-          + key.length);
+      throw new IllegalArgumentException(
+          "a CFSSL auth key needs at least 16 bytes (32 hex digits), this one has " + key.length);
     }
     return new AuthKey(key, origin);
   }

@@ -22,12 +22,13 @@ import java.util.Objects;
 /**
  * CFSSL's HTTP API ({@code cfssl serve}, {@code /api/v1/cfssl/...}) over the JDK's HTTP client.
  * Every answer is CFSSL's envelope {@code {"success", "result", "errors", "messages"}}; this class
- * returns the result or turns the envelope's errors into a {@link PkiException}: refused when
- * CFSSL said no, unavailable when it could not be reached or failed (5xx).
+ * returns the result or turns the envelope's errors into a {@link PkiException}: refused when CFSSL
+ * said no, unavailable when it could not be reached or failed (5xx).
  */
 public final class CfsslClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String API = "/api/v1/cfssl/";
+
   /** An answer holds a certificate or two; a server sending more is not one to believe. */
   private static final int MAX_ANSWER_BYTES = 1 << 20;
 
@@ -43,7 +44,8 @@ public final class CfsslClient {
 
   /**
    * A client for the CFSSL server at {@code address} ({@code http(s)://host:port}). With {@code
-   * serverCa}, an https server's certificate must chain to exactly those CAs; without, to the JDK's.
+   * serverCa}, an https server's certificate must chain to exactly those CAs; without, to the
+   * JDK's.
    */
   public static CfsslClient connect(URI address, List<X509Certificate> serverCa, Duration timeout) {
     Objects.requireNonNull(address, "address");
@@ -53,7 +55,8 @@ public final class CfsslClient {
             .connectTimeout(timeout)
             .followRedirects(HttpClient.Redirect.NEVER);
     if (!serverCa.isEmpty()) {
-      HandshakeCertificates tls = HandshakeCertificates.builder().addTrustedCertificates(serverCa).build();
+      HandshakeCertificates tls =
+          HandshakeCertificates.builder().addTrustedCertificates(serverCa).build();
       builder.sslContext(tls.sslContext()).sslParameters(tls.sslParameters());
     }
     return new CfsslClient(address, builder.build(), timeout);
@@ -130,7 +133,8 @@ public final class CfsslClient {
       throw PkiException.unavailable(where + ": interrupted", e);
     }
     if (answer.length > MAX_ANSWER_BYTES) {
-      throw PkiException.refused(where + " answered with more than " + MAX_ANSWER_BYTES + " bytes: refusing it");
+      throw PkiException.refused(
+          where + " answered with more than " + MAX_ANSWER_BYTES + " bytes: refusing it");
     }
     JsonNode envelope;
     try {
@@ -139,7 +143,8 @@ public final class CfsslClient {
       envelope = null;
     }
     if (envelope == null || !envelope.isObject() || !envelope.path("success").isBoolean()) {
-      String what = where + " answered HTTP " + response.statusCode() + " without CFSSL's JSON envelope";
+      String what =
+          where + " answered HTTP " + response.statusCode() + " without CFSSL's JSON envelope";
       if (response.statusCode() >= 500) {
         throw PkiException.unavailable(what, null);
       }
@@ -150,7 +155,8 @@ public final class CfsslClient {
     }
     String errors = errors(envelope);
     if (response.statusCode() >= 500) {
-      throw PkiException.unavailable(where + " failed (HTTP " + response.statusCode() + "): " + errors, null);
+      throw PkiException.unavailable(
+          where + " failed (HTTP " + response.statusCode() + "): " + errors, null);
     }
     throw PkiException.refused(where + " refused (HTTP " + response.statusCode() + "): " + errors);
   }
@@ -159,12 +165,14 @@ public final class CfsslClient {
   private static String errors(JsonNode envelope) {
     List<String> out = new ArrayList<>();
     for (JsonNode error : envelope.path("errors")) {
-      out.add(UntrustedText.printable(error.path("message").asText(""), 200)
-          + " (code " + error.path("code").asInt() + ")");
+      out.add(
+          UntrustedText.printable(error.path("message").asText(""), 200)
+              + " (code "
+              + error.path("code").asInt()
+              + ")");
     }
     return out.isEmpty() ? "no error given" : String.join("; ", out);
   }
-
 
   @Override
   public String toString() {

@@ -19,7 +19,8 @@ public final class DurationOption implements ITypeConverter<Duration> {
       }
       return d;
     } catch (IllegalArgumentException e) {
-      throw new TypeConversionException("'" + value + "' is not a duration such as 24h, 30m or 90s");
+      throw new TypeConversionException(
+          "'" + value + "' is not a duration such as 24h, 30m or 90s");
     }
   }
 }

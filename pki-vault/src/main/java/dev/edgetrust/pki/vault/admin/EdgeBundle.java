@@ -1,17 +1,17 @@
 package dev.edgetrust.pki.vault.admin;
 
 import dev.edgetrust.config.ConfigException;
+import dev.edgetrust.config.GoDuration;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.EdgeBundleDirectory;
-import dev.edgetrust.config.GoDuration;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.vault.NodeCredential;
 import dev.edgetrust.pki.vault.SetupStep;
-import dev.edgetrust.pki.vault.http.VaultClient;
-import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.pki.vault.VaultEnrollment;
 import dev.edgetrust.pki.vault.VaultPkiProvider;
+import dev.edgetrust.pki.vault.http.VaultClient;
+import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.x509.Pem;
 import java.io.IOException;
 import java.net.URI;
@@ -53,7 +53,8 @@ public final class EdgeBundle {
    * @param ttl the certificate lifetime the node asks for (and the role's default)
    * @param maxTtl the role's cap on any certificate
    * @param tokenTtl the lifetime of the node's token (renewable)
-   * @param cloudhub the CloudHub's WebSocket address for {@code websocket.server}, {@code host:port}
+   * @param cloudhub the CloudHub's WebSocket address for {@code websocket.server}, {@code
+   *     host:port}
    * @param nodeVaultAddress Vault's address as the node reaches it
    * @param vaultServerCa Vault's TLS CA file to copy into the bundle, if there is one
    */
@@ -73,7 +74,11 @@ public final class EdgeBundle {
       Objects.requireNonNull(nodeVaultAddress, "nodeVaultAddress");
       Objects.requireNonNull(vaultServerCa, "vaultServerCa");
       if (ttl.compareTo(maxTtl) > 0) {
-        throw new IllegalArgumentException("--ttl " + GoDuration.format(ttl) + " is longer than --max-ttl " + GoDuration.format(maxTtl));
+        throw new IllegalArgumentException(
+            "--ttl "
+                + GoDuration.format(ttl)
+                + " is longer than --max-ttl "
+                + GoDuration.format(maxTtl));
       }
     }
   }
@@ -85,7 +90,8 @@ public final class EdgeBundle {
    * @param credential the credential (its token or secret_id is in the file, not printed)
    * @param files the files written, relative to the directory
    */
-  public record Written(Path dir, List<SetupStep> steps, NodeCredential credential, List<String> files) {
+  public record Written(
+      Path dir, List<SetupStep> steps, NodeCredential credential, List<String> files) {
     public Path edgecore() {
       return dir.resolve(EDGECORE);
     }
@@ -96,12 +102,17 @@ public final class EdgeBundle {
   /**
    * Enrolls {@code node} and writes its bundle to {@code dir}.
    *
-   * @throws ConfigException if {@code dir} is a non-empty directory and {@code force} is
-   *     false, or not a directory
+   * @throws ConfigException if {@code dir} is a non-empty directory and {@code force} is false, or
+   *     not a directory
    * @throws PkiException if Vault refuses or cannot be reached
    */
   public static Written enroll(
-      VaultClient client, VaultCredential operator, NodeName node, Path dir, boolean force, Options options)
+      VaultClient client,
+      VaultCredential operator,
+      NodeName node,
+      Path dir,
+      boolean force,
+      Options options)
       throws ConfigException, PkiException, IOException {
     Path out = dir.toAbsolutePath().normalize();
     EdgeBundleDirectory.checkTarget(out, force);
@@ -111,34 +122,48 @@ public final class EdgeBundle {
             .certificateTtl(options.ttl(), options.maxTtl())
             .tokenTtl(options.tokenTtl())
             .build();
-    // The CA bundle first: if the mount has no CA yet, say to run 'vault setup' before anything is made.
+    // The CA bundle first: if the mount has no CA yet, say to run 'vault setup' before anything is
+    // made.
     List<X509Certificate> ca;
     try {
-      ca = VaultPkiProvider.create(client, operator, options.mount(), VaultEnrollment.roleName(node)).trustAnchors();
+      ca =
+          VaultPkiProvider.create(client, operator, options.mount(), VaultEnrollment.roleName(node))
+              .trustAnchors();
     } catch (PkiException e) {
       if (e.isRetryable() || e.getMessage().contains("vault setup")) {
         throw e;
       }
       // Vault answers an unauthenticated read of a path no engine serves with 403, not 404.
-      throw PkiException.refused("cannot read the CA of Vault's " + options.mount() + "/ mount (" + e.getMessage()
-          + "): run 'edgetrust vault setup' first (or name the mount with --pki)");
+      throw PkiException.refused(
+          "cannot read the CA of Vault's "
+              + options.mount()
+              + "/ mount ("
+              + e.getMessage()
+              + "): run 'edgetrust vault setup' first (or name the mount with --pki)");
     }
     List<SetupStep> steps = enrollment.prepare(node);
     NodeCredential credential =
-        options.auth() == Auth.TOKEN ? enrollment.enrollWithToken(node) : enrollment.enrollWithAppRole(node);
+        options.auth() == Auth.TOKEN
+            ? enrollment.enrollWithToken(node)
+            : enrollment.enrollWithAppRole(node);
 
     EdgeBundleDirectory.create(out);
     List<String> files = new java.util.ArrayList<>();
     if (credential.kind() == NodeCredential.Kind.TOKEN) {
-      AtomicFile.writeSecret(out.resolve(TOKEN_FILE), EdgeBundleDirectory.line(credential.token().orElseThrow()));
+      AtomicFile.writeSecret(
+          out.resolve(TOKEN_FILE), EdgeBundleDirectory.line(credential.token().orElseThrow()));
       files.add(TOKEN_FILE);
     } else {
-      AtomicFile.writeSecret(out.resolve(ROLE_ID_FILE), EdgeBundleDirectory.line(credential.roleId().orElseThrow()));
-      AtomicFile.writeSecret(out.resolve(SECRET_ID_FILE), EdgeBundleDirectory.line(credential.secretId().orElseThrow()));
+      AtomicFile.writeSecret(
+          out.resolve(ROLE_ID_FILE), EdgeBundleDirectory.line(credential.roleId().orElseThrow()));
+      AtomicFile.writeSecret(
+          out.resolve(SECRET_ID_FILE),
+          EdgeBundleDirectory.line(credential.secretId().orElseThrow()));
       files.add(ROLE_ID_FILE);
       files.add(SECRET_ID_FILE);
     }
-    AtomicFile.writePublic(out.resolve(CA_FILE), Pem.certificates(ca).getBytes(StandardCharsets.US_ASCII));
+    AtomicFile.writePublic(
+        out.resolve(CA_FILE), Pem.certificates(ca).getBytes(StandardCharsets.US_ASCII));
     files.add(CA_FILE);
     if (options.vaultServerCa().isPresent()) {
       Path source = options.vaultServerCa().get();
@@ -146,24 +171,33 @@ public final class EdgeBundle {
       try {
         pem = Files.readAllBytes(source);
       } catch (IOException e) {
-        throw new ConfigException("cannot read Vault's TLS CA " + source + " (" + e.getClass().getSimpleName() + ")");
+        throw new ConfigException(
+            "cannot read Vault's TLS CA " + source + " (" + e.getClass().getSimpleName() + ")");
       }
       AtomicFile.writePublic(out.resolve(VAULT_SERVER_CA_FILE), pem);
       files.add(VAULT_SERVER_CA_FILE);
     }
     // Last: a bundle with an edgecore.yaml is a complete one.
-    AtomicFile.writeSecret(out.resolve(EDGECORE),
+    AtomicFile.writeSecret(
+        out.resolve(EDGECORE),
         edgecore(node, credential, options).getBytes(StandardCharsets.UTF_8));
     files.add(EDGECORE);
     return new Written(out, steps, credential, files);
   }
 
-  /** A KubeEdge edgecore.yaml for the node: only what the EdgeHub reads, paths relative to the file. */
+  /**
+   * A KubeEdge edgecore.yaml for the node: only what the EdgeHub reads, paths relative to the file.
+   */
   static String edgecore(NodeName node, NodeCredential credential, Options options) {
     StringBuilder y = new StringBuilder();
-    y.append("# edgecore.yaml for node ").append(node).append(", written by 'edgetrust enroll' at ")
-        .append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(".\n");
-    y.append("# Its certificates (CN=").append(node.commonName()).append(") come from Vault and are renewed\n");
+    y.append("# edgecore.yaml for node ")
+        .append(node)
+        .append(", written by 'edgetrust enroll' at ")
+        .append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+        .append(".\n");
+    y.append("# Its certificates (CN=")
+        .append(node.commonName())
+        .append(") come from Vault and are renewed\n");
     y.append("# before they expire. Relative paths are relative to this file.\n");
     y.append("modules:\n");
     y.append("  edged:\n");
@@ -171,29 +205,45 @@ public final class EdgeBundle {
     y.append("  edgeHub:\n");
     y.append("    enable: true\n");
     y.append("    tlsCaFile: ").append(EdgeBundleDirectory.quote(CA_FILE)).append('\n');
-    y.append("    tlsCertFile: ").append(EdgeBundleDirectory.quote("certs/server.crt")).append('\n');
-    y.append("    tlsPrivateKeyFile: ").append(EdgeBundleDirectory.quote("certs/server.key")).append('\n');
+    y.append("    tlsCertFile: ")
+        .append(EdgeBundleDirectory.quote("certs/server.crt"))
+        .append('\n');
+    y.append("    tlsPrivateKeyFile: ")
+        .append(EdgeBundleDirectory.quote("certs/server.key"))
+        .append('\n');
     y.append("    websocket:\n");
     y.append("      enable: true\n");
     y.append("      server: ").append(EdgeBundleDirectory.quote(options.cloudhub())).append('\n');
     y.append("    vault:\n");
     y.append("      enable: true\n");
-    y.append("      address: ").append(EdgeBundleDirectory.quote(options.nodeVaultAddress().toString())).append('\n');
+    y.append("      address: ")
+        .append(EdgeBundleDirectory.quote(options.nodeVaultAddress().toString()))
+        .append('\n');
     if (credential.kind() == NodeCredential.Kind.TOKEN) {
       y.append("      authMethod: token\n");
       y.append("      tokenFile: ").append(EdgeBundleDirectory.quote(TOKEN_FILE)).append('\n');
     } else {
       y.append("      authMethod: approle\n");
       y.append("      approle:\n");
-      y.append("        roleId: ").append(EdgeBundleDirectory.quote(credential.roleId().orElseThrow())).append('\n');
-      y.append("        secretIdFile: ").append(EdgeBundleDirectory.quote(SECRET_ID_FILE)).append('\n');
+      y.append("        roleId: ")
+          .append(EdgeBundleDirectory.quote(credential.roleId().orElseThrow()))
+          .append('\n');
+      y.append("        secretIdFile: ")
+          .append(EdgeBundleDirectory.quote(SECRET_ID_FILE))
+          .append('\n');
     }
     y.append("      role: ").append(EdgeBundleDirectory.quote(credential.pkiRole())).append('\n');
-    y.append("      commonName: ").append(EdgeBundleDirectory.quote(node.commonName())).append('\n');
-    y.append("      ttl: ").append(EdgeBundleDirectory.quote(GoDuration.format(options.ttl()))).append('\n');
+    y.append("      commonName: ")
+        .append(EdgeBundleDirectory.quote(node.commonName()))
+        .append('\n');
+    y.append("      ttl: ")
+        .append(EdgeBundleDirectory.quote(GoDuration.format(options.ttl())))
+        .append('\n');
     y.append("      pki: ").append(EdgeBundleDirectory.quote(options.mount())).append('\n');
     if (options.vaultServerCa().isPresent()) {
-      y.append("      serverCA: ").append(EdgeBundleDirectory.quote(VAULT_SERVER_CA_FILE)).append('\n');
+      y.append("      serverCA: ")
+          .append(EdgeBundleDirectory.quote(VAULT_SERVER_CA_FILE))
+          .append('\n');
     }
     return y.toString();
   }

@@ -10,7 +10,9 @@ public final class SetupSteps {
 
   public static void print(PrintStream out, List<SetupStep> steps) {
     for (SetupStep step : steps) {
-      out.printf("  %-14s %s%s%n", step.outcome(), step.name(), step.detail().isEmpty() ? "" : " (" + step.detail() + ")");
+      out.printf(
+          "  %-14s %s%s%n",
+          step.outcome(), step.name(), step.detail().isEmpty() ? "" : " (" + step.detail() + ")");
     }
     out.flush();
   }

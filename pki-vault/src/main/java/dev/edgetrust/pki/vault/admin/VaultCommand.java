@@ -45,37 +45,68 @@ public final class VaultCommand implements Runnable {
   public static final class Setup implements Callable<Integer> {
     @Mixin public VaultOptions vault = new VaultOptions();
 
-    @Option(names = "--pki", defaultValue = "pki", paramLabel = "MOUNT", description = "PKI secrets engine mount. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--pki",
+        defaultValue = "pki",
+        paramLabel = "MOUNT",
+        description = "PKI secrets engine mount. Default: ${DEFAULT-VALUE}.")
     String mount;
 
-    @Option(names = "--max-ttl", defaultValue = "87600h", converter = DurationOption.class, paramLabel = "DURATION",
-        description = "The mount's max lease TTL: the longest certificate it may issue, root CA included. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--max-ttl",
+        defaultValue = "87600h",
+        converter = DurationOption.class,
+        paramLabel = "DURATION",
+        description =
+            "The mount's max lease TTL: the longest certificate it may issue, root CA included. Default: ${DEFAULT-VALUE}.")
     Duration maxTtl;
 
-    @Option(names = "--cloudhub-name", defaultValue = "cloudhub", paramLabel = "CN",
-        description = "Common name of the CloudHub's server certificate. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--cloudhub-name",
+        defaultValue = "cloudhub",
+        paramLabel = "CN",
+        description =
+            "Common name of the CloudHub's server certificate. Default: ${DEFAULT-VALUE}.")
     String cloudhubName;
 
-    @Option(names = "--cloudhub-dns", split = ",", paramLabel = "NAME",
+    @Option(
+        names = "--cloudhub-dns",
+        split = ",",
+        paramLabel = "NAME",
         description = "DNS names the CloudHub's certificate may carry (modules.cloudHub.dnsNames).")
     List<String> cloudhubDns = new ArrayList<>();
 
-    @Option(names = "--cloudhub-ip", split = ",", paramLabel = "IP",
-        description = "IP addresses the CloudHub's certificate may carry (modules.cloudHub.advertiseAddress).")
+    @Option(
+        names = "--cloudhub-ip",
+        split = ",",
+        paramLabel = "IP",
+        description =
+            "IP addresses the CloudHub's certificate may carry (modules.cloudHub.advertiseAddress).")
     List<String> cloudhubIps = new ArrayList<>();
 
-    @Option(names = "--approle", description = "Enable the AppRole auth method at auth/approle (for enroll --auth approle).")
+    @Option(
+        names = "--approle",
+        description = "Enable the AppRole auth method at auth/approle (for enroll --auth approle).")
     boolean appRole;
 
-    @Option(names = "--cert-auth", description = "Enable the cert auth method at auth/cert (nodes renew with their certificate).")
+    @Option(
+        names = "--cert-auth",
+        description =
+            "Enable the cert auth method at auth/cert (nodes renew with their certificate).")
     boolean certAuth;
 
-    @Option(names = "--import-ca", paramLabel = "FILE",
-        description = "Import this CA (PEM: certificate, its private key, optionally its issuers) instead of generating a root.")
+    @Option(
+        names = "--import-ca",
+        paramLabel = "FILE",
+        description =
+            "Import this CA (PEM: certificate, its private key, optionally its issuers) instead of generating a root.")
     Path importCa;
 
-    @Option(names = "--public-address", paramLabel = "URL",
-        description = "Vault's address as clients reach it, written into certificates' CRL and issuer URLs (default: --address).")
+    @Option(
+        names = "--public-address",
+        paramLabel = "URL",
+        description =
+            "Vault's address as clients reach it, written into certificates' CRL and issuer URLs (default: --address).")
     String publicAddress;
 
     /** Where the steps are printed; standard output unless a test sets another. */
@@ -86,7 +117,10 @@ public final class VaultCommand implements Runnable {
       VaultOptions.Session session = vault.connect();
       VaultSetup.Builder setup = VaultSetup.builder(session.client(), session.operator());
       try {
-        setup.mount(mount).maxLeaseTtl(maxTtl).cloudhubNames(cloudhubName, cloudhubDns, cloudhubIps);
+        setup
+            .mount(mount)
+            .maxLeaseTtl(maxTtl)
+            .cloudhubNames(cloudhubName, cloudhubDns, cloudhubIps);
         if (importCa != null) {
           setup.importCa(readBundle(importCa));
         }
@@ -106,7 +140,10 @@ public final class VaultCommand implements Runnable {
       List<SetupStep> steps = setup.build().run();
       SetupSteps.print(out, steps);
       long done = steps.stream().filter(s -> s.outcome() == SetupStep.Outcome.DONE).count();
-      out.println(done == 0 ? "Vault was already set up for edgetrust." : "Vault is set up for edgetrust (" + done + " step(s) done).");
+      out.println(
+          done == 0
+              ? "Vault was already set up for edgetrust."
+              : "Vault is set up for edgetrust (" + done + " step(s) done).");
       return 0;
     }
 
@@ -116,7 +153,8 @@ public final class VaultCommand implements Runnable {
       } catch (NoSuchFileException e) {
         throw new ConfigException("--import-ca: " + file + ": no such file");
       } catch (IOException e) {
-        throw new ConfigException("--import-ca: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+        throw new ConfigException(
+            "--import-ca: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
       }
     }
   }

@@ -4,8 +4,8 @@ import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.pki.NodeEnrollment;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.vault.NodeCredential;
-import dev.edgetrust.pki.vault.http.VaultConnection;
 import dev.edgetrust.pki.vault.config.VaultConfig;
+import dev.edgetrust.pki.vault.http.VaultConnection;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -23,22 +23,40 @@ import picocli.CommandLine.Option;
 public final class VaultNodeEnrollment implements NodeEnrollment {
   @Mixin public VaultOptions vault = new VaultOptions();
 
-  @Option(names = "--auth", defaultValue = "token", paramLabel = "token|approle",
-      description = "The node's Vault credential: a token, or an AppRole role_id + secret_id (needs 'vault setup --approle'). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--auth",
+      defaultValue = "token",
+      paramLabel = "token|approle",
+      description =
+          "The node's Vault credential: a token, or an AppRole role_id + secret_id (needs 'vault setup --approle'). Default: ${DEFAULT-VALUE}.")
   String auth;
 
-  @Option(names = "--pki", defaultValue = "pki", paramLabel = "MOUNT", description = "PKI secrets engine mount. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--pki",
+      defaultValue = "pki",
+      paramLabel = "MOUNT",
+      description = "PKI secrets engine mount. Default: ${DEFAULT-VALUE}.")
   String mount;
 
-  @Option(names = "--ttl", defaultValue = "24h", converter = DurationOption.class, paramLabel = "DURATION",
+  @Option(
+      names = "--ttl",
+      defaultValue = "24h",
+      converter = DurationOption.class,
+      paramLabel = "DURATION",
       description = "Lifetime of the node's certificates. Default: ${DEFAULT-VALUE}.")
   Duration ttl;
 
-  @Option(names = "--max-ttl", defaultValue = "72h", converter = DurationOption.class, paramLabel = "DURATION",
+  @Option(
+      names = "--max-ttl",
+      defaultValue = "72h",
+      converter = DurationOption.class,
+      paramLabel = "DURATION",
       description = "The node role's cap on a certificate's lifetime. Default: ${DEFAULT-VALUE}.")
   Duration maxTtl;
 
-  @Option(names = "--node-vault-address", paramLabel = "URL",
+  @Option(
+      names = "--node-vault-address",
+      paramLabel = "URL",
       description = "Vault's address as the node reaches it, if not the one used here.")
   String nodeVaultAddress;
 
@@ -48,40 +66,69 @@ public final class VaultNodeEnrollment implements NodeEnrollment {
   }
 
   @Override
-  public void enroll(Target target, PrintStream stdout) throws ConfigException, PkiException, IOException {
-    EdgeBundle.Auth method = switch (auth.strip().toLowerCase(Locale.ROOT)) {
-      case "token" -> EdgeBundle.Auth.TOKEN;
-      case "approle" -> EdgeBundle.Auth.APPROLE;
-      default -> throw new ConfigException("--auth: must be token or approle, not '" + auth + "'");
-    };
+  public void enroll(Target target, PrintStream stdout)
+      throws ConfigException, PkiException, IOException {
+    EdgeBundle.Auth method =
+        switch (auth.strip().toLowerCase(Locale.ROOT)) {
+          case "token" -> EdgeBundle.Auth.TOKEN;
+          case "approle" -> EdgeBundle.Auth.APPROLE;
+          default ->
+              throw new ConfigException("--auth: must be token or approle, not '" + auth + "'");
+        };
     if (ttl.compareTo(VaultConfig.MIN_TTL) < 0) {
       throw new ConfigException("--ttl must be at least 10s (the node refuses shorter lifetimes)");
     }
     VaultOptions.Session session = vault.connect();
     URI nodeAddress;
     try {
-      nodeAddress = nodeVaultAddress == null
-          ? session.client().connection().address()
-          : VaultConnection.builder(nodeVaultAddress).build().address();
+      nodeAddress =
+          nodeVaultAddress == null
+              ? session.client().connection().address()
+              : VaultConnection.builder(nodeVaultAddress).build().address();
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--node-vault-address: " + e.getMessage());
     }
     EdgeBundle.Options options;
     try {
-      options = new EdgeBundle.Options(mount, method, ttl, maxTtl, target.credentialTtl(), target.cloudhub(),
-          nodeAddress, session.client().connection().serverCa());
+      options =
+          new EdgeBundle.Options(
+              mount,
+              method,
+              ttl,
+              maxTtl,
+              target.credentialTtl(),
+              target.cloudhub(),
+              nodeAddress,
+              session.client().connection().serverCa());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
-    stdout.println("Vault at " + session.client().connection().address() + ": enrolling node " + target.node());
+    stdout.println(
+        "Vault at "
+            + session.client().connection().address()
+            + ": enrolling node "
+            + target.node());
     EdgeBundle.Written written =
-        EdgeBundle.enroll(session.client(), session.operator(), target.node(), target.directory(), target.force(),
+        EdgeBundle.enroll(
+            session.client(),
+            session.operator(),
+            target.node(),
+            target.directory(),
+            target.force(),
             options);
     SetupSteps.print(stdout, written.steps());
     NodeCredential c = written.credential();
-    stdout.printf("  %-14s %s%n", "done",
-        (c.kind() == NodeCredential.Kind.TOKEN ? "token" : "AppRole secret_id") + " for " + target.node() + " (accessor "
-            + c.accessor() + ", policy " + c.policy() + ")");
+    stdout.printf(
+        "  %-14s %s%n",
+        "done",
+        (c.kind() == NodeCredential.Kind.TOKEN ? "token" : "AppRole secret_id")
+            + " for "
+            + target.node()
+            + " (accessor "
+            + c.accessor()
+            + ", policy "
+            + c.policy()
+            + ")");
     stdout.println("Wrote " + written.dir() + " (0700): " + String.join(", ", written.files()));
     stdout.println("On the node: ./edgetrust edgehub --config " + written.edgecore());
   }

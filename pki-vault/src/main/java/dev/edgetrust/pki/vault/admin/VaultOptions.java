@@ -16,20 +16,30 @@ import picocli.CommandLine.Option;
  * {@code VAULT_TOKEN} and {@code VAULT_CACERT} from the environment, the flags winning over them.
  */
 public final class VaultOptions {
-  @Option(names = "--address", paramLabel = "URL", description = "Vault's address (over VAULT_ADDR; default https://127.0.0.1:8200).")
+  @Option(
+      names = "--address",
+      paramLabel = "URL",
+      description = "Vault's address (over VAULT_ADDR; default https://127.0.0.1:8200).")
   String address;
 
-  @Option(names = "--token-file", paramLabel = "FILE", description = "A file holding the operator's Vault token (over VAULT_TOKEN).")
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description = "A file holding the operator's Vault token (over VAULT_TOKEN).")
   Path tokenFile;
 
-  @Option(names = "--ca-cert", paramLabel = "FILE", description = "PEM CA of Vault's TLS certificate (over VAULT_CACERT).")
+  @Option(
+      names = "--ca-cert",
+      paramLabel = "FILE",
+      description = "PEM CA of Vault's TLS certificate (over VAULT_CACERT).")
   Path caCert;
 
   /** The environment to read; the process's own unless a test sets another. */
   public Map<String, String> env = System.getenv();
 
   public VaultFlags flags() {
-    return new VaultFlags(Optional.ofNullable(address), Optional.ofNullable(tokenFile), Optional.ofNullable(caCert));
+    return new VaultFlags(
+        Optional.ofNullable(address), Optional.ofNullable(tokenFile), Optional.ofNullable(caCert));
   }
 
   /** An operator's session: where Vault is, and the operator's token. */

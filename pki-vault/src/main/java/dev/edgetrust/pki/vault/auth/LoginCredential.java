@@ -44,7 +44,8 @@ final class LoginCredential implements VaultCredential {
   private String token;
   private Instant refreshAt = Instant.MIN;
 
-  private LoginCredential(String path, LoginBody body, String description, String remedy, Clock clock) {
+  private LoginCredential(
+      String path, LoginBody body, String description, String remedy, Clock clock) {
     this.path = path;
     this.body = body;
     this.description = description;
@@ -63,7 +64,9 @@ final class LoginCredential implements VaultCredential {
         client -> {
           ObjectNode body = VaultClient.object();
           body.put("role_id", roleId.strip());
-          body.put("secret_id", readOwnerOnlySecret(secretIdFile, "AppRole secret_id file", "the node's secret_id"));
+          body.put(
+              "secret_id",
+              readOwnerOnlySecret(secretIdFile, "AppRole secret_id file", "the node's secret_id"));
           return body;
         },
         "AppRole login at " + path + " (secret_id in " + secretIdFile + ")",
@@ -80,14 +83,17 @@ final class LoginCredential implements VaultCredential {
         client -> {
           if (client.connection().clientCertificate().isEmpty() || !client.connection().isTls()) {
             throw PkiException.refused(
-                "certificate login at " + path + " needs an https Vault address and a client certificate to present");
+                "certificate login at "
+                    + path
+                    + " needs an https Vault address and a client certificate to present");
           }
           ObjectNode body = VaultClient.object();
           certRole.ifPresent(r -> body.put("name", r));
           return body;
         },
         "certificate login at " + path,
-        "check that the node's certificate is valid and trusted by the cert auth role" + certRole.map(r -> " " + r).orElse(""),
+        "check that the node's certificate is valid and trusted by the cert auth role"
+            + certRole.map(r -> " " + r).orElse(""),
         clock);
   }
 
@@ -100,7 +106,8 @@ final class LoginCredential implements VaultCredential {
         client -> {
           ObjectNode body = VaultClient.object();
           body.put("role", role);
-          body.put("jwt", readSecret(jwtFile, "service account token file", "a service account token"));
+          body.put(
+              "jwt", readSecret(jwtFile, "service account token file", "a service account token"));
           return body;
         },
         "Kubernetes login at " + path + " as role " + role + " (JWT in " + jwtFile + ")",
@@ -112,7 +119,8 @@ final class LoginCredential implements VaultCredential {
    * A secret this process's operator put there, checked like a private key. (Not the service
    * account token: Kubernetes mounts that, with its own modes, and it is no file of ours to chmod.)
    */
-  private static String readOwnerOnlySecret(Path file, String what, String content) throws PkiException {
+  private static String readOwnerOnlySecret(Path file, String what, String content)
+      throws PkiException {
     try {
       SecretFiles.requireOwnerOnly(file);
     } catch (CredentialFileException e) {
@@ -125,9 +133,11 @@ final class LoginCredential implements VaultCredential {
     try {
       return Tokens.check(Files.readString(file, StandardCharsets.US_ASCII), what + " " + file);
     } catch (NoSuchFileException e) {
-      throw PkiException.refused(what + " " + file + " does not exist: write " + content + " to it");
+      throw PkiException.refused(
+          what + " " + file + " does not exist: write " + content + " to it");
     } catch (IOException e) {
-      throw PkiException.refused("cannot read " + what + " " + file + " (" + e.getClass().getSimpleName() + ")");
+      throw PkiException.refused(
+          "cannot read " + what + " " + file + " (" + e.getClass().getSimpleName() + ")");
     }
   }
 
@@ -150,7 +160,12 @@ final class LoginCredential implements VaultCredential {
     token = auth.clientToken();
     Duration lease = auth.leaseDuration();
     refreshAt = lease.isZero() ? Instant.MAX : now.plus(lease.multipliedBy(2).dividedBy(3));
-    log.info("logged in to Vault at {}: token accessor {}, lease {}, policies {}", path, auth.accessor(), lease, auth.policies());
+    log.info(
+        "logged in to Vault at {}: token accessor {}, lease {}, policies {}",
+        path,
+        auth.accessor(),
+        lease,
+        auth.policies());
     return token;
   }
 

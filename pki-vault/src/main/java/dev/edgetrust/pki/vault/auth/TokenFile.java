@@ -38,18 +38,26 @@ final class TokenFile implements VaultCredential {
     try {
       SecretFiles.requireOwnerOnly(file);
       if (Files.size(file) > MAX_BYTES) {
-        throw PkiException.refused("Vault token file " + file + " is over " + MAX_BYTES + " bytes: it is not a token file");
+        throw PkiException.refused(
+            "Vault token file "
+                + file
+                + " is over "
+                + MAX_BYTES
+                + " bytes: it is not a token file");
       }
       text = Files.readString(file, StandardCharsets.US_ASCII);
     } catch (CredentialFileException e) {
       // Read at every use: a token file loosened while running is refused from then on, too.
       throw PkiException.refused("Vault token file " + e.getMessage());
     } catch (NoSuchFileException e) {
-      throw PkiException.refused("Vault token file " + file + " does not exist: write a token to it");
+      throw PkiException.refused(
+          "Vault token file " + file + " does not exist: write a token to it");
     } catch (AccessDeniedException e) {
-      throw PkiException.refused("Vault token file " + file + " is not readable by this process: fix its owner or mode");
+      throw PkiException.refused(
+          "Vault token file " + file + " is not readable by this process: fix its owner or mode");
     } catch (IOException e) {
-      throw PkiException.refused("cannot read Vault token file " + file + " (" + e.getClass().getSimpleName() + ")");
+      throw PkiException.refused(
+          "cannot read Vault token file " + file + " (" + e.getClass().getSimpleName() + ")");
     }
     return Tokens.check(text, "Vault token file " + file);
   }

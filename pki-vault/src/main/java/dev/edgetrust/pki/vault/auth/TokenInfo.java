@@ -66,7 +66,14 @@ public record TokenInfo(
 
   @Override
   public String toString() {
-    return "token accessor " + accessor + " (" + displayName + "), ttl " + ttl + ", policies " + policies
+    return "token accessor "
+        + accessor
+        + " ("
+        + displayName
+        + "), ttl "
+        + ttl
+        + ", policies "
+        + policies
         + (renewable ? ", renewable" : ", not renewable");
   }
 }

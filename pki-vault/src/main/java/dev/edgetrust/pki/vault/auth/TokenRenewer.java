@@ -18,14 +18,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a renewable token alive: looks it up at start (logging its accessor, TTL and policies),
- * then calls {@code renew-self} whenever two thirds of its current lease have passed, as Vault Agent
- * does. Between renewals it looks the token up every {@code recheck} (a minute is plenty), so a
- * revoked token, or a new token written to the token file, is noticed soon.
+ * then calls {@code renew-self} whenever two thirds of its current lease have passed, as Vault
+ * Agent does. Between renewals it looks the token up every {@code recheck} (a minute is plenty), so
+ * a revoked token, or a new token written to the token file, is noticed soon.
  *
  * <p>When Vault cannot be reached it retries with capped backoff. When the token is expired or
  * revoked it logs one actionable error (not one per attempt) and keeps looking every {@code
- * recheck}, so a token an operator writes to the token file is picked up without a restart. It never
- * stops the process: the node keeps its certificate meanwhile.
+ * recheck}, so a token an operator writes to the token file is picked up without a restart. It
+ * never stops the process: the node keeps its certificate meanwhile.
  */
 public final class TokenRenewer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TokenRenewer.class);
@@ -155,7 +155,9 @@ public final class TokenRenewer implements AutoCloseable {
       }
       renewAtNanos = System.nanoTime() + renewDelay(info.ttl()).toNanos();
       log.info("renewed Vault token accessor {}: lease {}", info.accessor(), info.ttl());
-      renewal.warnings().forEach(w -> log.warn("Vault, renewing token accessor {}: {}", info.accessor(), w));
+      renewal
+          .warnings()
+          .forEach(w -> log.warn("Vault, renewing token accessor {}: {}", info.accessor(), w));
       plan(info);
     } catch (PkiException e) {
       failed(e, e.isRetryable() ? this::renew : this::lookUp);

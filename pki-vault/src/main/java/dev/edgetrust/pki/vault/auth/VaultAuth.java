@@ -12,7 +12,11 @@ import java.util.List;
  * the token.
  */
 public record VaultAuth(
-    String clientToken, String accessor, List<String> policies, Duration leaseDuration, boolean renewable) {
+    String clientToken,
+    String accessor,
+    List<String> policies,
+    Duration leaseDuration,
+    boolean renewable) {
 
   public VaultAuth {
     policies = List.copyOf(policies);
@@ -22,7 +26,9 @@ public record VaultAuth(
    * @throws PkiException (refused) if {@code auth} has no client token
    */
   public static VaultAuth parse(JsonNode auth, String path) throws PkiException {
-    if (auth == null || !auth.path("client_token").isTextual() || auth.path("client_token").asText().isEmpty()) {
+    if (auth == null
+        || !auth.path("client_token").isTextual()
+        || auth.path("client_token").asText().isEmpty()) {
       throw PkiException.refused("Vault's answer to " + path + " carries no auth.client_token");
     }
     List<String> policies = new ArrayList<>();
@@ -38,7 +44,13 @@ public record VaultAuth(
 
   @Override
   public String toString() {
-    return "VaultAuth[accessor " + accessor + ", policies " + policies + ", lease " + leaseDuration
-        + (renewable ? ", renewable" : "") + "]";
+    return "VaultAuth[accessor "
+        + accessor
+        + ", policies "
+        + policies
+        + ", lease "
+        + leaseDuration
+        + (renewable ? ", renewable" : "")
+        + "]";
   }
 }

@@ -15,7 +15,9 @@ import java.util.Optional;
 public final class VaultCredentials {
   private VaultCredentials() {}
 
-  /** A token kept in {@code file}, read on every use so that an operator may replace it at any time. */
+  /**
+   * A token kept in {@code file}, read on every use so that an operator may replace it at any time.
+   */
   public static VaultCredential tokenFile(Path file) {
     return new TokenFile(file);
   }
@@ -29,14 +31,17 @@ public final class VaultCredentials {
     return new StaticToken(token, origin);
   }
 
-  /** AppRole login at {@code auth/<mount>/login} with a role_id and the secret_id kept in a file. */
-  public static VaultCredential appRole(String mount, String roleId, Path secretIdFile, Clock clock) {
+  /**
+   * AppRole login at {@code auth/<mount>/login} with a role_id and the secret_id kept in a file.
+   */
+  public static VaultCredential appRole(
+      String mount, String roleId, Path secretIdFile, Clock clock) {
     return LoginCredential.appRole(mount, roleId, secretIdFile, clock);
   }
 
   /**
-   * TLS certificate login at {@code auth/<mount>/login}: the connection's client certificate is
-   * the proof. {@code certRole} picks one of the method's trusted certificate entries, if given.
+   * TLS certificate login at {@code auth/<mount>/login}: the connection's client certificate is the
+   * proof. {@code certRole} picks one of the method's trusted certificate entries, if given.
    */
   public static VaultCredential certificate(String mount, Optional<String> certRole, Clock clock) {
     return LoginCredential.certificate(mount, certRole, clock);

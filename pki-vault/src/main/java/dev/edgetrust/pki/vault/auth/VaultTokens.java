@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Vault's token store for a token's own holder ({@code *-self}) and for an operator (by accessor). */
+/**
+ * Vault's token store for a token's own holder ({@code *-self}) and for an operator (by accessor).
+ */
 public final class VaultTokens {
   private final VaultClient client;
   private final Clock clock;
@@ -40,7 +42,8 @@ public final class VaultTokens {
    *
    * @return the token as renewed; its {@link TokenInfo#ttl()} is the lease Vault granted
    */
-  public Renewal renewSelf(VaultCredential credential, Optional<Duration> increment) throws PkiException {
+  public Renewal renewSelf(VaultCredential credential, Optional<Duration> increment)
+      throws PkiException {
     ObjectNode body = VaultClient.object();
     increment.ifPresent(i -> body.put("increment", VaultDurations.format(i)));
     VaultResponse response = client.write("auth/token/renew-self", body, credential);
@@ -63,14 +66,19 @@ public final class VaultTokens {
     client.write("auth/token/revoke-self", VaultClient.object(), credential);
   }
 
-  /** {@code POST auth/token/revoke-accessor}: an operator revokes a token it only knows the accessor of. */
+  /**
+   * {@code POST auth/token/revoke-accessor}: an operator revokes a token it only knows the accessor
+   * of.
+   */
   public void revokeAccessor(String accessor, VaultCredential operator) throws PkiException {
     ObjectNode body = VaultClient.object();
     body.put("accessor", accessor);
     client.write("auth/token/revoke-accessor", body, operator);
   }
 
-  /** {@code POST auth/token/lookup-accessor}: what an operator may know of a token by its accessor. */
+  /**
+   * {@code POST auth/token/lookup-accessor}: what an operator may know of a token by its accessor.
+   */
   public TokenInfo lookupAccessor(String accessor, VaultCredential operator) throws PkiException {
     ObjectNode body = VaultClient.object();
     body.put("accessor", accessor);

@@ -46,22 +46,29 @@ public final class VaultCloudConfig {
       switch (authMethod) {
         case "token" -> {
           if (tokenFile == null || tokenFile.isBlank()) {
-            throw new IllegalArgumentException("'tokenFile' is required when 'authMethod' is token");
+            throw new IllegalArgumentException(
+                "'tokenFile' is required when 'authMethod' is token");
           }
         }
         case "approle" -> {
           if (approle == null || approle.roleId() == null || approle.secretIdFile() == null) {
-            throw new IllegalArgumentException("'approle.roleId' and 'approle.secretIdFile' are required when 'authMethod' is approle");
+            throw new IllegalArgumentException(
+                "'approle.roleId' and 'approle.secretIdFile' are required when 'authMethod' is approle");
           }
         }
-        case "kubernetes" -> kubernetes = kubernetes == null ? new Kubernetes(null, null, null) : kubernetes;
-        default -> throw new IllegalArgumentException("'authMethod' must be token, approle or kubernetes, was '" + authMethod + "'");
+        case "kubernetes" ->
+            kubernetes = kubernetes == null ? new Kubernetes(null, null, null) : kubernetes;
+        default ->
+            throw new IllegalArgumentException(
+                "'authMethod' must be token, approle or kubernetes, was '" + authMethod + "'");
       }
       Settings.duration("serverCertificateTtl", serverCertificateTtl, Duration.ofHours(72));
       if (address != null && !address.isBlank()) {
         URI uri = URI.create(address.trim());
-        if (uri.getHost() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
-          throw new IllegalArgumentException("'address' must be an http(s):// URL, was '" + address + "'");
+        if (uri.getHost() == null
+            || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
+          throw new IllegalArgumentException(
+              "'address' must be an http(s):// URL, was '" + address + "'");
         }
       }
     }

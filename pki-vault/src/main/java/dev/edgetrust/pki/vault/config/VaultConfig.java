@@ -25,7 +25,8 @@ import java.util.Locale;
  * @param commonName default {@code system:node:<node>}; the CloudHub admits nothing else
  * @param ttl the certificate lifetime asked for, a Go duration (24h); Vault may cap it
  * @param pki the PKI secrets engine's mount ({@code pki})
- * @param serverCA a PEM file of the CA Vault's TLS certificate chains to; default: the JDK's trust store
+ * @param serverCA a PEM file of the CA Vault's TLS certificate chains to; default: the JDK's trust
+ *     store
  * @param authMethod {@code token} (default), {@code approle} or {@code cert}
  * @param approle the AppRole login, for {@code authMethod: approle}
  * @param cert the TLS certificate login, for {@code authMethod: cert}
@@ -51,6 +52,7 @@ public record VaultConfig(
   public static final String DEFAULT_TTL = "24h";
   public static final String DEFAULT_PKI = "pki";
   public static final String DEFAULT_RECHECK = "1m";
+
   /** Below this, renewal would be most of what a node does. */
   public static final Duration MIN_TTL = Duration.ofSeconds(10);
 
@@ -66,8 +68,9 @@ public record VaultConfig(
         case "token" -> TOKEN;
         case "approle" -> APPROLE;
         case "cert" -> CERT;
-        default -> throw new IllegalArgumentException(
-            "'authMethod' must be token, approle or cert, not '" + printable(text) + "'");
+        default ->
+            throw new IllegalArgumentException(
+                "'authMethod' must be token, approle or cert, not '" + printable(text) + "'");
       };
     }
 
@@ -98,8 +101,15 @@ public record VaultConfig(
   }
 
   private static void check(
-      String address, String tokenFile, String role, String ttl, String pki, String authMethod, AppRole approle,
-      Cert cert, String recheck) {
+      String address,
+      String tokenFile,
+      String role,
+      String ttl,
+      String pki,
+      String authMethod,
+      AppRole approle,
+      Cert cert,
+      String recheck) {
     if (address.isEmpty()) {
       throw new IllegalArgumentException(
           "'address' is required when 'enable' is true: Vault's address, e.g. https://vault.example.com:8200");
@@ -116,7 +126,8 @@ public record VaultConfig(
       }
       case APPROLE -> {
         if (approle.roleId().isEmpty()) {
-          throw new IllegalArgumentException("'approle.roleId' is required with 'authMethod' approle");
+          throw new IllegalArgumentException(
+              "'approle.roleId' is required with 'authMethod' approle");
         }
         if (approle.secretIdFile().isEmpty()) {
           throw new IllegalArgumentException(
@@ -160,8 +171,10 @@ public record VaultConfig(
    * @throws IllegalArgumentException "'address' ..." if it is not http(s)://host[:port]
    */
   public static URI vaultAddress(String text) {
-    String bad = "'address' must be Vault's http(s) address, e.g. https://vault.example.com:8200, not '"
-        + printable(text) + "'";
+    String bad =
+        "'address' must be Vault's http(s) address, e.g. https://vault.example.com:8200, not '"
+            + printable(text)
+            + "'";
     URI uri;
     try {
       uri = new URI(text);
@@ -169,8 +182,11 @@ public record VaultConfig(
       throw new IllegalArgumentException(bad);
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || uri.getRawQuery() != null
-        || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+    if (!(scheme.equals("https") || scheme.equals("http"))
+        || uri.getHost() == null
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null
+        || uri.getRawUserInfo() != null) {
       throw new IllegalArgumentException(bad);
     }
     String s = uri.toString();
@@ -180,15 +196,22 @@ public record VaultConfig(
   private static void mount(String key, String value) {
     if (!value.matches("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*")) {
       throw new IllegalArgumentException(
-          "'" + key + "' must be a Vault mount path such as pki (letters, digits, '.', '_', '-', '/'), not '"
-              + printable(value) + "'");
+          "'"
+              + key
+              + "' must be a Vault mount path such as pki (letters, digits, '.', '_', '-', '/'), not '"
+              + printable(value)
+              + "'");
     }
   }
 
   private static void name(String key, String value) {
     if (!value.matches("[A-Za-z0-9._-]+")) {
       throw new IllegalArgumentException(
-          "'" + key + "' must be a Vault name (letters, digits, '.', '_', '-'), not '" + printable(value) + "'");
+          "'"
+              + key
+              + "' must be a Vault name (letters, digits, '.', '_', '-'), not '"
+              + printable(value)
+              + "'");
     }
   }
 
@@ -219,7 +242,8 @@ public record VaultConfig(
    * {@code modules.edgeHub.vault.cert}.
    *
    * @param mount where the cert method is mounted ({@code cert})
-   * @param role the cert method's entry to log in against; empty lets Vault pick the one that matches
+   * @param role the cert method's entry to log in against; empty lets Vault pick the one that
+   *     matches
    */
   public record Cert(String mount, String role) {
     public Cert {
@@ -229,8 +253,9 @@ public record VaultConfig(
   }
 
   /**
-   * {@code modules.edgeHub.vault.renewalWindow}: fractions of a certificate's lifetime between which
-   * its renewal time is picked at random, so that nodes enrolled together do not renew together.
+   * {@code modules.edgeHub.vault.renewalWindow}: fractions of a certificate's lifetime between
+   * which its renewal time is picked at random, so that nodes enrolled together do not renew
+   * together.
    *
    * @param from default 2/3 (when Vault Agent renews a lease)
    * @param to default 3/4: a quarter of the lifetime is left for retries
@@ -245,7 +270,10 @@ public record VaultConfig(
       if (!(from > 0 && from <= to && to < 1)) {
         throw new IllegalArgumentException(
             "'from' must be greater than 0 and at most 'to', and 'to' less than 1 (fractions of the"
-                + " certificate's lifetime); were " + from + " and " + to);
+                + " certificate's lifetime); were "
+                + from
+                + " and "
+                + to);
       }
     }
   }

@@ -4,8 +4,8 @@ import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.config.GoDuration;
 import dev.edgetrust.config.Settings;
 import dev.edgetrust.pki.EdgePkiContext;
-import dev.edgetrust.pki.vault.config.VaultConfig.AuthMethod;
 import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.vault.config.VaultConfig.AuthMethod;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,7 +77,8 @@ public record VaultSettings(
    * @return empty if the section is absent or {@code enable} is not true
    * @throws ConfigException naming the file and key
    */
-  public static java.util.Optional<VaultSettings> from(EdgePkiContext context) throws ConfigException {
+  public static java.util.Optional<VaultSettings> from(EdgePkiContext context)
+      throws ConfigException {
     String section = context.section();
     VaultConfig v = context.config().section(section, VaultConfig.class);
     if (!v.enable()) {
@@ -88,31 +89,46 @@ public record VaultSettings(
     String commonName = v.commonName().isEmpty() ? node.commonName() : v.commonName();
     if (!commonName.equals(node.commonName())) {
       throw new ConfigException(
-          context.config().file() + ": '" + key + "commonName' is '" + VaultConfig.printable(commonName)
-              + "', but the CloudHub admits a node only as " + NodeName.COMMON_NAME_PREFIX + "<node>: set it to "
-              + node.commonName() + " or remove it");
+          context.config().file()
+              + ": '"
+              + key
+              + "commonName' is '"
+              + VaultConfig.printable(commonName)
+              + "', but the CloudHub admits a node only as "
+              + NodeName.COMMON_NAME_PREFIX
+              + "<node>: set it to "
+              + node.commonName()
+              + " or remove it");
     }
     Path base = context.baseDirectory();
     AuthMethod method = v.method();
     Optional<AppRole> appRole =
         method == AuthMethod.APPROLE
-            ? Optional.of(new AppRole(
-                v.approle().mount(), v.approle().roleId(), Settings.resolve(base, v.approle().secretIdFile())))
+            ? Optional.of(
+                new AppRole(
+                    v.approle().mount(),
+                    v.approle().roleId(),
+                    Settings.resolve(base, v.approle().secretIdFile())))
             : Optional.empty();
-    return Optional.of(new VaultSettings(
-        VaultConfig.vaultAddress(v.address()),
-        method,
-        v.tokenFile().isEmpty() ? Optional.empty() : Optional.of(Settings.resolve(base, v.tokenFile())),
-        v.role().isEmpty() ? defaultRole(node) : v.role(),
-        commonName,
-        GoDuration.parse("ttl", v.ttl()),
-        v.pki(),
-        v.serverCA().isEmpty() ? Optional.empty() : Optional.of(Settings.resolve(base, v.serverCA())),
-        appRole,
-        v.cert().mount(),
-        v.cert().role().isEmpty() ? Optional.empty() : Optional.of(v.cert().role()),
-        v.renewalWindow(),
-        GoDuration.parse("recheck", v.recheck())));
+    return Optional.of(
+        new VaultSettings(
+            VaultConfig.vaultAddress(v.address()),
+            method,
+            v.tokenFile().isEmpty()
+                ? Optional.empty()
+                : Optional.of(Settings.resolve(base, v.tokenFile())),
+            v.role().isEmpty() ? defaultRole(node) : v.role(),
+            commonName,
+            GoDuration.parse("ttl", v.ttl()),
+            v.pki(),
+            v.serverCA().isEmpty()
+                ? Optional.empty()
+                : Optional.of(Settings.resolve(base, v.serverCA())),
+            appRole,
+            v.cert().mount(),
+            v.cert().role().isEmpty() ? Optional.empty() : Optional.of(v.cert().role()),
+            v.renewalWindow(),
+            GoDuration.parse("recheck", v.recheck())));
   }
 
   /** Every file holding a secret the node reads for Vault: the token or AppRole secret_id file. */
@@ -128,18 +144,40 @@ public record VaultSettings(
     return ROLE_PREFIX + node.value();
   }
 
-  /**
-   * Token auth with the defaults {@code edgetrust enroll} writes: for tests and the demo.
-   */
-  public static VaultSettings withToken(NodeName node, URI address, Path tokenFile, Optional<Path> serverCa, Duration ttl) {
-    return new VaultSettings(address, AuthMethod.TOKEN, Optional.of(tokenFile), defaultRole(node), node.commonName(),
-        ttl, VaultConfig.DEFAULT_PKI, serverCa, Optional.empty(), "cert", Optional.empty(),
-        new VaultConfig.Window(null, null), Duration.ofMinutes(1));
+  /** Token auth with the defaults {@code edgetrust enroll} writes: for tests and the demo. */
+  public static VaultSettings withToken(
+      NodeName node, URI address, Path tokenFile, Optional<Path> serverCa, Duration ttl) {
+    return new VaultSettings(
+        address,
+        AuthMethod.TOKEN,
+        Optional.of(tokenFile),
+        defaultRole(node),
+        node.commonName(),
+        ttl,
+        VaultConfig.DEFAULT_PKI,
+        serverCa,
+        Optional.empty(),
+        "cert",
+        Optional.empty(),
+        new VaultConfig.Window(null, null),
+        Duration.ofMinutes(1));
   }
 
   public VaultSettings withRecheck(Duration newRecheck) {
-    return new VaultSettings(address, authMethod, tokenFile, role, commonName, ttl, pki, serverCa, appRole, certMount,
-        certRole, renewalWindow, newRecheck);
+    return new VaultSettings(
+        address,
+        authMethod,
+        tokenFile,
+        role,
+        commonName,
+        ttl,
+        pki,
+        serverCa,
+        appRole,
+        certMount,
+        certRole,
+        renewalWindow,
+        newRecheck);
   }
 
   /**

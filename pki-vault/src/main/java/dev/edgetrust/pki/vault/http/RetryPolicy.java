@@ -21,7 +21,8 @@ import java.util.random.RandomGenerator;
  */
 public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay) {
   /** Four attempts, 200 ms doubling to at most 5 s: about 1.5 s of patience in all. */
-  public static final RetryPolicy DEFAULT = new RetryPolicy(4, Duration.ofMillis(200), Duration.ofSeconds(5));
+  public static final RetryPolicy DEFAULT =
+      new RetryPolicy(4, Duration.ofMillis(200), Duration.ofSeconds(5));
 
   /** Ask once; report the first failure. */
   public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, Duration.ZERO);

@@ -19,6 +19,7 @@ final class SuppliedKeyManager extends X509ExtendedKeyManager {
   private static final String ALIAS = "edgetrust-client";
 
   private final Supplier<Optional<HeldCertificate>> source;
+
   /** What the last chooseClientAlias saw, so that chain and key of one handshake agree. */
   private volatile HeldCertificate chosen;
 
@@ -55,7 +56,9 @@ final class SuppliedKeyManager extends X509ExtendedKeyManager {
   @Override
   public X509Certificate[] getCertificateChain(String alias) {
     HeldCertificate held = chosen;
-    return ALIAS.equals(alias) && held != null ? held.chain().toArray(new X509Certificate[0]) : null;
+    return ALIAS.equals(alias) && held != null
+        ? held.chain().toArray(new X509Certificate[0])
+        : null;
   }
 
   @Override

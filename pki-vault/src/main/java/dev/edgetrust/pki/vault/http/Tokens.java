@@ -2,7 +2,9 @@ package dev.edgetrust.pki.vault.http;
 
 import dev.edgetrust.pki.PkiException;
 
-/** Checks on token text, so that a stray newline or a pasted secret never reaches a header or a log. */
+/**
+ * Checks on token text, so that a stray newline or a pasted secret never reaches a header or a log.
+ */
 public final class Tokens {
   private Tokens() {}
 
@@ -22,7 +24,10 @@ public final class Tokens {
       if (c <= 0x20 || c >= 0x7f) {
         // Never echo the text: it may be a token with junk around it.
         throw PkiException.refused(
-            source + " does not hold one token (character " + (i + 1) + " is whitespace or not printable ASCII)");
+            source
+                + " does not hold one token (character "
+                + (i + 1)
+                + " is whitespace or not printable ASCII)");
       }
     }
     return token;

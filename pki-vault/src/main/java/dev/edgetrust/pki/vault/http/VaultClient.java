@@ -80,16 +80,20 @@ public final class VaultClient implements AutoCloseable {
     if (connection.serverCa().isPresent()) {
       Path file = connection.serverCa().get();
       try {
-        tls.addTrustedCertificates(Pem.parseCertificates(Files.readString(file, StandardCharsets.US_ASCII)));
+        tls.addTrustedCertificates(
+            Pem.parseCertificates(Files.readString(file, StandardCharsets.US_ASCII)));
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read Vault server CA file " + file + " (" + e.getClass().getSimpleName() + ")");
+        throw new IllegalArgumentException(
+            "cannot read Vault server CA file " + file + " (" + e.getClass().getSimpleName() + ")");
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("Vault server CA file " + file + ": " + e.getMessage());
       }
     } else {
       tls.addPlatformTrustedCertificates();
     }
-    connection.clientCertificate().ifPresent(source -> tls.keyManager(new SuppliedKeyManager(source)));
+    connection
+        .clientCertificate()
+        .ifPresent(source -> tls.keyManager(new SuppliedKeyManager(source)));
     return tls.build().sslContext();
   }
 
@@ -104,35 +108,49 @@ public final class VaultClient implements AutoCloseable {
 
   /** {@code GET /v1/<path>}. */
   public VaultResponse read(String path, VaultCredential credential) throws PkiException {
-    return send("GET", path, null, Objects.requireNonNull(credential, "credential"), false).orElseThrow();
+    return send("GET", path, null, Objects.requireNonNull(credential, "credential"), false)
+        .orElseThrow();
   }
 
   /** {@code GET /v1/<path>}, empty if Vault has nothing there (404). */
-  public Optional<VaultResponse> readIfPresent(String path, VaultCredential credential) throws PkiException {
+  public Optional<VaultResponse> readIfPresent(String path, VaultCredential credential)
+      throws PkiException {
     return send("GET", path, null, Objects.requireNonNull(credential, "credential"), true);
   }
 
   /**
-   * {@code LIST /v1/<path>} (sent as {@code GET ?list=true}, which every Vault accepts): the
-   * {@code data.keys}, empty when Vault has none (it answers 404 then).
+   * {@code LIST /v1/<path>} (sent as {@code GET ?list=true}, which every Vault accepts): the {@code
+   * data.keys}, empty when Vault has none (it answers 404 then).
    */
   public List<String> list(String path, VaultCredential credential) throws PkiException {
     Optional<VaultResponse> response =
-        send("GET", path + "?list=true", null, Objects.requireNonNull(credential, "credential"), true);
+        send(
+            "GET",
+            path + "?list=true",
+            null,
+            Objects.requireNonNull(credential, "credential"),
+            true);
     List<String> keys = new ArrayList<>();
     response.ifPresent(r -> r.data().path("keys").forEach(k -> keys.add(k.asText())));
     return keys;
   }
 
   /** {@code POST /v1/<path>} with a JSON body. */
-  public VaultResponse write(String path, JsonNode body, VaultCredential credential) throws PkiException {
-    return send("POST", path, Objects.requireNonNull(body, "body"), Objects.requireNonNull(credential, "credential"), false)
+  public VaultResponse write(String path, JsonNode body, VaultCredential credential)
+      throws PkiException {
+    return send(
+            "POST",
+            path,
+            Objects.requireNonNull(body, "body"),
+            Objects.requireNonNull(credential, "credential"),
+            false)
         .orElseThrow();
   }
 
   /** {@code DELETE /v1/<path>}. */
   public VaultResponse delete(String path, VaultCredential credential) throws PkiException {
-    return send("DELETE", path, null, Objects.requireNonNull(credential, "credential"), false).orElseThrow();
+    return send("DELETE", path, null, Objects.requireNonNull(credential, "credential"), false)
+        .orElseThrow();
   }
 
   /** An unauthenticated {@code POST} to a login path ({@code auth/approle/login}, ...). */
@@ -168,13 +186,18 @@ public final class VaultClient implements AutoCloseable {
       return Optional.of(new VaultResponse(response.statusCode(), JSON.readTree(bytes)));
     } catch (IOException e) {
       throw PkiException.refused(
-          "Vault at " + connection.address() + " answered " + plainPath(path) + " with something that is not JSON");
+          "Vault at "
+              + connection.address()
+              + " answered "
+              + plainPath(path)
+              + " with something that is not JSON");
     }
   }
 
   /** One logical request: retries, re-login after a refused cached login token, error mapping. */
   private HttpResponse<byte[]> exchange(
-      String method, String path, JsonNode body, VaultCredential credential, boolean pass404) throws PkiException {
+      String method, String path, JsonNode body, VaultCredential credential, boolean pass404)
+      throws PkiException {
     RetryPolicy retry = connection.retryPolicy();
     boolean reloggedIn = false;
     PkiException last = null;
@@ -185,13 +208,15 @@ public final class VaultClient implements AutoCloseable {
       String token = credential == null ? null : credential.token(this);
       HttpResponse<byte[]> response;
       try {
-        response = http.send(request(method, path, body, token), HttpResponse.BodyHandlers.ofByteArray());
+        response =
+            http.send(request(method, path, body, token), HttpResponse.BodyHandlers.ofByteArray());
       } catch (IOException e) {
         last = transportFailure(method, path, e);
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw PkiException.unavailable("interrupted while talking to Vault at " + connection.address(), e);
+        throw PkiException.unavailable(
+            "interrupted while talking to Vault at " + connection.address(), e);
       }
       int status = response.statusCode();
       log.debug("Vault {} {} -> {}", method, plainPath(path), status);
@@ -218,7 +243,8 @@ public final class VaultClient implements AutoCloseable {
     return status == 429 || status == 412 || status >= 500;
   }
 
-  private void pause(Duration delay, String method, String path, int attempt, PkiException cause) throws PkiException {
+  private void pause(Duration delay, String method, String path, int attempt, PkiException cause)
+      throws PkiException {
     log.warn(
         "{}; retrying {} {} in {} ms (attempt {}/{})",
         cause.getMessage(),
@@ -231,15 +257,18 @@ public final class VaultClient implements AutoCloseable {
       Thread.sleep(delay.toMillis(), (int) (delay.toNanos() % 1_000_000));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw PkiException.unavailable("interrupted while waiting to retry Vault at " + connection.address(), e);
+      throw PkiException.unavailable(
+          "interrupted while waiting to retry Vault at " + connection.address(), e);
     }
   }
 
-  private HttpRequest request(String method, String path, JsonNode body, String token) throws PkiException {
+  private HttpRequest request(String method, String path, JsonNode body, String token)
+      throws PkiException {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(connection.uri(path))
             .timeout(connection.requestTimeout())
-            // Vault asks API clients to send this; it marks the request as not coming from a browser.
+            // Vault asks API clients to send this; it marks the request as not coming from a
+            // browser.
             .header("X-Vault-Request", "true");
     if (token != null) {
       builder.header("X-Vault-Token", token);
@@ -248,7 +277,8 @@ public final class VaultClient implements AutoCloseable {
     if (body != null) {
       try {
         builder.header("Content-Type", "application/json");
-        builder.method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        builder.method(
+            method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException("cannot encode a JSON tree we built", e);
       }
@@ -262,16 +292,32 @@ public final class VaultClient implements AutoCloseable {
     String where = "Vault at " + connection.address();
     String p = plainPath(path);
     if (e instanceof HttpTimeoutException) {
-      return PkiException.unavailable(where + " did not answer " + method + " " + p + " within the timeout", e);
+      return PkiException.unavailable(
+          where + " did not answer " + method + " " + p + " within the timeout", e);
     }
     if (e instanceof SSLHandshakeException || e instanceof SSLException) {
       return PkiException.unavailable(
-          "TLS handshake with " + where + " failed (" + rootMessage(e) + "): check serverCA / VAULT_CACERT", e);
+          "TLS handshake with "
+              + where
+              + " failed ("
+              + rootMessage(e)
+              + "): check serverCA / VAULT_CACERT",
+          e);
     }
     if (e instanceof ConnectException) {
       return PkiException.unavailable("cannot reach " + where + " (" + rootMessage(e) + ")", e);
     }
-    return PkiException.unavailable("lost the connection to " + where + " during " + method + " " + p + " (" + rootMessage(e) + ")", e);
+    return PkiException.unavailable(
+        "lost the connection to "
+            + where
+            + " during "
+            + method
+            + " "
+            + p
+            + " ("
+            + rootMessage(e)
+            + ")",
+        e);
   }
 
   private static String rootMessage(Throwable e) {
@@ -289,35 +335,62 @@ public final class VaultClient implements AutoCloseable {
     String where = "Vault at " + connection.address();
     String detail = errors.isEmpty() ? "" : ": " + errors;
     return switch (status) {
-      case 503 -> PkiException.unavailable(where + " is sealed or unavailable (503 on " + p + detail + ")", null);
-      case 429 -> PkiException.unavailable(
-          where + " is a standby node or rate-limited (429 on " + p + detail + "): point the address at the active node or retry later", null);
-      case 412 -> PkiException.unavailable(where + " has not caught up yet (412 on " + p + detail + ")", null);
-      default -> PkiException.unavailable(where + " failed (" + status + " on " + p + detail + ")", null);
+      case 503 ->
+          PkiException.unavailable(
+              where + " is sealed or unavailable (503 on " + p + detail + ")", null);
+      case 429 ->
+          PkiException.unavailable(
+              where
+                  + " is a standby node or rate-limited (429 on "
+                  + p
+                  + detail
+                  + "): point the address at the active node or retry later",
+              null);
+      case 412 ->
+          PkiException.unavailable(
+              where + " has not caught up yet (412 on " + p + detail + ")", null);
+      default ->
+          PkiException.unavailable(where + " failed (" + status + " on " + p + detail + ")", null);
     };
   }
 
-  private PkiException refusal(String method, int status, String path, byte[] body, VaultCredential credential)
+  private PkiException refusal(
+      String method, int status, String path, byte[] body, VaultCredential credential)
       throws PkiException {
     String errors = VaultErrors.text(body);
     String p = plainPath(path);
     return switch (status) {
-      case 400 -> PkiException.refused("Vault refused " + p + ": " + (errors.isEmpty() ? "bad request" : errors));
-      case 401, 403 -> credential == null
-          ? PkiException.refused("Vault refused " + p + " (" + status + (errors.isEmpty() ? "" : ": " + errors) + ")")
-          : permissionDenied(p, credential);
-      case 404 -> PkiException.refused(
-          "Vault has nothing at " + p + " (404" + (errors.isEmpty() ? "" : ": " + errors)
-              + "): check the mount and role names");
+      case 400 ->
+          PkiException.refused(
+              "Vault refused " + p + ": " + (errors.isEmpty() ? "bad request" : errors));
+      case 401, 403 ->
+          credential == null
+              ? PkiException.refused(
+                  "Vault refused "
+                      + p
+                      + " ("
+                      + status
+                      + (errors.isEmpty() ? "" : ": " + errors)
+                      + ")")
+              : permissionDenied(p, credential);
+      case 404 ->
+          PkiException.refused(
+              "Vault has nothing at "
+                  + p
+                  + " (404"
+                  + (errors.isEmpty() ? "" : ": " + errors)
+                  + "): check the mount and role names");
       case 405 -> PkiException.refused("Vault does not allow " + method + " on " + p + " (405)");
-      default -> PkiException.refused("Vault refused " + p + " (" + status + (errors.isEmpty() ? "" : ": " + errors) + ")");
+      default ->
+          PkiException.refused(
+              "Vault refused " + p + " (" + status + (errors.isEmpty() ? "" : ": " + errors) + ")");
     };
   }
 
   /**
-   * Vault answers 403 both when a token is expired or revoked and when its policy does not cover the
-   * path. Asking {@code lookup-self} (which the default policy allows) tells the two apart, so the
-   * message says which one to fix.
+   * Vault answers 403 both when a token is expired or revoked and when its policy does not cover
+   * the path. Asking {@code lookup-self} (which the default policy allows) tells the two apart, so
+   * the message says which one to fix.
    */
   private PkiException permissionDenied(String path, VaultCredential credential) {
     if (path.equals(LOOKUP_SELF)) {
@@ -326,16 +399,23 @@ public final class VaultClient implements AutoCloseable {
     try {
       String token = credential.token(this);
       HttpResponse<byte[]> lookup =
-          http.send(request("GET", LOOKUP_SELF, null, token), HttpResponse.BodyHandlers.ofByteArray());
+          http.send(
+              request("GET", LOOKUP_SELF, null, token), HttpResponse.BodyHandlers.ofByteArray());
       if (lookup.statusCode() == 403) {
         return expired(credential);
       }
       if (lookup.statusCode() == 200) {
         JsonNode data = JSON.readTree(lookup.body()).path("data");
         return PkiException.refused(
-            "permission denied on " + path + ": the token's policy does not allow this path ("
-                + credential.description() + ", accessor " + data.path("accessor").asText("?")
-                + ", policies " + data.path("policies") + ")");
+            "permission denied on "
+                + path
+                + ": the token's policy does not allow this path ("
+                + credential.description()
+                + ", accessor "
+                + data.path("accessor").asText("?")
+                + ", policies "
+                + data.path("policies")
+                + ")");
       }
     } catch (IOException | PkiException e) {
       // Fall through to the plain message.
@@ -343,12 +423,20 @@ public final class VaultClient implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return PkiException.refused(
-        "permission denied on " + path + ": the token's policy does not allow this path (" + credential.description() + ")");
+        "permission denied on "
+            + path
+            + ": the token's policy does not allow this path ("
+            + credential.description()
+            + ")");
   }
 
   private static PkiException expired(VaultCredential credential) {
     return PkiException.refused(
-        credential.description() + " is expired or revoked (403 on " + LOOKUP_SELF + "): " + credential.remedy());
+        credential.description()
+            + " is expired or revoked (403 on "
+            + LOOKUP_SELF
+            + "): "
+            + credential.remedy());
   }
 
   private static String plainPath(String path) {

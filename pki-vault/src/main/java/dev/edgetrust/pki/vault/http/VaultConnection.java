@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Where Vault is and how to talk to it: address, the CA its TLS certificate must chain to, timeouts,
- * namespace and retry policy. Immutable; made with {@link #builder(URI)} or {@link
+ * Where Vault is and how to talk to it: address, the CA its TLS certificate must chain to,
+ * timeouts, namespace and retry policy. Immutable; made with {@link #builder(URI)} or {@link
  * #fromEnvironment(Map, VaultFlags)}.
  *
  * <p>No token lives here: what authenticates a request is a {@link VaultCredential}, so one
@@ -58,7 +58,8 @@ public final class VaultConnection {
    * #DEFAULT_ADDRESS}), {@code VAULT_CACERT}, {@code VAULT_NAMESPACE}, with the flags in {@code
    * flags} taking precedence.
    *
-   * @throws IllegalArgumentException naming the flag or variable whose value is not a usable address
+   * @throws IllegalArgumentException naming the flag or variable whose value is not a usable
+   *     address
    */
   public static Builder fromEnvironment(Map<String, String> env, VaultFlags flags) {
     Builder builder;
@@ -90,7 +91,10 @@ public final class VaultConnection {
       return checkAddress(new URI(text.trim()), source);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(
-          source + ": '" + text + "' is not a Vault address (expected e.g. https://vault.example.com:8200)");
+          source
+              + ": '"
+              + text
+              + "' is not a Vault address (expected e.g. https://vault.example.com:8200)");
     }
   }
 
@@ -98,10 +102,14 @@ public final class VaultConnection {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
       throw new IllegalArgumentException(
-          source + ": '" + uri + "' is not a Vault address (expected e.g. https://vault.example.com:8200)");
+          source
+              + ": '"
+              + uri
+              + "' is not a Vault address (expected e.g. https://vault.example.com:8200)");
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-      throw new IllegalArgumentException(source + ": a Vault address carries no query, fragment or user: '" + uri + "'");
+      throw new IllegalArgumentException(
+          source + ": a Vault address carries no query, fragment or user: '" + uri + "'");
     }
     String s = uri.toString();
     return s.endsWith("/") ? URI.create(s.substring(0, s.length() - 1)) : uri;
@@ -137,7 +145,10 @@ public final class VaultConnection {
     return retryPolicy;
   }
 
-  /** The client certificate offered in TLS handshakes (Vault's {@code cert} auth), read per handshake. */
+  /**
+   * The client certificate offered in TLS handshakes (Vault's {@code cert} auth), read per
+   * handshake.
+   */
   public Optional<Supplier<Optional<HeldCertificate>>> clientCertificate() {
     return clientCertificate;
   }
@@ -159,8 +170,11 @@ public final class VaultConnection {
 
   @Override
   public String toString() {
-    return "VaultConnection[" + address + serverCa.map(p -> ", serverCA " + p).orElse("")
-        + namespace.map(n -> ", namespace " + n).orElse("") + "]";
+    return "VaultConnection["
+        + address
+        + serverCa.map(p -> ", serverCA " + p).orElse("")
+        + namespace.map(n -> ", namespace " + n).orElse("")
+        + "]";
   }
 
   /** Settings for a {@link VaultConnection}; every one but the address has a default. */
@@ -182,7 +196,10 @@ public final class VaultConnection {
       return this;
     }
 
-    /** A PEM file of the CA(s) Vault's TLS certificate must chain to; without it, the JDK's trust store. */
+    /**
+     * A PEM file of the CA(s) Vault's TLS certificate must chain to; without it, the JDK's trust
+     * store.
+     */
     public Builder serverCa(Path pemFile) {
       this.serverCa = Optional.of(pemFile);
       return this;

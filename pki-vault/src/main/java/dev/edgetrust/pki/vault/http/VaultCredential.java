@@ -4,9 +4,8 @@ import dev.edgetrust.pki.PkiException;
 
 /**
  * Where the Vault token for a request comes from (the implementations and their factories are in
- * {@code pki.vault.auth}): a token file (read on every use), a static token,
- * or a login (AppRole, TLS certificate, Kubernetes service account) whose token is cached for part
- * of its lease.
+ * {@code pki.vault.auth}): a token file (read on every use), a static token, or a login (AppRole,
+ * TLS certificate, Kubernetes service account) whose token is cached for part of its lease.
  *
  * <p>Implementations never log a token and never put one in an exception message; {@link
  * #description()} names the source, not the secret.
@@ -28,7 +27,9 @@ public interface VaultCredential {
     return false;
   }
 
-  /** Where the token comes from, for messages: {@code Vault token in /etc/edgetrust/vault-token}. */
+  /**
+   * Where the token comes from, for messages: {@code Vault token in /etc/edgetrust/vault-token}.
+   */
   String description();
 
   /** What a person should do when Vault says the token is expired or revoked. */

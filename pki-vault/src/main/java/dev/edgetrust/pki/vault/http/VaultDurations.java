@@ -48,7 +48,8 @@ public final class VaultDurations {
     try {
       return GoDuration.parse(field, t);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(field + " '" + text + "' is not a duration (e.g. 72h, 30m, 86400)");
+      throw new IllegalArgumentException(
+          field + " '" + text + "' is not a duration (e.g. 72h, 30m, 86400)");
     }
   }
 }

@@ -15,8 +15,8 @@ public final class VaultErrors {
   private VaultErrors() {}
 
   /**
-   * The error texts of a Vault error body, joined with "; ", with Go's multierror framing ("1
-   * error occurred:\n\t* ...") removed. Empty if the body has none.
+   * The error texts of a Vault error body, joined with "; ", with Go's multierror framing ("1 error
+   * occurred:\n\t* ...") removed. Empty if the body has none.
    */
   static String text(byte[] body) {
     if (body == null || body.length == 0) {

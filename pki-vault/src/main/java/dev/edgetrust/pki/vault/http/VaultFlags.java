@@ -11,8 +11,10 @@ import java.util.Optional;
  * @param tokenFile {@code --token-file}, over {@code VAULT_TOKEN}
  * @param caCert {@code --ca-cert}, over {@code VAULT_CACERT}
  */
-public record VaultFlags(Optional<String> address, Optional<Path> tokenFile, Optional<Path> caCert) {
-  public static final VaultFlags NONE = new VaultFlags(Optional.empty(), Optional.empty(), Optional.empty());
+public record VaultFlags(
+    Optional<String> address, Optional<Path> tokenFile, Optional<Path> caCert) {
+  public static final VaultFlags NONE =
+      new VaultFlags(Optional.empty(), Optional.empty(), Optional.empty());
 
   public VaultFlags {
     address = address.filter(a -> !a.isBlank());

@@ -2,7 +2,9 @@ package dev.edgetrust.pki.vault.http;
 
 import java.util.regex.Pattern;
 
-/** Checks on the mount and role names that go into API paths, so that a config typo is caught early. */
+/**
+ * Checks on the mount and role names that go into API paths, so that a config typo is caught early.
+ */
 public final class VaultPaths {
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
 
@@ -27,7 +29,10 @@ public final class VaultPaths {
     for (String segment : m.split("/", -1)) {
       if (!SEGMENT.matcher(segment).matches()) {
         throw new IllegalArgumentException(
-            what + " '" + mount + "' is not a Vault mount path (letters, digits, '_', '-', '.', segments separated by '/')");
+            what
+                + " '"
+                + mount
+                + "' is not a Vault mount path (letters, digits, '_', '-', '.', segments separated by '/')");
       }
     }
     return m;

@@ -26,7 +26,9 @@ public record VaultResponse(int status, JsonNode body) {
     return auth.isObject() ? Optional.of(auth) : Optional.empty();
   }
 
-  /** Vault's {@code warnings}: things it changed or ignored, such as a TTL capped to the role's max. */
+  /**
+   * Vault's {@code warnings}: things it changed or ignored, such as a TTL capped to the role's max.
+   */
   public List<String> warnings() {
     List<String> out = new ArrayList<>();
     JsonNode w = body.path("warnings");

@@ -8,15 +8,15 @@ import dev.edgetrust.pki.CloudPki;
 import dev.edgetrust.pki.CloudPkiContext;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
+import dev.edgetrust.pki.vault.VaultEnrollment;
+import dev.edgetrust.pki.vault.VaultPkiProvider;
 import dev.edgetrust.pki.vault.auth.TokenInfo;
 import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.auth.VaultTokens;
+import dev.edgetrust.pki.vault.config.VaultCloudConfig;
 import dev.edgetrust.pki.vault.http.VaultClient;
 import dev.edgetrust.pki.vault.http.VaultConnection;
 import dev.edgetrust.pki.vault.http.VaultCredential;
-import dev.edgetrust.pki.vault.VaultEnrollment;
-import dev.edgetrust.pki.vault.VaultPkiProvider;
-import dev.edgetrust.pki.vault.auth.VaultTokens;
-import dev.edgetrust.pki.vault.config.VaultCloudConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,26 +41,33 @@ final class CloudVault implements CloudPki {
   private final VaultPkiProvider provider;
   private final Clock clock;
 
-  private CloudVault(VaultClient client, VaultCredential credential, VaultCloudConfig.Vault config, Clock clock) {
+  private CloudVault(
+      VaultClient client, VaultCredential credential, VaultCloudConfig.Vault config, Clock clock) {
     this.client = client;
     this.credential = credential;
     this.config = config;
     this.clock = clock;
-    this.provider = VaultPkiProvider.create(client, credential, config.mount(), config.role())
-        .withNodeControl(VaultEnrollment.builder(client, credential).mount(config.mount()).build());
+    this.provider =
+        VaultPkiProvider.create(client, credential, config.mount(), config.role())
+            .withNodeControl(
+                VaultEnrollment.builder(client, credential).mount(config.mount()).build());
   }
 
   static CloudVault from(CloudPkiContext context) throws ConfigException {
     Path file = context.config().file();
     if (context.config().node(context.section()).isMissingNode()) {
-      throw new ConfigException(file + ": '" + context.section() + ".address' is required when 'provider' is vault");
+      throw new ConfigException(
+          file + ": '" + context.section() + ".address' is required when 'provider' is vault");
     }
-    VaultCloudConfig.Vault vault = context.config().section(context.section(), VaultCloudConfig.Vault.class);
+    VaultCloudConfig.Vault vault =
+        context.config().section(context.section(), VaultCloudConfig.Vault.class);
     if (vault.address() == null || vault.address().isBlank()) {
-      throw new ConfigException(file + ": '" + context.section() + ".address' is required when 'provider' is vault");
+      throw new ConfigException(
+          file + ": '" + context.section() + ".address' is required when 'provider' is vault");
     }
     Path base = context.baseDirectory();
-    VaultConnection.Builder connection = VaultConnection.builder(URI.create(vault.address().trim()));
+    VaultConnection.Builder connection =
+        VaultConnection.builder(URI.create(vault.address().trim()));
     if (vault.serverCaPath(base) != null) {
       connection.serverCa(vault.serverCaPath(base));
     }
@@ -69,7 +76,7 @@ final class CloudVault implements CloudPki {
     List<Path> secrets = new ArrayList<>();
     switch (vault.authMethod()) {
       case "approle" -> secrets.add(Settings.resolve(base, vault.approle().secretIdFile()));
-      case "kubernetes" -> { } // mounted by Kubernetes with its own modes: not ours to chmod
+      case "kubernetes" -> {} // mounted by Kubernetes with its own modes: not ours to chmod
       default -> secrets.add(vault.tokenPath(base));
     }
     for (Path secret : secrets) {
@@ -82,10 +89,18 @@ final class CloudVault implements CloudPki {
     Clock clock = context.clock();
     VaultCredential credential =
         switch (vault.authMethod()) {
-          case "approle" -> VaultCredentials.appRole(vault.approle().mount(), vault.approle().roleId(),
-              Settings.resolve(base, vault.approle().secretIdFile()), clock);
-          case "kubernetes" -> VaultCredentials.kubernetes(vault.kubernetes().mount(), vault.kubernetes().role(),
-              Settings.resolve(base, vault.kubernetes().jwtFile()), clock);
+          case "approle" ->
+              VaultCredentials.appRole(
+                  vault.approle().mount(),
+                  vault.approle().roleId(),
+                  Settings.resolve(base, vault.approle().secretIdFile()),
+                  clock);
+          case "kubernetes" ->
+              VaultCredentials.kubernetes(
+                  vault.kubernetes().mount(),
+                  vault.kubernetes().role(),
+                  Settings.resolve(base, vault.kubernetes().jwtFile()),
+                  clock);
           default -> VaultCredentials.tokenFile(vault.tokenPath(base));
         };
     return new CloudVault(VaultClient.connect(connection.build()), credential, vault, clock);
@@ -102,12 +117,20 @@ final class CloudVault implements CloudPki {
     return Optional.of(config.serverCertificateLifetime());
   }
 
-  /** Logs in if the method needs it, and says who we are to Vault: accessor, TTL, policies, never the token. */
+  /**
+   * Logs in if the method needs it, and says who we are to Vault: accessor, TTL, policies, never
+   * the token.
+   */
   @Override
   public void introduce() throws PkiException {
     TokenInfo info = new VaultTokens(client, clock).lookupSelf(credential);
-    log.info("Vault {} as {}: token accessor {}, policies {}, ttl {}", client, credential.description(),
-        info.accessor(), info.policies(), info.ttl());
+    log.info(
+        "Vault {} as {}: token accessor {}, policies {}, ttl {}",
+        client,
+        credential.description(),
+        info.accessor(),
+        info.policies(),
+        info.ttl());
   }
 
   @Override

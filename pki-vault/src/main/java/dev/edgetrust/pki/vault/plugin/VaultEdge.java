@@ -1,9 +1,9 @@
 package dev.edgetrust.pki.vault.plugin;
 
+import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.credential.KeyCertificateView;
-import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.pki.EdgePki;
 import dev.edgetrust.pki.EdgePkiContext;
 import dev.edgetrust.pki.IssuedCertificate;
@@ -11,16 +11,16 @@ import dev.edgetrust.pki.NodeIssuance;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.pki.vault.VaultPkiProvider;
+import dev.edgetrust.pki.vault.auth.TokenRenewer;
 import dev.edgetrust.pki.vault.auth.VaultCredentials;
+import dev.edgetrust.pki.vault.auth.VaultTokens;
 import dev.edgetrust.pki.vault.config.VaultConfig.AuthMethod;
 import dev.edgetrust.pki.vault.config.VaultSettings;
 import dev.edgetrust.pki.vault.http.RetryPolicy;
-import dev.edgetrust.pki.vault.auth.TokenRenewer;
 import dev.edgetrust.pki.vault.http.VaultClient;
 import dev.edgetrust.pki.vault.http.VaultConnection;
 import dev.edgetrust.pki.vault.http.VaultCredential;
-import dev.edgetrust.pki.vault.VaultPkiProvider;
-import dev.edgetrust.pki.vault.auth.VaultTokens;
 import dev.edgetrust.x509.HeldCertificate;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -28,8 +28,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.UnaryOperator;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +53,10 @@ public record VaultEdge(VaultSettings settings, EdgePkiContext context) implemen
     // The node only ever asks for its own name, however the settings were made.
     if (!settings.commonName().equals(context.node().commonName())) {
       throw new IllegalArgumentException(
-          "the Vault common name must be " + context.node().commonName() + ", was " + settings.commonName());
+          "the Vault common name must be "
+              + context.node().commonName()
+              + ", was "
+              + settings.commonName());
     }
   }
 
@@ -91,7 +94,8 @@ public record VaultEdge(VaultSettings settings, EdgePkiContext context) implemen
   public NodeIssuance start() throws ConfigException {
     VaultSettings vault = settings;
     Clock clock = context.clock();
-    KeyCertificateFiles files = new KeyCertificateFiles(context.keyFile(), context.certificateFile());
+    KeyCertificateFiles files =
+        new KeyCertificateFiles(context.keyFile(), context.certificateFile());
     VaultConnection.Builder connection = VaultConnection.builder(vault.address());
     vault.serverCa().ifPresent(connection::serverCa);
     if (vault.authMethod() == AuthMethod.CERT) {
@@ -102,19 +106,31 @@ public record VaultEdge(VaultSettings settings, EdgePkiContext context) implemen
     try {
       client = VaultClient.connect(connection.build());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(context.config().file() + ": " + context.section() + ".serverCA: " + e.getMessage());
+      throw new ConfigException(
+          context.config().file() + ": " + context.section() + ".serverCA: " + e.getMessage());
     }
     VaultCredential credential = credential(vault, connection.build(), files, clock);
-    VaultPkiProvider provider = VaultPkiProvider.create(client, credential, vault.pki(), vault.role());
+    VaultPkiProvider provider =
+        VaultPkiProvider.create(client, credential, vault.pki(), vault.role());
     Optional<TokenRenewer> renewer = Optional.empty();
     if (vault.authMethod() == AuthMethod.TOKEN) {
-      renewer = Optional.of(
-          new TokenRenewer(new VaultTokens(client, clock), credential, Optional.empty(),
-                  new RetryPolicy(10, Duration.ofSeconds(1), Duration.ofSeconds(60)), vault.recheck(), null)
-              .start());
+      renewer =
+          Optional.of(
+              new TokenRenewer(
+                      new VaultTokens(client, clock),
+                      credential,
+                      Optional.empty(),
+                      new RetryPolicy(10, Duration.ofSeconds(1), Duration.ofSeconds(60)),
+                      vault.recheck(),
+                      null)
+                  .start());
     }
-    log.info("node {} takes its certificates from {} ({} auth, ttl {})", context.node(), provider,
-        vault.authMethod(), vault.ttl());
+    log.info(
+        "node {} takes its certificates from {} ({} auth, ttl {})",
+        context.node(),
+        provider,
+        vault.authMethod(),
+        vault.ttl());
     // The credential is read from a file an operator can replace: a refusal may go away.
     return NodeIssuance.builder(new NodeVault(provider, renewer), vault.ttl())
         .lifetimeStart(NodeIssuance.LifetimeStart.NOT_AFTER_MINUS_TTL)
@@ -173,9 +189,13 @@ public record VaultEdge(VaultSettings settings, EdgePkiContext context) implemen
         VaultSettings.AppRole a = vault.appRole().orElseThrow();
         yield VaultCredentials.appRole(a.mount(), a.roleId(), a.secretIdFile(), clock);
       }
-      case CERT -> new CertificateOrToken(
-          VaultCredentials.certificate(vault.certMount(), vault.certRole(), clock),
-          vault.tokenFile().map(VaultCredentials::tokenFile), connection, files, clock);
+      case CERT ->
+          new CertificateOrToken(
+              VaultCredentials.certificate(vault.certMount(), vault.certRole(), clock),
+              vault.tokenFile().map(VaultCredentials::tokenFile),
+              connection,
+              files,
+              clock);
     };
   }
 
@@ -183,7 +203,8 @@ public record VaultEdge(VaultSettings settings, EdgePkiContext context) implemen
   static Optional<HeldCertificate> validCertificate(KeyCertificateView files, Clock clock) {
     try {
       Optional<HeldCertificate> held = files.peek();
-      return held.filter(h -> clock.instant().isBefore(h.notAfter()) && !clock.instant().isBefore(h.notBefore()));
+      return held.filter(
+          h -> clock.instant().isBefore(h.notAfter()) && !clock.instant().isBefore(h.notBefore()));
     } catch (CredentialFileException e) {
       return Optional.empty();
     }
@@ -204,8 +225,11 @@ public record VaultEdge(VaultSettings settings, EdgePkiContext context) implemen
     private VaultClient loginClient;
 
     CertificateOrToken(
-        VaultCredential certificate, Optional<VaultCredential> token, VaultConnection connection,
-        KeyCertificateFiles files, Clock clock) {
+        VaultCredential certificate,
+        Optional<VaultCredential> token,
+        VaultConnection connection,
+        KeyCertificateFiles files,
+        Clock clock) {
       this.certificate = Objects.requireNonNull(certificate, "certificate");
       this.token = Objects.requireNonNull(token, "token");
       this.connection = Objects.requireNonNull(connection, "connection");
@@ -219,9 +243,14 @@ public record VaultEdge(VaultSettings settings, EdgePkiContext context) implemen
       if (held.isPresent()) {
         return certificate.token(loginClient(held.get()));
       }
-      return token.orElseThrow(() -> PkiException.refused(
-              "no valid certificate at " + files.certificateFile() + " to log in to Vault with, and no"
-                  + " modules.edgeHub.vault.tokenFile for the first one: write a token (./edgetrust enroll NODE)"))
+      return token
+          .orElseThrow(
+              () ->
+                  PkiException.refused(
+                      "no valid certificate at "
+                          + files.certificateFile()
+                          + " to log in to Vault with, and no"
+                          + " modules.edgeHub.vault.tokenFile for the first one: write a token (./edgetrust enroll NODE)"))
           .token(client);
     }
 

@@ -14,10 +14,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * HashiCorp Vault's PKI secrets engine as a plug-in, {@code pki.provider: vault}. Cloud side: {@code
- * modules.cloudHub.pki.vault} (the CloudHub signs its server certificates and blocks nodes through
- * Vault). Edge side: {@code modules.edgeHub.vault} with {@code enable: true}, where each node asks
- * Vault for its certificates with its own credential. Commands: {@code vault ...} and {@code enroll}.
+ * HashiCorp Vault's PKI secrets engine as a plug-in, {@code pki.provider: vault}. Cloud side:
+ * {@code modules.cloudHub.pki.vault} (the CloudHub signs its server certificates and blocks nodes
+ * through Vault). Edge side: {@code modules.edgeHub.vault} with {@code enable: true}, where each
+ * node asks Vault for its certificates with its own credential. Commands: {@code vault ...} and
+ * {@code enroll}.
  */
 public final class VaultPkiFactory implements PkiProviderFactory {
   public static final String NAME = "vault";
@@ -49,7 +50,9 @@ public final class VaultPkiFactory implements PkiProviderFactory {
     return List.of(new VaultCommand());
   }
 
-  /** The certificate agent writes the CloudHub's server certificate from the {@code cloudhub} role. */
+  /**
+   * The certificate agent writes the CloudHub's server certificate from the {@code cloudhub} role.
+   */
   @Override
   public boolean signsCloudHubCertificate() {
     return true;
@@ -57,6 +60,7 @@ public final class VaultPkiFactory implements PkiProviderFactory {
 
   @Override
   public Optional<String> ownEnrollment() {
-    return Optional.of("./edgetrust enroll NODE (without --config; VAULT_ADDR and VAULT_TOKEN set)");
+    return Optional.of(
+        "./edgetrust enroll NODE (without --config; VAULT_ADDR and VAULT_TOKEN set)");
   }
 }

@@ -34,7 +34,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Logins: AppRole (cached, re-login after revocation), TLS certificate (renew with the current certificate), Kubernetes. */
+/**
+ * Logins: AppRole (cached, re-login after revocation), TLS certificate (renew with the current
+ * certificate), Kubernetes.
+ */
 class LoginCredentialTest {
   private static StandInTarget target;
   private static VaultClient client;
@@ -46,7 +49,11 @@ class LoginCredentialTest {
   static void start() throws Exception {
     target = new StandInTarget();
     client = VaultClient.connect(target.connection().retryPolicy(RetryPolicy.NONE).build());
-    VaultSetup.builder(client, target.operator()).enableAppRole("approle").enableCertAuth("cert").build().run();
+    VaultSetup.builder(client, target.operator())
+        .enableAppRole("approle")
+        .enableCertAuth("cert")
+        .build()
+        .run();
     enrollment = VaultEnrollment.builder(client, target.operator()).build();
   }
 
@@ -56,11 +63,16 @@ class LoginCredentialTest {
   }
 
   private static SigningRequest request(NodeName node, KeyPair key) {
-    return SigningRequest.forNode(node, Csr.create(key, new X500Principal("CN=kubeedge.io")), EnumSet.of(CertificateUsage.CLIENT_AUTH), Duration.ofHours(1));
+    return SigningRequest.forNode(
+        node,
+        Csr.create(key, new X500Principal("CN=kubeedge.io")),
+        EnumSet.of(CertificateUsage.CLIENT_AUTH),
+        Duration.ofHours(1));
   }
 
   private static HeldCertificate certificateFor(NodeName node) throws Exception {
-    VaultPkiProvider admin = VaultPkiProvider.create(client, target.operator(), "pki", VaultEnrollment.roleName(node));
+    VaultPkiProvider admin =
+        VaultPkiProvider.create(client, target.operator(), "pki", VaultEnrollment.roleName(node));
     KeyPair key = Keys.newP256();
     var issued = admin.sign(request(node, key));
     List<java.security.cert.X509Certificate> chain = new ArrayList<>();
@@ -74,8 +86,11 @@ class LoginCredentialTest {
     NodeName node = NodeName.of("approle-node");
     NodeCredential enrolled = enrollment.enrollWithAppRole(node);
     Path secret = dir.resolve("secret-id");
-    AtomicFile.writeSecret(secret, enrolled.secretId().orElseThrow().getBytes(StandardCharsets.US_ASCII));
-    VaultCredential login = VaultCredentials.appRole("approle", enrolled.roleId().orElseThrow(), secret, target.vault.clock());
+    AtomicFile.writeSecret(
+        secret, enrolled.secretId().orElseThrow().getBytes(StandardCharsets.US_ASCII));
+    VaultCredential login =
+        VaultCredentials.appRole(
+            "approle", enrolled.roleId().orElseThrow(), secret, target.vault.clock());
     VaultTokens tokens = new VaultTokens(client, target.vault.clock());
     target.vault.clearRequests();
 
@@ -100,9 +115,16 @@ class LoginCredentialTest {
     AtomicReference<HeldCertificate> current = new AtomicReference<>(certificateFor(a));
     VaultClient mtls =
         VaultClient.connect(
-            target.connection().retryPolicy(RetryPolicy.NONE).clientCertificate(() -> Optional.of(current.get())).build());
-    VaultCredential login = VaultCredentials.certificate("cert", Optional.of(VaultEnrollment.policyName(a)), target.vault.clock());
-    VaultPkiProvider provider = VaultPkiProvider.create(mtls, login, "pki", VaultEnrollment.roleName(a));
+            target
+                .connection()
+                .retryPolicy(RetryPolicy.NONE)
+                .clientCertificate(() -> Optional.of(current.get()))
+                .build());
+    VaultCredential login =
+        VaultCredentials.certificate(
+            "cert", Optional.of(VaultEnrollment.policyName(a)), target.vault.clock());
+    VaultPkiProvider provider =
+        VaultPkiProvider.create(mtls, login, "pki", VaultEnrollment.roleName(a));
 
     var renewed = provider.sign(request(a, Keys.newP256()));
     assertThat(NodeName.fromCertificate(renewed.certificate())).isEqualTo(a);
@@ -110,15 +132,25 @@ class LoginCredentialTest {
     // Node b's certificate is not accepted by node a's entry.
     current.set(certificateFor(b));
     VaultClient otherConnection =
-        VaultClient.connect(target.connection().retryPolicy(RetryPolicy.NONE).clientCertificate(() -> Optional.of(current.get())).build());
-    VaultCredential bAsA = VaultCredentials.certificate("cert", Optional.of(VaultEnrollment.policyName(a)), target.vault.clock());
-    assertThatThrownBy(() -> new VaultTokens(otherConnection, target.vault.clock()).lookupSelf(bAsA))
-        .hasMessageStartingWith("certificate login at auth/cert/login was refused (Vault refused auth/cert/login: invalid certificate or no client certificate supplied)");
+        VaultClient.connect(
+            target
+                .connection()
+                .retryPolicy(RetryPolicy.NONE)
+                .clientCertificate(() -> Optional.of(current.get()))
+                .build());
+    VaultCredential bAsA =
+        VaultCredentials.certificate(
+            "cert", Optional.of(VaultEnrollment.policyName(a)), target.vault.clock());
+    assertThatThrownBy(
+            () -> new VaultTokens(otherConnection, target.vault.clock()).lookupSelf(bAsA))
+        .hasMessageStartingWith(
+            "certificate login at auth/cert/login was refused (Vault refused auth/cert/login: invalid certificate or no client certificate supplied)");
   }
 
   @Test
   void certificateLogin_withoutAClientCertificate_saysWhatIsMissing() {
-    VaultCredential login = VaultCredentials.certificate("cert", Optional.empty(), target.vault.clock());
+    VaultCredential login =
+        VaultCredentials.certificate("cert", Optional.empty(), target.vault.clock());
 
     assertThatThrownBy(() -> new VaultTokens(client, target.vault.clock()).lookupSelf(login))
         .hasMessageContaining("needs an https Vault address and a client certificate to present");
@@ -126,7 +158,8 @@ class LoginCredentialTest {
 
   @Test
   void kubernetesLogin_withAReviewedServiceAccountToken_getsTheRolesPolicies() throws Exception {
-    client.write("sys/auth/kubernetes", VaultClient.object().put("type", "kubernetes"), target.operator());
+    client.write(
+        "sys/auth/kubernetes", VaultClient.object().put("type", "kubernetes"), target.operator());
     ObjectNode role = VaultClient.object();
     role.putArray("bound_service_account_names").add("edgetrust-agent");
     role.putArray("bound_service_account_namespaces").add("kubeedge");
@@ -136,7 +169,10 @@ class LoginCredentialTest {
     Path jwt = dir.resolve("sa-token");
     AtomicFile.writeSecret(jwt, "eyJ.agent.jwt".getBytes(StandardCharsets.US_ASCII));
 
-    TokenInfo info = new VaultTokens(client, target.vault.clock()).lookupSelf(VaultCredentials.kubernetes("kubernetes", "agent", jwt, target.vault.clock()));
+    TokenInfo info =
+        new VaultTokens(client, target.vault.clock())
+            .lookupSelf(
+                VaultCredentials.kubernetes("kubernetes", "agent", jwt, target.vault.clock()));
 
     assertThat(info.policies()).contains(VaultSetup.CLOUDHUB_POLICY, "default");
   }

@@ -18,9 +18,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The renewer keeps a renewable token alive, reports a dead one once, and recovers from a new token file. */
+/**
+ * The renewer keeps a renewable token alive, reports a dead one once, and recovers from a new token
+ * file.
+ */
 class TokenRenewerTest {
-  private static final RetryPolicy QUICK = new RetryPolicy(5, Duration.ofMillis(20), Duration.ofMillis(100));
+  private static final RetryPolicy QUICK =
+      new RetryPolicy(5, Duration.ofMillis(20), Duration.ofMillis(100));
   private static StandInTarget target;
   private static VaultClient client;
   private static VaultTokens tokens;
@@ -43,7 +47,12 @@ class TokenRenewerTest {
     ObjectNode body = VaultClient.object();
     body.putArray("policies").add("default");
     body.put("ttl", ttl);
-    return client.write("auth/token/create", body, target.operator()).auth().orElseThrow().path("client_token").asText();
+    return client
+        .write("auth/token/create", body, target.operator())
+        .auth()
+        .orElseThrow()
+        .path("client_token")
+        .asText();
   }
 
   private Path tokenFile(String token) throws Exception {
@@ -56,9 +65,12 @@ class TokenRenewerTest {
   void renewableToken_isRenewedBeforeItExpires_andOutlivesItsFirstTtl() throws Exception {
     VaultCredential credential = VaultCredentials.tokenFile(tokenFile(newToken("2s")));
 
-    try (TokenRenewer renewer = new TokenRenewer(tokens, credential, Optional.empty(), QUICK, Duration.ofMillis(200), null).start()) {
+    try (TokenRenewer renewer =
+        new TokenRenewer(tokens, credential, Optional.empty(), QUICK, Duration.ofMillis(200), null)
+            .start()) {
       await().atMost(Duration.ofSeconds(20)).until(() -> renewer.renewals() >= 2);
-      // Two renewals at two thirds of a 2 s lease: more than the first 2 s have passed, and it lives.
+      // Two renewals at two thirds of a 2 s lease: more than the first 2 s have passed, and it
+      // lives.
       assertThat(tokens.lookupSelf(credential).ttl()).isPositive();
       assertThat(renewer.problem()).isEmpty();
     }
@@ -70,14 +82,19 @@ class TokenRenewerTest {
     Path file = tokenFile(first);
     VaultCredential credential = VaultCredentials.tokenFile(file);
 
-    try (TokenRenewer renewer = new TokenRenewer(tokens, credential, Optional.empty(), QUICK, Duration.ofMillis(100), null).start()) {
+    try (TokenRenewer renewer =
+        new TokenRenewer(tokens, credential, Optional.empty(), QUICK, Duration.ofMillis(100), null)
+            .start()) {
       await().atMost(Duration.ofSeconds(10)).until(() -> renewer.current().isPresent());
       tokens.revokeSelf(VaultCredentials.token(first, "test"));
 
-      await().atMost(Duration.ofSeconds(10))
-          .until(() -> renewer.problem().isPresent());
-      assertThat(renewer.problem()).contains(
-          "Vault token in " + file + " is expired or revoked (403 on auth/token/lookup-self): write a new token to " + file);
+      await().atMost(Duration.ofSeconds(10)).until(() -> renewer.problem().isPresent());
+      assertThat(renewer.problem())
+          .contains(
+              "Vault token in "
+                  + file
+                  + " is expired or revoked (403 on auth/token/lookup-self): write a new token to "
+                  + file);
 
       String second = newToken("1h");
       AtomicFile.writeSecret(file, second.getBytes(StandardCharsets.US_ASCII));

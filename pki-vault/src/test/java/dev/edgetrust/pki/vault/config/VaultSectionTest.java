@@ -29,16 +29,20 @@ class VaultSectionTest {
   static Optional<VaultSettings> load(Path file) throws ConfigException {
     YamlConfig yaml = YamlConfig.read(file);
     String node = yaml.node("modules.edged.hostnameOverride").asText("node-a");
-    EdgePkiContext context = EdgePkiContext.builder(yaml, "vault", NodeName.of(node))
-        .files(Path.of("ca.crt"), Path.of("node.crt"), Path.of("node.key"))
-        .build();
+    EdgePkiContext context =
+        EdgePkiContext.builder(yaml, "vault", NodeName.of(node))
+            .files(Path.of("ca.crt"), Path.of("node.crt"), Path.of("node.key"))
+            .build();
     return VaultSettings.from(context);
   }
 
   private Path write(String vault) throws IOException {
     Path file = dir.resolve("edgecore.yaml");
-    Files.writeString(file, "modules:\n  edged:\n    hostnameOverride: node-a\n  edgeHub:\n"
-        + "    websocket: {server: \"127.0.0.1:10000\"}\n" + ("vault:\n" + vault.indent(2)).indent(4));
+    Files.writeString(
+        file,
+        "modules:\n  edged:\n    hostnameOverride: node-a\n  edgeHub:\n"
+            + "    websocket: {server: \"127.0.0.1:10000\"}\n"
+            + ("vault:\n" + vault.indent(2)).indent(4));
     return file;
   }
 
@@ -63,14 +67,18 @@ class VaultSectionTest {
 
   @Test
   void disabledSection_isNotCheckedFurther_andChangesNothing() throws Exception {
-    Optional<VaultSettings> s = load(write("enable: false\naddress: not a url\nauthMethod: kerberos\n"));
+    Optional<VaultSettings> s =
+        load(write("enable: false\naddress: not a url\nauthMethod: kerberos\n"));
 
     assertThat(s).isEmpty();
   }
 
   @Test
   void seedKeysOnly_getDefaults_roleAndCommonNameFromTheNode_pathsFromTheFile() throws Exception {
-    Optional<VaultSettings> s = load(write("""
+    Optional<VaultSettings> s =
+        load(
+            write(
+                """
         enable: true
         address: https://vault.example.com:8200/
         tokenFile: vault-token
@@ -92,7 +100,10 @@ class VaultSectionTest {
 
   @Test
   void everyKey_isRead() throws Exception {
-    Optional<VaultSettings> s = load(write("""
+    Optional<VaultSettings> s =
+        load(
+            write(
+                """
         enable: true
         address: https://10.0.0.5:8200
         role: edge-fleet
@@ -108,7 +119,10 @@ class VaultSectionTest {
 
     VaultSettings v = s.orElseThrow();
     assertThat(v.authMethod()).isEqualTo(AuthMethod.APPROLE);
-    assertThat(v.appRole()).contains(new VaultSettings.AppRole("edge-approle", "4f1c-role", Path.of("/etc/edgetrust/secret-id")));
+    assertThat(v.appRole())
+        .contains(
+            new VaultSettings.AppRole(
+                "edge-approle", "4f1c-role", Path.of("/etc/edgetrust/secret-id")));
     assertThat(v.tokenFile()).isEmpty();
     assertThat(v.role()).isEqualTo("edge-fleet");
     assertThat(v.ttl()).isEqualTo(Duration.ofMinutes(90));
@@ -121,14 +135,17 @@ class VaultSectionTest {
 
   @Test
   void certAuth_needsNoTokenFile() throws Exception {
-    Optional<VaultSettings> s = load(write("enable: true\naddress: https://vault:8200\nauthMethod: cert\n"));
+    Optional<VaultSettings> s =
+        load(write("enable: true\naddress: https://vault:8200\nauthMethod: cert\n"));
 
     assertThat(s.orElseThrow().authMethod()).isEqualTo(AuthMethod.CERT);
   }
 
   @Test
   void anotherCommonName_isRefused_sayingTheCloudHubAdmitsOnlyTheNodesOwn() throws Exception {
-    Path file = write("enable: true\naddress: https://vault:8200\ntokenFile: t\ncommonName: system:node:node-b\n");
+    Path file =
+        write(
+            "enable: true\naddress: https://vault:8200\ntokenFile: t\ncommonName: system:node:node-b\n");
 
     assertThatThrownBy(() -> load(file))
         .isInstanceOf(ConfigException.class)
@@ -157,7 +174,9 @@ class VaultSectionTest {
 
   @Test
   void appRoleWithoutSecretIdFile_namesTheNestedKey() throws Exception {
-    Path file = write("enable: true\naddress: https://vault:8200\nauthMethod: approle\napprole: {roleId: r}\n");
+    Path file =
+        write(
+            "enable: true\naddress: https://vault:8200\nauthMethod: approle\napprole: {roleId: r}\n");
 
     assertThatThrownBy(() -> load(file))
         .hasMessageContaining("'modules.edgeHub.vault.approle.secretIdFile' is required");
@@ -168,7 +187,8 @@ class VaultSectionTest {
     Path file = write("enable: true\naddress: https://vault:8200\nauthMethod: kerberos\n");
 
     assertThatThrownBy(() -> load(file))
-        .hasMessageContaining("'modules.edgeHub.vault.authMethod' must be token, approle or cert, not 'kerberos'");
+        .hasMessageContaining(
+            "'modules.edgeHub.vault.authMethod' must be token, approle or cert, not 'kerberos'");
   }
 
   @Test
@@ -205,10 +225,13 @@ class VaultSectionTest {
 
   @Test
   void backwardsRenewalWindow_namesTheNestedKey() throws Exception {
-    Path file = write("enable: true\naddress: https://vault:8200\ntokenFile: t\nrenewalWindow: {from: 0.9, to: 0.5}\n");
+    Path file =
+        write(
+            "enable: true\naddress: https://vault:8200\ntokenFile: t\nrenewalWindow: {from: 0.9, to: 0.5}\n");
 
     assertThatThrownBy(() -> load(file))
-        .hasMessageContaining("'modules.edgeHub.vault.renewalWindow.from' must be greater than 0 and at most 'to'");
+        .hasMessageContaining(
+            "'modules.edgeHub.vault.renewalWindow.from' must be greater than 0 and at most 'to'");
   }
 
   @Test

@@ -9,7 +9,8 @@ import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
-  private final RetryPolicy policy = new RetryPolicy(10, Duration.ofMillis(100), Duration.ofSeconds(1));
+  private final RetryPolicy policy =
+      new RetryPolicy(10, Duration.ofMillis(100), Duration.ofSeconds(1));
 
   @Test
   void nominalDelay_doubles_thenStaysAtTheCap() {
@@ -34,7 +35,8 @@ class RetryPolicyTest {
 
   @Test
   void invalidSettings_areRefusedWithTheReason() {
-    assertThatThrownBy(() -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO)).hasMessage("maxAttempts must be at least 1, was 0");
+    assertThatThrownBy(() -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO))
+        .hasMessage("maxAttempts must be at least 1, was 0");
     assertThatThrownBy(() -> new RetryPolicy(2, Duration.ofSeconds(2), Duration.ofSeconds(1)))
         .hasMessage("maxDelay (PT1S) is shorter than initialDelay (PT2S)");
   }

@@ -16,9 +16,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Retries and backoff against the stand-in's fault injection: what is retried, how often, and what is not. */
+/**
+ * Retries and backoff against the stand-in's fault injection: what is retried, how often, and what
+ * is not.
+ */
 class VaultClientRetryTest {
-  private static final RetryPolicy THREE = new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(40));
+  private static final RetryPolicy THREE =
+      new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(40));
   private static StandInTarget target;
   private static VaultClient client;
 
@@ -62,7 +66,8 @@ class VaultClientRetryTest {
 
     assertThatThrownBy(() -> client.read("sys/mounts", target.operator()))
         .isInstanceOf(PkiException.class)
-        .hasMessage("Vault at " + target.vault.address() + " failed (500 on sys/mounts: injected failure)")
+        .hasMessage(
+            "Vault at " + target.vault.address() + " failed (500 on sys/mounts: injected failure)")
         .matches(e -> ((PkiException) e).isRetryable());
     assertThat(attempts("sys/mounts")).isEqualTo(3);
   }
@@ -72,7 +77,10 @@ class VaultClientRetryTest {
     target.vault.seal();
 
     assertThatThrownBy(() -> client.read("sys/mounts", target.operator()))
-        .hasMessage("Vault at " + target.vault.address() + " is sealed or unavailable (503 on sys/mounts: Vault is sealed)")
+        .hasMessage(
+            "Vault at "
+                + target.vault.address()
+                + " is sealed or unavailable (503 on sys/mounts: Vault is sealed)")
         .matches(e -> ((PkiException) e).isRetryable());
     assertThat(attempts("sys/mounts")).isEqualTo(3);
   }
@@ -82,7 +90,10 @@ class VaultClientRetryTest {
     target.vault.standby(true);
 
     assertThatThrownBy(() -> client.read("sys/mounts", target.operator()))
-        .hasMessageStartingWith("Vault at " + target.vault.address() + " is a standby node or rate-limited (429 on sys/mounts")
+        .hasMessageStartingWith(
+            "Vault at "
+                + target.vault.address()
+                + " is a standby node or rate-limited (429 on sys/mounts")
         .matches(e -> ((PkiException) e).isRetryable());
     assertThat(attempts("sys/mounts")).isEqualTo(3);
   }
@@ -107,10 +118,18 @@ class VaultClientRetryTest {
   void slowVault_timesOut_asRetryable() {
     target.vault.latency(Duration.ofMillis(1500));
     VaultClient impatient =
-        VaultClient.connect(target.connection().retryPolicy(RetryPolicy.NONE).requestTimeout(Duration.ofMillis(300)).build());
+        VaultClient.connect(
+            target
+                .connection()
+                .retryPolicy(RetryPolicy.NONE)
+                .requestTimeout(Duration.ofMillis(300))
+                .build());
 
     assertThatThrownBy(() -> impatient.read("sys/mounts", target.operator()))
-        .hasMessage("Vault at " + target.vault.address() + " did not answer GET sys/mounts within the timeout")
+        .hasMessage(
+            "Vault at "
+                + target.vault.address()
+                + " did not answer GET sys/mounts within the timeout")
         .matches(e -> ((PkiException) e).isRetryable());
   }
 
@@ -121,7 +140,8 @@ class VaultClientRetryTest {
       port = s.getLocalPort();
     }
     VaultClient nowhere =
-        VaultClient.connect(VaultConnection.builder("https://127.0.0.1:" + port).retryPolicy(THREE).build());
+        VaultClient.connect(
+            VaultConnection.builder("https://127.0.0.1:" + port).retryPolicy(THREE).build());
 
     assertThatThrownBy(() -> nowhere.read("sys/mounts", target.operator()))
         .hasMessageStartingWith("cannot reach Vault at https://127.0.0.1:" + port)
@@ -130,7 +150,9 @@ class VaultClientRetryTest {
 
   @Test
   void untrustedServerCertificate_namesTheServerCaSetting() {
-    VaultClient wrongCa = VaultClient.connect(VaultConnection.builder(target.vault.address()).retryPolicy(RetryPolicy.NONE).build());
+    VaultClient wrongCa =
+        VaultClient.connect(
+            VaultConnection.builder(target.vault.address()).retryPolicy(RetryPolicy.NONE).build());
 
     assertThatThrownBy(() -> wrongCa.read("sys/mounts", target.operator()))
         .hasMessageStartingWith("TLS handshake with Vault at " + target.vault.address() + " failed")

@@ -43,7 +43,12 @@ class VaultErrorMessagesTest {
     ObjectNode body = VaultClient.object();
     body.putArray("policies").add("limited");
     body.put("ttl", "1h");
-    return client.write("auth/token/create", body, target.operator()).auth().orElseThrow().path("client_token").asText();
+    return client
+        .write("auth/token/create", body, target.operator())
+        .auth()
+        .orElseThrow()
+        .path("client_token")
+        .asText();
   }
 
   @Test
@@ -52,12 +57,17 @@ class VaultErrorMessagesTest {
     Path file = dir.resolve("token");
     AtomicFile.writeSecret(file, token.getBytes(StandardCharsets.US_ASCII));
     VaultCredential credential = VaultCredentials.tokenFile(file);
-    String accessor = new VaultTokens(client, target.vault.clock()).lookupSelf(credential).accessor();
+    String accessor =
+        new VaultTokens(client, target.vault.clock()).lookupSelf(credential).accessor();
 
     assertThatThrownBy(() -> client.write("pki/sign/edge-node-x", VaultClient.object(), credential))
         .isInstanceOf(PkiException.class)
-        .hasMessage("permission denied on pki/sign/edge-node-x: the token's policy does not allow this path (Vault token in "
-            + file + ", accessor " + accessor + ", policies [\"default\",\"limited\"])")
+        .hasMessage(
+            "permission denied on pki/sign/edge-node-x: the token's policy does not allow this path (Vault token in "
+                + file
+                + ", accessor "
+                + accessor
+                + ", policies [\"default\",\"limited\"])")
         .message()
         .doesNotContain(token);
   }
@@ -69,19 +79,26 @@ class VaultErrorMessagesTest {
     new VaultTokens(client, target.vault.clock()).revokeSelf(credential);
 
     assertThatThrownBy(() -> client.read("sys/mounts", credential))
-        .hasMessage("the Vault token in VAULT_TOKEN is expired or revoked (403 on auth/token/lookup-self): set VAULT_TOKEN to a valid token");
+        .hasMessage(
+            "the Vault token in VAULT_TOKEN is expired or revoked (403 on auth/token/lookup-self): set VAULT_TOKEN to a valid token");
   }
 
   @Test
   void badRequest_carriesVaultsOwnTextAndThePath() {
-    assertThatThrownBy(() -> client.write("sys/policies/acl/broken", VaultClient.object().put("policy", "path {"), target.operator()))
+    assertThatThrownBy(
+            () ->
+                client.write(
+                    "sys/policies/acl/broken",
+                    VaultClient.object().put("policy", "path {"),
+                    target.operator()))
         .hasMessageStartingWith("Vault refused sys/policies/acl/broken: failed to parse policy");
   }
 
   @Test
   void unknownPath_saysNothingIsThere() {
     assertThatThrownBy(() -> client.read("nothing-mounted/here", target.operator()))
-        .hasMessage("Vault has nothing at nothing-mounted/here (404: no handler for route \"nothing-mounted/here\". route entry not found.): check the mount and role names");
+        .hasMessage(
+            "Vault has nothing at nothing-mounted/here (404: no handler for route \"nothing-mounted/here\". route entry not found.): check the mount and role names");
   }
 
   @Test
@@ -97,15 +114,21 @@ class VaultErrorMessagesTest {
   void tokenFileWithJunk_isRefusedWithoutEchoingIt() throws Exception {
     Path file = dir.resolve("junk.token");
     Files.writeString(file, "s.abc def\n");
-    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(
+        file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
     assertThatThrownBy(() -> client.read("sys/mounts", VaultCredentials.tokenFile(file)))
-        .hasMessage("Vault token file " + file + " does not hold one token (character 6 is whitespace or not printable ASCII)");
+        .hasMessage(
+            "Vault token file "
+                + file
+                + " does not hold one token (character 6 is whitespace or not printable ASCII)");
   }
 
   @Test
   void multierrorFraming_isRemovedFromVaultsErrors() {
-    byte[] body = "{\"errors\":[\"2 errors occurred:\\n\\t* first\\n\\t* second\\n\\n\"]}".getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        "{\"errors\":[\"2 errors occurred:\\n\\t* first\\n\\t* second\\n\\n\"]}"
+            .getBytes(StandardCharsets.UTF_8);
 
     assertThat(VaultErrors.text(body)).isEqualTo("first; second");
   }
@@ -122,6 +145,7 @@ class VaultErrorMessagesTest {
     assertThat(VaultDurations.parse("72h", "ttl")).isEqualTo(Duration.ofHours(72));
     assertThat(VaultDurations.parse("1h30m", "ttl")).isEqualTo(Duration.ofMinutes(90));
     assertThat(VaultDurations.parse("86400", "ttl")).isEqualTo(Duration.ofDays(1));
-    assertThatThrownBy(() -> VaultDurations.parse("soon", "ttl")).hasMessage("ttl 'soon' is not a duration (e.g. 72h, 30m, 86400)");
+    assertThatThrownBy(() -> VaultDurations.parse("soon", "ttl"))
+        .hasMessage("ttl 'soon' is not a duration (e.g. 72h, 30m, 86400)");
   }
 }

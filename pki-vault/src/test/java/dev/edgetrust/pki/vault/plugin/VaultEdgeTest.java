@@ -34,8 +34,12 @@ class VaultEdgeTest {
   @Test
   void vaultCommonNameOtherThanTheNodes_cannotBeConfiguredInCodeEither() throws Exception {
     VaultSettings foreign =
-        VaultSettings.withToken(NodeName.of("node-b"), URI.create("https://127.0.0.1:8200"), dir.resolve("t"),
-            Optional.empty(), TTL);
+        VaultSettings.withToken(
+            NodeName.of("node-b"),
+            URI.create("https://127.0.0.1:8200"),
+            dir.resolve("t"),
+            Optional.empty(),
+            TTL);
     EdgePkiContext context = context();
 
     assertThatThrownBy(() -> new VaultEdge(foreign, context))
@@ -45,10 +49,13 @@ class VaultEdgeTest {
   @Test
   void enabledSection_isFoundByTheFactory_withItsSecretsAndWindow() throws Exception {
     Path file = dir.resolve("edgecore.yaml");
-    Files.writeString(file, "modules:\n  edgeHub:\n    vault: {enable: true, address: 'https://vault:8200', tokenFile: t}\n");
-    EdgePkiContext context = EdgePkiContext.builder(YamlConfig.read(file), "vault", NODE)
-        .files(dir.resolve("ca.crt"), dir.resolve("node.crt"), dir.resolve("node.key"))
-        .build();
+    Files.writeString(
+        file,
+        "modules:\n  edgeHub:\n    vault: {enable: true, address: 'https://vault:8200', tokenFile: t}\n");
+    EdgePkiContext context =
+        EdgePkiContext.builder(YamlConfig.read(file), "vault", NODE)
+            .files(dir.resolve("ca.crt"), dir.resolve("node.crt"), dir.resolve("node.key"))
+            .build();
 
     EdgePki edge = new VaultPkiFactory().edge(context).orElseThrow();
 

@@ -202,15 +202,7 @@ final class EnrollCommand implements Callable<Integer> {
         URI.create("https://" + hostForUri(websocket.host()) + ":" + settings.httpsPort());
     BuiltinEdgeBundle.Written written;
     try (CloudPki pki = loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC()))) {
-      JoinTokenMinting ca =
-          pki.joinTokens()
-              .orElseThrow(
-                  () ->
-                      new UserErrors.UserException(
-                          config
-                              + ": pki.provider: "
-                              + loaded.pki().name()
-                              + " mints no join tokens"));
+      JoinTokenMinting ca = TokenCommand.minting(pki, loaded);
       stdout.println(
           "join tokens of "
               + config

@@ -82,15 +82,7 @@ final class TokenCommand implements Callable<Integer> {
     }
     MintedJoinToken token;
     try (CloudPki pki = loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC()))) {
-      JoinTokenMinting minting =
-          pki.joinTokens()
-              .orElseThrow(
-                  () ->
-                      new UserErrors.UserException(
-                          config
-                              + ": pki.provider: "
-                              + loaded.pki().name()
-                              + " mints no join tokens"));
+      JoinTokenMinting minting = minting(pki, loaded);
       token =
           node == null
               ? minting.mint(validity)
@@ -113,5 +105,18 @@ final class TokenCommand implements Callable<Integer> {
           + bound.expiresAt();
     }
     return "shared: enrolls any unused node name until " + claims.expiresAt();
+  }
+
+  /** The join-token minting of the CloudHub's PKI, or one line saying this PKI mints none. */
+  static JoinTokenMinting minting(CloudPki pki, CloudHubConfig.Loaded loaded)
+      throws UserErrors.UserException {
+    return pki.joinTokens()
+        .orElseThrow(
+            () ->
+                new UserErrors.UserException(
+                    loaded.file()
+                        + ": pki.provider: "
+                        + loaded.pki().name()
+                        + " mints no join tokens"));
   }
 }

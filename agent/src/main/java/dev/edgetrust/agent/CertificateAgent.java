@@ -1,5 +1,6 @@
 package dev.edgetrust.agent;
 
+import dev.edgetrust.config.GoDuration;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
@@ -9,6 +10,7 @@ import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.retry.Backoff;
+import dev.edgetrust.retry.FailureStreak;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
@@ -40,7 +42,11 @@ import org.slf4j.LoggerFactory;
  * <p>The key is made here and never leaves; only a CSR goes to the PKI. Key, certificate and CA
  * bundle are written atomically into the shared directory, where the CloudHub picks them up on its
  * next handshake. When the PKI cannot be reached the certificate in place stays, and the agent
- * retries with capped, jittered backoff.
+ * retries with capped, jittered backoff — held to the certificate's end ({@link
+ * Backoff#beforeDeadline}), so a backoff grown to minutes never sleeps through the last seconds in
+ * which a renewal would still save the server certificate. A PKI that stays away is reported once
+ * loudly after {@code escalateAfter} and then summarized, not logged per attempt ({@link
+ * FailureStreak}).
  */
 public final class CertificateAgent {
   private static final Logger log = LoggerFactory.getLogger(CertificateAgent.class);
@@ -48,6 +54,15 @@ public final class CertificateAgent {
   static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   static final Duration MAX_RETRY = Duration.ofMinutes(5);
   private static final Backoff RETRY = new Backoff(FIRST_RETRY, MAX_RETRY, Backoff.Jitter.EQUAL);
+
+  /**
+   * How long one signing request may take when unhurried: a Vault request's default timeout. The
+   * agent plans renewals to leave room for two such tries before the certificate ends.
+   */
+  static final Duration TRY_TIMEOUT = Duration.ofSeconds(30);
+
+  /** How long renewing may fail before one ERROR says so (then a summary at that interval). */
+  public static final Duration DEFAULT_ESCALATE_AFTER = Duration.ofMinutes(5);
 
   /**
    * What to obtain and where to put it.
@@ -79,12 +94,21 @@ public final class CertificateAgent {
   private final PkiProvider pki;
   private final Target target;
   private final Clock clock;
+  private final Duration escalateAfter;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   public CertificateAgent(PkiProvider pki, Target target, Clock clock) {
+    this(pki, target, clock, DEFAULT_ESCALATE_AFTER);
+  }
+
+  /**
+   * @param escalateAfter how long renewing may fail before one ERROR says so
+   */
+  public CertificateAgent(PkiProvider pki, Target target, Clock clock, Duration escalateAfter) {
     this.pki = Objects.requireNonNull(pki, "pki");
     this.target = Objects.requireNonNull(target, "target");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.escalateAfter = Objects.requireNonNull(escalateAfter, "escalateAfter");
   }
 
   /**
@@ -162,10 +186,31 @@ public final class CertificateAgent {
     }
   }
 
-  /** When {@code held} should be replaced: at 2/3 of its lifetime. */
+  /**
+   * When {@code held} should be replaced: at 2/3 of its lifetime, or earlier if that would not
+   * leave room for two {@link #TRY_TIMEOUT} tries before it ends (but not before half of it).
+   */
   static Instant renewalTime(HeldCertificate held) {
     Duration life = Duration.between(held.notBefore(), held.notAfter());
-    return held.notBefore().plus(Duration.ofMillis((long) (life.toMillis() * RENEW_AT)));
+    Instant twoThirds =
+        held.notBefore().plus(Duration.ofMillis((long) (life.toMillis() * RENEW_AT)));
+    Instant latest = Backoff.latestStart(held.notAfter(), TRY_TIMEOUT, 2);
+    if (!twoThirds.isAfter(latest)) {
+      return twoThirds;
+    }
+    Instant half = held.notBefore().plus(life.dividedBy(2));
+    return latest.isAfter(half) ? latest : half;
+  }
+
+  /**
+   * When to try again after failure number {@code attempt} (1-based) at {@code now}: the backoff,
+   * held to the end of the certificate in place, if there is one.
+   */
+  static Backoff.Attempt retry(int attempt, Instant now, Optional<Instant> notAfter) {
+    Duration wait = retryDelay(attempt);
+    return notAfter.isPresent()
+        ? Backoff.beforeDeadline(wait, TRY_TIMEOUT, now, notAfter.get())
+        : new Backoff.Attempt(wait, TRY_TIMEOUT, now.plus(wait));
   }
 
   /**
@@ -182,6 +227,7 @@ public final class CertificateAgent {
   public void run() {
     Optional<HeldCertificate> inPlace = recovered();
     Instant due = inPlace.map(CertificateAgent::renewalTime).orElse(Instant.MIN);
+    FailureStreak streak = new FailureStreak(escalateAfter, escalateAfter);
     int failures = 0;
     while (stopped.getCount() > 0) {
       Duration wait = Duration.between(clock.instant(), due);
@@ -197,16 +243,73 @@ public final class CertificateAgent {
         inPlace = Optional.of(renewNow());
         due = renewalTime(inPlace.get());
         failures = 0;
+        streak
+            .succeeded(clock.instant())
+            .ifPresent(
+                ended ->
+                    log.info(
+                        "server certificate renewed after {} of failures ({} attempts)",
+                        GoDuration.format(ended.lasted()),
+                        ended.failures()));
       } catch (PkiException | IOException | RuntimeException e) {
         failures++;
-        Duration retry = retryDelay(failures);
-        due = clock.instant().plus(retry);
-        log.error(
-            "could not renew the server certificate ({}); the one in place stays{}; retrying in {} s",
-            e.getMessage(),
-            inPlace.map(h -> " (valid until " + h.notAfter() + ")").orElse(""),
-            retry.toSeconds());
+        Instant now = clock.instant();
+        Backoff.Attempt retry = retry(failures, now, inPlace.map(HeldCertificate::notAfter));
+        due = retry.at();
+        report(streak, e, now, inPlace, retry);
       }
+    }
+  }
+
+  /**
+   * A line per new cause (ERROR for this machine's own fault, a write that failed; WARN for the
+   * PKI), then one ERROR once renewing has failed for {@code escalateAfter}, then a summary at that
+   * interval; a time is named, not only a wait, so no line promises a retry that has passed.
+   */
+  private static void report(
+      FailureStreak streak,
+      Exception e,
+      Instant now,
+      Optional<HeldCertificate> inPlace,
+      Backoff.Attempt retry) {
+    String stays =
+        inPlace
+            .map(
+                h ->
+                    (h.notAfter().isAfter(now)
+                            ? "; the one in place stays (valid until "
+                            : "; the one in place expired at ")
+                        + h.notAfter()
+                        + (h.notAfter().isAfter(now) ? ")" : ""))
+            .orElse("");
+    String next = "; retrying in " + GoDuration.format(retry.delay()) + " (at " + retry.at() + ")";
+    switch (streak.failed(now, String.valueOf(e.getMessage()))) {
+      case NEW_CAUSE -> {
+        if (e instanceof PkiException) {
+          log.warn("could not renew the server certificate ({}){}{}", e.getMessage(), stays, next);
+        } else {
+          log.error("could not renew the server certificate ({}){}{}", e.getMessage(), stays, next);
+        }
+      }
+      case ESCALATE ->
+          log.error(
+              "the server certificate has not been renewed for {} ({} attempts); last cause: {}{}{}",
+              GoDuration.format(streak.failingFor(now)),
+              streak.failures(),
+              e.getMessage(),
+              stays,
+              next);
+      case SUMMARY ->
+          log.warn(
+              "the server certificate still cannot be renewed: failing for {} ({} attempts); last"
+                  + " cause: {}{}{}",
+              GoDuration.format(streak.failingFor(now)),
+              streak.failures(),
+              e.getMessage(),
+              stays,
+              next);
+      case REPEAT, QUIET ->
+          log.debug("could not renew the server certificate ({}){}", e.getMessage(), next);
     }
   }
 

@@ -7,6 +7,7 @@ import dev.edgetrust.edgehub.enrollment.EnrollmentException;
 import dev.edgetrust.edgehub.enrollment.NodeCredentials;
 import dev.edgetrust.edgehub.enrollment.RenewalWindow;
 import dev.edgetrust.edgehub.metrics.EdgeMetrics;
+import dev.edgetrust.retry.Backoff.Attempt;
 import io.netty.handler.ssl.SslContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,7 +50,6 @@ final class CredentialLifecycle implements AutoCloseable {
 
   private final EdgeHubSettings settings;
   private final CredentialManager credentials;
-  private final RenewalWindow renewalWindow;
   private final CurrentCredentials current;
   private final StatusBoard status;
   private final EdgeMetrics metrics;
@@ -65,11 +65,10 @@ final class CredentialLifecycle implements AutoCloseable {
       new CompletableFuture<>();
 
   // Credential thread only.
-  private final RandomGenerator random = RandomGenerator.getDefault();
-  private final Backoff backoff = Backoff.standard();
+  private final CredentialRetries retries;
+  private final RenewalPlanner planner;
   private Optional<ScheduledFuture<?>> renewalTask = Optional.empty();
   private Optional<ScheduledFuture<?>> lifetimeWarning = Optional.empty();
-  private Optional<String> lastProblem = Optional.empty();
 
   /** The credentials the issuer has just handed over (not read from disk), until scheduled. */
   private Optional<NodeCredentials> justIssued = Optional.empty();
@@ -90,12 +89,22 @@ final class CredentialLifecycle implements AutoCloseable {
       Clock clock) {
     this.settings = settings;
     this.credentials = credentials;
-    this.renewalWindow = renewalWindow;
     this.current = current;
     this.status = status;
     this.metrics = metrics;
     this.listener = listener;
     this.clock = clock;
+    this.retries =
+        new CredentialRetries(
+            settings.nodeName(),
+            Backoff.standard(),
+            settings.handshakeTimeout(),
+            settings.escalateAfter(),
+            metrics,
+            clock);
+    this.planner =
+        new RenewalPlanner(
+            settings, renewalWindow, credentials.issuer(), RandomGenerator.getDefault());
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -228,6 +237,7 @@ final class CredentialLifecycle implements AutoCloseable {
     int rotations = current.get().map(CurrentCredentials.InUse::rotations).orElse(0);
     current.publish(
         new CurrentCredentials.InUse(next, context, rotated ? rotations + 1 : rotations));
+    retries.succeeded();
     metrics.certificate(next.held().notAfter());
     if (rotated) {
       metrics.renewed(clock.instant());
@@ -251,7 +261,9 @@ final class CredentialLifecycle implements AutoCloseable {
       NodeCredentials next =
           before.isEmpty()
               ? credentials.obtain()
-              : wasRetired ? credentials.reenroll(retiredBecause) : credentials.renew(before.get());
+              : wasRetired
+                  ? credentials.reenroll(retiredBecause)
+                  : credentials.renew(before.get(), retries.nextTimeout());
       if (wasRetired) {
         log.info(
             "node {}: enrolled anew after the revocation of serial {}: serial {}",
@@ -261,8 +273,6 @@ final class CredentialLifecycle implements AutoCloseable {
         retired = Optional.empty();
       }
       justIssued = before.isEmpty() ? Optional.empty() : Optional.of(next);
-      backoff.reset();
-      lastProblem = Optional.empty();
       adopt(next, before.isPresent());
       result.ifPresent(r -> r.complete(next));
     } catch (EnrollmentException e) {
@@ -283,8 +293,6 @@ final class CredentialLifecycle implements AutoCloseable {
     // one, so that a replaced token file is picked up without hammering the PKI meanwhile.
     Optional<Duration> slow =
         e.isRetryable() ? Optional.empty() : credentials.issuer().refusalRetry();
-    // A CloudHub that answered 429/503 with Retry-After is not asked again sooner than that.
-    Duration wait = slow.isPresent() ? slow.get() : backoff.next(e.retryAfter());
     Optional<NodeCredentials> now = current.get().map(CurrentCredentials.InUse::credentials);
     boolean enrolling = now.isEmpty() || retired.equals(now);
     String line =
@@ -299,27 +307,21 @@ final class CredentialLifecycle implements AutoCloseable {
                     + " (valid until "
                     + now.get().held().notAfter()
                     + ")";
-    String retry = "; retrying in " + Math.max(1, wait.toSeconds()) + " s";
-    if (!lastProblem.equals(Optional.of(e.getMessage()))) {
-      if (!e.isRetryable() || e.isLocalFault()) {
-        // Someone must act (a new token, a full disk): one actionable line per distinct problem,
-        // not one per attempt.
-        log.error("{}{}", line, retry);
-      } else {
-        log.warn("{}{}", line, retry);
-      }
-    } else {
-      log.debug("{}{}", line, retry);
-    }
-    lastProblem = Optional.of(e.getMessage());
-    metrics.renewalFailed();
+    // Renewing, the certificate in use is what is at stake: retries are held to its end.
+    Attempt next =
+        retries.failed(
+            e,
+            enrolling ? "enroll" : "renew its certificate",
+            line,
+            slow,
+            enrolling ? Optional.empty() : now.map(c -> c.held().notAfter()));
     if (enrolling) {
       status.publish(ConnectionState.ENROLLING, e.getMessage());
     } else {
       status.publishDetail(e.getMessage());
     }
     cancel(renewalTask);
-    renewalTask = schedule(() -> renew(Optional.empty()), wait, "a retry");
+    renewalTask = schedule(() -> renew(Optional.empty()), next.delay(), "a retry");
   }
 
   private void tryEnrollingAnew(NodeCredentials refused, String why) {
@@ -334,8 +336,6 @@ final class CredentialLifecycle implements AutoCloseable {
           refused.held().serialHex(),
           next.held().serialHex());
       justIssued = Optional.of(next);
-      backoff.reset();
-      lastProblem = Optional.empty();
       adopt(next, true);
     } catch (EnrollmentException e) {
       // The issuer's refusal may already start with why (no token): say it once.
@@ -350,27 +350,16 @@ final class CredentialLifecycle implements AutoCloseable {
               + failed
               + "; still dialling with serial "
               + refused.held().serialHex();
-      if (!lastProblem.equals(Optional.of(e.getMessage()))) {
-        log.error(line);
-      } else {
-        log.debug(line);
-      }
-      lastProblem = Optional.of(e.getMessage());
+      retries.failedOnce(e, "enroll anew", line);
     } catch (RuntimeException e) {
       log.error("node {}: unexpected failure while enrolling anew", settings.nodeName(), e);
     }
   }
 
-  /** A tenth of the lifetime, at least a second: how soon a fresh certificate may be renewed. */
-  static Duration minimumRenewalDelay(Instant notBefore, Instant notAfter) {
-    Duration tenth = Duration.between(notBefore, notAfter).dividedBy(10);
-    return tenth.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : tenth;
-  }
-
   /**
    * Plans the renewal of {@code planned} (and the warning due if it has not happened by 90% of the
-   * lifetime), and says so in one line: serial, expiry, time left, next renewal. Runs at start and
-   * after every renewal, so the log always tells when the certificate in use ends.
+   * lifetime); the planner says so in one line. Runs at start and after every renewal, so the log
+   * always tells when the certificate in use ends.
    */
   private void scheduleRenewal(NodeCredentials planned) {
     cancel(renewalTask);
@@ -378,51 +367,23 @@ final class CredentialLifecycle implements AutoCloseable {
     if (closed) {
       return;
     }
-    Instant start = credentials.issuer().lifetimeStart(planned.held());
-    Instant notAfter = planned.held().notAfter();
     Instant now = clock.instant();
-    Optional<Instant> at =
-        settings.rotateCertificates()
-            ? Optional.of(renewalWindow.pick(start, notAfter, random))
-            : Optional.empty();
-    if (at.isPresent()) {
-      Duration delay = Duration.between(now, at.get());
-      Duration floor = minimumRenewalDelay(start, notAfter);
-      if (justIssued.equals(Optional.of(planned)) && delay.compareTo(floor) < 0) {
-        // A certificate that is due for renewal the moment it arrives: this node's clock is ahead
-        // of the CA's by most of a lifetime. Renewing at once would only fetch another one just
-        // like it, in a loop; wait a tenth of its lifetime instead.
-        log.warn(
-            "node {}: certificate serial {} (valid {} to {}) is due for renewal as soon as it was issued, by"
-                + " this node's clock ({}): the clock is probably ahead of the CA's; renewing in {} s instead of at once",
-            settings.nodeName(),
-            planned.held().serialHex(),
-            planned.held().notBefore(),
-            notAfter,
-            now,
-            floor.toSeconds());
-        delay = floor;
-        at = Optional.of(now.plus(floor));
-      }
-      renewalTask = schedule(() -> renew(Optional.empty()), delay, "the renewal");
+    RenewalPlanner.Plan plan = planner.plan(planned, justIssued.equals(Optional.of(planned)), now);
+    if (plan.renewAt().isPresent()) {
+      renewalTask =
+          schedule(
+              () -> renew(Optional.empty()),
+              Duration.between(now, plan.renewAt().get()),
+              "the renewal");
     }
-    metrics.nextRenewal(at.orElse(null));
-    log.info(
-        "node {}: certificate serial {} valid until {} ({} left); {}",
-        settings.nodeName(),
-        planned.held().serialHex(),
-        notAfter,
-        remaining(Duration.between(now, notAfter)),
-        at.isEmpty()
-            ? "renewal is off (rotateCertificates: false)"
-            : "next renewal at " + at.get());
+    metrics.nextRenewal(plan.renewAt().orElse(null));
     // Queued after the renewal: when both are due at once (an old certificate at start), the
     // renewal runs first, and a successful one leaves nothing to warn about.
-    long lifetime = Math.max(0, Duration.between(start, notAfter).toMillis());
-    Instant lowAt = start.plusMillis(lifetime - lifetime / 10);
     lifetimeWarning =
         schedule(
-            () -> warnIfNotRenewed(planned), Duration.between(now, lowAt), "the lifetime warning");
+            () -> warnIfNotRenewed(planned),
+            Duration.between(now, plan.warnAt()),
+            "the lifetime warning");
   }
 
   /** Once per certificate: it is down to its last 10% and no renewal has replaced it. */
@@ -435,30 +396,13 @@ final class CredentialLifecycle implements AutoCloseable {
         "node {}: certificate serial {} has {} left (under 10% of its lifetime, expires {}) and has not been renewed{}",
         settings.nodeName(),
         held.held().serialHex(),
-        remaining(Duration.between(clock.instant(), notAfter)),
+        RenewalPlanner.remaining(Duration.between(clock.instant(), notAfter)),
         notAfter,
-        lastProblem.isEmpty()
+        retries.lastProblem().isEmpty()
             ? (settings.rotateCertificates()
                 ? ""
                 : "; rotateCertificates is false: renew it by hand")
-            : "; last attempt: " + lastProblem.get());
-  }
-
-  /** {@code 29d 23h}, {@code 5h 12m}, {@code 42s}: what an operator reads at a glance. */
-  static String remaining(Duration d) {
-    if (d.isNegative() || d.isZero()) {
-      return "none";
-    }
-    if (d.toDays() > 0) {
-      return d.toDays() + "d " + d.toHoursPart() + "h";
-    }
-    if (d.toHours() > 0) {
-      return d.toHours() + "h " + d.toMinutesPart() + "m";
-    }
-    if (d.toMinutes() > 0) {
-      return d.toMinutes() + "m " + d.toSecondsPart() + "s";
-    }
-    return Math.max(1, d.toSeconds()) + "s";
+            : "; last attempt: " + retries.lastProblem().get());
   }
 
   /** Runs {@code task} on the credential thread, unless the EdgeHub is closing. */

@@ -87,7 +87,7 @@ public final class EdgeHub implements AutoCloseable {
   private final Optional<EventLoopGroup> ownGroup;
 
   private final EventLoop loop;
-  private final EdgeMetrics metrics = new EdgeMetrics();
+  private final EdgeMetrics metrics;
   private final Outbox outbox;
   private final StatusBoard status;
   private final CredentialLifecycle lifecycle;
@@ -105,6 +105,7 @@ public final class EdgeHub implements AutoCloseable {
   private EdgeHub(Builder b) {
     this.settings = b.settings;
     this.clock = b.clock;
+    this.metrics = new EdgeMetrics(clock);
     CertificateIssuer issuer = b.issuer != null ? b.issuer : bootstrapIssuer(settings, clock);
     CredentialManager credentials =
         new CredentialManager(

@@ -29,6 +29,8 @@ import dev.edgetrust.pki.JoinToken;
  * @param tokenFile edgetrust: read the join token from this file when {@code token} is empty
  * @param metrics edgetrust: serve {@code /metrics} on 127.0.0.1 (off by default)
  * @param gateway edgetrust: serve a local stock edgecore on 127.0.0.1 and relay it (off by default)
+ * @param escalateAfter edgetrust: seconds of failing to enroll or renew before one ERROR says so
+ *     (default 300)
  */
 public record EdgeHubConfig(
     Boolean enable,
@@ -46,7 +48,8 @@ public record EdgeHubConfig(
     Quic quic,
     String tokenFile,
     Metrics metrics,
-    Gateway gateway) {
+    Gateway gateway,
+    Integer escalateAfter) {
 
   public static final String DEFAULT_PROJECT_ID = "e632aba927ea4ac2b575ec1603d56f10";
   public static final String DEFAULT_CA_FILE = "/etc/kubeedge/ca/rootCA.crt";
@@ -83,6 +86,7 @@ public record EdgeHubConfig(
     quic = quic == null ? new Quic(null, null, null, null, null) : quic;
     tokenFile = tokenFile == null ? "" : tokenFile.strip();
     metrics = metrics == null ? new Metrics(null, null) : metrics;
+    escalateAfter = Settings.positive("escalateAfter", escalateAfter, 300);
     gateway = gateway == null ? new Gateway(null, null, null, null, null, null) : gateway;
     if (enable) {
       // KubeEdge skips checking the rest of the section when the module is off; so do we.

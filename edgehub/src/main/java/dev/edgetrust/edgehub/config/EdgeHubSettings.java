@@ -55,6 +55,8 @@ import java.util.OptionalInt;
  *     modules.edgeHub.metrics}); empty: nowhere (the default); 0: any free port
  * @param gateway the local server for a stock edgecore ({@code modules.edgeHub.gateway}); empty:
  *     none (the default)
+ * @param escalateAfter how long enrolling or renewing may fail before one ERROR says so ({@code
+ *     modules.edgeHub.escalateAfter}, seconds)
  */
 public record EdgeHubSettings(
     String source,
@@ -76,7 +78,8 @@ public record EdgeHubSettings(
     Duration writeDeadline,
     Optional<EdgePki> pki,
     OptionalInt metricsPort,
-    Optional<GatewaySettings> gateway) {
+    Optional<GatewaySettings> gateway,
+    Duration escalateAfter) {
 
   private static final String SECTION = "modules.edgeHub";
   private static final String HOSTNAME_OVERRIDE = "modules.edged.hostnameOverride";
@@ -108,6 +111,7 @@ public record EdgeHubSettings(
           }
         });
     gateway = gateway == null ? Optional.empty() : gateway;
+    positive("escalateAfter", escalateAfter);
   }
 
   private static void positive(String name, Duration d) {
@@ -176,9 +180,8 @@ public record EdgeHubSettings(
         Duration.ofSeconds(config.websocket().writeDeadline()),
         edgePki(yaml, config, node, providers),
         config.metrics().enable() ? OptionalInt.of(config.metrics().port()) : OptionalInt.empty(),
-        config.gateway().enable()
-            ? Optional.of(gateway(base, config.gateway()))
-            : Optional.empty());
+        config.gateway().enable() ? Optional.of(gateway(base, config.gateway())) : Optional.empty(),
+        Duration.ofSeconds(config.escalateAfter()));
   }
 
   private static GatewaySettings gateway(Path base, EdgeHubConfig.Gateway g) {
@@ -290,7 +293,8 @@ public record EdgeHubSettings(
         Duration.ofSeconds(15),
         Optional.empty(),
         OptionalInt.empty(),
-        Optional.empty());
+        Optional.empty(),
+        Duration.ofMinutes(5));
   }
 
   public EdgeHubSettings withToken(JoinToken newToken) {
@@ -314,7 +318,8 @@ public record EdgeHubSettings(
         writeDeadline,
         pki,
         metricsPort,
-        gateway);
+        gateway,
+        escalateAfter);
   }
 
   public EdgeHubSettings withTokenFile(Path file) {
@@ -338,7 +343,8 @@ public record EdgeHubSettings(
         writeDeadline,
         pki,
         metricsPort,
-        gateway);
+        gateway,
+        escalateAfter);
   }
 
   public EdgeHubSettings withHeartbeat(Duration newHeartbeat, Duration newReadDeadline) {
@@ -362,7 +368,8 @@ public record EdgeHubSettings(
         writeDeadline,
         pki,
         metricsPort,
-        gateway);
+        gateway,
+        escalateAfter);
   }
 
   public EdgeHubSettings withRotateCertificates(boolean rotate) {
@@ -386,7 +393,8 @@ public record EdgeHubSettings(
         writeDeadline,
         pki,
         metricsPort,
-        gateway);
+        gateway,
+        escalateAfter);
   }
 
   /**
@@ -414,7 +422,8 @@ public record EdgeHubSettings(
         writeDeadline,
         newPki,
         metricsPort,
-        gateway);
+        gateway,
+        escalateAfter);
   }
 
   /** These settings with {@code /metrics} served on 127.0.0.1:{@code port} (empty: not served). */
@@ -439,7 +448,8 @@ public record EdgeHubSettings(
         writeDeadline,
         pki,
         port,
-        gateway);
+        gateway,
+        escalateAfter);
   }
 
   /** These settings with a local gateway for a stock edgecore (empty: none). */
@@ -464,7 +474,34 @@ public record EdgeHubSettings(
         writeDeadline,
         pki,
         metricsPort,
-        newGateway);
+        newGateway,
+        escalateAfter);
+  }
+
+  /** These settings with another {@link #escalateAfter}. */
+  public EdgeHubSettings withEscalateAfter(Duration after) {
+    return new EdgeHubSettings(
+        source,
+        nodeName,
+        projectId,
+        heartbeat,
+        messageQps,
+        messageBurst,
+        caFile,
+        certificateFile,
+        privateKeyFile,
+        token,
+        tokenFile,
+        httpServer,
+        rotateCertificates,
+        websocketServer,
+        handshakeTimeout,
+        readDeadline,
+        writeDeadline,
+        pki,
+        metricsPort,
+        gateway,
+        after);
   }
 
   /** {@code wss://<server>/<projectID>/<nodeName>/events}, the URL edgecore dials. */

@@ -3,6 +3,7 @@ package dev.edgetrust.edgehub.enrollment;
 import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -101,6 +102,12 @@ public final class BootstrapIssuer implements CertificateIssuer {
   @Override
   public NodeCredentials renew(NodeCredentials current) throws EnrollmentException {
     return enrollment.renew(current);
+  }
+
+  @Override
+  public NodeCredentials renew(NodeCredentials current, Duration timeout)
+      throws EnrollmentException {
+    return enrollment.renew(current, timeout);
   }
 
   /** A token file may get a token (or a fresh one) while the node waits. */

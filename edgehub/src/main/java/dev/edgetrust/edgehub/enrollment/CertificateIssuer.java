@@ -32,6 +32,16 @@ public interface CertificateIssuer {
   NodeCredentials renew(NodeCredentials current) throws EnrollmentException;
 
   /**
+   * {@link #renew(NodeCredentials)} within {@code timeout} per request, shorter than usual as the
+   * current certificate nears its end. An issuer whose requests this node cannot time (a PKI
+   * provider that keeps its own timeouts) renews as usual.
+   */
+  default NodeCredentials renew(NodeCredentials current, Duration timeout)
+      throws EnrollmentException {
+    return renew(current);
+  }
+
+  /**
    * Whether a refusal may go away without a restart, so that the EdgeHub keeps trying instead of
    * stopping at start: a token file an operator may replace, a PKI credential read on every use.
    */

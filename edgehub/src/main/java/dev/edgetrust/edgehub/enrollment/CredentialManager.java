@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -120,6 +121,17 @@ public final class CredentialManager {
    * expired, enrolled again.
    */
   public NodeCredentials renew(NodeCredentials current) throws EnrollmentException {
+    return renew(current, Optional.empty());
+  }
+
+  /** As {@link #renew(NodeCredentials)}, each request within {@code timeout}. */
+  public NodeCredentials renew(NodeCredentials current, Duration timeout)
+      throws EnrollmentException {
+    return renew(current, Optional.of(timeout));
+  }
+
+  private NodeCredentials renew(NodeCredentials current, Optional<Duration> timeout)
+      throws EnrollmentException {
     if (current.isExpiredAt(clock.instant())) {
       return issuer.enroll(
           "the certificate "
@@ -128,7 +140,7 @@ public final class CredentialManager {
               + current.held().notAfter()
               + " (it cannot renew itself once expired)");
     }
-    return issuer.renew(current);
+    return timeout.isPresent() ? issuer.renew(current, timeout.get()) : issuer.renew(current);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.edgetrust.edgehub.enrollment;
 
+import dev.edgetrust.config.GoDuration;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.pki.CertificateUsage;
@@ -14,7 +15,6 @@ import dev.edgetrust.x509.Pem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,17 +30,12 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,9 +57,6 @@ public final class Enrollment {
 
   /** A CA or node certificate is a few KiB; anything much larger is not one. */
   private static final int MAX_BODY_BYTES = 1 << 20;
-
-  /** Error bodies are shown to an operator on one line; a short text is all KubeEdge sends. */
-  private static final int MAX_ERROR_TEXT = 200;
 
   private final URI httpServer;
   private final NodeName node;
@@ -114,9 +106,9 @@ public final class Enrollment {
     KeyPair keyPair = Keys.newP256();
     Csr csr = Csr.create(keyPair, node.subject());
     HttpRequest request =
-        certificateRequest(csr).header("Authorization", "Bearer " + token.jwt()).build();
+        certificateRequest(csr, timeout).header("Authorization", "Bearer " + token.jwt()).build();
     X509Certificate certificate =
-        requestCertificate(client(pinnedCa(ca, Optional.empty())), request, keyPair, ca);
+        requestCertificate(client(pinnedCa(ca, Optional.empty()), timeout), request, keyPair, ca);
 
     HeldCertificate held = new HeldCertificate(keyPair.getPrivate(), List.of(certificate));
     try {
@@ -149,12 +141,21 @@ public final class Enrollment {
    *     reached; the current files are untouched then
    */
   public NodeCredentials renew(NodeCredentials current) throws EnrollmentException {
+    return renew(current, timeout);
+  }
+
+  /**
+   * As {@link #renew(NodeCredentials)}, connecting and answering within {@code requestTimeout}
+   * (shorter than the configured timeout as the current certificate nears its end).
+   */
+  public NodeCredentials renew(NodeCredentials current, Duration requestTimeout)
+      throws EnrollmentException {
     KeyPair keyPair = Keys.newP256();
     Csr csr = Csr.create(keyPair, node.subject());
     X509Certificate certificate =
         requestCertificate(
-            client(pinnedCa(current.ca(), Optional.of(current.held()))),
-            certificateRequest(csr).build(),
+            client(pinnedCa(current.ca(), Optional.of(current.held())), requestTimeout),
+            certificateRequest(csr, requestTimeout).build(),
             keyPair,
             current.ca());
     HeldCertificate held = new HeldCertificate(keyPair.getPrivate(), List.of(certificate));
@@ -185,9 +186,9 @@ public final class Enrollment {
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
     // The one request made without verifying the server: what it returns is trusted only if its
     // hash equals the one the operator copied from the cloud in the token.
-    Reply reply = send(client(trustAnyServerOnce()), request, uri);
+    BootstrapReplies.Reply reply = send(client(trustAnyServerOnce(), timeout), request, uri);
     if (reply.status() != 200) {
-      throw failure(uri, reply);
+      throw BootstrapReplies.failure(uri, reply);
     }
     X509Certificate ca;
     try {
@@ -210,10 +211,10 @@ public final class Enrollment {
     return ca;
   }
 
-  private HttpRequest.Builder certificateRequest(Csr csr) {
+  private HttpRequest.Builder certificateRequest(Csr csr, Duration requestTimeout) {
     // KubeEdge's /edge.crt is a GET that carries the CSR (DER) as its body.
     return HttpRequest.newBuilder(httpServer.resolve("/edge.crt"))
-        .timeout(timeout)
+        .timeout(requestTimeout)
         .method("GET", HttpRequest.BodyPublishers.ofByteArray(csr.der()))
         .header("NodeName", node.value());
   }
@@ -222,9 +223,9 @@ public final class Enrollment {
       HttpClient client, HttpRequest request, KeyPair keyPair, X509Certificate ca)
       throws EnrollmentException {
     URI uri = request.uri();
-    Reply reply = send(client, request, uri);
+    BootstrapReplies.Reply reply = send(client, request, uri);
     if (reply.status() != 200) {
-      throw failure(uri, reply);
+      throw BootstrapReplies.failure(uri, reply);
     }
     X509Certificate certificate;
     try {
@@ -282,9 +283,8 @@ public final class Enrollment {
     }
   }
 
-  private record Reply(int status, byte[] body, Optional<String> retryAfter) {}
-
-  private Reply send(HttpClient client, HttpRequest request, URI uri) throws EnrollmentException {
+  private BootstrapReplies.Reply send(HttpClient client, HttpRequest request, URI uri)
+      throws EnrollmentException {
     try {
       HttpResponse<InputStream> response =
           client.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -301,16 +301,22 @@ public final class Enrollment {
         }
         Instant now = clock.instant();
         Optional<Instant> date =
-            response.headers().firstValue("Date").flatMap(Enrollment::httpDate);
+            response.headers().firstValue("Date").flatMap(BootstrapReplies::httpDate);
         date.ifPresent(serverNow -> clockSkew.report(node, uri.getAuthority(), now, serverNow));
-        return new Reply(response.statusCode(), body, response.headers().firstValue("Retry-After"));
+        return new BootstrapReplies.Reply(
+            response.statusCode(), body, response.headers().firstValue("Retry-After"));
       }
     } catch (SSLHandshakeException e) {
       throw EnrollmentException.refused(
-          "TLS handshake with " + uri.getAuthority() + " failed: " + e.getMessage() + tlsHint(e));
+          "TLS handshake with "
+              + uri.getAuthority()
+              + " failed: "
+              + e.getMessage()
+              + BootstrapReplies.tlsHint(e));
     } catch (HttpTimeoutException e) {
+      Duration took = request.timeout().orElse(timeout);
       throw EnrollmentException.unavailable(
-          request.method() + " " + uri + " timed out after " + timeout.toSeconds() + " s", e);
+          request.method() + " " + uri + " timed out after " + GoDuration.format(took), e);
     } catch (ConnectException e) {
       throw EnrollmentException.unavailable(
           "cannot connect to " + uri.getAuthority() + ": connection refused", e);
@@ -318,7 +324,11 @@ public final class Enrollment {
       Throwable tls = sslCause(e);
       if (tls != null) {
         throw EnrollmentException.refused(
-            "TLS with " + uri.getAuthority() + " failed: " + tls.getMessage() + tlsHint(tls));
+            "TLS with "
+                + uri.getAuthority()
+                + " failed: "
+                + tls.getMessage()
+                + BootstrapReplies.tlsHint(tls));
       }
       throw EnrollmentException.unavailable(
           request.method() + " " + uri + " failed: " + describe(e), e);
@@ -329,29 +339,6 @@ public final class Enrollment {
   }
 
   private final ClockSkew clockSkew = new ClockSkew();
-
-  private static Optional<Instant> httpDate(String value) {
-    try {
-      return Optional.of(
-          ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * What the operator should look at. An alert the CloudHub sent means it refused this node's
-   * certificate (revoked, blocked, another CA); anything else is this node refusing the CloudHub's,
-   * most often for not naming the address dialled.
-   */
-  static String tlsHint(Throwable e) {
-    String message = String.valueOf(e.getMessage());
-    if (message.contains("Received fatal alert")) {
-      return " (the CloudHub refused this node's certificate: it may be revoked or the node blocked;"
-          + " see the CloudHub's log)";
-    }
-    return " (the CloudHub's certificate must name the address in 'httpServer')";
-  }
 
   private static Throwable sslCause(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -366,56 +353,10 @@ public final class Enrollment {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
-  /** 401/403/400 and friends are refusals with the server's short text; 5xx/429 are retryable. */
-  private static EnrollmentException failure(URI uri, Reply reply) {
-    String text = printable(new String(reply.body(), StandardCharsets.UTF_8));
-    String message =
-        "GET " + uri + " answered " + reply.status() + (text.isEmpty() ? "" : ": " + text);
-    if (reply.status() >= 500 || reply.status() == 429 || reply.status() == 408) {
-      Optional<Duration> after = reply.retryAfter().flatMap(Enrollment::retryAfter);
-      return after.isPresent()
-          ? EnrollmentException.unavailableFor(
-              message + " (retry after " + after.get().toSeconds() + " s)", after.get())
-          : EnrollmentException.unavailable(message, null);
-    }
-    return EnrollmentException.refused(message);
-  }
-
-  /**
-   * {@code Retry-After} as delta-seconds or an HTTP date; anything else (or a time already past) is
-   * ignored and the usual backoff applies.
-   */
-  static Optional<Duration> retryAfter(String header) {
-    String value = header.strip();
-    if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
-      // Past a day it is not a retry hint any more; the backoff's cap applies to it anyway.
-      return value.length() > 6
-          ? Optional.of(Duration.ofDays(1))
-          : Optional.of(Duration.ofSeconds(Long.parseLong(value)));
-    }
-    return httpDate(value)
-        .map(at -> Duration.between(Instant.now(), at))
-        .filter(until -> !until.isNegative());
-  }
-
-  /** One line, no control characters, short: the body comes from the network. */
-  static String printable(String text) {
-    String line = text.strip().replaceAll("\\s+", " ");
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < line.length() && out.length() < MAX_ERROR_TEXT; i++) {
-      char c = line.charAt(i);
-      out.append(Character.isISOControl(c) ? '?' : c);
-    }
-    if (line.length() > MAX_ERROR_TEXT) {
-      out.append('…');
-    }
-    return out.toString();
-  }
-
-  private HttpClient client(HandshakeCertificates tls) {
+  private HttpClient client(HandshakeCertificates tls, Duration connectTimeout) {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(timeout)
+        .connectTimeout(connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER)
         .sslContext(tls.sslContext())
         .sslParameters(tls.sslParameters())
@@ -440,42 +381,6 @@ public final class Enrollment {
       return MessageDigest.getInstance("SHA-256").digest(bytes);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-256 is required of every JRE", e);
-    }
-  }
-
-  /**
-   * Accepts any server: used for exactly one request, {@code GET /ca.crt}, whose answer is then
-   * checked against the hash in the join token. An {@link X509ExtendedTrustManager}, so that the
-   * JDK does not add its own host name check around it.
-   */
-  private static final class TrustAnyServer extends X509ExtendedTrustManager {
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {
-      throw new UnsupportedOperationException("client side only");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-      throw new UnsupportedOperationException("client side only");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-      throw new UnsupportedOperationException("client side only");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 }

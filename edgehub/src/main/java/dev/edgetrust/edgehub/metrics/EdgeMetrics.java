@@ -1,6 +1,8 @@
 package dev.edgetrust.edgehub.metrics;
 
+import java.time.Clock;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,6 +25,26 @@ public final class EdgeMetrics {
   private volatile long lastRenewalMillis = -1;
   private final AtomicLong renewalFailures = new AtomicLong();
   private volatile boolean connected;
+  private final Clock clock;
+
+  /** Since the start, until the first success: how long the node has gone without credentials. */
+  private volatile long lastSuccessMillis;
+
+  /**
+   * @param clock the EdgeHub's clock, to tell how long ago the last success was
+   */
+  public EdgeMetrics(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.lastSuccessMillis = clock.millis();
+  }
+
+  /**
+   * Usable credentials were obtained at {@code at} (read from disk, enrolled or renewed): the
+   * failure streak, if any, is over.
+   */
+  public void credentialsObtained(Instant at) {
+    lastSuccessMillis = at.toEpochMilli();
+  }
 
   /** The certificate in use expires at {@code notAfter}. */
   public void certificate(Instant notAfter) {
@@ -73,6 +95,15 @@ public final class EdgeMetrics {
         "counter");
     out.append("edgetrust_edgehub_certificate_renewal_failures_total ")
         .append(renewalFailures.get())
+        .append('\n');
+    header(
+        out,
+        "edgetrust_edgehub_credentials_seconds_since_last_success",
+        "Seconds since the node last obtained usable credentials (from disk, by enrolling or renewing),"
+            + " or since the start before that; grows while enrolling or renewing fails",
+        "gauge");
+    out.append("edgetrust_edgehub_credentials_seconds_since_last_success ")
+        .append(seconds(Math.max(0, clock.millis() - lastSuccessMillis)))
         .append('\n');
     header(
         out,

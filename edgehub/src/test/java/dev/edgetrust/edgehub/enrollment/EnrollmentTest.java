@@ -140,16 +140,16 @@ class EnrollmentTest {
 
   @Test
   void retryAfter_readsSecondsAndHttpDates_andIgnoresNonsense() {
-    assertThat(Enrollment.retryAfter("12")).contains(java.time.Duration.ofSeconds(12));
-    assertThat(Enrollment.retryAfter("99999999999999999999"))
+    assertThat(BootstrapReplies.retryAfter("12")).contains(java.time.Duration.ofSeconds(12));
+    assertThat(BootstrapReplies.retryAfter("99999999999999999999"))
         .contains(java.time.Duration.ofDays(1));
-    assertThat(Enrollment.retryAfter("soon")).isEmpty();
-    assertThat(Enrollment.retryAfter("-5")).isEmpty();
-    assertThat(Enrollment.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEmpty();
+    assertThat(BootstrapReplies.retryAfter("soon")).isEmpty();
+    assertThat(BootstrapReplies.retryAfter("-5")).isEmpty();
+    assertThat(BootstrapReplies.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEmpty();
     String inAMinute =
         java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
             java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(60));
-    assertThat(Enrollment.retryAfter(inAMinute).orElseThrow())
+    assertThat(BootstrapReplies.retryAfter(inAMinute).orElseThrow())
         .isBetween(java.time.Duration.ofSeconds(50), java.time.Duration.ofSeconds(61));
   }
 
@@ -218,13 +218,13 @@ class EnrollmentTest {
     // The JDK's wording when the peer sent an alert, as the CloudHub does for a revoked or blocked
     // node's certificate, and when this node's own check of the CloudHub's certificate fails.
     assertThat(
-            Enrollment.tlsHint(
+            BootstrapReplies.tlsHint(
                 new javax.net.ssl.SSLHandshakeException(
                     "Received fatal alert: certificate_unknown")))
         .contains("refused this node's certificate")
         .doesNotContain("httpServer");
     assertThat(
-            Enrollment.tlsHint(
+            BootstrapReplies.tlsHint(
                 new javax.net.ssl.SSLHandshakeException(
                     "No subject alternative names matching IP address 10.0.0.9 found")))
         .contains("must name the address in 'httpServer'");

@@ -47,6 +47,7 @@ public final class TestBootstrapServer implements AutoCloseable {
   private volatile String refuseRetryAfter;
   private volatile String signAsNode;
   private volatile Duration lifetime = Duration.ofHours(1);
+  private volatile Duration answerDelay = Duration.ZERO;
 
   /**
    * @param serverCertificateIps the IP SANs of the server's certificate (127.0.0.1 to match)
@@ -97,6 +98,16 @@ public final class TestBootstrapServer implements AutoCloseable {
     refuseRetryAfter = retryAfter;
   }
 
+  /** Answers certificate requests again after {@link #refuse}. */
+  public void serve() {
+    refuseStatus = 0;
+  }
+
+  /** Holds every certificate answer for {@code delay}, as a slow PKI behind the CloudHub would. */
+  public void answerAfter(Duration delay) {
+    answerDelay = delay;
+  }
+
   public void signAsNode(String node) {
     signAsNode = node;
   }
@@ -138,6 +149,14 @@ public final class TestBootstrapServer implements AutoCloseable {
     if (!byToken && !byCertificate) {
       reply(exchange, 401, "unauthorized".getBytes(StandardCharsets.UTF_8));
       return;
+    }
+    if (!answerDelay.isZero()) {
+      try {
+        Thread.sleep(answerDelay.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
     Csr csr = Csr.parseDer(body);
     NodeName subject = NodeName.of(signAsNode != null ? signAsNode : nodeHeader);

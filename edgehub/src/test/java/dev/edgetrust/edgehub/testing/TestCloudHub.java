@@ -125,6 +125,15 @@ public final class TestCloudHub implements AutoCloseable {
     }
   }
 
+  /** Closes the latest session with a WebSocket close frame, as the CloudHub's notices do. */
+  public void closeLatest(int code, String reason) {
+    upgrades
+        .get(upgrades.size() - 1)
+        .channel()
+        .writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(code, reason))
+        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+  }
+
   /** Sends {@code text} as one text frame on the channel of the latest upgrade. */
   public void sendToLatest(String text) {
     upgrades.get(upgrades.size() - 1).channel().writeAndFlush(new TextWebSocketFrame(text));

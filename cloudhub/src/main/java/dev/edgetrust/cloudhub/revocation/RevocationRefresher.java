@@ -11,8 +11,10 @@ import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.Revocation;
 import dev.edgetrust.pki.RevocationList;
+import dev.edgetrust.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -84,9 +86,32 @@ final class RevocationRefresher implements AutoCloseable {
   /** Refreshes now (the first list is in place when this returns), then every interval. */
   Result start() {
     Result first = refreshNow(() -> {});
-    thread.scheduleWithFixedDelay(
-        this::refreshQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    scheduleNext(first.fetched());
     return first;
+  }
+
+  /**
+   * After a failed refresh, the interval — unless the list in use reaches its {@code nextUpdate}
+   * sooner: then the retries close in on it ({@link Backoff#beforeDeadline}), so a PKI back just
+   * before the list goes stale is read before the CloudHub fails closed, not an interval after.
+   */
+  Duration nextDelay(boolean fetched, Instant now) {
+    Optional<Instant> nextUpdate = policy.list().flatMap(RevocationList::nextUpdate);
+    if (fetched || nextUpdate.isEmpty()) {
+      return interval;
+    }
+    return Backoff.beforeDeadline(interval, ON_DEMAND_LIMIT, now, nextUpdate.get()).delay();
+  }
+
+  private void scheduleNext(boolean fetched) {
+    try {
+      thread.schedule(
+          this::refreshQuietly,
+          nextDelay(fetched, clock.instant()).toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      // close() shut the thread down: no more refreshes.
+    }
   }
 
   /**
@@ -120,11 +145,13 @@ final class RevocationRefresher implements AutoCloseable {
   }
 
   private void refreshQuietly() {
+    boolean fetched = false;
     try {
-      refreshAndSweep();
+      fetched = refreshAndSweep().fetched();
     } catch (RuntimeException e) {
       log.error("revocation refresh failed unexpectedly", e);
     }
+    scheduleNext(fetched);
   }
 
   private Result refreshAndSweep() {

@@ -3,8 +3,10 @@ package dev.edgetrust.pki.vault.auth;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.vault.http.RetryPolicy;
 import dev.edgetrust.pki.vault.http.VaultCredential;
+import dev.edgetrust.retry.Backoff;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -30,6 +32,12 @@ import org.slf4j.LoggerFactory;
 public final class TokenRenewer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TokenRenewer.class);
 
+  /**
+   * What one look-up or renewal may take (a Vault request with its retries), for holding retries to
+   * the token's end: the last try is planned to end before the lease does.
+   */
+  static final Duration TRY_TIMEOUT = Duration.ofSeconds(5);
+
   private final VaultTokens tokens;
   private final VaultCredential credential;
   private final Optional<Duration> increment;
@@ -47,6 +55,9 @@ public final class TokenRenewer implements AutoCloseable {
   private int failures;
   private String lastAccessor = "";
   private long renewAtNanos;
+
+  /** When the lease last seen ends, in {@link System#nanoTime()}; empty: it does not expire. */
+  private Optional<Long> expiresAtNanos = Optional.empty();
 
   /**
    * @param increment what to ask {@code renew-self} for; empty asks for the token's original TTL
@@ -169,6 +180,8 @@ public final class TokenRenewer implements AutoCloseable {
 
   private void healthy(TokenInfo info) {
     current = Optional.of(info);
+    expiresAtNanos =
+        info.expires() ? Optional.of(System.nanoTime() + info.ttl().toNanos()) : Optional.empty();
     if (problem.isPresent()) {
       log.info("Vault token is usable again: {}", info);
     }
@@ -189,7 +202,22 @@ public final class TokenRenewer implements AutoCloseable {
     problem = Optional.of(message);
     failures++;
     Duration delay = e.isRetryable() ? backoff.delay(Math.min(failures, 30), random) : recheck;
-    schedule(retry, delay.compareTo(recheck) > 0 ? recheck : delay);
+    delay = delay.compareTo(recheck) > 0 ? recheck : delay;
+    schedule(retry, e.isRetryable() ? beforeTheLeaseEnds(delay, System.nanoTime()) : delay);
+  }
+
+  /**
+   * {@code delay}, cut so that Vault away for a while does not make the renewer sleep past the last
+   * moment a renewal could still save the token ({@link Backoff#beforeDeadline}).
+   */
+  Duration beforeTheLeaseEnds(Duration delay, long nowNanos) {
+    if (expiresAtNanos.isEmpty()) {
+      return delay;
+    }
+    // Monotonic time as instants: only differences matter to the planning.
+    Instant now = Instant.EPOCH.plusNanos(nowNanos);
+    Instant end = Instant.EPOCH.plusNanos(expiresAtNanos.get());
+    return Backoff.beforeDeadline(delay, TRY_TIMEOUT, now, end).delay();
   }
 
   private synchronized void schedule(Runnable task, Duration delay) {

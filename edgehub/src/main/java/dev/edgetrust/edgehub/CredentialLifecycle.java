@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * HTTPS enrollment). Every field below the constructor's is confined to it; the methods other
  * threads call only queue work on it. What it produces leaves through two doors: the {@link
  * CurrentCredentials} it publishes, and the {@link Listener} it tells on its thread.
+ *
+ * <p>When to renew is the {@link RenewalPlanner}'s, when to retry and what to log about failures
+ * the {@link CredentialRetries}'; what stays here (some 430 lines) is the one thread's state and
+ * its transitions — first credentials, renewal, retirement, enrolling anew — kept in one file so
+ * that the confinement of every field to that thread can be checked in one place.
  */
 final class CredentialLifecycle implements AutoCloseable {
   /** The EdgeHub's logger: operators' log settings (and the tests) name it, not the parts. */

@@ -111,15 +111,24 @@ public final class CloudHub implements AutoCloseable {
         prometheus.<PkiProvider>map(p -> new MeteredPkiProvider(pki, p)).orElse(pki);
     HeldCertificate server = serverCertificate(settings, provider, clock);
     SessionRegistry registry = new SessionRegistry(settings.nodeLimit());
-    NodeAccess access = NodeAccess.start(settings.revocation(), provider, registry, clock, meter);
+    List<X509Certificate> anchors;
+    try {
+      anchors = trustAnchors(settings, provider);
+    } catch (PkiException e) {
+      throw new CloudHubException("cannot set up TLS: " + e.getMessage(), e);
+    }
+    // Before any listener accepts: the revocation state kept by the last run is in force from the
+    // first handshake, even while the PKI is away.
+    NodeAccess access =
+        NodeAccess.start(settings.revocation(), provider, registry, clock, meter, anchors);
     Optional<AdminApi> adminApi = Optional.empty();
     ServerTls tls;
     try {
       if (settings.admin().enabled()) {
         adminApi = Optional.of(AdminApi.create(settings.admin(), access, clock));
       }
-      tls = ServerTls.of(server, trustAnchors(settings, provider), access::trustManager);
-    } catch (CloudHubException | PkiException | SSLException e) {
+      tls = ServerTls.of(server, anchors, access::trustManager);
+    } catch (CloudHubException | SSLException e) {
       access.close();
       adminApi.ifPresent(AdminApi::close);
       throw e instanceof CloudHubException c
@@ -232,7 +241,8 @@ public final class CloudHub implements AutoCloseable {
                 access::admission,
                 meter,
                 settings.limits(),
-                gateway)));
+                gateway,
+                access::certificateExpired)));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.edgetrust.cloudhub;
 
+import dev.edgetrust.cloudhub.metrics.ServerCertificateExpiry;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.credential.KeyCertificateView;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -61,6 +63,9 @@ final class CredentialReloader implements AutoCloseable {
    */
   private List<Object> reportedInService;
 
+  /** The serial and stage last reported by {@link #reportExpiry}; guarded by this. */
+  private String reportedExpiry = "";
+
   private volatile Runnable onNewServerCertificate = () -> {};
   private volatile dev.edgetrust.cloudhub.metrics.HubMetrics metrics =
       dev.edgetrust.cloudhub.metrics.HubMetrics.NONE;
@@ -83,6 +88,7 @@ final class CredentialReloader implements AutoCloseable {
   }
 
   void start() {
+    reportExpiry();
     thread.start();
   }
 
@@ -185,6 +191,39 @@ final class CredentialReloader implements AutoCloseable {
     }
   }
 
+  /**
+   * Says once per certificate, loudly, that the server certificate in service is in its last tenth
+   * (WARN) or has expired (ERROR, naming the file and the time): from then on every node refuses
+   * the handshake, so nothing else the CloudHub logs matters as much.
+   *
+   * @return the stage reported now, if this call reported one
+   */
+  synchronized Optional<ServerCertificateExpiry.Stage> reportExpiry() {
+    HeldCertificate server = tls.server();
+    ServerCertificateExpiry expiry =
+        ServerCertificateExpiry.of(server.certificate(), clock.instant());
+    ServerCertificateExpiry.Stage stage = expiry.stage();
+    String key = server.serialHex() + " " + stage;
+    if (stage == ServerCertificateExpiry.Stage.VALID || key.equals(reportedExpiry)) {
+      return Optional.empty();
+    }
+    reportedExpiry = key;
+    if (stage == ServerCertificateExpiry.Stage.EXPIRED) {
+      log.error(
+          "the server certificate in {} (serial {}) expired at {}: every node refuses the handshake until a renewed certificate is written there (is the certificate agent running?)",
+          serverFiles.certificateFile(),
+          server.serialHex(),
+          server.notAfter());
+    } else {
+      log.warn(
+          "the server certificate in {} (serial {}): {}",
+          serverFiles.certificateFile(),
+          server.serialHex(),
+          expiry.warning().orElseThrow());
+    }
+    return Optional.of(stage);
+  }
+
   /** Size, modification time and content hash of each file: cheap, and blind to nothing. */
   private List<Object> fingerprint() {
     List<Object> parts = new ArrayList<>();
@@ -228,6 +267,7 @@ final class CredentialReloader implements AutoCloseable {
           Thread.sleep(200);
         }
         reloadIfChanged();
+        reportExpiry();
       }
     } catch (InterruptedException | ClosedWatchServiceException e) {
       // closing

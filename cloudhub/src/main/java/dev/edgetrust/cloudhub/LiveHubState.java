@@ -29,6 +29,11 @@ record LiveHubState(SessionRegistry registry, ServerTls tls, NodeAccess access, 
   }
 
   @Override
+  public Optional<String> revocationListInUse() {
+    return access.revocationListInUse();
+  }
+
+  @Override
   public Optional<String> revocationFailingClosed() {
     return access.failingClosed();
   }

@@ -217,6 +217,11 @@ final class HubFixture implements AutoCloseable {
   static final class Client implements WebSocket.Listener {
     final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
     final BlockingQueue<Integer> closes = new LinkedBlockingQueue<>();
+
+    /** A close frame the hub sent, and when it arrived. */
+    record Close(int code, String reason, java.time.Instant at) {}
+
+    final BlockingQueue<Close> closeFrames = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
 
     @Override
@@ -232,6 +237,7 @@ final class HubFixture implements AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closeFrames.add(new Close(statusCode, reason, java.time.Instant.now()));
       closes.add(statusCode);
       return null;
     }

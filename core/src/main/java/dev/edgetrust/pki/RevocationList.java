@@ -1,8 +1,12 @@
 package dev.edgetrust.pki;
 
 import dev.edgetrust.x509.SerialNumbers;
+import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.cert.CRLException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
@@ -30,23 +34,26 @@ public final class RevocationList {
   private static final String CRL_NUMBER = "2.5.29.20";
 
   private static final RevocationList EMPTY =
-      new RevocationList(Set.of(), Instant.EPOCH, null, null);
+      new RevocationList(Set.of(), Instant.EPOCH, null, null, null);
 
   private final Set<BigInteger> serials;
   private final Instant thisUpdate;
   private final Instant nextUpdate;
   private final BigInteger crlNumber;
+  private final byte[] crlEncoding;
 
   private RevocationList(
       Collection<BigInteger> serials,
       Instant thisUpdate,
       Instant nextUpdate,
-      BigInteger crlNumber) {
+      BigInteger crlNumber,
+      byte[] crlEncoding) {
     // Set.copyOf is an immutable open-addressing table: O(1) lookups, no per-entry node objects.
     this.serials = Set.copyOf(serials);
     this.thisUpdate = Objects.requireNonNull(thisUpdate, "thisUpdate");
     this.nextUpdate = nextUpdate;
     this.crlNumber = crlNumber;
+    this.crlEncoding = crlEncoding;
     if (nextUpdate != null && nextUpdate.isBefore(thisUpdate)) {
       throw new IllegalArgumentException(
           "nextUpdate " + nextUpdate + " is before thisUpdate " + thisUpdate);
@@ -64,7 +71,7 @@ public final class RevocationList {
    */
   public static RevocationList of(
       Collection<BigInteger> serials, Instant thisUpdate, Optional<Instant> nextUpdate) {
-    return new RevocationList(serials, thisUpdate, nextUpdate.orElse(null), null);
+    return new RevocationList(serials, thisUpdate, nextUpdate.orElse(null), null, null);
   }
 
   /**
@@ -116,7 +123,37 @@ public final class RevocationList {
         serials,
         crl.getThisUpdate().toInstant(),
         crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant(),
-        crlNumber(crl));
+        crlNumber(crl),
+        encoding(crl));
+  }
+
+  /**
+   * As {@link #fromCrl(X509CRL, List)}, from a CRL's DER encoding (what {@link #crlEncoding()}
+   * gave): a list kept on disk is verified again when it is read back, never trusted as written.
+   *
+   * @throws PkiException (refused) if the bytes are not a CRL, or as {@link #fromCrl(X509CRL,
+   *     List)}
+   */
+  public static RevocationList fromCrl(byte[] der, List<X509Certificate> issuers)
+      throws PkiException {
+    X509CRL crl;
+    try {
+      crl =
+          (X509CRL)
+              CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
+    } catch (CRLException | CertificateException | RuntimeException e) {
+      throw PkiException.refused("not a CRL (" + e.getMessage() + ")");
+    }
+    return fromCrl(crl, issuers);
+  }
+
+  private static byte[] encoding(X509CRL crl) {
+    try {
+      return crl.getEncoded();
+    } catch (CRLException e) {
+      // A CRL the JDK parsed and verified has an encoding; without one it cannot be kept on disk.
+      return null;
+    }
   }
 
   private static void verify(X509CRL crl, List<X509Certificate> issuers) throws PkiException {
@@ -182,6 +219,14 @@ public final class RevocationList {
   /** The CRL number, when the list came from a CRL that has one. */
   public Optional<BigInteger> crlNumber() {
     return Optional.ofNullable(crlNumber);
+  }
+
+  /**
+   * The DER encoding of the CRL this list was read from, its signature verified: what can be kept
+   * on disk and verified again when read back. Empty for a list not read from a CRL.
+   */
+  public Optional<byte[]> crlEncoding() {
+    return Optional.ofNullable(crlEncoding).map(byte[]::clone);
   }
 
   /** Whether {@code now} is past {@link #nextUpdate()}: the list may be missing revocations. */

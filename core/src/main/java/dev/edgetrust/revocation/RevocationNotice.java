@@ -25,6 +25,13 @@ public enum RevocationNotice {
   public static final int CLOSE_CODE = 1008;
   public static final int UNAVAILABLE_CLOSE_CODE = 1013;
 
+  /**
+   * How a session closed because its client certificate expired begins its reason (sent with
+   * {@value #CLOSE_CODE}). Not a revocation: the node's key is still good, so it renews (or enrolls
+   * again, if it cannot renew an expired certificate) and reconnects with the new certificate.
+   */
+  public static final String EXPIRED_PREFIX = "certificate expired: ";
+
   /** RFC 6455: a close reason is at most 123 bytes of UTF-8. */
   static final int MAX_REASON_BYTES = 123;
 
@@ -36,7 +43,20 @@ public enum RevocationNotice {
 
   /** The close reason to send: the prefix, then {@code detail}, cut to what a close frame holds. */
   public String reason(String detail) {
-    String text = prefix + detail;
+    return cut(prefix + detail);
+  }
+
+  /** The close reason for a session whose certificate expired: {@link #EXPIRED_PREFIX}, detail. */
+  public static String expiredReason(String detail) {
+    return cut(EXPIRED_PREFIX + detail);
+  }
+
+  /** Whether a close frame says the session's certificate expired. */
+  public static boolean isExpiry(int closeCode, String reason) {
+    return closeCode == CLOSE_CODE && reason != null && reason.startsWith(EXPIRED_PREFIX);
+  }
+
+  private static String cut(String text) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     if (bytes.length <= MAX_REASON_BYTES) {
       return text;

@@ -21,6 +21,12 @@ public interface HubState {
   /** The last good revocation list, if one was fetched. */
   Optional<RevocationList> revocationList();
 
+  /**
+   * Which revocation list is in force, where from (the PKI, or kept on disk by the last run) and
+   * how old, in one line; empty before there is one.
+   */
+  Optional<String> revocationListInUse();
+
   /** Why every client certificate is refused now (the list fails closed), or empty. */
   Optional<String> revocationFailingClosed();
 

@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /metrics}: every metric, Prometheus text format;
  *   <li>{@code GET /healthz}: liveness, 200 while the process and its listeners are up;
  *   <li>{@code GET /readyz}: readiness, 200 when the server certificate is valid now and the
- *       revocation list is usable (not failing closed); 503 otherwise, with the failed check in one
- *       line.
+ *       revocation list is usable (not failing closed), with one line saying which list is in force
+ *       (fresh from the PKI, or kept on disk by the last run) and how old it is, and a warning when
+ *       the server certificate is in the last tenth of its lifetime; 503 otherwise, with the failed
+ *       check in one line.
  * </ul>
  *
  * It runs on the CloudHub's own event loops: no thread of its own.
@@ -100,6 +102,19 @@ public final class MetricsServer extends ChannelInitializer<SocketChannel> {
     return state.revocationFailingClosed().map(why -> "revocation list unusable: " + why);
   }
 
+  /**
+   * What a ready CloudHub says in its one line: which revocation list it runs on, and a warning
+   * while its server certificate is in the last tenth of its lifetime.
+   */
+  public String readiness() {
+    StringBuilder line = new StringBuilder("ok");
+    state.revocationListInUse().ifPresent(list -> line.append("; ").append(list));
+    ServerCertificateExpiry.of(state.serverCertificate(), clock.instant())
+        .warning()
+        .ifPresent(warning -> line.append("; warning: ").append(warning));
+    return line.toString();
+  }
+
   private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -114,8 +129,8 @@ public final class MetricsServer extends ChannelInitializer<SocketChannel> {
       }
       switch (new QueryStringDecoder(request.uri()).rawPath()) {
         case "/metrics" -> scrape(ctx, keepAlive);
-        case "/healthz" -> verdict(ctx, notLive(), keepAlive);
-        case "/readyz" -> verdict(ctx, notReady(), keepAlive);
+        case "/healthz" -> verdict(ctx, notLive(), "ok", keepAlive);
+        case "/readyz" -> verdict(ctx, notReady(), readiness(), keepAlive);
         default ->
             reply(
                 ctx,
@@ -138,17 +153,18 @@ public final class MetricsServer extends ChannelInitializer<SocketChannel> {
       send(ctx, HttpResponseStatus.OK, metrics.contentType(), body, keepAlive);
     }
 
-    private void verdict(ChannelHandlerContext ctx, Optional<String> problem, boolean keepAlive) {
+    private void verdict(
+        ChannelHandlerContext ctx, Optional<String> problem, String ok, boolean keepAlive) {
+      // One line: a probe's log shows the body, and a newline inside a reason would split it.
       if (problem.isPresent()) {
-        // One line: a probe's log shows the body, and a newline inside a reason would split it.
-        reply(
-            ctx,
-            HttpResponseStatus.SERVICE_UNAVAILABLE,
-            problem.get().replaceAll("[\\r\\n]+", " ") + "\n",
-            keepAlive);
+        reply(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, oneLine(problem.get()), keepAlive);
       } else {
-        reply(ctx, HttpResponseStatus.OK, "ok\n", keepAlive);
+        reply(ctx, HttpResponseStatus.OK, oneLine(ok), keepAlive);
       }
+    }
+
+    private static String oneLine(String text) {
+      return text.replaceAll("[\\r\\n]+", " ") + "\n";
     }
 
     @Override

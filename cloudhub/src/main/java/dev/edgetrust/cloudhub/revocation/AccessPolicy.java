@@ -6,8 +6,10 @@ import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.RevocationList;
 import dev.edgetrust.x509.SerialNumbers;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
@@ -31,18 +33,26 @@ public final class AccessPolicy {
    * @param blocked the nodes refused by name
    * @param revokedHere serials revoked through this CloudHub since the last refresh
    * @param lastFailure why the last refresh failed, or {@code null} if it succeeded
+   * @param origin where {@code list} came from ({@code null} with it)
    */
   private record Snapshot(
       RevocationList list,
       Set<NodeName> blocked,
       Set<BigInteger> revokedHere,
-      String lastFailure) {}
+      String lastFailure,
+      Origin origin) {}
+
+  /**
+   * Where the list in force came from: read from the PKI at {@code at}, or from the file the last
+   * good state was kept in, saved at {@code at} (the PKI could not be read since the start).
+   */
+  private record Origin(Optional<Path> file, Instant at) {}
 
   private final boolean failClosed;
   private final Clock clock;
   private final LocalAccessList local;
   private volatile Snapshot snapshot =
-      new Snapshot(null, Set.of(), Set.of(), "no revocation list fetched yet");
+      new Snapshot(null, Set.of(), Set.of(), "no revocation list fetched yet", null);
 
   AccessPolicy(boolean failClosed, Clock clock, LocalAccessList local) {
     this.failClosed = failClosed;
@@ -151,15 +161,79 @@ public final class AccessPolicy {
     return Optional.ofNullable(snapshot.list());
   }
 
+  /**
+   * Which list is in force, where it came from and how old it is, in one line; empty before there
+   * is one.
+   */
+  public Optional<String> listInUse() {
+    Snapshot s = snapshot;
+    if (s.list() == null) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    RevocationList list = s.list();
+    String from =
+        s.origin().file().isPresent()
+            ? "persisted from disk ("
+                + s.origin().file().get()
+                + ", saved "
+                + ago(s.origin().at(), now)
+                + ")"
+            : "fresh from the PKI (read " + ago(s.origin().at(), now) + ")";
+    String issued =
+        list.thisUpdate().equals(Instant.EPOCH)
+            ? "the PKI publishes none"
+            : "issued "
+                + ago(list.thisUpdate(), now)
+                + list.nextUpdate().map(t -> ", valid until " + t).orElse("");
+    return Optional.of(
+        "revocation list "
+            + from
+            + ", "
+            + list.size()
+            + " revoked serial(s), "
+            + issued
+            + (s.lastFailure() == null ? "" : "; the PKI cannot be read now: " + s.lastFailure()));
+  }
+
+  private static String ago(Instant then, Instant now) {
+    return Math.max(0, Duration.between(then, now).toSeconds()) + " s ago";
+  }
+
   /** Installs what a successful refresh fetched from the PKI. */
   synchronized void install(RevocationList list, Set<NodeName> blocked) {
-    snapshot = new Snapshot(list, Set.copyOf(blocked), Set.of(), null);
+    snapshot =
+        new Snapshot(
+            list,
+            Set.copyOf(blocked),
+            Set.of(),
+            null,
+            new Origin(Optional.empty(), clock.instant()));
+  }
+
+  /**
+   * Installs the state kept on disk by an earlier run, at start and before anything is admitted, as
+   * long as no refresh has installed a list yet: until the PKI answers, the CloudHub enforces what
+   * it enforced before.
+   */
+  synchronized void installPersisted(LastGoodRevocation.Loaded kept, Path file) {
+    Snapshot s = snapshot;
+    if (s.list() != null) {
+      return;
+    }
+    snapshot =
+        new Snapshot(
+            kept.list(),
+            kept.blocked(),
+            s.revokedHere(),
+            s.lastFailure(),
+            new Origin(Optional.of(file), kept.savedAt()));
   }
 
   /** Keeps the last good state and remembers why the refresh failed. */
   synchronized void refreshFailed(String why) {
     Snapshot s = snapshot;
-    snapshot = new Snapshot(s.list(), s.blocked(), s.revokedHere(), why);
+    snapshot = new Snapshot(s.list(), s.blocked(), s.revokedHere(), why, s.origin());
   }
 
   /**
@@ -176,7 +250,8 @@ public final class AccessPolicy {
     }
     Set<BigInteger> here = new HashSet<>(s.revokedHere());
     here.addAll(revoked);
-    snapshot = new Snapshot(s.list(), Set.copyOf(nodes), Set.copyOf(here), s.lastFailure());
+    snapshot =
+        new Snapshot(s.list(), Set.copyOf(nodes), Set.copyOf(here), s.lastFailure(), s.origin());
   }
 
   static Optional<NodeName> nodeOf(X509Certificate certificate) {

@@ -11,6 +11,7 @@ import dev.edgetrust.cloudhub.websocket.Session;
 import dev.edgetrust.cloudhub.websocket.SessionRegistry;
 import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.RevocationList;
 import dev.edgetrust.x509.SerialNumbers;
@@ -46,6 +47,7 @@ public final class NodeAccess implements AutoCloseable {
   private final HandshakeAdmission handshakes;
   private final EnrollmentAdmission enrollments;
   private final NodeActions actions;
+  private final SessionCloser closer;
 
   private NodeAccess(
       AccessPolicy policy,
@@ -55,7 +57,9 @@ public final class NodeAccess implements AutoCloseable {
       AuditLog audit,
       HandshakeAdmission handshakes,
       EnrollmentAdmission enrollments,
-      NodeActions actions) {
+      NodeActions actions,
+      SessionCloser closer) {
+    this.closer = closer;
     this.policy = policy;
     this.registry = registry;
     this.refresher = refresher;
@@ -81,13 +85,37 @@ public final class NodeAccess implements AutoCloseable {
     return start(settings, provider, registry, clock, HubMetrics.NONE);
   }
 
-  /** As above, reporting every revocation refresh to {@code metrics}. */
+  /**
+   * As above, reporting every revocation refresh to {@code metrics}; the revocation state kept by
+   * the last run is verified against the PKI's trust anchors, if it can name them now.
+   */
   public static NodeAccess start(
       CloudHubSettings.Revocation settings,
       PkiProvider provider,
       SessionRegistry registry,
       Clock clock,
       HubMetrics metrics)
+      throws CloudHubException {
+    List<X509Certificate> anchors;
+    try {
+      anchors = provider.trustAnchors();
+    } catch (PkiException e) {
+      anchors = List.of();
+    }
+    return start(settings, provider, registry, clock, metrics, anchors);
+  }
+
+  /**
+   * As above, with the CA certificates a kept revocation list must be signed by: the CloudHub's
+   * trust anchors, which it has even while its PKI is away.
+   */
+  public static NodeAccess start(
+      CloudHubSettings.Revocation settings,
+      PkiProvider provider,
+      SessionRegistry registry,
+      Clock clock,
+      HubMetrics metrics,
+      List<X509Certificate> anchors)
       throws CloudHubException {
     NodeInventory inventory;
     LocalAccessList local;
@@ -117,8 +145,10 @@ public final class NodeAccess implements AutoCloseable {
             settings.refreshInterval(),
             settings.failClosed(),
             clock,
-            metrics);
-    refresher.start();
+            metrics,
+            new LastGoodRevocation(
+                settings.inventoryFile().resolveSibling(LastGoodRevocation.FILE)));
+    refresher.start(anchors);
     KnownSerials known = new KnownSerials(inventory, provider);
     EnrollmentAdmission enrollments =
         new EnrollmentAdmission(policy, registry, known, inventory, audit);
@@ -142,7 +172,8 @@ public final class NodeAccess implements AutoCloseable {
         audit,
         new HandshakeAdmission(policy, audit, inventory),
         enrollments,
-        actions);
+        actions,
+        closer);
   }
 
   /**
@@ -160,6 +191,14 @@ public final class NodeAccess implements AutoCloseable {
     return policy.check(certificate);
   }
 
+  /**
+   * Ends {@code session}, whose client certificate has expired, as every refused session is ended:
+   * through the one session closer, with a notice the node can act on.
+   */
+  public void certificateExpired(Session session) {
+    closer.close(session, SessionCloser.expired(session));
+  }
+
   /** Who {@code /edge.crt} admits: not a blocked node, and no token over a name in use. */
   public BootstrapHandler.EnrollmentGate enrollmentGate() {
     return enrollments;
@@ -171,6 +210,14 @@ public final class NodeAccess implements AutoCloseable {
    */
   public Optional<String> failingClosed() {
     return policy.failingClosed();
+  }
+
+  /**
+   * Which revocation list is in force, where from (fresh from the PKI, or kept on disk by the last
+   * run) and how old, in one line; empty before there is one.
+   */
+  public Optional<String> revocationListInUse() {
+    return policy.listInUse();
   }
 
   /** The last good revocation list, if one was fetched. */

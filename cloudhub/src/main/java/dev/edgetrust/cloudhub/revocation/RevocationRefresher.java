@@ -12,6 +12,8 @@ import dev.edgetrust.pki.PkiProvider;
 import dev.edgetrust.pki.Revocation;
 import dev.edgetrust.pki.RevocationList;
 import dev.edgetrust.retry.Backoff;
+import java.io.IOException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,8 +56,10 @@ final class RevocationRefresher implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService thread;
   private final HubMetrics metrics;
+  private final LastGoodRevocation kept;
   private boolean failing;
   private boolean reportedStale;
+  private String reportedWriteFailure;
 
   RevocationRefresher(
       PkiProvider provider,
@@ -65,8 +69,10 @@ final class RevocationRefresher implements AutoCloseable {
       Duration interval,
       boolean failClosed,
       Clock clock,
-      HubMetrics metrics) {
+      HubMetrics metrics,
+      LastGoodRevocation kept) {
     this.metrics = metrics;
+    this.kept = kept;
     this.provider = provider;
     this.policy = policy;
     this.registry = registry;
@@ -83,8 +89,12 @@ final class RevocationRefresher implements AutoCloseable {
             });
   }
 
-  /** Refreshes now (the first list is in place when this returns), then every interval. */
-  Result start() {
+  /**
+   * Puts the state kept by the last run in force (verified against {@code anchors}), refreshes now
+   * (the first list is in place when this returns), then every interval.
+   */
+  Result start(List<X509Certificate> anchors) {
+    restore(anchors);
     Result first = refreshNow(() -> {});
     scheduleNext(first.fetched());
     return first;
@@ -144,6 +154,46 @@ final class RevocationRefresher implements AutoCloseable {
     }
   }
 
+  /** Installs the last good state from disk, if there is one and it verifies. */
+  private void restore(List<X509Certificate> anchors) {
+    Optional<LastGoodRevocation.Verdict> verdict =
+        kept.load(anchors, provider.revocation().isPresent(), clock.instant());
+    if (verdict.isEmpty()) {
+      return;
+    }
+    if (verdict.get() instanceof LastGoodRevocation.Verdict.Refused refused) {
+      log.warn("{}", refused.why());
+    } else if (verdict.get() instanceof LastGoodRevocation.Verdict.Usable usable) {
+      LastGoodRevocation.Loaded state = usable.state();
+      policy.installPersisted(state, kept.file());
+      log.info(
+          "enforcing the last good revocation state from {} until the {} PKI answers: {} revoked serials, {} blocked nodes{}",
+          kept.file(),
+          provider.name(),
+          state.list().size(),
+          state.blocked().size(),
+          state.list().nextUpdate().map(t -> ", valid until " + t).orElse(""));
+    }
+  }
+
+  /** Keeps what was just installed on disk, for a restart while the PKI is away. */
+  private void persist(RevocationList list, Set<NodeName> blocked) {
+    try {
+      kept.save(list, blocked, clock.instant());
+      if (reportedWriteFailure != null) {
+        log.info("the last good revocation state is kept in {} again", kept.file());
+        reportedWriteFailure = null;
+      }
+    } catch (IOException e) {
+      if (!e.getMessage().equals(reportedWriteFailure)) {
+        reportedWriteFailure = e.getMessage();
+        log.warn(
+            "{}; the list in force is unaffected, but a restart while the PKI is away would start without it",
+            e.getMessage());
+      }
+    }
+  }
+
   private void refreshQuietly() {
     boolean fetched = false;
     try {
@@ -165,6 +215,11 @@ final class RevocationRefresher implements AutoCloseable {
       Optional<NodeBlocking> blocking = provider.blocking();
       Set<NodeName> blocked = blocking.isPresent() ? blocking.get().blockedNodes() : Set.of();
       policy.install(list, blocked);
+      // Only what can be verified again is kept: a list that came with no signed CRL would be
+      // refused when read back.
+      if (revocation.isEmpty() || list.crlEncoding().isPresent()) {
+        persist(list, blocked);
+      }
       if (failing) {
         log.info(
             "revocation list of the {} PKI read again: {} revoked serials, {} blocked nodes",

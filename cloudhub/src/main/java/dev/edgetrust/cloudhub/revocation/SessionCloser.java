@@ -3,6 +3,7 @@ package dev.edgetrust.cloudhub.revocation;
 import dev.edgetrust.cloudhub.audit.AuditLog;
 import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.cloudhub.refusal.Refusal;
+import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.cloudhub.websocket.Session;
 import dev.edgetrust.revocation.RevocationNotice;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -26,9 +27,22 @@ final class SessionCloser {
     this.audit = audit;
   }
 
+  /** Why a session whose client certificate has expired is closed. */
+  static Refusal expired(Session session) {
+    return new Refusal(
+        RefusalReason.CERTIFICATE_EXPIRED,
+        "serial "
+            + session.info().serialHex()
+            + " of node "
+            + session.node()
+            + " expired at "
+            + session.certificate().getNotAfter().toInstant());
+  }
+
   /**
-   * Tells the node why: a revoked or blocked node learns it must enroll anew; one refused only
-   * because no current list is at hand learns to come back later with the same certificate.
+   * Tells the node why: a revoked or blocked node learns it must enroll anew; one whose certificate
+   * expired, that it must renew; one refused only because no current list is at hand learns to come
+   * back later with the same certificate.
    *
    * @return the session as it was, for reports
    */
@@ -42,6 +56,9 @@ final class SessionCloser {
       case REVOKED ->
           session.close(
               WebSocketCloseStatus.POLICY_VIOLATION, RevocationNotice.REVOKED.reason(reason));
+      case CERTIFICATE_EXPIRED ->
+          session.close(
+              WebSocketCloseStatus.POLICY_VIOLATION, RevocationNotice.expiredReason(reason));
       default ->
           session.close(
               WebSocketCloseStatus.TRY_AGAIN_LATER,

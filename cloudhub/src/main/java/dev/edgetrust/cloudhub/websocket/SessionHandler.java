@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One node's session once the upgrade succeeded: registers it, turns text frames into messages, and
- * closes it when the node falls silent for {@code keepaliveInterval}.
+ * One node's session once the upgrade succeeded: registers it, turns text frames into messages,
+ * closes it when the node falls silent for {@code keepaliveInterval}, and has it ended when its
+ * certificate expires ({@link CertificateExpiry}).
  */
 final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
@@ -30,6 +31,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   private final CloudHubListener listener;
   private final Clock clock;
   private final Optional<UpstreamGateway> gateway;
+  private final CertificateExpiry.Closer expired;
   private Session session;
 
   /**
@@ -40,7 +42,9 @@ final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
       SessionRegistry registry,
       CloudHubListener listener,
       Clock clock,
-      Optional<UpstreamGateway> gateway) {
+      Optional<UpstreamGateway> gateway,
+      CertificateExpiry.Closer expired) {
+    this.expired = expired;
     this.registry = registry;
     this.listener = listener;
     this.clock = clock;
@@ -68,6 +72,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
           node,
           ctx.channel().remoteAddress(),
           session.info().serialHex());
+      CertificateExpiry.watch(session, clock, expired);
       if (gateway.isPresent()) {
         // Frames from here on go to the relay, in front of this handler.
         ctx.pipeline()

@@ -48,12 +48,14 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
   private final HubMetrics metrics;
   private final CloudHubSettings.Limits limits;
   private final Optional<UpstreamGateway> gateway;
+  private final CertificateExpiry.Closer expired;
 
   /**
    * @param admission why a client certificate may not open a session now (revoked, blocked)
    * @param metrics counts handshakes and refusals
    * @param limits the TLS handshake timeout and the deadline for the upgrade
    * @param gateway when present, admitted sessions are relayed to cloudcore through it
+   * @param expired ends a session whose client certificate has expired (relayed ones too)
    */
   public WebSocketInitializer(
       Supplier<SslContext> tls,
@@ -65,7 +67,9 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
       Function<X509Certificate, Optional<Refusal>> admission,
       HubMetrics metrics,
       CloudHubSettings.Limits limits,
-      Optional<UpstreamGateway> gateway) {
+      Optional<UpstreamGateway> gateway,
+      CertificateExpiry.Closer expired) {
+    this.expired = expired;
     this.limits = limits;
     this.gateway = gateway;
     this.admission = admission;
@@ -115,6 +119,6 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
     p.addLast(
         "upgrade-deadline", ConnectionDeadline.untilUpgrade(limits.requestTimeout(), "WebSocket"));
     p.addLast("frame-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
-    p.addLast("session", new SessionHandler(registry, listener, clock, gateway));
+    p.addLast("session", new SessionHandler(registry, listener, clock, gateway, expired));
   }
 }

@@ -14,6 +14,7 @@ import dev.edgetrust.message.MessageCodec;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
+import dev.edgetrust.revocation.RevocationNotice;
 import dev.edgetrust.standin.CloudcoreCredentials;
 import dev.edgetrust.standin.CloudcoreStandIn;
 import dev.edgetrust.x509.HeldCertificate;
@@ -259,6 +260,41 @@ class GatewayTest {
     f.hub.nodeAccess().block(NodeName.of("edge-1"), "operator-test");
 
     assertThat(edge.closes.poll(10, TimeUnit.SECONDS).code()).isEqualTo(1008);
+    assertThat(cloudcore.closed().poll(10, TimeUnit.SECONDS)).isEqualTo("edge-1");
+    assertThat(cloudcore.connected("edge-2")).as("other nodes are not touched").isTrue();
+    assertThat(other.closes).isEmpty();
+  }
+
+  @Test
+  void certificateExpiry_closesBothLegs_withTheExpiryNotice() throws Exception {
+    startGateway(upstream);
+    Edge other = edge("edge-2");
+    // Signed once the client side is warm: the handshake must come well within its lifetime.
+    java.security.KeyPair keys = dev.edgetrust.x509.Keys.newP256();
+    java.security.cert.X509Certificate shortLived =
+        f.ca
+            .sign(
+                dev.edgetrust.pki.SigningRequest.forNode(
+                    NodeName.of("edge-1"),
+                    dev.edgetrust.x509.Csr.create(
+                        keys, new javax.security.auth.x500.X500Principal("CN=kubeedge.io")),
+                    Duration.ofSeconds(5)))
+            .certificate();
+    Edge edge =
+        Edge.connect(
+            f,
+            new HeldCertificate(keys.getPrivate(), List.of(shortLived, f.ca.caCertificate())),
+            "edge-1",
+            "node_id",
+            "project_id",
+            "ConnectionUse",
+            "msg");
+    await().until(() -> cloudcore.connected("edge-1"));
+
+    Close close = edge.closes.poll(30, TimeUnit.SECONDS);
+
+    assertThat(close.code()).isEqualTo(1008);
+    assertThat(close.reason()).startsWith(RevocationNotice.EXPIRED_PREFIX);
     assertThat(cloudcore.closed().poll(10, TimeUnit.SECONDS)).isEqualTo("edge-1");
     assertThat(cloudcore.connected("edge-2")).as("other nodes are not touched").isTrue();
     assertThat(other.closes).isEmpty();

@@ -3,6 +3,10 @@ package dev.edgetrust.cloudhub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.cloudhub.config.CloudHubException;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
@@ -46,6 +50,7 @@ import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The metrics listener of a real CloudHub on loopback: real TLS handshakes and WebSocket sessions,
@@ -336,7 +341,8 @@ class MetricsEndpointTest {
     direct = CloudHub.start(settings, ca, new CloudHubListener() {}, clock);
     HttpResponse<String> ready = get(direct, "/readyz");
     assertThat(ready.statusCode()).isEqualTo(200);
-    assertThat(ready.body()).isEqualTo("ok\n");
+    // "ok", then which revocation list is in force (issue 23).
+    assertThat(ready.body()).startsWith("ok; revocation list fresh from the PKI").endsWith("\n");
 
     clock.advance(
         Duration.between(clock.instant(), direct.serverCertificate().getNotAfter().toInstant())
@@ -346,6 +352,65 @@ class MetricsEndpointTest {
     assertThat(expired.statusCode()).isEqualTo(503);
     assertThat(expired.body()).startsWith("server certificate expired at ").endsWith("\n");
     assertThat(expired.body().strip()).doesNotContain("\n");
+  }
+
+  @Test
+  void serverCertificateInItsLastTenth_warnsInTheReadyLine_andOnceExpired_oneErrorNamesTheFile()
+      throws Exception {
+    MovableClock clock = new MovableClock();
+    CloudHubSettings settings =
+        withMetrics(CloudHubSettings.loopback(dir)).toBuilder()
+            .credentialPollInterval(Duration.ofMillis(50))
+            .build();
+    BuiltinCa ca =
+        BuiltinCa.loadOrCreate(
+            BuiltinCaFiles.of(settings.caCertificateFile(), settings.caKeyFile()), clock);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger reloader = (Logger) LoggerFactory.getLogger(CredentialReloader.class);
+    reloader.addAppender(log);
+    try {
+      direct = CloudHub.start(settings, ca, new CloudHubListener() {}, clock);
+      Instant notBefore = direct.serverCertificate().getNotBefore().toInstant();
+      Instant notAfter = direct.serverCertificate().getNotAfter().toInstant();
+      Duration lifetime = Duration.between(notBefore, notAfter);
+      assertThat(get(direct, "/readyz").body()).doesNotContain("warning");
+
+      clock.advance(Duration.between(clock.instant(), notAfter.minus(lifetime.dividedBy(20))));
+      // The revocation list the clock just left behind is renewed, as the refresher would.
+      assertThat(direct.nodeAccess().refresh()).isTrue();
+
+      HttpResponse<String> ending = get(direct, "/readyz");
+      assertThat(ending.statusCode()).as("still serving").isEqualTo(200);
+      assertThat(ending.body())
+          .startsWith("ok; ")
+          .contains("; warning: server certificate expires at " + notAfter)
+          .contains("5 % of its lifetime")
+          .endsWith("\n");
+      assertThat(ending.body().strip()).doesNotContain("\n");
+
+      clock.advance(lifetime.dividedBy(10));
+
+      await()
+          .atMost(WAIT)
+          .until(() -> log.list.stream().anyMatch(e -> e.getLevel() == Level.ERROR));
+      assertThat(log.list)
+          .filteredOn(e -> e.getLevel() == Level.ERROR)
+          .singleElement()
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .asString()
+          .contains(settings.serverCertificateFile().toString())
+          .contains("expired at " + notAfter)
+          .doesNotContain("\n");
+      assertThat(get(direct, "/readyz").statusCode()).isEqualTo(503);
+      assertThat(
+              value(
+                  get(direct, "/metrics").body(),
+                  "edgetrust_cloudhub_server_certificate_expiry_timestamp_seconds"))
+          .isEqualTo((double) notAfter.getEpochSecond());
+    } finally {
+      reloader.detachAppender(log);
+    }
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,20 +25,27 @@ import org.junit.jupiter.api.io.TempDir;
 class LastGoodRevocationTest {
   private static final Set<NodeName> BLOCKED = Set.of(NodeName.of("edge-lost"));
 
+  /** One CA for the class: making its key is most of the cost. */
+  @TempDir static Path caDir;
+
+  static BuiltinCa ca;
+  static RevocationList list;
+
   @TempDir Path dir;
-  BuiltinCa ca;
-  RevocationList list;
   Path file;
   LastGoodRevocation kept;
 
-  @BeforeEach
-  void setUp() throws Exception {
+  @BeforeAll
+  static void ca() throws Exception {
     ca =
         BuiltinCa.loadOrCreate(
-            BuiltinCaFiles.of(dir.resolve("ca/ca.crt"), dir.resolve("ca/ca.key")),
-            Clock.systemUTC());
+            BuiltinCaFiles.of(caDir.resolve("ca.crt"), caDir.resolve("ca.key")), Clock.systemUTC());
     ca.revoke(BigInteger.valueOf(0xbad));
     list = ca.revocationList();
+  }
+
+  @BeforeEach
+  void setUp() {
     file = dir.resolve("state/" + LastGoodRevocation.FILE);
     kept = new LastGoodRevocation(file);
   }

@@ -4,13 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.edgetrust.cloudhub.revocation.BlockReport;
-import dev.edgetrust.pki.BootstrapEnrollment;
-import dev.edgetrust.pki.IssuedCertificate;
 import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.pki.PkiException;
-import dev.edgetrust.pki.PkiProvider;
-import dev.edgetrust.pki.SigningRequest;
-import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
@@ -18,8 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.security.auth.x500.X500Principal;
@@ -36,33 +28,8 @@ class PkiWithoutBlockingTest {
 
   @TempDir Path dir;
 
-  /** The built-in CA's signing and bootstrap, and none of its optional capabilities. */
-  private static PkiProvider signOnly(BuiltinCa ca) {
-    return new PkiProvider() {
-      @Override
-      public String name() {
-        return "sign-only";
-      }
-
-      @Override
-      public IssuedCertificate sign(SigningRequest request) throws PkiException {
-        return ca.sign(request);
-      }
-
-      @Override
-      public List<X509Certificate> trustAnchors() {
-        return ca.trustAnchors();
-      }
-
-      @Override
-      public Optional<BootstrapEnrollment> bootstrap() {
-        return ca.bootstrap();
-      }
-    };
-  }
-
   private HubFixture start() throws Exception {
-    return HubFixture.start(dir, s -> s, PkiWithoutBlockingTest::signOnly);
+    return HubFixture.start(dir, s -> s, StandInPki::signOnly);
   }
 
   @Test

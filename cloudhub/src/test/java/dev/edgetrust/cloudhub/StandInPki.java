@@ -22,10 +22,14 @@ import java.util.Set;
 
 /**
  * The built-in CA behind knobs a test turns: a revocation list with a short nextUpdate, a list that
- * cannot be fetched, a PKI that keeps no per-node serials (as Vault keeps none).
+ * cannot be fetched, a PKI that keeps no per-node serials (as Vault keeps none), or one that only
+ * signs ({@link #signOnly}: none of the optional capabilities, as CFSSL 1.2.0).
  */
 final class StandInPki implements PkiProvider, Revocation, NodeBlocking, IssuedSerialInventory {
   final BuiltinCa ca;
+
+  /** Whether this PKI offers revocation, blocking and an inventory at all. */
+  private final boolean signsOnly;
 
   /** When set, revocationList() fails with this. */
   volatile PkiException listFailure;
@@ -40,12 +44,22 @@ final class StandInPki implements PkiProvider, Revocation, NodeBlocking, IssuedS
   volatile boolean keepsNoInventory;
 
   StandInPki(BuiltinCa ca) {
+    this(ca, false);
+  }
+
+  private StandInPki(BuiltinCa ca, boolean signsOnly) {
     this.ca = ca;
+    this.signsOnly = signsOnly;
+  }
+
+  /** The built-in CA's signing and bootstrap, and none of its optional capabilities. */
+  static StandInPki signOnly(BuiltinCa ca) {
+    return new StandInPki(ca, true);
   }
 
   @Override
   public String name() {
-    return "stand-in";
+    return signsOnly ? "sign-only" : "stand-in";
   }
 
   @Override
@@ -65,17 +79,17 @@ final class StandInPki implements PkiProvider, Revocation, NodeBlocking, IssuedS
 
   @Override
   public Optional<Revocation> revocation() {
-    return Optional.of(this);
+    return signsOnly ? Optional.empty() : Optional.of(this);
   }
 
   @Override
   public Optional<NodeBlocking> blocking() {
-    return Optional.of(this);
+    return signsOnly ? Optional.empty() : Optional.of(this);
   }
 
   @Override
   public Optional<IssuedSerialInventory> inventory() {
-    return Optional.of(this);
+    return signsOnly ? Optional.empty() : Optional.of(this);
   }
 
   @Override

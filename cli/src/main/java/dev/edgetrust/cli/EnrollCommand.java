@@ -2,6 +2,7 @@ package dev.edgetrust.cli;
 
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.config.GoDurationConverter;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.pki.CloudPki;
 import dev.edgetrust.pki.JoinTokenMinting;

@@ -1,5 +1,6 @@
 package dev.edgetrust.cli;
 
+import dev.edgetrust.config.GoDurationConverter;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.gateway.EdgeGateway;
 import dev.edgetrust.edgehub.gateway.GatewayException;

@@ -3,6 +3,7 @@ package dev.edgetrust.cli;
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.config.GoDuration;
+import dev.edgetrust.config.GoDurationConverter;
 import dev.edgetrust.pki.CloudPki;
 import dev.edgetrust.pki.JoinTokenClaims;
 import dev.edgetrust.pki.JoinTokenMinting;

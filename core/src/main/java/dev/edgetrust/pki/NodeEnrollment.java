@@ -11,8 +11,8 @@ import java.util.Objects;
  * A PKI's part of {@code edgetrust enroll NODE --out DIR} when nodes ask the PKI itself (Vault):
  * the PKI's own options, and the enrollment. Offered by {@link PkiProviderFactory#enrollment()}.
  *
- * <p>The implementing class carries picocli {@code @Option} fields (core does not depend on
- * picocli): the CLI mixes them into its {@code enroll} command, fills them when it parses, and
+ * <p>The implementing class carries picocli {@code @Option} fields (core depends on picocli only
+ * optionally): the CLI mixes them into its {@code enroll} command, fills them when it parses, and
  * refuses them with {@code --config} (enrollment with a join token). Then it calls {@link #enroll}.
  */
 public interface NodeEnrollment {

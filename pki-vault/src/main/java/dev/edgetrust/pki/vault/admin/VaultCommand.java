@@ -1,6 +1,7 @@
 package dev.edgetrust.pki.vault.admin;
 
 import dev.edgetrust.config.ConfigException;
+import dev.edgetrust.config.GoDurationConverter;
 import dev.edgetrust.pki.vault.SetupStep;
 import dev.edgetrust.pki.vault.VaultSetup;
 import java.io.IOException;
@@ -55,7 +56,7 @@ public final class VaultCommand implements Runnable {
     @Option(
         names = "--max-ttl",
         defaultValue = "87600h",
-        converter = DurationOption.class,
+        converter = GoDurationConverter.class,
         paramLabel = "DURATION",
         description =
             "The mount's max lease TTL: the longest certificate it may issue, root CA included. Default: ${DEFAULT-VALUE}.")

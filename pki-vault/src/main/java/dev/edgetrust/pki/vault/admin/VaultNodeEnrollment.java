@@ -1,6 +1,7 @@
 package dev.edgetrust.pki.vault.admin;
 
 import dev.edgetrust.config.ConfigException;
+import dev.edgetrust.config.GoDurationConverter;
 import dev.edgetrust.pki.NodeEnrollment;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.vault.NodeCredential;
@@ -41,7 +42,7 @@ public final class VaultNodeEnrollment implements NodeEnrollment {
   @Option(
       names = "--ttl",
       defaultValue = "24h",
-      converter = DurationOption.class,
+      converter = GoDurationConverter.class,
       paramLabel = "DURATION",
       description = "Lifetime of the node's certificates. Default: ${DEFAULT-VALUE}.")
   Duration ttl;
@@ -49,7 +50,7 @@ public final class VaultNodeEnrollment implements NodeEnrollment {
   @Option(
       names = "--max-ttl",
       defaultValue = "72h",
-      converter = DurationOption.class,
+      converter = GoDurationConverter.class,
       paramLabel = "DURATION",
       description = "The node role's cap on a certificate's lifetime. Default: ${DEFAULT-VALUE}.")
   Duration maxTtl;

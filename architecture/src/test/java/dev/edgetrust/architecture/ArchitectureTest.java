@@ -45,6 +45,7 @@ class ArchitectureTest {
         .contains(
             "dev.edgetrust.pki",
             "dev.edgetrust.x509",
+            "dev.edgetrust.netty",
             "dev.edgetrust.pki.builtin",
             "dev.edgetrust.pki.vault",
             "dev.edgetrust.pki.cfssl",

@@ -7,24 +7,16 @@ import dev.edgetrust.cloudhub.http.ConnectionDeadline;
 import dev.edgetrust.cloudhub.http.TlsHandshakeLogger;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.refusal.Refusal;
+import dev.edgetrust.netty.WebSocketServerPipeline;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.handler.timeout.WriteTimeoutHandler;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -41,8 +33,7 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
   private final Supplier<SslContext> tls;
   private final SessionRegistry registry;
   private final CloudHubListener listener;
-  private final Duration keepaliveInterval;
-  private final Duration writeTimeout;
+  private final WebSocketServerPipeline wire;
   private final Clock clock;
   private final Function<X509Certificate, Optional<Refusal>> admission;
   private final HubMetrics metrics;
@@ -77,8 +68,9 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
     this.tls = tls;
     this.registry = registry;
     this.listener = listener;
-    this.keepaliveInterval = keepaliveInterval;
-    this.writeTimeout = writeTimeout;
+    this.wire =
+        new WebSocketServerPipeline(
+            keepaliveInterval, writeTimeout, MAX_UPGRADE_REQUEST_BYTES, MAX_MESSAGE_BYTES);
     this.clock = clock;
   }
 
@@ -96,29 +88,13 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
     p.addLast(
         "handshake-log",
         new TlsHandshakeLogger("WebSocket", HubMetrics.Listener.WEBSOCKET, metrics));
-    p.addLast(
-        "idle", new IdleStateHandler(keepaliveInterval.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-    p.addLast(
-        "write-timeout", new WriteTimeoutHandler(writeTimeout.toMillis(), TimeUnit.MILLISECONDS));
-    p.addLast("http", new HttpServerCodec());
-    p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
+    wire.addHttp(p);
     p.addLast("authenticate", new UpgradeAuthenticator(registry, admission, metrics));
-    p.addLast(
-        "websocket",
-        new WebSocketServerProtocolHandler(
-            WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath("/")
-                .checkStartsWith(true)
-                .handleCloseFrames(true)
-                .decoderConfig(
-                    WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(MAX_MESSAGE_BYTES)
-                        .build())
-                .build()));
+    wire.addUpgrade(p);
     // From the first byte to a completed upgrade, however slowly the bytes come.
     p.addLast(
         "upgrade-deadline", ConnectionDeadline.untilUpgrade(limits.requestTimeout(), "WebSocket"));
-    p.addLast("frame-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
+    wire.addMessages(p);
     p.addLast("session", new SessionHandler(registry, listener, clock, gateway, expired));
   }
 }

@@ -2,7 +2,6 @@ package dev.edgetrust.cli;
 
 import dev.edgetrust.cfssl.testkit.CfsslServer;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -26,33 +25,32 @@ final class CfsslDemo {
    * @throws UserErrors.UserException if {@code cfssl} is not installed
    */
   static boolean run(PrintStream out, Duration lifetime) throws Exception {
-    Path dir = Files.createTempDirectory("edgetrust-cfssl-");
+    return DemoScript.inScratchDirectory("edgetrust-cfssl-", dir -> run(out, lifetime, dir));
+  }
+
+  private static boolean run(PrintStream out, Duration lifetime, Path dir) throws Exception {
+    CfsslServer cfssl;
     try {
-      CfsslServer cfssl;
-      try {
-        cfssl = CfsslServer.startForNodeLifetime(dir.resolve("cfssl"), lifetime);
-      } catch (IllegalStateException e) {
-        throw new UserErrors.UserException("demo --pki cfssl: " + e.getMessage());
-      }
-      try (cfssl) {
-        out.println(
-            "cfssl serve on "
-                + cfssl.address()
-                + ": its own CA (cfssl genkey -initca), profile 'node' (client"
-                + " auth, "
-                + lifetime.toMinutes()
-                + " min, authsign), profile 'server' for the CloudHub");
-        String section =
-            "        address: "
-                + cfssl.address()
-                + "\n"
-                + "        authKeyFile: "
-                + cfssl.authKeyFile()
-                + "\n";
-        return new Demo(out, lifetime, new Demo.DemoPki("cfssl", section, "CFSSL")).run();
-      }
-    } finally {
-      DemoScript.deleteRecursively(dir);
+      cfssl = CfsslServer.startForNodeLifetime(dir.resolve("cfssl"), lifetime);
+    } catch (IllegalStateException e) {
+      throw new UserErrors.UserException("demo --pki cfssl: " + e.getMessage());
+    }
+    try (cfssl) {
+      out.println(
+          "cfssl serve on "
+              + cfssl.address()
+              + ": its own CA (cfssl genkey -initca), profile 'node' (client"
+              + " auth, "
+              + lifetime.toMinutes()
+              + " min, authsign), profile 'server' for the CloudHub");
+      String section =
+          "        address: "
+              + cfssl.address()
+              + "\n"
+              + "        authKeyFile: "
+              + cfssl.authKeyFile()
+              + "\n";
+      return new Demo(out, lifetime, new Demo.DemoPki("cfssl", section, "CFSSL")).run();
     }
   }
 }

@@ -20,17 +20,9 @@ import dev.edgetrust.pki.PkiProviderFactory;
 import dev.edgetrust.pki.PkiProviders;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.x509.Certificates;
-import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
-import dev.edgetrust.x509.Keys;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -40,9 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.security.auth.x500.X500Principal;
 
 /**
  * The end-to-end demonstration, in one process on loopback, on any PKI whose nodes enroll at the
@@ -90,12 +80,7 @@ final class Demo {
   }
 
   boolean run() throws Exception {
-    Path dir = Files.createTempDirectory("edgetrust-demo-");
-    try {
-      return run(dir);
-    } finally {
-      DemoScript.deleteRecursively(dir);
-    }
+    return DemoScript.inScratchDirectory("edgetrust-demo-", this::run);
   }
 
   private boolean run(Path dir) throws Exception {
@@ -181,15 +166,15 @@ final class Demo {
               edges.get(rogue).settings().certificateFile());
       SSLContext rogueTls = JdkTls.context(Optional.of(rogueCredentials), List.of(ca));
       refusal(
-          websocketAs(rogueTls, wsPort, victim),
+          DemoProbes.websocketAs(rogueTls, wsPort, victim),
           403,
           rogue + " connects with its own certificate but node_id " + victim);
       refusal(
-          edgeCrt(rogueTls, bootstrapPort, victim, null, victim),
+          DemoProbes.edgeCrt(rogueTls, bootstrapPort, victim, null, victim),
           403,
           rogue + " asks to renew " + victim + "'s certificate");
       refusal(
-          edgeCrt(
+          DemoProbes.edgeCrt(
               JdkTls.context(Optional.empty(), List.of(ca)),
               bootstrapPort,
               rogue,
@@ -308,13 +293,13 @@ final class Demo {
             : DemoScript.describe(Map.of(newcomer, edges.get(newcomer))));
     SSLContext anonymous = JdkTls.context(Optional.empty(), List.of(ca));
     refusal(
-        edgeCrt(
+        DemoProbes.edgeCrt(
             anonymous, bootstrapPort, newcomer, bound.substring(bound.indexOf('.') + 1), newcomer),
         403,
         "the same node-bound token, used a second time");
     String before = cloud.session(victim).map(SessionInfo::serialHex).orElse("?");
     Optional<String> takeover =
-        edgeCrt(
+        DemoProbes.edgeCrt(
             anonymous, bootstrapPort, victim, shared.substring(shared.indexOf('.') + 1), victim);
     boolean stays = cloud.session(victim).map(s -> s.serialHex().equals(before)).orElse(false);
     script.step(
@@ -352,12 +337,12 @@ final class Demo {
                 .toList()));
 
     SSLContext stolenTls = JdkTls.context(Optional.of(stolen), List.of(ca));
-    Optional<String> reconnect = websocketAs(stolenTls, wsPort, lost);
+    Optional<String> reconnect = DemoProbes.websocketAs(stolenTls, wsPort, lost);
     script.step(
         reconnect.isPresent(),
         "refused: " + lost + " reconnecting with its certificate",
         reconnect.orElse("it was NOT refused"));
-    Optional<String> renewal = edgeCrt(stolenTls, bootstrapPort, lost, null, lost);
+    Optional<String> renewal = DemoProbes.edgeCrt(stolenTls, bootstrapPort, lost, null, lost);
     script.step(
         renewal.isPresent(),
         "refused: " + lost + " renewing its certificate",
@@ -391,76 +376,5 @@ final class Demo {
   private void refusal(Optional<String> refused, int status, String attempt) {
     boolean held = refused.isPresent() && refused.get().startsWith(String.valueOf(status));
     script.step(held, "refused: " + attempt, refused.orElse("it was NOT refused"));
-  }
-
-  /** Opens a WebSocket as {@code claimed}; the refusal ("403 ...") or empty if it was let in. */
-  private static Optional<String> websocketAs(SSLContext tls, int port, NodeName claimed) {
-    try {
-      WebSocket ws =
-          HttpClient.newBuilder()
-              .sslContext(tls)
-              .build()
-              .newWebSocketBuilder()
-              .header("node_id", claimed.value())
-              .header("project_id", "e632aba927ea4ac2b575ec1603d56f10")
-              .header("ConnectionUse", "msg")
-              .buildAsync(
-                  URI.create(
-                      "wss://127.0.0.1:"
-                          + port
-                          + "/e632aba927ea4ac2b575ec1603d56f10/"
-                          + claimed
-                          + "/events"),
-                  new WebSocket.Listener() {})
-              .get(10, TimeUnit.SECONDS);
-      ws.abort();
-      return Optional.empty();
-    } catch (Exception e) {
-      for (Throwable c = e; c != null; c = c.getCause()) {
-        if (c instanceof WebSocketHandshakeException h) {
-          return Optional.of(
-              h.getResponse().statusCode() + " " + String.valueOf(h.getResponse().body()).strip());
-        }
-        if (c instanceof javax.net.ssl.SSLException refused) {
-          return Optional.of("refused in the TLS handshake (" + refused.getMessage() + ")");
-        }
-      }
-      return Optional.of("refused: " + e);
-    }
-  }
-
-  /** GET /edge.crt for {@code node} with a CSR naming {@code csrNode}; the refusal or empty. */
-  private static Optional<String> edgeCrt(
-      SSLContext tls, int port, NodeName node, String jwt, NodeName csrNode)
-      throws IOException, InterruptedException {
-    Csr csr =
-        Csr.create(
-            Keys.newP256(), new X500Principal("CN=" + csrNode.commonName() + ", O=system:nodes"));
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/edge.crt"))
-            .method("GET", HttpRequest.BodyPublishers.ofByteArray(csr.der()))
-            .header("NodeName", node.value());
-    if (jwt != null) {
-      request.header("Authorization", "Bearer " + jwt);
-    }
-    HttpResponse<String> response;
-    try {
-      response =
-          HttpClient.newBuilder()
-              .sslContext(tls)
-              .build()
-              .send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (javax.net.ssl.SSLException e) {
-      return Optional.of("refused in the TLS handshake (" + e.getMessage() + ")");
-    } catch (IOException e) {
-      // TLS 1.3: the client's side of the handshake completes before the server has checked the
-      // client certificate, so a refusal can arrive as the connection closing under the request
-      // ("header parser received no bytes", a broken pipe) rather than as an SSLException.
-      return Optional.of(
-          "refused: the connection was closed without an answer (" + e.getMessage() + ")");
-    }
-    return response.statusCode() == 200
-        ? Optional.empty()
-        : Optional.of(response.statusCode() + " " + response.body().strip());
   }
 }

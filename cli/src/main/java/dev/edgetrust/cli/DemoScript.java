@@ -205,6 +205,24 @@ final class DemoScript {
     return condition.getAsBoolean();
   }
 
+  /** A demo's body, given the scratch directory it keeps its state in. */
+  interface ScratchBody {
+    boolean run(Path dir) throws Exception;
+  }
+
+  /**
+   * Runs {@code body} in a new temporary directory, deleted afterwards whatever happened: a demo
+   * leaves no keys behind.
+   */
+  static boolean inScratchDirectory(String prefix, ScratchBody body) throws Exception {
+    Path dir = Files.createTempDirectory(prefix);
+    try {
+      return body.run(dir);
+    } finally {
+      deleteRecursively(dir);
+    }
+  }
+
   static void deleteRecursively(Path dir) throws IOException {
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {

@@ -9,6 +9,7 @@ import dev.edgetrust.bench.Target;
 import dev.edgetrust.bench.fixture.LoopbackCloud;
 import dev.edgetrust.bench.fixture.NodeIdentities;
 import dev.edgetrust.bench.fixture.PopulatedCrl;
+import dev.edgetrust.bench.measure.Samples;
 import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
@@ -267,7 +268,7 @@ public final class CrlScenario implements Scenario {
         Figure.of(
                 "crl.load_p50_ms",
                 "CRL read + parse + verify + index by the built-in CA, p50",
-                ms(RenewalStormScenario.percentile(l.load(), 0.5)),
+                ms(Samples.percentile(l.load(), 0.5)),
                 "ms")
             .withTarget(Target.atMost(1000));
     Figure loadMax =
@@ -281,13 +282,13 @@ public final class CrlScenario implements Scenario {
         Figure.of(
             "jdk.parse_p50_ms",
             "JDK CertificateFactory parse of the same DER, p50 (baseline)",
-            ms(RenewalStormScenario.percentile(l.parse(), 0.5)),
+            ms(Samples.percentile(l.parse(), 0.5)),
             "ms");
     Figure indexP50 =
         Figure.of(
             "crl.index_p50_ms",
             "verify + index an already parsed CRL (RevocationList.fromCrl), p50",
-            ms(RenewalStormScenario.percentile(l.index(), 0.5)),
+            ms(Samples.percentile(l.index(), 0.5)),
             "ms");
     return ScenarioResult.measured(name())
         .load(
@@ -319,12 +320,12 @@ public final class CrlScenario implements Scenario {
         .figure(
             "ca.load_empty_p50_ms",
             "the same CA state with an empty CRL: load + revocationList(), p50",
-            ms(RenewalStormScenario.percentile(l.emptyLoad(), 0.5)),
+            ms(Samples.percentile(l.emptyLoad(), 0.5)),
             "ms")
         .figure(
             "ca.revoke_one_more_p50_ms",
             "one more revocation: the CA re-signs and writes the whole CRL, p50",
-            ms(RenewalStormScenario.percentile(revocations, 0.5)),
+            ms(Samples.percentile(revocations, 0.5)),
             "ms")
         .comparison(
             Comparison.of(

@@ -1,14 +1,10 @@
 package dev.edgetrust.bench.scenario;
 
 import dev.edgetrust.bench.BenchContext;
-import dev.edgetrust.bench.Comparison;
-import dev.edgetrust.bench.Figure;
 import dev.edgetrust.bench.Scenario;
 import dev.edgetrust.bench.ScenarioResult;
-import dev.edgetrust.bench.Target;
 import dev.edgetrust.bench.fixture.LoopbackCloud;
 import dev.edgetrust.bench.measure.FileDescriptors;
-import dev.edgetrust.bench.measure.Heap;
 import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.gateway.UpstreamServer;
 import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
@@ -17,7 +13,6 @@ import dev.edgetrust.standin.CloudcoreStandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -194,7 +189,8 @@ public final class RelayScenario implements Scenario {
         context.progress("cloudhub (upstream off): " + sessions + " direct sessions");
         SessionsScenario.Held heldPlain =
             SessionsScenario.hold(context, plain, plainIds, sessions, HEARTBEAT, Duration.ZERO);
-        return result(
+        return RelayFigures.report(
+            name(),
             context,
             sessions,
             roundsPerPath,
@@ -209,282 +205,14 @@ public final class RelayScenario implements Scenario {
    * The heap phases: direct to the upstream, relayed by the gateway, direct to the CloudHub with
    * upstream off.
    */
-  private record Held3(
+  record Held3(
       SessionsScenario.Held direct, SessionsScenario.Held relayed, SessionsScenario.Held plain) {}
 
   /** The slices of each path and kind. */
-  private static final class Paths {
-    final Totals directLoad = new Totals();
-    final Totals gatewayLoad = new Totals();
-    final Totals directLatency = new Totals();
-    final Totals gatewayLatency = new Totals();
-  }
-
-  /**
-   * Sums of the slices of one path and kind; quantiles are the worst slice's (slices are equal in
-   * length).
-   */
-  private static final class Totals {
-    final List<RelayClient.Slice> slices = new ArrayList<>();
-
-    void add(RelayClient.Slice s) {
-      slices.add(s);
-    }
-
-    long messages() {
-      return slices.stream().mapToLong(RelayClient.Slice::messages).sum();
-    }
-
-    double rate() {
-      double seconds = slices.stream().mapToDouble(RelayClient.Slice::seconds).sum();
-      return seconds == 0 ? 0 : messages() / seconds;
-    }
-
-    double perCpuSecond() {
-      double cpu = slices.stream().mapToDouble(RelayClient.Slice::serverCpuSeconds).sum();
-      return cpu == 0 ? Double.NaN : messages() / cpu;
-    }
-
-    double cpuMicrosPerMessage() {
-      return messages() == 0
-          ? Double.NaN
-          : slices.stream().mapToDouble(RelayClient.Slice::serverCpuSeconds).sum()
-              * 1e6
-              / messages();
-    }
-
-    double p50Ms() {
-      return slices.stream().mapToLong(RelayClient.Slice::p50Us).max().orElse(0) / 1000.0;
-    }
-
-    double p99Ms() {
-      return slices.stream().mapToLong(RelayClient.Slice::p99Us).max().orElse(0) / 1000.0;
-    }
-
-    long unanswered() {
-      return slices.stream().mapToLong(RelayClient.Slice::unanswered).sum();
-    }
-
-    String firstFailure() {
-      return slices.stream()
-          .map(RelayClient.Slice::firstFailure)
-          .filter(f -> f != null)
-          .findFirst()
-          .orElse(null);
-    }
-
-    /**
-     * Each slice's rate, and its p99 where that says something (one message in flight: under load
-     * it is the window / the rate).
-     */
-    String perSlice(boolean latency) {
-      return String.join(
-          ", ",
-          slices.stream()
-              .map(
-                  s ->
-                      Figure.format(s.rate())
-                          + "/s"
-                          + (latency ? " p99 " + Figure.format(s.p99Us() / 1000.0) + " ms" : ""))
-              .toList());
-    }
-  }
-
-  private ScenarioResult result(
-      BenchContext context, int sessions, int rounds, Duration slice, Paths p, Held3 held) {
-    SessionsScenario.Held direct = held.direct();
-    SessionsScenario.Held relayed = held.relayed();
-    Figure gwRate =
-        Figure.of(
-            "gateway.messages_per_second",
-            "through the gateway: messages answered per second",
-            p.gatewayLoad.rate(),
-            "/s");
-    Figure directRate =
-        Figure.of(
-            "direct.messages_per_second",
-            "direct to the upstream: messages answered per second",
-            p.directLoad.rate(),
-            "/s");
-    Figure gwPerCpu =
-        Figure.of(
-            "gateway.messages_per_server_cpu_second",
-            "through the gateway: messages per server CPU-second",
-            p.gatewayLoad.perCpuSecond(),
-            "/s");
-    Figure directPerCpu =
-        Figure.of(
-            "direct.messages_per_server_cpu_second",
-            "direct: messages per server CPU-second",
-            p.directLoad.perCpuSecond(),
-            "/s");
-    Figure gwP99 =
-        Figure.of(
-            "gateway.round_trip_p99_ms",
-            "through the gateway: round trip p99, 1 message in flight",
-            p.gatewayLatency.p99Ms(),
-            "ms");
-    Figure directP99 =
-        Figure.of(
-            "direct.round_trip_p99_ms",
-            "direct: round trip p99, 1 message in flight",
-            p.directLatency.p99Ms(),
-            "ms");
-    double addedP99 = p.gatewayLatency.p99Ms() - p.directLatency.p99Ms();
-    double directKib = direct.heapPerSessionKib();
-    double relayedKib = relayed.heapPerSessionKib() - directKib;
-    Figure gwHeap =
-        Figure.of(
-            "gateway.heap_kib_per_relayed_session",
-            "gateway heap per relayed session (edge leg + upstream leg), after full GC",
-            relayedKib,
-            "KiB");
-    Figure directHeap =
-        Figure.of(
-            "direct.heap_kib_per_session",
-            "upstream heap per direct session, after full GC",
-            directKib,
-            "KiB");
-    Figure plainHeap =
-        Figure.of(
-            "cloudhub.heap_kib_per_session",
-            "CloudHub (upstream off) heap per direct session, after full GC",
-            held.plain().heapPerSessionKib(),
-            "KiB");
-    return ScenarioResult.measured(name())
-        .load(
-            "separate JVM (LoadClient, relay mode), one for the whole run: "
-                + LOAD_SESSIONS
-                + " sessions to each path on one"
-                + " 2-thread event loop group, each keeping "
-                + WINDOW
-                + " edgecore-shaped messages unanswered (throughput) or 1"
-                + " (latency); the upstream acks each as cloudcore does; heap: LoadClient sessions mode, "
-                + sessions
-                + " sessions")
-        .figure(gwRate)
-        .figure(directRate)
-        .figure(gwPerCpu)
-        .figure(directPerCpu)
-        .figure(
-            "gateway.server_cpu_us_per_message",
-            "through the gateway: server CPU per message (gateway + upstream)",
-            p.gatewayLoad.cpuMicrosPerMessage(),
-            "µs")
-        .figure(
-            "direct.server_cpu_us_per_message",
-            "direct: server CPU per message (upstream)",
-            p.directLoad.cpuMicrosPerMessage(),
-            "µs")
-        .figure(
-            "gateway.round_trip_p50_ms",
-            "through the gateway: round trip p50, 1 message in flight",
-            p.gatewayLatency.p50Ms(),
-            "ms")
-        .figure(
-            "direct.round_trip_p50_ms",
-            "direct: round trip p50, 1 message in flight",
-            p.directLatency.p50Ms(),
-            "ms")
-        .figure(gwP99)
-        .figure(directP99)
-        .figure(
-            Figure.of("gateway.added_p99_ms", "round trip p99 the gateway adds", addedP99, "ms")
-                .withTarget(Target.atMost(1.0)))
-        .figure(
-            "unanswered",
-            "messages never answered (both paths)",
-            p.gatewayLoad.unanswered()
-                + p.directLoad.unanswered()
-                + p.gatewayLatency.unanswered()
-                + p.directLatency.unanswered(),
-            "")
-        .figure(gwHeap)
-        .figure(directHeap)
-        .figure(plainHeap)
-        .figure("gateway.sessions", "relayed sessions held (both legs up)", relayed.atServer(), "")
-        .figure("direct.sessions", "direct sessions held", direct.atServer(), "")
-        .figure(
-            "cloudhub.sessions",
-            "CloudHub (upstream off) sessions held",
-            held.plain().atServer(),
-            "")
-        .comparison(
-            Comparison.of("throughput_ratio", "messages/s, gateway / direct", gwRate, directRate)
-                .withTarget(Target.atLeast(0.8)))
-        .comparison(
-            Comparison.of(
-                    "server_cpu_throughput_ratio",
-                    "messages per server CPU-second, gateway / direct",
-                    gwPerCpu,
-                    directPerCpu)
-                .withTarget(Target.atLeast(0.8)))
-        .comparison(
-            Comparison.of("p99_ratio", "round trip p99, gateway / direct", gwP99, directP99))
-        .comparison(
-            Comparison.of(
-                    "heap_ratio",
-                    "heap per session, gateway (relayed) / CloudHub (direct, upstream off)",
-                    gwHeap,
-                    plainHeap)
-                .withTarget(Target.atMost(2.0)))
-        .comparison(
-            Comparison.of(
-                "heap_upstream_ratio",
-                "heap per session, gateway (relayed) / the upstream (direct)",
-                gwHeap,
-                directHeap))
-        .note(
-            "throughput per slice: gateway "
-                + p.gatewayLoad.perSlice(false)
-                + "; direct "
-                + p.directLoad.perSlice(false))
-        .note(
-            "latency per slice: gateway "
-                + p.gatewayLatency.perSlice(true)
-                + "; direct "
-                + p.directLatency.perSlice(true))
-        .note(
-            "server CPU is this JVM's, which runs the upstream on both paths and the gateway on one: per server CPU-second,"
-                + " the gateway's own cost is the difference; the client's CPU is its own JVM's, on the same cores")
-        .note(
-            "the upstream is the cloudcore stand-in (Netty, JDK TLS), not cloudcore itself: a Go cloudcore costs what it"
-                + " costs on both paths alike; the gateway's share is what this measures")
-        .note(
-            "heap: used heap after forced full GCs ("
-                + Heap.gcName()
-                + ") before vs. with all sessions open; a relayed"
-                + " session's figure is the heap both hold minus the upstream's per direct session (the upstream holds one"
-                + " session either way)"
-                + (sessions > WARM_UP_SESSIONS
-                    ? "; both paths warmed with " + WARM_UP_SESSIONS + " sessions"
-                    : ""))
-        .note(
-            rounds
-                + " measured slice(s) of "
-                + slice.toMillis()
-                + " ms per path and kind, alternated"
-                + " direct/gateway/gateway/direct after alternating warm-up slices; each slice waits for its answers in flight")
-        .note(context.options().cloudHubs().describe())
-        .note(firstFailure(p, held))
-        .build();
-  }
-
-  private static String firstFailure(Paths p, Held3 held) {
-    for (String f :
-        new String[] {
-          p.gatewayLoad.firstFailure(),
-          p.directLoad.firstFailure(),
-          p.gatewayLatency.firstFailure(),
-          p.directLatency.firstFailure(),
-          held.relayed().firstFailure(),
-          held.direct().firstFailure(),
-          held.plain().firstFailure()
-        }) {
-      if (f != null) {
-        return "first failure: " + f;
-      }
-    }
-    return "no failures";
+  static final class Paths {
+    final RelaySliceTotals directLoad = new RelaySliceTotals();
+    final RelaySliceTotals gatewayLoad = new RelaySliceTotals();
+    final RelaySliceTotals directLatency = new RelaySliceTotals();
+    final RelaySliceTotals gatewayLatency = new RelaySliceTotals();
   }
 }

@@ -1,11 +1,9 @@
 package dev.edgetrust.bench.scenario;
 
 import dev.edgetrust.bench.BenchContext;
-import dev.edgetrust.bench.Comparison;
 import dev.edgetrust.bench.Figure;
 import dev.edgetrust.bench.Scenario;
 import dev.edgetrust.bench.ScenarioResult;
-import dev.edgetrust.bench.Target;
 import dev.edgetrust.bench.fixture.LoopbackCloud;
 import dev.edgetrust.bench.load.WebSocketDialer;
 import dev.edgetrust.cloudhub.CloudHub;
@@ -46,7 +44,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 
@@ -146,7 +143,7 @@ public final class RenewalStormScenario implements Scenario {
                 Duration.ofSeconds(30));
         nodes.add(new Node(name, enrollment, new NodeCredentials(held, cloud.caCertificate())));
       }
-      Counters counters = new Counters();
+      RenewalStormTally counters = new RenewalStormTally();
       Semaphore window = new Semaphore(CONNECT_CONCURRENCY);
       for (Node node : nodes) {
         window.acquire();
@@ -211,7 +208,7 @@ public final class RenewalStormScenario implements Scenario {
               x.channel.close();
             }
           });
-      return result(n, ttl, capacity, windowSeconds, renewalsSigned, counters, onNew, all);
+      return counters.report(name(), n, ttl, capacity, windowSeconds, renewalsSigned, onNew, all);
     } finally {
       scheduler.shutdownNow();
       renewers.shutdownNow();
@@ -234,16 +231,6 @@ public final class RenewalStormScenario implements Scenario {
     }
   }
 
-  private static final class Counters {
-    final AtomicInteger renewed = new AtomicInteger();
-    final AtomicInteger failedRenewals = new AtomicInteger();
-    final AtomicInteger expiredWaiting = new AtomicInteger();
-    final ConcurrentLinkedQueue<Long> due = new ConcurrentLinkedQueue<>();
-    final AtomicInteger failedHandshakes = new AtomicInteger();
-    final AtomicReference<String> firstFailure = new AtomicReference<>();
-    final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-  }
-
   private static java.util.concurrent.CompletableFuture<Channel> connect(
       WebSocketDialer dialer, InetSocketAddress ws, Node node, NodeCredentials credentials) {
     SslContext tls;
@@ -261,7 +248,7 @@ public final class RenewalStormScenario implements Scenario {
       InetSocketAddress ws,
       Node node,
       long due,
-      Counters counters,
+      RenewalStormTally counters,
       CountDownLatch finished) {
     try {
       NodeCredentials next = node.enrollment.renew(node.current);
@@ -324,141 +311,6 @@ public final class RenewalStormScenario implements Scenario {
       now = System.nanoTime();
     } while (now < end);
     return count * 1e9 / (now - start);
-  }
-
-  private ScenarioResult result(
-      int n,
-      Duration ttl,
-      double capacity,
-      double windowSeconds,
-      ConcurrentLinkedQueue<Long> signed,
-      Counters c,
-      long onNew,
-      boolean allFinished) {
-    long[] times = signed.stream().mapToLong(Long::longValue).sorted().toArray();
-    double spread = times.length < 2 ? 0 : (times[times.length - 1] - times[0]) / 1e9;
-    int peak = peakPerSecond(times);
-    int duePeak = peakPerSecond(c.due.stream().mapToLong(Long::longValue).sorted().toArray());
-    long[] lat = c.latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-    Figure peakFigure =
-        Figure.of(
-            "peak_renewals_per_second",
-            "peak renewals signed in any 1 s (CloudHub's count)",
-            peak,
-            "/s");
-    Figure even =
-        Figure.of(
-            "even_renewals_per_second",
-            "renewals per second if spread evenly over the window",
-            n / windowSeconds,
-            "/s");
-    Figure dueFigure =
-        Figure.of(
-            "peak_renewals_due_per_second",
-            "peak renewals falling due in any 1 s (the jitter's doing)",
-            duePeak,
-            "/s");
-    Figure cap =
-        Figure.of(
-            "ca.single_thread_signing_per_second",
-            "built-in CA signing rate, one thread (baseline)",
-            capacity,
-            "/s");
-    int failedHandshakes = c.failedHandshakes.get();
-    return ScenarioResult.measured(name())
-        .load(
-            "same JVM: "
-                + n
-                + " light nodes (real Enrollment.renew over HTTPS, ClientTls, WebSocket sessions on one 2-thread"
-                + " event loop group), "
-                + RENEWAL_THREADS
-                + " renewal threads; each node's renewal time from RenewalWindow.DEFAULT")
-        .figure(
-            "renewals",
-            "renewals completed (signed, stored, new session open)",
-            c.renewed.get(),
-            "")
-        .figure(
-            Figure.of("failed_renewals", "failed renewals", c.failedRenewals.get(), "")
-                .withTarget(Target.atMost(0)))
-        .figure(
-            "expired_while_queued",
-            "  of which: certificate expired while the renewal queued",
-            c.expiredWaiting.get(),
-            "")
-        .figure(
-            Figure.of(
-                    "failed_handshakes",
-                    "failed handshakes (bootstrap HTTPS or WebSocket)",
-                    failedHandshakes,
-                    "")
-                .withTarget(Target.atMost(0)))
-        .figure(
-            "sessions_on_new_certificate",
-            "nodes whose session at the hub carries the renewed serial",
-            onNew,
-            "")
-        .figure(dueFigure)
-        .figure(even)
-        .figure(peakFigure)
-        .figure("spread_seconds", "first to last renewal", spread, "s")
-        .figure("window_seconds", "renewal window (20 % of the lifetime)", windowSeconds, "s")
-        .figure(
-            "latency_p50_ms",
-            "renewal latency p50 (due -> new session open)",
-            percentile(lat, 0.5) / 1e6,
-            "ms")
-        .figure("latency_p99_ms", "renewal latency p99", percentile(lat, 0.99) / 1e6, "ms")
-        .figure(cap)
-        .comparison(
-            Comparison.of(
-                "due_peak_vs_even",
-                "due peak / even spread (1.0 = perfectly even)",
-                dueFigure,
-                even))
-        .comparison(
-            Comparison.of(
-                "signed_peak_vs_due_peak",
-                "signed peak / due peak (< 1: renewals queued)",
-                peakFigure,
-                dueFigure))
-        .comparison(
-            Comparison.of(
-                "peak_vs_ca", "signed peak / CA single-thread signing rate", peakFigure, cap))
-        .note(
-            "certificate lifetime "
-                + ttl.toMillis()
-                + " ms, all "
-                + n
-                + " issued together; the CloudHub signs on its pool of 2")
-        .note(
-            allFinished
-                ? "every node finished its renewal"
-                : "NOT every node finished within the deadline")
-        .note(
-            c.firstFailure.get() == null ? "no failures" : "first failure: " + c.firstFailure.get())
-        .build();
-  }
-
-  /** The most events within any one-second window. */
-  static int peakPerSecond(long[] sortedNanos) {
-    int peak = 0;
-    int from = 0;
-    for (int to = 0; to < sortedNanos.length; to++) {
-      while (sortedNanos[to] - sortedNanos[from] >= 1_000_000_000L) {
-        from++;
-      }
-      peak = Math.max(peak, to - from + 1);
-    }
-    return peak;
-  }
-
-  static double percentile(long[] sorted, double p) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int i = (int) Math.ceil(p * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * for the upstream leg to come up — is capped at {@code maxBufferedBytes}; past it the session
  * ends.
  *
- * <p>About 400 lines, on purpose: the two legs' lifecycles, the backpressure between them and the
+ * <p>About 450 lines, on purpose: the two legs' lifecycles, the backpressure between them and the
  * byte caps all change the same thread-confined state, and split across classes that state would
  * need sharing (and locks) that confinement makes unnecessary.
  */

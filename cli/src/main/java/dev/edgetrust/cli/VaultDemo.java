@@ -13,6 +13,7 @@ import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.pki.SigningRequest;
+import dev.edgetrust.pki.vault.EnrolledNode;
 import dev.edgetrust.pki.vault.SetupStep;
 import dev.edgetrust.pki.vault.VaultEnrollment;
 import dev.edgetrust.pki.vault.VaultPkiProvider;
@@ -186,7 +187,7 @@ final class VaultDemo {
                 false,
                 new EdgeBundle.Options(
                     MOUNT,
-                    EdgeBundle.Auth.TOKEN,
+                    EnrolledNode.Auth.TOKEN,
                     certificateTtl,
                     Duration.ofHours(72),
                     Duration.ofHours(1),

@@ -8,6 +8,7 @@ import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.pki.NodeName;
+import dev.edgetrust.pki.vault.EnrolledNode;
 import dev.edgetrust.pki.vault.VaultEnrollment;
 import dev.edgetrust.pki.vault.VaultSetup;
 import dev.edgetrust.pki.vault.admin.EdgeBundle;
@@ -92,7 +93,7 @@ final class VaultWorld implements AutoCloseable {
         false,
         new EdgeBundle.Options(
             "pki",
-            EdgeBundle.Auth.TOKEN,
+            EnrolledNode.Auth.TOKEN,
             ttl,
             Duration.ofHours(72),
             Duration.ofHours(72),

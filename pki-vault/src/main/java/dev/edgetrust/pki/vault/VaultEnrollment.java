@@ -32,6 +32,15 @@ public final class VaultEnrollment {
   public static final String ROLE_PREFIX = "edge-node-";
   public static final String POLICY_PREFIX = "edgetrust-node-";
 
+  /**
+   * How long a node's AppRole secret_id can log in by default: long enough for a device to be
+   * installed and to log in again after outages, short enough that a leaked one dies by itself.
+   */
+  public static final Duration DEFAULT_SECRET_ID_TTL = Duration.ofDays(30);
+
+  /** How many logins a node's secret_id allows by default. */
+  public static final int DEFAULT_SECRET_ID_USES = 100;
+
   private final VaultClient client;
   private final VaultCredential operator;
   private final String mount;
@@ -40,6 +49,10 @@ public final class VaultEnrollment {
   private final Duration tokenTtl;
   private final Optional<Duration> tokenPeriod;
   private final String appRoleMount;
+  private final String certMount;
+  private final Duration secretIdTtl;
+  private final int secretIdUses;
+  private final NodeRecords records;
 
   private VaultEnrollment(Builder b) {
     this.client = b.client;
@@ -50,6 +63,27 @@ public final class VaultEnrollment {
     this.tokenTtl = b.tokenTtl;
     this.tokenPeriod = b.tokenPeriod;
     this.appRoleMount = b.appRoleMount;
+    this.certMount = b.certMount;
+    this.secretIdTtl = b.secretIdTtl;
+    this.secretIdUses = b.secretIdUses;
+    this.records = new NodeRecords(b.client, b.operator, b.stateMount, b.mount);
+  }
+
+  /** Where enrollment keeps what it made for each node, in Vault. */
+  public NodeRecords records() {
+    return records;
+  }
+
+  VaultClient client() {
+    return client;
+  }
+
+  VaultCredential operator() {
+    return operator;
+  }
+
+  String mount() {
+    return mount;
   }
 
   public static Builder builder(VaultClient client, VaultCredential operator) {
@@ -77,6 +111,21 @@ public final class VaultEnrollment {
   }
 
   PkiRole nodeRole(NodeName node) {
+    return nodeRole(node, certificateTtl, certificateMaxTtl, "ec", 256);
+  }
+
+  /** The node's role with the parameters enrollment recorded for it. */
+  static PkiRole nodeRole(EnrolledNode record) {
+    return nodeRole(
+        record.node(),
+        record.certificateTtl(),
+        record.certificateMaxTtl(),
+        record.keyType(),
+        record.keyBits());
+  }
+
+  private static PkiRole nodeRole(
+      NodeName node, Duration ttl, Duration maxTtl, String keyType, int keyBits) {
     return new PkiRole()
         .set("allowed_domains", List.of(node.commonName()))
         .set("allow_bare_domains", true)
@@ -90,13 +139,58 @@ public final class VaultEnrollment {
         .set("client_flag", true)
         .set("server_flag", false)
         .set("organization", List.of(NodeName.ORGANIZATION))
-        .set("key_type", "ec")
-        .set("key_bits", 256)
+        .set("key_type", keyType)
+        .set("key_bits", keyBits)
         // The role, not the CSR, decides the subject: a CSR saying CN=kubeedge.io is still fine.
         .set("use_csr_common_name", false)
         .set("use_csr_sans", false)
-        .set("ttl", certificateTtl)
-        .set("max_ttl", certificateMaxTtl);
+        .set("ttl", ttl)
+        .set("max_ttl", maxTtl);
+  }
+
+  /** What this enrollment makes for {@code node} with {@code auth}, before any token exists. */
+  EnrolledNode record(NodeName node, EnrolledNode.Auth auth) {
+    return new EnrolledNode(
+        node,
+        auth,
+        certificateTtl,
+        certificateMaxTtl,
+        "ec",
+        256,
+        List.of(),
+        appRoleMount,
+        certMount);
+  }
+
+  /**
+   * Records in Vault what was made for the node, keeping the accessors of tokens made before (a
+   * block revokes them all). Written before a credential is made (so a Vault without the state
+   * mount refuses before anything is minted) and again with the new token's accessor.
+   */
+  private void remember(NodeName node, EnrolledNode.Auth auth, String tokenAccessor)
+      throws PkiException {
+    EnrolledNode record = record(node, auth);
+    Optional<EnrolledNode> earlier;
+    try {
+      earlier = records.read(node);
+    } catch (PkiException e) {
+      if (e.isRetryable()) {
+        throw e;
+      }
+      throw PkiException.refused(
+          "cannot keep node "
+              + node
+              + "'s enrollment record at "
+              + records.path(node)
+              + " ("
+              + e.getMessage()
+              + "): run ./edgetrust vault setup again, which enables edgetrust's state mount, then"
+              + " enroll");
+    }
+    for (String accessor : earlier.map(EnrolledNode::tokenAccessors).orElse(List.of())) {
+      record = record.withAccessor(accessor);
+    }
+    records.write(record.withAccessor(tokenAccessor));
   }
 
   /** Creates (or brings up to date) the node's PKI role and policy. */
@@ -114,6 +208,13 @@ public final class VaultEnrollment {
    */
   public NodeCredential enrollWithToken(NodeName node) throws PkiException {
     prepare(node);
+    remember(node, EnrolledNode.Auth.TOKEN, "");
+    NodeCredential credential = createToken(node);
+    remember(node, EnrolledNode.Auth.TOKEN, credential.accessor());
+    return credential;
+  }
+
+  private NodeCredential createToken(NodeName node) throws PkiException {
     ObjectNode body = VaultClient.object();
     body.putArray("policies").add(policyName(node));
     body.put("no_default_policy", false);
@@ -141,12 +242,15 @@ public final class VaultEnrollment {
    */
   public NodeCredential enrollWithAppRole(NodeName node) throws PkiException {
     prepare(node);
+    remember(node, EnrolledNode.Auth.APPROLE, "");
     String rolePath = "auth/" + appRoleMount + "/role/" + policyName(node);
     ObjectNode role = VaultClient.object();
     role.putArray("token_policies").add(policyName(node));
     role.put("token_ttl", VaultDurations.format(tokenTtl));
     role.put("bind_secret_id", true);
-    role.put("secret_id_num_uses", 0);
+    // Bounded by default: a leaked secret_id stops working by itself (see README, AppRole).
+    role.put("secret_id_num_uses", secretIdUses);
+    role.put("secret_id_ttl", VaultDurations.format(secretIdTtl));
     client.write(rolePath, role, operator);
     String roleId = client.read(rolePath + "/role-id", operator).data().path("role_id").asText("");
     VaultResponse secret = client.write(rolePath + "/secret-id", VaultClient.object(), operator);
@@ -164,6 +268,25 @@ public final class VaultEnrollment {
         secret.data().path("secret_id_accessor").asText(""),
         roleName(node),
         policyName(node));
+  }
+
+  /**
+   * Prepares the node, lets it log in with its certificate ({@link #allowCertificateLogin}) and
+   * creates the token it obtains its first certificate with: after that the device renews with its
+   * certificate, and the token may lapse.
+   */
+  public NodeCredential enrollWithCertificate(NodeName node) throws PkiException {
+    prepare(node);
+    remember(node, EnrolledNode.Auth.CERT, "");
+    allowCertificateLogin(node, certMount, tokenTtl);
+    NodeCredential credential = createToken(node);
+    remember(node, EnrolledNode.Auth.CERT, credential.accessor());
+    return credential;
+  }
+
+  /** The name of the node's cert auth entry: {@code edgetrust-node-NAME}, as its policy. */
+  public static String certEntryName(NodeName node) {
+    return policyName(node);
   }
 
   /**
@@ -192,17 +315,23 @@ public final class VaultEnrollment {
     client.write("auth/" + m + "/certs/" + policyName(node), body, operator);
   }
 
-  /** Revokes a token (a node's, by the accessor enrollment reported). Revoking it twice is fine. */
-  public void revokeToken(String accessor) throws PkiException {
+  /**
+   * Revokes a token (a node's, by the accessor enrollment reported). Revoking it twice is fine.
+   *
+   * @return true if it was revoked now, false if Vault no longer knew it (expired or revoked)
+   */
+  public boolean revokeToken(String accessor) throws PkiException {
     ObjectNode body = VaultClient.object();
     body.put("accessor", accessor);
     try {
       client.write("auth/token/revoke-accessor", body, operator);
+      return true;
     } catch (PkiException e) {
       // Vault answers 400 for an accessor it no longer knows: already revoked or expired.
       if (e.isRetryable() || !e.getMessage().contains("invalid accessor")) {
         throw e;
       }
+      return false;
     }
   }
 
@@ -212,6 +341,11 @@ public final class VaultEnrollment {
    * @return how many were destroyed
    */
   public int destroySecretIds(NodeName node) throws PkiException {
+    return destroySecretIds(node, appRoleMount);
+  }
+
+  /** {@link #destroySecretIds(NodeName)} on the AppRole mount {@code appRoleMount}. */
+  int destroySecretIds(NodeName node, String appRoleMount) throws PkiException {
     String rolePath = "auth/" + appRoleMount + "/role/" + policyName(node);
     List<String> accessors = client.list(rolePath + "/secret-id", operator);
     for (String accessor : accessors) {
@@ -229,55 +363,6 @@ public final class VaultEnrollment {
    */
   public void disable(NodeName node) throws PkiException {
     client.delete(mount + "/roles/" + roleName(node), operator);
-  }
-
-  /** Role names that mark a blocked node: one LIST of the roles finds every block. */
-  public static final String BLOCKED_PREFIX = "blocked-" + ROLE_PREFIX;
-
-  /**
-   * Blocks the node in Vault itself, so every CloudHub replica and every restart sees it: deletes
-   * its signing role (its credential can no longer obtain a certificate) and leaves a marker role
-   * {@code blocked-edge-node-NAME} that can sign nothing.
-   */
-  public void block(NodeName node) throws PkiException {
-    ObjectNode marker = VaultClient.object();
-    marker.putArray("allowed_domains").add("blocked.edgetrust.invalid");
-    marker.put("allow_bare_domains", false);
-    marker.put("allow_subdomains", false);
-    marker.put("allow_localhost", false);
-    marker.put("allow_ip_sans", false);
-    marker.put("enforce_hostnames", true);
-    marker.put("client_flag", false);
-    marker.put("server_flag", false);
-    marker.put("max_ttl", "1s");
-    client.write(mount + "/roles/" + BLOCKED_PREFIX + node.value(), marker, operator);
-    disable(node);
-  }
-
-  /**
-   * Lifts a {@link #block}: recreates the node's role exactly as enrollment made it (never its
-   * policy: the block left that alone, and a CloudHub may not write policies) and removes the
-   * marker.
-   */
-  public SetupStep unblock(NodeName node) throws PkiException {
-    SetupStep step = VaultSetup.role(roleName(node), nodeRole(node), client, operator, mount);
-    client.delete(mount + "/roles/" + BLOCKED_PREFIX + node.value(), operator);
-    return step;
-  }
-
-  /** Every node with a block marker. */
-  public java.util.Set<NodeName> blockedNodes() throws PkiException {
-    java.util.Set<NodeName> blocked = new java.util.TreeSet<>();
-    for (String role : client.list(mount + "/roles", operator)) {
-      if (role.startsWith(BLOCKED_PREFIX)) {
-        try {
-          blocked.add(NodeName.of(role.substring(BLOCKED_PREFIX.length())));
-        } catch (IllegalArgumentException e) {
-          // Not one of ours.
-        }
-      }
-    }
-    return blocked;
   }
 
   /** Enables a disabled node again: recreates its role (and policy) as enrollment made them. */
@@ -300,6 +385,10 @@ public final class VaultEnrollment {
     private Duration tokenTtl = Duration.ofHours(72);
     private Optional<Duration> tokenPeriod = Optional.empty();
     private String appRoleMount = "approle";
+    private String certMount = "cert";
+    private String stateMount = NodeRecords.DEFAULT_MOUNT;
+    private Duration secretIdTtl = DEFAULT_SECRET_ID_TTL;
+    private int secretIdUses = DEFAULT_SECRET_ID_USES;
 
     private Builder(VaultClient client, VaultCredential operator) {
       this.client = Objects.requireNonNull(client, "client");
@@ -339,6 +428,30 @@ public final class VaultEnrollment {
 
     public Builder appRoleMount(String mount) {
       this.appRoleMount = VaultPaths.mount(mount, "AppRole mount");
+      return this;
+    }
+
+    public Builder certMount(String mount) {
+      this.certMount = VaultPaths.mount(mount, "cert auth mount");
+      return this;
+    }
+
+    /** The KV version 1 mount edgetrust keeps its per-node records in ({@link NodeRecords}). */
+    public Builder stateMount(String mount) {
+      this.stateMount = VaultPaths.mount(mount, "state mount");
+      return this;
+    }
+
+    /**
+     * Bounds on an AppRole secret_id: how long it can log in, and how many times ({@code 0}: no
+     * limit on the number of logins, which the TTL still bounds).
+     */
+    public Builder secretIdLimits(Duration ttl, int uses) {
+      this.secretIdTtl = positive(ttl, "secret_id ttl");
+      if (uses < 0) {
+        throw new IllegalArgumentException("secret_id uses must be 0 or more, was " + uses);
+      }
+      this.secretIdUses = uses;
       return this;
     }
 

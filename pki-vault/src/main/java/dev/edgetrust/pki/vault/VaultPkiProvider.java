@@ -38,8 +38,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -66,14 +68,14 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
   private final VaultCredential credential;
   private final String mount;
   private final String role;
-  private final VaultEnrollment nodeControl;
+  private final Optional<VaultEnrollment> nodeControl;
 
   private VaultPkiProvider(
       VaultClient client,
       VaultCredential credential,
       String mount,
       String role,
-      VaultEnrollment nodeControl) {
+      Optional<VaultEnrollment> nodeControl) {
     this.client = client;
     this.credential = credential;
     this.mount = mount;
@@ -86,8 +88,7 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
    * credential may manage the mount's roles). Without it, blocking is refused with a message.
    */
   public VaultPkiProvider withNodeControl(VaultEnrollment enrollment) {
-    return new VaultPkiProvider(
-        client, credential, mount, role, Objects.requireNonNull(enrollment, "enrollment"));
+    return new VaultPkiProvider(client, credential, mount, role, Optional.of(enrollment));
   }
 
   @Override
@@ -111,55 +112,30 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
 
   @Override
   public NodeCredentialChange blockNode(NodeName node) throws PkiException {
-    requireNodeControl("block");
-    nodeControl.block(node);
-    return new NodeCredentialChange(
-        "Vault role "
-            + mount
-            + "/roles/"
-            + VaultEnrollment.roleName(node)
-            + " deleted (its credential can obtain no"
-            + " certificate) and marker role "
-            + VaultEnrollment.BLOCKED_PREFIX
-            + node
-            + " written",
-        "");
+    return new VaultNodeBlocking(requireNodeControl("block")).blockNode(node);
   }
 
   @Override
   public NodeCredentialChange unblockNode(NodeName node) throws PkiException {
-    requireNodeControl("unblock");
-    nodeControl.unblock(node);
-    return new NodeCredentialChange(
-        "Vault role "
-            + mount
-            + "/roles/"
-            + VaultEnrollment.roleName(node)
-            + " recreated, block marker removed",
-        // True of the edgetrust EdgeHub: a block deletes the node's role, not its Vault credential.
-        "an edgetrust EdgeHub whose Vault credential (token or AppRole secret_id) is still valid gets a new"
-            + " certificate by itself at its next retry (vault.recheck, 1m); if that credential expired or was"
-            + " revoked, give the device a new one with ./edgetrust enroll "
-            + node
-            + " --out DIR and replace its"
-            + " token file (read without a restart). A stock edgecore cannot use Vault: it needs the edgetrust"
-            + " EdgeHub. Its old certificates stay revoked");
+    return new VaultNodeBlocking(requireNodeControl("unblock")).unblockNode(node);
   }
 
   @Override
   public Set<NodeName> blockedNodes() throws PkiException {
-    return nodeControl == null ? Set.of() : nodeControl.blockedNodes();
+    return nodeControl.isEmpty()
+        ? Set.of()
+        : new VaultNodeBlocking(nodeControl.get()).blockedNodes();
   }
 
-  private void requireNodeControl(String what) throws PkiException {
-    if (nodeControl == null) {
-      throw PkiException.refused(
-          "this CloudHub's Vault provider has no operator credential to "
-              + what
-              + " nodes with; configure one, or "
-              + what
-              + " the node's Vault role directly");
-    }
+  private VaultEnrollment requireNodeControl(String what) throws PkiException {
+    return nodeControl.orElseThrow(
+        () ->
+            PkiException.refused(
+                "this CloudHub's Vault provider has no operator credential to "
+                    + what
+                    + " nodes with; configure one, or "
+                    + what
+                    + " the node's Vault role directly"));
   }
 
   /**
@@ -174,7 +150,7 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
         Objects.requireNonNull(credential, "credential"),
         VaultPaths.mount(mount, "PKI mount"),
         VaultPaths.name(role, "PKI role"),
-        null);
+        Optional.empty());
   }
 
   @Override
@@ -475,6 +451,12 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
    */
   @Override
   public Instant revoke(BigInteger serial) throws PkiException {
+    Instant at = revokeOnly(serial);
+    publishCrlToCertAuth();
+    return at;
+  }
+
+  private Instant revokeOnly(BigInteger serial) throws PkiException {
     ObjectNode body = VaultClient.object();
     body.put("serial_number", SerialNumbers.toColonHex(serial));
     VaultResponse response = client.write(mount + "/revoke", body, credential);
@@ -483,6 +465,45 @@ public final class VaultPkiProvider implements PkiProvider, Revocation, NodeBloc
     log.info("Vault revoked serial {} at {}", SerialNumbers.toColonHex(serial), at);
     response.warnings().forEach(w -> log.warn("Vault, on {}/revoke: {}", mount, w));
     return at;
+  }
+
+  /** Revokes them all, then gives the cert auth method the new CRL once. */
+  @Override
+  public Map<BigInteger, PkiException> revokeAll(Collection<BigInteger> serials) {
+    Map<BigInteger, PkiException> failed = new LinkedHashMap<>();
+    for (BigInteger serial : serials) {
+      try {
+        revokeOnly(serial);
+      } catch (PkiException e) {
+        failed.put(serial, e);
+      }
+    }
+    if (failed.size() < serials.size()) {
+      publishCrlToCertAuth();
+    }
+    return failed;
+  }
+
+  /**
+   * After a revocation: a certificate revoked in the PKI must not log in with cert auth either.
+   * Needs the node-control credential; a failure is logged (the revocation itself stands, and the
+   * next one publishes again).
+   */
+  private void publishCrlToCertAuth() {
+    if (nodeControl.isEmpty()) {
+      return;
+    }
+    VaultEnrollment e = nodeControl.get();
+    try {
+      CertAuthCrl.publish(client, e.operator(), e.records(), mount)
+          .ifPresent(at -> log.info("gave Vault's {} the CRL of {}", at, mount));
+    } catch (PkiException ex) {
+      log.warn(
+          "cannot give Vault's cert auth method the new CRL of {}: {}; a revoked certificate can"
+              + " still log in there until the next revocation publishes it",
+          mount,
+          ex.getMessage());
+    }
   }
 
   /**

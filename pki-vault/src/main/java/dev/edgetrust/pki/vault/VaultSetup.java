@@ -67,23 +67,37 @@ public final class VaultSetup {
   /**
    * What {@code node block}/{@code unblock} through a CloudHub needs, kept apart from {@link
    * #cloudhubPolicy} so an operator grants it knowingly: deleting and recreating node roles and
-   * their block markers. It grants no signing and no policy writes: a CloudHub holding it still
+   * their block markers, reading and updating the nodes' enrollment records, revoking tokens by
+   * accessor, destroying secret_ids of the AppRole mount's roles, deleting node cert auth entries,
+   * and giving cert auth the PKI's CRL. It grants no signing, no policy writes, and no writes of an
+   * auth method's roles or entries (which could name any policy): a CloudHub holding it still
    * cannot obtain a node certificate.
    */
-  public static String nodeControlPolicy(String mount) {
+  public static String nodeControlPolicy(
+      String mount, String stateMount, String appRoleMount, String certMount) {
     String m = VaultPaths.mount(mount, "PKI mount");
+    String node = VaultEnrollment.POLICY_PREFIX + "*";
     return VaultPolicy.withComment(
-            "edgetrust CloudHub: block and unblock edge nodes (node roles and block markers only)")
+            "edgetrust CloudHub: block and unblock edge nodes (node roles, block markers, node"
+                + " credentials)")
         // Vault checks a LIST against the path with a trailing slash.
         .allow(m + "/roles/", "list")
         .allow(
             m + "/roles/" + VaultEnrollment.ROLE_PREFIX + "*", "create", "update", "read", "delete")
         .allow(
-            m + "/roles/" + VaultEnrollment.BLOCKED_PREFIX + "*",
+            m + "/roles/" + VaultNodeBlocking.BLOCKED_PREFIX + "*",
             "create",
             "update",
             "read",
             "delete")
+        .allow(NodeRecords.nodesPrefix(stateMount, m) + "*", "create", "update", "read")
+        .allow(NodeRecords.certAuthPath(stateMount, m), "read")
+        .allow("auth/token/revoke-accessor", "update")
+        // '+' is one path segment: the AppRole mount is edgetrust's own, its roles are nodes.
+        .allow("auth/" + appRoleMount + "/role/+/secret-id/", "list")
+        .allow("auth/" + appRoleMount + "/role/+/secret-id-accessor/destroy", "update")
+        .allow("auth/" + certMount + "/certs/" + node, "delete")
+        .allow("auth/" + certMount + "/crls/" + CertAuthCrl.crlName(m), "update")
         .hcl();
   }
 
@@ -115,12 +129,17 @@ public final class VaultSetup {
     steps.add(urls());
     steps.add(cloudhubRole());
     steps.add(policy(cloudhubPolicyName(b.mount), cloudhubPolicy(b.mount)));
-    steps.add(policy(nodeControlPolicyName(b.mount), nodeControlPolicy(b.mount)));
+    steps.add(stateMount());
+    steps.add(
+        policy(
+            nodeControlPolicyName(b.mount),
+            nodeControlPolicy(b.mount, b.stateMount, b.appRoleMount, b.certAuthMount)));
     if (b.enableAppRole) {
       steps.add(authMethod("approle", b.appRoleMount));
     }
     if (b.enableCertAuth) {
       steps.add(authMethod("cert", b.certAuthMount));
+      steps.add(certAuthCrl());
     }
     return steps;
   }
@@ -145,6 +164,45 @@ public final class VaultSetup {
     body.put("description", "edgetrust: certificates of edge nodes and CloudHub");
     b.client.write("sys/mounts/" + b.mount, body, b.operator);
     return SetupStep.done(name, "");
+  }
+
+  /** The KV version 1 engine edgetrust keeps node records in ({@link NodeRecords}). */
+  private SetupStep stateMount() throws PkiException {
+    String name = "edgetrust's state (KV version 1) at " + b.stateMount + "/";
+    JsonNode existing =
+        dataOrBody(b.client.read("sys/mounts", b.operator)).path(b.stateMount + "/");
+    if (!existing.isMissingNode()) {
+      String type = existing.path("type").asText("");
+      String version = existing.path("options").path("version").asText("1");
+      if (!(type.equals("kv") || type.equals("generic")) || version.equals("2")) {
+        throw PkiException.refused(
+            b.stateMount
+                + "/ is already a '"
+                + type
+                + (version.equals("2") ? "' version 2" : "'")
+                + " secrets engine, not kv version 1: choose another mount (--state-mount)");
+      }
+      return SetupStep.alreadyDone(name, "");
+    }
+    ObjectNode body = VaultClient.object();
+    body.put("type", "kv");
+    body.putObject("options").put("version", "1");
+    body.put("description", "edgetrust: what enroll made for each node, for block and unblock");
+    b.client.write("sys/mounts/" + b.stateMount, body, b.operator);
+    return SetupStep.done(name, "");
+  }
+
+  /** Gives cert auth the PKI's CRL, and records where, so that revocations keep it current. */
+  private SetupStep certAuthCrl() throws PkiException {
+    NodeRecords.CertAuth to =
+        new NodeRecords.CertAuth(b.certAuthMount, CertAuthCrl.crlName(b.mount));
+    String name = "CRL of " + b.mount + "/ for auth/" + to.mount() + "/crls/" + to.crlName();
+    NodeRecords records = new NodeRecords(b.client, b.operator, b.stateMount, b.mount);
+    boolean known = records.certAuth().equals(java.util.Optional.of(to));
+    // Written every run: the CRL changes, and a fresh copy never hurts.
+    CertAuthCrl.write(b.client, b.operator, b.mount, to);
+    records.writeCertAuth(to);
+    return known ? SetupStep.alreadyDone(name, "refreshed") : SetupStep.done(name, "");
   }
 
   private SetupStep maxLeaseTtl() throws PkiException {
@@ -392,6 +450,7 @@ public final class VaultSetup {
     private String appRoleMount = "approle";
     private boolean enableCertAuth;
     private String certAuthMount = "cert";
+    private String stateMount = NodeRecords.DEFAULT_MOUNT;
 
     private Builder(VaultClient client, VaultCredential operator) {
       this.client = Objects.requireNonNull(client, "client");
@@ -476,6 +535,12 @@ public final class VaultSetup {
     public Builder enableCertAuth(String mount) {
       this.enableCertAuth = true;
       this.certAuthMount = VaultPaths.mount(mount, "cert auth mount");
+      return this;
+    }
+
+    /** Where edgetrust keeps its per-node records: a KV version 1 engine this setup enables. */
+    public Builder stateMount(String mount) {
+      this.stateMount = VaultPaths.mount(mount, "state mount");
       return this;
     }
 

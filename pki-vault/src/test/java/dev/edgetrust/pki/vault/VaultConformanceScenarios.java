@@ -14,7 +14,6 @@ import dev.edgetrust.pki.SigningRequest;
 import dev.edgetrust.pki.vault.auth.TokenInfo;
 import dev.edgetrust.pki.vault.auth.VaultCredentials;
 import dev.edgetrust.pki.vault.auth.VaultTokens;
-import dev.edgetrust.pki.vault.http.RetryPolicy;
 import dev.edgetrust.pki.vault.http.VaultClient;
 import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.x509.Csr;
@@ -22,7 +21,6 @@ import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509CRL;
@@ -30,18 +28,10 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.security.auth.x500.X500Principal;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The scenarios that define "works with Vault" for edgetrust, run against the in-process stand-in
@@ -50,136 +40,7 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>Each run works on its own uniquely named PKI mount and AppRole mount and removes them after.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class VaultConformanceScenarios {
-  static final RetryPolicy FAST_RETRIES =
-      new RetryPolicy(3, Duration.ofMillis(20), Duration.ofMillis(100));
-  private static final Set<CertificateUsage> CLIENT = EnumSet.of(CertificateUsage.CLIENT_AUTH);
-
-  VaultTarget target;
-  VaultClient client;
-  String id;
-  String mount;
-  String appRoleMount;
-  List<SetupStep> firstSetup;
-  VaultEnrollment enrollment;
-  Path dir;
-  private final List<String> cleanupMounts = new ArrayList<>();
-  private final List<String> cleanupAuth = new ArrayList<>();
-  private final List<String> cleanupPolicies = new ArrayList<>();
-
-  abstract VaultTarget openTarget();
-
-  @BeforeAll
-  void setUpVault() throws Exception {
-    target = openTarget();
-    client = VaultClient.connect(target.connection().retryPolicy(FAST_RETRIES).build());
-    id =
-        HexFormat.of()
-            .formatHex(
-                new byte[] {
-                  (byte) ThreadLocalRandom.current().nextInt(),
-                  (byte) ThreadLocalRandom.current().nextInt(),
-                  (byte) ThreadLocalRandom.current().nextInt()
-                });
-    mount = "edgetrust-" + id;
-    appRoleMount = "edgetrust-approle-" + id;
-    cleanupMounts.add(mount);
-    cleanupAuth.add(appRoleMount);
-    cleanupPolicies.add(VaultSetup.cloudhubPolicyName(mount));
-    firstSetup = setup(mount).enableAppRole(appRoleMount).build().run();
-    enrollment =
-        VaultEnrollment.builder(client, target.operator())
-            .mount(mount)
-            .appRoleMount(appRoleMount)
-            .certificateTtl(Duration.ofHours(24), Duration.ofHours(72))
-            .tokenTtl(Duration.ofHours(1))
-            .build();
-    dir = Files.createTempDirectory("vault-conformance");
-  }
-
-  @AfterAll
-  void tearDownVault() {
-    if (client == null) {
-      return;
-    }
-    for (String m : cleanupMounts) {
-      quietly(() -> client.delete("sys/mounts/" + m, target.operator()));
-    }
-    for (String a : cleanupAuth) {
-      quietly(() -> client.delete("sys/auth/" + a, target.operator()));
-    }
-    for (String p : cleanupPolicies) {
-      quietly(() -> client.delete("sys/policies/acl/" + p, target.operator()));
-    }
-    target.close();
-  }
-
-  private interface VaultCall {
-    Object run() throws PkiException;
-  }
-
-  private static void quietly(VaultCall call) {
-    try {
-      call.run();
-    } catch (PkiException | RuntimeException e) {
-      // Best effort: a real Vault keeps its state, and the names are unique anyway.
-    }
-  }
-
-  VaultSetup.Builder setup(String pkiMount) {
-    return VaultSetup.builder(client, target.operator())
-        .mount(pkiMount)
-        .cloudhubNames("cloudhub", List.of("cloudhub.example.test"), List.of("127.0.0.1"));
-  }
-
-  NodeName node(String suffix) {
-    NodeName node = NodeName.of("n" + id + "-" + suffix);
-    cleanupPolicies.add(VaultEnrollment.policyName(node));
-    return node;
-  }
-
-  /** A CSR as KubeEdge's edgecore makes it: its own subject, which the role must override. */
-  static Csr kubeEdgeCsr(KeyPair key) {
-    return Csr.create(key, new X500Principal("CN=kubeedge.io, O=kubeEdge"));
-  }
-
-  static SigningRequest nodeRequest(NodeName node, Duration ttl) {
-    return SigningRequest.forNode(node, kubeEdgeCsr(Keys.newP256()), CLIENT, ttl);
-  }
-
-  VaultPkiProvider provider(VaultCredential credential, String role) {
-    return VaultPkiProvider.create(client, credential, mount, role);
-  }
-
-  VaultCredential tokenFile(String name, String token) throws Exception {
-    Path file = dir.resolve(name + ".token");
-    AtomicFile.writeSecret(file, token.getBytes(StandardCharsets.US_ASCII));
-    return VaultCredentials.tokenFile(file);
-  }
-
-  VaultCredential enrolledTokenFile(NodeName node) throws Exception {
-    return tokenFile(node.value(), enrollment.enrollWithToken(node).token().orElseThrow());
-  }
-
-  /**
-   * A token carrying only the CloudHub's policy, as an operator would give the certificate agent.
-   */
-  VaultCredential cloudhubToken() throws Exception {
-    ObjectNode body = VaultClient.object();
-    body.putArray("policies").add(VaultSetup.cloudhubPolicyName(mount));
-    body.put("ttl", "1h");
-    String token =
-        client
-            .write("auth/token/create-orphan", body, target.operator())
-            .auth()
-            .orElseThrow()
-            .path("client_token")
-            .asText();
-    return VaultCredentials.token(token, "test cloudhub token");
-  }
-
-  // ---- scenarios -------------------------------------------------------------------------
+abstract class VaultConformanceScenarios extends VaultScenarioFixture {
 
   @Test
   void signForOwnName_succeedsWithTheNodesSubjectAndClientUsageOnly() throws Exception {
@@ -291,6 +152,7 @@ abstract class VaultConformanceScenarios {
     VaultEnrollment shortLived =
         VaultEnrollment.builder(client, target.operator())
             .mount(mount)
+            .stateMount(stateMount(mount))
             .tokenTtl(Duration.ofSeconds(2))
             .build();
     Path file = dir.resolve("expiring.token");
@@ -351,6 +213,7 @@ abstract class VaultConformanceScenarios {
     String fresh = mount + "-s";
     String freshAppRole = appRoleMount + "-s";
     cleanupMounts.add(fresh);
+    cleanupMounts.add(stateMount(fresh));
     cleanupAuth.add(freshAppRole);
     cleanupPolicies.add(VaultSetup.cloudhubPolicyName(fresh));
 
@@ -463,7 +326,7 @@ abstract class VaultConformanceScenarios {
     assertThat(cloud.blockedNodes()).contains(a).doesNotContain(other);
     assertThatThrownBy(() -> nodeSigner.sign(nodeRequest(a, Duration.ofHours(1))))
         .isInstanceOf(PkiException.class)
-        .hasMessageContaining("unknown role");
+        .hasMessageContaining("is expired or revoked");
     assertThat(cloud.revocationList().isRevoked(before.serial())).isTrue();
     assertThat(
             NodeName.fromCertificate(
@@ -474,7 +337,10 @@ abstract class VaultConformanceScenarios {
     cloud.unblockNode(a);
 
     assertThat(cloud.blockedNodes()).doesNotContain(a);
-    IssuedCertificate after = nodeSigner.sign(nodeRequest(a, Duration.ofHours(1)));
+    // The block revoked the node's token: the device signs again with the one re-enrollment gives.
+    IssuedCertificate after =
+        provider(enrolledTokenFile(a), VaultEnrollment.roleName(a))
+            .sign(nodeRequest(a, Duration.ofHours(1)));
     assertThat(cloud.revocationList().isRevoked(after.serial())).isFalse();
     assertThat(cloud.revocationList().isRevoked(before.serial()))
         .as("revoked serials stay revoked")
@@ -502,10 +368,18 @@ abstract class VaultConformanceScenarios {
             "test cloudhub token with node control");
     VaultPkiProvider cloud =
         VaultPkiProvider.create(client, cloudhub, mount, VaultSetup.CLOUDHUB_ROLE)
-            .withNodeControl(VaultEnrollment.builder(client, cloudhub).mount(mount).build());
+            .withNodeControl(
+                VaultEnrollment.builder(client, cloudhub)
+                    .mount(mount)
+                    .appRoleMount(appRoleMount)
+                    .stateMount(stateMount(mount))
+                    .build());
 
     cloud.blockNode(a);
     assertThat(cloud.blockedNodes()).contains(a);
+    assertThatThrownBy(() -> nodeSigner.sign(nodeRequest(a, Duration.ofHours(1))))
+        .as("the node's token is revoked")
+        .hasMessageContaining("is expired or revoked");
     assertThatThrownBy(
             () ->
                 VaultPkiProvider.create(client, cloudhub, mount, VaultEnrollment.roleName(a))
@@ -517,7 +391,9 @@ abstract class VaultConformanceScenarios {
     assertThat(cloud.blockedNodes()).doesNotContain(a);
     assertThat(
             NodeName.fromCertificate(
-                nodeSigner.sign(nodeRequest(a, Duration.ofHours(1))).certificate()))
+                provider(enrolledTokenFile(a), VaultEnrollment.roleName(a))
+                    .sign(nodeRequest(a, Duration.ofHours(1)))
+                    .certificate()))
         .isEqualTo(a);
     assertThatThrownBy(
             () ->
@@ -601,6 +477,7 @@ abstract class VaultConformanceScenarios {
             "issuing and CRL URLs of " + mount + "/",
             "role " + mount + "/roles/cloudhub",
             "policy " + VaultSetup.cloudhubPolicyName(mount),
+            "edgetrust's state (KV version 1) at " + stateMount(mount) + "/",
             "policy " + VaultSetup.nodeControlPolicyName(mount),
             "approle auth at auth/" + appRoleMount + "/");
   }

@@ -45,7 +45,7 @@ abstract class VaultProviderConformance extends PkiProviderConformance {
     target = openTarget();
     client =
         VaultClient.connect(
-            target.connection().retryPolicy(VaultConformanceScenarios.FAST_RETRIES).build());
+            target.connection().retryPolicy(VaultScenarioFixture.FAST_RETRIES).build());
     String id =
         HexFormat.of()
             .formatHex(
@@ -58,6 +58,7 @@ abstract class VaultProviderConformance extends PkiProviderConformance {
     policies.add(VaultSetup.cloudhubPolicyName(mount));
     VaultSetup.builder(client, target.operator())
         .mount(mount)
+        .stateMount(VaultScenarioFixture.stateMount(mount))
         .cloudhubNames("cloudhub", List.of("cloudhub.example.test"), List.of("127.0.0.1"))
         .enableAppRole(appRoleMount)
         .build()
@@ -66,6 +67,7 @@ abstract class VaultProviderConformance extends PkiProviderConformance {
         VaultEnrollment.builder(client, target.operator())
             .mount(mount)
             .appRoleMount(appRoleMount)
+            .stateMount(VaultScenarioFixture.stateMount(mount))
             .certificateTtl(Duration.ofHours(24), Duration.ofHours(72))
             .tokenTtl(Duration.ofHours(1))
             .build();
@@ -81,6 +83,10 @@ abstract class VaultProviderConformance extends PkiProviderConformance {
       return;
     }
     quietly(() -> client.delete("sys/mounts/" + mount, target.operator()));
+    quietly(
+        () ->
+            client.delete(
+                "sys/mounts/" + VaultScenarioFixture.stateMount(mount), target.operator()));
     quietly(() -> client.delete("sys/auth/" + appRoleMount, target.operator()));
     for (String p : policies) {
       quietly(() -> client.delete("sys/policies/acl/" + p, target.operator()));
@@ -116,6 +122,13 @@ abstract class VaultProviderConformance extends PkiProviderConformance {
         enrollment.nodeRole(node).set("server_flag", true).request(),
         target.operator());
     return Optional.of(VaultPkiProvider.create(client, target.operator(), mount, "lax"));
+  }
+
+  /** A block revoked the node's token: the operator enrolls it anew, as unblock's answer says. */
+  @Override
+  protected PkiProvider nodeSignerAfterUnblock(NodeName node) throws Exception {
+    nodeSigners.remove(node);
+    return nodeSigner(node);
   }
 
   /** The node's own credential and role, enrolled once per node as the operator would. */

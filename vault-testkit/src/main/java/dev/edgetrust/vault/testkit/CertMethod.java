@@ -3,14 +3,21 @@ package dev.edgetrust.vault.testkit;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.Pem;
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -25,6 +32,9 @@ final class CertMethod implements Backend {
   private final StandInClock clock;
   private final LoginIssuer issuer;
   private final Map<String, Entry> entries = new TreeMap<>();
+
+  /** CRLs by name: Vault keeps only the revoked serials and checks them whatever the issuer. */
+  private final Map<String, Set<BigInteger>> crls = new TreeMap<>();
 
   private record Entry(
       List<X509Certificate> trusted,
@@ -64,6 +74,9 @@ final class CertMethod implements Backend {
         throw VaultError.notFound();
       }
       return Reply.data(Json.object().set("keys", Json.array(entries.keySet())));
+    }
+    if (sub.startsWith("crls/")) {
+      return crl(r, sub.substring("crls/".length()));
     }
     if (!sub.startsWith("certs/")) {
       throw VaultError.multi(404, "unsupported path");
@@ -107,6 +120,45 @@ final class CertMethod implements Backend {
     }
   }
 
+  private Reply crl(Request r, String name) {
+    switch (r.operation()) {
+      case Request.READ -> {
+        Set<BigInteger> serials = crls.get(name);
+        if (serials == null) {
+          throw VaultError.notFound();
+        }
+        ObjectNode d = Json.object();
+        ObjectNode bySerial = d.putObject("serials");
+        serials.forEach(s -> bySerial.putObject(s.toString()));
+        return Reply.data(d);
+      }
+      case Request.UPDATE -> {
+        X509CRL crl;
+        try {
+          // Java's CertificateFactory reads PEM as well as DER, as Vault does.
+          byte[] pem = Json.text(r.body().get("crl"), "").getBytes(StandardCharsets.US_ASCII);
+          crl =
+              (X509CRL)
+                  CertificateFactory.getInstance("X.509")
+                      .generateCRL(new ByteArrayInputStream(pem));
+        } catch (GeneralSecurityException | RuntimeException e) {
+          throw VaultError.badRequest("parsed CRL is nil");
+        }
+        Set<BigInteger> serials = new TreeSet<>();
+        if (crl.getRevokedCertificates() != null) {
+          crl.getRevokedCertificates().forEach(e -> serials.add(e.getSerialNumber()));
+        }
+        crls.put(name, serials);
+        return Reply.noContent();
+      }
+      case Request.DELETE -> {
+        crls.remove(name);
+        return Reply.noContent();
+      }
+      default -> throw VaultError.unsupportedOperation();
+    }
+  }
+
   private Reply login(Request r) {
     if (r.peerCertificates().isEmpty()) {
       throw VaultError.badRequest("client certificate must be supplied");
@@ -118,6 +170,11 @@ final class CertMethod implements Backend {
         continue;
       }
       if (trusted(leaf, r.peerCertificates(), e.getValue())) {
+        if (revoked(r.peerCertificates())) {
+          throw VaultError.badRequest(
+              "no chain containing non-revoked certificates could be found for this login"
+                  + " certificate");
+        }
         String cn =
             NodeName.commonNames(leaf.getSubjectX500Principal()).stream().findFirst().orElse("");
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -130,6 +187,11 @@ final class CertMethod implements Backend {
       }
     }
     throw VaultError.badRequest("invalid certificate or no client certificate supplied");
+  }
+
+  private boolean revoked(List<X509Certificate> presented) {
+    return presented.stream()
+        .anyMatch(c -> crls.values().stream().anyMatch(s -> s.contains(c.getSerialNumber())));
   }
 
   private boolean trusted(X509Certificate leaf, List<X509Certificate> presented, Entry entry) {

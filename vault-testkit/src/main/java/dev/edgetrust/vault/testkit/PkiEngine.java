@@ -110,9 +110,15 @@ final class PkiEngine implements Backend {
             () ->
                 ca == null
                     ? Reply.noContent()
-                    : Reply.text("application/pem-certificate-chain", Pem.certificate(ca)));
+                    : Reply.text("application/pkix-cert", Pem.certificate(ca)));
       case "ca_chain":
-        return read(op, () -> Reply.text("application/pkix-cert", Pem.certificates(caChain)));
+        // Vault 1.8 answers 204 with an empty body when the CA was generated without a chain.
+        return read(
+            op,
+            () ->
+                caChain.isEmpty()
+                    ? Reply.noContent()
+                    : Reply.text("application/pkix-cert", Pem.certificates(caChain)));
       case "crl":
         return read(
             op, () -> ca == null ? Reply.noContent() : Reply.raw("application/pkix-crl", crlDer()));
@@ -122,7 +128,7 @@ final class PkiEngine implements Backend {
             () ->
                 ca == null
                     ? Reply.noContent()
-                    : Reply.text("application/x-pem-file", Pem.encode("X509 CRL", crlDer())));
+                    : Reply.text("application/pkix-crl", Pem.encode("X509 CRL", crlDer())));
       case "crl/rotate":
         return read(
             op,

@@ -259,6 +259,11 @@ final class TokenStore {
     Instant now = clock.instant();
     Duration ttl = !t.period.isZero() ? t.period : increment.isZero() ? t.creationTtl : increment;
     Instant maxValid = t.maxValidTime();
+    // Vault grants leases in whole seconds: with less than one left before the max, CalculateTTL
+    // refuses, and Vault answers 500 (an error, not a user error).
+    if (maxValid != null && Duration.between(now, maxValid).compareTo(Duration.ofSeconds(1)) < 0) {
+      throw VaultError.multi(500, "past the max TTL, cannot renew");
+    }
     if (maxValid != null && now.plus(ttl).isAfter(maxValid)) {
       Duration capped = Duration.between(now, maxValid);
       warnings.add(

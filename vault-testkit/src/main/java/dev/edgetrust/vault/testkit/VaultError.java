@@ -23,6 +23,17 @@ final class VaultError extends RuntimeException {
     return new VaultError(status, List.of("1 error occurred:\n\t* " + message + "\n\n"));
   }
 
+  /** A request to an authenticated path without any token. */
+  static VaultError missingToken() {
+    return badRequest("missing client token");
+  }
+
+  /** A token Vault does not know (never issued, revoked or expired): plain, not multierror. */
+  static VaultError invalidToken() {
+    return new VaultError(403, List.of("permission denied"));
+  }
+
+  /** A valid token whose policies do not grant the path. */
   static VaultError permissionDenied() {
     return multi(403, "permission denied");
   }

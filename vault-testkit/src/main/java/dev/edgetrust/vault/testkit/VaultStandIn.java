@@ -517,7 +517,10 @@ public final class VaultStandIn implements AutoCloseable {
   }
 
   private Caller authenticate(Request r) {
-    TokenStore.Token t = r.token().flatMap(tokens::valid).orElseThrow(VaultError::permissionDenied);
+    if (r.token().isEmpty() || r.token().get().isBlank()) {
+      throw VaultError.missingToken();
+    }
+    TokenStore.Token t = r.token().flatMap(tokens::valid).orElseThrow(VaultError::invalidToken);
     List<Map<String, Set<String>>> rules = new ArrayList<>();
     for (String p : t.policies) {
       Map<String, Set<String>> parsed = policyRules.get(p);
@@ -654,15 +657,22 @@ public final class VaultStandIn implements AutoCloseable {
     m.backend =
         switch (type) {
           case "pki" -> new PkiEngine(m, clock);
-          case "kv", "kv-v2", "generic" ->
-              (req, s, c) -> {
-                throw VaultError.badRequest(
-                    "the Vault stand-in mounts " + type + " engines but does not implement them");
-              };
+          case "kv", "generic" ->
+              "2".equals(r.body().path("options").path("version").asText(""))
+                  ? unimplemented("kv version 2")
+                  : new KvEngine();
+          case "kv-v2" -> unimplemented(type);
           default -> throw VaultError.badRequest("plugin not found in the catalog: " + type);
         };
     mounts.put(path, m);
     return Reply.noContent();
+  }
+
+  private static Backend unimplemented(String type) {
+    return (req, s, c) -> {
+      throw VaultError.badRequest(
+          "the Vault stand-in mounts " + type + " engines but does not implement them");
+    };
   }
 
   private Reply tune(Request r, String path) {

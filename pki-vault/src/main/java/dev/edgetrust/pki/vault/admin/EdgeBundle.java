@@ -6,6 +6,7 @@ import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.EdgeBundleDirectory;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.vault.EnrolledNode;
 import dev.edgetrust.pki.vault.NodeCredential;
 import dev.edgetrust.pki.vault.SetupStep;
 import dev.edgetrust.pki.vault.VaultEnrollment;
@@ -39,17 +40,11 @@ public final class EdgeBundle {
   public static final String CA_FILE = EdgeBundleDirectory.CA_FILE;
   public static final String VAULT_SERVER_CA_FILE = "vault-server-ca.crt";
 
-  /** How a node authenticates to Vault. */
-  public enum Auth {
-    TOKEN,
-    APPROLE
-  }
-
   /**
    * What to enroll with.
    *
    * @param mount the PKI mount
-   * @param auth a token or an AppRole secret_id
+   * @param auth a token, an AppRole secret_id, or its certificate (after a first one with a token)
    * @param ttl the certificate lifetime the node asks for (and the role's default)
    * @param maxTtl the role's cap on any certificate
    * @param tokenTtl the lifetime of the node's token (renewable)
@@ -57,16 +52,43 @@ public final class EdgeBundle {
    *     host:port}
    * @param nodeVaultAddress Vault's address as the node reaches it
    * @param vaultServerCa Vault's TLS CA file to copy into the bundle, if there is one
+   * @param secretIdTtl how long an AppRole secret_id can log in
+   * @param secretIdUses how many logins an AppRole secret_id allows (0: no limit)
    */
   public record Options(
       String mount,
-      Auth auth,
+      EnrolledNode.Auth auth,
       Duration ttl,
       Duration maxTtl,
       Duration tokenTtl,
       String cloudhub,
       URI nodeVaultAddress,
-      Optional<Path> vaultServerCa) {
+      Optional<Path> vaultServerCa,
+      Duration secretIdTtl,
+      int secretIdUses) {
+    /** Options with the default AppRole secret_id limits. */
+    public Options(
+        String mount,
+        EnrolledNode.Auth auth,
+        Duration ttl,
+        Duration maxTtl,
+        Duration tokenTtl,
+        String cloudhub,
+        URI nodeVaultAddress,
+        Optional<Path> vaultServerCa) {
+      this(
+          mount,
+          auth,
+          ttl,
+          maxTtl,
+          tokenTtl,
+          cloudhub,
+          nodeVaultAddress,
+          vaultServerCa,
+          VaultEnrollment.DEFAULT_SECRET_ID_TTL,
+          VaultEnrollment.DEFAULT_SECRET_ID_USES);
+    }
+
     public Options {
       Objects.requireNonNull(mount, "mount");
       Objects.requireNonNull(auth, "auth");
@@ -121,6 +143,7 @@ public final class EdgeBundle {
             .mount(options.mount())
             .certificateTtl(options.ttl(), options.maxTtl())
             .tokenTtl(options.tokenTtl())
+            .secretIdLimits(options.secretIdTtl(), options.secretIdUses())
             .build();
     // The CA bundle first: if the mount has no CA yet, say to run 'vault setup' before anything is
     // made.
@@ -143,9 +166,11 @@ public final class EdgeBundle {
     }
     List<SetupStep> steps = enrollment.prepare(node);
     NodeCredential credential =
-        options.auth() == Auth.TOKEN
-            ? enrollment.enrollWithToken(node)
-            : enrollment.enrollWithAppRole(node);
+        switch (options.auth()) {
+          case TOKEN -> enrollment.enrollWithToken(node);
+          case APPROLE -> enrollment.enrollWithAppRole(node);
+          case CERT -> enrollment.enrollWithCertificate(node);
+        };
 
     EdgeBundleDirectory.create(out);
     List<String> files = new java.util.ArrayList<>();
@@ -219,7 +244,15 @@ public final class EdgeBundle {
     y.append("      address: ")
         .append(EdgeBundleDirectory.quote(options.nodeVaultAddress().toString()))
         .append('\n');
-    if (credential.kind() == NodeCredential.Kind.TOKEN) {
+    if (options.auth() == EnrolledNode.Auth.CERT) {
+      // The token obtains the first certificate; from then on the certificate logs in.
+      y.append("      authMethod: cert\n");
+      y.append("      tokenFile: ").append(EdgeBundleDirectory.quote(TOKEN_FILE)).append('\n');
+      y.append("      cert:\n");
+      y.append("        role: ")
+          .append(EdgeBundleDirectory.quote(VaultEnrollment.certEntryName(node)))
+          .append('\n');
+    } else if (credential.kind() == NodeCredential.Kind.TOKEN) {
       y.append("      authMethod: token\n");
       y.append("      tokenFile: ").append(EdgeBundleDirectory.quote(TOKEN_FILE)).append('\n');
     } else {

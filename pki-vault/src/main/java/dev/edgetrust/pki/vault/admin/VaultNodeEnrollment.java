@@ -4,6 +4,7 @@ import dev.edgetrust.config.ConfigException;
 import dev.edgetrust.config.GoDurationConverter;
 import dev.edgetrust.pki.NodeEnrollment;
 import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.vault.EnrolledNode;
 import dev.edgetrust.pki.vault.NodeCredential;
 import dev.edgetrust.pki.vault.config.VaultConfig;
 import dev.edgetrust.pki.vault.http.VaultConnection;
@@ -27,10 +28,28 @@ public final class VaultNodeEnrollment implements NodeEnrollment {
   @Option(
       names = "--auth",
       defaultValue = "token",
-      paramLabel = "token|approle",
+      paramLabel = "token|approle|cert",
       description =
-          "The node's Vault credential: a token, or an AppRole role_id + secret_id (needs 'vault setup --approle'). Default: ${DEFAULT-VALUE}.")
+          "The node's Vault credential: a token, an AppRole role_id + secret_id (needs 'vault setup --approle'), or its own certificate after a first one obtained with a token (needs 'vault setup --cert-auth'). Default: ${DEFAULT-VALUE}.")
   String auth;
+
+  @Option(
+      names = "--secret-id-ttl",
+      defaultValue = "720h",
+      converter = DurationOption.class,
+      paramLabel = "DURATION",
+      description =
+          "With --auth approle: how long the secret_id can log in. Default: ${DEFAULT-VALUE}.")
+  Duration secretIdTtl;
+
+  @Option(
+      names = "--secret-id-uses",
+      defaultValue = "100",
+      paramLabel = "N",
+      description =
+          "With --auth approle: how many logins the secret_id allows; 0 for no limit (the TTL still"
+              + " applies). Default: ${DEFAULT-VALUE}.")
+  int secretIdUses;
 
   @Option(
       names = "--pki",
@@ -69,13 +88,16 @@ public final class VaultNodeEnrollment implements NodeEnrollment {
   @Override
   public void enroll(Target target, PrintStream stdout)
       throws ConfigException, PkiException, IOException {
-    EdgeBundle.Auth method =
-        switch (auth.strip().toLowerCase(Locale.ROOT)) {
-          case "token" -> EdgeBundle.Auth.TOKEN;
-          case "approle" -> EdgeBundle.Auth.APPROLE;
-          default ->
-              throw new ConfigException("--auth: must be token or approle, not '" + auth + "'");
-        };
+    EnrolledNode.Auth method;
+    try {
+      method = EnrolledNode.Auth.of(auth.strip().toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--auth: " + e.getMessage());
+    }
+    if (secretIdUses < 0) {
+      throw new ConfigException(
+          "--secret-id-uses must be 0 (no limit) or more, not " + secretIdUses);
+    }
     if (ttl.compareTo(VaultConfig.MIN_TTL) < 0) {
       throw new ConfigException("--ttl must be at least 10s (the node refuses shorter lifetimes)");
     }
@@ -100,7 +122,9 @@ public final class VaultNodeEnrollment implements NodeEnrollment {
               target.credentialTtl(),
               target.cloudhub(),
               nodeAddress,
-              session.client().connection().serverCa());
+              session.client().connection().serverCa(),
+              secretIdTtl,
+              secretIdUses);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
@@ -122,7 +146,9 @@ public final class VaultNodeEnrollment implements NodeEnrollment {
     stdout.printf(
         "  %-14s %s%n",
         "done",
-        (c.kind() == NodeCredential.Kind.TOKEN ? "token" : "AppRole secret_id")
+        (method == EnrolledNode.Auth.CERT
+                ? "certificate login (auth/cert) and a token for the first certificate"
+                : c.kind() == NodeCredential.Kind.TOKEN ? "token" : "AppRole secret_id")
             + " for "
             + target.node()
             + " (accessor "

@@ -59,6 +59,15 @@ public final class VaultClient implements AutoCloseable {
    * @throws IllegalArgumentException if the server CA file cannot be read or holds no certificate
    */
   public static VaultClient connect(VaultConnection connection) {
+    return new VaultClient(connection, httpClient(connection));
+  }
+
+  /**
+   * A bare JDK client set up as this client's (TLS trust, client certificate, redirects): for
+   * comparing with it (the benchmark) and for looking at Vault's raw answers (the conformance
+   * scenarios).
+   */
+  public static HttpClient httpClient(VaultConnection connection) {
     HttpClient.Builder builder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -68,7 +77,7 @@ public final class VaultClient implements AutoCloseable {
     if (connection.isTls()) {
       builder.sslContext(sslContext(connection));
     }
-    return new VaultClient(connection, builder.build());
+    return builder.build();
   }
 
   /**
@@ -229,6 +238,10 @@ public final class VaultClient implements AutoCloseable {
         attempt--;
         continue;
       }
+      if (status == 500 && VaultErrors.text(response.body()).contains(PAST_MAX_TTL)) {
+        // Vault's CalculateTTL error: a 500, but final; asking again cannot give it more time.
+        throw pastMaxTtl(path, credential);
+      }
       if (retryable(status)) {
         last = unavailable(status, path, response.body());
         continue;
@@ -236,6 +249,21 @@ public final class VaultClient implements AutoCloseable {
       throw refusal(method, status, path, response.body(), credential);
     }
     throw last;
+  }
+
+  /** What Vault answers (500) when a lease is renewed at or beyond its max TTL. */
+  static final String PAST_MAX_TTL = "past the max TTL, cannot renew";
+
+  private static PkiException pastMaxTtl(String path, VaultCredential credential) {
+    String who = credential == null ? "the lease" : credential.description();
+    return PkiException.refused(
+        who
+            + " reached its max TTL and cannot be renewed any more (500 '"
+            + PAST_MAX_TTL
+            + "' on "
+            + plainPath(path)
+            + "): "
+            + (credential == null ? "obtain a new one" : credential.remedy()));
   }
 
   private static boolean retryable(int status) {

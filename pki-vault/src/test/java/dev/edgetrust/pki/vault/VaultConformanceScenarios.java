@@ -19,6 +19,7 @@ import dev.edgetrust.pki.vault.http.VaultCredential;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
 import dev.edgetrust.x509.Keys;
+import dev.edgetrust.x509.Pem;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -480,5 +481,147 @@ abstract class VaultConformanceScenarios extends VaultScenarioFixture {
             "edgetrust's state (KV version 1) at " + stateMount(mount) + "/",
             "policy " + VaultSetup.nodeControlPolicyName(mount),
             "approle auth at auth/" + appRoleMount + "/");
+  }
+
+  // ---- Vault's answers the project depends on, as a real Vault 1.8+ gives them ----------------
+
+  private java.net.http.HttpResponse<byte[]> raw(String path, Optional<String> token)
+      throws Exception {
+    java.net.http.HttpRequest.Builder request =
+        java.net.http.HttpRequest.newBuilder(target.connection().build().uri(path)).GET();
+    token.ifPresent(t -> request.header("X-Vault-Token", t));
+    return VaultClient.httpClient(target.connection().build())
+        .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static String contentType(java.net.http.HttpResponse<?> response) {
+    return response.headers().firstValue("Content-Type").orElse("");
+  }
+
+  @Test
+  void caChain_ofARootWithoutChain_isEmpty_andTrustAnchorsFallBackToTheCa() throws Exception {
+    var chain = raw(mount + "/ca_chain", Optional.empty());
+    X509Certificate ca =
+        Pem.parseCertificates(raw(mount + "/ca/pem", Optional.empty()).body()).get(0);
+
+    if (chain.statusCode() == 204) {
+      // Vault 1.8: a generated root has no chain, and the answer is 204 with no body.
+      assertThat(chain.body()).isEmpty();
+    } else {
+      // Later Vaults list the root itself.
+      assertThat(chain.statusCode()).isEqualTo(200);
+      assertThat(Pem.parseCertificates(chain.body())).containsExactly(ca);
+    }
+    assertThat(provider(target.operator(), VaultSetup.CLOUDHUB_ROLE).trustAnchors())
+        .containsExactly(ca);
+  }
+
+  @Test
+  void caPem_isServedAsPkixCert_andCrlPemAsPkixCrl() throws Exception {
+    var ca = raw(mount + "/ca/pem", Optional.empty());
+    var crl = raw(mount + "/crl/pem", Optional.empty());
+
+    assertThat(ca.statusCode()).isEqualTo(200);
+    assertThat(contentType(ca)).isEqualTo("application/pkix-cert");
+    assertThat(new String(ca.body(), StandardCharsets.US_ASCII))
+        .startsWith("-----BEGIN CERTIFICATE-----");
+    assertThat(crl.statusCode()).isEqualTo(200);
+    assertThat(contentType(crl)).isEqualTo("application/pkix-crl");
+    assertThat(new String(crl.body(), StandardCharsets.US_ASCII))
+        .startsWith("-----BEGIN X509 CRL-----");
+  }
+
+  @Test
+  void requestWithoutAToken_is400MissingClientToken() throws Exception {
+    var response = raw("auth/token/lookup-self", Optional.empty());
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(new String(response.body(), StandardCharsets.UTF_8))
+        .contains("missing client token");
+  }
+
+  @Test
+  void invalidToken_is403PlainPermissionDenied_andTheClientSaysTheTokenIsDead() throws Exception {
+    String bogus = "s.NotARealTokenAtAll0000000";
+    var response = raw("auth/token/lookup-self", Optional.of(bogus));
+
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(
+            com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree(response.body())
+                .path("errors")
+                .toString())
+        .isEqualTo("[\"permission denied\"]");
+    assertThatThrownBy(
+            () ->
+                new VaultTokens(client, Clock.systemUTC())
+                    .lookupSelf(VaultCredentials.token(bogus, "a made-up token")))
+        .hasMessage(
+            VaultCredentials.token(bogus, "a made-up token").description()
+                + " is expired or revoked (403 on auth/token/lookup-self): "
+                + VaultCredentials.token(bogus, "a made-up token").remedy());
+  }
+
+  @Test
+  void renewSelfAtTheMaxTtl_isTerminal_withOneActionableLine() throws Exception {
+    ObjectNode body = VaultClient.object();
+    body.putArray("policies").add("default");
+    body.put("ttl", "10s");
+    body.put("explicit_max_ttl", "10s");
+    String token =
+        client
+            .write("auth/token/create-orphan", body, target.operator())
+            .auth()
+            .orElseThrow()
+            .path("client_token")
+            .asText();
+    VaultCredential credential = VaultCredentials.token(token, "test token near its max");
+    VaultTokens tokens = new VaultTokens(client, Clock.systemUTC());
+    if (target instanceof StandInTarget standIn) {
+      standIn.vault.clearRequests();
+    }
+    // Into the token's last second, where Vault (counting creation in whole seconds) finds the
+    // max TTL passed while the lease still runs; the stand-in's clock keeps running meanwhile.
+    target.passTime(Duration.ofSeconds(9));
+
+    // A real Vault's clock runs on its own: renew until Vault refuses (capped renewals succeed).
+    PkiException refused =
+        await()
+            .pollDelay(Duration.ZERO)
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> renewFailure(tokens, credential), Optional::isPresent)
+            .orElseThrow();
+
+    assertThat(refused.isRetryable()).as("asking again cannot give it more time").isFalse();
+    assertThat(refused.getMessage())
+        .satisfiesAnyOf(
+            m ->
+                assertThat(m)
+                    .isEqualTo(
+                        credential.description()
+                            + " reached its max TTL and cannot be renewed any"
+                            + " more (500 'past the max TTL, cannot renew' on"
+                            + " auth/token/renew-self): "
+                            + credential.remedy()),
+            // Past the max a real Vault may have revoked the token already.
+            m -> assertThat(m).contains("is expired or revoked"));
+    if (target instanceof StandInTarget standIn) {
+      assertThat(refused.getMessage()).contains("reached its max TTL");
+      assertThat(standIn.vault.requestCount("auth/token/renew-self"))
+          .as("no retries of a final answer")
+          .isEqualTo(1);
+    }
+  }
+
+  private static Optional<PkiException> renewFailure(
+      VaultTokens tokens, VaultCredential credential) {
+    try {
+      tokens.renewSelf(credential, Optional.empty());
+      return Optional.empty();
+    } catch (PkiException e) {
+      return Optional.of(e);
+    }
   }
 }

@@ -259,8 +259,9 @@ final class TokenStore {
     Instant now = clock.instant();
     Duration ttl = !t.period.isZero() ? t.period : increment.isZero() ? t.creationTtl : increment;
     Instant maxValid = t.maxValidTime();
-    // Vault grants leases in whole seconds: with less than one left before the max, CalculateTTL
-    // refuses, and Vault answers 500 (an error, not a user error).
+    // Vault keeps a token's creation time in whole seconds and computes the max from it, while the
+    // lease runs from the precise moment: in the last second before the max the token still works
+    // but CalculateTTL finds the max passed, and Vault answers 500 (an error, not a user error).
     if (maxValid != null && Duration.between(now, maxValid).compareTo(Duration.ofSeconds(1)) < 0) {
       throw VaultError.multi(500, "past the max TTL, cannot renew");
     }

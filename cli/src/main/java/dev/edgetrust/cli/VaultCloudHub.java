@@ -6,6 +6,7 @@ import dev.edgetrust.cloudhub.config.CloudHubException;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.pki.PkiException;
+import dev.edgetrust.pki.vault.VaultEnrollment;
 import dev.edgetrust.pki.vault.VaultPkiProvider;
 import dev.edgetrust.pki.vault.VaultSetup;
 import dev.edgetrust.pki.vault.http.VaultClient;
@@ -49,8 +50,10 @@ final class VaultCloudHub implements AutoCloseable {
       Duration serverTtl,
       CloudHubListener listener)
       throws PkiException, IOException, CloudHubException {
+    // The operator credential also blocks and unblocks nodes, as the node-control policy allows.
     VaultPkiProvider provider =
-        VaultPkiProvider.create(client, operator, mount, VaultSetup.CLOUDHUB_ROLE);
+        VaultPkiProvider.create(client, operator, mount, VaultSetup.CLOUDHUB_ROLE)
+            .withNodeControl(VaultEnrollment.builder(client, operator).mount(mount).build());
     CertificateAgent agent =
         new CertificateAgent(
             provider,

@@ -1,8 +1,10 @@
 package dev.edgetrust.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.events.SessionInfo;
+import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
@@ -25,6 +27,7 @@ import dev.edgetrust.pki.vault.auth.VaultTokens;
 import dev.edgetrust.pki.vault.http.VaultClient;
 import dev.edgetrust.pki.vault.http.VaultConnection;
 import dev.edgetrust.pki.vault.http.VaultCredential;
+import dev.edgetrust.pki.vault.http.VaultDurations;
 import dev.edgetrust.pki.vault.http.VaultFlags;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.x509.Csr;
@@ -327,6 +330,8 @@ final class VaultDemo {
           "cloud → edge after the rotation: every node answered",
           "");
 
+      blockAndUnblock(cloud, client, bundles, NodeName.of(NODES.get(1)), certificateTtl);
+
       out.println();
       script.summary(cloud.hub(), edges, "renewals");
       // Nodes first, so that they leave as edgecore does instead of seeing the CloudHub go away.
@@ -338,6 +343,43 @@ final class VaultDemo {
       }
     }
     return script.verdict();
+  }
+
+  /**
+   * A lost device: block revokes its Vault token and drops its session, and Vault refuses its
+   * renewal; unblock brings its role back with the TTLs it was enrolled with and says what the
+   * device needs.
+   */
+  private void blockAndUnblock(
+      VaultCloudHub cloud,
+      VaultClient client,
+      Map<NodeName, EdgeBundle.Written> bundles,
+      NodeName lost,
+      Duration certificateTtl)
+      throws PkiException {
+    BlockReport blocked = cloud.hub().nodeAccess().block(lost, "demo operator");
+    boolean dropped = DemoScript.waitFor(() -> cloud.hub().session(lost).isEmpty());
+    VaultCredential lostToken =
+        VaultCredentials.tokenFile(bundles.get(lost).dir().resolve(EdgeBundle.TOKEN_FILE));
+    Optional<String> renewal = sign(client, lostToken, VaultEnrollment.roleName(lost), lost);
+    script.step(
+        blocked.succeeded()
+            && dropped
+            && renewal.isPresent()
+            && renewal.get().contains("expired or revoked"),
+        lost + " blocked: its Vault token revoked, its session dropped, its renewal refused",
+        blocked.steps().get(0).detail() + "; Vault: " + renewal.orElse("it was NOT refused"));
+
+    BlockReport unblocked = cloud.hub().nodeAccess().unblock(lost, "demo operator");
+    JsonNode role =
+        client.read(MOUNT + "/roles/" + VaultEnrollment.roleName(lost), operator).data();
+    boolean sameTtls =
+        VaultDurations.parse(role.path("ttl"), "ttl").equals(certificateTtl)
+            && VaultDurations.parse(role.path("max_ttl"), "max_ttl").equals(Duration.ofHours(72));
+    script.step(
+        unblocked.succeeded() && sameTtls,
+        lost + " unblocked: its role is back with the TTLs it was enrolled with",
+        unblocked.steps().get(0).detail() + "; next: " + unblocked.nextStep());
   }
 
   /** Vault's CA, as written for the CloudHub to trust. */

@@ -154,16 +154,7 @@ public final class NodeAccess implements AutoCloseable {
         new EnrollmentAdmission(policy, registry, known, inventory, audit);
     NodeActions actions =
         new NodeActions(
-            provider,
-            policy,
-            local,
-            refresher,
-            registry,
-            closer,
-            known,
-            enrollments,
-            inventory,
-            audit);
+            provider, policy, local, refresher, registry, closer, known, enrollments, audit);
     return new NodeAccess(
         policy,
         registry,

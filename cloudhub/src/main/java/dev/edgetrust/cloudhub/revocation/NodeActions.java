@@ -58,7 +58,6 @@ final class NodeActions {
   private final SessionCloser closer;
   private final KnownSerials known;
   private final EnrollmentAdmission admission;
-  private final NodeInventory inventory;
   private final AuditLog audit;
 
   NodeActions(
@@ -70,7 +69,6 @@ final class NodeActions {
       SessionCloser closer,
       KnownSerials known,
       EnrollmentAdmission admission,
-      NodeInventory inventory,
       AuditLog audit) {
     this.provider = provider;
     this.policy = policy;
@@ -80,7 +78,6 @@ final class NodeActions {
     this.closer = closer;
     this.known = known;
     this.admission = admission;
-    this.inventory = inventory;
     this.audit = audit;
   }
 
@@ -423,7 +420,9 @@ final class NodeActions {
     steps.add(Step.done("a", STEP_A_UNBLOCK, change.done()));
     RevocationRefresher.Result refreshed =
         refresher.refreshNow(() -> policy.apply(node, false, Set.of()));
-    int revoked = (int) inventory.serials(node).stream().filter(policy::isRevoked).count();
+    // Counted over the same serials a block revokes (the inventory and the PKI's own list), so the
+    // two reports agree.
+    int revoked = (int) known.of(node).serials().stream().filter(policy::isRevoked).count();
     if (policy.isBlocked(node)) {
       steps.add(
           Step.failed(

@@ -143,6 +143,9 @@ public final class EdgeBundle {
             .mount(options.mount())
             .certificateTtl(options.ttl(), options.maxTtl())
             .tokenTtl(options.tokenTtl())
+            // Periodic: each renewal is good for --token-ttl and there is no max TTL, so a device
+            // that keeps renewing keeps its token for years (README: token lifetime).
+            .tokenPeriod(options.tokenTtl())
             .secretIdLimits(options.secretIdTtl(), options.secretIdUses())
             .build();
     // The CA bundle first: if the mount has no CA yet, say to run 'vault setup' before anything is

@@ -169,6 +169,15 @@ public final class TokenRenewer implements AutoCloseable {
       renewal
           .warnings()
           .forEach(w -> log.warn("Vault, renewing token accessor {}: {}", info.accessor(), w));
+      if (renewal.warnings().stream().anyMatch(w -> w.contains("max_ttl"))) {
+        // Capped: this lease is the token's last. Say so now, not when renew-self answers 500.
+        log.error(
+            "Vault token accessor {} reaches its max TTL in {} and then cannot be renewed: give the"
+                + " device a new token before then ({})",
+            info.accessor(),
+            info.ttl(),
+            credential.remedy());
+      }
       plan(info);
     } catch (PkiException e) {
       failed(e, e.isRetryable() ? this::renew : this::lookUp);

@@ -46,7 +46,7 @@ class VaultDemoTest {
         .contains(
             "edge-node-1 renewed its certificate with Vault before it expired and reconnected on it")
         .contains("CloudHub server certificate rotated via Vault while the nodes stayed connected")
-        .contains("All 12 steps held.")
+        .contains("All 14 steps held.")
         .doesNotContain("[FAILED]");
   }
 

@@ -213,9 +213,9 @@ class VaultNodeBlockingTest {
         .as("reconnect refused at the handshake")
         .isEqualTo("tls");
     assertThatThrownBy(() -> certificateFrom(lostSigner, LOST))
-        .as("its Vault credential obtains nothing")
+        .as("its Vault credential obtains nothing: the block revoked its token")
         .isInstanceOf(PkiException.class)
-        .hasMessageContaining("unknown role");
+        .hasMessageContaining("is expired or revoked");
     assertThat(hub.session(OTHER)).as("the other node is undisturbed").isPresent();
     assertThat(otherSession.closes).isEmpty();
     assertThat(vault.revokedSerials("pki")).contains(lostCert.certificate().getSerialNumber());

@@ -81,31 +81,37 @@ final class VaultNodeBlocking implements NodeBlocking {
 
     if (record.isPresent()) {
       EnrolledNode r = record.get();
-      int revoked = 0;
-      int gone = 0;
-      for (String accessor : r.tokenAccessors()) {
-        if (enrollment.revokeToken(accessor)) {
-          revoked++;
-        } else {
-          gone++;
-        }
+      // Each credential on its own: one Vault refuses (an older node-control policy, say) must not
+      // keep the others alive, nor stop the rest of the block (revocation, session).
+      EnrolledNode after = r;
+      try {
+        done.add(revokeTokens(r));
+        after = r.withoutAccessors();
+      } catch (PkiException e) {
+        // Kept in the record: the next block tries them again.
+        done.add(failed("revoke its tokens", e));
       }
-      done.add(
-          "revoked "
-              + count(revoked, "token")
-              + " by accessor"
-              + (gone == 0 ? "" : " (" + count(gone, "other") + " already expired or revoked)"));
       if (r.auth() == EnrolledNode.Auth.APPROLE) {
         done.add(
-            "destroyed "
-                + count(enrollment.destroySecretIds(node, r.appRoleMount()), "AppRole secret_id"));
+            attempt(
+                "destroy its AppRole secret_ids",
+                () ->
+                    "destroyed "
+                        + count(
+                            enrollment.destroySecretIds(node, r.appRoleMount()),
+                            "AppRole secret_id")));
       }
       if (r.auth() == EnrolledNode.Auth.CERT) {
         String entry = "auth/" + r.certMount() + "/certs/" + VaultEnrollment.certEntryName(node);
-        client.delete(entry, operator);
-        done.add("deleted cert auth entry " + entry);
+        done.add(
+            attempt(
+                "delete its cert auth entry",
+                () -> {
+                  client.delete(entry, operator);
+                  return "deleted cert auth entry " + entry;
+                }));
       }
-      done.add(remember(records, r.withoutAccessors()));
+      done.add(remember(records, after));
     } else {
       done.add(
           "no enrollment record at "
@@ -114,6 +120,47 @@ final class VaultNodeBlocking implements NodeBlocking {
               + " is known to revoke");
     }
     return new NodeCredentialChange(String.join("; ", done), "");
+  }
+
+  private interface VaultStep {
+    String run() throws PkiException;
+  }
+
+  /** The step's report, or why it failed and what to do; unreachable Vault fails the block. */
+  private static String attempt(String what, VaultStep step) throws PkiException {
+    try {
+      return step.run();
+    } catch (PkiException e) {
+      return failed(what, e);
+    }
+  }
+
+  private static String failed(String what, PkiException e) throws PkiException {
+    if (e.isRetryable()) {
+      throw e;
+    }
+    return "could NOT "
+        + what
+        + " ("
+        + e.getMessage()
+        + "): run ./edgetrust vault setup again (it updates the node-control policy) and block"
+        + " again";
+  }
+
+  private String revokeTokens(EnrolledNode r) throws PkiException {
+    int revoked = 0;
+    int gone = 0;
+    for (String accessor : r.tokenAccessors()) {
+      if (enrollment.revokeToken(accessor)) {
+        revoked++;
+      } else {
+        gone++;
+      }
+    }
+    return "revoked "
+        + count(revoked, "token")
+        + " by accessor"
+        + (gone == 0 ? "" : " (" + count(gone, "other") + " already expired or revoked)");
   }
 
   private static Optional<EnrolledNode> readQuietly(NodeRecords records, NodeName node)

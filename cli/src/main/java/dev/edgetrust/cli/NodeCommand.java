@@ -10,6 +10,7 @@ import dev.edgetrust.credential.KeyCertificateView;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.tls.PinnedServerTrust;
+import dev.edgetrust.tls.TransportFailure;
 import dev.edgetrust.x509.HeldCertificate;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -140,7 +141,9 @@ final class NodeCommand implements Runnable {
                 + uri.getHost()
                 + ":"
                 + uri.getPort()
-                + ": connection refused (is the CloudHub running, with modules.cloudHub.admin.enable: true?)");
+                + ": "
+                + TransportFailure.connectFailure(uri.getHost() + ":" + uri.getPort(), e)
+                + " (is the CloudHub running, with modules.cloudHub.admin.enable: true?)");
       } catch (SSLHandshakeException e) {
         throw new UserErrors.UserException(
             "refused the server at "
@@ -387,8 +390,9 @@ final class NodeCommand implements Runnable {
       name = "reset",
       mixinStandardHelpOptions = true,
       description = {
-        "Reset a node for a new device under its name: revoke its certificates, close its session, and let one",
-        "new token enrollment take the name (then: ./edgetrust token --config cloudcore.yaml --node NODE)."
+        "Reset a node for a new device under its name.",
+        "Revokes its certificates, closes its session, and lets one new token enrollment take the name",
+        "(then: ./edgetrust token --config cloudcore.yaml --node NODE)."
       })
   static final class Reset extends NodeAction {
     @Override

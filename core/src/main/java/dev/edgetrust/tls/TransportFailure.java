@@ -1,10 +1,18 @@
 package dev.edgetrust.tls;
 
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.timeout.WriteTimeoutException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
@@ -59,6 +67,61 @@ public final class TransportFailure {
     // A decoder's complaint (a malformed request line or header, an oversized frame) may quote
     // what it read: the kind of failure only.
     return "malformed input (" + root.getClass().getSimpleName() + ")";
+  }
+
+  /**
+   * Why a connection to {@code authority} ({@code host:port}) could not be opened, in the words an
+   * operator acts on: "connection refused by 127.0.0.1:8200". The one wording for every client
+   * (Vault, CFSSL, enrollment, the admin API, the edge's session): the JDK's HTTP client reports a
+   * refused connection as a {@code ConnectException} without a message around a {@code
+   * ClosedChannelException}, which told as such sends the operator looking for a bug.
+   */
+  public static String connectFailure(String authority, Throwable failure) {
+    return switch (ConnectProblem.of(failure)) {
+      case REFUSED -> "connection refused by " + authority;
+      case UNRESOLVED -> "cannot resolve the host of " + authority + " (check the name and DNS)";
+      case TIMED_OUT -> "no answer from " + authority + " within the connect timeout";
+      case NO_ROUTE -> "no route to " + authority + " (check the address and the network)";
+      case OTHER -> "cannot connect to " + authority + ": " + describe(failure);
+    };
+  }
+
+  /** What stopped a connection from opening, as far as the exceptions tell. */
+  private enum ConnectProblem {
+    REFUSED,
+    UNRESOLVED,
+    TIMED_OUT,
+    NO_ROUTE,
+    OTHER;
+
+    static ConnectProblem of(Throwable failure) {
+      for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        String message = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
+        if (c instanceof UnknownHostException || c instanceof UnresolvedAddressException) {
+          return UNRESOLVED;
+        }
+        if (c instanceof NoRouteToHostException || message.contains("no route to host")) {
+          return NO_ROUTE;
+        }
+        if (c instanceof HttpConnectTimeoutException
+            || c instanceof ConnectTimeoutException
+            || c instanceof SocketTimeoutException
+            || message.contains("timed out")) {
+          return TIMED_OUT;
+        }
+        if (message.contains("connection refused")) {
+          return REFUSED;
+        }
+      }
+      // The JDK's HTTP client: a ConnectException with no words of its own, the channel it could
+      // not connect closed beneath it.
+      for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        if (c instanceof ConnectException && c.getCause() instanceof ClosedChannelException) {
+          return REFUSED;
+        }
+      }
+      return OTHER;
+    }
   }
 
   /**

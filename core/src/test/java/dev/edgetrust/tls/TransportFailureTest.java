@@ -72,4 +72,64 @@ class TransportFailureTest {
                 new DecoderException(new TooLongFrameException("line: Bearer " + TOKEN))))
         .isEqualTo("malformed input (TooLongFrameException)");
   }
+
+  /** A loopback port nothing listens on: bound, then closed. */
+  private static int closedPort() throws java.io.IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void jdkHttpClientRefused_readsAsConnectionRefusedByTheAddress() throws Exception {
+    int port = closedPort();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpRequest request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/v1/sys/health"))
+            .build();
+
+    java.io.IOException failure =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.io.IOException.class,
+            () -> http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()));
+
+    assertThat(TransportFailure.connectFailure("127.0.0.1:" + port, failure))
+        .isEqualTo("connection refused by 127.0.0.1:" + port);
+  }
+
+  @Test
+  void plainSocketRefused_readsTheSame() throws Exception {
+    int port = closedPort();
+    java.io.IOException failure =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.io.IOException.class,
+            () -> {
+              try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+              }
+            });
+
+    assertThat(TransportFailure.connectFailure("127.0.0.1:" + port, failure))
+        .isEqualTo("connection refused by 127.0.0.1:" + port);
+  }
+
+  @Test
+  void unresolvableHost_saysSo() {
+    java.net.ConnectException failure = new java.net.ConnectException();
+    failure.initCause(new java.nio.channels.UnresolvedAddressException());
+
+    assertThat(TransportFailure.connectFailure("vault.invalid:8200", failure))
+        .isEqualTo("cannot resolve the host of vault.invalid:8200 (check the name and DNS)");
+  }
+
+  @Test
+  void connectTimeout_saysSo() {
+    assertThat(
+            TransportFailure.connectFailure(
+                "10.0.0.1:8200",
+                new java.net.http.HttpConnectTimeoutException("HTTP connect timed out")))
+        .isEqualTo("no answer from 10.0.0.1:8200 within the connect timeout");
+  }
 }

@@ -7,6 +7,7 @@ import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.tls.HandshakeCertificates;
+import dev.edgetrust.tls.TransportFailure;
 import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.HeldCertificate;
@@ -319,7 +320,7 @@ public final class Enrollment {
           request.method() + " " + uri + " timed out after " + GoDuration.format(took), e);
     } catch (ConnectException e) {
       throw EnrollmentException.unavailable(
-          "cannot connect to " + uri.getAuthority() + ": connection refused", e);
+          TransportFailure.connectFailure(uri.getAuthority(), e), e);
     } catch (IOException e) {
       Throwable tls = sslCause(e);
       if (tls != null) {

@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.text.UntrustedText;
 import dev.edgetrust.tls.HandshakeCertificates;
+import dev.edgetrust.tls.TransportFailure;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
@@ -60,6 +63,13 @@ public final class CfsslClient {
       builder.sslContext(tls.sslContext()).sslParameters(tls.sslParameters());
     }
     return new CfsslClient(address, builder.build(), timeout);
+  }
+
+  /** {@code host:port}, the port its scheme's default when the address names none. */
+  private String authority() {
+    int port =
+        address.getPort() >= 0 ? address.getPort() : "https".equals(address.getScheme()) ? 443 : 80;
+    return address.getHost() + ":" + port;
   }
 
   public URI address() {
@@ -126,8 +136,12 @@ public final class CfsslClient {
       try (InputStream in = response.body()) {
         answer = in.readNBytes(MAX_ANSWER_BYTES + 1);
       }
+    } catch (ConnectException | HttpConnectTimeoutException e) {
+      throw PkiException.unavailable(
+          where + " cannot be reached: " + TransportFailure.connectFailure(authority(), e), e);
     } catch (IOException e) {
-      throw PkiException.unavailable(where + " cannot be reached: " + e, e);
+      throw PkiException.unavailable(
+          where + " cannot be reached: " + TransportFailure.describe(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw PkiException.unavailable(where + ": interrupted", e);

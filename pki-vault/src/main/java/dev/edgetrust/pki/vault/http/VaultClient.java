@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.pki.PkiException;
 import dev.edgetrust.tls.HandshakeCertificates;
+import dev.edgetrust.tls.TransportFailure;
 import dev.edgetrust.x509.Pem;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -319,6 +322,15 @@ public final class VaultClient implements AutoCloseable {
   private PkiException transportFailure(String method, String path, IOException e) {
     String where = "Vault at " + connection.address();
     String p = plainPath(path);
+    if (e instanceof ConnectException || e instanceof HttpConnectTimeoutException) {
+      return PkiException.unavailable(
+          "cannot reach "
+              + where
+              + " ("
+              + TransportFailure.connectFailure(authority(connection.address()), e)
+              + ")",
+          e);
+    }
     if (e instanceof HttpTimeoutException) {
       return PkiException.unavailable(
           where + " did not answer " + method + " " + p + " within the timeout", e);
@@ -332,9 +344,6 @@ public final class VaultClient implements AutoCloseable {
               + "): check serverCA / VAULT_CACERT",
           e);
     }
-    if (e instanceof ConnectException) {
-      return PkiException.unavailable("cannot reach " + where + " (" + rootMessage(e) + ")", e);
-    }
     return PkiException.unavailable(
         "lost the connection to "
             + where
@@ -346,6 +355,13 @@ public final class VaultClient implements AutoCloseable {
             + rootMessage(e)
             + ")",
         e);
+  }
+
+  /** {@code host:port} of an address, the port its scheme's default when it names none. */
+  private static String authority(URI address) {
+    int port =
+        address.getPort() >= 0 ? address.getPort() : "https".equals(address.getScheme()) ? 443 : 80;
+    return address.getHost() + ":" + port;
   }
 
   private static String rootMessage(Throwable e) {

@@ -3,6 +3,7 @@ package dev.edgetrust.cloudhub.http;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -19,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #perRequest}: each HTTP request must be complete within the limit (of the connection
  * opening, or of the previous request's end). {@link #untilUpgrade}: the WebSocket upgrade must be
  * done within the limit; from then on the session's keepalive governs.
+ *
+ * <p>A connection closed idle after an answer (an HTTP keep-alive the client did not reuse) is
+ * logged at DEBUG: every healthy edgecore leaves one. One closed mid-request, or before its first
+ * request, is logged at INFO. (A client trickling a request's header lines is not told apart from
+ * an idle one: the decoder passes on nothing until the headers are whole.)
  */
 public final class ConnectionDeadline extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(ConnectionDeadline.class);
@@ -28,6 +34,8 @@ public final class ConnectionDeadline extends ChannelDuplexHandler {
   private final boolean untilUpgrade;
   private ScheduledFuture<?> timer;
   private boolean done;
+  private boolean answered;
+  private boolean requestStarted;
 
   private ConnectionDeadline(Duration limit, String listener, boolean untilUpgrade) {
     if (limit.isNegative() || limit.isZero()) {
@@ -63,9 +71,12 @@ public final class ConnectionDeadline extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    if (!untilUpgrade && msg instanceof LastHttpContent) {
-      // This request is whole: the server's turn, however long signing takes.
-      cancel();
+    if (!untilUpgrade && msg instanceof HttpObject) {
+      requestStarted = !(msg instanceof LastHttpContent);
+      if (msg instanceof LastHttpContent) {
+        // This request is whole: the server's turn, however long signing takes.
+        cancel();
+      }
     }
     super.channelRead(ctx, msg);
   }
@@ -75,6 +86,7 @@ public final class ConnectionDeadline extends ChannelDuplexHandler {
       throws Exception {
     if (!untilUpgrade && msg instanceof LastHttpContent) {
       // The answer is out: the next request on this connection gets a full allowance of its own.
+      answered = true;
       arm(ctx);
     }
     super.write(ctx, msg, promise);
@@ -113,12 +125,21 @@ public final class ConnectionDeadline extends ChannelDuplexHandler {
     if (!ctx.channel().isOpen()) {
       return;
     }
-    log.info(
-        "closing {} connection from {}: no complete {} within {} ms",
-        listener,
-        ctx.channel().remoteAddress(),
-        untilUpgrade ? "WebSocket upgrade" : "request",
-        TimeUnit.NANOSECONDS.toMillis(limitNanos));
+    if (!untilUpgrade && answered && !requestStarted) {
+      // A client's kept-alive connection after its last answer (every edgecore does this): routine.
+      log.debug(
+          "closing idle keep-alive {} connection from {} after {} ms",
+          listener,
+          ctx.channel().remoteAddress(),
+          TimeUnit.NANOSECONDS.toMillis(limitNanos));
+    } else {
+      log.info(
+          "closing {} connection from {}: no complete {} within {} ms",
+          listener,
+          ctx.channel().remoteAddress(),
+          untilUpgrade ? "WebSocket upgrade" : "request",
+          TimeUnit.NANOSECONDS.toMillis(limitNanos));
+    }
     ctx.close();
   }
 

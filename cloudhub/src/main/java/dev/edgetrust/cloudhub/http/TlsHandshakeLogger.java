@@ -6,6 +6,8 @@ import dev.edgetrust.tls.TransportFailure;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.AttributeKey;
+import java.nio.channels.ClosedChannelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +36,32 @@ public final class TlsHandshakeLogger extends ChannelInboundHandlerAdapter {
     this.metrics = metrics;
   }
 
+  /** Set once the peer has sent a byte; see {@link FirstByte}. */
+  private static final AttributeKey<Boolean> SENT_BYTES =
+      AttributeKey.valueOf(TlsHandshakeLogger.class, "sentBytes");
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    // Ahead of the SslHandler, to see raw bytes: whether the peer said anything at all.
+    ctx.pipeline().addFirst(new FirstByte());
+  }
+
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof SslHandshakeCompletionEvent done) {
       if (!done.isSuccess()) {
-        log.info(
-            "refused {} TLS handshake from {}: {}",
-            listener,
-            ctx.channel().remoteAddress(),
-            TransportFailure.describe(done.cause()));
+        if (portProbe(ctx, done.cause())) {
+          log.debug(
+              "{} connection from {} closed before any TLS byte (a port probe)",
+              listener,
+              ctx.channel().remoteAddress());
+        } else {
+          log.info(
+              "refused {} TLS handshake from {}: {}",
+              listener,
+              ctx.channel().remoteAddress(),
+              TransportFailure.describe(done.cause()));
+        }
         if (kind != null) {
           // Classified only here, on the failure path; a success costs one counter increment.
           java.util.Optional<RefusalReason> reason = RefusalReason.ofHandshakeFailure(done.cause());
@@ -62,6 +81,25 @@ public final class TlsHandshakeLogger extends ChannelInboundHandlerAdapter {
       ctx.pipeline().remove(this);
     }
     super.userEventTriggered(ctx, evt);
+  }
+
+  /**
+   * The peer closed the connection without sending a byte: a TCP port probe (a load balancer, the
+   * kubelet, {@code nc -z}). Routine. One that stays silent until the handshake deadline is not.
+   */
+  private static boolean portProbe(ChannelHandlerContext ctx, Throwable cause) {
+    return cause instanceof ClosedChannelException
+        && !Boolean.TRUE.equals(ctx.channel().attr(SENT_BYTES).get());
+  }
+
+  /** Notes the peer's first byte on the channel, then leaves the pipeline. */
+  static final class FirstByte extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+      ctx.channel().attr(SENT_BYTES).set(true);
+      ctx.pipeline().remove(this);
+      super.channelRead(ctx, msg);
+    }
   }
 
   @Override

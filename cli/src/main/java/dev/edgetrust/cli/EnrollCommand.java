@@ -38,8 +38,9 @@ import picocli.CommandLine.Spec;
     modelTransformer = EnrollCommand.PkiOptions.class,
     mixinStandardHelpOptions = true,
     description = {
-      "Enroll an edge node and write a directory it runs from (0700): its credential (0600), the CA (ca.crt)",
-      "and an edgecore.yaml. Then on the node: ./edgetrust edgehub --config DIR/edgecore.yaml",
+      "Enroll an edge node and write the directory it runs from.",
+      "The directory (0700) holds its credential (0600), the CA (ca.crt) and an edgecore.yaml.",
+      "Then on the node: ./edgetrust edgehub --config DIR/edgecore.yaml",
       "Built-in CA (--config cloudcore.yaml): a join token for NODE only, usable once (file join-token).",
       "Vault (no --config; VAULT_ADDR, VAULT_TOKEN): a role and policy that allow certificates for",
       "system:node:NODE only, and a token (or AppRole secret_id) carrying just that policy. Run",

@@ -39,9 +39,10 @@ public final class VaultCommand implements Runnable {
   @Command(
       name = "setup",
       description = {
-        "Make a Vault ready for edgetrust: PKI mount and max TTL, a root (or imported) CA, CRL and issuing URLs,",
-        "the 'cloudhub' server-certificate role and the CloudHub's policy; optionally the AppRole and cert auth",
-        "methods. Running it again changes nothing. Node roles and credentials: ./edgetrust enroll NODE."
+        "Make a Vault ready for edgetrust (idempotent: running it again changes nothing).",
+        "Sets up the PKI mount and max TTL, a root (or imported) CA, CRL and issuing URLs, the 'cloudhub'",
+        "server-certificate role and the CloudHub's policy; optionally the AppRole and cert auth methods.",
+        "Node roles and credentials: ./edgetrust enroll NODE."
       })
   public static final class Setup implements Callable<Integer> {
     @Mixin public VaultOptions vault = new VaultOptions();

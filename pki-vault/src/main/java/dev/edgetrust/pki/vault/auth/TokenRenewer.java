@@ -127,7 +127,7 @@ public final class TokenRenewer implements AutoCloseable {
         // A token not seen before (first start, or a replaced token file): its lease starts now.
         lastAccessor = info.accessor();
         renewAtNanos = System.nanoTime() + renewDelay(info.ttl()).toNanos();
-        log.info("Vault {}: {}", credential.description(), info);
+        log.info("{}: {}", credential.description(), info);
       }
       plan(info);
     } catch (PkiException e) {

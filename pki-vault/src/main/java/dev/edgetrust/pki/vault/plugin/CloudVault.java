@@ -103,7 +103,14 @@ final class CloudVault implements CloudPki {
                   clock);
           default -> VaultCredentials.tokenFile(vault.tokenPath(base));
         };
-    return new CloudVault(VaultClient.connect(connection.build()), credential, vault, clock);
+    VaultClient client;
+    try {
+      client = VaultClient.connect(connection.build());
+    } catch (IllegalArgumentException e) {
+      // A missing or unreadable serverCA is the operator's to fix: one line, as on the edge.
+      throw new ConfigException(file + ": " + context.section() + ".serverCA: " + e.getMessage());
+    }
+    return new CloudVault(client, credential, vault, clock);
   }
 
   @Override

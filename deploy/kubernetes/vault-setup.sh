@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Vault side of deploy/kubernetes/cloudhub.yaml, for a Vault admin. Idempotent.
+# The Vault side of deploy/kubernetes/overlays/vault (and vault-gateway), for a Vault admin. Idempotent.
 #   VAULT_ADDR=https://vault.example:8200 VAULT_TOKEN=<admin token> ./deploy/kubernetes/vault-setup.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -10,14 +10,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * deploy/kubernetes/cloudhub-gateway.yaml: every check of cloudhub.yaml holds for it too, and the
+ * deploy/kubernetes/overlays/vault-gateway: every check of overlays/vault holds for it too, and the
  * gateway's own pieces fit — the upstream files are where the config reads them (the key 0600 on
  * the in-memory volume), and only the gateway's pods may reach cloudcore's WebSocket port.
  */
 class GatewayManifestsTest extends KubernetesManifestsTest {
   @Override
   String manifest() {
-    return "cloudhub-gateway.yaml";
+    return "vault-gateway";
   }
 
   @Test

@@ -3,9 +3,6 @@ package dev.edgetrust.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.pki.vault.config.VaultCloudConfig;
@@ -21,10 +18,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * deploy/kubernetes/ is read as Kubernetes would read it, and the pieces must fit: the agent and
- * the CloudHub read the same config and share the in-memory volume where that config puts the
- * certificate, the Service reaches the ports the config listens on, and the Vault role binds the
- * service account the pod runs as.
+ * deploy/kubernetes/overlays/vault is rendered and read as Kubernetes would read it, and the pieces
+ * must fit: the agent and the CloudHub read the same config and share the in-memory volume where
+ * that config puts the certificate, the Service reaches the ports the config listens on, and the
+ * Vault role binds the service account the pod runs as.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KubernetesManifestsTest {
@@ -33,26 +30,25 @@ class KubernetesManifestsTest {
   JsonNode pod;
   CloudHubConfig.Loaded cloudcore;
 
-  /** The manifest these checks read; another one (the gateway's) must fit together the same way. */
+  /**
+   * The overlay these checks render ({@code deploy/kubernetes/overlays/NAME}); another one (the
+   * gateway's) must fit together the same way.
+   */
   String manifest() {
-    return "cloudhub.yaml";
+    return "vault";
   }
 
   @TempDir Path dir;
 
   @BeforeAll
   void read() throws Exception {
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-    try (MappingIterator<JsonNode> docs =
-        yaml.readerFor(JsonNode.class).readValues(DEPLOY.resolve(manifest()).toFile())) {
-      for (JsonNode doc : docs.readAll()) {
-        assertThat(doc.path("apiVersion").asText())
-            .as("every document has an apiVersion")
-            .isNotEmpty();
-        assertThat(byKind.put(doc.path("kind").asText(), doc))
-            .as("one document of each kind")
-            .isNull();
-      }
+    for (JsonNode doc : Kustomize.render(DEPLOY.resolve("overlays").resolve(manifest()))) {
+      assertThat(doc.path("apiVersion").asText())
+          .as("every document has an apiVersion")
+          .isNotEmpty();
+      assertThat(byKind.put(doc.path("kind").asText(), doc))
+          .as("one document of each kind")
+          .isNull();
     }
     assertThat(byKind)
         .containsKeys("Namespace", "ServiceAccount", "ConfigMap", "Deployment", "Service");

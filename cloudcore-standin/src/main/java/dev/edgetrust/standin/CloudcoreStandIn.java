@@ -338,7 +338,7 @@ public final class CloudcoreStandIn implements AutoCloseable {
       } else if (!message.isEmpty() && !message.isResponse()) {
         ctx.writeAndFlush(
             new TextWebSocketFrame(
-                MessageCodec.encode(message.response(TextNode.valueOf("OK"))) + "\n"));
+                MessageCodec.encodeFrame(message.response(TextNode.valueOf("OK")))));
       }
     }
 

@@ -218,7 +218,7 @@ public final class EdgecoreStandIn implements AutoCloseable {
     }
 
     void write(Message message) {
-      send(MessageCodec.encode(message) + "\n");
+      send(MessageCodec.encodeFrame(message));
     }
 
     synchronized CompletableFuture<?> send(String text) {

@@ -197,7 +197,7 @@ final class HubFixture implements AutoCloseable {
         .newWebSocketBuilder()
         .header("node_id", nodeId)
         .header("project_id", "e632aba927ea4ac2b575ec1603d56f10")
-        .header("ConnectionUse", "message")
+        .header("ConnectionUse", "msg")
         .buildAsync(
             URI.create(
                 "wss://127.0.0.1:"
@@ -222,12 +222,14 @@ final class HubFixture implements AutoCloseable {
     record Close(int code, String reason, java.time.Instant at) {}
 
     final BlockingQueue<Close> closeFrames = new LinkedBlockingQueue<>();
+    final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
       partial.append(data);
       if (last) {
+        texts.add(partial.toString());
         messages.add(MessageCodec.decode(partial.toString()));
         partial.setLength(0);
       }

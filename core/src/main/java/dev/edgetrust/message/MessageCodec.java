@@ -53,6 +53,15 @@ public final class MessageCodec {
     }
   }
 
+  /**
+   * The text of one WebSocket frame carrying {@code message}, as KubeEdge writes it: viaduct's
+   * WebSocket lane sends with gorilla's {@code WriteJSON}, which is {@code json.Encoder.Encode}, so
+   * the JSON is followed by one newline.
+   */
+  public static String encodeFrame(Message message) {
+    return encode(message) + "\n";
+  }
+
   /** The shared mapper, for building message content. */
   public static ObjectMapper json() {
     return JSON;

@@ -136,6 +136,8 @@ class EdgeHubTest {
                   .isEqualTo("/" + EdgeHubConfig.DEFAULT_PROJECT_ID + "/node-a/events");
               assertThat(u.headers().get("node_id")).isEqualTo("node-a");
               assertThat(u.headers().get("project_id")).isEqualTo(EdgeHubConfig.DEFAULT_PROJECT_ID);
+              // KubeEdge v1.15 viaduct: client/ws.go adds header "ConnectionUse" with
+              // api.UseTypeMessage = "msg"; the server reads only for exactly that value.
               assertThat(u.headers().get("ConnectionUse"))
                   .as("cloudcore reads only for exactly msg")
                   .isEqualTo("msg");

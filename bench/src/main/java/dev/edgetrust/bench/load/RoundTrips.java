@@ -110,7 +110,7 @@ final class RoundTrips extends SimpleChannelInboundHandler<TextWebSocketFrame> {
     Message m = Message.create(ROUTE, CONTENT);
     slice.outstanding.incrementAndGet();
     sentAt.put(m.header().id(), System.nanoTime());
-    ctx.writeAndFlush(new TextWebSocketFrame(MessageCodec.encode(m) + "\n"));
+    ctx.writeAndFlush(new TextWebSocketFrame(MessageCodec.encodeFrame(m)));
   }
 
   @Override

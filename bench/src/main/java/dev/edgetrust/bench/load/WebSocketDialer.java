@@ -196,7 +196,7 @@ public final class WebSocketDialer {
 
     private void beat(ChannelHandlerContext ctx) {
       if (ctx.channel().isActive()) {
-        ctx.write(new TextWebSocketFrame(MessageCodec.encode(Message.keepalive())));
+        ctx.write(new TextWebSocketFrame(MessageCodec.encodeFrame(Message.keepalive())));
         ctx.writeAndFlush(new PingWebSocketFrame());
       }
     }

@@ -52,7 +52,7 @@ public final class Session {
 
   /** Sends one message in one text frame. */
   public ChannelFuture send(Message message) {
-    return channel.writeAndFlush(new TextWebSocketFrame(MessageCodec.encode(message)));
+    return channel.writeAndFlush(new TextWebSocketFrame(MessageCodec.encodeFrame(message)));
   }
 
   /**
@@ -66,6 +66,15 @@ public final class Session {
     channel
         .writeAndFlush(new CloseWebSocketFrame(status.code(), reason))
         .addListener(f -> channel.close());
+  }
+
+  /**
+   * Closes the session with 1001 (going away): the node is fine and should come back at once, to
+   * this CloudHub once it restarts or to its newer session's connection. Without a close frame an
+   * edgecore notices only when a keepalive write fails, tens of seconds later.
+   */
+  public void goAway(String reason) {
+    close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, reason);
   }
 
   /** Closes the session after {@code delay}, on its own event loop. */

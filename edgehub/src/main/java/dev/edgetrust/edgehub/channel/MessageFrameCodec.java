@@ -21,7 +21,7 @@ final class MessageFrameCodec extends MessageToMessageCodec<WebSocketFrame, Mess
 
   @Override
   protected void encode(ChannelHandlerContext ctx, Message message, List<Object> out) {
-    out.add(new TextWebSocketFrame(MessageCodec.encode(message)));
+    out.add(new TextWebSocketFrame(MessageCodec.encodeFrame(message)));
   }
 
   @Override

@@ -151,7 +151,7 @@ final class LocalRelay {
   /** A message from the CloudHub, for the local edgecore: written, or held while it is away. */
   void fromCloud(Message message) {
     // As gorilla's WriteJSON writes it, which edgecore's reader expects: JSON and a newline.
-    byte[] text = (MessageCodec.encode(message) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] text = (MessageCodec.encodeFrame(message)).getBytes(StandardCharsets.UTF_8);
     if (local.isPresent()) {
       write(local.get(), text);
       return;

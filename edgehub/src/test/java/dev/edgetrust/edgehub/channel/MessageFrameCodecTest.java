@@ -44,6 +44,21 @@ class MessageFrameCodecTest {
   }
 
   @Test
+  void outgoingFrame_isJsonAndOneNewline_asGorillasWriteJsonWritesIt() {
+    // viaduct's WebSocket lane writes with gorilla's WriteJSON = json.Encoder.Encode: JSON + "\n".
+    Message message = data();
+
+    channel.writeOutbound(message);
+
+    TextWebSocketFrame frame = channel.readOutbound();
+    try {
+      assertThat(frame.text()).isEqualTo(MessageCodec.encode(message) + "\n");
+    } finally {
+      frame.release();
+    }
+  }
+
+  @Test
   void incomingTextFrame_isDecoded_withOrWithoutGorillasTrailingNewline() {
     Message first = data();
     Message second = data();

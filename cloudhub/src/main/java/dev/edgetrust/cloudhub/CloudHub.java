@@ -454,10 +454,7 @@ public final class CloudHub implements AutoCloseable {
   public void close() {
     reloader.close();
     listeners.closeServers();
-    registry
-        .all()
-        .forEach(
-            s -> s.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "CloudHub is shutting down"));
+    registry.all().forEach(s -> s.goAway("CloudHub is shutting down"));
     // Close every connection while the executors still run, so no callback lands on a dead one.
     listeners.closeConnections();
     shutdown(acceptors, workers, signing);

@@ -306,8 +306,8 @@ class WebSocketSessionTest {
         .toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
     assertThat(first.closes.poll(10, TimeUnit.SECONDS))
-        .as("the replaced session is closed")
-        .isEqualTo(1000);
+        .as("the replaced session is told to go away")
+        .isEqualTo(1001);
     await().until(() -> f.hub.sessions().size() == 1);
     assertThat(
             f.hub.send(
@@ -316,5 +316,41 @@ class WebSocketSessionTest {
                     new Message.Route("a", "b", "c", "d", "e"), TextNode.valueOf("to new"))))
         .isTrue();
     assertThat(again.messages.poll(10, TimeUnit.SECONDS).content().asText()).isEqualTo("to new");
+  }
+
+  @Test
+  void shutdown_sendsEverySessionA1001CloseFrame() throws Exception {
+    f = HubFixture.start(dir);
+    HubFixture.Client one = new HubFixture.Client();
+    HubFixture.Client two = new HubFixture.Client();
+    f.connect(f.tls(f.enroll("edge-1")), "edge-1", "edge-1", one)
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    f.connect(f.tls(f.enroll("edge-2")), "edge-2", "edge-2", two)
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    await().until(() -> f.hub.sessions().size() == 2);
+
+    f.close();
+    f = null;
+
+    assertThat(one.closes.poll(10, TimeUnit.SECONDS)).isEqualTo(1001);
+    assertThat(two.closes.poll(10, TimeUnit.SECONDS)).isEqualTo(1001);
+  }
+
+  @Test
+  void messageToANode_isOneTextFrameOfJsonAndANewline_asCloudcoreWritesIt() throws Exception {
+    f = HubFixture.start(dir);
+    HubFixture.Client client = new HubFixture.Client();
+    f.connect(f.tls(f.enroll("edge-1")), "edge-1", "edge-1", client)
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    await().until(() -> f.hub.session(NodeName.of("edge-1")).isPresent());
+    Message down =
+        Message.create(new Message.Route("a", "b", "c", "d", "e"), TextNode.valueOf("x"));
+
+    f.hub.send(NodeName.of("edge-1"), down);
+
+    assertThat(client.texts.poll(10, TimeUnit.SECONDS)).isEqualTo(MessageCodec.encode(down) + "\n");
   }
 }

@@ -269,7 +269,9 @@ final class CloudLink implements SessionListener {
       gateway.ifPresent(g -> g.upstreamClosed(reason));
       if (!stopped) {
         Duration stable = settings.deadConnectionTimeout();
-        if (!clock.instant().isBefore(activeSince.plus(stable))) {
+        // A CloudHub going away (restart, newer session) is no failure: come back at once, within
+        // the first backoff step's jitter, so a fleet does not return in the same millisecond.
+        if (session.toldToGoAway() || !clock.instant().isBefore(activeSince.plus(stable))) {
           reconnectBackoff.reset();
         }
         if (connecting.isPresent()) {

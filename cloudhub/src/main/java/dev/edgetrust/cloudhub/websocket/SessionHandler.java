@@ -62,11 +62,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
               ctx.channel().attr(UpgradeAuthenticator.CERTIFICATE).get(),
               clock.instant());
       Optional<Session> replaced = registry.register(session);
-      replaced.ifPresent(
-          old ->
-              old.close(
-                  WebSocketCloseStatus.NORMAL_CLOSURE,
-                  "replaced by a newer session of the same node"));
+      replaced.ifPresent(old -> old.goAway("replaced by a newer session of the same node"));
       log.info(
           "node {} connected from {} (certificate serial {})",
           node,

@@ -27,6 +27,7 @@ public final class CloudSession {
   private String failure;
   private CredentialVerdict verdict = CredentialVerdict.NONE;
   private boolean open;
+  private boolean toldToGoAway;
 
   CloudSession(String peer, SslContext tls) {
     this.peer = peer;
@@ -115,6 +116,19 @@ public final class CloudSession {
     if (said.compareTo(verdict) > 0) {
       verdict = said;
     }
+  }
+
+  /** The CloudHub closed this session with 1001 (going away): restarting, or a newer session. */
+  void goneAway() {
+    toldToGoAway = true;
+  }
+
+  /**
+   * Whether the CloudHub said it is going away (1001): nothing is wrong with this node or the
+   * network, so it reconnects at once (jittered) instead of backing off.
+   */
+  public boolean toldToGoAway() {
+    return toldToGoAway;
   }
 
   /** What the end of this session says about its certificate. */

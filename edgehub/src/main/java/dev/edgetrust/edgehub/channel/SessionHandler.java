@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -40,6 +41,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     } else if (msg instanceof CloseWebSocketFrame close) {
       if (RevocationNotice.of(close.statusCode(), close.reasonText()).isPresent()) {
         session.judge(CredentialVerdict.REVOKED);
+      } else if (close.statusCode() == WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code()) {
+        session.goneAway();
       }
       session.fail(
           "the CloudHub closed the session ("

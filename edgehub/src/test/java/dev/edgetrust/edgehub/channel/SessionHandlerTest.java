@@ -125,6 +125,20 @@ class SessionHandlerTest {
   }
 
   @Test
+  void goingAway1001_marksTheSessionForAnImmediateReconnect() {
+    channel.writeInbound(new CloseWebSocketFrame(1001, "CloudHub is shutting down"));
+
+    assertThat(session.toldToGoAway()).isTrue();
+  }
+
+  @Test
+  void otherCloseCodes_doNotSkipTheBackoff() {
+    channel.writeInbound(new CloseWebSocketFrame(1011, "internal error"));
+
+    assertThat(session.toldToGoAway()).isFalse();
+  }
+
+  @Test
   void certificateAlertAtTheHandshake_isARefusal() {
     channel
         .pipeline()

@@ -5,6 +5,7 @@ import dev.edgetrust.cloudhub.bootstrap.BootstrapHandler;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapInitializer;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapRateLimiters;
 import dev.edgetrust.cloudhub.bootstrap.ExternalPkiNotice;
+import dev.edgetrust.cloudhub.bootstrap.MigrationEnrollment;
 import dev.edgetrust.cloudhub.config.CloudHubException;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
@@ -120,7 +121,8 @@ public final class CloudHub implements AutoCloseable {
     // Before any listener accepts: the revocation state kept by the last run is in force from the
     // first handshake, even while the PKI is away.
     NodeAccess access =
-        NodeAccess.start(settings.revocation(), provider, registry, clock, meter, anchors);
+        NodeAccess.start(
+            settings.revocation(), settings.migration(), provider, registry, clock, meter, anchors);
     Optional<AdminApi> adminApi = Optional.empty();
     ServerTls tls;
     try {
@@ -155,7 +157,8 @@ public final class CloudHub implements AutoCloseable {
               new IssuanceRecorder(access, meter, listener),
               signing,
               access,
-              meter)
+              meter,
+              clock)
           .ifPresent(all::add);
       adminApi
           .map(
@@ -238,6 +241,7 @@ public final class CloudHub implements AutoCloseable {
                 settings.keepaliveInterval(),
                 settings.writeTimeout(),
                 clock,
+                access.identifier(),
                 access::admission,
                 meter,
                 settings.limits(),
@@ -257,14 +261,23 @@ public final class CloudHub implements AutoCloseable {
       IssuanceRecorder issuance,
       ExecutorService signing,
       NodeAccess access,
-      HubMetrics meter) {
+      HubMetrics meter,
+      Clock clock) {
     if (settings.httpsAddress() == null) {
       return Optional.empty();
     }
     Optional<BootstrapRateLimiters> rateLimiter =
         Optional.ofNullable(settings.limits().bootstrapRateLimit())
             .map(rate -> BootstrapRateLimiters.of(rate, System::nanoTime));
-    Optional<BootstrapEnrollment> enrollment = provider.bootstrap();
+    Optional<BootstrapEnrollment> enrollment =
+        provider
+            .bootstrap()
+            .map(
+                own ->
+                    settings
+                        .migration()
+                        .<BootstrapEnrollment>map(m -> new MigrationEnrollment(own, m, clock))
+                        .orElse(own));
     Supplier<ChannelHandler> handler =
         enrollment.isPresent()
             ? () ->
@@ -276,6 +289,7 @@ public final class CloudHub implements AutoCloseable {
                     issuance,
                     signing,
                     access.enrollmentGate(),
+                    access.identifier(),
                     meter)
             : () -> new ExternalPkiNotice(provider.name());
     return Optional.of(

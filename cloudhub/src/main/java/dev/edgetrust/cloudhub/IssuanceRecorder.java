@@ -29,4 +29,17 @@ final class IssuanceRecorder implements BootstrapHandler.IssuanceListener {
     metrics.issued(renewal);
     listener.onIssued(node, certificate, renewal);
   }
+
+  @Override
+  public void converted(
+      NodeName node, java.security.cert.X509Certificate cloudcore, IssuedCertificate issued) {
+    access
+        .audit()
+        .record(
+            dev.edgetrust.cloudhub.audit.AuditLog.certificateId(cloudcore),
+            "legacy-convert",
+            node,
+            "done",
+            "renewed into serial " + issued.serialHex() + " naming the node (migration)");
+  }
 }

@@ -26,6 +26,18 @@ public interface BootstrapEnrollment {
    */
   JoinTokenClaims verifyJoinToken(String jwt) throws PkiException;
 
+  /**
+   * Checks a join token as cloudcore mints them (HS256 keyed with the raw DER bytes of the CA's
+   * private key, claim {@code exp} only): what a CloudHub taking over a cloudcore fleet accepts in
+   * migration mode. Only a provider that holds the CA key can; the others refuse.
+   *
+   * @throws PkiException (not retryable) naming why the token is not accepted
+   */
+  default JoinTokenClaims verifyCloudcoreJoinToken(String jwt) throws PkiException {
+    throw PkiException.refused(
+        "this PKI does not hold the CA key, so cloudcore's join tokens cannot be checked");
+  }
+
   /** The use of {@code token}, if it was used already: a cheap look, before anything is decided. */
   Optional<JoinTokenUse> joinTokenUse(JoinTokenClaims.NodeBound token);
 

@@ -88,6 +88,25 @@ public final class Hs256Jwt {
     return decodeJson(parts[1], "payload");
   }
 
+  /**
+   * Whether this key made {@code jwt}'s signature: for a verifier that holds several keys and must
+   * pick the one that signed before checking the rest with {@link #verify}.
+   */
+  public boolean signs(String jwt) {
+    if (jwt == null || jwt.length() > MAX_LENGTH) {
+      return false;
+    }
+    String[] parts = jwt.split("\\.", -1);
+    if (parts.length != 3) {
+      return false;
+    }
+    try {
+      return MessageDigest.isEqual(B64D.decode(parts[2]), mac(parts[0] + "." + parts[1]));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   private static JsonNode decodeJson(String part, String what) throws PkiException {
     JsonNode node;
     try {

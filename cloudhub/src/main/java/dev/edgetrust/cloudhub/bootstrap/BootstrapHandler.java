@@ -4,6 +4,9 @@ import dev.edgetrust.cloudhub.audit.AuditLog;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.http.HttpReplies;
 import dev.edgetrust.cloudhub.http.PeerCertificate;
+import dev.edgetrust.cloudhub.identity.Identification;
+import dev.edgetrust.cloudhub.identity.Identifier;
+import dev.edgetrust.cloudhub.identity.IdentitySource;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.pki.BootstrapEnrollment;
@@ -57,10 +60,27 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
   private final EnrollmentGate gate;
   private final CloudHubSettings.JoinTokens joinTokens;
   private final HubMetrics metrics;
+  private final Identifier identifier;
 
   /** Told of every certificate the bootstrap signs (the inventory of serials per node). */
   public interface IssuanceListener {
     void issued(NodeName node, IssuedCertificate certificate, boolean renewal);
+
+    /**
+     * A node renewed with a certificate cloudcore issued into one that names it: it has moved to a
+     * bound identity (for the audit trail).
+     */
+    default void converted(NodeName node, X509Certificate cloudcore, IssuedCertificate issued) {}
+  }
+
+  /**
+   * What authorizes a request: a join token (first enrollment) or the node's current certificate
+   * (renewal), which may be one cloudcore issued.
+   */
+  private record Credential(Optional<JoinTokenClaims> token, Optional<X509Certificate> cloudcore) {
+    boolean renewal() {
+      return token.isEmpty();
+    }
   }
 
   /**
@@ -90,6 +110,7 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
 
   /**
    * @param joinTokens which join tokens enroll (shared ones too, or node-bound ones only)
+   * @param identifier which node a renewal's certificate speaks for
    * @param metrics counts the requests refused, by reason
    */
   public BootstrapHandler(
@@ -100,7 +121,9 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
       IssuanceListener issuance,
       Executor signingExecutor,
       EnrollmentGate gate,
+      Identifier identifier,
       HubMetrics metrics) {
+    this.identifier = identifier;
     this.joinTokens = joinTokens;
     this.metrics = metrics;
     this.enrollment = enrollment;
@@ -153,8 +176,9 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
               request.headers().get("NodeName"),
               request.headers().get("ExtKeyUsages"),
               ByteBufUtil.getBytes(request.content()));
-      Optional<JoinTokenClaims> token = authorize(ctx, request, parsed.node());
-      boolean renewal = token.isEmpty();
+      Credential credential = authorize(ctx, request, parsed.node());
+      Optional<JoinTokenClaims> token = credential.token();
+      boolean renewal = credential.renewal();
       String who = requester(ctx, request);
       Optional<String> refusal = gate.refusal(parsed.node(), renewal, who);
       if (refusal.isPresent()) {
@@ -166,7 +190,12 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
       signingExecutor.execute(
           () -> {
             if (token.isEmpty()) {
-              sign(ctx, parsed, true, keepAlive);
+              sign(ctx, parsed, true, keepAlive)
+                  .ifPresent(
+                      issued ->
+                          credential
+                              .cloudcore()
+                              .ifPresent(old -> issuance.converted(parsed.node(), old, issued)));
               return;
             }
             try {
@@ -246,7 +275,8 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
     }
   }
 
-  private void sign(
+  /** Signs and answers; returns what was issued, if anything was. */
+  private Optional<IssuedCertificate> sign(
       ChannelHandlerContext ctx,
       EdgeCertificateRequest request,
       boolean renewal,
@@ -269,6 +299,7 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
           issued.notAfter());
       issuance.issued(request.node(), issued, renewal);
       HttpReplies.ok(ctx, DER, Certificates.der(issued.certificate()), keepAlive);
+      return Optional.of(issued);
     } catch (PkiException e) {
       log.warn("could not sign for node {}: {}", request.node(), e.getMessage());
       HttpReplies.refuse(
@@ -280,6 +311,7 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
       HttpReplies.refuse(
           ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error while signing");
     }
+    return Optional.empty();
   }
 
   /** The requester as the audit log names it: its certificate, or a hash of its join token. */
@@ -298,32 +330,27 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
   }
 
   /**
-   * A client certificate, when presented, is the credential (renewal) and must name the node in the
-   * request; otherwise the join token is.
-   *
-   * @return the join token's claims; empty for a renewal
+   * A client certificate, when presented, is the credential (renewal) and must speak for the node
+   * in the request; otherwise the join token is.
    */
-  private Optional<JoinTokenClaims> authorize(
-      ChannelHandlerContext ctx, FullHttpRequest request, NodeName node)
+  private Credential authorize(ChannelHandlerContext ctx, FullHttpRequest request, NodeName node)
       throws EdgeCertificateRequest.Refusal {
     Optional<X509Certificate> presented = PeerCertificate.of(ctx);
     if (presented.isPresent()) {
-      NodeName holder;
-      try {
-        holder = NodeName.fromCertificate(presented.get());
-      } catch (IllegalArgumentException e) {
-        throw new EdgeCertificateRequest.Refusal(
-            403,
-            "client certificate does not name a node: " + e.getMessage(),
-            RefusalReason.NOT_A_NODE);
+      Identification identity = identifier.identify(presented.get(), node.value());
+      if (identity instanceof Identification.Refused r) {
+        throw new EdgeCertificateRequest.Refusal(403, r.refusal().message(), r.refusal().reason());
       }
-      if (!holder.equals(node)) {
+      Identification.Node holder = (Identification.Node) identity;
+      if (!holder.node().equals(node)) {
         throw new EdgeCertificateRequest.Refusal(
             403,
-            "renewal for node '" + node + "' with the certificate of node '" + holder + "'",
+            "renewal for node '" + node + "' with the certificate of node '" + holder.node() + "'",
             RefusalReason.NODE_MISMATCH);
       }
-      return Optional.empty();
+      return new Credential(
+          Optional.empty(),
+          holder.source() == IdentitySource.LEGACY_BINDING ? presented : Optional.empty());
     }
     String authorization = request.headers().get("Authorization");
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -355,7 +382,7 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
               + node,
           RefusalReason.BAD_TOKEN);
     }
-    return Optional.of(claims);
+    return new Credential(Optional.of(claims), Optional.empty());
   }
 
   @Override

@@ -62,7 +62,8 @@ public record CloudHubConfig(
     ReconnectAfterRotation reconnectAfterRotation,
     Metrics metrics,
     String joinTokens,
-    Upstream upstream) {
+    Upstream upstream,
+    Migration migration) {
 
   public CloudHubConfig {
     enable = enable == null || enable;
@@ -108,6 +109,7 @@ public record CloudHubConfig(
             ? CloudHubSettings.JoinTokens.SHARED.configValue()
             : CloudHubSettings.JoinTokens.parse(joinTokens).configValue();
     upstream = upstream == null ? Upstream.OFF : upstream;
+    migration = migration == null ? new Migration(null, null) : migration;
     if (quic.enable()) {
       throw new IllegalArgumentException(
           "'quic.enable' is true, but edgetrust serves WebSocket only; set it to false");
@@ -486,7 +488,47 @@ public record CloudHubConfig(
             : CloudHubSettings.Metrics.OFF,
         CloudHubSettings.Limits.DEFAULTS.withBootstrapRateLimit(https.rateLimit().settings()),
         CloudHubSettings.JoinTokens.parse(joinTokens),
-        upstream.resolve(base));
+        upstream.resolve(base),
+        migration.settings());
+  }
+
+  /**
+   * edgetrust: {@code migration: {enable, until}} (off by default) admits cloudcore's node
+   * certificates and join tokens until {@code until} (a date, {@code 2027-03-01}, meaning its start
+   * in UTC, or an instant, {@code 2027-03-01T12:00:00Z}). Required when enabled: a migration that
+   * never ends would leave unbound certificates admitted for good.
+   */
+  public record Migration(Boolean enable, String until) {
+    public Migration {
+      enable = enable != null && enable;
+      if (enable) {
+        untilInstant(until);
+      }
+    }
+
+    Optional<CloudHubSettings.Migration> settings() {
+      return enable
+          ? Optional.of(new CloudHubSettings.Migration(untilInstant(until)))
+          : Optional.empty();
+    }
+
+    private static java.time.Instant untilInstant(String until) {
+      if (until == null || until.isBlank()) {
+        throw new IllegalArgumentException(
+            "'migration.until' is required when 'migration.enable' is true: the date after which"
+                + " cloudcore's node certificates are refused, e.g. until: 2027-03-01");
+      }
+      try {
+        return until.contains("T")
+            ? java.time.Instant.parse(until)
+            : java.time.LocalDate.parse(until).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "'migration.until' is '"
+                + until
+                + "', not a date (2027-03-01) or an instant (2027-03-01T12:00:00Z)");
+      }
+    }
   }
 
   /**

@@ -52,9 +52,22 @@ public record CloudHubSettings(
     Metrics metrics,
     Limits limits,
     JoinTokens joinTokens,
-    Optional<UpstreamSettings> upstream) {
+    Optional<UpstreamSettings> upstream,
+    Optional<Migration> migration) {
+
+  /**
+   * Migration from cloudcore ({@code modules.cloudHub.migration}): node certificates cloudcore
+   * issued (same CA, no node in them) are admitted, each bound to its node on first use, and
+   * cloudcore's join tokens enroll, until {@code until}.
+   */
+  public record Migration(java.time.Instant until) {
+    public Migration {
+      Objects.requireNonNull(until, "until");
+    }
+  }
 
   public CloudHubSettings {
+    migration = migration == null ? Optional.empty() : migration;
     joinTokens = joinTokens == null ? JoinTokens.SHARED : joinTokens;
     upstream = upstream == null ? Optional.empty() : upstream;
     metrics = metrics == null ? Metrics.OFF : metrics;
@@ -390,6 +403,7 @@ public record CloudHubSettings(
         Metrics.OFF,
         Limits.DEFAULTS,
         JoinTokens.SHARED,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -423,6 +437,7 @@ public record CloudHubSettings(
     private Limits limits;
     private JoinTokens joinTokens;
     private Optional<UpstreamSettings> upstream;
+    private Optional<Migration> migration;
 
     private Builder(CloudHubSettings s) {
       caCertificateFile = s.caCertificateFile;
@@ -449,6 +464,12 @@ public record CloudHubSettings(
       limits = s.limits;
       joinTokens = s.joinTokens;
       upstream = s.upstream;
+      migration = s.migration;
+    }
+
+    public Builder migration(Migration value) {
+      migration = Optional.of(value);
+      return this;
     }
 
     public Builder joinTokens(JoinTokens value) {
@@ -597,7 +618,8 @@ public record CloudHubSettings(
           metrics,
           limits,
           joinTokens,
-          upstream);
+          upstream,
+          migration);
     }
   }
 }

@@ -29,6 +29,8 @@ public enum RefusalReason {
   NOT_A_NODE("not_a_node_certificate"),
   /** {@code node_id}, the path or the requested name disagree with the certificate's node. */
   NODE_MISMATCH("node_mismatch"),
+  /** A certificate cloudcore issued, presented after the migration window ended. */
+  MIGRATION_ENDED("migration_ended"),
   /** TLS below 1.2, no common cipher suite, or not TLS at all. */
   TLS_PROTOCOL("tls_protocol"),
   /** The TLS handshake did not finish in time (a slow or stalled client). */

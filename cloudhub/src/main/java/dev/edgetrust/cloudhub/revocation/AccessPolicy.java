@@ -1,10 +1,16 @@
 package dev.edgetrust.cloudhub.revocation;
 
+import dev.edgetrust.cloudhub.audit.AuditLog;
+import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.identity.Identification;
+import dev.edgetrust.cloudhub.identity.Identifier;
+import dev.edgetrust.cloudhub.identity.IdentitySource;
 import dev.edgetrust.cloudhub.refusal.Refusal;
 import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.pki.RevocationList;
 import dev.edgetrust.x509.SerialNumbers;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -26,8 +32,11 @@ import java.util.Set;
  * RevocationRefresher}, with blocks made here applied at once) and what the CloudHub holds itself
  * for a PKI that cannot ({@link LocalAccessList}). The PKI's state is one immutable snapshot behind
  * a volatile reference: handshakes read it without a lock, the refresher replaces it whole.
+ *
+ * <p>It also says which node a certificate speaks for ({@link #identify}): the one it names or, in
+ * migration mode, the one a certificate cloudcore issued was bound to on first use.
  */
-public final class AccessPolicy {
+public final class AccessPolicy implements Identifier {
   /**
    * @param list the last good revocation list ({@code null} until one was fetched)
    * @param blocked the nodes refused by name
@@ -51,13 +60,28 @@ public final class AccessPolicy {
   private final boolean failClosed;
   private final Clock clock;
   private final LocalAccessList local;
+  private final Optional<CloudHubSettings.Migration> migration;
+  private final LegacyBindings legacy;
+  private final NodeInventory inventory;
+  private final AuditLog audit;
   private volatile Snapshot snapshot =
       new Snapshot(null, Set.of(), Set.of(), "no revocation list fetched yet", null);
 
-  AccessPolicy(boolean failClosed, Clock clock, LocalAccessList local) {
+  AccessPolicy(
+      boolean failClosed,
+      Clock clock,
+      LocalAccessList local,
+      Optional<CloudHubSettings.Migration> migration,
+      LegacyBindings legacy,
+      NodeInventory inventory,
+      AuditLog audit) {
     this.failClosed = failClosed;
     this.clock = clock;
     this.local = local;
+    this.migration = migration;
+    this.legacy = legacy;
+    this.inventory = inventory;
+    this.audit = audit;
   }
 
   /**
@@ -72,9 +96,15 @@ public final class AccessPolicy {
   /** As {@link #refusal}, with the kind of refusal for metrics. */
   public Optional<Refusal> check(X509Certificate certificate) {
     Snapshot s = snapshot;
-    Optional<NodeName> node = nodeOf(certificate);
+    Optional<NodeName> node =
+        nodeOf(certificate)
+            .or(() -> legacy.of(certificate.getSerialNumber()).map(LegacyBindings.Binding::node));
     if (node.isPresent() && isBlocked(s, node.get())) {
       return Optional.of(blocked(node.get()));
+    }
+    Optional<Refusal> ended = migrationEnded(certificate, node);
+    if (ended.isPresent()) {
+      return ended;
     }
     BigInteger serial = certificate.getSerialNumber();
     if (isRevoked(s, serial)) {
@@ -87,6 +117,166 @@ public final class AccessPolicy {
                   + " is revoked"));
     }
     return failingClosed(s).map(why -> new Refusal(RefusalReason.REVOCATION_UNAVAILABLE, why));
+  }
+
+  @Override
+  public Identification identify(X509Certificate certificate, String claimed) {
+    if (NodeName.isNodeSubject(certificate.getSubjectX500Principal()) || migration.isEmpty()) {
+      return Identification.byName(certificate);
+    }
+    if (!isLegacyClientCertificate(certificate)) {
+      return refused(
+          RefusalReason.NOT_A_NODE,
+          "client certificate names no node and is not a client-only certificate as cloudcore"
+              + " issues them");
+    }
+    BigInteger serial = certificate.getSerialNumber();
+    String serialHex = SerialNumbers.toColonHex(serial);
+    Optional<LegacyBindings.Binding> bound = legacy.of(serial);
+    Optional<Refusal> ended =
+        migrationEnded(
+            certificate, bound.map(LegacyBindings.Binding::node).or(() -> name(claimed)));
+    if (ended.isPresent()) {
+      return new Identification.Refused(ended.get());
+    }
+    if (bound.isPresent()) {
+      NodeName node = bound.get().node();
+      if (claimed != null && !claimed.equals(node.value())) {
+        return refused(
+            RefusalReason.NODE_MISMATCH,
+            "cloudcore certificate serial "
+                + serialHex
+                + " is bound to node '"
+                + node
+                + "' since "
+                + bound.get().boundAt()
+                + "; it cannot speak for node '"
+                + NodeName.printable(claimed)
+                + "'");
+      }
+      return new Identification.Node(node, IdentitySource.LEGACY_BINDING);
+    }
+    Optional<NodeName> node = name(claimed);
+    if (node.isEmpty()) {
+      return refused(
+          RefusalReason.BAD_REQUEST,
+          "a cloudcore certificate binds to the node in node_id/NodeName, and none valid was sent");
+    }
+    return bindOnFirstUse(certificate, node.get());
+  }
+
+  /**
+   * Binds a cloudcore certificate not seen before to {@code node}, unless the node already speaks
+   * through another certificate: another cloudcore one, or one issued here.
+   */
+  private synchronized Identification bindOnFirstUse(X509Certificate certificate, NodeName node) {
+    BigInteger serial = certificate.getSerialNumber();
+    Optional<BigInteger> other = legacy.serialOf(node).filter(o -> !o.equals(serial));
+    if (other.isPresent()) {
+      return refused(
+          RefusalReason.NODE_IN_USE,
+          "node '"
+              + node
+              + "' is bound to another cloudcore certificate (serial "
+              + SerialNumbers.toColonHex(other.get())
+              + "); to let a new one bind, reset the node: ./edgetrust node reset "
+              + node
+              + " --config <cloudcore.yaml>");
+    }
+    Instant now = clock.instant();
+    Optional<NodeInventory.Entry> issuedHere =
+        inventory.latest(node).filter(e -> e.notAfter().isAfter(now) && !isRevoked(e.serial()));
+    if (issuedHere.isPresent()) {
+      return refused(
+          RefusalReason.NODE_IN_USE,
+          "node '"
+              + node
+              + "' holds certificate serial "
+              + SerialNumbers.toColonHex(issuedHere.get().serial())
+              + "; a cloudcore certificate cannot take its name (reset the node to free it)");
+    }
+    LegacyBindings.Binding made;
+    try {
+      made = legacy.bind(serial, node, now);
+    } catch (IOException e) {
+      return refused(
+          RefusalReason.OTHER, "cannot record the certificate's node: " + e.getMessage());
+    }
+    if (!made.node().equals(node)) {
+      return refused(
+          RefusalReason.NODE_MISMATCH,
+          "cloudcore certificate serial "
+              + SerialNumbers.toColonHex(serial)
+              + " was just bound to node '"
+              + made.node()
+              + "'");
+    }
+    inventory.record(node, certificate, "cloudcore");
+    audit.record(
+        AuditLog.certificateId(certificate),
+        "legacy-bind",
+        node,
+        "done",
+        "cloudcore certificate bound to its node on first use (migration)");
+    return new Identification.Node(node, IdentitySource.LEGACY_BINDING);
+  }
+
+  /** Why a cloudcore certificate is refused because the migration window is over, if it is. */
+  private Optional<Refusal> migrationEnded(X509Certificate certificate, Optional<NodeName> node) {
+    if (migration.isEmpty()
+        || NodeName.isNodeSubject(certificate.getSubjectX500Principal())
+        || clock.instant().isBefore(migration.get().until())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Refusal(
+            RefusalReason.MIGRATION_ENDED,
+            "node "
+                + node.map(n -> "'" + n + "'").orElse("(unbound)")
+                + " presents a cloudcore certificate (serial "
+                + SerialNumbers.toColonHex(certificate.getSerialNumber())
+                + ") after the migration ended at "
+                + migration.get().until()
+                + "; re-enroll it: on the node delete its certificate and key, put a join token"
+                + " (./edgetrust token --config <cloudcore.yaml>) in edgecore.yaml, restart edgecore"));
+  }
+
+  /**
+   * What cloudcore issues a node: client authentication and nothing else, not a CA. The CloudHub's
+   * own server certificate comes from the same CA and must never pass for a node.
+   */
+  private static boolean isLegacyClientCertificate(X509Certificate certificate) {
+    try {
+      List<String> usages = certificate.getExtendedKeyUsage();
+      return certificate.getBasicConstraints() < 0
+          && usages != null
+          && usages.contains("1.3.6.1.5.5.7.3.2")
+          && !usages.contains("1.3.6.1.5.5.7.3.1");
+    } catch (java.security.cert.CertificateParsingException e) {
+      return false;
+    }
+  }
+
+  private static Optional<NodeName> name(String claimed) {
+    try {
+      return claimed == null ? Optional.empty() : Optional.of(NodeName.of(claimed));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Identification refused(RefusalReason reason, String message) {
+    return new Identification.Refused(new Refusal(reason, message));
+  }
+
+  /** Whether {@code serial} is a cloudcore certificate bound to a node (for reports). */
+  public boolean isLegacy(BigInteger serial) {
+    return legacy.of(serial).isPresent();
+  }
+
+  /** Forgets {@code node}'s cloudcore certificate binding: an operator's reset. */
+  boolean releaseLegacy(NodeName node) throws IOException {
+    return legacy.release(node);
   }
 
   /**

@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
 public final class NodeAccess implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeAccess.class);
 
+  /** Where cloudcore certificates bound on first use are kept, beside the inventory. */
+  public static final String LEGACY_BINDINGS_FILE = "legacy-bindings.json";
+
   private final AccessPolicy policy;
   private final SessionRegistry registry;
   private final RevocationRefresher refresher;
@@ -102,15 +105,18 @@ public final class NodeAccess implements AutoCloseable {
     } catch (PkiException e) {
       anchors = List.of();
     }
-    return start(settings, provider, registry, clock, metrics, anchors);
+    return start(settings, Optional.empty(), provider, registry, clock, metrics, anchors);
   }
 
   /**
-   * As above, with the CA certificates a kept revocation list must be signed by: the CloudHub's
-   * trust anchors, which it has even while its PKI is away.
+   * As above, with the CA certificates a kept revocation list must be signed by (the CloudHub's
+   * trust anchors, which it has even while its PKI is away); with {@code migration}, cloudcore's
+   * node certificates are admitted too, each bound to its node on first use (kept in {@code
+   * legacy-bindings.json} beside the inventory).
    */
   public static NodeAccess start(
       CloudHubSettings.Revocation settings,
+      Optional<CloudHubSettings.Migration> migration,
       PkiProvider provider,
       SessionRegistry registry,
       Clock clock,
@@ -119,9 +125,11 @@ public final class NodeAccess implements AutoCloseable {
       throws CloudHubException {
     NodeInventory inventory;
     LocalAccessList local;
+    LegacyBindings legacy;
     try {
       inventory = NodeInventory.load(settings.inventoryFile(), clock);
       local = LocalAccessList.load(settings.localListFile());
+      legacy = LegacyBindings.load(settings.inventoryFile().resolveSibling(LEGACY_BINDINGS_FILE));
     } catch (IOException e) {
       throw new CloudHubException(e.getMessage(), e);
     }
@@ -134,7 +142,8 @@ public final class NodeAccess implements AutoCloseable {
                     provider.name(),
                     held));
     AuditLog audit = AuditLog.toFile(settings.auditFile(), clock);
-    AccessPolicy policy = new AccessPolicy(settings.failClosed(), clock, local);
+    AccessPolicy policy =
+        new AccessPolicy(settings.failClosed(), clock, local, migration, legacy, inventory, audit);
     SessionCloser closer = new SessionCloser(audit);
     RevocationRefresher refresher =
         new RevocationRefresher(
@@ -188,6 +197,13 @@ public final class NodeAccess implements AutoCloseable {
    */
   public void certificateExpired(Session session) {
     closer.close(session, SessionCloser.expired(session));
+  }
+
+  /**
+   * Which node a client certificate speaks for (its name, or a cloudcore certificate's binding).
+   */
+  public dev.edgetrust.cloudhub.identity.Identifier identifier() {
+    return policy;
   }
 
   /** Who {@code /edge.crt} admits: not a blocked node, and no token over a name in use. */

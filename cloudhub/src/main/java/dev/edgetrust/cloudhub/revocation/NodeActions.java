@@ -349,6 +349,17 @@ final class NodeActions {
         .orElseGet(() -> Step.done(stepId, stepTitle, "node " + node + " had no live session"));
   }
 
+  /** In migration mode: a new cloudcore certificate may bind to the node after a reset. */
+  private void releaseCloudcoreBinding(NodeName node) {
+    try {
+      if (policy.releaseLegacy(node)) {
+        audit.record("cloudhub", "legacy-release", node, "done", "cloudcore certificate binding");
+      }
+    } catch (IOException e) {
+      audit.record("cloudhub", "legacy-release", node, "failed", e.getMessage());
+    }
+  }
+
   /**
    * Resets {@code node} for a new device under its name: (a) every serial known for it is revoked,
    * (b) its live session is closed, (c) the name is free for one new token enrollment (a shared
@@ -359,6 +370,7 @@ final class NodeActions {
     List<Step> steps = new ArrayList<>();
     Revocations revocations = revokeKnownSerials(node, "a", STEP_A_RESET);
     steps.add(revocations.step());
+    releaseCloudcoreBinding(node);
     // The policy learns the revocations before the session is closed, or it would reconnect at
     // once.
     RevocationRefresher.Result refreshed =

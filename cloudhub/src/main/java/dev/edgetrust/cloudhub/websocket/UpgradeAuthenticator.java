@@ -2,6 +2,8 @@ package dev.edgetrust.cloudhub.websocket;
 
 import dev.edgetrust.cloudhub.http.HttpReplies;
 import dev.edgetrust.cloudhub.http.PeerCertificate;
+import dev.edgetrust.cloudhub.identity.Identification;
+import dev.edgetrust.cloudhub.identity.Identifier;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.refusal.Refusal;
 import dev.edgetrust.cloudhub.refusal.RefusalReason;
@@ -40,6 +42,7 @@ final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
   static final AttributeKey<String> PROJECT_ID = AttributeKey.valueOf("edgetrust.projectId");
 
   private final SessionRegistry registry;
+  private final Identifier identifier;
   private final Function<X509Certificate, Optional<Refusal>> admission;
   private final HubMetrics metrics;
 
@@ -49,9 +52,11 @@ final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
    */
   UpgradeAuthenticator(
       SessionRegistry registry,
+      Identifier identifier,
       Function<X509Certificate, Optional<Refusal>> admission,
       HubMetrics metrics) {
     this.registry = registry;
+    this.identifier = identifier;
     this.admission = admission;
     this.metrics = metrics;
   }
@@ -105,29 +110,20 @@ final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
           RefusalReason.NO_CLIENT_CERTIFICATE,
           "a client certificate is required");
     }
-    NodeName node;
-    try {
-      node = NodeName.fromCertificate(certificate.get());
-    } catch (IllegalArgumentException e) {
-      return Check.refuse(
-          HttpResponseStatus.FORBIDDEN,
-          RefusalReason.NOT_A_NODE,
-          "client certificate does not name a node: " + e.getMessage());
-    }
     String nodeId = request.headers().get("node_id");
     if (nodeId == null) {
       return Check.refuse(
           HttpResponseStatus.BAD_REQUEST, RefusalReason.BAD_REQUEST, "missing node_id header");
     }
+    Identification identity = identifier.identify(certificate.get(), nodeId);
+    if (identity instanceof Identification.Refused r) {
+      return Check.refuse(
+          HttpResponseStatus.FORBIDDEN, r.refusal().reason(), r.refusal().message());
+    }
+    NodeName node = ((Identification.Node) identity).node();
     if (!nodeId.equals(node.value())) {
       return Check.refuse(
-          HttpResponseStatus.FORBIDDEN,
-          RefusalReason.NODE_MISMATCH,
-          "node_id '"
-              + NodeName.printable(nodeId)
-              + "' does not match the client certificate's node '"
-              + node
-              + "'");
+          HttpResponseStatus.FORBIDDEN, RefusalReason.NODE_MISMATCH, renamed(nodeId, node));
     }
     // Undecoded: a node name never needs escaping, and a broken escape ("%zz") must not throw.
     String[] segments = new QueryStringDecoder(request.uri()).rawPath().split("/", -1);
@@ -159,6 +155,23 @@ final class UpgradeAuthenticator extends ChannelInboundHandlerAdapter {
           "node limit reached (nodeLimit=" + registry.nodeLimit() + ")");
     }
     return new Check(null, null, null, node, certificate.get(), segments[1]);
+  }
+
+  /**
+   * A certificate for one node, a request for another: a renamed node ({@code hostnameOverride}
+   * changed) keeps its old certificate, so the refusal says what it holds and how to re-enroll.
+   */
+  static String renamed(String nodeId, NodeName node) {
+    String asked = NodeName.printable(nodeId);
+    return "node_id '"
+        + asked
+        + "' does not match the client certificate's node '"
+        + node
+        + "'; if the node was renamed, re-enroll it under the new name: ./edgetrust token --config"
+        + " <cloudcore.yaml> --node "
+        + asked
+        + ", then on the node delete its certificate and key, put that token in edgecore.yaml and"
+        + " restart edgecore";
   }
 
   private record Check(

@@ -5,6 +5,7 @@ import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.gateway.UpstreamGateway;
 import dev.edgetrust.cloudhub.http.ConnectionDeadline;
 import dev.edgetrust.cloudhub.http.TlsHandshakeLogger;
+import dev.edgetrust.cloudhub.identity.Identifier;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.refusal.Refusal;
 import dev.edgetrust.netty.WebSocketServerPipeline;
@@ -35,6 +36,7 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
   private final CloudHubListener listener;
   private final WebSocketServerPipeline wire;
   private final Clock clock;
+  private final Identifier identifier;
   private final Function<X509Certificate, Optional<Refusal>> admission;
   private final HubMetrics metrics;
   private final CloudHubSettings.Limits limits;
@@ -42,6 +44,7 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
   private final CertificateExpiry.Closer expired;
 
   /**
+   * @param identifier which node a client certificate speaks for
    * @param admission why a client certificate may not open a session now (revoked, blocked)
    * @param metrics counts handshakes and refusals
    * @param limits the TLS handshake timeout and the deadline for the upgrade
@@ -55,6 +58,7 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
       Duration keepaliveInterval,
       Duration writeTimeout,
       Clock clock,
+      Identifier identifier,
       Function<X509Certificate, Optional<Refusal>> admission,
       HubMetrics metrics,
       CloudHubSettings.Limits limits,
@@ -63,6 +67,7 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
     this.expired = expired;
     this.limits = limits;
     this.gateway = gateway;
+    this.identifier = identifier;
     this.admission = admission;
     this.metrics = metrics;
     this.tls = tls;
@@ -89,7 +94,7 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
         "handshake-log",
         new TlsHandshakeLogger("WebSocket", HubMetrics.Listener.WEBSOCKET, metrics));
     wire.addHttp(p);
-    p.addLast("authenticate", new UpgradeAuthenticator(registry, admission, metrics));
+    p.addLast("authenticate", new UpgradeAuthenticator(registry, identifier, admission, metrics));
     wire.addUpgrade(p);
     // From the first byte to a completed upgrade, however slowly the bytes come.
     p.addLast(

@@ -3,6 +3,7 @@ package dev.edgetrust.cloudhub.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.identity.Identifier;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.refusal.RefusalReason;
 import dev.edgetrust.pki.NodeName;
@@ -101,6 +102,7 @@ class BootstrapHandlerTest {
                 (node, certificate, renewal) -> issued.add(node),
                 Runnable::run,
                 gate,
+                Identifier.BY_NAME,
                 metrics));
     channel.writeInbound(request);
     channel.runPendingTasks();

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.identity.Identifier;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.pki.builtin.BuiltinCa;
 import dev.edgetrust.pki.builtin.BuiltinCaFiles;
@@ -104,6 +105,7 @@ class EdgeCrtFuzzTest {
                 (node, cert, renewal) -> {},
                 Runnable::run,
                 OPEN_GATE,
+                Identifier.BY_NAME,
                 HubMetrics.NONE));
     try {
       server.writeInbound(Unpooled.wrappedBuffer(request));

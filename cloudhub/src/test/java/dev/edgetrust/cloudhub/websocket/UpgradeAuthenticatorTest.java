@@ -2,6 +2,7 @@ package dev.edgetrust.cloudhub.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgetrust.cloudhub.identity.Identifier;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.refusal.Refusal;
 import dev.edgetrust.cloudhub.refusal.RefusalReason;
@@ -134,7 +135,8 @@ class UpgradeAuthenticatorTest {
             serverTls.newHandler(cloud.alloc()),
             new HttpServerCodec(),
             new HttpObjectAggregator(65536),
-            new UpgradeAuthenticator(new SessionRegistry(nodeLimit), admission, metrics),
+            new UpgradeAuthenticator(
+                new SessionRegistry(nodeLimit), Identifier.BY_NAME, admission, metrics),
             new ChannelInboundHandlerAdapter() {
               @Override
               public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -58,6 +58,9 @@ public final class BuiltinCa
   /** Join tokens, their secret and their used ids: the bootstrap any signing PKI can offer. */
   private final TokenEnrollment tokens;
 
+  /** cloudcore's join tokens, keyed with this CA's key: accepted in migration mode only. */
+  private final CloudcoreJoinTokens cloudcoreTokens;
+
   private final Clock clock;
   private final CertificateMinter minter;
 
@@ -84,6 +87,7 @@ public final class BuiltinCa
     this.clock = clock;
     this.minter = new CertificateMinter(ca, clock);
     this.tokens = tokens;
+    this.cloudcoreTokens = new CloudcoreJoinTokens(ca.privateKey(), ca.certificate(), clock);
     this.crl = crl;
     this.blocklist = blocklist;
     this.issued = issued;
@@ -208,6 +212,11 @@ public final class BuiltinCa
   @Override
   public JoinTokenClaims verifyJoinToken(String jwt) throws PkiException {
     return tokens.verifyJoinToken(jwt);
+  }
+
+  @Override
+  public JoinTokenClaims verifyCloudcoreJoinToken(String jwt) throws PkiException {
+    return cloudcoreTokens.verify(jwt);
   }
 
   @Override

@@ -130,6 +130,23 @@ final class HubFixture implements AutoCloseable {
     }
   }
 
+  /**
+   * The body of the answer to an upgrade as {@code nodeId} with {@code cert}: why it is refused.
+   */
+  String refusalBody(HeldCertificate cert, String nodeId) throws Exception {
+    String head =
+        "GET /e632aba927ea4ac2b575ec1603d56f10/"
+            + nodeId
+            + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            + "node_id: "
+            + nodeId
+            + "\r\nproject_id: e632aba927ea4ac2b575ec1603d56f10\r\nConnectionUse: msg\r\n\r\n";
+    return RawTlsClient.send(
+            tls(cert), "127.0.0.1", hub.websocketAddress().orElseThrow(), head, new byte[0])
+        .body();
+  }
+
   /** The audit log's lines, parsed. */
   List<com.fasterxml.jackson.databind.JsonNode> audit() throws Exception {
     Path file = settings.revocation().auditFile();

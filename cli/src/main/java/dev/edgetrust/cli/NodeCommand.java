@@ -263,7 +263,11 @@ final class NodeCommand implements Runnable {
       JsonNode nodes = admin.call("GET", "/nodes").body().path("nodes");
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"NODE", "CONNECTED", "SINCE", "SERIAL", "EXPIRES", "BLOCKED"});
+      List<String> cloudcore = new ArrayList<>();
       for (JsonNode n : nodes) {
+        if (n.path("cloudcore").asBoolean()) {
+          cloudcore.add(n.path("node").asText());
+        }
         rows.add(
             new String[] {
               n.path("node").asText(),
@@ -279,6 +283,11 @@ final class NodeCommand implements Runnable {
         out.println("no nodes connected, blocked or known");
       } else {
         printTable(out, rows);
+      }
+      if (!cloudcore.isEmpty()) {
+        // Migration progress: these move to a certificate naming them at their next renewal.
+        out.println(
+            "still on a cloudcore certificate (migration): " + String.join(", ", cloudcore));
       }
       out.flush();
       return 0;

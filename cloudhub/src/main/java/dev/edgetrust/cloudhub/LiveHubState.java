@@ -19,6 +19,16 @@ record LiveHubState(SessionRegistry registry, ServerTls tls, NodeAccess access, 
   }
 
   @Override
+  public long cloudcoreSessions() {
+    return registry.all().stream()
+        .filter(
+            s ->
+                !dev.edgetrust.pki.NodeName.isNodeSubject(
+                    s.certificate().getSubjectX500Principal()))
+        .count();
+  }
+
+  @Override
   public X509Certificate serverCertificate() {
     return tls.server().certificate();
   }

@@ -215,4 +215,41 @@ class MigrationTest {
         .contains("client certificate's node 'edge-old'")
         .contains("./edgetrust token --config <cloudcore.yaml> --node edge-new");
   }
+
+  @Test
+  void progress_nodeListMarksCloudcoreNodes_andTheMetricCountsSessionsByCertificate()
+      throws Exception {
+    f =
+        HubFixture.start(
+            dir,
+            s ->
+                migrating.apply(s).toBuilder()
+                    .metrics(new CloudHubSettings.Metrics("127.0.0.1", 0))
+                    .build());
+    f.connected(CloudcoreMinted.nodeCertificate(f, Duration.ofDays(365)), "edge-1");
+    f.connected(f.enroll("edge-2"), "edge-2");
+
+    assertThat(f.hub.nodeAccess().nodes())
+        .extracting(n -> n.node().value() + " " + n.cloudcore())
+        .containsExactly("edge-1 true", "edge-2 false");
+    String metrics =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:"
+                                + f.hub.metricsAddress().orElseThrow().getPort()
+                                + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(
+            MetricsEndpointTest.value(
+                metrics, "edgetrust_cloudhub_sessions_by_certificate{certificate=\"cloudcore\"}"))
+        .isEqualTo(1);
+    assertThat(
+            MetricsEndpointTest.value(
+                metrics, "edgetrust_cloudhub_sessions_by_certificate{certificate=\"named\"}"))
+        .isEqualTo(1);
+  }
 }

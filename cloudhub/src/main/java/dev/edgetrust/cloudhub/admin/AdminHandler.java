@@ -164,6 +164,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       n.put("serial", s.serialHex());
       putInstant(n, "expiry", s.expiry());
       n.put("blocked", s.blocked());
+      n.put("cloudcore", s.cloudcore());
     }
     return root;
   }

@@ -15,6 +15,14 @@ public interface HubState {
   /** The live sessions. */
   List<SessionInfo> sessions();
 
+  /**
+   * How many live sessions use a certificate cloudcore issued (migration mode) rather than one
+   * naming their node: the migration's progress.
+   */
+  default long cloudcoreSessions() {
+    return 0;
+  }
+
   /** The certificate new handshakes are served. */
   X509Certificate serverCertificate();
 

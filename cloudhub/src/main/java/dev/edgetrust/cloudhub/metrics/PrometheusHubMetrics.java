@@ -165,6 +165,20 @@ public final class PrometheusHubMetrics implements HubMetrics {
         .callback(cb -> ifBound(s -> cb.call(s.sessions().size())))
         .register(registry);
     GaugeWithCallback.builder()
+        .name(PREFIX + "sessions_by_certificate")
+        .help(
+            "Live node sessions by certificate: named (CN=system:node:<name>) or cloudcore (issued by cloudcore, admitted in migration mode)")
+        .labelNames("certificate")
+        .callback(
+            cb ->
+                ifBound(
+                    s -> {
+                      long cloudcore = s.cloudcoreSessions();
+                      cb.call(s.sessions().size() - cloudcore, "named");
+                      cb.call(cloudcore, "cloudcore");
+                    }))
+        .register(registry);
+    GaugeWithCallback.builder()
         .name(PREFIX + "node_certificate_expiry_timestamp_seconds")
         .help(
             "When the certificate of each connected node expires (unix seconds); a node's series exists while its session does")

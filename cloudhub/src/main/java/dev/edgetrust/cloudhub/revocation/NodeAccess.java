@@ -274,7 +274,8 @@ public final class NodeAccess implements AutoCloseable {
                 info.connectedAt(),
                 info.serialHex(),
                 info.certificateNotAfter(),
-                blocked));
+                blocked,
+                policy.isLegacy(session.get().certificate().getSerialNumber())));
       } else {
         Optional<NodeInventory.Entry> last = inventory.latest(n);
         out.add(
@@ -284,7 +285,8 @@ public final class NodeAccess implements AutoCloseable {
                 null,
                 last.map(e -> SerialNumbers.toColonHex(e.serial())).orElse(null),
                 last.map(NodeInventory.Entry::notAfter).orElse(null),
-                blocked));
+                blocked,
+                last.filter(e -> policy.isLegacy(e.serial())).isPresent()));
       }
     }
     return out;

@@ -10,6 +10,8 @@ import java.time.Instant;
  * @param serialHex the serial of the certificate in use (connected) or seen last; {@code null} if
  *     none is known
  * @param expiry when that certificate expires; {@code null} if none is known
+ * @param cloudcore whether that certificate is one cloudcore issued, admitted in migration mode:
+ *     the node has not moved to a certificate naming it yet
  */
 public record NodeStatus(
     NodeName node,
@@ -17,4 +19,5 @@ public record NodeStatus(
     Instant since,
     String serialHex,
     Instant expiry,
-    boolean blocked) {}
+    boolean blocked,
+    boolean cloudcore) {}

@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
       NodeCommand.class,
       AgentCommand.class,
       EnrollCommand.class,
+      CaCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -36,7 +36,7 @@ public final class VaultNodeEnrollment implements NodeEnrollment {
   @Option(
       names = "--secret-id-ttl",
       defaultValue = "720h",
-      converter = DurationOption.class,
+      converter = GoDurationConverter.class,
       paramLabel = "DURATION",
       description =
           "With --auth approle: how long the secret_id can log in. Default: ${DEFAULT-VALUE}.")

@@ -464,7 +464,8 @@ class GatewayTest {
 
     Edge second = Edge.connect(f, cert, "edge-1", "node_id", "project_id", "ConnectionUse", "msg");
 
-    assertThat(first.closes.poll(10, TimeUnit.SECONDS).code()).isEqualTo(1000);
+    // A replaced session is told "going away" (1001), as on shutdown: the node comes straight back.
+    assertThat(first.closes.poll(10, TimeUnit.SECONDS).code()).isEqualTo(1001);
     assertThat(cloudcore.closed().poll(10, TimeUnit.SECONDS))
         .as("the old upstream leg")
         .isEqualTo("edge-1");

@@ -258,7 +258,9 @@ class EdgeHubTest {
                     && hub.frames().get(hub.frames().size() - 1).text().startsWith("CLOSE"));
     List<TestCloudHub.Frame> frames = hub.frames();
     assertThat(frames.get(frames.size() - 2).text())
-        .isEqualTo("{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}");
+        .as("JSON and a newline, as gorilla's WriteJSON writes it")
+        .isEqualTo(
+            "{\"header\":{\"msg_id\":\"\",\"timestamp\":0},\"route\":{},\"content\":null}\n");
     assertThat(frames.get(frames.size() - 1).text()).isEqualTo("CLOSE 1000");
     assertThat(edge.status().state()).isEqualTo(ConnectionState.CLOSED);
     assertThat(edge.send(data(1))).isFalse();

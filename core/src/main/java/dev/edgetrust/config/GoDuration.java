@@ -23,6 +23,20 @@ public final class GoDuration {
    * @throws IllegalArgumentException if it is not a Go duration, is negative, or too large
    */
   public static Duration parse(String key, String text) {
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + key + "' " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Parses {@code text}.
+   *
+   * @throws IllegalArgumentException saying what is wrong without naming a key ("must be a duration
+   *     such as ...")
+   */
+  public static Duration parse(String text) {
     String t = text == null ? "" : text.strip();
     if (t.equals("0")) {
       return Duration.ZERO;
@@ -37,13 +51,12 @@ public final class GoDuration {
     }
     if (end == 0 || end != t.length()) {
       throw new IllegalArgumentException(
-          "'" + key + "' must be a duration such as 24h, 30m or 90s, not '" + printable(t) + "'");
+          "must be a duration such as 24h, 30m or 90s, not '" + printable(t) + "'");
     }
     try {
       return Duration.ofNanos(nanos.longValueExact());
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException(
-          "'" + key + "' is too long a duration: '" + printable(t) + "'");
+      throw new IllegalArgumentException("is too long a duration: '" + printable(t) + "'");
     }
   }
 

@@ -1,24 +1,31 @@
 package dev.edgetrust.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.IgnoredPropertyException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -41,7 +48,23 @@ public final class YamlConfig {
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          // A key a record keeps out of the file (@JsonIgnore: set only in code) is refused like
+          // any unknown key rather than silently dropped.
+          .enable(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES)
+          .addModule(new Jdk8Module())
+          .addModule(
+              new SimpleModule("edgetrust-config")
+                  .addDeserializer(Duration.class, new GoDurationDeserializer())
+                  .addDeserializer(Path.class, new ConfigPathDeserializer())
+                  .addDeserializer(InetAddress.class, new IpAddress.Deserializer()))
           .build();
+
+  /**
+   * The name under which {@link #section} injects this file's {@link #baseDirectory()} into a
+   * record component marked {@code @JacksonInject(CONFIG_DIRECTORY)}: for defaults that live beside
+   * the file.
+   */
+  public static final String CONFIG_DIRECTORY = "dev.edgetrust.config.configDirectory";
 
   private final Path file;
   private final JsonNode root;
@@ -145,11 +168,17 @@ public final class YamlConfig {
       node = own;
     }
     try {
-      return YAML.treeToValue(node, type);
-    } catch (UnrecognizedPropertyException e) {
+      return YAML.readerFor(type)
+          .withAttribute(ConfigPathDeserializer.BASE_DIRECTORY, baseDirectory())
+          .with(new InjectableValues.Std().addValue(CONFIG_DIRECTORY, baseDirectory()))
+          .readValue(node);
+    } catch (UnrecognizedPropertyException | IgnoredPropertyException e) {
+      java.util.Set<String> codeOnly = codeOnlyKeys(e.getReferringClass());
       String known =
           java.util.stream.Stream.concat(
-                  e.getKnownPropertyIds().stream().map(String::valueOf),
+                  e.getKnownPropertyIds().stream()
+                      .map(String::valueOf)
+                      .filter(k -> !codeOnly.contains(k)),
                   e.getPath().size() == 1
                       ? othersKeys.stream()
                       : java.util.stream.Stream.<String>empty())
@@ -158,6 +187,9 @@ public final class YamlConfig {
               .collect(Collectors.joining(", "));
       throw new ConfigException(
           file + ": unknown key '" + key(dottedPath, e) + "' (known keys there: " + known + ")");
+    } catch (InvalidValue e) {
+      throw new ConfigException(
+          file + ": '" + key(dottedPath, e) + "' " + printable(e.getOriginalMessage()));
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new ConfigException(
@@ -179,9 +211,26 @@ public final class YamlConfig {
       throw new ConfigException(file + ": '" + key(dottedPath, e) + "': " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw new ConfigException(file + ": '" + dottedPath + "': " + e.getOriginalMessage());
+    } catch (IOException e) {
+      // The tree is in memory: nothing is read from a stream.
+      throw new ConfigException(file + ": '" + dottedPath + "': " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(file + ": '" + dottedPath + "': " + e.getMessage());
     }
+  }
+
+  /** Components a record keeps out of the file: not keys a user could write. */
+  private static java.util.Set<String> codeOnlyKeys(Class<?> type) {
+    if (type == null || !type.isRecord()) {
+      return java.util.Set.of();
+    }
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (java.lang.reflect.RecordComponent c : type.getRecordComponents()) {
+      if (c.getAccessor().isAnnotationPresent(JsonIgnore.class)) {
+        out.add(c.getName());
+      }
+    }
+    return out;
   }
 
   /**
@@ -227,6 +276,9 @@ public final class YamlConfig {
     }
     if (type == Boolean.class || type == boolean.class) {
       return "true or false";
+    }
+    if (type == Duration.class) {
+      return "a duration such as 24h, 30m or 90s";
     }
     if (type == String.class) {
       return "a string";

@@ -189,7 +189,7 @@ final class EnrollCommand implements Callable<Integer> {
               + ownEnrollment.get());
     }
     CloudHubSettings settings = loaded.hub();
-    if (settings.httpsAddress() == null) {
+    if (!settings.https().enabled()) {
       throw new UserErrors.UserException(
           config
               + ": the bootstrap listener is off (modules.cloudHub.https.enable: "
@@ -199,9 +199,9 @@ final class EnrollCommand implements Callable<Integer> {
     ServerAddress websocket =
         matched("--cloudhub")
             ? checked("--cloudhub", () -> ServerAddress.parse(cloudhub))
-            : new ServerAddress(host, settings.websocketPort());
+            : new ServerAddress(host, settings.websocket().port());
     URI bootstrap =
-        URI.create("https://" + hostForUri(websocket.host()) + ":" + settings.httpsPort());
+        URI.create("https://" + hostForUri(websocket.host()) + ":" + settings.https().port());
     BuiltinEdgeBundle.Written written;
     try (CloudPki pki = loaded.pki().cloud(loaded.pkiContext(Clock.systemUTC()))) {
       JoinTokenMinting ca = TokenCommand.minting(pki, loaded);

@@ -2,6 +2,7 @@ package dev.edgetrust.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgetrust.cloudhub.config.AdminSettings;
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.credential.CredentialFileException;
@@ -96,7 +97,7 @@ final class NodeCommand implements Runnable {
 
     Reply call(String method, String path) throws Exception {
       CloudHubSettings settings = CloudHubConfig.load(config);
-      CloudHubSettings.Admin admin = settings.admin();
+      AdminSettings admin = settings.admin();
       if (!admin.enabled()) {
         throw new UserErrors.UserException(
             config
@@ -189,11 +190,12 @@ final class NodeCommand implements Runnable {
       return new Reply(response.statusCode(), body);
     }
 
-    private Optional<String> token(CloudHubSettings.Admin admin) throws UserErrors.UserException {
-      Path file = tokenFile != null ? tokenFile : admin.tokenFile();
-      if (file == null) {
+    private Optional<String> token(AdminSettings admin) throws UserErrors.UserException {
+      Optional<Path> configured = tokenFile != null ? Optional.of(tokenFile) : admin.tokenFile();
+      if (configured.isEmpty()) {
         return Optional.empty();
       }
+      Path file = configured.get();
       try {
         String token = Files.readString(file, StandardCharsets.UTF_8).strip();
         if (token.isEmpty()) {
@@ -226,7 +228,7 @@ final class NodeCommand implements Runnable {
      * The admin API's own certificate, from {@code admin.serverCertFile}: the only certificate the
      * CLI accepts from the admin port.
      */
-    private static X509Certificate pinnedServerCertificate(CloudHubSettings.Admin admin)
+    private static X509Certificate pinnedServerCertificate(AdminSettings admin)
         throws UserErrors.UserException {
       Path file = admin.serverCertificateFile();
       try {

@@ -2,6 +2,7 @@ package dev.edgetrust.cli;
 
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.JoinTokens;
 import dev.edgetrust.config.GoDuration;
 import dev.edgetrust.config.GoDurationConverter;
 import dev.edgetrust.pki.CloudPki;
@@ -69,7 +70,7 @@ final class TokenCommand implements Callable<Integer> {
               + ")");
     }
     CloudHubSettings settings = loaded.hub();
-    if (node == null && settings.joinTokens() == CloudHubSettings.JoinTokens.NODE_BOUND) {
+    if (node == null && settings.joinTokens() == JoinTokens.NODE_BOUND) {
       // It would be refused at /edge.crt: say so now, not on the device.
       throw new UserErrors.UserException(
           config

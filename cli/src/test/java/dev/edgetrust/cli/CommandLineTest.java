@@ -193,11 +193,11 @@ class CommandLineTest {
     CloudHubSettings cloud = CloudHubConfig.load(Path.of("../examples/cloudcore.yaml"));
     EdgeHubSettings edge = EdgeHubSettings.load(Path.of("../examples/edgecore.yaml"));
 
-    assertThat(edge.websocketServer().port()).isEqualTo(cloud.websocketPort());
+    assertThat(edge.websocketServer().port()).isEqualTo(cloud.websocket().port());
     assertThat(cloud.advertiseAddresses())
         .extracting(InetAddress::getHostAddress)
         .contains(edge.websocketServer().host());
-    assertThat(edge.httpServer().getPort()).isEqualTo(cloud.httpsPort());
-    assertThat(edge.tokenFile()).contains(cloud.joinTokenFile());
+    assertThat(edge.httpServer().getPort()).isEqualTo(cloud.https().port());
+    assertThat(edge.tokenFile()).contains(cloud.joinTokenFile().orElseThrow());
   }
 }

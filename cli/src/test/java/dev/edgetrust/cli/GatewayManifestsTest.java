@@ -3,7 +3,7 @@ package dev.edgetrust.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
+import dev.edgetrust.cloudhub.config.UpstreamSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -167,8 +167,8 @@ class KubernetesManifestsTest {
         .path("ports")
         .forEach(p -> containerPorts.put(p.path("name").asText(), p.path("containerPort").asInt()));
     assertThat(containerPorts)
-        .containsEntry("websocket", hub.websocketPort())
-        .containsEntry("https", hub.httpsPort());
+        .containsEntry("websocket", hub.websocket().port())
+        .containsEntry("https", hub.https().port());
     JsonNode service = byKind.get("Service");
     assertThat(service.path("spec").path("selector"))
         .isEqualTo(

@@ -9,7 +9,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.edgetrust.cloudhub.CloudHub;
+import dev.edgetrust.cloudhub.config.AdminSettings;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.MetricsSettings;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
@@ -273,13 +275,13 @@ class NoSecretsInLogsTest {
     CloudHubSettings settings =
         CloudHubSettings.loopback(cloudDir).toBuilder()
             .admin(
-                new CloudHubSettings.Admin(
+                AdminSettings.on(
                     "127.0.0.1",
                     0,
-                    adminTokenFile,
-                    null,
-                    CloudHubSettings.Admin.defaultServerCertificateFile(cloudDir.resolve("ca"))))
-            .metrics(new CloudHubSettings.Metrics("127.0.0.1", 0))
+                    Optional.ofNullable(adminTokenFile),
+                    Optional.empty(),
+                    AdminSettings.defaultServerCertificateFile(cloudDir.resolve("ca"))))
+            .metrics(MetricsSettings.on("127.0.0.1", 0))
             .build();
     BuiltinCa ca =
         BuiltinCa.loadOrCreate(

@@ -8,10 +8,11 @@ import dev.edgetrust.cloudhub.bootstrap.ExternalPkiNotice;
 import dev.edgetrust.cloudhub.bootstrap.MigrationEnrollment;
 import dev.edgetrust.cloudhub.config.CloudHubException;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.StatePaths;
+import dev.edgetrust.cloudhub.config.UpstreamSettings;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.cloudhub.gateway.UpstreamGateway;
-import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.metrics.HubState;
 import dev.edgetrust.cloudhub.metrics.MeteredPkiProvider;
@@ -102,6 +103,13 @@ public final class CloudHub implements AutoCloseable {
   public static CloudHub start(
       CloudHubSettings settings, PkiProvider pki, CloudHubListener listener, Clock clock)
       throws CloudHubException {
+    StatePaths.of(settings).requireWritable();
+    List<String> notServed = settings.enabledButNotServed();
+    if (!notServed.isEmpty()) {
+      log.warn(
+          "modules.cloudHub enables {}, which edgetrust does not serve: ignored",
+          String.join(", ", notServed));
+    }
     // Metrics off (the default): nothing is wrapped and every report goes to a no-op.
     Optional<PrometheusHubMetrics> prometheus =
         settings.metrics().enabled()
@@ -194,10 +202,11 @@ public final class CloudHub implements AutoCloseable {
             clock,
             settings.credentialPollInterval());
     reloader.reportTo(meter);
-    if (settings.reconnectWindow() != null) {
-      reloader.onNewServerCertificate(
-          () -> spreadReconnects(registry, settings.reconnectWindow(), clock));
-    }
+    settings
+        .reconnectWindow()
+        .ifPresent(
+            window ->
+                reloader.onNewServerCertificate(() -> spreadReconnects(registry, window, clock)));
     reloader.start();
     CloudHub hub =
         new CloudHub(
@@ -226,14 +235,14 @@ public final class CloudHub implements AutoCloseable {
       NodeAccess access,
       HubMetrics meter,
       Optional<UpstreamGateway> gateway) {
-    if (settings.websocketAddress() == null) {
+    if (!settings.websocket().enabled()) {
       return Optional.empty();
     }
     return Optional.of(
         new Listener(
             "websocket",
-            settings.websocketAddress(),
-            settings.websocketPort(),
+            settings.websocket().address(),
+            settings.websocket().port(),
             new WebSocketInitializer(
                 tls::websocket,
                 registry,
@@ -263,11 +272,13 @@ public final class CloudHub implements AutoCloseable {
       NodeAccess access,
       HubMetrics meter,
       Clock clock) {
-    if (settings.httpsAddress() == null) {
+    if (!settings.https().enabled()) {
       return Optional.empty();
     }
     Optional<BootstrapRateLimiters> rateLimiter =
-        Optional.ofNullable(settings.limits().bootstrapRateLimit())
+        settings
+            .https()
+            .bootstrapRateLimit()
             .map(rate -> BootstrapRateLimiters.of(rate, System::nanoTime));
     Optional<BootstrapEnrollment> enrollment =
         provider
@@ -295,8 +306,8 @@ public final class CloudHub implements AutoCloseable {
     return Optional.of(
         new Listener(
             "https",
-            settings.httpsAddress(),
-            settings.httpsPort(),
+            settings.https().address(),
+            settings.https().port(),
             new BootstrapInitializer(
                 tls::bootstrap, handler, meter, settings.limits(), rateLimiter)));
   }

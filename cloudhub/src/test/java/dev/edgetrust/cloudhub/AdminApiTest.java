@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgetrust.cloudhub.config.AdminSettings;
 import dev.edgetrust.cloudhub.config.CloudHubException;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
@@ -77,14 +77,18 @@ class AdminApiTest {
         s ->
             s.toBuilder()
                 .admin(
-                    new CloudHubSettings.Admin(
-                        "127.0.0.1", 0, tokenFile, clientCa, adminServerCertificate(dir)))
+                    AdminSettings.on(
+                        "127.0.0.1",
+                        0,
+                        Optional.ofNullable(tokenFile),
+                        Optional.ofNullable(clientCa),
+                        adminServerCertificate(dir)))
                 .build());
   }
 
   /** Where the admin API's own certificate goes: the default beside the CA state. */
   static Path adminServerCertificate(Path dir) {
-    return CloudHubSettings.Admin.defaultServerCertificateFile(dir.resolve("ca"));
+    return AdminSettings.defaultServerCertificateFile(dir.resolve("ca"));
   }
 
   /** The admin API's certificate, as the CloudHub wrote it for the CLI to pin. */
@@ -372,8 +376,12 @@ class AdminApiTest {
                     s ->
                         s.toBuilder()
                             .admin(
-                                new CloudHubSettings.Admin(
-                                    "127.0.0.1", 0, missing, null, adminServerCertificate(dir)))
+                                AdminSettings.on(
+                                    "127.0.0.1",
+                                    0,
+                                    Optional.ofNullable(missing),
+                                    Optional.empty(),
+                                    adminServerCertificate(dir)))
                             .build()))
         .isInstanceOf(CloudHubException.class)
         .hasMessage("admin.tokenFile " + missing + ": does not exist");
@@ -389,8 +397,12 @@ class AdminApiTest {
                     s ->
                         s.toBuilder()
                             .admin(
-                                new CloudHubSettings.Admin(
-                                    "127.0.0.1", 0, shortToken, null, adminServerCertificate(dir)))
+                                AdminSettings.on(
+                                    "127.0.0.1",
+                                    0,
+                                    Optional.ofNullable(shortToken),
+                                    Optional.empty(),
+                                    adminServerCertificate(dir)))
                             .build()))
         .isInstanceOf(CloudHubException.class)
         .hasMessageContaining(shortToken.toString())

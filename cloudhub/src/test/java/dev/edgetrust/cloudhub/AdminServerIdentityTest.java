@@ -3,8 +3,8 @@ package dev.edgetrust.cloudhub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgetrust.cloudhub.config.AdminSettings;
 import dev.edgetrust.cloudhub.config.CloudHubException;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.tls.PinnedServerTrust;
@@ -46,8 +46,12 @@ class AdminServerIdentityTest {
         s ->
             s.toBuilder()
                 .admin(
-                    new CloudHubSettings.Admin(
-                        address, 0, token, null, AdminApiTest.adminServerCertificate(dir)))
+                    AdminSettings.on(
+                        address,
+                        0,
+                        Optional.ofNullable(token),
+                        Optional.empty(),
+                        AdminApiTest.adminServerCertificate(dir)))
                 .build());
   }
 

@@ -3,7 +3,7 @@ package dev.edgetrust.cloudhub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.BootstrapRateLimit;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.Keys;
@@ -44,10 +44,7 @@ class BootstrapRateLimitTest {
             dir,
             s ->
                 s.toBuilder()
-                    .limits(
-                        s.limits()
-                            .withBootstrapRateLimit(
-                                new CloudHubSettings.BootstrapRateLimit(0.2, BURST, 100)))
+                    .https(s.https().withRateLimit(new BootstrapRateLimit(0.2, BURST, 100)))
                     .build());
     server = f.hub.bootstrapAddress().orElseThrow();
     anonymous = JdkTls.context(Optional.empty(), f.ca.trustAnchors());

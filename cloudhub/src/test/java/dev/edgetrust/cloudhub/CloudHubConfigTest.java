@@ -3,10 +3,11 @@ package dev.edgetrust.cloudhub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgetrust.cloudhub.config.BootstrapRateLimit;
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
-import dev.edgetrust.cloudhub.gateway.UpstreamServer;
-import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
+import dev.edgetrust.cloudhub.config.UpstreamServer;
+import dev.edgetrust.cloudhub.config.UpstreamSettings;
 import dev.edgetrust.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,11 +56,11 @@ class CloudHubConfigTest {
 
   @Test
   void reconnectAfterRotation_isOffByDefault_andReadsItsWindow() throws Exception {
-    assertThat(load("nodeLimit: 5\n").reconnectWindow()).isNull();
+    assertThat(load("nodeLimit: 5\n").reconnectWindow()).isEmpty();
     assertThat(load("reconnectAfterRotation: {enable: true, window: 90s}\n").reconnectWindow())
-        .isEqualTo(Duration.ofSeconds(90));
+        .hasValue(Duration.ofSeconds(90));
     assertThat(load("reconnectAfterRotation: {enable: true}\n").reconnectWindow())
-        .isEqualTo(Duration.ofMinutes(5));
+        .hasValue(Duration.ofMinutes(5));
     assertThatThrownBy(() -> load("reconnectAfterRotation: {enable: true, window: soon}\n"))
         .hasMessageContaining(
             "'modules.cloudHub.reconnectAfterRotation.window' must be a duration");
@@ -87,8 +88,8 @@ class CloudHubConfigTest {
     assertThat(settings.admin().enabled()).isTrue();
     assertThat(settings.admin().address()).as("loopback by default").isEqualTo("127.0.0.1");
     assertThat(settings.admin().port()).isEqualTo(11004);
-    assertThat(settings.admin().tokenFile()).isEqualTo(dir.resolve("admin.token"));
-    assertThat(settings.admin().clientCaFile()).isEqualTo(Path.of("/etc/edgetrust/admin-ca.crt"));
+    assertThat(settings.admin().tokenFile()).hasValue(dir.resolve("admin.token"));
+    assertThat(settings.admin().clientCaFile()).hasValue(Path.of("/etc/edgetrust/admin-ca.crt"));
   }
 
   @Test
@@ -168,34 +169,32 @@ class CloudHubConfigTest {
     // Issue 11: without a limit, one token holder mints a node name per request.
     CloudHubSettings settings = load("https: {enable: true, address: 0.0.0.0, port: 10002}\n");
 
-    assertThat(settings.limits().bootstrapRateLimit())
-        .isEqualTo(CloudHubSettings.BootstrapRateLimit.DEFAULT);
-    assertThat(settings.limits().bootstrapRateLimit())
-        .isEqualTo(new CloudHubSettings.BootstrapRateLimit(10, 50, 10_000, 60, 20));
-    assertThat(load("").limits().bootstrapRateLimit())
-        .isEqualTo(CloudHubSettings.BootstrapRateLimit.DEFAULT);
+    assertThat(settings.https().bootstrapRateLimit()).hasValue(BootstrapRateLimit.DEFAULT);
+    assertThat(settings.https().bootstrapRateLimit())
+        .hasValue(new BootstrapRateLimit(10, 50, 10_000, 60, 20));
+    assertThat(load("").https().bootstrapRateLimit()).hasValue(BootstrapRateLimit.DEFAULT);
     assertThat(settings.limits().tlsHandshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(settings.limits().requestTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(load("https: {rateLimit: {perAddressQPS: 1}}\n").limits().bootstrapRateLimit())
-        .isEqualTo(new CloudHubSettings.BootstrapRateLimit(1, 50, 10_000, 60, 20));
+    assertThat(load("https: {rateLimit: {perAddressQPS: 1}}\n").https().bootstrapRateLimit())
+        .hasValue(new BootstrapRateLimit(1, 50, 10_000, 60, 20));
   }
 
   @Test
   void bootstrapRateLimit_canStillBeTurnedOff() throws Exception {
-    assertThat(load("https: {rateLimit: {enable: false}}\n").limits().bootstrapRateLimit())
-        .isNull();
+    assertThat(load("https: {rateLimit: {enable: false}}\n").https().bootstrapRateLimit())
+        .isEmpty();
   }
 
   @Test
   void bootstrapRateLimit_takesItsValuesOrTheDefaults() throws Exception {
-    assertThat(load("https: {rateLimit: {enable: true}}\n").limits().bootstrapRateLimit())
-        .isEqualTo(CloudHubSettings.BootstrapRateLimit.DEFAULT);
+    assertThat(load("https: {rateLimit: {enable: true}}\n").https().bootstrapRateLimit())
+        .hasValue(BootstrapRateLimit.DEFAULT);
     assertThat(
             load("https: {rateLimit: {enable: true, perAddressQPS: 0.5, burst: 5, maxAddresses: 100,"
                     + " enrollmentsPerMinute: 6, enrollmentBurst: 2}}\n")
-                .limits()
+                .https()
                 .bootstrapRateLimit())
-        .isEqualTo(new CloudHubSettings.BootstrapRateLimit(0.5, 5, 100, 6, 2));
+        .hasValue(new BootstrapRateLimit(0.5, 5, 100, 6, 2));
   }
 
   @Test
@@ -289,5 +288,81 @@ class CloudHubConfigTest {
                 load(
                     "upstream: {enable: true, server: cloudcore:10000, caFile: a, certFile: b, keyFile: c, dialTimout: 3s}\n"))
         .hasMessageContaining("unknown key 'modules.cloudHub.upstream.dialTimout'");
+  }
+
+  @Test
+  void emptyDnsNames_asCloudcoreDefaultconfigPrintsThem_areIgnored() throws Exception {
+    assertThat(load("dnsNames: [\"\"]\n").dnsNames()).isEmpty();
+    assertThat(load("dnsNames: [\"\", cloud.example, \" \"]\n").dnsNames())
+        .containsExactly("cloud.example");
+  }
+
+  @Test
+  void advertiseAddressThatIsAName_isRefusedPointingToDnsNames() {
+    assertThatThrownBy(() -> load("advertiseAddress: [cloud.example]\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'modules.cloudHub.advertiseAddress[0]' 'cloud.example'")
+        .hasMessageContaining("is not an IP address (put host names in 'dnsNames')");
+  }
+
+  @Test
+  void enabledUnixSocket_isAcceptedAndNamedAsNotServed_whileQuicIsRefused() throws Exception {
+    assertThat(load("nodeLimit: 5\n").enabledButNotServed()).isEmpty();
+    assertThat(
+            load("unixsocket: {enable: true, address: unix:///var/lib/kubeedge/kubeedge.sock}\n")
+                .enabledButNotServed())
+        .containsExactly("unixsocket");
+    assertThatThrownBy(() -> load("quic: {enable: true}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "'modules.cloudHub.quic.enable' is true, but edgetrust serves WebSocket only");
+  }
+
+  @Test
+  void stateFiles_stayBesideTheCaKey_withTheBuiltinCa() throws Exception {
+    CloudHubSettings settings = load("tlsCAKeyFile: /var/lib/ca/rootCA.key\n");
+    assertThat(settings.stateDirectory()).isEqualTo(Path.of("/var/lib/ca"));
+    assertThat(settings.revocation().auditFile()).isEqualTo(Path.of("/var/lib/ca/audit.log"));
+    assertThat(load("pki: {provider: builtin}\n").revocation().inventoryFile())
+        .isEqualTo(Path.of("/etc/kubeedge/ca/node-serials.json"));
+  }
+
+  @Test
+  void stateFiles_goBesideTheConfigFile_withAnotherPki() throws Exception {
+    CloudHubSettings settings = load("pki: {provider: vault}\n");
+    assertThat(settings.stateDirectory()).isEqualTo(dir);
+    assertThat(settings.revocation().auditFile()).isEqualTo(dir.resolve("audit.log"));
+    assertThat(settings.revocation().inventoryFile()).isEqualTo(dir.resolve("node-serials.json"));
+    assertThat(settings.revocation().localListFile())
+        .isEqualTo(dir.resolve("cloudhub-blocks.json"));
+    assertThat(
+            load("pki: {Provider: Vault}\nadmin: {enable: true, tokenFile: t}\n")
+                .admin()
+                .serverCertificateFile())
+        .isEqualTo(dir.resolve("admin/server.crt"));
+  }
+
+  @Test
+  void stateDirectory_isReadRelativeToTheFile_andMovesEveryDefaultStateFile() throws Exception {
+    CloudHubSettings settings =
+        load("stateDirectory: state\nrevocation: {auditFile: /var/log/audit.log}\n");
+    assertThat(settings.stateDirectory()).isEqualTo(dir.resolve("state"));
+    assertThat(settings.revocation().auditFile()).isEqualTo(Path.of("/var/log/audit.log"));
+    assertThat(settings.revocation().inventoryFile())
+        .isEqualTo(dir.resolve("state/node-serials.json"));
+  }
+
+  @Test
+  void keysSetOnlyInCode_areRefusedLikeAnyUnknownKey_andNotListedAsKnown() {
+    assertThatThrownBy(() -> load("credentialPollInterval: 5s\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'modules.cloudHub.credentialPollInterval'")
+        .satisfies(
+            e ->
+                assertThat(e.getMessage().substring(e.getMessage().indexOf("(known keys")))
+                    .contains("tlsCAFile")
+                    .doesNotContain("credentialPollInterval")
+                    .doesNotContain("configDirectory")
+                    .doesNotContain("limits"));
   }
 }

@@ -2,8 +2,9 @@ package dev.edgetrust.cloudhub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgetrust.cloudhub.config.BootstrapRateLimit;
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.HttpsSettings;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.x509.Csr;
 import dev.edgetrust.x509.Keys;
@@ -32,12 +33,14 @@ class DefaultBootstrapRateLimitTest {
   void defaultConfig_limitsAFloodOfTokenEnrollmentsFromOneAddress() throws Exception {
     Path config = dir.resolve("cloudcore.yaml");
     Files.writeString(config, "modules:\n  cloudHub:\n    https:\n      port: 10002\n");
-    CloudHubSettings.Limits configured = CloudHubConfig.load(config).limits();
-    CloudHubSettings.BootstrapRateLimit limit = configured.bootstrapRateLimit();
-    assertThat(limit).isEqualTo(CloudHubSettings.BootstrapRateLimit.DEFAULT);
+    HttpsSettings configured = CloudHubConfig.load(config).https();
+    BootstrapRateLimit limit = configured.bootstrapRateLimit().orElseThrow();
+    assertThat(limit).isEqualTo(BootstrapRateLimit.DEFAULT);
 
     try (HubFixture f =
-        HubFixture.start(dir.resolve("hub"), s -> s.toBuilder().limits(configured).build())) {
+        HubFixture.start(
+            dir.resolve("hub"),
+            s -> s.toBuilder().https(s.https().withRateLimit(configured.rateLimit())).build())) {
       InetSocketAddress server = f.hub.bootstrapAddress().orElseThrow();
       SSLContext anonymous = JdkTls.context(Optional.empty(), f.ca.trustAnchors());
       String jwt = f.jwt();

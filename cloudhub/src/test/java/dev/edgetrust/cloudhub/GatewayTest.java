@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.edgetrust.cloudhub.config.CloudHubException;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
-import dev.edgetrust.cloudhub.gateway.UpstreamServer;
-import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
+import dev.edgetrust.cloudhub.config.MetricsSettings;
+import dev.edgetrust.cloudhub.config.UpstreamServer;
+import dev.edgetrust.cloudhub.config.UpstreamSettings;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
 import dev.edgetrust.pki.NodeName;
@@ -336,7 +336,7 @@ class GatewayTest {
                 s.toBuilder()
                     .upstream(upstream)
                     .keepaliveInterval(Duration.ofSeconds(10))
-                    .metrics(new CloudHubSettings.Metrics("127.0.0.1", 0))
+                    .metrics(MetricsSettings.on("127.0.0.1", 0))
                     .build());
     Edge edge = edge("edge-1");
     cloudcore.stopReading("edge-1");
@@ -415,7 +415,7 @@ class GatewayTest {
                             upstream.caFile(),
                             upstream.certFile(),
                             upstream.keyFile()))
-                    .metrics(new CloudHubSettings.Metrics("127.0.0.1", 0))
+                    .metrics(MetricsSettings.on("127.0.0.1", 0))
                     .build());
 
     Edge first =

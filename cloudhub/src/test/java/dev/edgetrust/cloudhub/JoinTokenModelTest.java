@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.JoinTokens;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.pki.MintedJoinToken;
 import dev.edgetrust.pki.NodeName;
@@ -288,9 +288,7 @@ class JoinTokenModelTest {
 
   @Test
   void joinTokensNodeBound_refusesASharedToken_andAcceptsABoundOne() throws Exception {
-    f =
-        HubFixture.start(
-            dir, s -> s.toBuilder().joinTokens(CloudHubSettings.JoinTokens.NODE_BOUND).build());
+    f = HubFixture.start(dir, s -> s.toBuilder().joinTokens(JoinTokens.NODE_BOUND).build());
 
     HttpResponse<byte[]> shared = enroll("edge-1", f.jwt());
 

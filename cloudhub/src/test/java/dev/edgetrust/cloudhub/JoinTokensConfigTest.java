@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.JoinTokens;
 import dev.edgetrust.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,17 +27,14 @@ class JoinTokensConfigTest {
 
   @Test
   void existingFileWithoutTheKey_keepsSharedTokens() throws Exception {
-    assertThat(load("nodeLimit: 5\n").joinTokens()).isEqualTo(CloudHubSettings.JoinTokens.SHARED);
+    assertThat(load("nodeLimit: 5\n").joinTokens()).isEqualTo(JoinTokens.SHARED);
   }
 
   @Test
   void nodeBound_isRead_inAnyCase() throws Exception {
-    assertThat(load("joinTokens: nodeBound\n").joinTokens())
-        .isEqualTo(CloudHubSettings.JoinTokens.NODE_BOUND);
-    assertThat(load("joinTokens: NodeBound\n").joinTokens())
-        .isEqualTo(CloudHubSettings.JoinTokens.NODE_BOUND);
-    assertThat(load("joinTokens: shared\n").joinTokens())
-        .isEqualTo(CloudHubSettings.JoinTokens.SHARED);
+    assertThat(load("joinTokens: nodeBound\n").joinTokens()).isEqualTo(JoinTokens.NODE_BOUND);
+    assertThat(load("joinTokens: NodeBound\n").joinTokens()).isEqualTo(JoinTokens.NODE_BOUND);
+    assertThat(load("joinTokens: shared\n").joinTokens()).isEqualTo(JoinTokens.SHARED);
   }
 
   @Test

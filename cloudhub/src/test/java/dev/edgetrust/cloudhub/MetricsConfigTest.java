@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.MetricsSettings;
 import dev.edgetrust.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,13 +39,12 @@ class MetricsConfigTest {
 
   @Test
   void enabledSection_listensOnLoopbackPort10008_unlessToldOtherwise() throws Exception {
-    CloudHubSettings.Metrics metrics = load("metrics: {enable: true}\n").metrics();
+    MetricsSettings metrics = load("metrics: {enable: true}\n").metrics();
     assertThat(metrics.enabled()).isTrue();
     assertThat(metrics.address()).isEqualTo("127.0.0.1");
     assertThat(metrics.port()).isEqualTo(10008);
 
-    CloudHubSettings.Metrics pod =
-        load("metrics: {enable: true, address: 0.0.0.0, port: 9464}\n").metrics();
+    MetricsSettings pod = load("metrics: {enable: true, address: 0.0.0.0, port: 9464}\n").metrics();
     assertThat(pod.address()).isEqualTo("0.0.0.0");
     assertThat(pod.port()).isEqualTo(9464);
   }

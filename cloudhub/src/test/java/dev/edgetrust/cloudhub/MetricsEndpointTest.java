@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.cloudhub.config.CloudHubException;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.MetricsSettings;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.pki.CertificateUsage;
 import dev.edgetrust.pki.NodeName;
@@ -76,7 +77,7 @@ class MetricsEndpointTest {
   }
 
   private static CloudHubSettings withMetrics(CloudHubSettings s) {
-    return s.toBuilder().metrics(new CloudHubSettings.Metrics("127.0.0.1", 0)).build();
+    return s.toBuilder().metrics(MetricsSettings.on("127.0.0.1", 0)).build();
   }
 
   private HttpResponse<String> get(CloudHub hub, String path) throws Exception {
@@ -435,7 +436,7 @@ class MetricsEndpointTest {
     Files.writeString(
         file,
         "modules:\n  cloudHub:\n    metrics:\n      enable: false\n      port: " + port + "\n");
-    CloudHubSettings.Metrics configured = CloudHubConfig.load(file).metrics();
+    MetricsSettings configured = CloudHubConfig.load(file).metrics();
     f = HubFixture.start(dir, s -> s.toBuilder().metrics(configured).build());
 
     assertThat(f.hub.metricsAddress()).isEmpty();
@@ -453,7 +454,7 @@ class MetricsEndpointTest {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       CloudHubSettings settings =
           CloudHubSettings.loopback(dir).toBuilder()
-              .metrics(new CloudHubSettings.Metrics("127.0.0.1", taken.getLocalPort()))
+              .metrics(MetricsSettings.on("127.0.0.1", taken.getLocalPort()))
               .build();
       BuiltinCa ca =
           BuiltinCa.loadOrCreate(

@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.MetricsSettings;
+import dev.edgetrust.cloudhub.config.MigrationSettings;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.Csr;
@@ -39,7 +41,7 @@ class MigrationTest {
   }
 
   private static UnaryOperator<CloudHubSettings> migrationUntil(Instant until) {
-    return s -> s.toBuilder().migration(new CloudHubSettings.Migration(until)).build();
+    return s -> s.toBuilder().migration(MigrationSettings.until(until)).build();
   }
 
   /** Migration mode ending a month from now. */
@@ -223,9 +225,7 @@ class MigrationTest {
         HubFixture.start(
             dir,
             s ->
-                migrating.apply(s).toBuilder()
-                    .metrics(new CloudHubSettings.Metrics("127.0.0.1", 0))
-                    .build());
+                migrating.apply(s).toBuilder().metrics(MetricsSettings.on("127.0.0.1", 0)).build());
     f.connected(CloudcoreMinted.nodeCertificate(f, Duration.ofDays(365)), "edge-1");
     f.connected(f.enroll("edge-2"), "edge-2");
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.AdminSettings;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.tls.JdkTls;
 import dev.edgetrust.tls.PinnedServerTrust;
@@ -69,11 +69,11 @@ class NodeResetApiTest {
             s ->
                 s.toBuilder()
                     .admin(
-                        new CloudHubSettings.Admin(
+                        AdminSettings.on(
                             "127.0.0.1",
                             0,
-                            tokenFile,
-                            null,
+                            Optional.ofNullable(tokenFile),
+                            Optional.empty(),
                             AdminApiTest.adminServerCertificate(dir)))
                     .build());
   }

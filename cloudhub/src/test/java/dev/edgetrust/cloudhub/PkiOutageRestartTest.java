@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.MetricsSettings;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.pki.CertificateUsage;
@@ -94,7 +95,7 @@ class PkiOutageRestartTest {
         .run();
     settings =
         CloudHubSettings.loopback(dir.resolve("cloud")).toBuilder()
-            .metrics(new CloudHubSettings.Metrics("127.0.0.1", 0))
+            .metrics(MetricsSettings.on("127.0.0.1", 0))
             .build();
     VaultPkiProvider agent = cloudProvider();
     KeyPair keys = Keys.newP256();

@@ -9,6 +9,7 @@ import dev.edgetrust.bench.load.SharedKeyTls;
 import dev.edgetrust.bench.load.WebSocketDialer;
 import dev.edgetrust.bench.measure.FileDescriptors;
 import dev.edgetrust.cloudhub.CloudHub;
+import dev.edgetrust.cloudhub.config.HttpsSettings;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.cloudhub.revocation.BlockReport;
@@ -82,7 +83,7 @@ public final class BlockScenario implements Scenario {
     LoopbackCloud cloud =
         LoopbackCloud.prepare(
             context.workDirectory().resolve("cloud"),
-            b -> b.httpsAddress(null).nodeLimit(sessions + 16));
+            b -> b.https(HttpsSettings.off()).nodeLimit(sessions + 16));
     context.progress("signing " + sessions + " node certificates");
     NodeIdentities ids = cloud.issueShared("bench-node", sessions, Duration.ofDays(1));
     SharedKeyTls tls = new SharedKeyTls(ids);

@@ -11,7 +11,8 @@ import dev.edgetrust.bench.fixture.NodeIdentities;
 import dev.edgetrust.bench.fixture.PopulatedCrl;
 import dev.edgetrust.bench.measure.Samples;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.CloudHubSettingsBuilder;
+import dev.edgetrust.cloudhub.config.HttpsSettings;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.pki.RevocationList;
 import dev.edgetrust.pki.builtin.BuiltinCa;
@@ -70,8 +71,9 @@ public final class CrlScenario implements Scenario {
     Duration maxWarmup = full ? Duration.ofSeconds(30) : Duration.ZERO;
     int loads = full ? 10 : 3;
 
-    UnaryOperator<CloudHubSettings.Builder> tune =
-        b -> b.httpsAddress(null).nodeLimit(identities + HandshakeScenario.CONCURRENCY + 16);
+    UnaryOperator<CloudHubSettingsBuilder> tune =
+        b ->
+            b.https(HttpsSettings.off()).nodeLimit(identities + HandshakeScenario.CONCURRENCY + 16);
     LoopbackCloud empty = LoopbackCloud.prepare(context.workDirectory().resolve("empty"), tune);
     Path idDir = Files.createDirectories(context.workDirectory().resolve("identities"));
     NodeIdentities ids = empty.issueShared("bench-node", identities, Duration.ofDays(1));

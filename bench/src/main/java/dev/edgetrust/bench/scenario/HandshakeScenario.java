@@ -10,6 +10,7 @@ import dev.edgetrust.bench.fixture.BareServer;
 import dev.edgetrust.bench.fixture.LoopbackCloud;
 import dev.edgetrust.bench.fixture.NodeIdentities;
 import dev.edgetrust.cloudhub.CloudHub;
+import dev.edgetrust.cloudhub.config.HttpsSettings;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.credential.KeyCertificateView;
 import dev.edgetrust.x509.HeldCertificate;
@@ -59,7 +60,7 @@ public final class HandshakeScenario implements Scenario {
     LoopbackCloud cloud =
         LoopbackCloud.prepare(
             context.workDirectory().resolve("cloud"),
-            b -> b.httpsAddress(null).nodeLimit(identities + CONCURRENCY + 16));
+            b -> b.https(HttpsSettings.off()).nodeLimit(identities + CONCURRENCY + 16));
     Path idDir = Files.createDirectories(context.workDirectory().resolve("identities"));
     NodeIdentities ids = cloud.issueShared("bench-node", identities, Duration.ofDays(1));
     ids.write(idDir);

@@ -6,8 +6,9 @@ import dev.edgetrust.bench.ScenarioResult;
 import dev.edgetrust.bench.fixture.LoopbackCloud;
 import dev.edgetrust.bench.measure.FileDescriptors;
 import dev.edgetrust.cloudhub.CloudHub;
-import dev.edgetrust.cloudhub.gateway.UpstreamServer;
-import dev.edgetrust.cloudhub.gateway.UpstreamSettings;
+import dev.edgetrust.cloudhub.config.HttpsSettings;
+import dev.edgetrust.cloudhub.config.UpstreamServer;
+import dev.edgetrust.cloudhub.config.UpstreamSettings;
 import dev.edgetrust.standin.CloudcoreCredentials;
 import dev.edgetrust.standin.CloudcoreStandIn;
 import java.nio.file.Files;
@@ -90,7 +91,7 @@ public final class RelayScenario implements Scenario {
           LoopbackCloud.prepare(
               work.resolve("gateway"),
               b ->
-                  b.httpsAddress(null)
+                  b.https(HttpsSettings.off())
                       .nodeLimit(names + WARM_UP_SESSIONS)
                       .upstream(
                           UpstreamSettings.of(
@@ -104,7 +105,8 @@ public final class RelayScenario implements Scenario {
       // baseline.
       LoopbackCloud plainCloud =
           LoopbackCloud.prepare(
-              work.resolve("plain"), b -> b.httpsAddress(null).nodeLimit(names + WARM_UP_SESSIONS));
+              work.resolve("plain"),
+              b -> b.https(HttpsSettings.off()).nodeLimit(names + WARM_UP_SESSIONS));
       Path plainIds = Files.createDirectories(work.resolve("identities-plain"));
       plainCloud.issueShared("relay-node", names, Duration.ofDays(1)).write(plainIds);
       AtomicInteger edgeSessions = new AtomicInteger();

@@ -17,6 +17,7 @@ import dev.edgetrust.bench.measure.Cpu;
 import dev.edgetrust.bench.measure.FileDescriptors;
 import dev.edgetrust.bench.measure.Heap;
 import dev.edgetrust.cloudhub.CloudHub;
+import dev.edgetrust.cloudhub.config.HttpsSettings;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.credential.KeyCertificateView;
@@ -77,7 +78,7 @@ public final class SessionsScenario implements Scenario {
     LoopbackCloud cloud =
         LoopbackCloud.prepare(
             context.workDirectory().resolve("cloud"),
-            b -> b.httpsAddress(null).nodeLimit(sessions + WARM_UP_SESSIONS));
+            b -> b.https(HttpsSettings.off()).nodeLimit(sessions + WARM_UP_SESSIONS));
     context.progress("signing " + sessions + " node certificates");
     Path idDir = Files.createDirectories(context.workDirectory().resolve("identities"));
     NodeIdentities ids = cloud.issueShared("bench-node", sessions, Duration.ofDays(1));

@@ -2,6 +2,7 @@ package dev.edgetrust.cli.faults;
 
 import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.CloudHubSettingsBuilder;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
@@ -30,7 +31,7 @@ final class Cloud implements AutoCloseable {
   /** Every certificate the bootstrap endpoint signed, in order. */
   final List<IssuedCertificate> issued = new CopyOnWriteArrayList<>();
 
-  Cloud(Path dir, UnaryOperator<CloudHubSettings.Builder> tune) throws Exception {
+  Cloud(Path dir, UnaryOperator<CloudHubSettingsBuilder> tune) throws Exception {
     CloudHubSettings settings = tune.apply(CloudHubSettings.loopback(dir).toBuilder()).build();
     ca =
         BuiltinCa.loadOrCreate(

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.HttpsSettings;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.edgehub.Backoff;
@@ -100,7 +101,7 @@ class CloudHubRestartTest {
       throws Exception {
     CloudHubSettings first =
         CloudHubSettings.loopback(dir.resolve("cloud")).toBuilder()
-            .httpsAddress(null)
+            .https(HttpsSettings.off())
             .nodeLimit(NODES * 2)
             .build();
     BuiltinCa ca =
@@ -156,7 +157,10 @@ class CloudHubRestartTest {
       cloud.close();
       cloud =
           CloudHub.start(
-              first.toBuilder().websocketPort(port).build(), ca, after, Clock.systemUTC());
+              first.toBuilder().websocket(first.websocket().withPort(port)).build(),
+              ca,
+              after,
+              Clock.systemUTC());
       long upAgain = System.nanoTime();
       assertThat(cloud.serverCertificate().getSerialNumber().toString(16)).isEqualTo(serverSerial);
 

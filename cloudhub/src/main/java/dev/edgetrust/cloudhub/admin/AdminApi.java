@@ -1,7 +1,7 @@
 package dev.edgetrust.cloudhub.admin;
 
+import dev.edgetrust.cloudhub.config.AdminSettings;
 import dev.edgetrust.cloudhub.config.CloudHubException;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.http.TlsHandshakeLogger;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.revocation.NodeAccess;
@@ -67,7 +67,7 @@ public final class AdminApi implements AutoCloseable {
    * @throws CloudHubException naming the file if the token, client CA or server certificate file
    *     cannot be used
    */
-  public static AdminApi create(CloudHubSettings.Admin settings, NodeAccess access, Clock clock)
+  public static AdminApi create(AdminSettings settings, NodeAccess access, Clock clock)
       throws CloudHubException {
     AdminCredentials credentials = AdminCredentials.load(settings);
     HeldCertificate identity = AdminServerIdentity.loadOrCreate(settings, clock);

@@ -1,8 +1,8 @@
 package dev.edgetrust.cloudhub.admin;
 
 import dev.edgetrust.cloudhub.audit.AuditLog;
+import dev.edgetrust.cloudhub.config.AdminSettings;
 import dev.edgetrust.cloudhub.config.CloudHubException;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.credential.SecretFiles;
@@ -50,15 +50,15 @@ final class AdminCredentials {
    *
    * @throws CloudHubException naming the file and key when one is missing, empty or unreadable
    */
-  static AdminCredentials load(CloudHubSettings.Admin settings) throws CloudHubException {
+  static AdminCredentials load(AdminSettings settings) throws CloudHubException {
     byte[] digest = null;
-    if (settings.tokenFile() != null) {
-      digest = sha256(readToken(settings.tokenFile()));
+    if (settings.tokenFile().isPresent()) {
+      digest = sha256(readToken(settings.tokenFile().get()));
     }
     List<X509Certificate> cas = List.of();
-    if (settings.clientCaFile() != null) {
+    if (settings.clientCaFile().isPresent()) {
       try {
-        cas = KeyCertificateFiles.readCertificates(settings.clientCaFile());
+        cas = KeyCertificateFiles.readCertificates(settings.clientCaFile().get());
       } catch (CredentialFileException e) {
         throw new CloudHubException("admin.clientCAFile " + e.getMessage(), e);
       }

@@ -1,7 +1,7 @@
 package dev.edgetrust.cloudhub.admin;
 
+import dev.edgetrust.cloudhub.config.AdminSettings;
 import dev.edgetrust.cloudhub.config.CloudHubException;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
@@ -66,7 +66,7 @@ public final class AdminServerIdentity {
    *
    * @throws CloudHubException naming the file: unreadable, not a matching pair, or not writable
    */
-  public static HeldCertificate loadOrCreate(CloudHubSettings.Admin settings, Clock clock)
+  public static HeldCertificate loadOrCreate(AdminSettings settings, Clock clock)
       throws CloudHubException {
     KeyCertificateFiles files =
         new KeyCertificateFiles(settings.serverKeyFile(), settings.serverCertificateFile());

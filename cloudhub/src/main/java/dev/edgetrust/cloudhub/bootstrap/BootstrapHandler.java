@@ -1,7 +1,7 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
 import dev.edgetrust.cloudhub.audit.AuditLog;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.JoinTokens;
 import dev.edgetrust.cloudhub.http.HttpReplies;
 import dev.edgetrust.cloudhub.http.PeerCertificate;
 import dev.edgetrust.cloudhub.identity.Identification;
@@ -58,7 +58,7 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
   private final IssuanceListener issuance;
   private final Executor signingExecutor;
   private final EnrollmentGate gate;
-  private final CloudHubSettings.JoinTokens joinTokens;
+  private final JoinTokens joinTokens;
   private final HubMetrics metrics;
   private final Identifier identifier;
 
@@ -117,7 +117,7 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
       BootstrapEnrollment enrollment,
       PkiProvider provider,
       Duration signingDuration,
-      CloudHubSettings.JoinTokens joinTokens,
+      JoinTokens joinTokens,
       IssuanceListener issuance,
       Executor signingExecutor,
       EnrollmentGate gate,
@@ -373,8 +373,7 @@ public final class BootstrapHandler extends SimpleChannelInboundHandler<FullHttp
               + "'",
           RefusalReason.NODE_MISMATCH);
     }
-    if (claims instanceof JoinTokenClaims.Shared
-        && joinTokens == CloudHubSettings.JoinTokens.NODE_BOUND) {
+    if (claims instanceof JoinTokenClaims.Shared && joinTokens == JoinTokens.NODE_BOUND) {
       throw new EdgeCertificateRequest.Refusal(
           403,
           "shared join tokens are refused here (modules.cloudHub.joinTokens: nodeBound); mint one for this node: "

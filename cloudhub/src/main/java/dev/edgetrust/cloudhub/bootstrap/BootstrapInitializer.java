@@ -1,6 +1,6 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.Limits;
 import dev.edgetrust.cloudhub.http.ConnectionDeadline;
 import dev.edgetrust.cloudhub.http.TlsHandshakeLogger;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
@@ -30,7 +30,7 @@ public final class BootstrapInitializer extends ChannelInitializer<SocketChannel
 
   private final Supplier<SslContext> tls;
   private final Supplier<ChannelHandler> handler;
-  private final CloudHubSettings.Limits limits;
+  private final Limits limits;
   private final Optional<BootstrapRateLimiters> rateLimiter;
   private final HubMetrics metrics;
 
@@ -42,7 +42,7 @@ public final class BootstrapInitializer extends ChannelInitializer<SocketChannel
       Supplier<SslContext> tls,
       Supplier<ChannelHandler> handler,
       HubMetrics metrics,
-      CloudHubSettings.Limits limits,
+      Limits limits,
       Optional<BootstrapRateLimiters> rateLimiter) {
     this.tls = tls;
     this.handler = handler;

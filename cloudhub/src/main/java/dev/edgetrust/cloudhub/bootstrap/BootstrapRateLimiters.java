@@ -1,6 +1,6 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.BootstrapRateLimit;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -17,8 +17,7 @@ public record BootstrapRateLimiters(AddressRateLimiter requests, AddressRateLimi
     Objects.requireNonNull(enrollments, "enrollments");
   }
 
-  public static BootstrapRateLimiters of(
-      CloudHubSettings.BootstrapRateLimit limit, LongSupplier nanoTime) {
+  public static BootstrapRateLimiters of(BootstrapRateLimit limit, LongSupplier nanoTime) {
     return new BootstrapRateLimiters(
         new AddressRateLimiter(
             limit.perAddressQps(), limit.burst(), limit.maxAddresses(), nanoTime),

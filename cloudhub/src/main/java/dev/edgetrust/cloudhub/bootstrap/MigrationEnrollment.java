@@ -1,6 +1,6 @@
 package dev.edgetrust.cloudhub.bootstrap;
 
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.MigrationSettings;
 import dev.edgetrust.pki.BootstrapEnrollment;
 import dev.edgetrust.pki.JoinTokenClaims;
 import dev.edgetrust.pki.JoinTokenUse;
@@ -17,11 +17,10 @@ import java.util.Optional;
  */
 public final class MigrationEnrollment implements BootstrapEnrollment {
   private final BootstrapEnrollment own;
-  private final CloudHubSettings.Migration migration;
+  private final MigrationSettings migration;
   private final Clock clock;
 
-  public MigrationEnrollment(
-      BootstrapEnrollment own, CloudHubSettings.Migration migration, Clock clock) {
+  public MigrationEnrollment(BootstrapEnrollment own, MigrationSettings migration, Clock clock) {
     this.own = own;
     this.migration = migration;
     this.clock = clock;

@@ -1,5 +1,6 @@
 package dev.edgetrust.cloudhub.gateway;
 
+import dev.edgetrust.cloudhub.config.UpstreamServer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;

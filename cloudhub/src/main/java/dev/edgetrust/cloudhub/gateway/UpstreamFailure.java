@@ -1,5 +1,6 @@
 package dev.edgetrust.cloudhub.gateway;
 
+import dev.edgetrust.cloudhub.config.UpstreamServer;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;

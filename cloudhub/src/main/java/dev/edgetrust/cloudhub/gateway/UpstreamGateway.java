@@ -1,5 +1,7 @@
 package dev.edgetrust.cloudhub.gateway;
 
+import dev.edgetrust.cloudhub.config.UpstreamServer;
+import dev.edgetrust.cloudhub.config.UpstreamSettings;
 import dev.edgetrust.credential.CredentialFileException;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;

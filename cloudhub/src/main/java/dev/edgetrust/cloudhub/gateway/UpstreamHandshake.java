@@ -1,5 +1,6 @@
 package dev.edgetrust.cloudhub.gateway;
 
+import dev.edgetrust.cloudhub.config.UpstreamServer;
 import dev.edgetrust.pki.NodeName;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;

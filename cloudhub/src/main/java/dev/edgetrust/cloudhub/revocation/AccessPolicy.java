@@ -1,7 +1,7 @@
 package dev.edgetrust.cloudhub.revocation;
 
 import dev.edgetrust.cloudhub.audit.AuditLog;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.MigrationSettings;
 import dev.edgetrust.cloudhub.identity.Identification;
 import dev.edgetrust.cloudhub.identity.Identifier;
 import dev.edgetrust.cloudhub.identity.IdentitySource;
@@ -60,7 +60,7 @@ public final class AccessPolicy implements Identifier {
   private final boolean failClosed;
   private final Clock clock;
   private final LocalAccessList local;
-  private final Optional<CloudHubSettings.Migration> migration;
+  private final Optional<MigrationSettings> migration;
   private final LegacyBindings legacy;
   private final NodeInventory inventory;
   private final AuditLog audit;
@@ -71,7 +71,7 @@ public final class AccessPolicy implements Identifier {
       boolean failClosed,
       Clock clock,
       LocalAccessList local,
-      Optional<CloudHubSettings.Migration> migration,
+      Optional<MigrationSettings> migration,
       LegacyBindings legacy,
       NodeInventory inventory,
       AuditLog audit) {

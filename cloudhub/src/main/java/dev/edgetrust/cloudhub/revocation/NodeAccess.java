@@ -3,7 +3,8 @@ package dev.edgetrust.cloudhub.revocation;
 import dev.edgetrust.cloudhub.audit.AuditLog;
 import dev.edgetrust.cloudhub.bootstrap.BootstrapHandler;
 import dev.edgetrust.cloudhub.config.CloudHubException;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.MigrationSettings;
+import dev.edgetrust.cloudhub.config.RevocationSettings;
 import dev.edgetrust.cloudhub.events.SessionInfo;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.refusal.Refusal;
@@ -80,10 +81,7 @@ public final class NodeAccess implements AutoCloseable {
    * @throws CloudHubException if the inventory or the CloudHub's own list exists but cannot be read
    */
   public static NodeAccess start(
-      CloudHubSettings.Revocation settings,
-      PkiProvider provider,
-      SessionRegistry registry,
-      Clock clock)
+      RevocationSettings settings, PkiProvider provider, SessionRegistry registry, Clock clock)
       throws CloudHubException {
     return start(settings, provider, registry, clock, HubMetrics.NONE);
   }
@@ -93,7 +91,7 @@ public final class NodeAccess implements AutoCloseable {
    * the last run is verified against the PKI's trust anchors, if it can name them now.
    */
   public static NodeAccess start(
-      CloudHubSettings.Revocation settings,
+      RevocationSettings settings,
       PkiProvider provider,
       SessionRegistry registry,
       Clock clock,
@@ -115,8 +113,8 @@ public final class NodeAccess implements AutoCloseable {
    * legacy-bindings.json} beside the inventory).
    */
   public static NodeAccess start(
-      CloudHubSettings.Revocation settings,
-      Optional<CloudHubSettings.Migration> migration,
+      RevocationSettings settings,
+      Optional<MigrationSettings> migration,
       PkiProvider provider,
       SessionRegistry registry,
       Clock clock,

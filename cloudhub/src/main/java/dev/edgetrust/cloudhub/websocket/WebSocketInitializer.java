@@ -1,6 +1,6 @@
 package dev.edgetrust.cloudhub.websocket;
 
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.Limits;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
 import dev.edgetrust.cloudhub.gateway.UpstreamGateway;
 import dev.edgetrust.cloudhub.http.ConnectionDeadline;
@@ -39,7 +39,7 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
   private final Identifier identifier;
   private final Function<X509Certificate, Optional<Refusal>> admission;
   private final HubMetrics metrics;
-  private final CloudHubSettings.Limits limits;
+  private final Limits limits;
   private final Optional<UpstreamGateway> gateway;
   private final CertificateExpiry.Closer expired;
 
@@ -61,7 +61,7 @@ public final class WebSocketInitializer extends ChannelInitializer<SocketChannel
       Identifier identifier,
       Function<X509Certificate, Optional<Refusal>> admission,
       HubMetrics metrics,
-      CloudHubSettings.Limits limits,
+      Limits limits,
       Optional<UpstreamGateway> gateway,
       CertificateExpiry.Closer expired) {
     this.expired = expired;

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.AdminSettings;
+import dev.edgetrust.cloudhub.config.RevocationSettings;
 import dev.edgetrust.cloudhub.revocation.NodeAccess;
 import dev.edgetrust.cloudhub.websocket.SessionRegistry;
 import dev.edgetrust.pki.builtin.BuiltinCa;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,16 +50,18 @@ class AdminHandlerTest {
             BuiltinCaFiles.of(dir.resolve("ca.crt"), dir.resolve("ca.key")), Clock.systemUTC());
     access =
         NodeAccess.start(
-            CloudHubSettings.Revocation.defaults(dir),
-            ca,
-            new SessionRegistry(10),
-            Clock.systemUTC());
+            RevocationSettings.defaults(dir), ca, new SessionRegistry(10), Clock.systemUTC());
     Path tokenFile = dir.resolve("admin.token");
     Files.writeString(tokenFile, TOKEN);
     Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
     credentials =
         AdminCredentials.load(
-            new CloudHubSettings.Admin("127.0.0.1", 0, tokenFile, null, dir.resolve("admin.crt")));
+            AdminSettings.on(
+                "127.0.0.1",
+                0,
+                Optional.ofNullable(tokenFile),
+                Optional.empty(),
+                dir.resolve("admin.crt")));
   }
 
   @AfterEach
@@ -102,7 +106,7 @@ class AdminHandlerTest {
         .isEqualTo("Bearer realm=\"edgetrust admin\"");
     assertThat(json(response).get("error").asText())
         .startsWith("authenticate with 'Authorization: Bearer");
-    List<String> audit = Files.readAllLines(CloudHubSettings.Revocation.defaults(dir).auditFile());
+    List<String> audit = Files.readAllLines(RevocationSettings.defaults(dir).auditFile());
     assertThat(audit)
         .singleElement()
         .asString()

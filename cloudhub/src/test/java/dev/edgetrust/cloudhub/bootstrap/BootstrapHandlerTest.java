@@ -2,7 +2,7 @@ package dev.edgetrust.cloudhub.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.JoinTokens;
 import dev.edgetrust.cloudhub.identity.Identifier;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.cloudhub.refusal.RefusalReason;
@@ -89,9 +89,7 @@ class BootstrapHandlerTest {
   }
 
   private FullHttpResponse ask(
-      CloudHubSettings.JoinTokens tokens,
-      BootstrapHandler.EnrollmentGate gate,
-      FullHttpRequest request) {
+      JoinTokens tokens, BootstrapHandler.EnrollmentGate gate, FullHttpRequest request) {
     channel =
         new EmbeddedChannel(
             new BootstrapHandler(
@@ -112,8 +110,7 @@ class BootstrapHandlerTest {
   }
 
   private FullHttpResponse ask(FullHttpRequest request) {
-    return ask(
-        CloudHubSettings.JoinTokens.SHARED, gate(Optional.empty(), Optional.empty()), request);
+    return ask(JoinTokens.SHARED, gate(Optional.empty(), Optional.empty()), request);
   }
 
   private static FullHttpRequest request(
@@ -217,7 +214,7 @@ class BootstrapHandlerTest {
   void edgeCrt_withASharedToken_whereOnlyNodeBoundOnesEnroll_isRefusedWith403_asABadToken() {
     FullHttpResponse response =
         ask(
-            CloudHubSettings.JoinTokens.NODE_BOUND,
+            JoinTokens.NODE_BOUND,
             gate(Optional.empty(), Optional.empty()),
             enrollment("edge-1", sharedToken()));
 
@@ -230,7 +227,7 @@ class BootstrapHandlerTest {
   void edgeCrt_forABlockedNode_isRefusedWith403_asBlocked() {
     FullHttpResponse response =
         ask(
-            CloudHubSettings.JoinTokens.SHARED,
+            JoinTokens.SHARED,
             gate(Optional.of("node edge-1 is blocked"), Optional.empty()),
             enrollment("edge-1", sharedToken()));
 
@@ -244,7 +241,7 @@ class BootstrapHandlerTest {
   void edgeCrt_forANameInUse_isRefusedWith409_asInUse() {
     FullHttpResponse response =
         ask(
-            CloudHubSettings.JoinTokens.SHARED,
+            JoinTokens.SHARED,
             gate(Optional.empty(), Optional.of("node edge-1 has a live session")),
             enrollment("edge-1", sharedToken()));
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.JoinTokens;
 import dev.edgetrust.cloudhub.identity.Identifier;
 import dev.edgetrust.cloudhub.metrics.HubMetrics;
 import dev.edgetrust.pki.builtin.BuiltinCa;
@@ -101,7 +101,7 @@ class EdgeCrtFuzzTest {
                 CA,
                 CA,
                 Duration.ofDays(1),
-                CloudHubSettings.JoinTokens.SHARED,
+                JoinTokens.SHARED,
                 (node, cert, renewal) -> {},
                 Runnable::run,
                 OPEN_GATE,

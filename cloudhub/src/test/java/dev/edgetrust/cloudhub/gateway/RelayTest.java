@@ -2,6 +2,8 @@ package dev.edgetrust.cloudhub.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgetrust.cloudhub.config.UpstreamServer;
+import dev.edgetrust.cloudhub.config.UpstreamSettings;
 import dev.edgetrust.pki.NodeName;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;

@@ -1,13 +1,16 @@
-package dev.edgetrust.cloudhub.gateway;
+package dev.edgetrust.cloudhub.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The CloudHub as a gateway in front of cloudcore: where cloudcore's CloudHub is, the TLS material
- * to reach it, and the bounds of every relayed session.
+ * edgetrust: {@code upstream}, the CloudHub as a gateway in front of cloudcore: where cloudcore's
+ * CloudHub is, the TLS material to reach it, and the bounds of every relayed session. Off unless
+ * {@code enable} is true; {@link CloudHubSettings#upstream()} holds it only when on, so that every
+ * one it holds has its server and files.
  *
+ * @param enable whether the CloudHub is a gateway (false unless written true)
  * @param server cloudcore's WebSocket endpoint
  * @param caFile cloudcore's CA: its server certificate must chain to it and name {@code server}'s
  *     host
@@ -23,12 +26,13 @@ import java.util.Objects;
  * @param maxDialBackoff the longest wait between two dials while cloudcore stays unreachable
  */
 public record UpstreamSettings(
+    Boolean enable,
     UpstreamServer server,
     Path caFile,
     Path certFile,
     Path keyFile,
     Duration dialTimeout,
-    int maxBufferedBytes,
+    Integer maxBufferedBytes,
     Duration dialBackoff,
     Duration maxDialBackoff) {
   /**
@@ -46,10 +50,18 @@ public record UpstreamSettings(
   public static final Duration DEFAULT_MAX_DIAL_BACKOFF = Duration.ofSeconds(30);
 
   public UpstreamSettings {
-    Objects.requireNonNull(server, "server");
-    Objects.requireNonNull(caFile, "caFile");
-    Objects.requireNonNull(certFile, "certFile");
-    Objects.requireNonNull(keyFile, "keyFile");
+    enable = enable != null && enable;
+    if (enable) {
+      required("server", server);
+      required("caFile", caFile);
+      required("certFile", certFile);
+      required("keyFile", keyFile);
+    }
+    // Checked whether on or off, so that a mistake is reported before the day it is turned on.
+    dialTimeout = Objects.requireNonNullElse(dialTimeout, DEFAULT_DIAL_TIMEOUT);
+    maxBufferedBytes = Objects.requireNonNullElse(maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES);
+    dialBackoff = Objects.requireNonNullElse(dialBackoff, DEFAULT_DIAL_BACKOFF);
+    maxDialBackoff = Objects.requireNonNullElse(maxDialBackoff, DEFAULT_MAX_DIAL_BACKOFF);
     requirePositive("dialTimeout", dialTimeout);
     requirePositive("dialBackoff", dialBackoff);
     requirePositive("maxDialBackoff", maxDialBackoff);
@@ -73,30 +85,36 @@ public record UpstreamSettings(
   /** {@code server} with the given TLS files and every bound at its default. */
   public static UpstreamSettings of(
       UpstreamServer server, Path caFile, Path certFile, Path keyFile) {
-    return new UpstreamSettings(
-        server,
-        caFile,
-        certFile,
-        keyFile,
-        DEFAULT_DIAL_TIMEOUT,
-        DEFAULT_MAX_BUFFERED_BYTES,
-        DEFAULT_DIAL_BACKOFF,
-        DEFAULT_MAX_DIAL_BACKOFF);
+    return new UpstreamSettings(true, server, caFile, certFile, keyFile, null, null, null, null);
   }
 
   public UpstreamSettings withDialTimeout(Duration value) {
     return new UpstreamSettings(
-        server, caFile, certFile, keyFile, value, maxBufferedBytes, dialBackoff, maxDialBackoff);
+        enable,
+        server,
+        caFile,
+        certFile,
+        keyFile,
+        value,
+        maxBufferedBytes,
+        dialBackoff,
+        maxDialBackoff);
   }
 
   public UpstreamSettings withMaxBufferedBytes(int value) {
     return new UpstreamSettings(
-        server, caFile, certFile, keyFile, dialTimeout, value, dialBackoff, maxDialBackoff);
+        enable, server, caFile, certFile, keyFile, dialTimeout, value, dialBackoff, maxDialBackoff);
   }
 
   public UpstreamSettings withDialBackoff(Duration first, Duration max) {
     return new UpstreamSettings(
-        server, caFile, certFile, keyFile, dialTimeout, maxBufferedBytes, first, max);
+        enable, server, caFile, certFile, keyFile, dialTimeout, maxBufferedBytes, first, max);
+  }
+
+  private static void required(String key, Object value) {
+    if (value == null) {
+      throw new IllegalArgumentException("'" + key + "' is required when 'enable' is true");
+    }
   }
 
   private static void requirePositive(String name, Duration d) {

@@ -1,5 +1,11 @@
-package dev.edgetrust.cloudhub.gateway;
+package dev.edgetrust.cloudhub.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import dev.edgetrust.config.InvalidValue;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Objects;
@@ -11,6 +17,7 @@ import java.util.Objects;
  * <p>The same rule as the EdgeHub's {@code websocket.server}; kept here because the CloudHub and
  * the EdgeHub share nothing but {@code core}.
  */
+@JsonDeserialize(using = UpstreamServer.Deserializer.class)
 public record UpstreamServer(String host, int port) {
   private static final String HOST_PORT =
       "must be host:port (e.g. cloudcore.kubeedge:10000), was '";
@@ -63,5 +70,28 @@ public record UpstreamServer(String host, int port) {
   @Override
   public String toString() {
     return authority();
+  }
+
+  /** Binds {@code upstream.server}; blank is absent. */
+  static final class Deserializer extends StdScalarDeserializer<UpstreamServer> {
+    private static final long serialVersionUID = 1L;
+
+    Deserializer() {
+      super(UpstreamServer.class);
+    }
+
+    @Override
+    public UpstreamServer deserialize(JsonParser p, DeserializationContext ctxt)
+        throws IOException {
+      String text = _parseString(p, ctxt, this);
+      if (text == null || text.isBlank()) {
+        return null;
+      }
+      try {
+        return parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidValue(p, e.getMessage());
+      }
+    }
   }
 }

@@ -98,6 +98,35 @@ class CommandLineTest {
   }
 
   @Test
+  void cloudhubThatCannotWriteItsAuditLog_exitsNonZero_namingThePathInOneLine() throws Exception {
+    // Tests run as root: a path below a regular file is what cannot be written.
+    Path notADirectory = Files.writeString(dir.resolve("file.txt"), "x");
+    Path config = dir.resolve("cloudcore.yaml");
+    Files.writeString(
+        config,
+        """
+        modules:
+          cloudHub:
+            tlsCAFile: ca/rootCA.crt
+            tlsCAKeyFile: ca/rootCA.key
+            tlsCertFile: certs/server.crt
+            tlsPrivateKeyFile: certs/server.key
+            websocket: {address: 127.0.0.1, port: 0}
+            https: {address: 127.0.0.1, port: 0}
+            revocation: {auditFile: file.txt/audit.log}
+        """);
+
+    Run r = run("cloudhub", "--config", config.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err())
+        .contains("cannot write " + notADirectory.resolve("audit.log"))
+        .contains("modules.cloudHub.revocation.auditFile")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void wrongType_isOneLineNamingTheKey() throws Exception {
     Path config = dir.resolve("cloudcore.yaml");
     Files.writeString(config, "modules:\n  cloudHub:\n    nodeLimit: lots\n");

@@ -58,10 +58,10 @@ import org.slf4j.LoggerFactory;
  * and against live sessions ({@link NodeAccess}); and, when configured, the admin API and the
  * metrics listener ({@code /metrics}, {@code /healthz}, {@code /readyz}).
  *
- * <p>Over 400 lines because it is the composition root: {@link #start} wires every part and
- * undoes what it started when a later part fails, and the accessors tests and the CLI read
- * (addresses, sessions, certificates) sit beside it. Splitting it into a list of listeners is
- * issue 22's {@code i22-shape} work, which this file's config change leaves to that branch.
+ * <p>Over 400 lines because it is the composition root: {@link #start} wires every part and undoes
+ * what it started when a later part fails, and the accessors tests and the CLI read (addresses,
+ * sessions, certificates) sit beside it. Splitting it into a list of listeners is issue 22's {@code
+ * i22-shape} work, which this file's config change leaves to that branch.
  */
 public final class CloudHub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CloudHub.class);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.edgetrust.cloudhub.config.BootstrapRateLimit;
 import dev.edgetrust.cloudhub.config.CloudHubConfig;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
+import dev.edgetrust.cloudhub.config.MigrationSettings;
 import dev.edgetrust.cloudhub.config.UpstreamServer;
 import dev.edgetrust.cloudhub.config.UpstreamSettings;
 import dev.edgetrust.config.ConfigException;
@@ -364,5 +365,26 @@ class CloudHubConfigTest {
                     .doesNotContain("credentialPollInterval")
                     .doesNotContain("configDirectory")
                     .doesNotContain("limits"));
+  }
+
+  @Test
+  void migration_isOffByDefault_andNeedsItsEndWhenOn() throws Exception {
+    assertThat(load("nodeLimit: 5\n").migration()).isEmpty();
+    assertThat(load("migration: {enable: false}\n").migration()).isEmpty();
+    assertThat(load("migration: {enable: true, until: 2027-03-01}\n").migration())
+        .hasValue(MigrationSettings.until(java.time.Instant.parse("2027-03-01T00:00:00Z")));
+    assertThat(
+            load("migration: {enable: true, until: \"2027-03-01T12:00:00Z\"}\n")
+                .migration()
+                .orElseThrow()
+                .until())
+        .isEqualTo(java.time.Instant.parse("2027-03-01T12:00:00Z"));
+    assertThatThrownBy(() -> load("migration: {enable: true}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "'modules.cloudHub.migration.until' is required when 'enable' is true");
+    assertThatThrownBy(() -> load("migration: {enable: true, until: soon}\n"))
+        .hasMessageContaining(
+            "'modules.cloudHub.migration.until' is 'soon', not a date (2027-03-01) or an instant");
   }
 }

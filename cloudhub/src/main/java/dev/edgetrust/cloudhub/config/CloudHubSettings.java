@@ -142,6 +142,7 @@ public record CloudHubSettings(
     metrics = Objects.requireNonNullElse(metrics, MetricsSettings.OFF);
     joinTokens = Objects.requireNonNullElse(joinTokens, JoinTokens.SHARED);
     upstream = upstream == null ? Optional.empty() : upstream.filter(UpstreamSettings::enable);
+    migration = migration == null ? Optional.empty() : migration.filter(MigrationSettings::enable);
     credentialPollInterval =
         Objects.requireNonNullElse(credentialPollInterval, Duration.ofSeconds(10));
     limits = Objects.requireNonNullElse(limits, Limits.DEFAULTS);

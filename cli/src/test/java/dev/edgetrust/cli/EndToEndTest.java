@@ -98,7 +98,10 @@ class EndToEndTest {
                             .orElse(false));
         assertThat(cloud.session(node).orElseThrow().serialHex())
             .isEqualTo(edge.status().certificateSerial().orElseThrow());
-        assertThat(edge.status().state()).isEqualTo(ConnectionState.CONNECTED);
+        // Observed: the edge reads the upgrade answer a moment after the CloudHub registers it.
+        await()
+            .atMost(Duration.ofSeconds(40))
+            .until(() -> edge.status().state() == ConnectionState.CONNECTED);
 
         // Messages queued at the edge all arrive, in order, across whatever reconnects happen.
         for (int i = 0; i < 20; i++) {

@@ -201,7 +201,7 @@ class TokenCommandsTest {
     assertThat(run(enroll(), "--help")).isZero();
     assertThat(out.toString()).contains("--config").contains("Built-in CA");
     assertThat(run(new NodeCommand(), "reset", "--help")).isZero();
-    assertThat(out.toString()).contains("revoke its certificates");
+    assertThat(out.toString()).contains("Revokes its certificates");
   }
 
   @Test

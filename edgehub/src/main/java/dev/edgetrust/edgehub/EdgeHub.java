@@ -168,7 +168,7 @@ public final class EdgeHub implements AutoCloseable {
             settings.nodeName(),
             settings.caFile(),
             settings.credentialFiles(),
-            settings.handshakeTimeout(),
+            settings.websocket().handshakeTimeout(),
             clock);
     return new BootstrapIssuer(
         settings.nodeName(),
@@ -330,7 +330,7 @@ public final class EdgeHub implements AutoCloseable {
               settings.gateway().orElseThrow(),
               settings.nodeName(),
               outbox,
-              settings.writeDeadline(),
+              settings.websocket().writeDeadline(),
               clock);
       gateway = Optional.of(local);
       link.attach(local);
@@ -422,7 +422,8 @@ public final class EdgeHub implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       // The loop is already gone.
     }
-    goodbye.ifPresent(g -> g.awaitUninterruptibly(settings.writeDeadline().toMillis() + 1000));
+    goodbye.ifPresent(
+        g -> g.awaitUninterruptibly(settings.websocket().writeDeadline().toMillis() + 1000));
     int dropped = outbox.queued();
     if (dropped > 0) {
       log.warn(

@@ -31,6 +31,9 @@ import java.util.OptionalInt;
  * #load(Path)}), code starts one with {@link #builder(NodeName, ServerAddress, URI, Path)}, and
  * {@link #toBuilder()} copies; {@link Builder#build()} checks all of it.
  *
+ * <p>Its length (over 400 lines) is one documented component and one builder setter per key of the
+ * section, which is what a reader comes here for; loading the file is {@link EdgecoreFile}'s.
+ *
  * <p>{@link #toString()} is safe to log: a {@link JoinToken} shows only its CA hash.
  *
  * @param source where these settings came from, for messages (the config file, or "settings")

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.GatewaySettings;
@@ -105,7 +106,14 @@ class EdgeGatewayEndToEndTest {
               .build();
       try (EdgeHub edge = EdgeHub.builder(edgeSettings).build()) {
         edge.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> cloud.session(node).isPresent());
+        // Connected as the edge itself reports it, not only as the cloud sees it: the edge logs
+        // "connected" to stdout just before it says so, and gatewayToken() below captures stdout.
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    cloud.session(node).isPresent()
+                        && edge.status().state() == ConnectionState.CONNECTED);
         String upstreamSerial = cloud.session(node).orElseThrow().serialHex();
         EdgeGateway local = edge.gateway().orElseThrow();
         LocalEdgecore edgecore =

@@ -26,7 +26,7 @@ class ValueDeserializersTest {
     String name = "default";
 
     @JsonSetter(value = "file", nulls = Nulls.SKIP)
-    @JsonDeserialize(using = RelativePathDeserializer.class)
+    @JsonDeserialize(using = ConfigPathDeserializer.class)
     Section file(Path value) {
       this.file = value;
       return this;

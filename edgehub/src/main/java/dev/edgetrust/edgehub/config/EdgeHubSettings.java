@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.edgetrust.config.ConfigException;
-import dev.edgetrust.config.RelativePathDeserializer;
+import dev.edgetrust.config.ConfigPathDeserializer;
 import dev.edgetrust.config.SecondsDeserializer;
 import dev.edgetrust.config.Settings;
 import dev.edgetrust.credential.KeyCertificateFiles;
@@ -277,21 +277,21 @@ public record EdgeHubSettings(
     }
 
     @JsonSetter(value = "tlsCaFile", nulls = Nulls.SKIP)
-    @JsonDeserialize(using = RelativePathDeserializer.class)
+    @JsonDeserialize(using = ConfigPathDeserializer.class)
     public Builder caFile(Path file) {
       this.caFile = file;
       return this;
     }
 
     @JsonSetter(value = "tlsCertFile", nulls = Nulls.SKIP)
-    @JsonDeserialize(using = RelativePathDeserializer.class)
+    @JsonDeserialize(using = ConfigPathDeserializer.class)
     public Builder certificateFile(Path file) {
       this.certificateFile = file;
       return this;
     }
 
     @JsonSetter(value = "tlsPrivateKeyFile", nulls = Nulls.SKIP)
-    @JsonDeserialize(using = RelativePathDeserializer.class)
+    @JsonDeserialize(using = ConfigPathDeserializer.class)
     public Builder privateKeyFile(Path file) {
       this.privateKeyFile = file;
       return this;
@@ -312,7 +312,7 @@ public record EdgeHubSettings(
     }
 
     @JsonSetter(value = "tokenFile", nulls = Nulls.SKIP)
-    @JsonDeserialize(using = RelativePathDeserializer.class)
+    @JsonDeserialize(using = ConfigPathDeserializer.class)
     public Builder tokenFile(Path file) {
       this.tokenFile = Optional.of(file);
       return this;

@@ -3,7 +3,7 @@ package dev.edgetrust.edgehub.config;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import dev.edgetrust.config.RelativePathDeserializer;
+import dev.edgetrust.config.ConfigPathDeserializer;
 import dev.edgetrust.config.SecondsDeserializer;
 import dev.edgetrust.config.Settings;
 import java.nio.file.Path;
@@ -103,7 +103,7 @@ public record GatewaySettings(
     }
 
     @JsonSetter(value = "directory", nulls = Nulls.SKIP)
-    @JsonDeserialize(using = RelativePathDeserializer.class)
+    @JsonDeserialize(using = ConfigPathDeserializer.class)
     public Builder directory(Path dir) {
       this.directory = dir;
       return this;

@@ -244,12 +244,13 @@ final class Demo {
   private static EdgeHub startEdge(
       NodeName node, String token, Path dir, int wsPort, int bootstrapPort) throws Exception {
     EdgeHubSettings edge =
-        EdgeHubSettings.of(
+        EdgeHubSettings.builder(
                 node,
                 new ServerAddress("127.0.0.1", wsPort),
                 URI.create("https://127.0.0.1:" + bootstrapPort),
                 dir.resolve("nodes").resolve(node.value()))
-            .withToken(JoinToken.parse(token));
+            .token(JoinToken.parse(token))
+            .build();
     EdgeHub[] self = new EdgeHub[1];
     // What an edge module does with a cloud message: answer it, parent_msg_id set.
     EdgeHub hub =

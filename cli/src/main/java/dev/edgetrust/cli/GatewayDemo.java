@@ -10,9 +10,9 @@ import dev.edgetrust.cloudhub.revocation.BlockReport;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
+import dev.edgetrust.edgehub.config.GatewaySettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.edgehub.gateway.EdgeGateway;
-import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
 import dev.edgetrust.pki.JoinToken;
@@ -163,14 +163,20 @@ final class GatewayDemo {
    */
   private EdgeHub startEdgeGateway(Path dir, CloudHub gateway, BuiltinCa ca) throws Exception {
     EdgeHubSettings settings =
-        EdgeHubSettings.of(
+        EdgeHubSettings.builder(
                 NODE,
                 new ServerAddress("127.0.0.1", gateway.websocketAddress().orElseThrow().getPort()),
                 URI.create(
                     "https://127.0.0.1:" + gateway.bootstrapAddress().orElseThrow().getPort()),
                 dir)
-            .withToken(JoinToken.parse(ca.mintJoinToken(NODE, Duration.ofHours(1)).value()))
-            .withGateway(Optional.of(GatewaySettings.in(dir.resolve("gateway")).withPorts(0, 0)));
+            .token(JoinToken.parse(ca.mintJoinToken(NODE, Duration.ofHours(1)).value()))
+            .gateway(
+                GatewaySettings.builder()
+                    .enable(true)
+                    .directory(dir.resolve("gateway"))
+                    .port(0)
+                    .httpsPort(0))
+            .build();
     EdgeHub edge = EdgeHub.builder(settings).build();
     edge.start();
     boolean connected = DemoScript.waitFor(() -> gateway.session(NODE).isPresent());

@@ -2,9 +2,9 @@ package dev.edgetrust.cli;
 
 import dev.edgetrust.config.GoDurationConverter;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
+import dev.edgetrust.edgehub.config.GatewaySettings;
 import dev.edgetrust.edgehub.gateway.EdgeGateway;
 import dev.edgetrust.edgehub.gateway.GatewayException;
-import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.edgehub.gateway.LocalCa;
 import dev.edgetrust.edgehub.gateway.LocalJoinTokens;
 import java.nio.file.Path;

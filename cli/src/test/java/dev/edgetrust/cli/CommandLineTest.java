@@ -222,10 +222,10 @@ class CommandLineTest {
     CloudHubSettings cloud = CloudHubConfig.load(Path.of("../examples/cloudcore.yaml"));
     EdgeHubSettings edge = EdgeHubSettings.load(Path.of("../examples/edgecore.yaml"));
 
-    assertThat(edge.websocketServer().port()).isEqualTo(cloud.websocket().port());
+    assertThat(edge.websocket().server().port()).isEqualTo(cloud.websocket().port());
     assertThat(cloud.advertiseAddresses())
         .extracting(InetAddress::getHostAddress)
-        .contains(edge.websocketServer().host());
+        .contains(edge.websocket().server().host());
     assertThat(edge.httpServer().getPort()).isEqualTo(cloud.https().port());
     assertThat(edge.tokenFile()).contains(cloud.joinTokenFile().orElseThrow());
   }

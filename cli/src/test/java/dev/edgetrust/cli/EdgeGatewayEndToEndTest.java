@@ -7,11 +7,12 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.edgetrust.cloudhub.CloudHub;
 import dev.edgetrust.cloudhub.config.CloudHubSettings;
 import dev.edgetrust.cloudhub.events.CloudHubListener;
+import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
+import dev.edgetrust.edgehub.config.GatewaySettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.edgehub.gateway.EdgeGateway;
-import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.edgehub.testing.LocalEdgecore;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.message.MessageCodec;
@@ -30,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -90,19 +90,30 @@ class EdgeGatewayEndToEndTest {
                       + "\ngateway:\n  enable: true\n  directory: gateway\n")
                   .indent(4));
       GatewaySettings gateway =
-          EdgeHubSettings.load(config).gateway().orElseThrow().withPorts(0, 0);
+          EdgeHubSettings.load(config).gateway().orElseThrow().toBuilder()
+              .port(0)
+              .httpsPort(0)
+              .build();
       EdgeHubSettings edgeSettings =
-          EdgeHubSettings.of(
+          EdgeHubSettings.builder(
                   node,
                   new ServerAddress("127.0.0.1", cloudPort),
                   URI.create(
                       "https://127.0.0.1:" + cloud.bootstrapAddress().orElseThrow().getPort()),
                   dir.resolve("edge"))
-              .withToken(JoinToken.parse(ca.mintJoinToken(Duration.ofHours(1)).value()))
-              .withGateway(Optional.of(gateway));
+              .token(JoinToken.parse(ca.mintJoinToken(Duration.ofHours(1)).value()))
+              .gateway(gateway.toBuilder())
+              .build();
       try (EdgeHub edge = EdgeHub.builder(edgeSettings).build()) {
         edge.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> cloud.session(node).isPresent());
+        // Connected as the edge itself reports it, not only as the cloud sees it: the edge logs
+        // "connected" to stdout just before it says so, and gatewayToken() below captures stdout.
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    cloud.session(node).isPresent()
+                        && edge.status().state() == ConnectionState.CONNECTED);
         String upstreamSerial = cloud.session(node).orElseThrow().serialHex();
         EdgeGateway local = edge.gateway().orElseThrow();
         LocalEdgecore edgecore =

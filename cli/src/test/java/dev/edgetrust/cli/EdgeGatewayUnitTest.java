@@ -3,7 +3,7 @@ package dev.edgetrust.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
-import dev.edgetrust.edgehub.gateway.GatewaySettings;
+import dev.edgetrust.edgehub.config.GatewaySettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

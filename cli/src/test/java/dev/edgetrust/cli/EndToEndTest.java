@@ -67,13 +67,14 @@ class EndToEndTest {
     try (CloudHub cloud = CloudHub.start(settings, ca, listener, Clock.systemUTC())) {
       NodeName node = NodeName.of("edge-1");
       EdgeHubSettings edgeSettings =
-          EdgeHubSettings.of(
+          EdgeHubSettings.builder(
                   node,
                   new ServerAddress("127.0.0.1", cloud.websocketAddress().orElseThrow().getPort()),
                   URI.create(
                       "https://127.0.0.1:" + cloud.bootstrapAddress().orElseThrow().getPort()),
                   dir.resolve("edge"))
-              .withToken(JoinToken.parse(ca.mintJoinToken(Duration.ofHours(1)).value()));
+              .token(JoinToken.parse(ca.mintJoinToken(Duration.ofHours(1)).value()))
+              .build();
       BlockingQueue<Message> atEdge = new LinkedBlockingQueue<>();
       try (EdgeHub edge = EdgeHub.builder(edgeSettings).onMessage(atEdge::add).build()) {
         edge.start();

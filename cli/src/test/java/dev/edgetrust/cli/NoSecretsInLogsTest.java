@@ -125,13 +125,14 @@ class NoSecretsInLogsTest {
         CloudHub.start(settings, ca, new CloudHubListener() {}, Clock.systemUTC())) {
       secretKeyFile(settings.serverKeyFile());
       EdgeHubSettings edgeSettings =
-          EdgeHubSettings.of(
+          EdgeHubSettings.builder(
                   node,
                   new ServerAddress("127.0.0.1", cloud.websocketAddress().orElseThrow().getPort()),
                   URI.create(
                       "https://127.0.0.1:" + cloud.bootstrapAddress().orElseThrow().getPort()),
                   dir.resolve("edge"))
-              .withToken(JoinToken.parse(joinToken));
+              .token(JoinToken.parse(joinToken))
+              .build();
       try (EdgeHub edge = EdgeHub.builder(edgeSettings).build()) {
         edge.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> cloud.session(node).isPresent());

@@ -211,7 +211,7 @@ class VaultCommandsTest {
 
     EdgeHubSettings s = EdgeHubSettings.load(out.resolve("edgecore.yaml"));
     assertThat(s.nodeName()).isEqualTo(NodeName.of("edge-1"));
-    assertThat(s.websocketServer().authority()).isEqualTo("10.0.0.2:10000");
+    assertThat(s.websocket().server().authority()).isEqualTo("10.0.0.2:10000");
     assertThat(s.caFile()).isEqualTo(out.resolve("ca.crt"));
     assertThat(s.certificateFile().startsWith(out)).isTrue();
     assertThat(s.privateKeyFile().startsWith(out)).isTrue();

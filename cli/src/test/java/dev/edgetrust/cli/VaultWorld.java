@@ -111,7 +111,7 @@ final class VaultWorld implements AutoCloseable {
 
   /** Changes a node's {@code modules.edgeHub.vault} settings as loaded, before it starts. */
   static UnaryOperator<EdgeHubSettings> vault(UnaryOperator<VaultSettings> change) {
-    return s -> s.withPki(s.pki().map(p -> ((VaultEdge) p).with(change)));
+    return s -> s.toBuilder().pki(s.pki().map(p -> ((VaultEdge) p).with(change))).build();
   }
 
   Node start(EdgeBundle.Written bundle, UnaryOperator<EdgeHubSettings> adjust) throws Exception {

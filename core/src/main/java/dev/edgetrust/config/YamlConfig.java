@@ -208,6 +208,10 @@ public final class YamlConfig {
       throw new ConfigException(
           file + ": '" + key(dottedPath, e) + "' must be " + describe(e.getTargetType()));
     } catch (JsonMappingException e) {
+      if (e.getCause() instanceof IllegalArgumentException refused) {
+        throw new ConfigException(
+            file + ": " + named(key(dottedPath, e), String.valueOf(refused.getMessage())));
+      }
       throw new ConfigException(file + ": '" + key(dottedPath, e) + "': " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw new ConfigException(file + ": '" + dottedPath + "': " + e.getOriginalMessage());
@@ -238,13 +242,28 @@ public final class YamlConfig {
    * the user needs the full key ("'modules.cloudHub.websocket.port' must be ...").
    */
   private static String qualify(String where, String message) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("^'([^']+)'(.*)$", java.util.regex.Pattern.DOTALL)
-            .matcher(message);
-    if (m.matches()) {
-      return "'" + where + "." + m.group(1) + "'" + m.group(2);
+    return Settings.qualify(where, message);
+  }
+
+  /**
+   * A value refused by its parser (a setter or a deserializer), whose message names no key ("must
+   * be host:port ...") or only its own ("'httpServer' must be ..."): named by the full key.
+   */
+  private static String named(String key, String message) {
+    String own = key.substring(key.lastIndexOf('.') + 1);
+    if (message.regionMatches(true, 0, "'" + own + "'", 0, own.length() + 2)) {
+      return "'" + key + "'" + message.substring(own.length() + 2);
     }
-    return "'" + where + "': " + message;
+    return "'" + key + "' " + message;
+  }
+
+  /**
+   * The one-line refusal of {@code e}, thrown when a section bound by {@link #section} was checked
+   * as a whole afterwards (by a builder's {@code build()}): its message names keys relative to the
+   * section at {@code dottedPath}.
+   */
+  public ConfigException refusal(String dottedPath, IllegalArgumentException e) {
+    return new ConfigException(file + ": " + qualify(dottedPath, String.valueOf(e.getMessage())));
   }
 
   private static String key(String prefix, JsonMappingException e) {

@@ -44,4 +44,21 @@ class SettingsTest {
     assertThat(Settings.resolve(base, "../certs/ca.crt"))
         .isEqualTo(Path.of("/etc/kubeedge/certs/ca.crt"));
   }
+
+  @Test
+  void positiveDuration_refusesZeroOrLessInSeconds() {
+    assertThat(Settings.positive("heartbeat", java.time.Duration.ofMillis(1)))
+        .isEqualTo(java.time.Duration.ofMillis(1));
+    assertThatThrownBy(() -> Settings.positive("heartbeat", java.time.Duration.ofSeconds(-5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("'heartbeat' must be greater than 0, was -5");
+  }
+
+  @Test
+  void within_namesTheKeyFromTheEnclosingSection() {
+    assertThat(Settings.within("websocket", new IllegalArgumentException("'port' is 0")))
+        .hasMessage("'websocket.port' is 0");
+    assertThat(Settings.within("websocket", new IllegalArgumentException("no server")))
+        .hasMessage("'websocket': no server");
+  }
 }

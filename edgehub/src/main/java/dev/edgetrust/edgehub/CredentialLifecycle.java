@@ -103,7 +103,7 @@ final class CredentialLifecycle implements AutoCloseable {
         new CredentialRetries(
             settings.nodeName(),
             Backoff.standard(),
-            settings.handshakeTimeout(),
+            settings.websocket().handshakeTimeout(),
             settings.escalateAfter(),
             metrics,
             clock);

@@ -61,6 +61,11 @@ import org.slf4j.LoggerFactory;
  * CurrentCredentials} snapshot; the {@link StatusBoard} is the one part both threads call.
  * Listeners are called on those threads and must neither block nor call {@link #close()}.
  *
+ * <p>Its length (over 400 lines) is the facade's documented surface, not logic: the {@link
+ * Builder}'s options, and the order in which {@link #start()} and {@link #close()} bring the parts
+ * up and down (which is the one thing a reader must see in one place). The parts above hold the
+ * logic.
+ *
  * <p>With {@code modules.edgeHub.gateway}, the {@link EdgeGateway} serves a local stock edgecore on
  * the same event loop: cloud messages go to it as well as to the listener, its messages go to the
  * same outbox as {@link #send}'s, and the session's ups and downs are told to it.
@@ -168,7 +173,7 @@ public final class EdgeHub implements AutoCloseable {
             settings.nodeName(),
             settings.caFile(),
             settings.credentialFiles(),
-            settings.handshakeTimeout(),
+            settings.websocket().handshakeTimeout(),
             clock);
     return new BootstrapIssuer(
         settings.nodeName(),
@@ -330,7 +335,7 @@ public final class EdgeHub implements AutoCloseable {
               settings.gateway().orElseThrow(),
               settings.nodeName(),
               outbox,
-              settings.writeDeadline(),
+              settings.websocket().writeDeadline(),
               clock);
       gateway = Optional.of(local);
       link.attach(local);
@@ -422,7 +427,8 @@ public final class EdgeHub implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       // The loop is already gone.
     }
-    goodbye.ifPresent(g -> g.awaitUninterruptibly(settings.writeDeadline().toMillis() + 1000));
+    goodbye.ifPresent(
+        g -> g.awaitUninterruptibly(settings.websocket().writeDeadline().toMillis() + 1000));
     int dropped = outbox.queued();
     if (dropped > 0) {
       log.warn(

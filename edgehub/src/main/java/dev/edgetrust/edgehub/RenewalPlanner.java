@@ -105,7 +105,7 @@ final class RenewalPlanner {
    * certificate shorter than two timeouts is not renewed in a loop.
    */
   private Instant leavingRoomForRetries(Instant picked, Instant start, Instant notAfter) {
-    Instant latest = Backoff.latestStart(notAfter, settings.handshakeTimeout(), 2);
+    Instant latest = Backoff.latestStart(notAfter, settings.websocket().handshakeTimeout(), 2);
     if (!picked.isAfter(latest)) {
       return picked;
     }

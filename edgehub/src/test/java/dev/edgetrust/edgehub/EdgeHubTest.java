@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.edgetrust.credential.KeyCertificateFiles;
-import dev.edgetrust.edgehub.config.EdgeHubConfig;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
+import dev.edgetrust.edgehub.config.WebSocketSettings;
 import dev.edgetrust.edgehub.enrollment.RenewalWindow;
 import dev.edgetrust.edgehub.testing.TestBootstrapServer;
 import dev.edgetrust.edgehub.testing.TestCa;
@@ -64,9 +64,11 @@ class EdgeHubTest {
   }
 
   private EdgeHubSettings settings(TestCloudHub hub, TestBootstrapServer bootstrap) {
-    return EdgeHubSettings.of(
-            NODE, new ServerAddress("127.0.0.1", hub.port()), bootstrap.url(), dir)
-        .withHeartbeat(Duration.ofSeconds(1), Duration.ofSeconds(1));
+    ServerAddress cloud = new ServerAddress("127.0.0.1", hub.port());
+    return EdgeHubSettings.builder(NODE, cloud, bootstrap.url(), dir)
+        .heartbeat(Duration.ofSeconds(1))
+        .websocket(WebSocketSettings.builder().server(cloud).readDeadline(Duration.ofSeconds(1)))
+        .build();
   }
 
   private EdgeHub edgeHub(EdgeHubSettings settings, RenewalWindow window) {
@@ -133,9 +135,10 @@ class EdgeHubTest {
         .satisfies(
             u -> {
               assertThat(u.path())
-                  .isEqualTo("/" + EdgeHubConfig.DEFAULT_PROJECT_ID + "/node-a/events");
+                  .isEqualTo("/" + EdgeHubSettings.DEFAULT_PROJECT_ID + "/node-a/events");
               assertThat(u.headers().get("node_id")).isEqualTo("node-a");
-              assertThat(u.headers().get("project_id")).isEqualTo(EdgeHubConfig.DEFAULT_PROJECT_ID);
+              assertThat(u.headers().get("project_id"))
+                  .isEqualTo(EdgeHubSettings.DEFAULT_PROJECT_ID);
               // KubeEdge v1.15 viaduct: client/ws.go adds header "ConnectionUse" with
               // api.UseTypeMessage = "msg"; the server reads only for exactly that value.
               assertThat(u.headers().get("ConnectionUse"))
@@ -298,7 +301,7 @@ class EdgeHubTest {
     TestCloudHub hub = cloudHub("127.0.0.1");
     TestBootstrapServer bootstrap = bootstrap();
     EdgeHubSettings settings =
-        settings(hub, bootstrap).withToken(JoinToken.parse(bootstrap.token()));
+        settings(hub, bootstrap).toBuilder().token(JoinToken.parse(bootstrap.token())).build();
     EdgeHub edge = edgeHub(settings);
 
     edge.start();
@@ -329,7 +332,7 @@ class EdgeHubTest {
     TestCloudHub hub = cloudHub("127.0.0.1");
     TestBootstrapServer bootstrap = bootstrap();
     Path tokenFile = dir.resolve("join-token");
-    EdgeHub edge = edgeHub(settings(hub, bootstrap).withTokenFile(tokenFile));
+    EdgeHub edge = edgeHub(settings(hub, bootstrap).toBuilder().tokenFile(tokenFile).build());
 
     edge.start();
     await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.ENROLLING);
@@ -350,7 +353,7 @@ class EdgeHubTest {
     TestCloudHub hub = cloudHub("127.0.0.1");
     TestBootstrapServer bootstrap = bootstrap();
     EdgeHubSettings settings =
-        settings(hub, bootstrap).withToken(JoinToken.parse(bootstrap.token()));
+        settings(hub, bootstrap).toBuilder().token(JoinToken.parse(bootstrap.token())).build();
     HeldCertificate expired =
         provision(settings, Instant.now().minus(Duration.ofDays(2)), Duration.ofDays(1));
     EdgeHub edge = edgeHub(settings);
@@ -372,7 +375,7 @@ class EdgeHubTest {
     TestBootstrapServer bootstrap = bootstrap();
     bootstrap.lifetime(Duration.ofSeconds(20));
     EdgeHubSettings settings =
-        settings(hub, bootstrap).withToken(JoinToken.parse(bootstrap.token()));
+        settings(hub, bootstrap).toBuilder().token(JoinToken.parse(bootstrap.token())).build();
     EdgeHub edge = edgeHub(settings, new RenewalWindow(0.1, 0.2));
     edge.start();
     await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.CONNECTED);
@@ -426,7 +429,9 @@ class EdgeHubTest {
   void renewNow_rotatesAtOnce_andTheNextSessionPresentsTheNewCertificate() throws Exception {
     TestCloudHub hub = cloudHub("127.0.0.1");
     TestBootstrapServer bootstrap = bootstrap();
-    EdgeHub edge = edgeHub(settings(hub, bootstrap).withToken(JoinToken.parse(bootstrap.token())));
+    EdgeHub edge =
+        edgeHub(
+            settings(hub, bootstrap).toBuilder().token(JoinToken.parse(bootstrap.token())).build());
     edge.start();
     await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.CONNECTED);
 

@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
+import dev.edgetrust.edgehub.config.WebSocketSettings;
 import dev.edgetrust.edgehub.enrollment.NodeCredentials;
 import dev.edgetrust.edgehub.testing.TestBootstrapServer;
 import dev.edgetrust.edgehub.testing.TestCa;
@@ -79,10 +80,12 @@ class EdgeObservabilityTest {
   private EdgeHubSettings enrollingSettings() throws Exception {
     TestCloudHub hub = closing(new TestCloudHub(ca.issueServer("127.0.0.1"), ca.certificate()));
     TestBootstrapServer bootstrap = closing(new TestBootstrapServer(ca, JWT, "127.0.0.1"));
-    return EdgeHubSettings.of(
-            NODE, new ServerAddress("127.0.0.1", hub.port()), bootstrap.url(), dir)
-        .withHeartbeat(Duration.ofSeconds(1), Duration.ofSeconds(1))
-        .withToken(JoinToken.parse(bootstrap.token()));
+    ServerAddress cloud = new ServerAddress("127.0.0.1", hub.port());
+    return EdgeHubSettings.builder(NODE, cloud, bootstrap.url(), dir)
+        .heartbeat(Duration.ofSeconds(1))
+        .websocket(WebSocketSettings.builder().server(cloud).readDeadline(Duration.ofSeconds(1)))
+        .token(JoinToken.parse(bootstrap.token()))
+        .build();
   }
 
   private static String scrape(EdgeHub edge) throws Exception {
@@ -118,7 +121,9 @@ class EdgeObservabilityTest {
   @Test
   void metrics_showExpiryAndConnection_andMoveOnAfterARenewal() throws Exception {
     EdgeHub edge =
-        closing(EdgeHub.builder(enrollingSettings().withMetricsPort(OptionalInt.of(0))).build());
+        closing(
+            EdgeHub.builder(enrollingSettings().toBuilder().metricsPort(OptionalInt.of(0)).build())
+                .build());
     edge.start();
     await().atMost(PATIENCE).until(() -> edge.status().state() == ConnectionState.CONNECTED);
     Instant firstNotAfter = edge.status().certificateNotAfter().orElseThrow();
@@ -171,7 +176,9 @@ class EdgeObservabilityTest {
       EdgeHub edge =
           closing(
               EdgeHub.builder(
-                      enrollingSettings().withMetricsPort(OptionalInt.of(taken.getLocalPort())))
+                      enrollingSettings().toBuilder()
+                          .metricsPort(OptionalInt.of(taken.getLocalPort()))
+                          .build())
                   .build());
       Assertions.assertThatThrownBy(edge::start)
           .isInstanceOf(EdgeHubException.class)
@@ -219,12 +226,13 @@ class EdgeObservabilityTest {
     }
     // No CloudHub, no bootstrap: the renewal can only fail.
     EdgeHubSettings settings =
-        EdgeHubSettings.of(
+        EdgeHubSettings.builder(
                 NODE,
                 new ServerAddress("127.0.0.1", closedPort),
                 URI.create("https://127.0.0.1:" + closedPort),
                 dir)
-            .withMetricsPort(OptionalInt.of(0));
+            .metricsPort(OptionalInt.of(0))
+            .build();
     KeyPair key = Keys.newP256();
     // 96 of its 100 minutes are gone.
     HeldCertificate old =

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
+import dev.edgetrust.edgehub.config.WebSocketSettings;
 import dev.edgetrust.edgehub.enrollment.PkiIssuer;
 import dev.edgetrust.edgehub.testing.TestBootstrapServer;
 import dev.edgetrust.edgehub.testing.TestCa;
@@ -103,8 +104,11 @@ class PkiOutageTest {
   }
 
   private EdgeHubSettings settings(TestCloudHub hub, URI bootstrap) {
-    return EdgeHubSettings.of(NODE, new ServerAddress("127.0.0.1", hub.port()), bootstrap, dir)
-        .withHeartbeat(Duration.ofSeconds(1), Duration.ofSeconds(1));
+    ServerAddress cloud = new ServerAddress("127.0.0.1", hub.port());
+    return EdgeHubSettings.builder(NODE, cloud, bootstrap, dir)
+        .heartbeat(Duration.ofSeconds(1))
+        .websocket(WebSocketSettings.builder().server(cloud).readDeadline(Duration.ofSeconds(1)))
+        .build();
   }
 
   @Test
@@ -158,9 +162,10 @@ class PkiOutageTest {
     TestCloudHub hub = closing(new TestCloudHub(ca.issueServer("127.0.0.1"), ca.certificate()));
     TestBootstrapServer bootstrap = closing(new TestBootstrapServer(ca, JWT, "127.0.0.1"));
     EdgeHubSettings settings =
-        settings(hub, bootstrap.url())
-            .withEscalateAfter(Duration.ofSeconds(2))
-            .withMetricsPort(OptionalInt.of(0));
+        settings(hub, bootstrap.url()).toBuilder()
+            .escalateAfter(Duration.ofSeconds(2))
+            .metricsPort(OptionalInt.of(0))
+            .build();
     // Eight seconds left: the retries close in on the end, so the streak is long within seconds.
     onDisk(settings, Instant.now().minus(TWO_MINUTES).plusSeconds(8), TWO_MINUTES);
     bootstrap.refuse(503, "Vault is sealed");

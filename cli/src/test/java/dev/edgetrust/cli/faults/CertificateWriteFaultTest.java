@@ -194,7 +194,7 @@ class CertificateWriteFaultTest {
 
   private Node startNode(Path credentials) throws Exception {
     EdgeHubSettings settings =
-        cloud.edge(NODE, credentials).withToken(cloud.token(Duration.ofHours(1)));
+        cloud.edge(NODE, credentials).toBuilder().token(cloud.token(Duration.ofHours(1))).build();
     edge = EdgeHub.builder(settings).build();
     edge.start();
     await()

@@ -57,7 +57,9 @@ class ClockSkewTest {
     NodeName node = NodeName.of("edge-skewed");
     Clock edgeClock = Clock.offset(Clock.systemUTC(), skew);
     EdgeHubSettings settings =
-        cloud.edge(node, dir.resolve("edge")).withToken(cloud.token(Duration.ofHours(1)));
+        cloud.edge(node, dir.resolve("edge")).toBuilder()
+            .token(cloud.token(Duration.ofHours(1)))
+            .build();
     try (LogCapture logs = LogCapture.attach()) {
       edge = EdgeHub.builder(settings).clock(edgeClock).build();
       edge.start();
@@ -103,7 +105,9 @@ class ClockSkewTest {
     cloud = new Cloud(dir.resolve("cloud"), b -> b.edgeCertSigningDuration(Duration.ofMinutes(6)));
     NodeName node = NodeName.of("edge-ahead");
     EdgeHubSettings settings =
-        cloud.edge(node, dir.resolve("edge")).withToken(cloud.token(Duration.ofHours(1)));
+        cloud.edge(node, dir.resolve("edge")).toBuilder()
+            .token(cloud.token(Duration.ofHours(1)))
+            .build();
     try (LogCapture logs = LogCapture.attach()) {
       // Renewal at exactly 70% (not a random point) so that "due at once" is certain.
       edge =
@@ -144,7 +148,9 @@ class ClockSkewTest {
     cloud = new Cloud(dir.resolve("cloud"), b -> b.edgeCertSigningDuration(Duration.ofHours(1)));
     NodeName node = NodeName.of("edge-on-time");
     EdgeHubSettings settings =
-        cloud.edge(node, dir.resolve("edge")).withToken(cloud.token(Duration.ofHours(1)));
+        cloud.edge(node, dir.resolve("edge")).toBuilder()
+            .token(cloud.token(Duration.ofHours(1)))
+            .build();
     try (LogCapture logs = LogCapture.attach()) {
       edge = EdgeHub.builder(settings).build();
       edge.start();

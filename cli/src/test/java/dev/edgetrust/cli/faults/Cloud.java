@@ -52,11 +52,12 @@ final class Cloud implements AutoCloseable {
 
   /** Settings for {@code node} keeping its credentials under {@code credentials}, with no token. */
   EdgeHubSettings edge(NodeName node, Path credentials) {
-    return EdgeHubSettings.of(
-        node,
-        new ServerAddress("127.0.0.1", hub.websocketAddress().orElseThrow().getPort()),
-        URI.create("https://127.0.0.1:" + hub.bootstrapAddress().orElseThrow().getPort()),
-        credentials);
+    return EdgeHubSettings.builder(
+            node,
+            new ServerAddress("127.0.0.1", hub.websocketAddress().orElseThrow().getPort()),
+            URI.create("https://127.0.0.1:" + hub.bootstrapAddress().orElseThrow().getPort()),
+            credentials)
+        .build();
   }
 
   JoinToken token(Duration valid) {

@@ -270,11 +270,12 @@ class CloudHubRestartTest {
                       node, csr, EnumSet.of(CertificateUsage.CLIENT_AUTH), Duration.ofDays(1)))
               .certificate();
       EdgeHubSettings settings =
-          EdgeHubSettings.of(
-              node,
-              new ServerAddress("127.0.0.1", port),
-              URI.create("https://127.0.0.1:10002"),
-              dir.resolve("nodes/" + i));
+          EdgeHubSettings.builder(
+                  node,
+                  new ServerAddress("127.0.0.1", port),
+                  URI.create("https://127.0.0.1:10002"),
+                  dir.resolve("nodes/" + i))
+              .build();
       Files.createDirectories(settings.caFile().getParent());
       Files.createDirectories(settings.certificateFile().getParent());
       Files.write(settings.caFile(), caPem);

@@ -96,7 +96,9 @@ class ExpiredWhileOfflineTest {
   @Test
   void expiredCertificateWithAValidJoinToken_reEnrollsOnStart_andConnects() throws Exception {
     EdgeHubSettings settings =
-        cloud.edge(NODE, dir.resolve("edge")).withToken(cloud.token(Duration.ofHours(1)));
+        cloud.edge(NODE, dir.resolve("edge")).toBuilder()
+            .token(cloud.token(Duration.ofHours(1)))
+            .build();
     HeldCertificate expired = expiredPairOnDisk(settings);
 
     edge = EdgeHub.builder(settings).build();
@@ -121,7 +123,8 @@ class ExpiredWhileOfflineTest {
       expiredCertificateAndExpiredTokenInATokenFile_oneActionableErrorLine_thenRecoversWhenANewTokenIsWritten()
           throws Exception {
     Path tokenFile = dir.resolve("edge/token");
-    EdgeHubSettings settings = cloud.edge(NODE, dir.resolve("edge")).withTokenFile(tokenFile);
+    EdgeHubSettings settings =
+        cloud.edge(NODE, dir.resolve("edge")).toBuilder().tokenFile(tokenFile).build();
     HeldCertificate expired = expiredPairOnDisk(settings);
     JoinToken stale = JoinToken.parse(caTwoDaysAgo.mintJoinToken(Duration.ofHours(24)).value());
     Instant staleExpiry = stale.expiresAt().orElseThrow();
@@ -172,7 +175,8 @@ class ExpiredWhileOfflineTest {
   void expiredCertificateAndExpiredTokenInTheConfiguration_startFailsWithTheSameInstruction()
       throws Exception {
     JoinToken stale = JoinToken.parse(caTwoDaysAgo.mintJoinToken(Duration.ofHours(24)).value());
-    EdgeHubSettings settings = cloud.edge(NODE, dir.resolve("edge")).withToken(stale);
+    EdgeHubSettings settings =
+        cloud.edge(NODE, dir.resolve("edge")).toBuilder().token(stale).build();
     expiredPairOnDisk(settings);
 
     edge = EdgeHub.builder(settings).build();

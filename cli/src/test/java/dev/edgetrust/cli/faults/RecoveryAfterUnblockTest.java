@@ -52,12 +52,13 @@ class RecoveryAfterUnblockTest {
       writeToken(ca, tokenFile);
     }
     EdgeHubSettings edge =
-        EdgeHubSettings.of(
+        EdgeHubSettings.builder(
                 NODE,
                 new ServerAddress("127.0.0.1", cloud.websocketAddress().orElseThrow().getPort()),
                 URI.create("https://127.0.0.1:" + cloud.bootstrapAddress().orElseThrow().getPort()),
                 dir.resolve("edge"))
-            .withTokenFile(tokenFile);
+            .tokenFile(tokenFile)
+            .build();
     return new World(ca, cloud, edge);
   }
 

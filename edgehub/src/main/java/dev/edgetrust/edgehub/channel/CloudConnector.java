@@ -46,7 +46,7 @@ public final class CloudConnector {
   public CloudConnector(EventLoopGroup group, EdgeHubSettings settings) {
     this.group = Objects.requireNonNull(group, "group");
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.peer = settings.websocketServer().authority();
+    this.peer = settings.websocket().server().authority();
   }
 
   /**
@@ -57,7 +57,8 @@ public final class CloudConnector {
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(listener, "listener");
     FailureDescriber describer =
-        new FailureDescriber(peer, settings.deadConnectionTimeout(), settings.writeDeadline());
+        new FailureDescriber(
+            peer, settings.deadConnectionTimeout(), settings.websocket().writeDeadline());
     // The session exists before its channel: when called on the event loop, registration (and
     // so the pipeline set-up that needs the session) runs inside connect().
     CloudSession session = new CloudSession(peer, tls);
@@ -66,7 +67,8 @@ public final class CloudConnector {
             .group(group)
             .channel(NioSocketChannel.class)
             .option(
-                ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.handshakeTimeout().toMillis())
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) settings.websocket().handshakeTimeout().toMillis())
             .option(ChannelOption.TCP_NODELAY, true)
             .handler(
                 new ChannelInitializer<SocketChannel>() {
@@ -76,7 +78,8 @@ public final class CloudConnector {
                   }
                 });
     ChannelFuture connect =
-        bootstrap.connect(settings.websocketServer().host(), settings.websocketServer().port());
+        bootstrap.connect(
+            settings.websocket().server().host(), settings.websocket().server().port());
     Channel channel = connect.channel();
     session.attach(channel);
     connect.addListener(
@@ -116,13 +119,14 @@ public final class CloudConnector {
     SslHandler ssl =
         tls.newHandler(
             p.channel().alloc(),
-            settings.websocketServer().host(),
-            settings.websocketServer().port());
-    ssl.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
+            settings.websocket().server().host(),
+            settings.websocket().server().port());
+    ssl.setHandshakeTimeoutMillis(settings.websocket().handshakeTimeout().toMillis());
     p.addLast("tls", ssl);
     p.addLast(
         "write-deadline",
-        new WriteTimeoutHandler(settings.writeDeadline().toMillis(), TimeUnit.MILLISECONDS));
+        new WriteTimeoutHandler(
+            settings.websocket().writeDeadline().toMillis(), TimeUnit.MILLISECONDS));
     p.addLast(
         "dead-connection",
         new ReadTimeoutHandler(settings.deadConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS));
@@ -147,11 +151,11 @@ public final class CloudConnector {
         .version(WebSocketVersion.V13)
         .customHeaders(headers)
         .maxFramePayloadLength(MAX_MESSAGE_BYTES)
-        .handshakeTimeoutMillis(settings.handshakeTimeout().toMillis())
+        .handshakeTimeoutMillis(settings.websocket().handshakeTimeout().toMillis())
         // Close frames from the CloudHub reach the session handler, which reports why.
         .handleCloseFrames(false)
         .sendCloseFrame(WebSocketCloseStatus.NORMAL_CLOSURE)
-        .forceCloseTimeoutMillis(settings.writeDeadline().toMillis())
+        .forceCloseTimeoutMillis(settings.websocket().writeDeadline().toMillis())
         .generateOriginHeader(false)
         .build();
   }

@@ -1,62 +1,67 @@
 package dev.edgetrust.edgehub.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.edgetrust.config.ConfigException;
+import dev.edgetrust.config.ConfigPathDeserializer;
+import dev.edgetrust.config.SecondsDeserializer;
 import dev.edgetrust.config.Settings;
-import dev.edgetrust.config.YamlConfig;
 import dev.edgetrust.credential.KeyCertificateFiles;
-import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import dev.edgetrust.pki.EdgePki;
-import dev.edgetrust.pki.EdgePkiContext;
 import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;
-import dev.edgetrust.pki.PkiProviderFactory;
-import dev.edgetrust.pki.PkiProviders;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Everything the EdgeHub needs, resolved: paths absolute, servers parsed, the node named, times as
- * durations. Built from an {@code edgecore.yaml} by {@link #load(Path)}, or in code by {@link
- * #of(NodeName, ServerAddress, URI, Path)}.
+ * {@code modules.edgeHub} of a KubeEdge {@code edgecore.yaml}, typed and checked: every key
+ * KubeEdge v1.15 has there, with its defaults, so an existing file loads unchanged, plus
+ * edgetrust's optional extensions (whose defaults change nothing). Paths are absolute (relative
+ * ones are resolved against the file's directory), servers parsed, times durations, and what is off
+ * is empty.
+ *
+ * <p>One tree, built one way: Jackson binds the file's keys to a {@link Builder} ({@link
+ * #load(Path)}), code starts one with {@link #builder(NodeName, ServerAddress, URI, Path)}, and
+ * {@link #toBuilder()} copies; {@link Builder#build()} checks all of it.
+ *
+ * <p>Its length (over 400 lines) is one documented component and one builder setter per key of the
+ * section, which is what a reader comes here for; loading the file is {@link EdgecoreFile}'s.
  *
  * <p>{@link #toString()} is safe to log: a {@link JoinToken} shows only its CA hash.
  *
  * @param source where these settings came from, for messages (the config file, or "settings")
  * @param nodeName this node's name ({@code modules.edged.hostnameOverride}, else the host name)
- * @param projectId first segment of the WebSocket path
- * @param heartbeat interval of keepalive messages and ping frames
- * @param messageQps sustained rate of messages to the cloud
- * @param messageBurst messages that may go at once before the rate applies
- * @param caFile the CloudHub's CA certificate (written at enrollment, trusted afterwards)
- * @param certificateFile this node's certificate
- * @param privateKeyFile this node's private key
- * @param token a join token from the configuration, if any
- * @param tokenFile a file to read a join token from when {@code token} is empty, if configured
- * @param httpServer the CloudHub's HTTPS bootstrap, {@code https://host:port}
- * @param rotateCertificates renew the certificate before it expires
- * @param websocketServer the CloudHub's WebSocket endpoint
- * @param handshakeTimeout limit for TCP connect, TLS and the WebSocket upgrade together
- * @param readDeadline added to two heartbeats: silence longer than that means the link is dead
- * @param writeDeadline a write that takes longer means the link is dead
+ * @param projectId the file's projectID: first segment of the WebSocket path
+ * @param heartbeat {@code heartbeat}: interval of keepalive messages and ping frames (15s)
+ * @param messageQps the file's messageQPS: sustained rate of messages to the cloud (30)
+ * @param messageBurst {@code messageBurst}: messages that may go at once before the rate applies
+ *     (60)
+ * @param caFile {@code tlsCaFile}: the CloudHub's CA certificate (written at enrollment, trusted
+ *     afterwards)
+ * @param certificateFile {@code tlsCertFile}: this node's certificate
+ * @param privateKeyFile the file's tlsPrivateKeyFile: this node's private key (0600)
+ * @param token {@code token}: a join token for the first enrollment, if any
+ * @param tokenFile {@code tokenFile} (edgetrust): a file to read a join token from when {@code
+ *     token} is empty, if configured
+ * @param httpServer {@code httpServer}: the CloudHub's HTTPS bootstrap, {@code https://host:port};
+ *     default: the websocket host, port 10002
+ * @param rotateCertificates {@code rotateCertificates}: renew the certificate before it expires
+ * @param websocket {@code websocket}: the connection to the CloudHub
  * @param pki the PKI the node asks for its certificates itself, when a provider's section ({@code
  *     modules.edgeHub.vault}, say) has {@code enable: true}; empty: from the CloudHub's bootstrap
- * @param metricsPort where to serve {@code /metrics} on 127.0.0.1 ({@code
- *     modules.edgeHub.metrics}); empty: nowhere (the default); 0: any free port
- * @param gateway the local server for a stock edgecore ({@code modules.edgeHub.gateway}); empty:
- *     none (the default)
- * @param escalateAfter how long enrolling or renewing may fail before one ERROR says so ({@code
- *     modules.edgeHub.escalateAfter}, seconds)
+ * @param metricsPort {@code metrics} (edgetrust): where to serve {@code /metrics} on 127.0.0.1;
+ *     empty: nowhere (the default); 0: any free port
+ * @param gateway {@code gateway} (edgetrust): the local server for a stock edgecore; empty: none
+ *     (the default)
+ * @param escalateAfter {@code escalateAfter} (edgetrust): how long enrolling or renewing may fail
+ *     before one ERROR says so (seconds; 300)
  */
 public record EdgeHubSettings(
     String source,
@@ -72,443 +77,101 @@ public record EdgeHubSettings(
     Optional<Path> tokenFile,
     URI httpServer,
     boolean rotateCertificates,
-    ServerAddress websocketServer,
-    Duration handshakeTimeout,
-    Duration readDeadline,
-    Duration writeDeadline,
+    WebSocketSettings websocket,
     Optional<EdgePki> pki,
     OptionalInt metricsPort,
     Optional<GatewaySettings> gateway,
     Duration escalateAfter) {
 
-  private static final String SECTION = "modules.edgeHub";
-  private static final String HOSTNAME_OVERRIDE = "modules.edged.hostnameOverride";
+  public static final String DEFAULT_PROJECT_ID = "e632aba927ea4ac2b575ec1603d56f10";
+  public static final String DEFAULT_CA_FILE = "/etc/kubeedge/ca/rootCA.crt";
+  public static final String DEFAULT_CERT_FILE = "/etc/kubeedge/certs/server.crt";
+  public static final String DEFAULT_KEY_FILE = "/etc/kubeedge/certs/server.key";
+
+  /** The CloudHub's HTTPS bootstrap port, used when {@code httpServer} is not set. */
+  public static final int DEFAULT_HTTPS_PORT = 10002;
 
   public EdgeHubSettings {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(nodeName, "nodeName");
-    Objects.requireNonNull(projectId, "projectId");
-    positive("heartbeat", heartbeat);
-    if (messageQps <= 0 || messageBurst <= 0) {
-      throw new IllegalArgumentException("messageQps and messageBurst must be greater than 0");
+    if (!projectId.matches("[A-Za-z0-9._~-]+")) {
+      throw new IllegalArgumentException(
+          "'projectID' may hold only letters, digits, '.', '_', '~' and '-' (it is a URL path segment)");
     }
+    Settings.positive("heartbeat", heartbeat);
+    Settings.positive("messageQPS", messageQps, 0);
+    Settings.positive("messageBurst", messageBurst, 0);
     caFile = caFile.toAbsolutePath();
     certificateFile = certificateFile.toAbsolutePath();
     privateKeyFile = privateKeyFile.toAbsolutePath();
     Objects.requireNonNull(token, "token");
     tokenFile = tokenFile.map(Path::toAbsolutePath);
     httpServer = BootstrapUrl.parse("httpServer", httpServer.toString());
-    Objects.requireNonNull(websocketServer, "websocketServer");
-    positive("handshakeTimeout", handshakeTimeout);
-    positive("readDeadline", readDeadline);
-    positive("writeDeadline", writeDeadline);
+    Objects.requireNonNull(websocket, "websocket");
     Objects.requireNonNull(pki, "pki");
-    metricsPort = metricsPort == null ? OptionalInt.empty() : metricsPort;
-    metricsPort.ifPresent(
-        p -> {
-          if (p < 0 || p > 65535) {
-            throw new IllegalArgumentException("metricsPort must be from 0 to 65535, was " + p);
-          }
-        });
-    gateway = gateway == null ? Optional.empty() : gateway;
-    positive("escalateAfter", escalateAfter);
-  }
-
-  private static void positive(String name, Duration d) {
-    if (d == null || d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, was " + d);
-    }
+    metricsPort.ifPresent(p -> Settings.port("metrics.port", p, MetricsSection.DEFAULT_PORT));
+    Objects.requireNonNull(gateway, "gateway");
+    Settings.positive("escalateAfter", escalateAfter);
   }
 
   /**
-   * Reads {@code modules.edgeHub} (and the node name) from a KubeEdge {@code edgecore.yaml}.
+   * Reads {@code modules.edgeHub} (and the node name) from a KubeEdge {@code edgecore.yaml}, with
+   * the PKIs installed: each reads its own section {@code modules.edgeHub.NAME}.
    *
    * @throws ConfigException one line naming the file and the key, if anything is wrong, or if the
    *     EdgeHub is switched off in the file
    */
   public static EdgeHubSettings load(Path file) throws ConfigException {
-    return from(YamlConfig.read(file));
-  }
-
-  /** As {@link #load(Path)}, from a file already read. */
-  public static EdgeHubSettings from(YamlConfig yaml) throws ConfigException {
-    return from(yaml, PkiProviders.installed());
+    return EdgecoreFile.load(file);
   }
 
   /**
-   * As {@link #from(YamlConfig)}, with these PKIs: each reads its own section {@code
-   * modules.edgeHub.NAME}, which the EdgeHub leaves to it.
+   * KubeEdge's defaults for a node whose credentials live under {@code credentialDirectory} (as
+   * {@code ca/rootCA.crt}, {@code certs/server.crt} and {@code certs/server.key}, KubeEdge's layout
+   * under {@code /etc/kubeedge}). For the demo and tests.
    */
-  public static EdgeHubSettings from(YamlConfig yaml, PkiProviders providers)
-      throws ConfigException {
-    EdgeHubConfig config =
-        yaml.section(SECTION, EdgeHubConfig.class, java.util.Set.copyOf(providers.names()));
-    Path file = yaml.file();
-    NodeName node = nodeName(yaml);
-    if (!config.enable()) {
-      throw new ConfigException(
-          file + ": '" + SECTION + ".enable' is false: the EdgeHub is switched off in this file");
-    }
-    Path base = yaml.baseDirectory();
-    ServerAddress websocket = ServerAddress.parse(config.websocket().server());
-    URI httpServer =
-        config.httpServer().isEmpty()
-            ? URI.create(
-                "https://"
-                    + new ServerAddress(websocket.host(), EdgeHubConfig.DEFAULT_HTTPS_PORT)
-                        .authority())
-            : BootstrapUrl.parse("httpServer", config.httpServer());
-    return new EdgeHubSettings(
-        file.toString(),
-        node,
-        config.projectID(),
-        Duration.ofSeconds(config.heartbeat()),
-        config.messageQPS(),
-        config.messageBurst(),
-        Settings.resolve(base, config.tlsCaFile()),
-        Settings.resolve(base, config.tlsCertFile()),
-        Settings.resolve(base, config.tlsPrivateKeyFile()),
-        config.token().isEmpty() ? Optional.empty() : Optional.of(JoinToken.parse(config.token())),
-        config.tokenFile().isEmpty()
-            ? Optional.empty()
-            : Optional.of(Settings.resolve(base, config.tokenFile())),
-        httpServer,
-        config.rotateCertificates(),
-        websocket,
-        Duration.ofSeconds(config.websocket().handshakeTimeout()),
-        Duration.ofSeconds(config.websocket().readDeadline()),
-        Duration.ofSeconds(config.websocket().writeDeadline()),
-        edgePki(yaml, config, node, providers),
-        config.metrics().enable() ? OptionalInt.of(config.metrics().port()) : OptionalInt.empty(),
-        config.gateway().enable() ? Optional.of(gateway(base, config.gateway())) : Optional.empty(),
-        Duration.ofSeconds(config.escalateAfter()));
-  }
-
-  private static GatewaySettings gateway(Path base, EdgeHubConfig.Gateway g) {
-    return new GatewaySettings(
-        g.port(),
-        g.httpsPort(),
-        Settings.resolve(base, g.directory()),
-        g.maxBufferedBytes(),
-        Duration.ofSeconds(g.keepaliveInterval()));
-  }
-
-  /**
-   * The PKI whose section {@code modules.edgeHub.NAME} is enabled, bound and checked by its
-   * factory; empty when none is (the node enrolls through the CloudHub's bootstrap).
-   */
-  private static Optional<EdgePki> edgePki(
-      YamlConfig yaml, EdgeHubConfig config, NodeName node, PkiProviders providers)
-      throws ConfigException {
-    Optional<EdgePki> enabled = Optional.empty();
-    for (PkiProviderFactory factory : providers.all()) {
-      EdgePkiContext context =
-          EdgePkiContext.builder(yaml, factory.name(), node)
-              .files(
-                  Settings.resolve(yaml.baseDirectory(), config.tlsCaFile()),
-                  Settings.resolve(yaml.baseDirectory(), config.tlsCertFile()),
-                  Settings.resolve(yaml.baseDirectory(), config.tlsPrivateKeyFile()))
-              .build();
-      Optional<EdgePki> edge = factory.edge(context);
-      if (edge.isPresent() && enabled.isPresent()) {
-        throw new ConfigException(
-            yaml.file()
-                + ": '"
-                + SECTION
-                + "."
-                + enabled.get().provider()
-                + "' and '"
-                + context.section()
-                + "' are both enabled; a node takes its certificates from one PKI");
-      }
-      enabled = edge.isPresent() ? edge : enabled;
-    }
-    return enabled;
-  }
-
-  private static NodeName nodeName(YamlConfig yaml) throws ConfigException {
-    JsonNode override = yaml.node(HOSTNAME_OVERRIDE);
-    String name;
-    String origin;
-    if (override.isMissingNode()
-        || override.isNull()
-        || (override.isTextual() && override.asText().isBlank())) {
-      name = hostName();
-      origin = "the host name (set '" + HOSTNAME_OVERRIDE + "' to choose another)";
-    } else if (override.isTextual()) {
-      name = override.asText().strip();
-      origin = "'" + HOSTNAME_OVERRIDE + "'";
-    } else {
-      throw new ConfigException(yaml.file() + ": '" + HOSTNAME_OVERRIDE + "' must be a string");
-    }
-    try {
-      return NodeName.of(name);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(yaml.file() + ": node name from " + origin + ": " + e.getMessage());
-    }
-  }
-
-  /** The host name, lowercased, as KubeEdge's {@code util.GetHostname()} reports it. */
-  static String hostName() {
-    try {
-      Path kernel = Path.of("/proc/sys/kernel/hostname");
-      if (Files.isReadable(kernel)) {
-        return Files.readString(kernel).strip().toLowerCase(Locale.ROOT);
-      }
-    } catch (IOException e) {
-      // fall through to the resolver
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName().strip().toLowerCase(Locale.ROOT);
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  /**
-   * Settings with KubeEdge's defaults for a node whose credentials live under {@code
-   * credentialDirectory} (as {@code ca/rootCA.crt}, {@code certs/server.crt} and {@code
-   * certs/server.key}, KubeEdge's layout under {@code /etc/kubeedge}). For the demo and tests.
-   */
-  public static EdgeHubSettings of(
+  public static Builder builder(
       NodeName node, ServerAddress websocketServer, URI httpServer, Path credentialDirectory) {
     Path dir = credentialDirectory.toAbsolutePath();
-    return new EdgeHubSettings(
-        "settings",
-        node,
-        EdgeHubConfig.DEFAULT_PROJECT_ID,
-        Duration.ofSeconds(15),
-        30,
-        60,
-        dir.resolve("ca/rootCA.crt"),
-        dir.resolve("certs/server.crt"),
-        dir.resolve("certs/server.key"),
-        Optional.empty(),
-        Optional.empty(),
-        httpServer,
-        true,
-        websocketServer,
-        Duration.ofSeconds(30),
-        Duration.ofSeconds(15),
-        Duration.ofSeconds(15),
-        Optional.empty(),
-        OptionalInt.empty(),
-        Optional.empty(),
-        Duration.ofMinutes(5));
+    return new Builder()
+        .nodeName(node)
+        .websocket(WebSocketSettings.builder().server(websocketServer))
+        .httpServer(httpServer)
+        .caFile(dir.resolve("ca/rootCA.crt"))
+        .certificateFile(dir.resolve("certs/server.crt"))
+        .privateKeyFile(dir.resolve("certs/server.key"));
   }
 
-  public EdgeHubSettings withToken(JoinToken newToken) {
-    return new EdgeHubSettings(
-        source,
-        nodeName,
-        projectId,
-        heartbeat,
-        messageQps,
-        messageBurst,
-        caFile,
-        certificateFile,
-        privateKeyFile,
-        Optional.of(newToken),
-        tokenFile,
-        httpServer,
-        rotateCertificates,
-        websocketServer,
-        handshakeTimeout,
-        readDeadline,
-        writeDeadline,
-        pki,
-        metricsPort,
-        gateway,
-        escalateAfter);
-  }
-
-  public EdgeHubSettings withTokenFile(Path file) {
-    return new EdgeHubSettings(
-        source,
-        nodeName,
-        projectId,
-        heartbeat,
-        messageQps,
-        messageBurst,
-        caFile,
-        certificateFile,
-        privateKeyFile,
-        token,
-        Optional.of(file),
-        httpServer,
-        rotateCertificates,
-        websocketServer,
-        handshakeTimeout,
-        readDeadline,
-        writeDeadline,
-        pki,
-        metricsPort,
-        gateway,
-        escalateAfter);
-  }
-
-  public EdgeHubSettings withHeartbeat(Duration newHeartbeat, Duration newReadDeadline) {
-    return new EdgeHubSettings(
-        source,
-        nodeName,
-        projectId,
-        newHeartbeat,
-        messageQps,
-        messageBurst,
-        caFile,
-        certificateFile,
-        privateKeyFile,
-        token,
-        tokenFile,
-        httpServer,
-        rotateCertificates,
-        websocketServer,
-        handshakeTimeout,
-        newReadDeadline,
-        writeDeadline,
-        pki,
-        metricsPort,
-        gateway,
-        escalateAfter);
-  }
-
-  public EdgeHubSettings withRotateCertificates(boolean rotate) {
-    return new EdgeHubSettings(
-        source,
-        nodeName,
-        projectId,
-        heartbeat,
-        messageQps,
-        messageBurst,
-        caFile,
-        certificateFile,
-        privateKeyFile,
-        token,
-        tokenFile,
-        httpServer,
-        rotate,
-        websocketServer,
-        handshakeTimeout,
-        readDeadline,
-        writeDeadline,
-        pki,
-        metricsPort,
-        gateway,
-        escalateAfter);
-  }
-
-  /**
-   * These settings with certificates from a PKI the node asks itself ({@code pki} present) or from
-   * the CloudHub's bootstrap (empty).
-   */
-  public EdgeHubSettings withPki(Optional<EdgePki> newPki) {
-    return new EdgeHubSettings(
-        source,
-        nodeName,
-        projectId,
-        heartbeat,
-        messageQps,
-        messageBurst,
-        caFile,
-        certificateFile,
-        privateKeyFile,
-        token,
-        tokenFile,
-        httpServer,
-        rotateCertificates,
-        websocketServer,
-        handshakeTimeout,
-        readDeadline,
-        writeDeadline,
-        newPki,
-        metricsPort,
-        gateway,
-        escalateAfter);
-  }
-
-  /** These settings with {@code /metrics} served on 127.0.0.1:{@code port} (empty: not served). */
-  public EdgeHubSettings withMetricsPort(OptionalInt port) {
-    return new EdgeHubSettings(
-        source,
-        nodeName,
-        projectId,
-        heartbeat,
-        messageQps,
-        messageBurst,
-        caFile,
-        certificateFile,
-        privateKeyFile,
-        token,
-        tokenFile,
-        httpServer,
-        rotateCertificates,
-        websocketServer,
-        handshakeTimeout,
-        readDeadline,
-        writeDeadline,
-        pki,
-        port,
-        gateway,
-        escalateAfter);
-  }
-
-  /** These settings with a local gateway for a stock edgecore (empty: none). */
-  public EdgeHubSettings withGateway(Optional<GatewaySettings> newGateway) {
-    return new EdgeHubSettings(
-        source,
-        nodeName,
-        projectId,
-        heartbeat,
-        messageQps,
-        messageBurst,
-        caFile,
-        certificateFile,
-        privateKeyFile,
-        token,
-        tokenFile,
-        httpServer,
-        rotateCertificates,
-        websocketServer,
-        handshakeTimeout,
-        readDeadline,
-        writeDeadline,
-        pki,
-        metricsPort,
-        newGateway,
-        escalateAfter);
-  }
-
-  /** These settings with another {@link #escalateAfter}. */
-  public EdgeHubSettings withEscalateAfter(Duration after) {
-    return new EdgeHubSettings(
-        source,
-        nodeName,
-        projectId,
-        heartbeat,
-        messageQps,
-        messageBurst,
-        caFile,
-        certificateFile,
-        privateKeyFile,
-        token,
-        tokenFile,
-        httpServer,
-        rotateCertificates,
-        websocketServer,
-        handshakeTimeout,
-        readDeadline,
-        writeDeadline,
-        pki,
-        metricsPort,
-        gateway,
-        after);
+  /** A builder holding these settings, to change some of them. */
+  public Builder toBuilder() {
+    Builder b =
+        new Builder()
+            .source(source)
+            .nodeName(nodeName)
+            .projectId(projectId)
+            .heartbeat(heartbeat)
+            .messageQps(messageQps)
+            .messageBurst(messageBurst)
+            .caFile(caFile)
+            .certificateFile(certificateFile)
+            .privateKeyFile(privateKeyFile)
+            .httpServer(httpServer)
+            .rotateCertificates(rotateCertificates)
+            .websocket(websocket.toBuilder())
+            .pki(pki)
+            .metricsPort(metricsPort)
+            .gateway(gateway.map(GatewaySettings::toBuilder).orElseGet(GatewaySettings::builder))
+            .escalateAfter(escalateAfter);
+    token.ifPresent(b::token);
+    tokenFile.ifPresent(b::tokenFile);
+    return b;
   }
 
   /** {@code wss://<server>/<projectID>/<nodeName>/events}, the URL edgecore dials. */
   public URI webSocketUri() {
     return URI.create(
         "wss://"
-            + websocketServer.authority()
+            + websocket.server().authority()
             + "/"
             + projectId
             + "/"
@@ -521,7 +184,7 @@ public record EdgeHubSettings(
    * deadline.
    */
   public Duration deadConnectionTimeout() {
-    return heartbeat.multipliedBy(2).plus(readDeadline);
+    return heartbeat.multipliedBy(2).plus(websocket.readDeadline());
   }
 
   /**
@@ -540,5 +203,233 @@ public record EdgeHubSettings(
   /** The key and certificate, replaced as a pair. */
   public KeyCertificateFiles credentialFiles() {
     return new KeyCertificateFiles(privateKeyFile, certificateFile);
+  }
+
+  /**
+   * {@code modules.edgeHub} as written, or as code sets it. Jackson binds the file's keys to the
+   * setters annotated with their KubeEdge names (an empty value keeps the default); the others are
+   * for what the file does not say there (the node's name, its PKI) and for code.
+   */
+  public static final class Builder {
+    private boolean enable = true;
+    private String source = "settings";
+    private Optional<NodeName> nodeName = Optional.empty();
+    private String projectId = DEFAULT_PROJECT_ID;
+    private Duration heartbeat = Duration.ofSeconds(15);
+    private int messageQps = 30;
+    private int messageBurst = 60;
+    private Path caFile = Path.of(DEFAULT_CA_FILE);
+    private Path certificateFile = Path.of(DEFAULT_CERT_FILE);
+    private Path privateKeyFile = Path.of(DEFAULT_KEY_FILE);
+    private Optional<JoinToken> token = Optional.empty();
+    private Optional<Path> tokenFile = Optional.empty();
+    private Optional<URI> httpServer = Optional.empty();
+    private boolean rotateCertificates = true;
+    private WebSocketSettings.Builder websocket = WebSocketSettings.builder();
+    private QuicSection quic = new QuicSection(null, null, null, null, null);
+    private Optional<EdgePki> pki = Optional.empty();
+    private OptionalInt metricsPort = OptionalInt.empty();
+    private GatewaySettings.Builder gateway = GatewaySettings.builder();
+    private Duration escalateAfter = Duration.ofSeconds(300);
+
+    private Builder() {}
+
+    /** Whether the EdgeHub runs at all: settings exist only for one that does. */
+    @JsonSetter(value = "enable", nulls = Nulls.SKIP)
+    public Builder enable(boolean on) {
+      this.enable = on;
+      return this;
+    }
+
+    public Builder source(String where) {
+      this.source = where;
+      return this;
+    }
+
+    public Builder nodeName(NodeName node) {
+      this.nodeName = Optional.of(node);
+      return this;
+    }
+
+    @JsonSetter(value = "projectID", nulls = Nulls.SKIP)
+    public Builder projectId(String id) {
+      this.projectId = id.isBlank() ? DEFAULT_PROJECT_ID : id.strip();
+      return this;
+    }
+
+    @JsonSetter(value = "heartbeat", nulls = Nulls.SKIP)
+    @JsonDeserialize(using = SecondsDeserializer.class)
+    public Builder heartbeat(Duration interval) {
+      this.heartbeat = interval;
+      return this;
+    }
+
+    @JsonSetter(value = "messageQPS", nulls = Nulls.SKIP)
+    public Builder messageQps(int perSecond) {
+      this.messageQps = perSecond;
+      return this;
+    }
+
+    @JsonSetter(value = "messageBurst", nulls = Nulls.SKIP)
+    public Builder messageBurst(int messages) {
+      this.messageBurst = messages;
+      return this;
+    }
+
+    @JsonSetter(value = "tlsCaFile", nulls = Nulls.SKIP)
+    @JsonDeserialize(using = ConfigPathDeserializer.class)
+    public Builder caFile(Path file) {
+      this.caFile = file;
+      return this;
+    }
+
+    @JsonSetter(value = "tlsCertFile", nulls = Nulls.SKIP)
+    @JsonDeserialize(using = ConfigPathDeserializer.class)
+    public Builder certificateFile(Path file) {
+      this.certificateFile = file;
+      return this;
+    }
+
+    @JsonSetter(value = "tlsPrivateKeyFile", nulls = Nulls.SKIP)
+    @JsonDeserialize(using = ConfigPathDeserializer.class)
+    public Builder privateKeyFile(Path file) {
+      this.privateKeyFile = file;
+      return this;
+    }
+
+    public Builder token(JoinToken joinToken) {
+      this.token = Optional.of(joinToken);
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if {@code text} is not a join token (without echoing it)
+     */
+    @JsonSetter(value = "token", nulls = Nulls.SKIP)
+    public Builder token(String text) {
+      this.token = text.isBlank() ? Optional.empty() : Optional.of(JoinToken.parse(text.strip()));
+      return this;
+    }
+
+    @JsonSetter(value = "tokenFile", nulls = Nulls.SKIP)
+    @JsonDeserialize(using = ConfigPathDeserializer.class)
+    public Builder tokenFile(Path file) {
+      this.tokenFile = Optional.of(file);
+      return this;
+    }
+
+    public Builder httpServer(URI url) {
+      this.httpServer = Optional.of(url);
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException unless {@code url} is {@code https://host:port}
+     */
+    @JsonSetter(value = "httpServer", nulls = Nulls.SKIP)
+    public Builder httpServer(String url) {
+      this.httpServer =
+          url.isBlank() ? Optional.empty() : Optional.of(BootstrapUrl.parse("httpServer", url));
+      return this;
+    }
+
+    @JsonSetter(value = "rotateCertificates", nulls = Nulls.SKIP)
+    public Builder rotateCertificates(boolean rotate) {
+      this.rotateCertificates = rotate;
+      return this;
+    }
+
+    @JsonSetter(value = "websocket", nulls = Nulls.SKIP)
+    public Builder websocket(WebSocketSettings.Builder section) {
+      this.websocket = section;
+      return this;
+    }
+
+    @JsonSetter(value = "quic", nulls = Nulls.SKIP)
+    Builder quic(QuicSection section) {
+      this.quic = section;
+      return this;
+    }
+
+    public Builder pki(Optional<EdgePki> edgePki) {
+      this.pki = edgePki;
+      return this;
+    }
+
+    @JsonSetter(value = "metrics", nulls = Nulls.SKIP)
+    Builder metrics(MetricsSection section) {
+      this.metricsPort = section.enable() ? OptionalInt.of(section.port()) : OptionalInt.empty();
+      return this;
+    }
+
+    public Builder metricsPort(OptionalInt port) {
+      this.metricsPort = port;
+      return this;
+    }
+
+    @JsonSetter(value = "gateway", nulls = Nulls.SKIP)
+    public Builder gateway(GatewaySettings.Builder section) {
+      this.gateway = section;
+      return this;
+    }
+
+    @JsonSetter(value = "escalateAfter", nulls = Nulls.SKIP)
+    @JsonDeserialize(using = SecondsDeserializer.class)
+    public Builder escalateAfter(Duration failingFor) {
+      this.escalateAfter = failingFor;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the key (relative to {@code modules.edgeHub}) that is
+     *     wrong; KubeEdge skips checking the rest of the section when the module is off, so the
+     *     switch is checked first
+     */
+    public EdgeHubSettings build() {
+      if (!enable) {
+        throw new IllegalArgumentException(
+            "'enable' is false: the EdgeHub is switched off in this file");
+      }
+      if (quic.enable()) {
+        throw new IllegalArgumentException(
+            "'quic.enable' is true: QUIC is not supported yet; use websocket"
+                + " (set 'quic.enable: false' and 'websocket.enable: true')");
+      }
+      WebSocketSettings ws;
+      try {
+        ws = websocket.build();
+      } catch (IllegalArgumentException e) {
+        throw Settings.within("websocket", e);
+      }
+      GatewaySettings local;
+      try {
+        local = gateway.build();
+      } catch (IllegalArgumentException e) {
+        throw Settings.within("gateway", e);
+      }
+      return new EdgeHubSettings(
+          source,
+          nodeName.orElseThrow(() -> new IllegalStateException("no node name")),
+          projectId,
+          heartbeat,
+          messageQps,
+          messageBurst,
+          caFile,
+          certificateFile,
+          privateKeyFile,
+          token,
+          tokenFile,
+          httpServer.orElseGet(
+              () ->
+                  URI.create(
+                      "https://"
+                          + new ServerAddress(ws.server().host(), DEFAULT_HTTPS_PORT).authority())),
+          rotateCertificates,
+          ws,
+          pki,
+          metricsPort,
+          gateway.enabled() ? Optional.of(local) : Optional.empty(),
+          escalateAfter);
+    }
   }
 }

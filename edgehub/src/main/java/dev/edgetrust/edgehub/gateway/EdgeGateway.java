@@ -1,6 +1,7 @@
 package dev.edgetrust.edgehub.gateway;
 
 import dev.edgetrust.credential.AtomicFile;
+import dev.edgetrust.edgehub.config.GatewaySettings;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;

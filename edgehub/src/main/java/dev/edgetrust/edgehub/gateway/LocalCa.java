@@ -4,6 +4,7 @@ import dev.edgetrust.credential.AtomicFile;
 import dev.edgetrust.credential.CredentialFileException;
 import dev.edgetrust.credential.KeyCertificateFiles;
 import dev.edgetrust.credential.SecretFiles;
+import dev.edgetrust.edgehub.config.GatewaySettings;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.Certificates;
 import dev.edgetrust.x509.HeldCertificate;

@@ -54,10 +54,10 @@ class EdgeHubSettingsTest {
     assertThat(s.tokenFile()).isEmpty();
     assertThat(s.httpServer()).isEqualTo(URI.create("https://192.168.1.10:10002"));
     assertThat(s.rotateCertificates()).isTrue();
-    assertThat(s.websocketServer()).isEqualTo(new ServerAddress("192.168.1.10", 10000));
-    assertThat(s.handshakeTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(s.readDeadline()).isEqualTo(Duration.ofSeconds(15));
-    assertThat(s.writeDeadline()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(s.websocket().server()).isEqualTo(new ServerAddress("192.168.1.10", 10000));
+    assertThat(s.websocket().handshakeTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.websocket().readDeadline()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(s.websocket().writeDeadline()).isEqualTo(Duration.ofSeconds(15));
     assertThat(s.webSocketUri())
         .isEqualTo(
             URI.create(
@@ -71,9 +71,10 @@ class EdgeHubSettingsTest {
         EdgeHubSettings.load(write(edgeHub("websocket:\n  server: cloud.example:10000\n")));
 
     assertThat(s.heartbeat()).isEqualTo(Duration.ofSeconds(15));
-    assertThat(s.caFile()).isEqualTo(Path.of(EdgeHubConfig.DEFAULT_CA_FILE));
+    assertThat(s.caFile()).isEqualTo(Path.of(EdgeHubSettings.DEFAULT_CA_FILE));
     assertThat(s.rotateCertificates()).isTrue();
     assertThat(s.httpServer()).isEqualTo(URI.create("https://cloud.example:10002"));
+    assertThat(s.escalateAfter()).isEqualTo(Duration.ofMinutes(5));
   }
 
   @Test
@@ -220,7 +221,7 @@ class EdgeHubSettingsTest {
   @Test
   void withoutHostnameOverride_theHostNameLowercasedIsTheNodeName() throws Exception {
     Path file = write("modules:\n  edgeHub:\n    websocket: {server: \"127.0.0.1:10000\"}\n");
-    String host = EdgeHubSettings.hostName();
+    String host = EdgecoreFile.hostName();
 
     if (isValidNodeName(host)) {
       assertThat(EdgeHubSettings.load(file).nodeName().value()).isEqualTo(host);
@@ -236,6 +237,73 @@ class EdgeHubSettingsTest {
 
     assertThatThrownBy(() -> EdgeHubSettings.load(file))
         .hasMessageContaining("'modules.edgeHub.enable' is false");
+  }
+
+  @Test
+  void builtInCode_getsTheSameDefaultsAsAMinimalFile() throws Exception {
+    EdgeHubSettings fromFile =
+        EdgeHubSettings.load(
+            write(
+                edgeHub(
+                    """
+                websocket: {server: "127.0.0.1:10000"}
+                tlsCaFile: ca/rootCA.crt
+                tlsCertFile: certs/server.crt
+                tlsPrivateKeyFile: certs/server.key
+                """)));
+
+    EdgeHubSettings inCode =
+        EdgeHubSettings.builder(
+                NodeName.of("node-a"),
+                new ServerAddress("127.0.0.1", 10000),
+                URI.create("https://127.0.0.1:10002"),
+                dir)
+            .build();
+
+    assertThat(fromFile.toBuilder().source("settings").build()).isEqualTo(inCode);
+  }
+
+  @Test
+  void toBuilder_copiesEveryKey_andAChangeStaysWhereItWasMade() throws Exception {
+    EdgeHubSettings s =
+        EdgeHubSettings.load(
+            write(
+                edgeHub(
+                    """
+                websocket: {server: "127.0.0.1:10000", readDeadline: 7}
+                heartbeat: 3
+                projectID: p1
+                token: %s
+                tokenFile: t
+                rotateCertificates: false
+                metrics: {enable: true, port: 0}
+                gateway: {enable: true, port: 0, httpsPort: 0, keepaliveInterval: 9}
+                escalateAfter: 60
+                """
+                        .formatted(TOKEN))));
+
+    assertThat(s.escalateAfter()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(s.toBuilder().build()).isEqualTo(s);
+    EdgeHubSettings changed = s.toBuilder().heartbeat(Duration.ofSeconds(4)).build();
+    assertThat(changed.heartbeat()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(changed.toBuilder().heartbeat(Duration.ofSeconds(3)).build()).isEqualTo(s);
+  }
+
+  @Test
+  void builtInCode_isCheckedAsAFileIs() {
+    EdgeHubSettings.Builder b =
+        EdgeHubSettings.builder(
+            NodeName.of("node-a"),
+            new ServerAddress("127.0.0.1", 10000),
+            URI.create("https://127.0.0.1:10002"),
+            dir);
+
+    assertThatThrownBy(() -> b.heartbeat(Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("'heartbeat' must be greater than 0, was 0");
+    assertThatThrownBy(() -> b.heartbeat(Duration.ofSeconds(1)).httpServer("http://x").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("'httpServer' must be an https:// URL");
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgetrust.config.ConfigException;
-import dev.edgetrust.edgehub.gateway.GatewaySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

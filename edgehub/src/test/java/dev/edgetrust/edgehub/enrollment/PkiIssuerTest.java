@@ -181,12 +181,13 @@ class PkiIssuerTest {
   @Test
   void vaultEnabledWithoutAnIssuer_isRefusedWhenTheEdgeHubIsBuilt() {
     EdgeHubSettings settings =
-        EdgeHubSettings.of(
+        EdgeHubSettings.builder(
                 NODE,
                 new ServerAddress("127.0.0.1", 10000),
                 URI.create("https://127.0.0.1:10002"),
                 dir)
-            .withPki(Optional.of(new UnstartedPki("vault")));
+            .pki(Optional.of(new UnstartedPki("vault")))
+            .build();
 
     assertThatThrownBy(() -> EdgeHub.builder(settings).build())
         .isInstanceOf(IllegalArgumentException.class)

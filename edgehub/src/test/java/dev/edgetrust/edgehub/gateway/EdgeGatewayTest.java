@@ -10,6 +10,7 @@ import dev.edgetrust.edgehub.ConnectionState;
 import dev.edgetrust.edgehub.EdgeHub;
 import dev.edgetrust.edgehub.EdgeHubException;
 import dev.edgetrust.edgehub.config.EdgeHubSettings;
+import dev.edgetrust.edgehub.config.GatewaySettings;
 import dev.edgetrust.edgehub.config.ServerAddress;
 import dev.edgetrust.edgehub.testing.LocalEdgecore;
 import dev.edgetrust.edgehub.testing.TestCa;
@@ -72,12 +73,13 @@ class EdgeGatewayTest {
    */
   private EdgeHub edgeHubWithGateway(TestCloudHub hub, GatewaySettings gateway) throws Exception {
     EdgeHubSettings settings =
-        EdgeHubSettings.of(
+        EdgeHubSettings.builder(
                 NODE,
                 new ServerAddress("127.0.0.1", hub.port()),
                 URI.create("https://127.0.0.1:1"),
                 dir.resolve("edge"))
-            .withGateway(Optional.of(gateway));
+            .gateway(gateway.toBuilder())
+            .build();
     KeyPair key = Keys.newP256();
     HeldCertificate held =
         new HeldCertificate(
@@ -97,7 +99,7 @@ class EdgeGatewayTest {
   }
 
   private GatewaySettings gatewaySettings() {
-    return GatewaySettings.in(dir.resolve("gateway")).withPorts(0, 0);
+    return GatewaySettings.builder().directory(dir.resolve("gateway")).port(0).httpsPort(0).build();
   }
 
   private TestCloudHub cloudHub() throws Exception {
@@ -241,12 +243,13 @@ class EdgeGatewayTest {
     Files.setPosixFilePermissions(
         gateway.caKeyFile(), PosixFilePermissions.fromString("rw-r-----"));
     EdgeHubSettings settings =
-        EdgeHubSettings.of(
+        EdgeHubSettings.builder(
                 NODE,
                 new ServerAddress("127.0.0.1", hub.port()),
                 URI.create("https://127.0.0.1:1"),
                 dir.resolve("edge"))
-            .withGateway(Optional.of(gateway));
+            .gateway(gateway.toBuilder())
+            .build();
     EdgeHub again = closing(EdgeHub.builder(settings).build());
 
     assertThatThrownBy(again::start)
@@ -327,7 +330,7 @@ class EdgeGatewayTest {
   @Test
   void slowLocalEdgecore_isCutAtItsCap() throws Exception {
     TestCloudHub hub = cloudHub();
-    GatewaySettings gateway = gatewaySettings().withMaxBufferedBytes(64 << 10);
+    GatewaySettings gateway = gatewaySettings().toBuilder().maxBufferedBytes(64 << 10).build();
     EdgeHub edge = edgeHubWithGateway(hub, gateway);
     LocalEdgecore edgecore = localEdgecore(edge);
     LocalEdgecore.Session session =

@@ -2,6 +2,7 @@ package dev.edgetrust.edgehub.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgetrust.edgehub.config.GatewaySettings;
 import dev.edgetrust.pki.JoinToken;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.Certificates;
@@ -45,7 +46,11 @@ class LocalBootstrapHandlerTest {
 
   @BeforeEach
   void localCa() throws Exception {
-    ca = LocalCa.loadOrCreate(GatewaySettings.in(dir.resolve("gateway")), NODE, Clock.systemUTC());
+    ca =
+        LocalCa.loadOrCreate(
+            GatewaySettings.builder().directory(dir.resolve("gateway")).build(),
+            NODE,
+            Clock.systemUTC());
   }
 
   @AfterEach
@@ -156,7 +161,10 @@ class LocalBootstrapHandlerTest {
   @Test
   void edgeCrt_withAnotherGatewaysToken_isUnauthorized() throws Exception {
     LocalCa other =
-        LocalCa.loadOrCreate(GatewaySettings.in(dir.resolve("other")), NODE, Clock.systemUTC());
+        LocalCa.loadOrCreate(
+            GatewaySettings.builder().directory(dir.resolve("other")).build(),
+            NODE,
+            Clock.systemUTC());
     String foreign = bearer(LocalJoinTokens.mint(other, Instant.now().plusSeconds(3600)));
 
     Reply reply =

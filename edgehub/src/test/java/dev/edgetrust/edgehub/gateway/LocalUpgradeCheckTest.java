@@ -2,6 +2,7 @@ package dev.edgetrust.edgehub.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgetrust.edgehub.config.GatewaySettings;
 import dev.edgetrust.message.Message;
 import dev.edgetrust.pki.NodeName;
 import dev.edgetrust.x509.Keys;
@@ -36,7 +37,11 @@ class LocalUpgradeCheckTest {
 
   @BeforeEach
   void localCa() throws Exception {
-    ca = LocalCa.loadOrCreate(GatewaySettings.in(dir.resolve("gateway")), NODE, Clock.systemUTC());
+    ca =
+        LocalCa.loadOrCreate(
+            GatewaySettings.builder().directory(dir.resolve("gateway")).build(),
+            NODE,
+            Clock.systemUTC());
     relay = new LocalRelay(NODE, upstream::add, 1 << 20);
     relay.upstreamOpened();
   }

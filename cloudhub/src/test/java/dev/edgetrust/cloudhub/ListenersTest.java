@@ -9,10 +9,12 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,12 +57,31 @@ class ListenersTest {
     assertThat(listeners.down(List.of("websocket", "admin"))).containsExactly("websocket", "admin");
   }
 
+  /**
+   * A free loopback port below the kernel's ephemeral range. A port probed with port 0 comes from
+   * that range, and once the probe closes, any outgoing connection of this JVM (an edge test's
+   * reconnect, a client) may take it as its local port before the test binds it again: this test
+   * once failed just so. Below the range only an explicit bind takes it.
+   */
+  private static int freePortTheKernelDoesNotHandOut() throws IOException {
+    // Linux's default ip_local_port_range starts here (and IANA's dynamic range higher still).
+    int low = 32768;
+    int start = 10_240 + ThreadLocalRandom.current().nextInt(Math.max(1, low - 10_240));
+    for (int i = 0; i < low - 10_240; i++) {
+      int port = 10_240 + (start - 10_240 + i) % (low - 10_240);
+      try (ServerSocket probe = new ServerSocket()) {
+        probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return port;
+      } catch (IOException taken) {
+        // try the next one
+      }
+    }
+    throw new IOException("no free loopback port below " + low);
+  }
+
   @Test
   void onePortTaken_noneListens_andTheErrorNamesTheListenerAndItsAddress() throws Exception {
-    int first;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      first = probe.getLocalPort();
-    }
+    int first = freePortTheKernelDoesNotHandOut();
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Listeners listeners = new Listeners(acceptors, workers);
 
